@@ -1,0 +1,18 @@
+package io.signcodec.core;
+
+/** A well-formed header announcing a format version this library cannot read. */
+public class UnsupportedVersionException extends MalformedInputException {
+  private static final long serialVersionUID = 1L;
+
+  private final int version;
+
+  public UnsupportedVersionException(String what, int version, int supported, long offset) {
+    super("unsupported " + what + " version " + version + " (this library reads version "
+        + supported + ")", offset);
+    this.version = version;
+  }
+
+  public int version() {
+    return version;
+  }
+}
