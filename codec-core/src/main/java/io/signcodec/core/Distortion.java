@@ -1,0 +1,92 @@
+package io.signcodec.core;
+
+/**
+ * Measures how well reconstructions match originals, over any number of batches:
+ * {@code NMSE = Σ‖x − x̂‖² / Σ‖x − x̄‖²} (x̄ the mean of the originals seen) and the mean cosine
+ * similarity between x and x̂. Sums are kept in double; the mean uses Welford's update, so the
+ * denominator does not suffer from cancellation.
+ *
+ * <p>Not thread-safe.
+ */
+public final class Distortion {
+  private final int dimension;
+  private final double[] mean;
+  private final double[] m2;
+  private long count;
+  private double squaredError;
+  private double cosineSum;
+
+  public Distortion(int dimension) {
+    if (dimension < 1) {
+      throw new IllegalArgumentException("dimension must be positive: " + dimension);
+    }
+    this.dimension = dimension;
+    this.mean = new double[dimension];
+    this.m2 = new double[dimension];
+  }
+
+  /** Adds {@code count} pairs of row-major vectors. */
+  public void add(float[] original, int originalOff, float[] reconstructed, int reconstructedOff,
+      int count) {
+    SignEncoder.checkRange("original", original.length, originalOff, count, dimension);
+    SignEncoder.checkRange("reconstructed", reconstructed.length, reconstructedOff, count,
+        dimension);
+    for (int i = 0; i < count; i++) {
+      int o = originalOff + i * dimension;
+      int r = reconstructedOff + i * dimension;
+      long c = ++this.count;
+      double err = 0;
+      double dot = 0;
+      double nx = 0;
+      double ny = 0;
+      for (int k = 0; k < dimension; k++) {
+        double x = original[o + k];
+        double y = reconstructed[r + k];
+        double e = x - y;
+        err += e * e;
+        dot += x * y;
+        nx += x * x;
+        ny += y * y;
+        double delta = x - mean[k];
+        mean[k] += delta / c;
+        m2[k] += delta * (x - mean[k]);
+      }
+      squaredError += err;
+      if (nx > 0 && ny > 0) {
+        cosineSum += dot / Math.sqrt(nx * ny);
+      } else if (nx == 0 && ny == 0) {
+        cosineSum += 1;
+      }
+    }
+  }
+
+  /** Pairs added. */
+  public long count() {
+    return count;
+  }
+
+  /** {@code Σ‖x − x̂‖²}. */
+  public double squaredError() {
+    return squaredError;
+  }
+
+  /** {@code Σ‖x − x̄‖²}. */
+  public double totalVariation() {
+    double t = 0;
+    for (double v : m2) {
+      t += v;
+    }
+    return t;
+  }
+
+  /** Normalised mean squared error; NaN if the originals have no variance. */
+  public double nmse() {
+    double t = totalVariation();
+    return t > 0 ? squaredError / t : Double.NaN;
+  }
+
+  /** Mean cosine similarity between originals and reconstructions (1 for two zero vectors). */
+  public double meanCosine() {
+    return count == 0 ? Double.NaN : cosineSum / count;
+  }
+}

@@ -1,0 +1,71 @@
+package io.signcodec.core;
+
+import java.util.Objects;
+import org.ejml.data.DMatrixRMaj;
+
+/**
+ * Distortion limits (THEORY.md §2) and the Gaussian prediction for a particular codebook.
+ * Distortions are NMSE: squared error over the data's total variance.
+ */
+public final class Limits {
+  private Limits() {}
+
+  /**
+   * The best NMSE any sign autoencoder {@code x̂ = A sign(B x)} reaches on isotropic Gaussian data
+   * at {@code rate} bits per coordinate, as d → ∞: {@code 1 − 2r/π} for r ≤ 1, and
+   * {@code (π/2 − 1)/(r + π/2 − 1)} above.
+   */
+  public static double signAutoencoderLimit(double rate) {
+    checkRate(rate);
+    if (rate <= 1) {
+      return 1 - 2 * rate / Math.PI;
+    }
+    double c = Math.PI / 2 - 1;
+    return c / (rate + c);
+  }
+
+  /** Shannon's distortion-rate bound {@code 2^(−2r)} for a Gaussian source: no code does better. */
+  public static double shannonBound(double rate) {
+    checkRate(rate);
+    return Math.pow(2, -2 * rate);
+  }
+
+  private static void checkRate(double rate) {
+    if (!(rate >= 0) || Double.isInfinite(rate)) {
+      throw new IllegalArgumentException("rate must be finite and >= 0: " + rate);
+    }
+  }
+
+  /**
+   * The NMSE {@code codebook} is expected to reach on Gaussian data with covariance
+   * {@code covariance} (d×d row-major) centred at the codebook's mean, with the codebook's own
+   * decoder.
+   */
+  public static double predictedNmse(Codebook codebook, double[] covariance) {
+    Objects.requireNonNull(codebook, "codebook");
+    int d = codebook.dimension();
+    if (covariance.length != (long) d * d) {
+      throw new IllegalArgumentException("covariance has " + covariance.length
+          + " entries, expected " + d + "×" + d);
+    }
+    DMatrixRMaj sigma = DMatrixRMaj.wrap(d, d, covariance);
+    double trace = 0;
+    for (int k = 0; k < d; k++) {
+      trace += covariance[k * d + k];
+    }
+    if (!(trace > 0)) {
+      throw new IllegalArgumentException("covariance has no variance (trace " + trace + ")");
+    }
+    DMatrixRMaj b = toDouble(codebook.encoder(), codebook.bits(), d);
+    DMatrixRMaj a = toDouble(codebook.decoder(), d, codebook.bits());
+    return GaussianSignModel.of(b, sigma).risk(a, trace) / trace;
+  }
+
+  static DMatrixRMaj toDouble(float[] m, int rows, int cols) {
+    DMatrixRMaj out = new DMatrixRMaj(rows, cols);
+    for (int i = 0; i < m.length; i++) {
+      out.data[i] = m[i];
+    }
+    return out;
+  }
+}

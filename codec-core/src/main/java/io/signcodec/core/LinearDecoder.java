@@ -1,0 +1,131 @@
+package io.signcodec.core;
+
+import io.signcodec.core.kernel.FloatKernels;
+import io.signcodec.core.kernel.Parallel;
+import java.util.Objects;
+
+/**
+ * Decodes packed sign codes with a {@link Codebook}: {@code x̂ = μ + A z}, one linear map.
+ *
+ * <p>Thread-safe and allocation-free per vector, like {@link SignEncoder}. Every code decodes: the
+ * padding bits of the last byte are ignored (see {@link SignCodes}). Single-code and batch calls
+ * give bit-identical floats.
+ */
+public final class LinearDecoder {
+  private final Codebook codebook;
+  private final int dimension;
+  private final int bits;
+  private final int codeBytes;
+  private final boolean parallel;
+  private final ThreadLocal<Scratch> scratch;
+
+  private LinearDecoder(Codebook codebook, boolean parallel) {
+    this.codebook = codebook;
+    this.dimension = codebook.dimension();
+    this.bits = codebook.bits();
+    this.codeBytes = codebook.codeBytes();
+    this.parallel = parallel;
+    this.scratch = ThreadLocal.withInitial(() -> new Scratch(bits, dimension));
+  }
+
+  /** A decoder that uses the common pool for large batches. */
+  public static LinearDecoder of(Codebook codebook) {
+    return builder(codebook).build();
+  }
+
+  public static Builder builder(Codebook codebook) {
+    return new Builder(codebook);
+  }
+
+  /** Options for a {@link LinearDecoder}. */
+  public static final class Builder {
+    private final Codebook codebook;
+    private boolean parallel = true;
+
+    private Builder(Codebook codebook) {
+      this.codebook = Objects.requireNonNull(codebook, "codebook");
+    }
+
+    /** Whether large batches may use the common fork-join pool (default true). */
+    public Builder parallel(boolean parallel) {
+      this.parallel = parallel;
+      return this;
+    }
+
+    public LinearDecoder build() {
+      return new LinearDecoder(codebook, parallel);
+    }
+  }
+
+  public Codebook codebook() {
+    return codebook;
+  }
+
+  public int dimension() {
+    return dimension;
+  }
+
+  public int bits() {
+    return bits;
+  }
+
+  /** Bytes read per code. */
+  public int codeBytes() {
+    return codeBytes;
+  }
+
+  /** Decodes one code at {@code src[srcOff..]} into {@link #dimension()} floats at {@code dst}. */
+  public void decode(byte[] src, int srcOff, float[] dst, int dstOff) {
+    decode(src, srcOff, dst, dstOff, 1);
+  }
+
+  /** Decodes one code ({@link #codeBytes()} bytes) into a new array. */
+  public float[] decode(byte[] code) {
+    Objects.requireNonNull(code, "code");
+    if (code.length != codeBytes) {
+      throw new IllegalArgumentException("code has " + code.length + " bytes, codebook expects "
+          + codeBytes);
+    }
+    float[] out = new float[dimension];
+    decode(code, 0, out, 0, 1);
+    return out;
+  }
+
+  /** Decodes {@code count} consecutive codes into {@code count} row-major vectors. */
+  public void decode(byte[] src, int srcOff, float[] dst, int dstOff, int count) {
+    Objects.requireNonNull(src, "src");
+    Objects.requireNonNull(dst, "dst");
+    SignEncoder.checkRange("src", src.length, srcOff, count, codeBytes);
+    SignEncoder.checkRange("dst", dst.length, dstOff, count, dimension);
+    Parallel.forRange(count, SignEncoder.GRAIN, parallel, (from, to) ->
+        decodeRange(src, srcOff + from * codeBytes, dst, dstOff + from * dimension, to - from));
+  }
+
+  private void decodeRange(byte[] src, int srcOff, float[] dst, int dstOff, int count) {
+    Scratch s = scratch.get();
+    float[] mean = codebook.meanArray();
+    float[][] at = codebook.decoderTransposed();
+    for (int t = 0; t < count; t += SignEncoder.TILE) {
+      int m = Math.min(SignEncoder.TILE, count - t);
+      for (int i = 0; i < m; i++) {
+        SignCodes.unpack(src, srcOff + (t + i) * codeBytes, bits, s.signs, i * bits);
+        System.arraycopy(mean, 0, s.rows[i], 0, dimension);
+      }
+      FloatKernels.multiplyAdd(s.signs, 0, bits, null, at, bits, dimension, s.rows, m);
+      for (int i = 0; i < m; i++) {
+        System.arraycopy(s.rows[i], 0, dst, dstOff + (t + i) * dimension, dimension);
+      }
+    }
+  }
+
+  /** Per-thread tile: the codes' signs (flat) and the vectors being accumulated (rows). */
+  private static final class Scratch {
+    final float[] signs;
+    final float[][] rows;
+
+    Scratch(int bits, int dimension) {
+      signs = new float[SignEncoder.TILE * bits];
+      rows = new float[SignEncoder.TILE][dimension];
+    }
+  }
+}

@@ -1,0 +1,158 @@
+package io.signcodec.core;
+
+import io.signcodec.core.kernel.FloatKernels;
+import io.signcodec.core.kernel.Parallel;
+import java.util.Objects;
+
+/**
+ * Encodes float vectors to packed sign codes with a {@link Codebook}: {@code z = sign(B (x − μ))},
+ * packed as described in {@link SignCodes}.
+ *
+ * <p>Thread-safe: one instance may be shared by any number of threads. Methods write into arrays
+ * owned by the caller and allocate nothing per vector (each thread keeps one scratch block).
+ * Single-vector and batch calls produce identical bits. Large batches are split across the common
+ * fork-join pool unless the encoder was built with {@code parallel(false)}.
+ *
+ * <p>Input is validated before anything is written: a wrong length, or a NaN or infinite
+ * component, throws {@link IllegalArgumentException} naming the vector and component, and leaves
+ * the output untouched.
+ */
+public final class SignEncoder {
+  /** Vectors per kernel tile: their projections (tile × n floats) stay in L1/L2. */
+  static final int TILE = 32;
+  /** Vectors per parallel chunk; below two chunks' worth a batch runs on the calling thread. */
+  static final int GRAIN = 128;
+
+  private final Codebook codebook;
+  private final int dimension;
+  private final int bits;
+  private final int codeBytes;
+  private final boolean parallel;
+  private final ThreadLocal<float[][]> scratch;
+
+  private SignEncoder(Codebook codebook, boolean parallel) {
+    this.codebook = codebook;
+    this.dimension = codebook.dimension();
+    this.bits = codebook.bits();
+    this.codeBytes = codebook.codeBytes();
+    this.parallel = parallel;
+    this.scratch = ThreadLocal.withInitial(() -> new float[TILE][bits]);
+  }
+
+  /** An encoder that uses the common pool for large batches. */
+  public static SignEncoder of(Codebook codebook) {
+    return builder(codebook).build();
+  }
+
+  public static Builder builder(Codebook codebook) {
+    return new Builder(codebook);
+  }
+
+  /** Options for a {@link SignEncoder}. */
+  public static final class Builder {
+    private final Codebook codebook;
+    private boolean parallel = true;
+
+    private Builder(Codebook codebook) {
+      this.codebook = Objects.requireNonNull(codebook, "codebook");
+    }
+
+    /** Whether large batches may use the common fork-join pool (default true). */
+    public Builder parallel(boolean parallel) {
+      this.parallel = parallel;
+      return this;
+    }
+
+    public SignEncoder build() {
+      return new SignEncoder(codebook, parallel);
+    }
+  }
+
+  public Codebook codebook() {
+    return codebook;
+  }
+
+  public int dimension() {
+    return dimension;
+  }
+
+  public int bits() {
+    return bits;
+  }
+
+  /** Bytes written per vector. */
+  public int codeBytes() {
+    return codeBytes;
+  }
+
+  /** Encodes one vector of {@link #dimension()} floats at {@code src[srcOff..]}. */
+  public void encode(float[] src, int srcOff, byte[] dst, int dstOff) {
+    encode(src, srcOff, dst, dstOff, 1);
+  }
+
+  /** Encodes {@code vector} (exactly {@link #dimension()} floats) into a new array. */
+  public byte[] encode(float[] vector) {
+    Objects.requireNonNull(vector, "vector");
+    if (vector.length != dimension) {
+      throw new IllegalArgumentException("vector has dimension " + vector.length
+          + ", codebook expects " + dimension);
+    }
+    byte[] code = new byte[codeBytes];
+    encode(vector, 0, code, 0, 1);
+    return code;
+  }
+
+  /**
+   * Encodes {@code count} vectors stored row-major at {@code src[srcOff..]} into {@code count}
+   * consecutive codes at {@code dst[dstOff..]}.
+   */
+  public void encode(float[] src, int srcOff, byte[] dst, int dstOff, int count) {
+    Objects.requireNonNull(src, "src");
+    Objects.requireNonNull(dst, "dst");
+    checkRange("src", src.length, srcOff, count, dimension);
+    checkRange("dst", dst.length, dstOff, count, codeBytes);
+    checkFinite(src, srcOff, count, dimension);
+    Parallel.forRange(count, GRAIN, parallel, (from, to) ->
+        encodeRange(src, srcOff + from * dimension, dst, dstOff + from * codeBytes, to - from));
+  }
+
+  private void encodeRange(float[] src, int srcOff, byte[] dst, int dstOff, int count) {
+    float[][] p = scratch.get();
+    float[] mean = codebook.meanArray();
+    float[][] bt = codebook.encoderTransposed();
+    for (int t = 0; t < count; t += TILE) {
+      int m = Math.min(TILE, count - t);
+      FloatKernels.clear(p, m, bits);
+      FloatKernels.multiplyAdd(src, srcOff + t * dimension, dimension, mean, bt, dimension, bits,
+          p, m);
+      for (int i = 0; i < m; i++) {
+        SignCodes.pack(p[i], 0, bits, dst, dstOff + (t + i) * codeBytes);
+      }
+    }
+  }
+
+  static void checkRange(String name, int length, int off, int count, int stride) {
+    if (count < 0) {
+      throw new IllegalArgumentException("count must be >= 0: " + count);
+    }
+    long end = off + (long) count * stride;
+    if (off < 0 || end > length) {
+      throw new IllegalArgumentException(String.format(
+          "%s: %d vectors of %d values from offset %d need %d elements, array has %d",
+          name, count, stride, off, end, length));
+    }
+  }
+
+  static void checkFinite(float[] src, int off, int count, int dimension) {
+    for (int i = 0; i < count; i++) {
+      int base = off + i * dimension;
+      for (int k = 0; k < dimension; k++) {
+        float v = src[base + k];
+        if (!Float.isFinite(v)) {
+          throw new IllegalArgumentException("vector " + i + ", component " + k + " is " + v
+              + " (not finite)");
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package io.signcodec.core.kernel;
+
+/**
+ * Blocked float matrix products built on one inner loop, {@code c[j] = fma(s, r[j], c[j])}.
+ *
+ * <p>Matrices that are accumulated into or streamed row by row are arrays of rows
+ * ({@code float[][]}), and the inner loop indexes both rows with the same {@code j}: that is what
+ * lets HotSpot's C2 (JDK 17) compile it to SIMD fused multiply-adds. With a flat array and two
+ * different row offsets it cannot prove the two accesses co-aligned and stays scalar, about five
+ * times slower.
+ *
+ * <p>Blocking keeps the rows being accumulated in the L1 cache while one row of the right-hand
+ * matrix is reused across them. The summation index runs in ascending order for every output
+ * element, so results do not depend on the blocking.
+ */
+public final class FloatKernels {
+  /** Output columns per block: 256 floats = 1 KiB per accumulated row. */
+  static final int COLUMN_BLOCK = 256;
+  /** Accumulated rows per block in the transposed products. */
+  static final int ROW_BLOCK = 32;
+
+  private FloatKernels() {}
+
+  /** {@code c[j] = fma(s, r[j], c[j])} for {@code from <= j < to}. */
+  static void fmaRow(float s, float[] r, float[] c, int from, int to) {
+    for (int j = from; j < to; j++) {
+      c[j] = Math.fma(s, r[j], c[j]);
+    }
+  }
+
+  /**
+   * {@code C += (L − shift) · R}: rows {@code c[0..m)} (length ≥ q) accumulate; L is m×k, flat
+   * with row stride {@code ldl} from {@code lOff}; R is k rows of length ≥ q. {@code shift}
+   * (length k, may be null) is subtracted from every row of L on the fly, which centres inputs
+   * without a copy.
+   */
+  public static void multiplyAdd(float[] l, int lOff, int ldl, float[] shift,
+      float[][] r, int k, int q, float[][] c, int m) {
+    for (int j0 = 0; j0 < q; j0 += COLUMN_BLOCK) {
+      int j1 = Math.min(q, j0 + COLUMN_BLOCK);
+      for (int t = 0; t < k; t++) {
+        float[] rRow = r[t];
+        float sh = shift == null ? 0f : shift[t];
+        for (int i = 0; i < m; i++) {
+          fmaRow(l[lOff + i * ldl + t] - sh, rRow, c[i], j0, j1);
+        }
+      }
+    }
+  }
+
+  /**
+   * {@code C += Lᵀ · R} over {@code m} samples: {@code l[v]} has p entries, {@code r[v]} q, and C
+   * is p rows of q. Rows of C are split across threads, so each element is still summed by one
+   * thread in sample order.
+   */
+  public static void addTransposeProduct(float[][] l, int p, float[][] r, int q, int m,
+      float[][] c, boolean parallel) {
+    Parallel.forRange(p, ROW_BLOCK, parallel && (long) p * q * m > 1 << 22, (from, to) -> {
+      for (int j0 = 0; j0 < q; j0 += COLUMN_BLOCK) {
+        int j1 = Math.min(q, j0 + COLUMN_BLOCK);
+        for (int i0 = from; i0 < to; i0 += ROW_BLOCK) {
+          int i1 = Math.min(to, i0 + ROW_BLOCK);
+          for (int v = 0; v < m; v++) {
+            float[] lRow = l[v];
+            float[] rRow = r[v];
+            for (int i = i0; i < i1; i++) {
+              fmaRow(lRow[i], rRow, c[i], j0, j1);
+            }
+          }
+        }
+      }
+    });
+  }
+
+  /**
+   * {@code C += Lᵀ · L} over {@code m} samples ({@code l[v]} has p entries), computing only the
+   * upper triangle block-wise and mirroring it, so C (p rows of p) comes out symmetric at about
+   * half the cost.
+   */
+  public static void addGram(float[][] l, int p, int m, float[][] c, boolean parallel) {
+    int blocks = (p + ROW_BLOCK - 1) / ROW_BLOCK;
+    // Top row blocks own more columns than bottom ones: interleave them so that each thread's
+    // contiguous share of blocks carries a similar load.
+    Parallel.forRange(blocks, 1, parallel && (long) p * p * m > 1 << 23, (from, to) -> {
+      for (int b = from; b < to; b++) {
+        int i0 = (b % 2 == 0 ? b / 2 : blocks - 1 - b / 2) * ROW_BLOCK;
+        int i1 = Math.min(p, i0 + ROW_BLOCK);
+        for (int j0 = i0; j0 < p; j0 += COLUMN_BLOCK) {
+          int j1 = Math.min(p, j0 + COLUMN_BLOCK);
+          for (int v = 0; v < m; v++) {
+            float[] row = l[v];
+            for (int i = i0; i < i1; i++) {
+              fmaRow(row[i], row, c[i], Math.max(j0, i), j1);
+            }
+          }
+        }
+      }
+    });
+    for (int i = 0; i < p; i++) {
+      for (int j = i + 1; j < p; j++) {
+        c[j][i] = c[i][j];
+      }
+    }
+  }
+
+  /** Zeroes the first {@code cols} entries of the first {@code rows} rows. */
+  public static void clear(float[][] c, int rows, int cols) {
+    for (int i = 0; i < rows; i++) {
+      java.util.Arrays.fill(c[i], 0, cols, 0f);
+    }
+  }
+}

@@ -1,0 +1,579 @@
+package io.signcodec.core.train;
+
+import io.signcodec.core.Codebook;
+import io.signcodec.core.CodebookInfo;
+import io.signcodec.core.Distortion;
+import io.signcodec.core.GaussianSignModel;
+import io.signcodec.core.LinearDecoder;
+import io.signcodec.core.SignEncoder;
+import io.signcodec.core.vectors.VectorReader;
+import io.signcodec.core.vectors.VectorSource;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.Random;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.CommonOps_MT_DDRM;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
+import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
+import org.ejml.interfaces.decomposition.QRDecomposition;
+import org.ejml.interfaces.linsol.LinearSolverDense;
+
+/**
+ * Trains sign-autoencoder codebooks (THEORY.md §2–3).
+ *
+ * <p>{@link #train} learns from data in two streaming passes: the first accumulates μ and Σ; then
+ * projected gradient ascent (Adam, cosine-decayed step) on the Gaussian surrogate {@code J(U)}
+ * from a random start, working on Σ alone; the second pass refits the decoder on the samples.
+ * The refit is a ridge regression shrunk toward the Gaussian-optimal decoder
+ * {@code A* = C K⁻¹}: {@code A = (Xᵀ Z + λ A*)(Zᵀ Z + λ I)⁻¹}, with λ chosen from a grid by the
+ * error on every 8th training vector held out. On Gaussian data this picks a large λ (the
+ * least-squares decoder would fit noise: about n/N of excess error); on real data it picks what
+ * the samples support.
+ *
+ * <p>{@link #trainIsotropic} and {@link #isotropic} give the data-free optimal form: random
+ * orthogonal rows for r ≤ 1, a unit-norm tight frame for r > 1, with the weight-tied decoder.
+ *
+ * <p>The same inputs and seed give a byte-identical codebook. A trainer is immutable and may be
+ * shared; each call works on its own state.
+ */
+public final class CodebookTrainer {
+  /** Eigenvalues below this fraction of the largest are raised to it before whitening. */
+  static final double EIGENVALUE_FLOOR = 1e-6;
+  /** One training vector in this many is held out to choose the decoder's shrinkage. */
+  static final int HOLDOUT_EVERY = 8;
+  /** Shrinkage strengths tried, as multiples of the number of vectors fitted. */
+  static final double[] SHRINKAGE_GRID = {0, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, Double.POSITIVE_INFINITY};
+  static final int READ_BATCH = 1024;
+
+  private final double rate;
+  private final int bits;
+  private final long seed;
+  private final int maxSteps;
+  private final double tolerance;
+  private final TrainingListener listener;
+
+  private CodebookTrainer(Builder b) {
+    this.rate = b.rate;
+    this.bits = b.bits;
+    this.seed = b.seed;
+    this.maxSteps = b.maxSteps;
+    this.tolerance = b.tolerance;
+    this.listener = b.listener;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Options for a {@link CodebookTrainer}. Either a rate or a bit count is required. */
+  public static final class Builder {
+    private double rate = Double.NaN;
+    private int bits;
+    private long seed = 1;
+    private int maxSteps = 150;
+    private double tolerance = 1e-6;
+    private TrainingListener listener = TrainingListener.NONE;
+
+    private Builder() {}
+
+    /** Bits per coordinate; the code length is {@code round(rate · d)}, at least 1. */
+    public Builder rate(double rate) {
+      if (!(rate > 0) || rate > 2) {
+        throw new IllegalArgumentException("rate must be in (0, 2]: " + rate);
+      }
+      this.rate = rate;
+      this.bits = 0;
+      return this;
+    }
+
+    /** Code length in bits, 1..2d. Overrides {@link #rate}. */
+    public Builder bits(int bits) {
+      if (bits < 1) {
+        throw new IllegalArgumentException("bits must be positive: " + bits);
+      }
+      this.bits = bits;
+      this.rate = Double.NaN;
+      return this;
+    }
+
+    /** Seed of the random start (default 1). */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** Most optimisation steps (default 150). */
+    public Builder maxSteps(int maxSteps) {
+      if (maxSteps < 0) {
+        throw new IllegalArgumentException("maxSteps must be >= 0: " + maxSteps);
+      }
+      this.maxSteps = maxSteps;
+      return this;
+    }
+
+    /**
+     * Stops early once the objective gained less than this fraction over the last 10 steps
+     * (default 1e-6).
+     */
+    public Builder tolerance(double tolerance) {
+      if (!(tolerance >= 0)) {
+        throw new IllegalArgumentException("tolerance must be >= 0: " + tolerance);
+      }
+      this.tolerance = tolerance;
+      return this;
+    }
+
+    public Builder listener(TrainingListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    public CodebookTrainer build() {
+      if (bits == 0 && Double.isNaN(rate)) {
+        throw new IllegalStateException("set rate(...) or bits(...)");
+      }
+      return new CodebookTrainer(this);
+    }
+  }
+
+  /** The code length this trainer uses for dimension {@code d}. */
+  public int bitsFor(int dimension) {
+    int n = bits > 0 ? bits : (int) Math.max(1, Math.round(rate * dimension));
+    if (n > 2L * dimension) {
+      throw new IllegalArgumentException(n + " bits is more than 2d = " + 2L * dimension
+          + " for dimension " + dimension);
+    }
+    return n;
+  }
+
+  // ---------------------------------------------------------------- trained from data
+
+  /** Trains from {@code source}, reading it twice. Needs at least two vectors. */
+  public Codebook train(VectorSource source) throws IOException {
+    int d = source.dimension();
+    int n = bitsFor(d);
+    CovarianceAccumulator moments = new CovarianceAccumulator(d);
+    forEachBatch(source, TrainingListener.Pass.MOMENTS, moments::add);
+    return train(moments, source, n, d);
+  }
+
+  private Codebook train(CovarianceAccumulator moments, VectorSource source, int n, int d)
+      throws IOException {
+    long count = moments.count();
+    if (count < 2) {
+      throw new IllegalArgumentException("training needs at least 2 vectors, got " + count);
+    }
+    double trace = moments.totalVariance();
+    if (!(trace > 0)) {
+      throw new IllegalArgumentException("training vectors have no variance: all are equal");
+    }
+    DMatrixRMaj sigma = DMatrixRMaj.wrap(d, d, moments.covariance());
+    double[] mean = moments.mean();
+
+    // Eigenbasis, descending; tiny eigenvalues floored so that whitening stays bounded.
+    EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, true, true);
+    if (!eig.decompose(sigma.copy())) {
+      throw new IllegalStateException("eigendecomposition of the covariance failed");
+    }
+    Integer[] order = new Integer[d];
+    for (int k = 0; k < d; k++) {
+      order[k] = k;
+    }
+    java.util.Arrays.sort(order, (a, b) -> {
+      int c = Double.compare(eig.getEigenvalue(b).real, eig.getEigenvalue(a).real);
+      return c != 0 ? c : Integer.compare(a, b);
+    });
+    double[] lambda = new double[d];
+    DMatrixRMaj v = new DMatrixRMaj(d, d);
+    for (int k = 0; k < d; k++) {
+      lambda[k] = eig.getEigenvalue(order[k]).real;
+      DMatrixRMaj vec = eig.getEigenVector(order[k]);
+      for (int r = 0; r < d; r++) {
+        v.set(r, k, vec.get(r));
+      }
+    }
+    double floor = Math.max(lambda[0], Double.MIN_NORMAL) * EIGENVALUE_FLOOR;
+    for (int k = 0; k < d; k++) {
+      lambda[k] = Math.max(lambda[k], floor);
+    }
+
+    Random random = new Random(seed);
+    DMatrixRMaj u = gaussianUnitRows(n, d, random);
+    u = ascend(u, lambda);
+
+    // Back to data coordinates: b_i = V Λ^{-1/2} ũ_i, rows normalised (only directions matter).
+    for (int i = 0; i < n; i++) {
+      for (int k = 0; k < d; k++) {
+        u.set(i, k, u.get(i, k) / Math.sqrt(lambda[k]));
+      }
+    }
+    DMatrixRMaj b = new DMatrixRMaj(n, d);
+    CommonOps_MT_DDRM.multTransB(u, v, b);
+    normalizeRows(b);
+
+    float[] meanF = toFloat(mean);
+    float[] encoder = toFloat(b.data);
+    Codebook provisional = Codebook.of(d, n, meanF, encoder, new float[d * n],
+        new CodebookInfo(CodebookInfo.Method.TRAINED, seed, count, Double.NaN, Double.NaN));
+    // The decoder is fitted to the float encoder actually used.
+    b = toDouble(provisional.encoder(), n, d);
+    GaussianSignModel model = GaussianSignModel.of(b, sigma);
+    DMatrixRMaj aStar = gaussianDecoder(model);
+
+    RefitAccumulator refit = new RefitAccumulator(d, n, meanF, HOLDOUT_EVERY);
+    SignEncoder encoder1 = SignEncoder.of(provisional);
+    byte[] codes = new byte[READ_BATCH * provisional.codeBytes()];
+    forEachBatch(source, TrainingListener.Pass.REFIT, (batch, off, m) -> {
+      encoder1.encode(batch, off, codes, 0, m);
+      refit.add(batch, off, codes, m);
+    });
+    refit.flush();
+    if (refit.count() != count) {
+      throw new IOException("the source yielded " + refit.count() + " vectors on its second pass, "
+          + count + " on its first");
+    }
+
+    double alpha = chooseShrinkage(refit, aStar);
+    DMatrixRMaj a = fitDecoder(refit.crossAll(), refit.gramAll(), count, alpha, aStar);
+    double denominator = count * trace;
+    double trainNmse = (denominator - 2 * dot(a, refit.crossAll())
+        + quadratic(a, refit.gramAll())) / denominator;
+    double predicted = model.risk(a, trace) / trace;
+    return Codebook.of(d, n, meanF, encoder, toFloat(a.data),
+        new CodebookInfo(CodebookInfo.Method.TRAINED, seed, count, trainNmse, predicted));
+  }
+
+  /** Projected Adam ascent on J from {@code u}; returns the best iterate seen. */
+  private DMatrixRMaj ascend(DMatrixRMaj u, double[] lambda) {
+    int n = u.numRows;
+    int d = u.numCols;
+    double trace = 0;
+    for (double l : lambda) {
+      trace += l;
+    }
+    SignObjective objective = new SignObjective(lambda, n);
+    DMatrixRMaj grad = new DMatrixRMaj(n, d);
+    double[] m1 = new double[n * d];
+    double[] m2 = new double[n * d];
+    double beta1 = 0.9;
+    double beta2 = 0.999;
+    // Adam moves each coordinate by about the step size; unit rows have coordinates ~ 1/√d.
+    double step0 = 2 / Math.sqrt(d);
+    DMatrixRMaj best = u.copy();
+    double bestJ = Double.NEGATIVE_INFINITY;
+    double[] history = new double[maxSteps + 1];
+    for (int t = 1; t <= maxSteps; t++) {
+      double j = objective.evaluate(u, grad);
+      history[t - 1] = Math.max(j, t > 1 ? history[t - 2] : j);
+      if (j > bestJ) {
+        bestJ = j;
+        best.setTo(u);
+      }
+      listener.step(t, maxSteps, 1 - j / trace);
+      if (t > 10 && history[t - 1] - history[t - 11] <= tolerance * Math.abs(history[t - 1])) {
+        return best;
+      }
+      double[] ud = u.data;
+      double[] gd = grad.data;
+      double lr = step0 * (0.1 + 0.45 * (1 + Math.cos(Math.PI * (t - 1) / maxSteps)));
+      double c1 = 1 - Math.pow(beta1, t);
+      double c2 = 1 - Math.pow(beta2, t);
+      for (int i = 0; i < n; i++) {
+        int row = i * d;
+        double radial = 0;
+        for (int k = 0; k < d; k++) {
+          radial += gd[row + k] * ud[row + k];
+        }
+        for (int k = 0; k < d; k++) {
+          int ik = row + k;
+          double gk = gd[ik] - radial * ud[ik];
+          m1[ik] = beta1 * m1[ik] + (1 - beta1) * gk;
+          m2[ik] = beta2 * m2[ik] + (1 - beta2) * gk * gk;
+          ud[ik] += lr * (m1[ik] / c1) / (Math.sqrt(m2[ik] / c2) + 1e-12);
+        }
+      }
+      normalizeRows(u);
+    }
+    double j = objective.evaluate(u, null);
+    return j > bestJ ? u : best;
+  }
+
+  private static DMatrixRMaj gaussianDecoder(GaussianSignModel model) {
+    // A* = C K⁻¹, i.e. K A*ᵀ = Cᵀ (K symmetric).
+    DMatrixRMaj k = model.codeCorrelation;
+    DMatrixRMaj ct = new DMatrixRMaj(k.numRows, model.crossCovariance.numRows);
+    CommonOps_DDRM.transpose(model.crossCovariance, ct);
+    DMatrixRMaj x = solveSpd(k.copy(), ct);
+    DMatrixRMaj a = new DMatrixRMaj(x.numCols, x.numRows);
+    CommonOps_DDRM.transpose(x, a);
+    return a;
+  }
+
+  /**
+   * Picks the shrinkage (a multiple of the vectors fitted) whose decoder, fitted without the
+   * held-out vectors, does best on them; infinity stands for A* itself.
+   */
+  private static double chooseShrinkage(RefitAccumulator refit, DMatrixRMaj aStar) {
+    if (refit.holdoutCount() == 0 || refit.trainCount() == 0) {
+      return Double.POSITIVE_INFINITY;
+    }
+    double bestAlpha = Double.POSITIVE_INFINITY;
+    double bestError = Double.POSITIVE_INFINITY;
+    for (double alpha : SHRINKAGE_GRID) {
+      DMatrixRMaj a;
+      try {
+        a = fitDecoder(refit.crossTrain(), refit.gramTrain(), refit.trainCount(), alpha, aStar);
+      } catch (IllegalStateException singular) {
+        continue; // too little data for so weak a ridge
+      }
+      double error = refit.holdoutSquaredNorm() - 2 * dot(a, refit.crossHoldout())
+          + quadratic(a, refit.gramHoldout());
+      if (error < bestError) {
+        bestError = error;
+        bestAlpha = alpha;
+      }
+    }
+    return bestAlpha;
+  }
+
+  /** {@code (XZ + λ A*)(ZZ + λ I)⁻¹} with {@code λ = alpha · count}. */
+  private static DMatrixRMaj fitDecoder(DMatrixRMaj xz, DMatrixRMaj zz, long count, double alpha,
+      DMatrixRMaj aStar) {
+    if (Double.isInfinite(alpha)) {
+      return aStar;
+    }
+    int n = zz.numRows;
+    double lambda = alpha * count;
+    DMatrixRMaj h = zz.copy();
+    double jitter = 1e-9 * count;
+    for (int i = 0; i < n; i++) {
+      h.add(i, i, lambda + jitter);
+    }
+    DMatrixRMaj r = xz.copy();
+    if (lambda > 0) {
+      CommonOps_DDRM.addEquals(r, lambda, aStar);
+    }
+    DMatrixRMaj rt = new DMatrixRMaj(n, r.numRows);
+    CommonOps_DDRM.transpose(r, rt);
+    DMatrixRMaj x = solveSpd(h, rt);
+    DMatrixRMaj a = new DMatrixRMaj(r.numRows, n);
+    CommonOps_DDRM.transpose(x, a);
+    return a;
+  }
+
+  private static DMatrixRMaj solveSpd(DMatrixRMaj a, DMatrixRMaj rhs) {
+    LinearSolverDense<DMatrixRMaj> solver = LinearSolverFactory_DDRM.chol(a.numRows);
+    if (!solver.setA(a)) {
+      throw new IllegalStateException("matrix is not positive definite");
+    }
+    DMatrixRMaj x = new DMatrixRMaj(rhs.numRows, rhs.numCols);
+    solver.solve(rhs, x);
+    return x;
+  }
+
+  /** {@code ⟨A, M⟩ = Σ A_ij M_ij}. */
+  private static double dot(DMatrixRMaj a, DMatrixRMaj m) {
+    double s = 0;
+    for (int i = 0; i < a.data.length; i++) {
+      s += a.data[i] * m.data[i];
+    }
+    return s;
+  }
+
+  /** {@code ⟨A G, A⟩ = tr(A G Aᵀ)}. */
+  private static double quadratic(DMatrixRMaj a, DMatrixRMaj gram) {
+    DMatrixRMaj ag = new DMatrixRMaj(a.numRows, a.numCols);
+    CommonOps_MT_DDRM.mult(a, gram, ag);
+    return dot(ag, a);
+  }
+
+  // ---------------------------------------------------------------- data-free form
+
+  /**
+   * The data-free optimal form fitted to {@code source}'s mean and overall scale
+   * {@code s = sqrt(tr Σ / d)} only; a second pass measures the training NMSE.
+   */
+  public Codebook trainIsotropic(VectorSource source) throws IOException {
+    int d = source.dimension();
+    double[] mean = new double[d];
+    double[] m2 = new double[d];
+    long[] count = {0};
+    forEachBatch(source, TrainingListener.Pass.MOMENTS, (batch, off, m) -> {
+      for (int i = 0; i < m; i++) {
+        long c = ++count[0];
+        int base = off + i * d;
+        for (int k = 0; k < d; k++) {
+          float x = batch[base + k];
+          if (!Float.isFinite(x)) {
+            throw new IllegalArgumentException("vector " + (c - 1) + ", component " + k + " is "
+                + x + " (not finite)");
+          }
+          double delta = x - mean[k];
+          mean[k] += delta / c;
+          m2[k] += delta * (x - mean[k]);
+        }
+      }
+    });
+    if (count[0] < 2) {
+      throw new IllegalArgumentException("training needs at least 2 vectors, got " + count[0]);
+    }
+    double trace = 0;
+    for (double x : m2) {
+      trace += x;
+    }
+    trace /= count[0];
+    if (!(trace > 0)) {
+      throw new IllegalArgumentException("training vectors have no variance: all are equal");
+    }
+    Codebook form = isotropic(d, toFloat(mean), Math.sqrt(trace / d), count[0], Double.NaN);
+    Distortion distortion = new Distortion(d);
+    SignEncoder encoder = SignEncoder.of(form);
+    LinearDecoder decoder = LinearDecoder.of(form);
+    byte[] codes = new byte[READ_BATCH * form.codeBytes()];
+    float[] decoded = new float[READ_BATCH * d];
+    forEachBatch(source, TrainingListener.Pass.REFIT, (batch, off, m) -> {
+      encoder.encode(batch, off, codes, 0, m);
+      decoder.decode(codes, 0, decoded, 0, m);
+      distortion.add(batch, off, decoded, 0, m);
+    });
+    return isotropic(d, toFloat(mean), Math.sqrt(trace / d), count[0], distortion.nmse());
+  }
+
+  /** The data-free optimal form for {@code N(0, I)} in dimension {@code d}: μ = 0, scale 1. */
+  public Codebook isotropic(int dimension) {
+    if (dimension < 1) {
+      throw new IllegalArgumentException("dimension must be positive: " + dimension);
+    }
+    return isotropic(dimension, new float[dimension], 1, 0, Double.NaN);
+  }
+
+  private Codebook isotropic(int d, float[] mean, double scale, long trainVectors,
+      double trainNmse) {
+    int n = bitsFor(d);
+    double r = (double) n / d;
+    Random random = new Random(seed);
+    DMatrixRMaj b = new DMatrixRMaj(n, d);
+    int row = 0;
+    while (row < n) {
+      int take = Math.min(d, n - row);
+      DMatrixRMaj q = randomOrthonormalRows(take, d, random);
+      System.arraycopy(q.data, 0, b.data, row * d, take * d);
+      row += take;
+    }
+    if (n > d && n % d != 0) {
+      // Stacked rotations are a tight frame only when d divides n; otherwise let gradient ascent
+      // on the isotropic objective (whose optimum is a unit-norm tight frame) finish the job.
+      double[] ones = new double[d];
+      java.util.Arrays.fill(ones, 1);
+      b = ascend(b, ones);
+    }
+    normalizeRows(b);
+    double tied = r <= 1 ? Math.sqrt(2 / Math.PI) : Math.sqrt(Math.PI / 2) / (r + Math.PI / 2 - 1);
+    float[] decoder = new float[d * n];
+    for (int i = 0; i < n; i++) {
+      for (int k = 0; k < d; k++) {
+        decoder[k * n + i] = (float) (tied * scale * b.get(i, k));
+      }
+    }
+    float[] encoder = toFloat(b.data);
+    DMatrixRMaj identity = CommonOps_DDRM.identity(d);
+    DMatrixRMaj a = toDouble(decoder, d, n);
+    CommonOps_DDRM.scale(1 / scale, a);
+    double predicted = GaussianSignModel.of(toDouble(encoder, n, d), identity).risk(a, d) / d;
+    return Codebook.of(d, n, mean, encoder, decoder, new CodebookInfo(
+        CodebookInfo.Method.ISOTROPIC, seed, trainVectors, trainNmse, predicted));
+  }
+
+  /** k orthonormal rows in R^d, Haar-distributed: Q of a Gaussian matrix, signs fixed by R. */
+  private static DMatrixRMaj randomOrthonormalRows(int k, int d, Random random) {
+    DMatrixRMaj x = new DMatrixRMaj(d, k);
+    for (int i = 0; i < x.data.length; i++) {
+      x.data[i] = random.nextGaussian();
+    }
+    QRDecomposition<DMatrixRMaj> qr = DecompositionFactory_DDRM.qr(d, k);
+    if (!qr.decompose(x)) {
+      throw new IllegalStateException("QR decomposition failed");
+    }
+    DMatrixRMaj q = qr.getQ(null, true);
+    DMatrixRMaj rr = qr.getR(null, true);
+    DMatrixRMaj rows = new DMatrixRMaj(k, d);
+    for (int i = 0; i < k; i++) {
+      double sign = rr.get(i, i) < 0 ? -1 : 1;
+      for (int c = 0; c < d; c++) {
+        rows.set(i, c, sign * q.get(c, i));
+      }
+    }
+    return rows;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  @FunctionalInterface
+  interface BatchConsumer {
+    void accept(float[] batch, int offset, int count) throws IOException;
+  }
+
+  private void forEachBatch(VectorSource source, TrainingListener.Pass pass,
+      BatchConsumer consumer) throws IOException {
+    int d = source.dimension();
+    float[] batch = new float[READ_BATCH * d];
+    long total = 0;
+    try (VectorReader reader = source.open()) {
+      if (reader.dimension() != d) {
+        throw new IOException("source declared dimension " + d + " but its reader yields "
+            + reader.dimension());
+      }
+      int m;
+      while ((m = reader.read(batch, 0, READ_BATCH)) >= 0) {
+        if (m == 0) {
+          continue;
+        }
+        consumer.accept(batch, 0, m);
+        total += m;
+        listener.vectorsRead(pass, total);
+      }
+    }
+  }
+
+  private static DMatrixRMaj gaussianUnitRows(int n, int d, Random random) {
+    DMatrixRMaj u = new DMatrixRMaj(n, d);
+    for (int i = 0; i < u.data.length; i++) {
+      u.data[i] = random.nextGaussian();
+    }
+    normalizeRows(u);
+    return u;
+  }
+
+  static void normalizeRows(DMatrixRMaj m) {
+    int cols = m.numCols;
+    for (int i = 0; i < m.numRows; i++) {
+      double s = 0;
+      for (int k = 0; k < cols; k++) {
+        double x = m.data[i * cols + k];
+        s += x * x;
+      }
+      double inv = 1 / Math.sqrt(s);
+      for (int k = 0; k < cols; k++) {
+        m.data[i * cols + k] *= inv;
+      }
+    }
+  }
+
+  static float[] toFloat(double[] a) {
+    float[] f = new float[a.length];
+    for (int i = 0; i < a.length; i++) {
+      f[i] = (float) a[i];
+    }
+    return f;
+  }
+
+  static DMatrixRMaj toDouble(float[] m, int rows, int cols) {
+    DMatrixRMaj out = new DMatrixRMaj(rows, cols);
+    for (int i = 0; i < m.length; i++) {
+      out.data[i] = m[i];
+    }
+    return out;
+  }
+}

@@ -1,0 +1,88 @@
+package io.signcodec.core;
+
+import java.util.Random;
+
+/** Gaussian test data with fixed seeds. */
+public final class TestData {
+  private TestData() {}
+
+  /** {@code count} vectors from N(0, I_d), row-major. */
+  public static float[] isotropic(int count, int d, long seed) {
+    Random random = new Random(seed);
+    float[] x = new float[count * d];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) random.nextGaussian();
+    }
+    return x;
+  }
+
+  /**
+   * {@code count} vectors from N(μ, Σ) where Σ has eigenvalues {@code k^-decay} (k = 1..d) along
+   * a random rotation, and μ is a fixed offset; row-major.
+   */
+  public static float[] powerLaw(int count, int d, double decay, long seed) {
+    Random random = new Random(seed);
+    double[][] q = randomRotation(d, new Random(seed ^ 0x5DEECE66DL));
+    double[] scale = new double[d];
+    for (int k = 0; k < d; k++) {
+      scale[k] = Math.pow(k + 1, -decay / 2);
+    }
+    float[] x = new float[count * d];
+    double[] g = new double[d];
+    for (int i = 0; i < count; i++) {
+      for (int k = 0; k < d; k++) {
+        g[k] = random.nextGaussian() * scale[k];
+      }
+      for (int r = 0; r < d; r++) {
+        double s = 0.5;
+        for (int k = 0; k < d; k++) {
+          s += q[r][k] * g[k];
+        }
+        x[i * d + r] = (float) s;
+      }
+    }
+    return x;
+  }
+
+  /** A random orthogonal matrix by Gram–Schmidt on Gaussian columns. */
+  static double[][] randomRotation(int d, Random random) {
+    double[][] q = new double[d][d];
+    for (int c = 0; c < d; c++) {
+      double[] v = new double[d];
+      for (int r = 0; r < d; r++) {
+        v[r] = random.nextGaussian();
+      }
+      for (int p = 0; p < c; p++) {
+        double dot = 0;
+        for (int r = 0; r < d; r++) {
+          dot += v[r] * q[r][p];
+        }
+        for (int r = 0; r < d; r++) {
+          v[r] -= dot * q[r][p];
+        }
+      }
+      double norm = 0;
+      for (double e : v) {
+        norm += e * e;
+      }
+      norm = Math.sqrt(norm);
+      for (int r = 0; r < d; r++) {
+        q[r][c] = v[r] / norm;
+      }
+    }
+    return q;
+  }
+
+  /** Test NMSE of {@code codebook} on {@code x}. */
+  public static double nmse(Codebook codebook, float[] x) {
+    int d = codebook.dimension();
+    int count = x.length / d;
+    byte[] codes = new byte[count * codebook.codeBytes()];
+    float[] decoded = new float[x.length];
+    SignEncoder.of(codebook).encode(x, 0, codes, 0, count);
+    LinearDecoder.of(codebook).decode(codes, 0, decoded, 0, count);
+    Distortion distortion = new Distortion(d);
+    distortion.add(x, 0, decoded, 0, count);
+    return distortion.nmse();
+  }
+}
