@@ -18,11 +18,12 @@ public final class TestData {
 
   /**
    * {@code count} vectors from N(μ, Σ) where Σ has eigenvalues {@code k^-decay} (k = 1..d) along
-   * a random rotation, and μ is a fixed offset; row-major.
+   * a random rotation that depends only on d, and μ = (0.5, ..., 0.5); row-major. Calls with
+   * different seeds draw from the same distribution.
    */
   public static float[] powerLaw(int count, int d, double decay, long seed) {
     Random random = new Random(seed);
-    double[][] q = randomRotation(d, new Random(seed ^ 0x5DEECE66DL));
+    double[][] q = randomRotation(d, new Random(0x5DEECE66DL + d));
     double[] scale = new double[d];
     for (int k = 0; k < d; k++) {
       scale[k] = Math.pow(k + 1, -decay / 2);
