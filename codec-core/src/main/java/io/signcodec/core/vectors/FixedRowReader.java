@@ -160,7 +160,8 @@ final class FixedRowReader implements VectorReader {
       long rowStart = chunkStart + (long) full * rowBytes;
       if (rest > 0) {
         if (prefixBytes > 0 && rest < 4) {
-          pending = truncated(name, "the dimension of row " + row, rowStart, rest, 4, rowStart + rest);
+          pending =
+              truncated(name, "the dimension of row " + row, rowStart, rest, 4, rowStart + rest);
         } else if (prefixBytes > 0 && ElementType.int32LE(buf, full * rowBytes) != dimension) {
           pending = ragged(row, ElementType.int32LE(buf, full * rowBytes), rowStart);
         } else {

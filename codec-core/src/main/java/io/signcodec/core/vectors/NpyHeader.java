@@ -39,7 +39,9 @@ final class NpyHeader {
     this.dataOffset = dataOffset;
   }
 
-  /** Reads and validates the header at the start of {@code in}, leaving it at the first data byte. */
+  /**
+   * Reads and validates the header at the start of {@code in}, leaving it at the first data byte.
+   */
   static NpyHeader read(ByteInput in, String name) throws IOException {
     String p = Messages.prefix(name);
     byte[] pre = new byte[12];

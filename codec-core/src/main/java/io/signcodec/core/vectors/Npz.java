@@ -1,11 +1,13 @@
 package io.signcodec.core.vectors;
 
 import io.signcodec.core.MalformedInputException;
+import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.List;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
@@ -105,7 +107,22 @@ final class Npz {
    */
   static VectorReader open(InputStream in, String name, String key, SourceGuard guard)
       throws IOException {
-    ZipArchiveInputStream zip = new ZipArchiveInputStream(in, "UTF-8", true, false);
+    ZipArchiveInputStream zip;
+    try {
+      in = in.markSupported() ? in : new BufferedInputStream(in, 64);
+      byte[] signature = new byte[4];
+      in.mark(4);
+      int got = in.readNBytes(signature, 0, 4);
+      in.reset();
+      if (got > 0 && !isZip(signature, got)) {
+        throw new MalformedInputException(Messages.prefix(name) + "not a zip archive: it starts "
+            + "with " + hex(signature, got) + " rather than the zip signature 50 4B 03 04", 0);
+      }
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(in);
+      throw e;
+    }
+    zip = new ZipArchiveInputStream(in, "UTF-8", true, false);
     try {
       List<String> keys = new ArrayList<>();
       ZipArchiveEntry entry;
@@ -131,6 +148,24 @@ final class Npz {
       }
       throw guard.translate(e, name, ZIP, -1);
     }
+  }
+
+  /**
+   * Whether {@code b} starts like a zip: a local file header, or the end record of an empty zip.
+   */
+  private static boolean isZip(byte[] b, int length) {
+    byte[] local = {'P', 'K', 3, 4};
+    byte[] empty = {'P', 'K', 5, 6};
+    return Arrays.equals(b, 0, length, local, 0, length)
+        || Arrays.equals(b, 0, length, empty, 0, length);
+  }
+
+  private static String hex(byte[] b, int length) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < length; i++) {
+      sb.append(i == 0 ? "" : " ").append(String.format("%02X", b[i] & 0xFF));
+    }
+    return sb.toString();
   }
 
   private static VectorReader npy(ByteInput in, String label) throws IOException {

@@ -13,8 +13,9 @@ import java.util.Map;
  *
  * <p>It accepts the subset of Python literal syntax NumPy writes: a dict with string keys whose
  * values are strings, integers (with an optional Python 2 {@code L} suffix), {@code True},
- * {@code False}, {@code None}, tuples and lists. Nesting is limited to {@value #MAX_DEPTH} levels so
- * that a hostile header cannot exhaust the stack. Errors carry the character index in the header.
+ * {@code False}, {@code None}, tuples and lists. Nesting is limited to {@value #MAX_DEPTH} levels
+ * so that a hostile header cannot exhaust the stack. Errors carry the character index in the
+ * header.
  */
 final class PyLiteral {
   static final int MAX_DEPTH = 16;

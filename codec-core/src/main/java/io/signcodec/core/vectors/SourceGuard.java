@@ -167,11 +167,18 @@ final class SourceGuard {
       }
     }
     if (eof) {
-      return new TruncatedInputException(
-          Messages.prefix(name) + "Premature end of stream while reading " + what + " data", offset);
+      return new TruncatedInputException(Messages.prefix(name)
+          + "Premature end of stream while reading " + what + " data", offset);
     }
-    String detail = failure.getMessage() == null ? failure.getClass().getSimpleName()
-        : failure.getMessage();
+    String detail = null;
+    for (Throwable t = failure; t != null && detail == null; t = t.getCause()) {
+      // the innermost message says most: "Could not create CompressorInputStream" says little
+      detail = t.getCause() == null || t.getCause() == t || t.getCause().getMessage() == null
+          ? t.getMessage() : null;
+    }
+    if (detail == null) {
+      detail = failure.getClass().getSimpleName();
+    }
     return new MalformedInputException(
         Messages.prefix(name) + "corrupt " + what + " data: " + detail, offset, failure);
   }

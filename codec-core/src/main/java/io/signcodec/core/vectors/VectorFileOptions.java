@@ -40,7 +40,8 @@ public final class VectorFileOptions {
 
   /**
    * Selects the {@code .npz} member to read by its NumPy key: the member name without the
-   * {@code .npy} suffix (the full member name is accepted too). By default the first member is read.
+   * {@code .npy} suffix (the full member name is accepted too). By default the first member is
+   * read. Other formats ignore it.
    */
   public VectorFileOptions withNpzKey(String key) {
     return new VectorFileOptions(format, Objects.requireNonNull(key, "key"), dimension,
@@ -48,8 +49,8 @@ public final class VectorFileOptions {
   }
 
   /**
-   * The vector dimension. Required for {@link VectorFormat#RAW_FLOAT32}; for the other formats it is
-   * a check (a file of another dimension is rejected as malformed) and lets an empty
+   * The vector dimension. Required for {@link VectorFormat#RAW_FLOAT32}; for the other formats it
+   * is a check (a file of another dimension is rejected as malformed) and lets an empty
    * {@code .fvecs}/{@code .bvecs} file, which records no dimension, be read as zero vectors.
    *
    * @throws IllegalArgumentException unless {@code 1 <= dimension <= VectorFiles.MAX_DIMENSION}

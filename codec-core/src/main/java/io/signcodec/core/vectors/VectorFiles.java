@@ -269,7 +269,10 @@ public final class VectorFiles {
     return total;
   }
 
-  /** Reads at most {@code maxVectors} vectors of a file into memory; see {@link #readAll(VectorSource, int)}. */
+  /**
+   * Reads at most {@code maxVectors} vectors of a file into memory; see
+   * {@link #readAll(VectorSource, int)}.
+   */
   public static LoadedVectors readAll(Path path, int maxVectors) throws IOException {
     return readAll(open(path), maxVectors);
   }

@@ -22,7 +22,8 @@ public enum VectorFormat {
    */
   RAW_FLOAT32;
 
-  private static final String[] COMPRESSION_SUFFIXES = {".gz", ".gzip", ".bz2", ".xz", ".zst", ".zstd"};
+  private static final String[] COMPRESSION_SUFFIXES =
+      {".gz", ".gzip", ".bz2", ".xz", ".zst", ".zstd"};
 
   /**
    * The format a file name announces: {@code .fvecs}, {@code .bvecs}, {@code .npy} or {@code .npz},

@@ -86,8 +86,8 @@ class CompressionTest {
       assertTrue(drained.count(D) > 1000, "vectors before the cut: " + drained.count(D));
       assertArrayEquals(Arrays.copyOf(v, drained.vectors().length), drained.vectors());
       assertEquals(TruncatedInputException.class, drained.failure().getClass());
-      assertTrue(drained.failure().getMessage().startsWith(
-          "v.fvecs.gz: Premature end of stream while reading gzip-compressed data (at byte offset "),
+      assertTrue(drained.failure().getMessage().startsWith("v.fvecs.gz: Premature end of stream "
+          + "while reading gzip-compressed data (at byte offset "),
           drained.failure().getMessage());
     }
   }

@@ -92,6 +92,10 @@ class NpzReaderTest {
           () -> opener.open(npy(1, "<f4", TRAIN, 4), VectorFileOptions.defaults()));
       assertTrue(e.getMessage().startsWith("a.npz: "), e.getMessage());
     }
+    MalformedInputException e = assertThrows(MalformedInputException.class,
+        () -> reader(npy(1, "<f4", TRAIN, 4), "a.npz", VectorFormat.NPZ));
+    assertEquals("a.npz: not a zip archive: it starts with 93 4E 55 4D rather than the zip "
+        + "signature 50 4B 03 04 (at byte offset 0)", e.getMessage());
   }
 
   @Test
