@@ -19,6 +19,9 @@ import java.nio.channels.SeekableByteChannel;
  * turns any other decoder failure into a {@code MalformedInputException}.
  */
 final class SourceGuard {
+  /** Bound on cause chains walked, in case a library builds a cyclic one. */
+  private static final int MAX_CAUSE_DEPTH = 32;
+
   private volatile Throwable sourceFailure;
 
   /** Wraps the source stream so its own failures are recognised later. */
@@ -145,36 +148,31 @@ final class SourceGuard {
    */
   IOException translate(Throwable failure, String name, String what, long offset) {
     Throwable source = sourceFailure;
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t == source) {
-        if (t instanceof IOException) {
-          return failure instanceof IOException ? (IOException) failure : (IOException) t;
-        }
-        throw (RuntimeException) t;
-      }
-      if (t.getCause() == t) {
-        break;
-      }
-    }
     boolean eof = false;
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof MalformedInputException) {
-        return (MalformedInputException) t;
+    MalformedInputException malformed = null;
+    String detail = null;
+    int depth = 0;
+    for (Throwable t = failure; t != null && depth < MAX_CAUSE_DEPTH; t = t.getCause(), depth++) {
+      if (t == source) {
+        if (t instanceof RuntimeException) {
+          throw (RuntimeException) t;
+        }
+        return failure instanceof IOException ? (IOException) failure : (IOException) t;
+      }
+      if (malformed == null && t instanceof MalformedInputException) {
+        malformed = (MalformedInputException) t;
       }
       eof |= t instanceof EOFException;
-      if (t.getCause() == t) {
-        break;
+      if (t.getMessage() != null) {
+        detail = t.getMessage(); // the innermost message says most
       }
+    }
+    if (malformed != null) {
+      return malformed;
     }
     if (eof) {
       return new TruncatedInputException(Messages.prefix(name)
           + "Premature end of stream while reading " + what + " data", offset);
-    }
-    String detail = null;
-    for (Throwable t = failure; t != null && detail == null; t = t.getCause()) {
-      // the innermost message says most: "Could not create CompressorInputStream" says little
-      detail = t.getCause() == null || t.getCause() == t || t.getCause().getMessage() == null
-          ? t.getMessage() : null;
     }
     if (detail == null) {
       detail = failure.getClass().getSimpleName();

@@ -87,6 +87,8 @@ public final class VectorFiles {
    *
    * @param format the format of the (decompressed) bytes; if the options name a format too, it must
    *     be the same
+   * @throws IllegalArgumentException if the formats conflict, raw float32 has no dimension in the
+   *     options, or the npz key is absent from the archive
    */
   public static VectorReader reader(InputStream in, VectorFormat format, VectorFileOptions options)
       throws IOException {
@@ -291,7 +293,7 @@ public final class VectorFiles {
       throw new IllegalArgumentException("cannot load " + maxVectors + " vectors of dimension " + d
           + ": at most " + MAX_LOADED_FLOATS / d + " fit in one array");
     }
-    float[] data = new float[Math.min(maxVectors, 1024) * d];
+    float[] data = new float[Math.min(maxVectors, Math.max(1, (1 << 16) / d)) * d]; // <= 256 KiB
     int count = 0;
     try (VectorReader reader = source.open()) {
       while (count < maxVectors) {
