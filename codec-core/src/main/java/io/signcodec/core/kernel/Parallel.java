@@ -19,9 +19,12 @@ public final class Parallel {
 
   private Parallel() {}
 
-  /** Threads the common pool can run at once. */
+  /**
+   * Threads that work on a split range: the common pool's workers plus the calling thread, which
+   * runs its own share (the common pool has one worker fewer than there are cores).
+   */
   public static int parallelism() {
-    return ForkJoinPool.getCommonPoolParallelism();
+    return ForkJoinPool.getCommonPoolParallelism() + 1;
   }
 
   /**
@@ -38,7 +41,8 @@ public final class Parallel {
       return;
     }
     int chunks = Math.min(count / grain, threads * 4);
-    ForkJoinPool.commonPool().invoke(new Split(task, count, chunks, 0, chunks));
+    // invoke() computes on this thread; the halves it forks go to the common pool.
+    new Split(task, count, chunks, 0, chunks).invoke();
   }
 
   private static final class Split extends RecursiveAction {

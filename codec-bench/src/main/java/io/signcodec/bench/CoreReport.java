@@ -1,0 +1,159 @@
+package io.signcodec.bench;
+
+import io.signcodec.core.Codebook;
+import io.signcodec.core.Distortion;
+import io.signcodec.core.LinearDecoder;
+import io.signcodec.core.Limits;
+import io.signcodec.core.SignEncoder;
+import io.signcodec.core.train.CodebookTrainer;
+import io.signcodec.core.vectors.VectorSource;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Random;
+import org.ejml.data.FMatrixRMaj;
+import org.ejml.dense.row.CommonOps_FDRM;
+
+/**
+ * The codec-core report: distortion against the fundamental limit on Gaussian data, training time
+ * at d = 768, and batch encode/decode throughput against EJML's {@code CommonOps_FDRM.mult} of the
+ * same shapes. Prints Markdown.
+ *
+ * <p>Run: {@code mvn -B -q install -DskipTests && mvn -B -q -pl codec-bench exec:java}. Takes about
+ * three minutes on 2 cores.
+ */
+public final class CoreReport {
+  private static final double[] RATES = {0.125, 0.25, 0.5, 1, 1.5, 2};
+
+  private CoreReport() {}
+
+  public static void main(String[] args) throws IOException {
+    PrintStream out = System.out;
+    out.printf(Locale.ROOT, "# signcodec core report%n%nJava %s, %d cores (%s)%n%n",
+        System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+        System.getProperty("os.arch"));
+    distortion(out);
+    training(out);
+    throughput(out);
+  }
+
+  /** NMSE on 5 000 fresh N(0, I) vectors, d = 256, codebooks trained on 20 000. */
+  static void distortion(PrintStream out) throws IOException {
+    int d = 256;
+    float[] train = gaussian(20_000, d, null, 1);
+    float[] test = gaussian(5_000, d, null, 2);
+    out.printf("## Distortion on isotropic Gaussian data (d = %d, 20 000 train, 5 000 test)%n%n", d);
+    out.println("| r (bits/coord) | bits/vector | ratio vs float32 | trained NMSE | data-free NMSE"
+        + " | sign-AE limit | Shannon 2^(-2r) | train time (s) |");
+    out.println("|---|---|---|---|---|---|---|---|");
+    for (double r : RATES) {
+      CodebookTrainer trainer = CodebookTrainer.builder().rate(r).seed(1).build();
+      long t0 = System.nanoTime();
+      Codebook trained = trainer.train(VectorSource.of(train, d));
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      Codebook dataFree = trainer.isotropic(d);
+      out.printf(Locale.ROOT, "| %s | %d | %.0fx | %.4f | %.4f | %.4f | %.4f | %.1f |%n",
+          r, trained.bits(), 32 / r, nmse(trained, test), nmse(dataFree, test),
+          Limits.signAutoencoderLimit(r), Limits.shannonBound(r), seconds);
+    }
+    out.println();
+  }
+
+  /** The training target: d = 768, r = 1, 100 000 vectors with a k^-1 spectrum. */
+  static void training(PrintStream out) throws IOException {
+    int d = 768;
+    int count = 100_000;
+    double[] scale = new double[d];
+    for (int k = 0; k < d; k++) {
+      scale[k] = Math.pow(k + 1, -0.5);
+    }
+    float[] x = gaussian(count, d, scale, 3);
+    long t0 = System.nanoTime();
+    Codebook cb = CodebookTrainer.builder().rate(1).seed(1).build().train(VectorSource.of(x, d));
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    out.printf(Locale.ROOT, "## Training time%n%nd = %d, r = 1, %d vectors, eigenvalues k^-1:"
+        + " %.1f s (training NMSE %.4f, Gaussian prediction %.4f)%n%n", d, count, seconds,
+        cb.info().trainNmse(), cb.info().predictedNmse());
+  }
+
+  /** Vectors per second for batch encode and decode at d = 768, r = 1. */
+  static void throughput(PrintStream out) throws IOException {
+    int d = 768;
+    int n = 768;
+    int count = 8_192;
+    float[] x = gaussian(count, d, null, 4);
+    Codebook cb = CodebookTrainer.builder().bits(n).seed(1).build().isotropic(d);
+    byte[] codes = new byte[count * cb.codeBytes()];
+    float[] decoded = new float[count * d];
+    SignEncoder encoder1 = SignEncoder.builder(cb).parallel(false).build();
+    SignEncoder encoderAll = SignEncoder.of(cb);
+    LinearDecoder decoder1 = LinearDecoder.builder(cb).parallel(false).build();
+    LinearDecoder decoderAll = LinearDecoder.of(cb);
+    FMatrixRMaj xm = FMatrixRMaj.wrap(count, d, x);
+    FMatrixRMaj bt = new FMatrixRMaj(d, n);
+    float[] b = cb.encoder();
+    for (int i = 0; i < n; i++) {
+      for (int k = 0; k < d; k++) {
+        bt.set(k, i, b[i * d + k]);
+      }
+    }
+    FMatrixRMaj product = new FMatrixRMaj(count, n);
+    out.printf("## Batch throughput (d = %d, n = %d, batches of %d vectors)%n%n", d, n, count);
+    out.println("| operation | threads | vectors/s | GFLOP/s |");
+    out.println("|---|---|---|---|");
+    double flops = 2.0 * d * n;
+    row(out, "EJML CommonOps_FDRM.mult (X·Bᵀ)", 1, flops,
+        time(() -> CommonOps_FDRM.mult(xm, bt, product), count));
+    row(out, "SignEncoder.encode", 1, flops,
+        time(() -> encoder1.encode(x, 0, codes, 0, count), count));
+    row(out, "SignEncoder.encode", Runtime.getRuntime().availableProcessors(), flops,
+        time(() -> encoderAll.encode(x, 0, codes, 0, count), count));
+    row(out, "LinearDecoder.decode", 1, flops,
+        time(() -> decoder1.decode(codes, 0, decoded, 0, count), count));
+    row(out, "LinearDecoder.decode", Runtime.getRuntime().availableProcessors(), flops,
+        time(() -> decoderAll.decode(codes, 0, decoded, 0, count), count));
+    out.println();
+  }
+
+  private static void row(PrintStream out, String name, int threads, double flopsPerVector,
+      double vectorsPerSecond) {
+    out.printf(Locale.ROOT, "| %s | %d | %,.0f | %.1f |%n", name, threads, vectorsPerSecond,
+        vectorsPerSecond * flopsPerVector / 1e9);
+  }
+
+  /** Best of 7 timed runs after 5 warm-up runs, in vectors per second. */
+  private static double time(Runnable op, int vectors) {
+    for (int i = 0; i < 5; i++) {
+      op.run();
+    }
+    long best = Long.MAX_VALUE;
+    for (int i = 0; i < 7; i++) {
+      long t0 = System.nanoTime();
+      op.run();
+      best = Math.min(best, System.nanoTime() - t0);
+    }
+    return vectors / (best / 1e9);
+  }
+
+  private static double nmse(Codebook cb, float[] x) {
+    int d = cb.dimension();
+    int count = x.length / d;
+    byte[] codes = new byte[count * cb.codeBytes()];
+    float[] decoded = new float[x.length];
+    SignEncoder.of(cb).encode(x, 0, codes, 0, count);
+    LinearDecoder.of(cb).decode(codes, 0, decoded, 0, count);
+    Distortion distortion = new Distortion(d);
+    distortion.add(x, 0, decoded, 0, count);
+    return distortion.nmse();
+  }
+
+  /** Gaussian vectors with per-coordinate standard deviations {@code scale} (null: all 1). */
+  private static float[] gaussian(int count, int d, double[] scale, long seed) {
+    Random random = new Random(seed);
+    float[] x = new float[count * d];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) (random.nextGaussian() * (scale == null ? 1 : scale[i % d]));
+    }
+    return x;
+  }
+}
