@@ -1,5 +1,7 @@
 package io.signcodec.core;
 
+import io.signcodec.core.kernel.Checks;
+
 /**
  * Measures how well reconstructions match originals, over any number of batches:
  * {@code NMSE = Σ‖x − x̂‖² / Σ‖x − x̄‖²} (x̄ the mean of the originals seen) and the mean cosine
@@ -28,8 +30,8 @@ public final class Distortion {
   /** Adds {@code count} pairs of row-major vectors. */
   public void add(float[] original, int originalOff, float[] reconstructed, int reconstructedOff,
       int count) {
-    SignEncoder.checkRange("original", original.length, originalOff, count, dimension);
-    SignEncoder.checkRange("reconstructed", reconstructed.length, reconstructedOff, count,
+    Checks.checkRange("original", original.length, originalOff, count, dimension);
+    Checks.checkRange("reconstructed", reconstructed.length, reconstructedOff, count,
         dimension);
     for (int i = 0; i < count; i++) {
       int o = originalOff + i * dimension;

@@ -1,5 +1,6 @@
 package io.signcodec.core;
 
+import io.signcodec.core.kernel.Matrices;
 import java.util.Objects;
 import org.ejml.data.DMatrixRMaj;
 
@@ -56,16 +57,8 @@ public final class Limits {
     if (!(trace > 0)) {
       throw new IllegalArgumentException("covariance has no variance (trace " + trace + ")");
     }
-    DMatrixRMaj b = toDouble(codebook.encoder(), codebook.bits(), d);
-    DMatrixRMaj a = toDouble(codebook.decoder(), d, codebook.bits());
+    DMatrixRMaj b = Matrices.toDouble(codebook.encoder(), codebook.bits(), d);
+    DMatrixRMaj a = Matrices.toDouble(codebook.decoder(), d, codebook.bits());
     return GaussianSignModel.of(b, sigma).risk(a, trace) / trace;
-  }
-
-  static DMatrixRMaj toDouble(float[] m, int rows, int cols) {
-    DMatrixRMaj out = new DMatrixRMaj(rows, cols);
-    for (int i = 0; i < m.length; i++) {
-      out.data[i] = m[i];
-    }
-    return out;
   }
 }

@@ -1,5 +1,6 @@
 package io.signcodec.core;
 
+import io.signcodec.core.kernel.Checks;
 import io.signcodec.core.kernel.FloatKernels;
 import io.signcodec.core.kernel.Parallel;
 import java.util.Objects;
@@ -95,8 +96,8 @@ public final class LinearDecoder {
   public void decode(byte[] src, int srcOff, float[] dst, int dstOff, int count) {
     Objects.requireNonNull(src, "src");
     Objects.requireNonNull(dst, "dst");
-    SignEncoder.checkRange("src", src.length, srcOff, count, codeBytes);
-    SignEncoder.checkRange("dst", dst.length, dstOff, count, dimension);
+    Checks.checkRange("src", src.length, srcOff, count, codeBytes);
+    Checks.checkRange("dst", dst.length, dstOff, count, dimension);
     Parallel.forRange(count, SignEncoder.GRAIN, parallel, (from, to) ->
         decodeRange(src, srcOff + from * codeBytes, dst, dstOff + from * dimension, to - from));
   }

@@ -1,5 +1,6 @@
 package io.signcodec.core;
 
+import io.signcodec.core.kernel.Checks;
 import io.signcodec.core.kernel.FloatKernels;
 import io.signcodec.core.kernel.Parallel;
 import java.util.Objects;
@@ -109,9 +110,9 @@ public final class SignEncoder {
   public void encode(float[] src, int srcOff, byte[] dst, int dstOff, int count) {
     Objects.requireNonNull(src, "src");
     Objects.requireNonNull(dst, "dst");
-    checkRange("src", src.length, srcOff, count, dimension);
-    checkRange("dst", dst.length, dstOff, count, codeBytes);
-    checkFinite(src, srcOff, count, dimension);
+    Checks.checkRange("src", src.length, srcOff, count, dimension);
+    Checks.checkRange("dst", dst.length, dstOff, count, codeBytes);
+    Checks.checkFinite(src, srcOff, count, dimension);
     Parallel.forRange(count, GRAIN, parallel, (from, to) ->
         encodeRange(src, srcOff + from * dimension, dst, dstOff + from * codeBytes, to - from));
   }
@@ -127,31 +128,6 @@ public final class SignEncoder {
           p, m);
       for (int i = 0; i < m; i++) {
         SignCodes.pack(p[i], 0, bits, dst, dstOff + (t + i) * codeBytes);
-      }
-    }
-  }
-
-  static void checkRange(String name, int length, int off, int count, int stride) {
-    if (count < 0) {
-      throw new IllegalArgumentException("count must be >= 0: " + count);
-    }
-    long end = off + (long) count * stride;
-    if (off < 0 || end > length) {
-      throw new IllegalArgumentException(String.format(
-          "%s: %d vectors of %d values from offset %d need %d elements, array has %d",
-          name, count, stride, off, end, length));
-    }
-  }
-
-  static void checkFinite(float[] src, int off, int count, int dimension) {
-    for (int i = 0; i < count; i++) {
-      int base = off + i * dimension;
-      for (int k = 0; k < dimension; k++) {
-        float v = src[base + k];
-        if (!Float.isFinite(v)) {
-          throw new IllegalArgumentException("vector " + i + ", component " + k + " is " + v
-              + " (not finite)");
-        }
       }
     }
   }

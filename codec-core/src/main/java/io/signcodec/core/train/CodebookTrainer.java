@@ -6,6 +6,8 @@ import io.signcodec.core.Distortion;
 import io.signcodec.core.GaussianSignModel;
 import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.SignEncoder;
+import io.signcodec.core.kernel.Checks;
+import io.signcodec.core.kernel.Matrices;
 import io.signcodec.core.vectors.VectorReader;
 import io.signcodec.core.vectors.VectorSource;
 import java.io.IOException;
@@ -213,12 +215,12 @@ public final class CodebookTrainer {
     CommonOps_MT_DDRM.multTransB(u, v, b);
     normalizeRows(b);
 
-    float[] meanF = toFloat(mean);
-    float[] encoder = toFloat(b.data);
+    float[] meanF = Matrices.toFloat(mean);
+    float[] encoder = Matrices.toFloat(b.data);
     Codebook provisional = Codebook.of(d, n, meanF, encoder, new float[d * n],
         new CodebookInfo(CodebookInfo.Method.TRAINED, seed, count, Double.NaN, Double.NaN));
     // The decoder is fitted to the float encoder actually used.
-    b = toDouble(provisional.encoder(), n, d);
+    b = Matrices.toDouble(provisional.encoder(), n, d);
     GaussianSignModel model = GaussianSignModel.of(b, sigma);
     DMatrixRMaj aStar = gaussianDecoder(model);
 
@@ -241,7 +243,7 @@ public final class CodebookTrainer {
     double trainNmse = (denominator - 2 * dot(a, refit.crossAll())
         + quadratic(a, refit.gramAll())) / denominator;
     double predicted = model.risk(a, trace) / trace;
-    return Codebook.of(d, n, meanF, encoder, toFloat(a.data),
+    return Codebook.of(d, n, meanF, encoder, Matrices.toFloat(a.data),
         new CodebookInfo(CodebookInfo.Method.TRAINED, seed, count, trainNmse, predicted));
   }
 
@@ -406,10 +408,6 @@ public final class CodebookTrainer {
         int base = off + i * d;
         for (int k = 0; k < d; k++) {
           float x = batch[base + k];
-          if (!Float.isFinite(x)) {
-            throw new IllegalArgumentException("vector " + (c - 1) + ", component " + k + " is "
-                + x + " (not finite)");
-          }
           double delta = x - mean[k];
           mean[k] += delta / c;
           m2[k] += delta * (x - mean[k]);
@@ -427,7 +425,7 @@ public final class CodebookTrainer {
     if (!(trace > 0)) {
       throw new IllegalArgumentException("training vectors have no variance: all are equal");
     }
-    Codebook form = isotropic(d, toFloat(mean), Math.sqrt(trace / d), count[0], Double.NaN);
+    Codebook form = isotropic(d, Matrices.toFloat(mean), Math.sqrt(trace / d), count[0], Double.NaN);
     Distortion distortion = new Distortion(d);
     SignEncoder encoder = SignEncoder.of(form);
     LinearDecoder decoder = LinearDecoder.of(form);
@@ -438,7 +436,7 @@ public final class CodebookTrainer {
       decoder.decode(codes, 0, decoded, 0, m);
       distortion.add(batch, off, decoded, 0, m);
     });
-    return isotropic(d, toFloat(mean), Math.sqrt(trace / d), count[0], distortion.nmse());
+    return isotropic(d, Matrices.toFloat(mean), Math.sqrt(trace / d), count[0], distortion.nmse());
   }
 
   /** The data-free optimal form for {@code N(0, I)} in dimension {@code d}: μ = 0, scale 1. */
@@ -477,11 +475,11 @@ public final class CodebookTrainer {
         decoder[k * n + i] = (float) (tied * scale * b.get(i, k));
       }
     }
-    float[] encoder = toFloat(b.data);
+    float[] encoder = Matrices.toFloat(b.data);
     DMatrixRMaj identity = CommonOps_DDRM.identity(d);
-    DMatrixRMaj a = toDouble(decoder, d, n);
+    DMatrixRMaj a = Matrices.toDouble(decoder, d, n);
     CommonOps_DDRM.scale(1 / scale, a);
-    double predicted = GaussianSignModel.of(toDouble(encoder, n, d), identity).risk(a, d) / d;
+    double predicted = GaussianSignModel.of(Matrices.toDouble(encoder, n, d), identity).risk(a, d) / d;
     return Codebook.of(d, n, mean, encoder, decoder, new CodebookInfo(
         CodebookInfo.Method.ISOTROPIC, seed, trainVectors, trainNmse, predicted));
   }
@@ -530,6 +528,7 @@ public final class CodebookTrainer {
         if (m == 0) {
           continue;
         }
+        Checks.checkFinite(batch, 0, m, d, total);
         consumer.accept(batch, 0, m);
         total += m;
         listener.vectorsRead(pass, total);
@@ -559,21 +558,5 @@ public final class CodebookTrainer {
         m.data[i * cols + k] *= inv;
       }
     }
-  }
-
-  static float[] toFloat(double[] a) {
-    float[] f = new float[a.length];
-    for (int i = 0; i < a.length; i++) {
-      f[i] = (float) a[i];
-    }
-    return f;
-  }
-
-  static DMatrixRMaj toDouble(float[] m, int rows, int cols) {
-    DMatrixRMaj out = new DMatrixRMaj(rows, cols);
-    for (int i = 0; i < m.length; i++) {
-      out.data[i] = m[i];
-    }
-    return out;
   }
 }

@@ -1,5 +1,6 @@
 package io.signcodec.core.train;
 
+import io.signcodec.core.kernel.Checks;
 import io.signcodec.core.kernel.FloatKernels;
 import java.util.Objects;
 
@@ -47,19 +48,8 @@ public final class CovarianceAccumulator {
   /** Adds {@code count} vectors stored row-major from {@code offset}. */
   public void add(float[] vectors, int offset, int count) {
     Objects.requireNonNull(vectors, "vectors");
-    if (count < 0 || offset < 0 || offset + (long) count * dimension > vectors.length) {
-      throw new IllegalArgumentException("cannot read " + count + " vectors of dimension "
-          + dimension + " from offset " + offset + " of an array of length " + vectors.length);
-    }
-    for (int i = 0; i < count; i++) {
-      int src = offset + i * dimension;
-      for (int k = 0; k < dimension; k++) {
-        if (!Float.isFinite(vectors[src + k])) {
-          throw new IllegalArgumentException("vector " + i + ", component " + k + " is "
-              + vectors[src + k] + " (not finite)");
-        }
-      }
-    }
+    Checks.checkRange("vectors", vectors.length, offset, count, dimension);
+    Checks.checkFinite(vectors, offset, count, dimension);
     for (int i = 0; i < count; i++) {
       System.arraycopy(vectors, offset + i * dimension, block[blockCount++], 0, dimension);
       if (blockCount == BLOCK) {

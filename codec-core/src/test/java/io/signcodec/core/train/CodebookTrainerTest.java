@@ -200,6 +200,12 @@ class CodebookTrainerTest {
     nan[4 * 7 + 2] = Float.NaN;
     IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
         () -> trainer.train(VectorSource.of(nan, 4)));
+    // Counted over the whole source, not within a read batch.
+    float[] late = TestData.isotropic(3_000, 4, 1);
+    late[4 * 2_500 + 1] = Float.POSITIVE_INFINITY;
+    assertEquals("vector 2500, component 1 is Infinity (not finite)",
+        assertThrows(IllegalArgumentException.class,
+            () -> trainer.trainIsotropic(VectorSource.of(late, 4))).getMessage());
     assertEquals("vector 7, component 2 is NaN (not finite)", bad.getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> CodebookTrainer.builder().bits(9).build().isotropic(4));
