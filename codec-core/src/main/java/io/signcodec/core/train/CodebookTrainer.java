@@ -238,10 +238,11 @@ public final class CodebookTrainer {
     }
 
     double alpha = chooseShrinkage(refit, aStar);
-    DMatrixRMaj a = fitDecoder(refit.crossAll(), refit.gramAll(), count, alpha, aStar);
+    DMatrixRMaj cross = refit.crossAll();
+    DMatrixRMaj gram = refit.gramAll();
+    DMatrixRMaj a = fitDecoder(cross, gram, count, alpha, aStar);
     double denominator = count * trace;
-    double trainNmse = (denominator - 2 * dot(a, refit.crossAll())
-        + quadratic(a, refit.gramAll())) / denominator;
+    double trainNmse = (denominator - 2 * dot(a, cross) + quadratic(a, gram)) / denominator;
     double predicted = model.risk(a, trace) / trace;
     return Codebook.of(d, n, meanF, encoder, Matrices.toFloat(a.data),
         new CodebookInfo(CodebookInfo.Method.TRAINED, seed, count, trainNmse, predicted));
