@@ -1,0 +1,44 @@
+package io.signcodec.core.stream;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Constants of the container format, version 1 (docs/FORMAT.md §4). Little-endian throughout.
+ *
+ * <pre>
+ * header (32 bytes)
+ *   0   8  magic "SGNCSTRM"
+ *   8   2  version (1)
+ *  10   2  reserved, 0
+ *  12   4  d
+ *  16   4  n
+ *  20   8  codebook fingerprint, its 8 bytes in hex order
+ *  28   4  CRC32C of bytes 0..27
+ * block
+ *   0   4  vector count c (1..maxBlockVectors(n))
+ *   4  c·⌈n/8⌉  codes
+ *   …   4  CRC32C of the count field and the codes
+ * end marker
+ *   0   4  0
+ *   4   8  total vectors in the stream
+ *  12   4  CRC32C of the 12 bytes before it
+ * </pre>
+ */
+public final class StreamFormat {
+  public static final byte[] MAGIC = "SGNCSTRM".getBytes(StandardCharsets.US_ASCII);
+  public static final int VERSION = 1;
+  public static final int HEADER_BYTES = 32;
+  /** Largest code payload of one block: 16 MiB. */
+  public static final int MAX_BLOCK_BYTES = 1 << 24;
+  /** Vectors per block a writer uses unless told otherwise. */
+  public static final int DEFAULT_BLOCK_VECTORS = 4096;
+  /** Bytes of the end marker. */
+  public static final int END_BYTES = 16;
+
+  private StreamFormat() {}
+
+  /** Most vectors one block may hold for codes of {@code codeBytes} bytes. */
+  public static int maxBlockVectors(int codeBytes) {
+    return MAX_BLOCK_BYTES / codeBytes;
+  }
+}
