@@ -7,7 +7,13 @@ import io.signcodec.core.Limits;
 import io.signcodec.core.SignEncoder;
 import io.signcodec.core.train.CodebookTrainer;
 import io.signcodec.core.vectors.VectorSource;
+import io.signcodec.core.stream.SignStreamReader;
+import io.signcodec.core.stream.SignStreamWriter;
+import io.signcodec.core.stream.StreamFormat;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Random;
@@ -35,6 +41,7 @@ public final class CoreReport {
     distortion(out);
     training(out);
     throughput(out);
+    streaming(out);
   }
 
   /** NMSE on 5 000 fresh N(0, I) vectors, d = 256, codebooks trained on 20 000. */
@@ -113,6 +120,52 @@ public final class CoreReport {
     row(out, "LinearDecoder.decode", Runtime.getRuntime().availableProcessors(), flops,
         time(() -> decoderAll.decode(codes, 0, decoded, 0, count), count));
     out.println();
+  }
+
+  /**
+   * The cost of the container: writing then reading a stream against bare batch encode and
+   * decode, at d = 384, r = 1, in memory (no I/O), both on one thread.
+   */
+  static void streaming(PrintStream out) throws IOException {
+    int d = 384;
+    int count = 16_384;
+    float[] x = gaussian(count, d, null, 5);
+    Codebook cb = CodebookTrainer.builder().rate(1).seed(1).build().isotropic(d);
+    SignEncoder encoder = SignEncoder.builder(cb).parallel(false).build();
+    LinearDecoder decoder = LinearDecoder.builder(cb).parallel(false).build();
+    byte[] codes = new byte[count * cb.codeBytes()];
+    float[] decoded = new float[count * d];
+    double bare = time(() -> {
+      encoder.encode(x, 0, codes, 0, count);
+      decoder.decode(codes, 0, decoded, 0, count);
+    }, count);
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream(count * cb.codeBytes() + (1 << 16));
+    double streamed = time(() -> {
+      try {
+        buffer.reset();
+        try (SignStreamWriter w =
+            new SignStreamWriter(buffer, encoder, StreamFormat.DEFAULT_BLOCK_VECTORS)) {
+          w.write(x, 0, count);
+        }
+        SignStreamReader r = new SignStreamReader(
+            new ByteArrayInputStream(buffer.toByteArray()), decoder);
+        int n = 0;
+        int m;
+        while ((m = r.read(decoded, n * d, count - n)) > 0) {
+          n += m;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }, count);
+    out.printf("## Streaming overhead (d = %d, r = 1, %d vectors, one thread, in memory)%n%n",
+        d, count);
+    out.println("| path | vectors/s (encode + decode) |");
+    out.println("|---|---|");
+    out.printf(Locale.ROOT, "| bare batch encode then decode | %,.0f |%n", bare);
+    out.printf(Locale.ROOT, "| SignStreamWriter then SignStreamReader | %,.0f |%n", streamed);
+    out.printf(Locale.ROOT, "%nThe stream costs %.1f%% more than the bare batch calls.%n%n",
+        100 * (bare / streamed - 1));
   }
 
   private static void row(PrintStream out, String name, int threads, double flopsPerVector,

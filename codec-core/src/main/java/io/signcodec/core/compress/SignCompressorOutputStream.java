@@ -13,7 +13,7 @@ import org.apache.commons.compress.compressors.CompressorOutputStream;
 
 /**
  * Takes the bytes of little-endian float32 vectors of the codebook's dimension (a raw float file)
- * and writes them as a signcodec container stream (docs/FORMAT.md §4). Lossy: reading the result
+ * and writes them as a signcodec container stream (docs/FORMAT.md §3). Lossy: reading the result
  * back gives each vector's reconstruction.
  *
  * <p>Bytes are gathered until whole vectors are available and encoded a block at a time; memory

@@ -13,7 +13,7 @@ import java.util.Objects;
 import java.util.zip.CRC32C;
 
 /**
- * Reads a container stream (docs/FORMAT.md §4) as decoded vectors ({@link #read}) or as raw codes
+ * Reads a container stream (docs/FORMAT.md §3) as decoded vectors ({@link #read}) or as raw codes
  * ({@link #readCodes}). The constructor reads the header and refuses a stream written with another
  * codebook before anything is decoded.
  *
@@ -50,11 +50,21 @@ public final class SignStreamReader implements VectorReader {
    * @throws CodebookMismatchException if the stream was written with another codebook
    */
   public SignStreamReader(InputStream in, Codebook codebook) throws IOException {
+    this(in, LinearDecoder.of(codebook));
+  }
+
+  /**
+   * Opens a stream that {@code decoder} (with its codebook and options) decodes, reading and
+   * checking its header.
+   *
+   * @throws CodebookMismatchException if the stream was written with another codebook
+   */
+  public SignStreamReader(InputStream in, LinearDecoder decoder) throws IOException {
     this.in = Objects.requireNonNull(in, "in");
-    Objects.requireNonNull(codebook, "codebook");
+    this.decoder = Objects.requireNonNull(decoder, "decoder");
+    Codebook codebook = decoder.codebook();
     this.header = StreamHeader.read(in);
     header.check(codebook);
-    this.decoder = LinearDecoder.of(codebook);
     this.codeBytes = codebook.codeBytes();
     this.maxBlockVectors = StreamFormat.maxBlockVectors(codeBytes);
   }

@@ -11,7 +11,7 @@ import java.util.Objects;
 import java.util.zip.CRC32C;
 
 /**
- * Writes vectors as a container stream (docs/FORMAT.md §4): the header, then blocks of codes, then
+ * Writes vectors as a container stream (docs/FORMAT.md §3): the header, then blocks of codes, then
  * an end marker. Memory is one block, whatever the stream's length.
  *
  * <ul>
@@ -50,9 +50,18 @@ public final class SignStreamWriter implements Closeable, Flushable {
    */
   public SignStreamWriter(OutputStream out, Codebook codebook, int blockVectors)
       throws IOException {
+    this(out, SignEncoder.of(codebook), blockVectors);
+  }
+
+  /**
+   * A writer that encodes with {@code encoder} (and so with its codebook and options), at most
+   * {@code blockVectors} vectors per block. Writes the header.
+   */
+  public SignStreamWriter(OutputStream out, SignEncoder encoder, int blockVectors)
+      throws IOException {
     this.out = Objects.requireNonNull(out, "out");
-    Objects.requireNonNull(codebook, "codebook");
-    this.encoder = SignEncoder.of(codebook);
+    this.encoder = Objects.requireNonNull(encoder, "encoder");
+    Codebook codebook = encoder.codebook();
     this.dimension = codebook.dimension();
     this.codeBytes = codebook.codeBytes();
     int max = StreamFormat.maxBlockVectors(codeBytes);

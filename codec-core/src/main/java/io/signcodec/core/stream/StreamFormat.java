@@ -3,7 +3,7 @@ package io.signcodec.core.stream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Constants of the container format, version 1 (docs/FORMAT.md §4). Little-endian throughout.
+ * Constants of the container format, version 1 (docs/FORMAT.md §3). Little-endian throughout.
  *
  * <pre>
  * header (32 bytes)
