@@ -33,7 +33,7 @@ public final class CoreReport {
 
   private CoreReport() {}
 
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) throws Exception {
     PrintStream out = System.out;
     out.printf(Locale.ROOT, "# signcodec core report%n%nJava %s, %d cores (%s)%n%n",
         System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
@@ -42,6 +42,7 @@ public final class CoreReport {
     training(out);
     throughput(out);
     streaming(out);
+    wire(out);
   }
 
   /** NMSE on 5 000 fresh N(0, I) vectors, d = 256, codebooks trained on 20 000. */
@@ -166,6 +167,47 @@ public final class CoreReport {
     out.printf(Locale.ROOT, "| SignStreamWriter then SignStreamReader | %,.0f |%n", streamed);
     out.printf(Locale.ROOT, "%nThe stream costs %.1f%% more than the bare batch calls.%n%n",
         100 * (bare / streamed - 1));
+  }
+
+  /**
+   * Embeddings over loopback TCP through Netty at d = 384, r = 1, against bare batch encode and
+   * decode of the same vectors and against sending raw float32 through the same pipeline.
+   */
+  static void wire(PrintStream out) throws Exception {
+    int d = 384;
+    int count = 100_000;
+    int batch = 1_024;
+    float[] x = gaussian(count, d, null, 6);
+    Codebook cb = CodebookTrainer.builder().rate(1).seed(1).build().isotropic(d);
+    SignEncoder encoder = SignEncoder.of(cb);
+    LinearDecoder decoder = LinearDecoder.of(cb);
+    byte[] codes = new byte[count * cb.codeBytes()];
+    float[] decoded = new float[count * d];
+    double bare = time(() -> {
+      encoder.encode(x, 0, codes, 0, count);
+      decoder.decode(codes, 0, decoded, 0, count);
+    }, count);
+    WireBenchmark.Result sign = null;
+    WireBenchmark.Result raw = null;
+    for (int i = 0; i < 4; i++) {
+      WireBenchmark.Result s = WireBenchmark.signcodec(cb, x, batch);
+      WireBenchmark.Result r = WireBenchmark.rawFloat32(x, d, batch);
+      sign = sign == null || s.seconds() < sign.seconds() ? s : sign;
+      raw = raw == null || r.seconds() < raw.seconds() ? r : raw;
+    }
+    out.printf("## Over the wire (Netty, loopback TCP, d = %d, r = 1, %d vectors in batches of %d)%n%n",
+        d, count, batch);
+    out.println("| path | vectors/s | bytes sent | bytes/vector |");
+    out.println("|---|---|---|---|");
+    out.printf(Locale.ROOT, "| bare batch encode + decode (no network, both cores) | %,.0f | - | - |%n",
+        bare);
+    out.printf(Locale.ROOT, "| signcodec frames through the pipeline | %,.0f | %,d | %.1f |%n",
+        sign.vectorsPerSecond(), sign.wireBytes(), (double) sign.wireBytes() / count);
+    out.printf(Locale.ROOT, "| raw float32 frames through the pipeline | %,.0f | %,d | %.1f |%n",
+        raw.vectorsPerSecond(), raw.wireBytes(), (double) raw.wireBytes() / count);
+    out.printf(Locale.ROOT, "%nThrough the pipeline signcodec runs at %.0f%% of bare encode + decode,"
+        + " and sends %.1fx fewer bytes than raw float32.%n%n",
+        100 * sign.vectorsPerSecond() / bare, (double) raw.wireBytes() / sign.wireBytes());
   }
 
   private static void row(PrintStream out, String name, int threads, double flopsPerVector,
