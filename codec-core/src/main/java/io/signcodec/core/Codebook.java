@@ -10,6 +10,11 @@ import java.util.Objects;
  * A sign-autoencoder codebook: {@code x ↦ z = sign(B (x − μ))} with {@code n} bits, and back
  * {@code x̂ = μ + A z}. Immutable and safe to share between threads.
  *
+ * <p>A codebook may code in K stages (THEORY.md §5): B and A are split into K consecutive blocks
+ * of rows and columns, stage k codes the residual the stages before it left,
+ * {@code z_k = sign(B_k (x − μ − Σ_{j<k} A_j z_j))}, and decoding is still the one linear map
+ * {@code x̂ = μ + A z} on the concatenated code. A single-stage codebook is the case K = 1.
+ *
  * <p>{@code B} (the encoder, n×d) and {@code A} (the decoder, d×n) are stored row-major as float32.
  * The {@link #fingerprint() fingerprint} identifies the exact serialized content, so streams
  * written with one codebook can refuse to be decoded with another.
@@ -20,6 +25,7 @@ import java.util.Objects;
 public final class Codebook {
   private final int dimension;
   private final int bits;
+  private final int[] stageBits;
   private final float[] mean;
   private final float[] encoder;
   private final float[] decoder;
@@ -31,10 +37,11 @@ public final class Codebook {
   private final byte[] serialized;
   private final long fingerprint;
 
-  private Codebook(int dimension, int bits, float[] mean, float[] encoder, float[] decoder,
+  private Codebook(int dimension, int[] stageBits, float[] mean, float[] encoder, float[] decoder,
       CodebookInfo info) {
     this.dimension = dimension;
-    this.bits = bits;
+    this.stageBits = stageBits;
+    this.bits = java.util.Arrays.stream(stageBits).sum();
     this.mean = mean;
     this.encoder = encoder;
     this.decoder = decoder;
@@ -55,7 +62,17 @@ public final class Codebook {
    */
   public static Codebook of(int dimension, int bits, float[] mean, float[] encoder,
       float[] decoder, CodebookInfo info) {
-    checkShape(dimension, bits);
+    return of(dimension, new int[] {bits}, mean, encoder, decoder, info);
+  }
+
+  /**
+   * A multi-stage codebook from explicit matrices, copied: stage k owns the next
+   * {@code stageBits[k]} rows of B and columns of A.
+   */
+  public static Codebook of(int dimension, int[] stageBits, float[] mean, float[] encoder,
+      float[] decoder, CodebookInfo info) {
+    Objects.requireNonNull(stageBits, "stageBits");
+    int bits = checkStages(dimension, stageBits);
     Objects.requireNonNull(info, "info");
     checkArray("mean", mean, dimension);
     checkArray("encoder", encoder, (long) bits * dimension);
@@ -64,24 +81,40 @@ public final class Codebook {
     if (zeroRow != null) {
       throw new IllegalArgumentException(zeroRow);
     }
-    return new Codebook(dimension, bits, mean.clone(), encoder.clone(), decoder.clone(), info);
+    return new Codebook(dimension, stageBits.clone(), mean.clone(), encoder.clone(),
+        decoder.clone(), info);
   }
 
   /** Used by the reader once the bytes have been validated; takes ownership of the arrays. */
-  static Codebook ofValidated(int dimension, int bits, float[] mean, float[] encoder,
+  static Codebook ofValidated(int dimension, int[] stageBits, float[] mean, float[] encoder,
       float[] decoder, CodebookInfo info) {
-    return new Codebook(dimension, bits, mean, encoder, decoder, info);
+    return new Codebook(dimension, stageBits, mean, encoder, decoder, info);
   }
 
-  static void checkShape(int dimension, int bits) {
+  /** Checks the shape and returns the total bits. */
+  static int checkStages(int dimension, int[] stageBits) {
     if (dimension < 1 || dimension > CodebookFormat.MAX_DIMENSION) {
       throw new IllegalArgumentException("dimension must be in 1.." + CodebookFormat.MAX_DIMENSION
           + ": " + dimension);
     }
-    if (bits < 1 || bits > CodebookFormat.maxBits(dimension)) {
-      throw new IllegalArgumentException("bits must be in 1.." + CodebookFormat.maxBits(dimension)
-          + " for dimension " + dimension + ": " + bits);
+    if (stageBits.length < 1 || stageBits.length > CodebookFormat.MAX_STAGES) {
+      throw new IllegalArgumentException("stages must number 1.." + CodebookFormat.MAX_STAGES
+          + ": " + stageBits.length);
     }
+    long bits = 0;
+    for (int k = 0; k < stageBits.length; k++) {
+      if (stageBits[k] < 1 || stageBits[k] > 2L * dimension) {
+        throw new IllegalArgumentException("stage " + k + " bits must be in 1.." + 2L * dimension
+            + " for dimension " + dimension + ": " + stageBits[k]);
+      }
+      bits += stageBits[k];
+    }
+    int max = CodebookFormat.maxBits(dimension, stageBits.length);
+    if (bits > max) {
+      throw new IllegalArgumentException("bits must be in 1.." + max + " for dimension "
+          + dimension + ": " + bits);
+    }
+    return (int) bits;
   }
 
   private static void checkArray(String name, float[] a, long length) {
@@ -134,6 +167,20 @@ public final class Codebook {
   /** Bytes per code, {@code ceil(n / 8)}. */
   public int codeBytes() {
     return SignCodes.codeBytes(bits);
+  }
+
+  /** Number of stages K (1 for a plain sign autoencoder). */
+  public int stageCount() {
+    return stageBits.length;
+  }
+
+  /** Bits of each stage, in coding order; they sum to {@link #bits()}. */
+  public int[] stageBits() {
+    return stageBits.clone();
+  }
+
+  int[] stageBitsArray() {
+    return stageBits;
   }
 
   /** Rate r = n / d in bits per coordinate. */
@@ -225,7 +272,9 @@ public final class Codebook {
 
   @Override
   public String toString() {
-    return "Codebook[d=" + dimension + ", n=" + bits + ", r=" + rate() + ", method="
+    return "Codebook[d=" + dimension + ", n=" + bits + ", r=" + rate()
+        + (stageBits.length > 1 ? ", stages=" + java.util.Arrays.toString(stageBits) : "")
+        + ", method="
         + info.method() + ", fingerprint=" + fingerprintHex() + "]";
   }
 }

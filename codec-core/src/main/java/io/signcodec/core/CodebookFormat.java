@@ -11,8 +11,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.zip.CRC32C;
 
 /**
- * The codebook file format, version 1 (see {@code docs/FORMAT.md}). All integers and floats are
- * little-endian.
+ * The codebook file format (see {@code docs/FORMAT.md}). All integers and floats are
+ * little-endian. Single-stage codebooks are written as version 1; multi-stage ones as version 2,
+ * which stores the number of stages K in the reserved field at offset 10 and K uint32 stage sizes
+ * right after the 56-byte header. The reader takes both.
  *
  * <pre>
  * offset  size  field
@@ -40,8 +42,14 @@ import java.util.zip.CRC32C;
 public final class CodebookFormat {
   /** The first 8 bytes of every codebook. */
   public static final byte[] MAGIC = "SGNCBOOK".getBytes(StandardCharsets.US_ASCII);
-  /** The format version this library writes and reads. */
+  /** The format version of single-stage codebooks. */
   public static final int VERSION = 1;
+  /** The format version of multi-stage codebooks. */
+  public static final int VERSION_STAGED = 2;
+  /** Most stages a codebook may have. */
+  public static final int MAX_STAGES = 64;
+  /** Most bits per coordinate of a multi-stage codebook (a single stage has at most 2). */
+  public static final int MAX_STAGED_RATE = 8;
   /** Bytes before the mean. */
   public static final int HEADER_BYTES = 56;
   /** Largest dimension a codebook may have. */
@@ -53,20 +61,31 @@ public final class CodebookFormat {
 
   private CodebookFormat() {}
 
-  /** Largest code length allowed for a dimension: 2d, within {@link #MAX_MATRIX_ELEMENTS}. */
+  /** Largest single-stage code length for a dimension: 2d, within {@link #MAX_MATRIX_ELEMENTS}. */
   public static int maxBits(int dimension) {
-    return (int) Math.min(2L * dimension, MAX_MATRIX_ELEMENTS / dimension);
+    return maxBits(dimension, 1);
+  }
+
+  /**
+   * Largest code length for a dimension and number of stages: 2d for one stage, 8d for more,
+   * within {@link #MAX_MATRIX_ELEMENTS}.
+   */
+  public static int maxBits(int dimension, int stages) {
+    long rate = stages == 1 ? 2 : MAX_STAGED_RATE;
+    return (int) Math.min(rate * dimension, MAX_MATRIX_ELEMENTS / dimension);
   }
 
   static byte[] serialize(Codebook cb) {
     int d = cb.dimension();
     int n = cb.bits();
-    long size = HEADER_BYTES + 4L * d + 8L * n * d + 4;
+    int[] stages = cb.stageBitsArray();
+    int k = stages.length;
+    long size = HEADER_BYTES + (k > 1 ? 4L * k : 0) + 4L * d + 8L * n * d + 4;
     ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(size)).order(ByteOrder.LITTLE_ENDIAN);
     CodebookInfo info = cb.info();
     buf.put(MAGIC)
-        .putShort((short) VERSION)
-        .putShort((short) 0)
+        .putShort((short) (k > 1 ? VERSION_STAGED : VERSION))
+        .putShort((short) (k > 1 ? k : 0))
         .putInt(d)
         .putInt(n)
         .put((byte) info.method().code())
@@ -75,6 +94,11 @@ public final class CodebookFormat {
         .putLong(info.trainVectors())
         .putDouble(info.trainNmse())
         .putDouble(info.predictedNmse());
+    if (k > 1) {
+      for (int bits : stages) {
+        buf.putInt(bits);
+      }
+    }
     buf.asFloatBuffer().put(cb.meanArray());
     buf.position(buf.position() + 4 * d);
     buf.asFloatBuffer().put(cb.encoder());
@@ -107,21 +131,27 @@ public final class CodebookFormat {
       }
     }
     int version = Short.toUnsignedInt(h.getShort(8));
-    if (version != VERSION) {
-      throw new UnsupportedVersionException("codebook format", version, VERSION, 8);
+    if (version != VERSION && version != VERSION_STAGED) {
+      throw new UnsupportedVersionException("codebook format", version, VERSION_STAGED, 8);
     }
-    if (h.getShort(10) != 0) {
+    int stageCount = Short.toUnsignedInt(h.getShort(10));
+    if (version == VERSION && stageCount != 0) {
       throw new MalformedInputException("codebook reserved field is not zero", 10);
     }
+    if (version == VERSION_STAGED && (stageCount < 2 || stageCount > MAX_STAGES)) {
+      throw new MalformedInputException("codebook stage count " + stageCount
+          + " out of range 2.." + MAX_STAGES, 10);
+    }
+    int k = version == VERSION ? 1 : stageCount;
     long d = Integer.toUnsignedLong(h.getInt(12));
     long n = Integer.toUnsignedLong(h.getInt(16));
     if (d < 1 || d > MAX_DIMENSION) {
       throw new MalformedInputException("codebook dimension " + d + " out of range 1.."
           + MAX_DIMENSION, 12);
     }
-    if (n < 1 || n > maxBits((int) d)) {
+    if (n < 1 || n > maxBits((int) d, k)) {
       throw new MalformedInputException("codebook bits " + n + " out of range 1.."
-          + maxBits((int) d) + " for dimension " + d, 16);
+          + maxBits((int) d, k) + " for dimension " + d, 16);
     }
     CodebookInfo.Method method = CodebookInfo.Method.fromCode(header[20]);
     if (method == null) {
@@ -138,6 +168,30 @@ public final class CodebookFormat {
     double trainNmse = h.getDouble(40);
     double predictedNmse = h.getDouble(48);
 
+    int[] stages = {(int) n};
+    byte[] stageBytes = new byte[0];
+    if (k > 1) {
+      stageBytes = new byte[4 * k];
+      readFully(in, stageBytes, 0, stageBytes.length, HEADER_BYTES, "codebook stages");
+      ByteBuffer sb = ByteBuffer.wrap(stageBytes).order(ByteOrder.LITTLE_ENDIAN);
+      stages = new int[k];
+      long sum = 0;
+      for (int i = 0; i < k; i++) {
+        long bits = Integer.toUnsignedLong(sb.getInt(4 * i));
+        if (bits < 1 || bits > 2 * d) {
+          throw new MalformedInputException("codebook stage " + i + " has " + bits
+              + " bits, out of range 1.." + 2 * d, HEADER_BYTES + 4L * i);
+        }
+        stages[i] = (int) bits;
+        sum += bits;
+      }
+      if (sum != n) {
+        throw new MalformedInputException("codebook stages hold " + sum + " bits, header says "
+            + n, HEADER_BYTES);
+      }
+    }
+    long base = HEADER_BYTES + stageBytes.length;
+
     // Payload and checksum in chunks: memory grows only as real bytes arrive.
     long payload = 4 * d + 8 * n * d + 4;
     ByteArrayOutputStream body = new ByteArrayOutputStream((int) Math.min(payload, CHUNK));
@@ -145,7 +199,7 @@ public final class CodebookFormat {
     long done = 0;
     while (done < payload) {
       int len = (int) Math.min(chunk.length, payload - done);
-      readFully(in, chunk, 0, len, HEADER_BYTES + done, "codebook matrices");
+      readFully(in, chunk, 0, len, base + done, "codebook matrices");
       body.write(chunk, 0, len);
       done += len;
     }
@@ -153,12 +207,13 @@ public final class CodebookFormat {
     int bodyLen = bytes.length - 4;
     CRC32C crc = new CRC32C();
     crc.update(header);
+    crc.update(stageBytes);
     crc.update(bytes, 0, bodyLen);
     int stored = ByteBuffer.wrap(bytes, bodyLen, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
     if (stored != (int) crc.getValue()) {
       throw new ChecksumMismatchException(String.format(
           "codebook checksum mismatch: stored CRC32C %08x, computed %08x",
-          stored, (int) crc.getValue()), HEADER_BYTES + bodyLen);
+          stored, (int) crc.getValue()), base + bodyLen);
     }
 
     int di = (int) d;
@@ -172,14 +227,14 @@ public final class CodebookFormat {
     b.asFloatBuffer().get(encoder);
     b.position(4 * di + 4 * ni * di);
     b.asFloatBuffer().get(decoder);
-    checkFinite(mean, "mean", HEADER_BYTES);
-    checkFinite(encoder, "encoder", HEADER_BYTES + 4L * di);
-    checkFinite(decoder, "decoder", HEADER_BYTES + 4L * di + 4L * ni * di);
+    checkFinite(mean, "mean", base);
+    checkFinite(encoder, "encoder", base + 4L * di);
+    checkFinite(decoder, "decoder", base + 4L * di + 4L * ni * di);
     String zeroRow = Codebook.zeroRow(encoder, ni, di);
     if (zeroRow != null) {
-      throw new MalformedInputException("invalid codebook: " + zeroRow, HEADER_BYTES + 4L * di);
+      throw new MalformedInputException("invalid codebook: " + zeroRow, base + 4L * di);
     }
-    return Codebook.ofValidated(di, ni, mean, encoder, decoder,
+    return Codebook.ofValidated(di, stages, mean, encoder, decoder,
         new CodebookInfo(method, seed, trainVectors, trainNmse, predictedNmse));
   }
 

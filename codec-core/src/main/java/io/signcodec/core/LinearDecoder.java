@@ -112,7 +112,7 @@ public final class LinearDecoder {
         SignCodes.unpack(src, srcOff + (t + i) * codeBytes, bits, s.signs, i * bits);
         System.arraycopy(mean, 0, s.rows[i], 0, dimension);
       }
-      FloatKernels.multiplyAdd(s.signs, 0, bits, null, at, bits, dimension, s.rows, m);
+      FloatKernels.multiplyAdd(s.signs, 0, bits, null, at, 0, bits, 0, dimension, s.rows, m);
       for (int i = 0; i < m; i++) {
         System.arraycopy(s.rows[i], 0, dst, dstOff + (t + i) * dimension, dimension);
       }

@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * Encodes float vectors to packed sign codes with a {@link Codebook}: {@code z = sign(B (x − μ))},
- * packed as described in {@link SignCodes}.
+ * packed as described in {@link SignCodes}; for a multi-stage codebook, stage by stage on the
+ * residual the earlier stages leave.
  *
  * <p>Thread-safe: one instance may be shared by any number of threads. Methods write into arrays
  * owned by the caller and allocate nothing per vector (each thread keeps one scratch block).
@@ -29,7 +30,7 @@ public final class SignEncoder {
   private final int bits;
   private final int codeBytes;
   private final boolean parallel;
-  private final ThreadLocal<float[][]> scratch;
+  private final ThreadLocal<Scratch> scratch;
 
   private SignEncoder(Codebook codebook, boolean parallel) {
     this.codebook = codebook;
@@ -37,7 +38,10 @@ public final class SignEncoder {
     this.bits = codebook.bits();
     this.codeBytes = codebook.codeBytes();
     this.parallel = parallel;
-    this.scratch = ThreadLocal.withInitial(() -> new float[TILE][bits]);
+    int[] stages = codebook.stageBitsArray();
+    int maxStage = java.util.Arrays.stream(stages).max().getAsInt();
+    this.scratch = ThreadLocal.withInitial(
+        () -> new Scratch(bits, dimension, stages.length, maxStage));
   }
 
   /** An encoder that uses the common pool for large batches. */
@@ -118,17 +122,68 @@ public final class SignEncoder {
   }
 
   private void encodeRange(float[] src, int srcOff, byte[] dst, int dstOff, int count) {
-    float[][] p = scratch.get();
+    Scratch s = scratch.get();
     float[] mean = codebook.meanArray();
     float[][] bt = codebook.encoderTransposed();
+    int[] stages = codebook.stageBitsArray();
     for (int t = 0; t < count; t += TILE) {
       int m = Math.min(TILE, count - t);
-      FloatKernels.clear(p, m, bits);
-      FloatKernels.multiplyAdd(src, srcOff + t * dimension, dimension, mean, bt, dimension, bits,
-          p, m);
-      for (int i = 0; i < m; i++) {
-        SignCodes.pack(p[i], 0, bits, dst, dstOff + (t + i) * codeBytes);
+      int tileOff = srcOff + t * dimension;
+      FloatKernels.clear(s.projections, m, bits);
+      if (stages.length == 1) {
+        FloatKernels.multiplyAdd(src, tileOff, dimension, mean, bt, 0, dimension, 0, bits,
+            s.projections, m);
+      } else {
+        encodeStages(src, tileOff, m, s, mean, bt, stages);
       }
+      for (int i = 0; i < m; i++) {
+        SignCodes.pack(s.projections[i], 0, bits, dst, dstOff + (t + i) * codeBytes);
+      }
+    }
+  }
+
+  /**
+   * Stage by stage: project the residual, take signs, and subtract what the stage decodes before
+   * the next stage projects.
+   */
+  private void encodeStages(float[] src, int tileOff, int m, Scratch s, float[] mean,
+      float[][] bt, int[] stages) {
+    float[][] at = codebook.decoderTransposed();
+    for (int i = 0; i < m; i++) {
+      float[] r = s.residuals[i];
+      int base = tileOff + i * dimension;
+      for (int k = 0; k < dimension; k++) {
+        r[k] = src[base + k] - mean[k];
+      }
+    }
+    int first = 0;
+    for (int stage = 0; stage < stages.length; stage++) {
+      int n = stages[stage];
+      FloatKernels.multiplyAdd(s.residuals, bt, 0, dimension, first, first + n, s.projections, m);
+      if (stage < stages.length - 1) {
+        for (int i = 0; i < m; i++) {
+          float[] p = s.projections[i];
+          float[] neg = s.negatedSigns[i];
+          for (int j = 0; j < n; j++) {
+            neg[j] = p[first + j] >= 0f ? -1f : 1f;
+          }
+        }
+        FloatKernels.multiplyAdd(s.negatedSigns, at, first, n, 0, dimension, s.residuals, m);
+      }
+      first += n;
+    }
+  }
+
+  /** Per-thread tile buffers. */
+  private static final class Scratch {
+    final float[][] projections;
+    final float[][] residuals;
+    final float[][] negatedSigns;
+
+    Scratch(int bits, int dimension, int stages, int maxStageBits) {
+      projections = new float[TILE][bits];
+      residuals = stages > 1 ? new float[TILE][dimension] : null;
+      negatedSigns = stages > 1 ? new float[TILE][maxStageBits] : null;
     }
   }
 }

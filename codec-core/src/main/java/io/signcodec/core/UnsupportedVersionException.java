@@ -6,9 +6,9 @@ public class UnsupportedVersionException extends MalformedInputException {
 
   private final int version;
 
-  public UnsupportedVersionException(String what, int version, int supported, long offset) {
-    super("unsupported " + what + " version " + version + " (this library reads version "
-        + supported + ")", offset);
+  public UnsupportedVersionException(String what, int version, int newestSupported, long offset) {
+    super("unsupported " + what + " version " + version + " (this library reads versions up to "
+        + newestSupported + ")", offset);
     this.version = version;
   }
 

@@ -134,11 +134,11 @@ class CodebookFormatTest {
     assertEquals("not a signcodec codebook: bad magic (at byte offset 0)", magic.getMessage());
 
     byte[] v2 = bytes.clone();
-    v2[8] = 2;
+    v2[8] = 3;
     UnsupportedVersionException version = assertThrows(UnsupportedVersionException.class,
         () -> Codebook.read(new ByteArrayInputStream(v2)));
-    assertEquals(2, version.version());
-    assertEquals("unsupported codebook format version 2 (this library reads version 1)"
+    assertEquals(3, version.version());
+    assertEquals("unsupported codebook format version 3 (this library reads versions up to 2)"
         + " (at byte offset 8)", version.getMessage());
 
     byte[] corrupt = bytes.clone();

@@ -29,20 +29,34 @@ public final class FloatKernels {
   }
 
   /**
-   * {@code C += (L − shift) · R}: rows {@code c[0..m)} (length ≥ q) accumulate; L is m×k, flat
-   * with row stride {@code ldl} from {@code lOff}; R is k rows of length ≥ q. {@code shift}
-   * (length k, may be null) is subtracted from every row of L on the fly, which centres inputs
-   * without a copy.
+   * {@code C += (L − shift) · R}: rows {@code c[0..m)} accumulate in columns {@code [from, to)};
+   * L is m×k, flat with row stride {@code ldl} from {@code lOff}; R is the k rows
+   * {@code r[r0..r0+k)}. {@code shift} (length k, may be null) is subtracted from every row of L
+   * on the fly, which centres inputs without a copy.
    */
   public static void multiplyAdd(float[] l, int lOff, int ldl, float[] shift,
-      float[][] r, int k, int q, float[][] c, int m) {
-    for (int j0 = 0; j0 < q; j0 += COLUMN_BLOCK) {
-      int j1 = Math.min(q, j0 + COLUMN_BLOCK);
+      float[][] r, int r0, int k, int from, int to, float[][] c, int m) {
+    for (int j0 = from; j0 < to; j0 += COLUMN_BLOCK) {
+      int j1 = Math.min(to, j0 + COLUMN_BLOCK);
       for (int t = 0; t < k; t++) {
-        float[] rRow = r[t];
+        float[] rRow = r[r0 + t];
         float sh = shift == null ? 0f : shift[t];
         for (int i = 0; i < m; i++) {
           fmaRow(l[lOff + i * ldl + t] - sh, rRow, c[i], j0, j1);
+        }
+      }
+    }
+  }
+
+  /** As the flat form, with L given as rows {@code l[0..m)} of at least k entries. */
+  public static void multiplyAdd(float[][] l, float[][] r, int r0, int k, int from, int to,
+      float[][] c, int m) {
+    for (int j0 = from; j0 < to; j0 += COLUMN_BLOCK) {
+      int j1 = Math.min(to, j0 + COLUMN_BLOCK);
+      for (int t = 0; t < k; t++) {
+        float[] rRow = r[r0 + t];
+        for (int i = 0; i < m; i++) {
+          fmaRow(l[i][t], rRow, c[i], j0, j1);
         }
       }
     }

@@ -51,6 +51,8 @@ public final class CodebookTrainer {
 
   private final double rate;
   private final int bits;
+  private final double[] stageRates;
+  private final boolean shallow;
   private final long seed;
   private final int maxSteps;
   private final double tolerance;
@@ -59,6 +61,8 @@ public final class CodebookTrainer {
   private CodebookTrainer(Builder b) {
     this.rate = b.rate;
     this.bits = b.bits;
+    this.stageRates = b.stageRates;
+    this.shallow = b.shallow;
     this.seed = b.seed;
     this.maxSteps = b.maxSteps;
     this.tolerance = b.tolerance;
@@ -73,6 +77,8 @@ public final class CodebookTrainer {
   public static final class Builder {
     private double rate = Double.NaN;
     private int bits;
+    private double[] stageRates;
+    private boolean shallow;
     private long seed = 1;
     private int maxSteps = 150;
     private double tolerance = 1e-6;
@@ -80,23 +86,59 @@ public final class CodebookTrainer {
 
     private Builder() {}
 
-    /** Bits per coordinate; the code length is {@code round(rate · d)}, at least 1. */
+    /**
+     * Bits per coordinate, in (0, 8]; the code length is {@code round(rate · d)}, at least 1.
+     * Above 1 bit per coordinate the code is split into stages (see {@link #stageBitsFor})
+     * unless {@link #shallow()} is set.
+     */
     public Builder rate(double rate) {
-      if (!(rate > 0) || rate > 2) {
-        throw new IllegalArgumentException("rate must be in (0, 2]: " + rate);
+      if (!(rate > 0) || rate > MAX_RATE) {
+        throw new IllegalArgumentException("rate must be in (0, " + MAX_RATE + "]: " + rate);
       }
       this.rate = rate;
       this.bits = 0;
+      this.stageRates = null;
       return this;
     }
 
-    /** Code length in bits, 1..2d. Overrides {@link #rate}. */
+    /** Code length in bits, 1..8d. Overrides {@link #rate}. */
     public Builder bits(int bits) {
       if (bits < 1) {
         throw new IllegalArgumentException("bits must be positive: " + bits);
       }
       this.bits = bits;
       this.rate = Double.NaN;
+      this.stageRates = null;
+      return this;
+    }
+
+    /**
+     * An explicit split of the bit budget into stages, in bits per coordinate each, in (0, 2]
+     * (e.g. {@code stages(1, 1, 0.5)} for 2.5 bits per coordinate). Overrides {@link #rate} and
+     * {@link #bits}.
+     */
+    public Builder stages(double... rates) {
+      if (rates.length < 1 || rates.length > io.signcodec.core.CodebookFormat.MAX_STAGES) {
+        throw new IllegalArgumentException("stages must number 1.."
+            + io.signcodec.core.CodebookFormat.MAX_STAGES + ": " + rates.length);
+      }
+      for (double r : rates) {
+        if (!(r > 0) || r > 2) {
+          throw new IllegalArgumentException("stage rate must be in (0, 2]: " + r);
+        }
+      }
+      this.stageRates = rates.clone();
+      this.rate = Double.NaN;
+      this.bits = 0;
+      return this;
+    }
+
+    /**
+     * One stage whatever the rate (at most 2 bits per coordinate): the plain sign autoencoder of
+     * THEORY.md §2, a tight frame above 1 bit per coordinate. Default off.
+     */
+    public Builder shallow() {
+      this.shallow = true;
       return this;
     }
 
@@ -133,21 +175,66 @@ public final class CodebookTrainer {
     }
 
     public CodebookTrainer build() {
-      if (bits == 0 && Double.isNaN(rate)) {
-        throw new IllegalStateException("set rate(...) or bits(...)");
+      if (bits == 0 && Double.isNaN(rate) && stageRates == null) {
+        throw new IllegalStateException("set rate(...), bits(...) or stages(...)");
+      }
+      if (shallow && stageRates != null && stageRates.length > 1) {
+        throw new IllegalStateException("shallow() and a split into stages contradict");
       }
       return new CodebookTrainer(this);
     }
   }
 
-  /** The code length this trainer uses for dimension {@code d}. */
+  /** Most bits per coordinate a trainer accepts. */
+  public static final int MAX_RATE = io.signcodec.core.CodebookFormat.MAX_STAGED_RATE;
+
+  /** The total code length this trainer uses for dimension {@code d}. */
   public int bitsFor(int dimension) {
-    int n = bits > 0 ? bits : (int) Math.max(1, Math.round(rate * dimension));
-    if (n > 2L * dimension) {
-      throw new IllegalArgumentException(n + " bits is more than 2d = " + 2L * dimension
-          + " for dimension " + dimension);
+    return java.util.Arrays.stream(stageBitsFor(dimension)).sum();
+  }
+
+  /**
+   * The bits of each stage for dimension {@code d}. Unless split explicitly, a code of at most d
+   * bits (or any code, with {@link Builder#shallow()}) is one stage; a longer one is split into
+   * stages of d bits (1 bit per coordinate, where one stage is strongest: a rotation) followed by
+   * one stage with the remainder, e.g. 2.5 bits per coordinate as 1 + 1 + 0.5. Coding the
+   * residual of a rotation in stages beats a tight frame at every rate above 1 (THEORY.md §5).
+   */
+  public int[] stageBitsFor(int dimension) {
+    int[] stages;
+    if (stageRates != null) {
+      stages = new int[stageRates.length];
+      for (int k = 0; k < stages.length; k++) {
+        stages[k] = (int) Math.max(1, Math.round(stageRates[k] * dimension));
+      }
+    } else {
+      int n = bits > 0 ? bits : (int) Math.max(1, Math.round(rate * dimension));
+      if (shallow || n <= dimension) {
+        stages = new int[] {n};
+      } else {
+        int full = n / dimension;
+        int rest = n % dimension;
+        stages = new int[full + (rest > 0 ? 1 : 0)];
+        java.util.Arrays.fill(stages, 0, full, dimension);
+        if (rest > 0) {
+          stages[full] = rest;
+        }
+      }
     }
-    return n;
+    for (int k = 0; k < stages.length; k++) {
+      if (stages[k] > 2L * dimension) {
+        throw new IllegalArgumentException(stages[k] + " bits is more than 2d = "
+            + 2L * dimension + " for one stage in dimension " + dimension);
+      }
+    }
+    long total = java.util.Arrays.stream(stages).asLongStream().sum();
+    int max = io.signcodec.core.CodebookFormat.maxBits(dimension, stages.length);
+    if (total > max || stages.length > io.signcodec.core.CodebookFormat.MAX_STAGES) {
+      throw new IllegalArgumentException(total + " bits in " + stages.length
+          + " stages is more than a codebook of dimension " + dimension + " may hold (" + max
+          + ")");
+    }
+    return stages;
   }
 
   // ---------------------------------------------------------------- trained from data
@@ -155,14 +242,9 @@ public final class CodebookTrainer {
   /** Trains from {@code source}, reading it twice. Needs at least two vectors. */
   public Codebook train(VectorSource source) throws IOException {
     int d = source.dimension();
-    int n = bitsFor(d);
+    int[] stages = stageBitsFor(d);
     CovarianceAccumulator moments = new CovarianceAccumulator(d);
     forEachBatch(source, TrainingListener.Pass.MOMENTS, moments::add);
-    return train(moments, source, n, d);
-  }
-
-  private Codebook train(CovarianceAccumulator moments, VectorSource source, int n, int d)
-      throws IOException {
     long count = moments.count();
     if (count < 2) {
       throw new IllegalArgumentException("training needs at least 2 vectors, got " + count);
@@ -171,8 +253,50 @@ public final class CodebookTrainer {
     if (!(trace > 0)) {
       throw new IllegalArgumentException("training vectors have no variance: all are equal");
     }
+    float[] mean = Matrices.toFloat(moments.mean());
+    Stage first = trainStage(moments, source, stages[0], mean, seed);
+    if (stages.length == 1) {
+      return Codebook.of(d, stages[0], mean, first.encoder, first.decoder,
+          new CodebookInfo(CodebookInfo.Method.TRAINED, seed, count,
+              first.squaredError / (count * trace), first.predictedNmse));
+    }
+    // Each further stage learns from the residuals the stages before it leave (THEORY.md §5).
+    float[] encoder = first.encoder;
+    float[] decoder = first.decoder;
+    Stage last = first;
+    for (int k = 1; k < stages.length; k++) {
+      int[] done = java.util.Arrays.copyOf(stages, k);
+      Codebook partial = Codebook.of(d, done, mean, encoder, decoder, new CodebookInfo(
+          CodebookInfo.Method.TRAINED, seed, count, Double.NaN, Double.NaN));
+      VectorSource residuals = new ResidualSource(source, partial);
+      CovarianceAccumulator residualMoments = new CovarianceAccumulator(d);
+      forEachBatch(residuals, TrainingListener.Pass.MOMENTS, residualMoments::add);
+      last = trainStage(residualMoments, residuals, stages[k], new float[d], seed + k);
+      encoder = concatRows(encoder, last.encoder);
+      decoder = concatColumns(decoder, d, last.decoder);
+    }
+    return Codebook.of(d, stages, mean, encoder, decoder, new CodebookInfo(
+        CodebookInfo.Method.TRAINED, seed, count, last.squaredError / (count * trace),
+        Double.NaN));
+  }
+
+  /** One stage's matrices and what its refit measured. */
+  private record Stage(float[] encoder, float[] decoder, double squaredError,
+      double predictedNmse) {}
+
+  /**
+   * Learns one sign stage for the vectors of {@code source} (whose moments are given), coded
+   * around {@code center}: the encoder by ascent on Σ, the decoder by the shrunk refit.
+   */
+  private Stage trainStage(CovarianceAccumulator moments, VectorSource source, int n,
+      float[] center, long stageSeed) throws IOException {
+    int d = moments.dimension();
+    long count = moments.count();
+    double trace = moments.totalVariance();
+    if (!(trace > 0)) {
+      throw new IllegalArgumentException("nothing left to code: the residual has no variance");
+    }
     DMatrixRMaj sigma = DMatrixRMaj.wrap(d, d, moments.covariance());
-    double[] mean = moments.mean();
 
     // Eigenbasis, descending; tiny eigenvalues floored so that whitening stays bounded.
     EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, true, true);
@@ -201,7 +325,7 @@ public final class CodebookTrainer {
       lambda[k] = Math.max(lambda[k], floor);
     }
 
-    Random random = new Random(seed);
+    Random random = new Random(stageSeed);
     DMatrixRMaj u = gaussianUnitRows(n, d, random);
     u = ascend(u, lambda);
 
@@ -215,20 +339,19 @@ public final class CodebookTrainer {
     CommonOps_MT_DDRM.multTransB(u, v, b);
     normalizeRows(b);
 
-    float[] meanF = Matrices.toFloat(mean);
     float[] encoder = Matrices.toFloat(b.data);
-    Codebook provisional = Codebook.of(d, n, meanF, encoder, new float[d * n],
-        new CodebookInfo(CodebookInfo.Method.TRAINED, seed, count, Double.NaN, Double.NaN));
+    Codebook provisional = Codebook.of(d, n, center, encoder, new float[d * n],
+        new CodebookInfo(CodebookInfo.Method.TRAINED, stageSeed, count, Double.NaN, Double.NaN));
     // The decoder is fitted to the float encoder actually used.
-    b = Matrices.toDouble(provisional.encoder(), n, d);
+    b = Matrices.toDouble(encoder, n, d);
     GaussianSignModel model = GaussianSignModel.of(b, sigma);
     DMatrixRMaj aStar = gaussianDecoder(model);
 
-    RefitAccumulator refit = new RefitAccumulator(d, n, meanF, HOLDOUT_EVERY);
-    SignEncoder encoder1 = SignEncoder.of(provisional);
+    RefitAccumulator refit = new RefitAccumulator(d, n, center, HOLDOUT_EVERY);
+    SignEncoder stageEncoder = SignEncoder.of(provisional);
     byte[] codes = new byte[READ_BATCH * provisional.codeBytes()];
     forEachBatch(source, TrainingListener.Pass.REFIT, (batch, off, m) -> {
-      encoder1.encode(batch, off, codes, 0, m);
+      stageEncoder.encode(batch, off, codes, 0, m);
       refit.add(batch, off, codes, m);
     });
     refit.flush();
@@ -241,11 +364,34 @@ public final class CodebookTrainer {
     DMatrixRMaj cross = refit.crossAll();
     DMatrixRMaj gram = refit.gramAll();
     DMatrixRMaj a = fitDecoder(cross, gram, count, alpha, aStar);
-    double denominator = count * trace;
-    double trainNmse = (denominator - 2 * dot(a, cross) + quadratic(a, gram)) / denominator;
-    double predicted = model.risk(a, trace) / trace;
-    return Codebook.of(d, n, meanF, encoder, Matrices.toFloat(a.data),
-        new CodebookInfo(CodebookInfo.Method.TRAINED, seed, count, trainNmse, predicted));
+    // Σ‖x − c‖² = N (tr Σ + ‖x̄ − c‖²): the error is measured around the stage's centre.
+    double offset = 0;
+    double[] m = moments.mean();
+    for (int k = 0; k < d; k++) {
+      double e = m[k] - center[k];
+      offset += e * e;
+    }
+    double total = count * (trace + offset);
+    double squaredError = total - 2 * dot(a, cross) + quadratic(a, gram);
+    return new Stage(encoder, Matrices.toFloat(a.data), squaredError, model.risk(a, trace) / trace);
+  }
+
+  private static float[] concatRows(float[] top, float[] bottom) {
+    float[] out = java.util.Arrays.copyOf(top, top.length + bottom.length);
+    System.arraycopy(bottom, 0, out, top.length, bottom.length);
+    return out;
+  }
+
+  /** [L | R] for row-major d×nl and d×nr matrices. */
+  private static float[] concatColumns(float[] left, int d, float[] right) {
+    int nl = left.length / d;
+    int nr = right.length / d;
+    float[] out = new float[d * (nl + nr)];
+    for (int k = 0; k < d; k++) {
+      System.arraycopy(left, k * nl, out, k * (nl + nr), nl);
+      System.arraycopy(right, k * nr, out, k * (nl + nr) + nl, nr);
+    }
+    return out;
   }
 
   /** Projected Adam ascent on J from {@code u}; returns the best iterate seen. */
@@ -450,9 +596,31 @@ public final class CodebookTrainer {
 
   private Codebook isotropic(int d, float[] mean, double scale, long trainVectors,
       double trainNmse) {
-    int n = bitsFor(d);
-    double r = (double) n / d;
+    int[] stages = stageBitsFor(d);
     Random random = new Random(seed);
+    if (stages.length == 1) {
+      Stage s = isotropicStage(d, stages[0], scale, random);
+      return Codebook.of(d, stages[0], mean, s.encoder, s.decoder, new CodebookInfo(
+          CodebookInfo.Method.ISOTROPIC, seed, trainVectors, trainNmse, s.predictedNmse));
+    }
+    // Independent rotations per stage; each decoder scaled to the residual the stages before it
+    // leave on Gaussian data (the limit of each stage, multiplied).
+    float[] encoder = new float[0];
+    float[] decoder = null;
+    double residual = 1;
+    for (int bits : stages) {
+      Stage s = isotropicStage(d, bits, scale * Math.sqrt(residual), random);
+      encoder = concatRows(encoder, s.encoder);
+      decoder = decoder == null ? s.decoder : concatColumns(decoder, d, s.decoder);
+      residual *= io.signcodec.core.Limits.signAutoencoderLimit((double) bits / d);
+    }
+    return Codebook.of(d, stages, mean, encoder, decoder, new CodebookInfo(
+        CodebookInfo.Method.ISOTROPIC, seed, trainVectors, trainNmse, Double.NaN));
+  }
+
+  /** One data-free stage: orthogonal rows or a unit-norm tight frame, weight-tied decoder. */
+  private Stage isotropicStage(int d, int n, double scale, Random random) {
+    double r = (double) n / d;
     DMatrixRMaj b = new DMatrixRMaj(n, d);
     int row = 0;
     while (row < n) {
@@ -480,9 +648,9 @@ public final class CodebookTrainer {
     DMatrixRMaj identity = CommonOps_DDRM.identity(d);
     DMatrixRMaj a = Matrices.toDouble(decoder, d, n);
     CommonOps_DDRM.scale(1 / scale, a);
-    double predicted = GaussianSignModel.of(Matrices.toDouble(encoder, n, d), identity).risk(a, d) / d;
-    return Codebook.of(d, n, mean, encoder, decoder, new CodebookInfo(
-        CodebookInfo.Method.ISOTROPIC, seed, trainVectors, trainNmse, predicted));
+    double predicted =
+        GaussianSignModel.of(Matrices.toDouble(encoder, n, d), identity).risk(a, d) / d;
+    return new Stage(encoder, decoder, Double.NaN, predicted);
   }
 
   /** k orthonormal rows in R^d, Haar-distributed: Q of a Gaussian matrix, signs fixed by R. */

@@ -34,7 +34,8 @@ class CodebookTrainerTest {
   private synchronized Codebook trained(double rate) throws IOException {
     Codebook cb = trained.get(rate);
     if (cb == null) {
-      cb = CodebookTrainer.builder().rate(rate).seed(5).build().train(VectorSource.of(train, D));
+      cb = CodebookTrainer.builder().rate(rate).shallow().seed(5).build()
+          .train(VectorSource.of(train, D));
       trained.put(rate, cb);
     }
     return cb;
@@ -62,7 +63,7 @@ class CodebookTrainerTest {
   @ParameterizedTest
   @ValueSource(doubles = {0.25, 0.5, 1, 1.5, 2})
   void dataFreeFormReachesTheLimit(double rate) {
-    Codebook cb = CodebookTrainer.builder().rate(rate).seed(9).build().isotropic(D);
+    Codebook cb = CodebookTrainer.builder().rate(rate).shallow().seed(9).build().isotropic(D);
     double limit = Limits.signAutoencoderLimit(rate);
     double nmse = TestData.nmse(cb, test);
     assertTrue(Math.abs(nmse / limit - 1) <= 0.02, "test NMSE " + nmse + " vs limit " + limit);
@@ -112,9 +113,10 @@ class CodebookTrainerTest {
       }
     }
     // Exact for integer rates (stacked rotations), and reached by ascent for fractional ones.
-    Codebook two = CodebookTrainer.builder().rate(2).seed(2).build().isotropic(64);
+    Codebook two = CodebookTrainer.builder().rate(2).shallow().seed(2).build().isotropic(64);
     assertTrue(tightFrameDeviation(two.encoder(), 128, 64, 2) < 1e-5);
-    Codebook oneAndHalf = CodebookTrainer.builder().rate(1.5).seed(2).build().isotropic(64);
+    Codebook oneAndHalf =
+        CodebookTrainer.builder().rate(1.5).shallow().seed(2).build().isotropic(64);
     assertTrue(tightFrameDeviation(oneAndHalf.encoder(), 96, 64, 1.5) < 0.05);
   }
 
@@ -208,9 +210,12 @@ class CodebookTrainerTest {
             () -> trainer.trainIsotropic(VectorSource.of(late, 4))).getMessage());
     assertEquals("vector 7, component 2 is NaN (not finite)", bad.getMessage());
     assertThrows(IllegalArgumentException.class,
-        () -> CodebookTrainer.builder().bits(9).build().isotropic(4));
+        () -> CodebookTrainer.builder().bits(9).shallow().build().isotropic(4));
+    assertThrows(IllegalArgumentException.class,
+        () -> CodebookTrainer.builder().bits(33).build().isotropic(4));
     assertThrows(IllegalArgumentException.class, () -> CodebookTrainer.builder().rate(0));
-    assertThrows(IllegalArgumentException.class, () -> CodebookTrainer.builder().rate(2.5));
+    assertThrows(IllegalArgumentException.class, () -> CodebookTrainer.builder().rate(8.5));
+    assertThrows(IllegalArgumentException.class, () -> CodebookTrainer.builder().stages(1, 2.5));
     assertThrows(IllegalStateException.class, () -> CodebookTrainer.builder().build());
   }
 

@@ -229,7 +229,7 @@ class NpyReaderTest {
         assertThrows(UnsupportedVersionException.class, () -> reader(file, "bad.npy",
             VectorFormat.NPY));
     assertEquals(4, e.version());
-    assertEquals("unsupported npy format in bad.npy version 4 (this library reads version 3) "
+    assertEquals("unsupported npy format in bad.npy version 4 (this library reads versions up to 3) "
         + "(at byte offset 6)", e.getMessage());
     file[6] = 1;
     file[7] = 5;
