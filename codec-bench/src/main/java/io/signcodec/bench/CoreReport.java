@@ -136,7 +136,7 @@ public final class CoreReport {
     }
     FMatrixRMaj product = new FMatrixRMaj(count, n);
     out.printf("## Batch throughput (d = %d, n = %d, batches of %d vectors)%n%n", d, n, count);
-    out.println("| operation | threads | vectors/s | GFLOP/s |");
+    out.println("| operation | threads | vectors/s | GFLOP/s (dense equivalent) |");
     out.println("|---|---|---|---|");
     double flops = 2.0 * d * n;
     row(out, "EJML CommonOps_FDRM.mult (X·Bᵀ)", 1, flops,
@@ -149,6 +149,13 @@ public final class CoreReport {
         time(() -> decoder1.decode(codes, 0, decoded, 0, count), count));
     row(out, "LinearDecoder.decode", Runtime.getRuntime().availableProcessors(), flops,
         time(() -> decoderAll.decode(codes, 0, decoded, 0, count), count));
+    Codebook fast = CodebookTrainer.builder().bits(n).seed(1).structured().build().isotropic(d);
+    SignEncoder fastEncoder = SignEncoder.builder(fast).parallel(false).build();
+    LinearDecoder fastDecoder = LinearDecoder.builder(fast).parallel(false).build();
+    row(out, "SignEncoder.encode, structured codebook", 1, flops,
+        time(() -> fastEncoder.encode(x, 0, codes, 0, count), count));
+    row(out, "LinearDecoder.decode, structured codebook", 1, flops,
+        time(() -> fastDecoder.decode(codes, 0, decoded, 0, count), count));
     out.println();
   }
 

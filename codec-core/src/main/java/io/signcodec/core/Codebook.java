@@ -30,6 +30,7 @@ public final class Codebook {
   private final float[] encoder;
   private final float[] decoder;
   private final CodebookInfo info;
+  private final StructuredTransform structure;
 
   // Kernel layouts: Bᵀ (d×n) for X·Bᵀ, Aᵀ (n×d) for Z·Aᵀ.
   private final float[][] encoderTransposed;
@@ -38,7 +39,7 @@ public final class Codebook {
   private final long fingerprint;
 
   private Codebook(int dimension, int[] stageBits, float[] mean, float[] encoder, float[] decoder,
-      CodebookInfo info) {
+      CodebookInfo info, StructuredTransform structure) {
     this.dimension = dimension;
     this.stageBits = stageBits;
     this.bits = java.util.Arrays.stream(stageBits).sum();
@@ -46,8 +47,9 @@ public final class Codebook {
     this.encoder = encoder;
     this.decoder = decoder;
     this.info = info;
-    this.encoderTransposed = transpose(encoder, bits, dimension);
-    this.decoderTransposed = transpose(decoder, dimension, bits);
+    this.structure = structure;
+    this.encoderTransposed = structure == null ? transpose(encoder, bits, dimension) : null;
+    this.decoderTransposed = structure == null ? transpose(decoder, dimension, bits) : null;
     this.serialized = CodebookFormat.serialize(this);
     this.fingerprint = CodebookFormat.fingerprint(serialized);
   }
@@ -82,13 +84,61 @@ public final class Codebook {
       throw new IllegalArgumentException(zeroRow);
     }
     return new Codebook(dimension, stageBits.clone(), mean.clone(), encoder.clone(),
-        decoder.clone(), info);
+        decoder.clone(), info, null);
+  }
+
+  /**
+   * A structured codebook (THEORY.md §6): stage k projects on the first {@code stageBits[k]}
+   * outputs of a randomized fast orthogonal transform (see {@code docs/FORMAT.md}) drawn from
+   * {@code info.seed()}, and decodes with that transform's transpose times {@code scales[k]}.
+   * Encoding and decoding cost O(d log d) per stage, and the file holds the seed, not matrices.
+   *
+   * @param stageBits bits of each stage, each 1..d
+   * @param scales the decoder scale of each stage, finite and positive
+   */
+  public static Codebook structured(int dimension, int[] stageBits, float[] mean,
+      double[] scales, CodebookInfo info) {
+    Objects.requireNonNull(stageBits, "stageBits");
+    Objects.requireNonNull(scales, "scales");
+    Objects.requireNonNull(info, "info");
+    checkStages(dimension, stageBits);
+    checkArray("mean", mean, dimension);
+    if (scales.length != stageBits.length) {
+      throw new IllegalArgumentException(scales.length + " scales for " + stageBits.length
+          + " stages");
+    }
+    for (int k = 0; k < stageBits.length; k++) {
+      if (stageBits[k] > dimension) {
+        throw new IllegalArgumentException("a structured stage codes at most d = " + dimension
+            + " bits: stage " + k + " has " + stageBits[k]);
+      }
+      if (!(scales[k] > 0) || Double.isInfinite(scales[k])) {
+        throw new IllegalArgumentException("scale of stage " + k + " must be finite and positive: "
+            + scales[k]);
+      }
+    }
+    return ofValidatedStructured(dimension, stageBits.clone(), mean.clone(), scales.clone(), info);
+  }
+
+  static Codebook ofValidatedStructured(int dimension, int[] stageBits, float[] mean,
+      double[] scales, CodebookInfo info) {
+    return new Codebook(dimension, stageBits, mean, null, null, info,
+        new StructuredTransform(dimension, stageBits, scales, info.seed()));
+  }
+
+  /** Whether this codebook is a structured transform rather than dense matrices. */
+  public boolean isStructured() {
+    return structure != null;
+  }
+
+  StructuredTransform structure() {
+    return structure;
   }
 
   /** Used by the reader once the bytes have been validated; takes ownership of the arrays. */
   static Codebook ofValidated(int dimension, int[] stageBits, float[] mean, float[] encoder,
       float[] decoder, CodebookInfo info) {
-    return new Codebook(dimension, stageBits, mean, encoder, decoder, info);
+    return new Codebook(dimension, stageBits, mean, encoder, decoder, info, null);
   }
 
   /** Checks the shape and returns the total bits. */
@@ -193,14 +243,14 @@ public final class Codebook {
     return mean.clone();
   }
 
-  /** A copy of the encoder B, n×d row-major. */
+  /** A copy of the encoder B, n×d row-major (computed, for a structured codebook). */
   public float[] encoder() {
-    return encoder.clone();
+    return structure != null ? structure.denseEncoder() : encoder.clone();
   }
 
-  /** A copy of the decoder A, d×n row-major. */
+  /** A copy of the decoder A, d×n row-major (computed, for a structured codebook). */
   public float[] decoder() {
-    return decoder.clone();
+    return structure != null ? structure.denseDecoder() : decoder.clone();
   }
 
   /** How this codebook was made. */

@@ -46,6 +46,8 @@ public final class CodebookFormat {
   public static final int VERSION = 1;
   /** The format version of multi-stage codebooks. */
   public static final int VERSION_STAGED = 2;
+  /** The format version of structured codebooks. */
+  public static final int VERSION_STRUCTURED = 3;
   /** Most stages a codebook may have. */
   public static final int MAX_STAGES = 64;
   /** Most bits per coordinate of a multi-stage codebook (a single stage has at most 2). */
@@ -76,6 +78,9 @@ public final class CodebookFormat {
   }
 
   static byte[] serialize(Codebook cb) {
+    if (cb.isStructured()) {
+      return serializeStructured(cb);
+    }
     int d = cb.dimension();
     int n = cb.bits();
     int[] stages = cb.stageBitsArray();
@@ -111,6 +116,38 @@ public final class CodebookFormat {
     return buf.array();
   }
 
+  private static byte[] serializeStructured(Codebook cb) {
+    int d = cb.dimension();
+    int[] stages = cb.stageBitsArray();
+    int k = stages.length;
+    double[] scales = cb.structure().scales();
+    ByteBuffer buf = ByteBuffer.allocate(HEADER_BYTES + 4 + 12 * k + 4 * d + 4)
+        .order(ByteOrder.LITTLE_ENDIAN);
+    CodebookInfo info = cb.info();
+    buf.put(MAGIC)
+        .putShort((short) VERSION_STRUCTURED)
+        .putShort((short) k)
+        .putInt(d)
+        .putInt(cb.bits())
+        .put((byte) info.method().code())
+        .put(new byte[3])
+        .putLong(info.seed())
+        .putLong(info.trainVectors())
+        .putDouble(info.trainNmse())
+        .putDouble(info.predictedNmse())
+        .putInt(StructuredTransform.ROUNDS);
+    for (int i = 0; i < k; i++) {
+      buf.putInt(stages[i]).putDouble(scales[i]);
+    }
+    for (float m : cb.meanArray()) {
+      buf.putFloat(m);
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(buf.array(), 0, buf.position());
+    buf.putInt((int) crc.getValue());
+    return buf.array();
+  }
+
   static long fingerprint(byte[] serialized) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -131,8 +168,11 @@ public final class CodebookFormat {
       }
     }
     int version = Short.toUnsignedInt(h.getShort(8));
-    if (version != VERSION && version != VERSION_STAGED) {
-      throw new UnsupportedVersionException("codebook format", version, VERSION_STAGED, 8);
+    if (version != VERSION && version != VERSION_STAGED && version != VERSION_STRUCTURED) {
+      throw new UnsupportedVersionException("codebook format", version, VERSION_STRUCTURED, 8);
+    }
+    if (version == VERSION_STRUCTURED) {
+      return readStructured(in, header, h);
     }
     int stageCount = Short.toUnsignedInt(h.getShort(10));
     if (version == VERSION && stageCount != 0) {
@@ -236,6 +276,79 @@ public final class CodebookFormat {
     }
     return Codebook.ofValidated(di, stages, mean, encoder, decoder,
         new CodebookInfo(method, seed, trainVectors, trainNmse, predictedNmse));
+  }
+
+  /** Version 3: after the header, rounds, (bits, scale) per stage, the mean, the CRC. */
+  private static Codebook readStructured(InputStream in, byte[] header, ByteBuffer h)
+      throws IOException {
+    int k = Short.toUnsignedInt(h.getShort(10));
+    if (k < 1 || k > MAX_STAGES) {
+      throw new MalformedInputException("codebook stage count " + k + " out of range 1.."
+          + MAX_STAGES, 10);
+    }
+    long d = Integer.toUnsignedLong(h.getInt(12));
+    long n = Integer.toUnsignedLong(h.getInt(16));
+    if (d < 1 || d > MAX_DIMENSION) {
+      throw new MalformedInputException("codebook dimension " + d + " out of range 1.."
+          + MAX_DIMENSION, 12);
+    }
+    CodebookInfo.Method method = CodebookInfo.Method.fromCode(header[20]);
+    if (method == null) {
+      throw new MalformedInputException("unknown codebook method " + header[20], 20);
+    }
+    if (header[21] != 0 || header[22] != 0 || header[23] != 0) {
+      throw new MalformedInputException("codebook reserved field is not zero", 21);
+    }
+    long trainVectors = h.getLong(32);
+    if (trainVectors < 0) {
+      throw new MalformedInputException("negative training vector count " + trainVectors, 32);
+    }
+    byte[] body = new byte[(int) (4 + 12L * k + 4 * d + 4)];
+    readFully(in, body, 0, body.length, HEADER_BYTES, "structured codebook");
+    CRC32C crc = new CRC32C();
+    crc.update(header);
+    crc.update(body, 0, body.length - 4);
+    ByteBuffer b = ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN);
+    int stored = b.getInt(body.length - 4);
+    if (stored != (int) crc.getValue()) {
+      throw new ChecksumMismatchException(String.format(
+          "codebook checksum mismatch: stored CRC32C %08x, computed %08x", stored,
+          (int) crc.getValue()), HEADER_BYTES + body.length - 4);
+    }
+    int rounds = b.getInt(0);
+    if (rounds != StructuredTransform.ROUNDS) {
+      throw new MalformedInputException("structured codebook has " + rounds
+          + " rounds; this library implements " + StructuredTransform.ROUNDS, HEADER_BYTES);
+    }
+    int[] stages = new int[k];
+    double[] scales = new double[k];
+    long sum = 0;
+    for (int i = 0; i < k; i++) {
+      long bits = Integer.toUnsignedLong(b.getInt(4 + 12 * i));
+      double scale = b.getDouble(8 + 12 * i);
+      long at = HEADER_BYTES + 4 + 12L * i;
+      if (bits < 1 || bits > d) {
+        throw new MalformedInputException("structured stage " + i + " has " + bits
+            + " bits, out of range 1.." + d, at);
+      }
+      if (!(scale > 0) || Double.isInfinite(scale)) {
+        throw new MalformedInputException("structured stage " + i + " has scale " + scale, at + 4);
+      }
+      stages[i] = (int) bits;
+      scales[i] = scale;
+      sum += bits;
+    }
+    if (sum != n) {
+      throw new MalformedInputException("codebook stages hold " + sum + " bits, header says " + n,
+          16);
+    }
+    float[] mean = new float[(int) d];
+    for (int i = 0; i < d; i++) {
+      mean[i] = b.getFloat(4 + 12 * k + 4 * i);
+    }
+    checkFinite(mean, "mean", HEADER_BYTES + 4 + 12L * k);
+    return Codebook.ofValidatedStructured((int) d, stages, mean, scales, new CodebookInfo(method,
+        h.getLong(24), trainVectors, h.getDouble(40), h.getDouble(48)));
   }
 
   private static void checkFinite(float[] a, String name, long base) throws IOException {

@@ -105,6 +105,14 @@ public final class LinearDecoder {
   private void decodeRange(byte[] src, int srcOff, float[] dst, int dstOff, int count) {
     Scratch s = scratch.get();
     float[] mean = codebook.meanArray();
+    StructuredTransform structure = codebook.structure();
+    if (structure != null) {
+      for (int i = 0; i < count; i++) {
+        structure.reconstruct(src, srcOff + i * codeBytes, mean, dst, dstOff + i * dimension,
+            s.rows[0]);
+      }
+      return;
+    }
     float[][] at = codebook.decoderTransposed();
     for (int t = 0; t < count; t += SignEncoder.TILE) {
       int m = Math.min(SignEncoder.TILE, count - t);

@@ -31,6 +31,7 @@ public final class SignEncoder {
   private final int codeBytes;
   private final boolean parallel;
   private final ThreadLocal<Scratch> scratch;
+  private final StructuredTransform structure;
 
   private SignEncoder(Codebook codebook, boolean parallel) {
     this.codebook = codebook;
@@ -41,7 +42,8 @@ public final class SignEncoder {
     int[] stages = codebook.stageBitsArray();
     int maxStage = java.util.Arrays.stream(stages).max().getAsInt();
     this.scratch = ThreadLocal.withInitial(
-        () -> new Scratch(bits, dimension, stages.length, maxStage));
+        () -> new Scratch(bits, dimension, stages.length, maxStage, codebook.isStructured()));
+    this.structure = codebook.structure();
   }
 
   /** An encoder that uses the common pool for large batches. */
@@ -129,11 +131,17 @@ public final class SignEncoder {
     for (int t = 0; t < count; t += TILE) {
       int m = Math.min(TILE, count - t);
       int tileOff = srcOff + t * dimension;
-      FloatKernels.clear(s.projections, m, bits);
-      if (stages.length == 1) {
+      if (structure != null) {
+        for (int i = 0; i < m; i++) {
+          structure.project(src, tileOff + i * dimension, mean, s.projections[i], s.residuals[i],
+              s.work);
+        }
+      } else if (stages.length == 1) {
+        FloatKernels.clear(s.projections, m, bits);
         FloatKernels.multiplyAdd(src, tileOff, dimension, mean, bt, 0, dimension, 0, bits,
             s.projections, m);
       } else {
+        FloatKernels.clear(s.projections, m, bits);
         encodeStages(src, tileOff, m, s, mean, bt, stages);
       }
       for (int i = 0; i < m; i++) {
@@ -179,11 +187,13 @@ public final class SignEncoder {
     final float[][] projections;
     final float[][] residuals;
     final float[][] negatedSigns;
+    final float[] work;
 
-    Scratch(int bits, int dimension, int stages, int maxStageBits) {
+    Scratch(int bits, int dimension, int stages, int maxStageBits, boolean structured) {
       projections = new float[TILE][bits];
-      residuals = stages > 1 ? new float[TILE][dimension] : null;
+      residuals = stages > 1 || structured ? new float[TILE][dimension] : null;
       negatedSigns = stages > 1 ? new float[TILE][maxStageBits] : null;
+      work = structured ? new float[dimension] : null;
     }
   }
 }

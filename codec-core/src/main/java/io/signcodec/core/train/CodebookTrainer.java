@@ -53,6 +53,7 @@ public final class CodebookTrainer {
   private final int bits;
   private final double[] stageRates;
   private final boolean shallow;
+  private final boolean structured;
   private final long seed;
   private final int maxSteps;
   private final double tolerance;
@@ -63,6 +64,7 @@ public final class CodebookTrainer {
     this.bits = b.bits;
     this.stageRates = b.stageRates;
     this.shallow = b.shallow;
+    this.structured = b.structured;
     this.seed = b.seed;
     this.maxSteps = b.maxSteps;
     this.tolerance = b.tolerance;
@@ -79,6 +81,7 @@ public final class CodebookTrainer {
     private int bits;
     private double[] stageRates;
     private boolean shallow;
+    private boolean structured;
     private long seed = 1;
     private int maxSteps = 150;
     private double tolerance = 1e-6;
@@ -171,6 +174,17 @@ public final class CodebookTrainer {
 
     public Builder listener(TrainingListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Makes the data-free forms ({@link CodebookTrainer#isotropic},
+     * {@link CodebookTrainer#trainIsotropic}) structured: randomized fast orthogonal transforms
+     * stored as a seed, O(d log d) to encode and decode (see
+     * {@link Codebook#structured}). Every stage must then code at most d bits. Default off.
+     */
+    public Builder structured() {
+      this.structured = true;
       return this;
     }
 
@@ -597,6 +611,23 @@ public final class CodebookTrainer {
   private Codebook isotropic(int d, float[] mean, double scale, long trainVectors,
       double trainNmse) {
     int[] stages = stageBitsFor(d);
+    if (structured) {
+      double[] scales = new double[stages.length];
+      double residual = 1;
+      for (int k = 0; k < stages.length; k++) {
+        if (stages[k] > d) {
+          throw new IllegalStateException("a structured stage codes at most d = " + d
+              + " bits, not " + stages[k] + ": use the default split into stages");
+        }
+        scales[k] = Math.sqrt(2 / Math.PI) * scale * Math.sqrt(residual);
+        residual *= io.signcodec.core.Limits.signAutoencoderLimit((double) stages[k] / d);
+      }
+      // Orthonormal rows with the tied decoder reach 1 − 2r/π exactly on N(0, s²I).
+      double predicted = stages.length == 1
+          ? io.signcodec.core.Limits.signAutoencoderLimit((double) stages[0] / d) : Double.NaN;
+      return Codebook.structured(d, stages, mean, scales, new CodebookInfo(
+          CodebookInfo.Method.ISOTROPIC, seed, trainVectors, trainNmse, predicted));
+    }
     Random random = new Random(seed);
     if (stages.length == 1) {
       Stage s = isotropicStage(d, stages[0], scale, random);

@@ -1,0 +1,185 @@
+package io.signcodec.core;
+
+import java.util.Random;
+
+/**
+ * The randomized fast orthogonal transforms of a structured codebook (THEORY.md §6): each stage k
+ * has an orthogonal d×d map {@code Q_k}, applied in O(d log d), whose first {@code n_k} outputs
+ * are the stage's projections; its decoder is {@code c_k Q_kᵀ} restricted to those outputs.
+ *
+ * <p>{@code Q_k} is {@value #ROUNDS} rounds of: flip the signs of the coordinates by a random ±1
+ * diagonal, then an orthonormal Walsh–Hadamard transform on the first m coordinates and another
+ * on the last m, with m the largest power of two ≤ d. The two blocks overlap (m > d/2), so every
+ * coordinate is mixed, and each step is orthogonal, so their product is. The signs come from
+ * {@code java.util.Random(seed)}, whose sequence is fixed by its specification: a codebook stores
+ * the seed, not the matrix.
+ *
+ * <p>Immutable; the methods work on arrays the caller owns.
+ */
+final class StructuredTransform {
+  static final int ROUNDS = 3;
+
+  private final int dimension;
+  private final int block;
+  private final float norm;
+  private final int[] stageBits;
+  private final double[] scales;
+  private final float[][][] signs;
+
+  StructuredTransform(int dimension, int[] stageBits, double[] scales, long seed) {
+    this.dimension = dimension;
+    this.block = Integer.highestOneBit(dimension);
+    this.norm = (float) (1 / Math.sqrt(block));
+    this.stageBits = stageBits;
+    this.scales = scales;
+    Random random = new Random(seed);
+    signs = new float[stageBits.length][ROUNDS][dimension];
+    for (float[][] stage : signs) {
+      for (float[] round : stage) {
+        for (int j = 0; j < dimension; j++) {
+          round[j] = random.nextBoolean() ? 1f : -1f;
+        }
+      }
+    }
+  }
+
+  int[] stageBits() {
+    return stageBits;
+  }
+
+  double[] scales() {
+    return scales;
+  }
+
+  /** {@code v ← Q_k v}. */
+  void forward(float[] v, int stage) {
+    for (float[] s : signs[stage]) {
+      for (int j = 0; j < dimension; j++) {
+        v[j] *= s[j];
+      }
+      hadamard(v, 0);
+      if (block < dimension) {
+        hadamard(v, dimension - block);
+      }
+    }
+  }
+
+  /** {@code v ← Q_kᵀ v}: the rounds undone in reverse (each step is its own inverse or transpose). */
+  void inverse(float[] v, int stage) {
+    float[][] rounds = signs[stage];
+    for (int r = rounds.length - 1; r >= 0; r--) {
+      if (block < dimension) {
+        hadamard(v, dimension - block);
+      }
+      hadamard(v, 0);
+      float[] s = rounds[r];
+      for (int j = 0; j < dimension; j++) {
+        v[j] *= s[j];
+      }
+    }
+  }
+
+  /** Orthonormal Walsh–Hadamard transform of {@code v[off..off+block)}, in place. */
+  private void hadamard(float[] v, int off) {
+    for (int h = 1; h < block; h <<= 1) {
+      for (int i = off; i < off + block; i += h << 1) {
+        for (int j = i; j < i + h; j++) {
+          float a = v[j];
+          float b = v[j + h];
+          v[j] = a + b;
+          v[j + h] = a - b;
+        }
+      }
+    }
+    for (int j = off; j < off + block; j++) {
+      v[j] *= norm;
+    }
+  }
+
+  /**
+   * Projections of {@code x − μ} for every stage into {@code p[0..n)}, the residual of each stage
+   * coded by the next; {@code r} and {@code u} are scratch of length d.
+   */
+  void project(float[] x, int xOff, float[] mean, float[] p, float[] r, float[] u) {
+    for (int k = 0; k < dimension; k++) {
+      r[k] = x[xOff + k] - mean[k];
+    }
+    int first = 0;
+    for (int stage = 0; stage < stageBits.length; stage++) {
+      int n = stageBits[stage];
+      System.arraycopy(r, 0, u, 0, dimension);
+      forward(u, stage);
+      System.arraycopy(u, 0, p, first, n);
+      if (stage < stageBits.length - 1) {
+        float c = (float) scales[stage];
+        java.util.Arrays.fill(u, 0f);
+        for (int j = 0; j < n; j++) {
+          u[j] = p[first + j] >= 0f ? c : -c;
+        }
+        inverse(u, stage);
+        for (int k = 0; k < dimension; k++) {
+          r[k] -= u[k];
+        }
+      }
+      first += n;
+    }
+  }
+
+  /** {@code out = μ + Σ_k c_k Q_kᵀ [z_k; 0]} for the code at {@code code[off..]}. */
+  void reconstruct(byte[] code, int off, float[] mean, float[] out, int outOff, float[] u) {
+    System.arraycopy(mean, 0, out, outOff, dimension);
+    int first = 0;
+    for (int stage = 0; stage < stageBits.length; stage++) {
+      int n = stageBits[stage];
+      float c = (float) scales[stage];
+      java.util.Arrays.fill(u, 0f);
+      for (int j = 0; j < n; j++) {
+        u[j] = SignCodes.sign(code, off, first + j) > 0 ? c : -c;
+      }
+      inverse(u, stage);
+      for (int k = 0; k < dimension; k++) {
+        out[outOff + k] += u[k];
+      }
+      first += n;
+    }
+  }
+
+  /** The dense encoder B (n×d, row-major): row j of stage k is row j of {@code Q_k}. */
+  float[] denseEncoder() {
+    int n = java.util.Arrays.stream(stageBits).sum();
+    float[] b = new float[n * dimension];
+    float[] e = new float[dimension];
+    for (int k = 0; k < dimension; k++) {
+      int first = 0;
+      for (int stage = 0; stage < stageBits.length; stage++) {
+        java.util.Arrays.fill(e, 0f);
+        e[k] = 1;
+        forward(e, stage);
+        // Column k of Q_k: entry j is Q_k[j][k].
+        for (int j = 0; j < stageBits[stage]; j++) {
+          b[(first + j) * dimension + k] = e[j];
+        }
+        first += stageBits[stage];
+      }
+    }
+    return b;
+  }
+
+  /** The dense decoder A (d×n, row-major): {@code c_k Q_kᵀ} on each stage's columns. */
+  float[] denseDecoder() {
+    float[] b = denseEncoder();
+    int n = b.length / dimension;
+    float[] a = new float[dimension * n];
+    int first = 0;
+    for (int stage = 0; stage < stageBits.length; stage++) {
+      float c = (float) scales[stage];
+      for (int j = first; j < first + stageBits[stage]; j++) {
+        for (int k = 0; k < dimension; k++) {
+          a[k * n + j] = c * b[j * dimension + k];
+        }
+      }
+      first += stageBits[stage];
+    }
+    return a;
+  }
+}
