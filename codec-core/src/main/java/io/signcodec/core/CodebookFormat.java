@@ -292,6 +292,10 @@ public final class CodebookFormat {
       throw new MalformedInputException("codebook dimension " + d + " out of range 1.."
           + MAX_DIMENSION, 12);
     }
+    if (n < 1 || n > maxBits((int) d, k)) {
+      throw new MalformedInputException("codebook bits " + n + " out of range 1.."
+          + maxBits((int) d, k) + " for dimension " + d, 16);
+    }
     CodebookInfo.Method method = CodebookInfo.Method.fromCode(header[20]);
     if (method == null) {
       throw new MalformedInputException("unknown codebook method " + header[20], 20);
