@@ -134,11 +134,11 @@ class CodebookFormatTest {
     assertEquals("not a signcodec codebook: bad magic (at byte offset 0)", magic.getMessage());
 
     byte[] v2 = bytes.clone();
-    v2[8] = 3;
+    v2[8] = 9;
     UnsupportedVersionException version = assertThrows(UnsupportedVersionException.class,
         () -> Codebook.read(new ByteArrayInputStream(v2)));
-    assertEquals(3, version.version());
-    assertEquals("unsupported codebook format version 3 (this library reads versions up to 2)"
+    assertEquals(9, version.version());
+    assertEquals("unsupported codebook format version 9 (this library reads versions up to 3)"
         + " (at byte offset 8)", version.getMessage());
 
     byte[] corrupt = bytes.clone();
