@@ -3,6 +3,12 @@ package io.signcodec.core.kernel;
 /**
  * Blocked float matrix products built on one inner loop, {@code c[j] = fma(s, r[j], c[j])}.
  *
+ * <p>The products of encoding and decoding go through a backend chosen once, at first use: the
+ * Vector API when the JVM was started with {@code --add-modules jdk.incubator.vector} (as Lucene
+ * and JVector do), plain Java otherwise. The system property {@code signcodec.kernels}
+ * ({@code scalar} or {@code vector}) forces one. Both give bit-identical results. The choice is
+ * logged once through {@link System.Logger} at DEBUG, and {@link #backend()} tells.
+ *
  * <p>Matrices that are accumulated into or streamed row by row are arrays of rows
  * ({@code float[][]}), and the inner loop indexes both rows with the same {@code j}: that is what
  * lets HotSpot's C2 (JDK 17) compile it to SIMD fused multiply-adds. With a flat array and two
@@ -36,30 +42,18 @@ public final class FloatKernels {
    */
   public static void multiplyAdd(float[] l, int lOff, int ldl, float[] shift,
       float[][] r, int r0, int k, int from, int to, float[][] c, int m) {
-    for (int j0 = from; j0 < to; j0 += COLUMN_BLOCK) {
-      int j1 = Math.min(to, j0 + COLUMN_BLOCK);
-      for (int t = 0; t < k; t++) {
-        float[] rRow = r[r0 + t];
-        float sh = shift == null ? 0f : shift[t];
-        for (int i = 0; i < m; i++) {
-          fmaRow(l[lOff + i * ldl + t] - sh, rRow, c[i], j0, j1);
-        }
-      }
-    }
+    Backends.ACTIVE.multiplyAdd(l, lOff, ldl, shift, r, r0, k, from, to, c, m);
   }
 
   /** As the flat form, with L given as rows {@code l[0..m)} of at least k entries. */
   public static void multiplyAdd(float[][] l, float[][] r, int r0, int k, int from, int to,
       float[][] c, int m) {
-    for (int j0 = from; j0 < to; j0 += COLUMN_BLOCK) {
-      int j1 = Math.min(to, j0 + COLUMN_BLOCK);
-      for (int t = 0; t < k; t++) {
-        float[] rRow = r[r0 + t];
-        for (int i = 0; i < m; i++) {
-          fmaRow(l[i][t], rRow, c[i], j0, j1);
-        }
-      }
-    }
+    Backends.ACTIVE.multiplyAdd(l, r, r0, k, from, to, c, m);
+  }
+
+  /** The backend in use for the encode and decode products: "scalar" or "vector (…)". */
+  public static String backend() {
+    return Backends.ACTIVE.name();
   }
 
   /**

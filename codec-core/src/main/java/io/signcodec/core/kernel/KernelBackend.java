@@ -1,0 +1,19 @@
+package io.signcodec.core.kernel;
+
+/**
+ * The products on the encode and decode paths, in a scalar and a SIMD implementation that give
+ * bit-identical results: each output element is {@code fma}-accumulated over the summation index
+ * in ascending order in both.
+ */
+interface KernelBackend {
+
+  /** See {@link FloatKernels#multiplyAdd(float[], int, int, float[], float[][], int, int, int, int, float[][], int)}. */
+  void multiplyAdd(float[] l, int lOff, int ldl, float[] shift, float[][] r, int r0, int k,
+      int from, int to, float[][] c, int m);
+
+  /** See {@link FloatKernels#multiplyAdd(float[][], float[][], int, int, int, int, float[][], int)}. */
+  void multiplyAdd(float[][] l, float[][] r, int r0, int k, int from, int to, float[][] c, int m);
+
+  /** A short name for logs: "scalar" or "vector (N lanes)". */
+  String name();
+}

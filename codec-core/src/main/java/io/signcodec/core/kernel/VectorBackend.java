@@ -1,0 +1,137 @@
+package io.signcodec.core.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API ({@code jdk.incubator.vector}): register-blocked products, 4 rows of C by two
+ * vectors of columns held in registers across the whole summation. Loaded only when the JVM was
+ * started with {@code --add-modules jdk.incubator.vector}; see {@link FloatKernels}.
+ *
+ * <p>Per element the operations are the scalar backend's: start from C, {@code fma} each term in
+ * ascending order, so results are bit-identical. Columns that do not fill two vectors are done
+ * with scalar {@code Math.fma} in the same order.
+ */
+final class VectorBackend implements KernelBackend {
+  private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+  private static final int V = SPECIES.length();
+
+  /** Per thread: four rows of L, transposed (t-major), so the inner loop reads them in order. */
+  private static final ThreadLocal<float[][]> PANEL = ThreadLocal.withInitial(() -> new float[1][]);
+
+  private static float[] panel(int k) {
+    float[][] holder = PANEL.get();
+    if (holder[0] == null || holder[0].length < 4 * k) {
+      holder[0] = new float[4 * k];
+    }
+    return holder[0];
+  }
+
+  @Override
+  public void multiplyAdd(float[] l, int lOff, int ldl, float[] shift, float[][] r, int r0,
+      int k, int from, int to, float[][] c, int m) {
+    float[] p = panel(k);
+    for (int i0 = 0; i0 < m; i0 += 4) {
+      int rows = Math.min(4, m - i0);
+      for (int q = 0; q < rows; q++) {
+        int base = lOff + (i0 + q) * ldl;
+        for (int t = 0; t < k; t++) {
+          p[4 * t + q] = shift == null ? l[base + t] : l[base + t] - shift[t];
+        }
+      }
+      block(p, rows, r, r0, k, from, to, c, i0);
+    }
+  }
+
+  @Override
+  public void multiplyAdd(float[][] l, float[][] r, int r0, int k, int from, int to,
+      float[][] c, int m) {
+    float[] p = panel(k);
+    for (int i0 = 0; i0 < m; i0 += 4) {
+      int rows = Math.min(4, m - i0);
+      for (int q = 0; q < rows; q++) {
+        float[] row = l[i0 + q];
+        for (int t = 0; t < k; t++) {
+          p[4 * t + q] = row[t];
+        }
+      }
+      block(p, rows, r, r0, k, from, to, c, i0);
+    }
+  }
+
+  /** Rows {@code c[i0..i0+rows)} += panel · R over columns {@code [from, to)}. */
+  private static void block(float[] p, int rows, float[][] r, int r0, int k, int from, int to,
+      float[][] c, int i0) {
+    int wide = from + (to - from) / (2 * V) * (2 * V);
+    if (rows == 4) {
+      float[] c0 = c[i0];
+      float[] c1 = c[i0 + 1];
+      float[] c2 = c[i0 + 2];
+      float[] c3 = c[i0 + 3];
+      for (int j = from; j < wide; j += 2 * V) {
+        FloatVector a00 = FloatVector.fromArray(SPECIES, c0, j);
+        FloatVector a01 = FloatVector.fromArray(SPECIES, c0, j + V);
+        FloatVector a10 = FloatVector.fromArray(SPECIES, c1, j);
+        FloatVector a11 = FloatVector.fromArray(SPECIES, c1, j + V);
+        FloatVector a20 = FloatVector.fromArray(SPECIES, c2, j);
+        FloatVector a21 = FloatVector.fromArray(SPECIES, c2, j + V);
+        FloatVector a30 = FloatVector.fromArray(SPECIES, c3, j);
+        FloatVector a31 = FloatVector.fromArray(SPECIES, c3, j + V);
+        for (int t = 0; t < k; t++) {
+          float[] row = r[r0 + t];
+          FloatVector b0 = FloatVector.fromArray(SPECIES, row, j);
+          FloatVector b1 = FloatVector.fromArray(SPECIES, row, j + V);
+          FloatVector s0 = FloatVector.broadcast(SPECIES, p[4 * t]);
+          FloatVector s1 = FloatVector.broadcast(SPECIES, p[4 * t + 1]);
+          FloatVector s2 = FloatVector.broadcast(SPECIES, p[4 * t + 2]);
+          FloatVector s3 = FloatVector.broadcast(SPECIES, p[4 * t + 3]);
+          a00 = s0.fma(b0, a00);
+          a01 = s0.fma(b1, a01);
+          a10 = s1.fma(b0, a10);
+          a11 = s1.fma(b1, a11);
+          a20 = s2.fma(b0, a20);
+          a21 = s2.fma(b1, a21);
+          a30 = s3.fma(b0, a30);
+          a31 = s3.fma(b1, a31);
+        }
+        a00.intoArray(c0, j);
+        a01.intoArray(c0, j + V);
+        a10.intoArray(c1, j);
+        a11.intoArray(c1, j + V);
+        a20.intoArray(c2, j);
+        a21.intoArray(c2, j + V);
+        a30.intoArray(c3, j);
+        a31.intoArray(c3, j + V);
+      }
+    } else {
+      for (int q = 0; q < rows; q++) {
+        float[] ci = c[i0 + q];
+        for (int j = from; j < wide; j += 2 * V) {
+          FloatVector a0 = FloatVector.fromArray(SPECIES, ci, j);
+          FloatVector a1 = FloatVector.fromArray(SPECIES, ci, j + V);
+          for (int t = 0; t < k; t++) {
+            float[] row = r[r0 + t];
+            FloatVector s = FloatVector.broadcast(SPECIES, p[4 * t + q]);
+            a0 = s.fma(FloatVector.fromArray(SPECIES, row, j), a0);
+            a1 = s.fma(FloatVector.fromArray(SPECIES, row, j + V), a1);
+          }
+          a0.intoArray(ci, j);
+          a1.intoArray(ci, j + V);
+        }
+      }
+    }
+    if (wide < to) {
+      for (int t = 0; t < k; t++) {
+        float[] row = r[r0 + t];
+        for (int q = 0; q < rows; q++) {
+          FloatKernels.fmaRow(p[4 * t + q], row, c[i0 + q], wide, to);
+        }
+      }
+    }
+  }
+
+  @Override
+  public String name() {
+    return "vector (" + V + " float lanes)";
+  }
+}

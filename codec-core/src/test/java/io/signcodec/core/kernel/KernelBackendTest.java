@@ -1,0 +1,100 @@
+package io.signcodec.core.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The scalar and Vector API backends give bit-identical results. The test JVM is started with
+ * {@code --add-modules jdk.incubator.vector} (see the pom): the vector backend must be there, not
+ * skipped.
+ */
+class KernelBackendTest {
+  private static final KernelBackend SCALAR = ScalarBackend.INSTANCE;
+  private static final KernelBackend VECTOR = Backends.vector();
+
+  @Test
+  void theVectorBackendIsAvailableHere() {
+    assertNotNull(VECTOR, "jdk.incubator.vector missing from the test JVM");
+    assertEquals(VECTOR.name(), FloatKernels.backend());
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 63, 64, 65, 1021})
+  void bothFormsAgreeBitForBit(int q) {
+    Random random = new Random(q);
+    for (int m : new int[] {1, 3, 4, 5, 9, 32}) {
+      for (int k : new int[] {1, 7, 64}) {
+        float[] l = randomArray(random, 3 + m * (k + 2));
+        float[] shift = random.nextBoolean() ? randomArray(random, k) : null;
+        float[][] r = new float[k + 2][];
+        for (int t = 0; t < r.length; t++) {
+          r[t] = randomArray(random, q + 5);
+        }
+        int from = q > 2 ? random.nextInt(q / 2) : 0;
+        int to = q;
+        float[][] c1 = randomRows(random, m, q + 5);
+        float[][] c2 = copy(c1);
+        SCALAR.multiplyAdd(l, 3, k + 2, shift, r, 2, k, from, to, c1, m);
+        VECTOR.multiplyAdd(l, 3, k + 2, shift, r, 2, k, from, to, c2, m);
+        assertRowsEqual(c1, c2, "flat m=" + m + " k=" + k + " q=" + q);
+
+        float[][] rowsL = randomRows(random, m, k);
+        float[][] c3 = randomRows(random, m, q + 5);
+        float[][] c4 = copy(c3);
+        SCALAR.multiplyAdd(rowsL, r, 1, k, from, to, c3, m);
+        VECTOR.multiplyAdd(rowsL, r, 1, k, from, to, c4, m);
+        assertRowsEqual(c3, c4, "rows m=" + m + " k=" + k + " q=" + q);
+      }
+    }
+  }
+
+  @Test
+  void theChoiceCanBeForcedAndIsChecked() {
+    assertEquals("scalar", Backends.choose("scalar").name());
+    assertEquals(VECTOR.name(), Backends.choose("Vector").name());
+    assertEquals(VECTOR.name(), Backends.choose("auto").name());
+    assertEquals("signcodec.kernels must be auto, scalar or vector, not \"gpu\"",
+        assertThrows(IllegalArgumentException.class, () -> Backends.choose("gpu")).getMessage());
+  }
+
+  private static void assertRowsEqual(float[][] a, float[][] b, String what) {
+    for (int i = 0; i < a.length; i++) {
+      assertArrayEquals(a[i], b[i], 0f, what + " row " + i);
+      for (int j = 0; j < a[i].length; j++) {
+        assertEquals(Float.floatToRawIntBits(a[i][j]), Float.floatToRawIntBits(b[i][j]),
+            what + " [" + i + "][" + j + "]");
+      }
+    }
+  }
+
+  private static float[] randomArray(Random random, int n) {
+    float[] a = new float[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = (float) random.nextGaussian();
+    }
+    return a;
+  }
+
+  private static float[][] randomRows(Random random, int rows, int n) {
+    float[][] a = new float[rows][];
+    for (int i = 0; i < rows; i++) {
+      a[i] = randomArray(random, n);
+    }
+    return a;
+  }
+
+  private static float[][] copy(float[][] a) {
+    float[][] b = new float[a.length][];
+    for (int i = 0; i < a.length; i++) {
+      b[i] = a[i].clone();
+    }
+    return b;
+  }
+}
