@@ -171,16 +171,14 @@ public final class CodebookFormat {
     if (version != VERSION && version != VERSION_STAGED && version != VERSION_STRUCTURED) {
       throw new UnsupportedVersionException("codebook format", version, VERSION_STRUCTURED, 8);
     }
-    if (version == VERSION_STRUCTURED) {
-      return readStructured(in, header, h);
-    }
     int stageCount = Short.toUnsignedInt(h.getShort(10));
     if (version == VERSION && stageCount != 0) {
       throw new MalformedInputException("codebook reserved field is not zero", 10);
     }
-    if (version == VERSION_STAGED && (stageCount < 2 || stageCount > MAX_STAGES)) {
+    int minStages = version == VERSION_STAGED ? 2 : 1;
+    if (version != VERSION && (stageCount < minStages || stageCount > MAX_STAGES)) {
       throw new MalformedInputException("codebook stage count " + stageCount
-          + " out of range 2.." + MAX_STAGES, 10);
+          + " out of range " + minStages + ".." + MAX_STAGES, 10);
     }
     int k = version == VERSION ? 1 : stageCount;
     long d = Integer.toUnsignedLong(h.getInt(12));
@@ -207,6 +205,10 @@ public final class CodebookFormat {
     }
     double trainNmse = h.getDouble(40);
     double predictedNmse = h.getDouble(48);
+    CodebookInfo info = new CodebookInfo(method, seed, trainVectors, trainNmse, predictedNmse);
+    if (version == VERSION_STRUCTURED) {
+      return readStructured(in, header, k, (int) d, n, info);
+    }
 
     int[] stages = {(int) n};
     byte[] stageBytes = new byte[0];
@@ -274,39 +276,12 @@ public final class CodebookFormat {
     if (zeroRow != null) {
       throw new MalformedInputException("invalid codebook: " + zeroRow, base + 4L * di);
     }
-    return Codebook.ofValidated(di, stages, mean, encoder, decoder,
-        new CodebookInfo(method, seed, trainVectors, trainNmse, predictedNmse));
+    return Codebook.ofValidated(di, stages, mean, encoder, decoder, info);
   }
 
   /** Version 3: after the header, rounds, (bits, scale) per stage, the mean, the CRC. */
-  private static Codebook readStructured(InputStream in, byte[] header, ByteBuffer h)
-      throws IOException {
-    int k = Short.toUnsignedInt(h.getShort(10));
-    if (k < 1 || k > MAX_STAGES) {
-      throw new MalformedInputException("codebook stage count " + k + " out of range 1.."
-          + MAX_STAGES, 10);
-    }
-    long d = Integer.toUnsignedLong(h.getInt(12));
-    long n = Integer.toUnsignedLong(h.getInt(16));
-    if (d < 1 || d > MAX_DIMENSION) {
-      throw new MalformedInputException("codebook dimension " + d + " out of range 1.."
-          + MAX_DIMENSION, 12);
-    }
-    if (n < 1 || n > maxBits((int) d, k)) {
-      throw new MalformedInputException("codebook bits " + n + " out of range 1.."
-          + maxBits((int) d, k) + " for dimension " + d, 16);
-    }
-    CodebookInfo.Method method = CodebookInfo.Method.fromCode(header[20]);
-    if (method == null) {
-      throw new MalformedInputException("unknown codebook method " + header[20], 20);
-    }
-    if (header[21] != 0 || header[22] != 0 || header[23] != 0) {
-      throw new MalformedInputException("codebook reserved field is not zero", 21);
-    }
-    long trainVectors = h.getLong(32);
-    if (trainVectors < 0) {
-      throw new MalformedInputException("negative training vector count " + trainVectors, 32);
-    }
+  private static Codebook readStructured(InputStream in, byte[] header, int k, int d, long n,
+      CodebookInfo info) throws IOException {
     byte[] body = new byte[(int) (4 + 12L * k + 4 * d + 4)];
     readFully(in, body, 0, body.length, HEADER_BYTES, "structured codebook");
     CRC32C crc = new CRC32C();
@@ -346,13 +321,12 @@ public final class CodebookFormat {
       throw new MalformedInputException("codebook stages hold " + sum + " bits, header says " + n,
           16);
     }
-    float[] mean = new float[(int) d];
+    float[] mean = new float[d];
     for (int i = 0; i < d; i++) {
       mean[i] = b.getFloat(4 + 12 * k + 4 * i);
     }
     checkFinite(mean, "mean", HEADER_BYTES + 4 + 12L * k);
-    return Codebook.ofValidatedStructured((int) d, stages, mean, scales, new CodebookInfo(method,
-        h.getLong(24), trainVectors, h.getDouble(40), h.getDouble(48)));
+    return Codebook.ofValidatedStructured(d, stages, mean, scales, info);
   }
 
   private static void checkFinite(float[] a, String name, long base) throws IOException {
