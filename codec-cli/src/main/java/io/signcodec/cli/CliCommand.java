@@ -26,6 +26,11 @@ abstract class CliCommand implements Callable<Integer> {
     return spec.commandLine().getErr();
   }
 
+  /** A progress bar on standard error if it is a terminal and {@code --quiet} is not given. */
+  Progress progress() {
+    return Progress.forTerminal(err(), common != null && common.quiet);
+  }
+
   boolean verbose() {
     return common != null && common.verbose;
   }

@@ -26,6 +26,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
     versionProvider = SignCodecCli.Version.class,
     description = "Trains sign-autoencoder codebooks offline and codes vector files with them.",
     subcommands = {
+        TrainCommand.class,
+        EvalCommand.class,
         LimitsCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"",
