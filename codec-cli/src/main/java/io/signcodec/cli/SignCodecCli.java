@@ -27,12 +27,15 @@ import picocli.CommandLine.UnmatchedArgumentException;
     description = "Trains sign-autoencoder codebooks offline and codes vector files with them.",
     subcommands = {
         TrainCommand.class,
+        EncodeCommand.class,
+        DecodeCommand.class,
         EvalCommand.class,
         LimitsCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"",
         "Vector files: .fvecs, .bvecs, .npy, .npz (--key NAME picks the array) or raw float32 "
-            + "(--dim D), optionally gzip/bzip2/xz/zstd compressed.",
+            + "(--dim D), optionally gzip or bzip2 compressed (xz and zstd need org.tukaani:xz "
+            + "and com.github.luben:zstd-jni, which this jar does not include yet).",
         "Exit status: 0 ok, 1 unreadable, corrupt or mismatched input, 2 usage error."})
 public final class SignCodecCli implements Callable<Integer> {
   @Spec

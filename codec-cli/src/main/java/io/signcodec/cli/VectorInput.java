@@ -16,7 +16,7 @@ import picocli.CommandLine.ParameterException;
 final class VectorInput {
   @Option(names = "--input", required = true, paramLabel = "FILE", order = 1,
       description = "Vectors: .fvecs, .bvecs, .npy, .npz, or raw float32 with --dim; "
-          + "optionally gzip/bzip2/xz/zstd compressed.")
+          + "optionally gzip or bzip2 compressed.")
   Path path;
 
   @Option(names = "--key", paramLabel = "NAME", order = 2,
