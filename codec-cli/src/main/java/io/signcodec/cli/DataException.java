@@ -2,8 +2,10 @@ package io.signcodec.cli;
 
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 
 /**
@@ -54,14 +56,17 @@ final class DataException extends RuntimeException {
   static String describe(Path file, Throwable failure) {
     String message;
     if (failure instanceof NoSuchFileException) {
-      String other = ((FileSystemException) failure).getFile();
-      message = "no such file or directory"
-          + (other != null && !other.equals(file.toString()) ? ": " + other : "");
+      message = "no such file or directory" + other(file, (FileSystemException) failure);
     } else if (failure instanceof AccessDeniedException) {
       message = "permission denied";
+    } else if (failure instanceof FileAlreadyExistsException) {
+      message = "already exists" + other(file, (FileSystemException) failure);
+    } else if (failure instanceof NotDirectoryException) {
+      message = "not a directory" + other(file, (FileSystemException) failure);
     } else if (failure instanceof FileSystemException) {
       FileSystemException fse = (FileSystemException) failure;
-      message = fse.getReason() != null ? fse.getReason() : String.valueOf(fse.getMessage());
+      message = (fse.getReason() != null ? fse.getReason()
+          : fse.getClass().getSimpleName().replace("Exception", "")) + other(file, fse);
     } else if (failure.getMessage() != null && !failure.getMessage().isBlank()) {
       message = failure.getMessage();
     } else {
@@ -73,6 +78,12 @@ final class DataException extends RuntimeException {
       message = message.substring(name.toString().length() + 2);
     }
     return oneLine(message);
+  }
+
+  /** {@code ": path"} if the exception is about another path than {@code file}, else nothing. */
+  private static String other(Path file, FileSystemException e) {
+    String other = e.getFile();
+    return other != null && !other.equals(file.toString()) ? ": " + other : "";
   }
 
   /** {@code s} with line breaks (and the indentation after them) turned into single spaces. */

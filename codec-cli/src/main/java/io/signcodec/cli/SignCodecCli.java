@@ -31,6 +31,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         DecodeCommand.class,
         EvalCommand.class,
         LimitsCommand.class,
+        DemoCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"",
         "Vector files: .fvecs, .bvecs, .npy, .npz (--key NAME picks the array) or raw float32 "
