@@ -18,11 +18,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code decode}: a container of sign codes back to vectors. */
-@Command(name = "decode", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "decode", sortOptions = false,
+    header = "Decode a container back to vectors (.fvecs or .npy).",
     description = {
-        "Decodes a container stream written by encode (x̂ = μ + A z) and writes the vectors to "
+        "Decodes a container stream written by encode (x^ = mu + A z) and writes the vectors to "
             + "--out as .fvecs or .npy (float32), chosen by its extension. Prints one JSON object:",
-        "{\"vectors\":…, \"dim\":…, \"seconds\":…}"})
+        "{\"vectors\":..., \"dim\":..., \"seconds\":...}"})
 final class DecodeCommand extends CliCommand {
   static final int BATCH = StreamFormat.DEFAULT_BLOCK_VECTORS;
 

@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
  * anisotropic Gaussian data, measures them on fresh vectors, prints a table against the limits and
  * writes the codebooks, the test vectors and a plot.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "demo", sortOptions = false,
+    header = "The main job: codebooks at six rates on generated data, a table and a plot.",
     description = {
         "Generates isotropic and anisotropic (eigenvalues k^-1) Gaussian data, trains codebooks "
             + "at rates 0.125 to 2, measures their NMSE on fresh test vectors and prints a table "

@@ -11,11 +11,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code encode}: a vector file to a container of sign codes. */
-@Command(name = "encode", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "encode", sortOptions = false,
+    header = "Encode a vector file to a container of sign codes.",
     description = {
         "Encodes every vector of a file with a codebook and writes the codes as a container "
             + "stream (docs/FORMAT.md) to --out. Prints one JSON object:",
-        "{\"vectors\":…, \"dim\":…, \"bits\":…, \"bytes\":…, \"seconds\":…}"})
+        "{\"vectors\":..., \"dim\":..., \"bits\":..., \"bytes\":..., \"seconds\":...}"})
 final class EncodeCommand extends CliCommand {
   static final int BATCH = 4096;
 

@@ -13,15 +13,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code eval}: how well a codebook reconstructs a vector file. */
-@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "eval", sortOptions = false,
+    header = "Measure a codebook on a vector file: NMSE, prediction, limits.",
     description = {
         "Encodes and decodes every vector of a file with a codebook and prints one JSON object:",
-        "{\"vectors\":…, \"dim\":…, \"bits\":…, \"rate\":…, \"nmse\":…, \"predictedNmse\":…, "
-            + "\"limit\":…, \"shannon\":…, \"meanCosine\":…}",
-        "nmse = Σ‖x − x̂‖² / Σ‖x − x̄‖² over the file (x̄ its mean); predictedNmse: the Gaussian "
+        "{\"vectors\":..., \"dim\":..., \"bits\":..., \"rate\":..., \"nmse\":..., \"predictedNmse\":..., "
+            + "\"limit\":..., \"shannon\":..., \"meanCosine\":...}",
+        "nmse = sum |x - x^|^2 / sum |x - mean|^2 over the file; predictedNmse: the Gaussian "
             + "prediction for the file's covariance; limit: the isotropic sign-autoencoder limit "
-            + "at the codebook's rate; shannon = 2^(−2r); meanCosine: mean cosine similarity of x "
-            + "and x̂. Numbers that do not exist (a file without variance) are null."})
+            + "at the codebook's rate; shannon = 2^(-2r); meanCosine: mean cosine similarity of x "
+            + "and x^. Numbers that do not exist (a file without variance) are null."})
 final class EvalCommand extends CliCommand {
   static final int BATCH = 1024;
 

@@ -13,11 +13,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code train}: a codebook from a vector file. */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "train", sortOptions = false,
+    header = "Train a codebook from a vector file.",
     description = {
         "Trains a codebook from a vector file and writes it to --out. Prints one JSON object:",
-        "{\"dim\":…, \"bits\":…, \"rate\":…, \"trainVectors\":…, \"trainNmse\":…, "
-            + "\"predictedNmse\":…, \"seconds\":…, \"fingerprint\":\"…\"}"})
+        "{\"dim\":..., \"bits\":..., \"rate\":..., \"trainVectors\":..., \"trainNmse\":..., "
+            + "\"predictedNmse\":..., \"seconds\":..., \"fingerprint\":\"...\"}"})
 final class TrainCommand extends CliCommand {
   @Mixin
   VectorInput input;
@@ -32,7 +33,7 @@ final class TrainCommand extends CliCommand {
   /** Exactly one of --rate and --bits. */
   static final class CodeLength {
     @Option(names = "--rate", required = true, paramLabel = "R",
-        description = "Bits per coordinate, in (0, 2]: the code has round(R·d) bits.")
+        description = "Bits per coordinate, in (0, 2]: the code has round(R*d) bits.")
     Double rate;
 
     @Option(names = "--bits", required = true, paramLabel = "N",
