@@ -2,7 +2,10 @@ package io.signcodec.cli;
 
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -42,9 +45,19 @@ public final class SignCodecCli implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  /**
+   * The library's loggers (java.util.logging, behind System.Logger). Held so the level set in
+   * {@link #main} is not lost to garbage collection.
+   */
+  private static final Logger LIBRARY_LOG = Logger.getLogger("io.signcodec");
+
   /** Runs the command line and exits with its status. */
   public static void main(String[] args) {
     System.setProperty("java.awt.headless", "true");
+    if (!Arrays.asList(args).contains("--verbose")) {
+      // Standard error is for the progress bar and one-line errors: no informational log lines.
+      LIBRARY_LOG.setLevel(Level.WARNING);
+    }
     System.exit(commandLine().execute(args));
   }
 
