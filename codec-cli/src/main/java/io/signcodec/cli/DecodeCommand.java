@@ -1,0 +1,159 @@
+package io.signcodec.cli;
+
+import io.signcodec.core.Codebook;
+import io.signcodec.core.MalformedInputException;
+import io.signcodec.core.stream.CodebookMismatchException;
+import io.signcodec.core.stream.SignStreamReader;
+import io.signcodec.core.stream.StreamFormat;
+import io.signcodec.core.vectors.VectorFiles;
+import io.signcodec.core.vectors.VectorWriter;
+import java.io.BufferedInputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code decode}: a container of sign codes back to vectors. */
+@Command(name = "decode", sortOptions = false,
+    header = "Decode a container back to vectors (.fvecs or .npy).",
+    description = {
+        "Decodes a container stream written by encode (x^ = mu + A z) and writes the vectors to "
+            + "--out as .fvecs or .npy (float32), chosen by its extension. Prints one JSON object:",
+        "{\"vectors\":..., \"dim\":..., \"seconds\":...}"})
+final class DecodeCommand extends CliCommand {
+  static final int BATCH = StreamFormat.DEFAULT_BLOCK_VECTORS;
+
+  @Option(names = "--codebook", required = true, paramLabel = "CODEBOOK", order = 0,
+      description = "The codebook the container was written with.")
+  Path codebookPath;
+
+  @Option(names = "--input", required = true, paramLabel = "FILE", order = 1,
+      description = "The container file.")
+  Path input;
+
+  @Option(names = "--out", required = true, paramLabel = "FILE", order = 2,
+      description = "The vector file to write: .fvecs or .npy.")
+  Path out;
+
+  @Override
+  public Integer call() {
+    Path name = out.getFileName();
+    String lower = (name == null ? out.toString() : name.toString()).toLowerCase(Locale.ROOT);
+    boolean npy = lower.endsWith(".npy");
+    if (!npy && !lower.endsWith(".fvecs")) {
+      throw usage("Invalid value for option '--out': '" + out
+          + "' must end in .fvecs or .npy (the output format is chosen by the extension)");
+    }
+    Codebook codebook = CliFiles.readCodebook(codebookPath);
+    int d = codebook.dimension();
+    long t0 = System.nanoTime();
+    long[] vectors = {0};
+    try (Progress progress = progress()) {
+      // .npy states its row count up front: a first pass counts (and verifies) the codes.
+      long count = npy ? countCodes(codebook, progress) : 0;
+      CliFiles.writeAtomically(out, stream -> {
+        try (Container container = new Container(codebook);
+            VectorWriter writer = npy ? VectorFiles.npyWriter(stream, d, count)
+                : VectorFiles.fvecsWriter(stream, d)) {
+          float[] batch = new float[BATCH * d];
+          int n;
+          while ((n = container.read(batch)) >= 0) {
+            writer.write(batch, 0, n);
+            vectors[0] += n;
+            progress.update(npy ? "decode 2/2" : "decode", vectors[0], count, "vectors");
+          }
+          container.checkEnd();
+        }
+      });
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    printJson(Json.object()
+        .put("vectors", vectors[0])
+        .put("dim", d)
+        .put("seconds", Math.round(seconds * 1000) / 1000.0));
+    return 0;
+  }
+
+  /** Counts the codes of the container, checking every block and the end marker. */
+  private long countCodes(Codebook codebook, Progress progress) {
+    long count = 0;
+    try (Container container = new Container(codebook)) {
+      byte[] codes = new byte[BATCH * codebook.codeBytes()];
+      int n;
+      while ((n = container.readCodes(codes)) >= 0) {
+        count += n;
+        progress.update("decode 1/2", count, 0, "vectors");
+      }
+      container.checkEnd();
+    }
+    return count;
+  }
+
+  /** The container file open for reading; every failure is a {@link DataException} about it. */
+  private final class Container implements Closeable {
+    private final InputStream in;
+    private final SignStreamReader reader;
+
+    Container(Codebook codebook) {
+      InputStream stream = null;
+      try {
+        stream = new BufferedInputStream(Files.newInputStream(input), 1 << 16);
+        reader = new SignStreamReader(stream, codebook);
+        in = stream;
+      } catch (IOException e) {
+        closeQuietly(stream);
+        if (e instanceof CodebookMismatchException) {
+          throw new DataException(input, DataException.oneLine(e.getMessage()) + " (--codebook "
+              + codebookPath + ")", e);
+        }
+        throw DataException.of(input, e);
+      }
+    }
+
+    int read(float[] batch) {
+      try {
+        return reader.read(batch, 0, BATCH);
+      } catch (IOException e) {
+        throw DataException.of(input, e);
+      }
+    }
+
+    int readCodes(byte[] codes) {
+      try {
+        return reader.readCodes(codes, 0, BATCH);
+      } catch (IOException e) {
+        throw DataException.of(input, e);
+      }
+    }
+
+    /** After the end marker: a container file holds nothing else. */
+    void checkEnd() {
+      try {
+        if (in.read() >= 0) {
+          throw new MalformedInputException("unexpected bytes after the end marker", -1);
+        }
+      } catch (IOException e) {
+        throw DataException.of(input, e);
+      }
+    }
+
+    @Override
+    public void close() {
+      closeQuietly(in);
+    }
+  }
+
+  private static void closeQuietly(InputStream in) {
+    if (in != null) {
+      try {
+        in.close();
+      } catch (IOException ignored) {
+        // nothing was written to it; a failure to close changes nothing
+      }
+    }
+  }
+}
