@@ -26,6 +26,11 @@ final class Json {
     return this;
   }
 
+  Json put(String name, boolean value) {
+    key(name).append(value);
+    return this;
+  }
+
   Json put(String name, String value) {
     StringBuilder b = key(name);
     if (value == null) {

@@ -35,11 +35,13 @@ import picocli.CommandLine.UnmatchedArgumentException;
         EvalCommand.class,
         LimitsCommand.class,
         DemoCommand.class,
+        ServeCommand.class,
+        SendCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"",
         "Vector files: .fvecs, .bvecs, .npy, .npz (--key NAME picks the array) or raw float32 "
-            + "(--dim D), optionally gzip or bzip2 compressed (xz and zstd need org.tukaani:xz "
-            + "and com.github.luben:zstd-jni, which this jar does not include yet).",
+            + "(--dim D), optionally gzip, bzip2, xz or zstd compressed (detected from the "
+            + "bytes, not the name).",
         "Exit status: 0 ok, 1 unreadable, corrupt or mismatched input, 2 usage error."})
 public final class SignCodecCli implements Callable<Integer> {
   @Spec

@@ -16,7 +16,7 @@ import picocli.CommandLine.ParameterException;
 final class VectorInput {
   @Option(names = "--input", required = true, paramLabel = "FILE", order = 1,
       description = "Vectors: .fvecs, .bvecs, .npy, .npz, or raw float32 with --dim; "
-          + "optionally gzip or bzip2 compressed.")
+          + "optionally gzip, bzip2, xz or zstd compressed.")
   Path path;
 
   @Option(names = "--key", paramLabel = "NAME", order = 2,
@@ -94,14 +94,10 @@ final class VectorInput {
   }
 
   private void checkFinite(float[] batch, int count, int d, long first) {
-    for (int i = 0; i < count; i++) {
-      for (int k = 0; k < d; k++) {
-        float v = batch[i * d + k];
-        if (!Float.isFinite(v)) {
-          throw new DataException(path, "vector " + (first + i) + ", component " + k + " is " + v
-              + " (not finite)");
-        }
-      }
+    try {
+      io.signcodec.core.kernel.Checks.checkFinite(batch, 0, count, d, first);
+    } catch (IllegalArgumentException e) {
+      throw new DataException(path, e.getMessage());
     }
   }
 

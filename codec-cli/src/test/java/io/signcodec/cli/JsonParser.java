@@ -62,6 +62,14 @@ final class JsonParser {
       i += 4;
       return null;
     }
+    if (s.startsWith("true", i)) {
+      i += 4;
+      return Boolean.TRUE;
+    }
+    if (s.startsWith("false", i)) {
+      i += 5;
+      return Boolean.FALSE;
+    }
     int start = i;
     while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) {
       i++;

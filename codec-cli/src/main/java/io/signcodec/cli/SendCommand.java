@@ -1,0 +1,193 @@
+package io.signcodec.cli;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.FixedLengthFrameDecoder;
+import io.signcodec.core.Codebook;
+import io.signcodec.core.Distortion;
+import io.signcodec.core.LinearDecoder;
+import io.signcodec.core.SignEncoder;
+import io.signcodec.core.vectors.VectorSource;
+import io.signcodec.netty.EmbeddingBatch;
+import io.signcodec.netty.SignFrameEncoder;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code send}: stream a vector file to a {@code serve} and check what it decoded. */
+@Command(name = "send", sortOptions = false,
+    header = "Stream a vector file to 'serve' and verify the server's decode.",
+    description = {
+        "Encodes the file's vectors and sends them as signcodec frames, a batch at a time, "
+            + "waiting whenever the connection's send buffer is full. Checks every "
+            + "acknowledgement against its own decode of the same codes and prints one JSON "
+            + "object:",
+        "{\"vectors\":..., \"wireBytes\":..., \"rawBytes\":..., \"nmse\":..., "
+            + "\"serverVerified\":true|false, \"seconds\":..., \"vectorsPerSecond\":...}",
+        "wireBytes: bytes sent; rawBytes: what the vectors cost as float32. Exit status 1 if "
+            + "the acknowledgements do not match or do not all arrive."})
+final class SendCommand extends CliCommand {
+  @Option(names = "--codebook", required = true, paramLabel = "CODEBOOK", order = 0,
+      description = "The codebook file (the server must have the same).")
+  Path codebookPath;
+
+  @Mixin
+  VectorInput input;
+
+  @Option(names = "--port", required = true, paramLabel = "P", order = 4,
+      description = "The server's TCP port.")
+  int port;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST", order = 5,
+      description = "The server's address (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--batch", defaultValue = "1024", paramLabel = "N", order = 6,
+      description = "Vectors per batch and frame (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Override
+  public Integer call() throws Exception {
+    if (port < 1 || port > 65_535) {
+      throw usage("Invalid value for option '--port': must be in 1..65535, was " + port);
+    }
+    if (batch < 1 || batch > 65_536) {
+      throw usage("Invalid value for option '--batch': must be in 1..65536, was " + batch);
+    }
+    Codebook codebook = CliFiles.readCodebook(codebookPath);
+    VectorSource source = input.open(commandLine());
+    input.checkDimension(source, codebook, codebookPath);
+    int d = codebook.dimension();
+    SignEncoder encoder = SignEncoder.of(codebook);
+    LinearDecoder decoder = LinearDecoder.of(codebook);
+
+    ConcurrentLinkedQueue<Acknowledgement> expected = new ConcurrentLinkedQueue<>();
+    AtomicLong acknowledged = new AtomicLong();
+    AtomicBoolean mismatch = new AtomicBoolean();
+    AtomicLong wireBytes = new AtomicLong();
+    String[] failure = {null};
+    EventLoopGroup group = new NioEventLoopGroup(1);
+    try {
+      Channel ch;
+      try {
+        ch = new Bootstrap().group(group).channel(NioSocketChannel.class)
+            .handler(new ChannelInitializer<SocketChannel>() {
+              @Override
+              protected void initChannel(SocketChannel c) {
+                c.pipeline().addLast(new ByteCounter(wireBytes),
+                    new FixedLengthFrameDecoder(Acknowledgement.BYTES),
+                    new SimpleChannelInboundHandler<ByteBuf>() {
+                      @Override
+                      protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
+                        Acknowledgement got = Acknowledgement.readFrom(msg);
+                        if (!got.equals(expected.poll())) {
+                          mismatch.set(true);
+                        }
+                        acknowledged.addAndGet(got.vectors());
+                      }
+
+                      @Override
+                      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                        failure[0] = String.valueOf(cause.getMessage());
+                        ctx.close();
+                      }
+                    },
+                    new SignFrameEncoder(encoder, batch));
+              }
+            })
+            .connect(new InetSocketAddress(host, port)).sync().channel();
+      } catch (Exception e) {
+        throw new DataException(Path.of(host + ":" + port), "cannot connect: " + e.getMessage(),
+            e);
+      }
+
+      Distortion distortion = new Distortion(d);
+      byte[] codes = new byte[batch * codebook.codeBytes()];
+      float[] decoded = new float[batch * d];
+      long t0 = System.nanoTime();
+      long vectors;
+      try (Progress progress = progress()) {
+        vectors = input.forEachBatch(source, batch, (x, n) -> {
+          encoder.encode(x, 0, codes, 0, n);
+          decoder.decode(codes, 0, decoded, 0, n);
+          distortion.add(x, 0, decoded, 0, n);
+          expected.add(new Acknowledgement(n, Acknowledgement.digest(decoded, 0, n * d)));
+          awaitWritable(ch);
+          ch.writeAndFlush(new EmbeddingBatch(d, n, java.util.Arrays.copyOf(x, n * d)));
+        }, done -> progress.update("send", done, 0, "vectors"));
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (acknowledged.get() < vectors && ch.isActive() && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      ch.close().sync();
+      boolean verified = !mismatch.get() && acknowledged.get() == vectors && expected.isEmpty();
+      printJson(Json.object()
+          .put("vectors", vectors)
+          .put("wireBytes", wireBytes.get())
+          .put("rawBytes", vectors * d * 4L)
+          .put("nmse", distortion.nmse())
+          .put("serverVerified", verified)
+          .put("seconds", seconds)
+          .put("vectorsPerSecond", vectors / seconds));
+      if (!verified) {
+        err().println("signcodec send: " + host + ":" + port + ": "
+            + (mismatch.get() ? "the server's decoded vectors differ from ours"
+                : acknowledged.get() + " of " + vectors + " vectors acknowledged"
+                    + (failure[0] != null ? " (" + DataException.oneLine(failure[0]) + ")"
+                        : " (the server closed the connection; see its log)")));
+        err().flush();
+        return 1;
+      }
+      return 0;
+    } finally {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Back-pressure: wait while the socket's send buffer is above its high-water mark. */
+  private static void awaitWritable(Channel ch) {
+    while (!ch.isWritable() && ch.isActive()) {
+      try {
+        Thread.sleep(1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** Counts the bytes that leave the client. */
+  private static final class ByteCounter extends ChannelDuplexHandler {
+    private final AtomicLong bytes;
+
+    ByteCounter(AtomicLong bytes) {
+      this.bytes = bytes;
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+      if (msg instanceof ByteBuf) {
+        bytes.addAndGet(((ByteBuf) msg).readableBytes());
+      }
+      ctx.write(msg, promise);
+    }
+  }
+}
