@@ -1,7 +1,6 @@
 package io.signcodec.cli;
 
 import io.signcodec.core.Codebook;
-import io.signcodec.core.CodebookFormat;
 import io.signcodec.core.train.CodebookTrainer;
 import io.signcodec.core.train.TrainingListener;
 import io.signcodec.core.vectors.VectorSource;
@@ -33,11 +32,12 @@ final class TrainCommand extends CliCommand {
   /** Exactly one of --rate and --bits. */
   static final class CodeLength {
     @Option(names = "--rate", required = true, paramLabel = "R",
-        description = "Bits per coordinate, in (0, 2]: the code has round(R*d) bits.")
+        description = "Bits per coordinate, in (0, 8]: the code has round(R*d) bits; above 1, "
+            + "in stages of d bits (unless --shallow).")
     Double rate;
 
     @Option(names = "--bits", required = true, paramLabel = "N",
-        description = "Code length in bits, 1..2d.")
+        description = "Code length in bits, 1..8d (2d with --shallow).")
     Integer bits;
   }
 
@@ -55,13 +55,19 @@ final class TrainCommand extends CliCommand {
           + "mean and overall scale.")
   boolean isotropic;
 
+  @Option(names = "--shallow", order = 9,
+      description = "One stage even above 1 bit per coordinate (at most 2): the plain sign "
+          + "autoencoder, a tight frame, instead of residual stages.")
+  boolean shallow;
+
   @Override
   public Integer call() {
     CodebookTrainer.Builder builder = CodebookTrainer.builder().seed(seed);
     if (length.rate != null) {
       double r = length.rate;
-      if (!(r > 0 && r <= 2)) {
-        throw usage("Invalid value for option '--rate': must be in (0, 2], was " + r);
+      if (!(r > 0 && r <= CodebookTrainer.MAX_RATE)) {
+        throw usage("Invalid value for option '--rate': must be in (0, "
+            + CodebookTrainer.MAX_RATE + "], was " + r);
       }
       builder.rate(r);
     } else {
@@ -73,6 +79,9 @@ final class TrainCommand extends CliCommand {
     if (maxVectors != null && maxVectors < 1) {
       throw usage("Invalid value for option '--max-vectors': must be >= 1, was " + maxVectors);
     }
+    if (shallow) {
+      builder.shallow();
+    }
     VectorSource file = input.open(commandLine());
     int d = file.dimension();
     int bits = codeLength(builder, d);
@@ -83,6 +92,10 @@ final class TrainCommand extends CliCommand {
     long t0 = System.nanoTime();
     try (Progress progress = progress()) {
       builder.listener(new ProgressListener(progress, isotropic));
+      if (isotropic && codebookFitsStructured(builder.build(), d)) {
+        // The data-free form as fast transforms: O(d log d) per vector, a seed in the file.
+        builder.structured();
+      }
       CodebookTrainer trainer = builder.build();
       codebook = isotropic ? trainer.trainIsotropic(source) : trainer.train(source);
     } catch (IOException | IllegalArgumentException | IllegalStateException e) {
@@ -106,17 +119,24 @@ final class TrainCommand extends CliCommand {
     return 0;
   }
 
-  /** The code length for dimension d, or a usage error if the format cannot hold it. */
+  /** The code length for dimension d, or a usage error if a codebook cannot hold it. */
   private int codeLength(CodebookTrainer.Builder builder, int d) {
-    int max = Math.min(2 * d, CodebookFormat.maxBits(d));
-    long n = length.bits != null ? length.bits : Math.max(1, Math.round(length.rate * d));
-    if (n > max) {
+    try {
+      return builder.build().bitsFor(d);
+    } catch (IllegalArgumentException e) {
       String option = length.bits != null ? "--bits" : "--rate";
-      throw usage("Invalid value for option '" + option + "': " + n + " bits is more than the "
-          + max + " a codebook for dimension " + d + " (the dimension of " + input.path
-          + ") can have");
+      throw usage("Invalid value for option '" + option + "': " + e.getMessage() + " ("
+          + input.path + " has dimension " + d + ")");
     }
-    return (int) n;
+  }
+
+  private static boolean codebookFitsStructured(CodebookTrainer trainer, int d) {
+    for (int bits : trainer.stageBitsFor(d)) {
+      if (bits > d) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Feeds the trainer's progress to the bar. */

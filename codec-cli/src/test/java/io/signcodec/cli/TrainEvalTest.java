@@ -214,14 +214,17 @@ class TrainEvalTest {
   @Test
   void badCodeLengthOptions() {
     Path cb = dir.resolve("never.sgncb");
-    for (String rate : new String[] {"0", "-1", "2.5", "NaN"}) {
+    for (String rate : new String[] {"0", "-1", "8.5", "NaN"}) {
       usageError(Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--rate", rate),
-          "Invalid value for option '--rate': must be in (0, 2]");
+          "Invalid value for option '--rate': must be in (0, 8]");
     }
     usageError(Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--rate", "half"),
         "Invalid value for option '--rate': 'half' is not a double");
-    usageError(Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--bits", "33"),
-        "Invalid value for option '--bits': 33 bits is more than the 32");
+    usageError(Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--bits", "33",
+        "--shallow"), "Invalid value for option '--bits': 33 bits is more than 2d = 32");
+    usageError(Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--bits", "129"),
+        "Invalid value for option '--bits': 129 bits in 9 stages is more than a codebook of"
+            + " dimension 16 may hold (128)");
     usageError(Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--bits", "0"),
         "Invalid value for option '--bits': must be >= 1");
     usageError(Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--rate", "1",
@@ -233,6 +236,34 @@ class TrainEvalTest {
     usageError(Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--rate", "1", "--fast"),
         "Unknown option: '--fast'");
     assertFalse(Files.exists(cb));
+  }
+
+  @Test
+  void aboveOneBitPerCoordinateTheCodeComesInStages() throws IOException {
+    Path staged = dir.resolve("staged.sgncb");
+    Path fast = dir.resolve("fast.sgncb");
+    Path shallow = dir.resolve("shallow.sgncb");
+    assertEquals(0, Cli.run("train", "--input", s(fvecs), "--out", s(staged), "--rate", "2")
+        .exit());
+    assertEquals(0, Cli.run("train", "--input", s(fvecs), "--out", s(fast), "--rate", "2",
+        "--isotropic").exit());
+    assertEquals(0, Cli.run("train", "--input", s(fvecs), "--out", s(shallow), "--rate", "2",
+        "--shallow").exit());
+    Codebook stagedCb;
+    Codebook fastCb;
+    try (java.io.InputStream in = Files.newInputStream(staged)) {
+      stagedCb = Codebook.read(in);
+    }
+    try (java.io.InputStream in = Files.newInputStream(fast)) {
+      fastCb = Codebook.read(in);
+    }
+    assertEquals(2, stagedCb.stageCount());
+    assertTrue(fastCb.isStructured(), "--isotropic gives the structured form");
+    double nmseStaged = (Double) Cli.run("eval", "--codebook", s(staged), "--input", s(fvecs))
+        .json().get("nmse");
+    double nmseShallow = (Double) Cli.run("eval", "--codebook", s(shallow), "--input",
+        s(fvecs)).json().get("nmse");
+    assertTrue(nmseStaged < nmseShallow, nmseStaged + " vs shallow " + nmseShallow);
   }
 
   @Test

@@ -106,7 +106,8 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
       state = State.CORRUPTED;
       in.skipBytes(in.readableBytes());
       if (closeOnError) {
-        ctx.close();
+        // After the exception has gone through the pipeline, so handlers see it first.
+        ctx.channel().eventLoop().execute(ctx::close);
       }
       throw e;
     }
