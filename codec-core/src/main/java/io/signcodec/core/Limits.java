@@ -40,10 +40,14 @@ public final class Limits {
   /**
    * The NMSE {@code codebook} is expected to reach on Gaussian data with covariance
    * {@code covariance} (d×d row-major) centred at the codebook's mean, with the codebook's own
-   * decoder.
+   * decoder. NaN for a multi-stage codebook: its later stages code residuals that are not
+   * Gaussian, and no closed form is known; measure it instead.
    */
   public static double predictedNmse(Codebook codebook, double[] covariance) {
     Objects.requireNonNull(codebook, "codebook");
+    if (codebook.stageCount() > 1) {
+      return Double.NaN;
+    }
     int d = codebook.dimension();
     if (covariance.length != (long) d * d) {
       throw new IllegalArgumentException("covariance has " + covariance.length

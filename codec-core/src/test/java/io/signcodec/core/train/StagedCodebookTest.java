@@ -36,6 +36,11 @@ class StagedCodebookTest {
         + Limits.signAutoencoderLimit(2) + ")");
     assertEquals(nmse, cb.info().trainNmse(), 0.05 * nmse);
     assertTrue(Double.isNaN(cb.info().predictedNmse()), "no Gaussian prediction for stages");
+    double[] identity = new double[D * D];
+    for (int k = 0; k < D; k++) {
+      identity[k * D + k] = 1;
+    }
+    assertTrue(Double.isNaN(Limits.predictedNmse(cb, identity)));
   }
 
   @Test
