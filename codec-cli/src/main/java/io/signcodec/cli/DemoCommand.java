@@ -117,8 +117,9 @@ final class DemoCommand extends CliCommand {
     writePlot(plot, datasets, nmse);
     out.printf(Locale.ROOT, "%nNMSE = squared error / variance on the test vectors; ratio = 32/r "
         + "against float32.%n"
-        + "limit: the best NMSE any sign autoencoder reaches on isotropic Gaussian data (d -> inf);"
-        + "%n  trained codebooks go below it on anisotropic data by learning the spectrum.%n"
+        + "limit: the best NMSE any one-stage sign autoencoder reaches on isotropic Gaussian data"
+        + " (d -> inf);%n  trained codebooks go below it on anisotropic data by learning the"
+        + " spectrum, and above 1 bit%n  per coordinate by coding in residual stages.%n"
         + "Shannon: the NMSE no code of r*d bits can beat on the dataset's Gaussian: 2^(-2r) for "
         + "isotropic,%n  reverse water-filling over the eigenvalues k^-1 for anisotropic.%n"
         + "Wrote %d codebooks (*.sgncb), the test vectors (*-test.fvecs) and %s to %s "
@@ -170,7 +171,7 @@ final class DemoCommand extends CliCommand {
   private void writePlot(Path file, Dataset[] datasets, double[][] nmse) {
     NmsePlot plot = new NmsePlot(String.format(Locale.ROOT,
         "signcodec: NMSE against rate (d = %d, %d test vectors)", dim, testVectors), 2, 0.25);
-    plot.curve("sign-AE limit (isotropic)", new Color(0x333333), NmsePlot.Style.SOLID,
+    plot.curve("one-stage sign-AE limit (isotropic)", new Color(0x333333), NmsePlot.Style.SOLID,
         Limits::signAutoencoderLimit);
     plot.curve("Shannon 2^(-2r) (isotropic)", new Color(0x333333), NmsePlot.Style.DASHED,
         Limits::shannonBound);
