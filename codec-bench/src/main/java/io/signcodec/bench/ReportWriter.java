@@ -58,27 +58,51 @@ final class ReportWriter {
       predicted |= r.method().equals("signcodec-trained") && Double.isFinite(r.predictedNmse());
     }
 
-    // Summary: NMSE per rate and method.
-    sb.append("NMSE on the test split (lower is better; **bold** = best at that rate):\n\n| r | bits |");
+    pivot(sb, methods, labels, rates, d, predicted, true);
+    pivot(sb, methods, labels, rates, d, false, false);
+    sb.append("All figures (cos = mean cosine similarity between x and its reconstruction; "
+        + "train = seconds to fit on the training split):\n\n");
+    sb.append("| r | method | bits | NMSE | cos | recall@10 | train (s) |\n");
+    sb.append("|---|---|---|---|---|---|---|\n");
+    for (double rate : rates) {
+      for (DistortionResults.Row r : rowsAt(d, rate)) {
+        sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.4f | %.4f | %.3f | %.1f |%n",
+            num(rate), r.label(), r.bitsUsed(), r.nmse(), r.meanCosine(), r.recallAt10(),
+            r.trainSeconds()));
+      }
+    }
+    sb.append('\n');
+  }
+
+  /** One row per rate, one column per method: NMSE (with the limits) or recall@10. */
+  private static void pivot(StringBuilder sb, List<String> methods, Map<String, String> labels,
+      TreeSet<Double> rates, DistortionResults.Dataset d, boolean predicted, boolean nmse) {
+    sb.append(nmse ? "NMSE on the test split (lower is better; **bold** = best at that rate):"
+        : "Recall@10 of inner-product search over the decoded vectors (higher is better; "
+            + "**bold** = best at that rate):");
+    sb.append("\n\n| r | bits |");
     for (String m : methods) {
       sb.append(' ').append(shortLabel(labels.get(m))).append(" |");
       if (predicted && m.equals("signcodec-trained")) {
         sb.append(" trained, Gaussian-predicted |");
       }
     }
-    sb.append(" sign-AE limit | Shannon |\n|---|---|");
-    sb.append("---|".repeat(methods.size() + (predicted ? 1 : 0) + 2)).append('\n');
+    sb.append(nmse ? " sign-AE limit | Shannon |\n|---|---|" : "\n|---|---|");
+    sb.append("---|".repeat(methods.size() + (predicted ? 1 : 0) + (nmse ? 2 : 0))).append('\n');
     for (double rate : rates) {
       List<DistortionResults.Row> rows = rowsAt(d, rate);
-      double best = rows.stream().mapToDouble(DistortionResults.Row::nmse).min().orElse(Double.NaN);
+      double best = nmse
+          ? rows.stream().mapToDouble(DistortionResults.Row::nmse).min().orElse(Double.NaN)
+          : rows.stream().mapToDouble(DistortionResults.Row::recallAt10).max().orElse(Double.NaN);
       sb.append("| ").append(num(rate)).append(" | ").append(rows.get(0).bits()).append(" |");
       for (String m : methods) {
         DistortionResults.Row r = find(rows, m);
         if (r == null) {
           sb.append(" — |");
         } else {
-          String v = String.format(Locale.ROOT, "%.4f", r.nmse());
-          if (r.nmse() == best) {
+          double x = nmse ? r.nmse() : r.recallAt10();
+          String v = String.format(Locale.ROOT, nmse ? "%.4f" : "%.3f", x);
+          if (x == best) {
             v = "**" + v + "**";
           }
           if (r.bitsUsed() != r.bits()) {
@@ -90,19 +114,11 @@ final class ReportWriter {
           sb.append(r == null ? " — |" : String.format(Locale.ROOT, " %.4f |", r.predictedNmse()));
         }
       }
-      sb.append(String.format(Locale.ROOT, " %.4f | %.4f |%n", Limits.signAutoencoderLimit(rate),
-          Limits.shannonBound(rate)));
-    }
-    sb.append("\nAll figures (cos = mean cosine similarity between x and its reconstruction; "
-        + "train = seconds to fit on the training split):\n\n");
-    sb.append("| r | method | bits | NMSE | cos | recall@10 | train (s) |\n");
-    sb.append("|---|---|---|---|---|---|---|\n");
-    for (double rate : rates) {
-      for (DistortionResults.Row r : rowsAt(d, rate)) {
-        sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.4f | %.4f | %.3f | %.1f |%n",
-            num(rate), r.label(), r.bitsUsed(), r.nmse(), r.meanCosine(), r.recallAt10(),
-            r.trainSeconds()));
+      if (nmse) {
+        sb.append(String.format(Locale.ROOT, " %.4f | %.4f |", Limits.signAutoencoderLimit(rate),
+            Limits.shannonBound(rate)));
       }
+      sb.append('\n');
     }
     sb.append('\n');
   }
