@@ -147,7 +147,8 @@ public final class DistortionReport {
             + "own form μ + A·z. Peer 1 (sign of each centred coordinate, r = 1 only) is what "
             + "vector stores call binary quantization; JVector 3.0.6's BinaryQuantization takes "
             + "the sign of the raw, uncentred coordinates and scores codes by Hamming distance "
-            + "with no decoder, so its reconstruction cannot beat this row. Peer 2 is RaBitQ-style"
+            + "with no decoder: on centred data its bits are these, and here they get the best "
+            + "linear decoder it lacks. Peer 2 is RaBitQ-style"
             + " (random rotation, then sign; above r = 1, independent rotations stacked). Peer 4 "
             + "exists only for r ≤ 1 (d principal directions).",
         "JVector " + jvectorVersion() + " ProductQuantization.compute(train, M, 256 clusters, "
