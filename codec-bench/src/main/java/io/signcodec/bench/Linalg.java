@@ -1,0 +1,112 @@
+package io.signcodec.bench;
+
+import io.signcodec.core.kernel.FloatKernels;
+import io.signcodec.core.kernel.Parallel;
+import io.signcodec.core.train.CovarianceAccumulator;
+import java.util.Arrays;
+import java.util.Random;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
+import org.ejml.interfaces.decomposition.QRDecomposition;
+
+/** The few dense-matrix helpers the bench needs, on top of codec-core's float kernels. */
+final class Linalg {
+  private static final int TILE = 32;
+
+  private Linalg() {}
+
+  /** {@code k} orthonormal rows in R^d, Haar-distributed (Q of a Gaussian matrix, signs fixed). */
+  static double[] randomOrthonormalRows(int k, int d, Random random) {
+    DMatrixRMaj x = new DMatrixRMaj(d, k);
+    for (int i = 0; i < x.data.length; i++) {
+      x.data[i] = random.nextGaussian();
+    }
+    QRDecomposition<DMatrixRMaj> qr = DecompositionFactory_DDRM.qr(d, k);
+    if (!qr.decompose(x)) {
+      throw new IllegalStateException("QR decomposition failed");
+    }
+    DMatrixRMaj q = qr.getQ(null, true);
+    DMatrixRMaj r = qr.getR(null, true);
+    double[] rows = new double[k * d];
+    for (int i = 0; i < k; i++) {
+      double sign = r.get(i, i) < 0 ? -1 : 1;
+      for (int c = 0; c < d; c++) {
+        rows[i * d + c] = sign * q.get(c, i);
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * {@code (X − shift) · Mᵀ} for {@code count} rows of X (d wide) and M given as q rows of d,
+   * row-major float result (count × q). Runs on the common pool.
+   */
+  static float[] multiplyTransposed(float[] x, int count, int d, float[] shift, double[] m, int q) {
+    float[][] mt = new float[d][q];
+    for (int j = 0; j < q; j++) {
+      for (int k = 0; k < d; k++) {
+        mt[k][j] = (float) m[j * d + k];
+      }
+    }
+    float[] out = new float[count * q];
+    int tiles = (count + TILE - 1) / TILE;
+    Parallel.forRange(tiles, 4, true, (from, to) -> {
+      float[][] c = new float[TILE][q];
+      for (int t = from; t < to; t++) {
+        int first = t * TILE;
+        int rows = Math.min(TILE, count - first);
+        FloatKernels.clear(c, rows, q);
+        FloatKernels.multiplyAdd(x, first * d, d, shift, mt, 0, d, 0, q, c, rows);
+        for (int i = 0; i < rows; i++) {
+          System.arraycopy(c[i], 0, out, (first + i) * q, q);
+        }
+      }
+    });
+    return out;
+  }
+
+  /** Mean and covariance (d×d row-major, divided by the count) of row-major vectors. */
+  static CovarianceAccumulator moments(float[] x, int d) {
+    CovarianceAccumulator acc = new CovarianceAccumulator(d);
+    acc.add(x, 0, x.length / d);
+    return acc;
+  }
+
+  /** Eigen-decomposition of a symmetric matrix, eigenvalues in descending order. */
+  record Eigen(double[] values, double[] vectorsAsRows) {}
+
+  static Eigen symmetricEigen(double[] symmetric, int d) {
+    EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, true, true);
+    if (!eig.decompose(DMatrixRMaj.wrap(d, d, symmetric.clone()))) {
+      throw new IllegalStateException("eigendecomposition failed");
+    }
+    Integer[] order = new Integer[d];
+    for (int k = 0; k < d; k++) {
+      order[k] = k;
+    }
+    Arrays.sort(order, (a, b) -> {
+      int c = Double.compare(eig.getEigenvalue(b).real, eig.getEigenvalue(a).real);
+      return c != 0 ? c : Integer.compare(a, b);
+    });
+    double[] values = new double[d];
+    double[] rows = new double[d * d];
+    for (int k = 0; k < d; k++) {
+      values[k] = eig.getEigenvalue(order[k]).real;
+      DMatrixRMaj v = eig.getEigenVector(order[k]);
+      double norm = 0;
+      for (int c = 0; c < d; c++) {
+        norm += v.get(c) * v.get(c);
+      }
+      norm = Math.sqrt(norm);
+      for (int c = 0; c < d; c++) {
+        rows[k * d + c] = v.get(c) / norm;
+      }
+    }
+    return new Eigen(values, rows);
+  }
+
+  static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+}

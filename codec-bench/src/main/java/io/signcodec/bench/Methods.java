@@ -1,0 +1,338 @@
+package io.signcodec.bench;
+
+import io.github.jbellis.jvector.graph.ListRandomAccessVectorValues;
+import io.github.jbellis.jvector.pq.ProductQuantization;
+import io.github.jbellis.jvector.vector.VectorizationProvider;
+import io.github.jbellis.jvector.vector.types.ByteSequence;
+import io.github.jbellis.jvector.vector.types.VectorFloat;
+import io.github.jbellis.jvector.vector.types.VectorTypeSupport;
+import io.signcodec.core.Codebook;
+import io.signcodec.core.LinearDecoder;
+import io.signcodec.core.Limits;
+import io.signcodec.core.SignEncoder;
+import io.signcodec.core.kernel.Parallel;
+import io.signcodec.core.train.CodebookTrainer;
+import io.signcodec.core.train.CovarianceAccumulator;
+import io.signcodec.core.vectors.VectorSource;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/** The compressors the distortion report compares, all at the same number of bits per vector. */
+final class Methods {
+  private Methods() {}
+
+  /** A compressor fitted to a training set. */
+  interface Fitted {
+    /** Compresses and decompresses {@code count} row-major vectors of {@code x} into {@code out}. */
+    void reconstruct(float[] x, int count, float[] out);
+
+    /** The Gaussian prediction of the NMSE from the training covariance, or NaN. */
+    default double predictedNmse() {
+      return Double.NaN;
+    }
+  }
+
+  /** What every method may reuse about one training set. */
+  static final class TrainingSet {
+    final float[] vectors;
+    final int dimension;
+    final float[] mean;
+    final double[] covariance;
+    private Linalg.Eigen eigen;
+
+    TrainingSet(float[] vectors, int dimension) {
+      this.vectors = vectors;
+      this.dimension = dimension;
+      CovarianceAccumulator m = Linalg.moments(vectors, dimension);
+      double[] mu = m.mean();
+      this.mean = new float[dimension];
+      for (int k = 0; k < dimension; k++) {
+        mean[k] = (float) mu[k];
+      }
+      this.covariance = m.covariance();
+    }
+
+    synchronized Linalg.Eigen eigen() {
+      if (eigen == null) {
+        eigen = Linalg.symmetricEigen(covariance, dimension);
+      }
+      return eigen;
+    }
+  }
+
+  /** One compressor. */
+  interface Method {
+    /** Stable identifier (JSON, plots). */
+    String id();
+
+    /** Name in tables and legends. */
+    String label();
+
+    /** Bits per vector this method spends at a budget of {@code bits}, or 0 if it cannot. */
+    int bitsUsed(int dimension, int bits);
+
+    Fitted fit(TrainingSet train, int bits) throws IOException;
+  }
+
+  /** Trainer settings for the two signcodec methods. */
+  record TrainerSettings(int maxSteps, double tolerance, long seed) {
+    static final TrainerSettings DEFAULTS = new TrainerSettings(150, 1e-6, 1);
+
+    CodebookTrainer trainer(int bits) {
+      return CodebookTrainer.builder().bits(bits).seed(seed).maxSteps(maxSteps)
+          .tolerance(tolerance).build();
+    }
+  }
+
+  static List<Method> all(TrainerSettings settings, boolean gaussianPrediction) {
+    return List.of(new SigncodecTrained(settings), new SigncodecDataFree(settings,
+        gaussianPrediction), new CoordinateSigns(), new RotationSigns(), new JVectorPq(),
+        new PrincipalSigns());
+  }
+
+  /** Runs a codec-core codebook pair (possibly the same codebook twice). */
+  static Fitted codec(Codebook encoding, Codebook decoding, double predicted) {
+    SignEncoder encoder = SignEncoder.of(encoding);
+    LinearDecoder decoder = LinearDecoder.of(decoding);
+    return new Fitted() {
+      @Override
+      public void reconstruct(float[] x, int count, float[] out) {
+        byte[] codes = new byte[count * encoder.codeBytes()];
+        encoder.encode(x, 0, codes, 0, count);
+        decoder.decode(codes, 0, out, 0, count);
+      }
+
+      @Override
+      public double predictedNmse() {
+        return predicted;
+      }
+    };
+  }
+
+  /** signcodec, learned from the data: {@link CodebookTrainer#train}. */
+  static final class SigncodecTrained implements Method {
+    private final TrainerSettings settings;
+
+    SigncodecTrained(TrainerSettings settings) {
+      this.settings = settings;
+    }
+
+    @Override
+    public String id() {
+      return "signcodec-trained";
+    }
+
+    @Override
+    public String label() {
+      return "signcodec trained";
+    }
+
+    @Override
+    public int bitsUsed(int dimension, int bits) {
+      return bits <= 2 * dimension ? bits : 0;
+    }
+
+    @Override
+    public Fitted fit(TrainingSet train, int bits) throws IOException {
+      Codebook cb = settings.trainer(bits).train(VectorSource.of(train.vectors, train.dimension));
+      return codec(cb, cb, cb.info().predictedNmse());
+    }
+  }
+
+  /** signcodec's data-free form: {@link CodebookTrainer#trainIsotropic}. */
+  static final class SigncodecDataFree implements Method {
+    private final TrainerSettings settings;
+    private final boolean predict;
+
+    SigncodecDataFree(TrainerSettings settings, boolean predict) {
+      this.settings = settings;
+      this.predict = predict;
+    }
+
+    @Override
+    public String id() {
+      return "signcodec-data-free";
+    }
+
+    @Override
+    public String label() {
+      return "signcodec data-free";
+    }
+
+    @Override
+    public int bitsUsed(int dimension, int bits) {
+      return bits <= 2 * dimension ? bits : 0;
+    }
+
+    @Override
+    public Fitted fit(TrainingSet train, int bits) throws IOException {
+      Codebook cb = settings.trainer(bits).trainIsotropic(
+          VectorSource.of(train.vectors, train.dimension));
+      double predicted = predict ? Limits.predictedNmse(cb, train.covariance) : Double.NaN;
+      return codec(cb, cb, predicted);
+    }
+  }
+
+  /**
+   * Peer 1: the sign of each centred coordinate, as "binary quantization" in vector stores does,
+   * with the least-squares decoder. One bit per coordinate, so r = 1 only.
+   */
+  static final class CoordinateSigns implements Method {
+    @Override
+    public String id() {
+      return "coordinate-signs";
+    }
+
+    @Override
+    public String label() {
+      return "peer: sign of centred coordinates + LS";
+    }
+
+    @Override
+    public int bitsUsed(int dimension, int bits) {
+      return bits == dimension ? bits : 0;
+    }
+
+    @Override
+    public Fitted fit(TrainingSet train, int bits) {
+      int d = train.dimension;
+      double[] identity = new double[d * d];
+      for (int k = 0; k < d; k++) {
+        identity[k * d + k] = 1;
+      }
+      SignLeastSquares.Pair p = SignLeastSquares.fit(train.vectors, d, train.mean, identity, d);
+      return codec(p.encoding(), p.decoding(), Double.NaN);
+    }
+  }
+
+  /**
+   * Peer 2: a random rotation then the sign (RaBitQ-style), centred on the training mean, with
+   * the least-squares decoder. Above one bit per coordinate, rows come from independent rotations
+   * stacked.
+   */
+  static final class RotationSigns implements Method {
+    @Override
+    public String id() {
+      return "rotation-signs";
+    }
+
+    @Override
+    public String label() {
+      return "peer: random rotation + sign + LS";
+    }
+
+    @Override
+    public int bitsUsed(int dimension, int bits) {
+      return bits <= 2 * dimension ? bits : 0;
+    }
+
+    @Override
+    public Fitted fit(TrainingSet train, int bits) {
+      int d = train.dimension;
+      Random random = new Random(7);
+      double[] rows = new double[bits * d];
+      for (int row = 0; row < bits; ) {
+        int take = Math.min(d, bits - row);
+        double[] q = Linalg.randomOrthonormalRows(take, d, random);
+        System.arraycopy(q, 0, rows, row * d, take * d);
+        row += take;
+      }
+      SignLeastSquares.Pair p = SignLeastSquares.fit(train.vectors, d, train.mean, rows, bits);
+      return codec(p.encoding(), p.decoding(), Double.NaN);
+    }
+  }
+
+  /**
+   * Peer 4: one bit for each of the top-n principal directions, with the least-squares decoder.
+   * There are only d directions, so r ≤ 1.
+   */
+  static final class PrincipalSigns implements Method {
+    @Override
+    public String id() {
+      return "principal-signs";
+    }
+
+    @Override
+    public String label() {
+      return "peer: top-n principal directions + sign + LS";
+    }
+
+    @Override
+    public int bitsUsed(int dimension, int bits) {
+      return bits <= dimension ? bits : 0;
+    }
+
+    @Override
+    public Fitted fit(TrainingSet train, int bits) {
+      int d = train.dimension;
+      double[] rows = java.util.Arrays.copyOf(train.eigen().vectorsAsRows(), bits * d);
+      SignLeastSquares.Pair p = SignLeastSquares.fit(train.vectors, d, train.mean, rows, bits);
+      return codec(p.encoding(), p.decoding(), Double.NaN);
+    }
+  }
+
+  /**
+   * Peer 3: JVector's product quantization, 256 k-means centroids (8 bits) per subspace, as many
+   * subspaces as the budget allows ({@code floor(bits / 8)}, at most d), globally centred,
+   * unweighted (MSE) k-means; reconstruction is JVector's own {@code decode}.
+   */
+  static final class JVectorPq implements Method {
+    static final int CLUSTERS = 256;
+
+    @Override
+    public String id() {
+      return "jvector-pq";
+    }
+
+    @Override
+    public String label() {
+      return "peer: JVector PQ (256 centroids/subspace)";
+    }
+
+    @Override
+    public int bitsUsed(int dimension, int bits) {
+      int m = subspaces(dimension, bits);
+      return m == 0 ? 0 : 8 * m;
+    }
+
+    static int subspaces(int dimension, int bits) {
+      int m = bits / 8;
+      return m >= 1 && m <= dimension ? m : 0;
+    }
+
+    @Override
+    public Fitted fit(TrainingSet train, int bits) {
+      int d = train.dimension;
+      int m = subspaces(d, bits);
+      ProductQuantization pq = ProductQuantization.compute(ravv(train.vectors, d), m, CLUSTERS,
+          true);
+      return (x, count, out) -> {
+        VectorTypeSupport vts = VectorizationProvider.getInstance().getVectorTypeSupport();
+        Parallel.forRange(count, 64, true, (from, to) -> {
+          ByteSequence<?> code = vts.createByteSequence(m);
+          VectorFloat<?> decoded = vts.createFloatVector(d);
+          for (int i = from; i < to; i++) {
+            pq.encodeTo(vts.createFloatVector(java.util.Arrays.copyOfRange(x, i * d, i * d + d)),
+                code);
+            pq.decode(code, decoded);
+            for (int k = 0; k < d; k++) {
+              out[i * d + k] = decoded.get(k);
+            }
+          }
+        });
+      };
+    }
+
+    static ListRandomAccessVectorValues ravv(float[] x, int d) {
+      VectorTypeSupport vts = VectorizationProvider.getInstance().getVectorTypeSupport();
+      int count = x.length / d;
+      List<VectorFloat<?>> list = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        list.add(vts.createFloatVector(java.util.Arrays.copyOfRange(x, i * d, i * d + d)));
+      }
+      return new ListRandomAccessVectorValues(list, d);
+    }
+  }
+}

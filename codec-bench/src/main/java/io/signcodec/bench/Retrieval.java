@@ -1,0 +1,81 @@
+package io.signcodec.bench;
+
+import io.signcodec.core.kernel.FloatKernels;
+import io.signcodec.core.kernel.Parallel;
+
+/**
+ * Recall@k of maximum-inner-product search: the queries (uncompressed) search a database of
+ * decoded vectors by exact inner product, and the hits are compared with the exact top k over
+ * the original database vectors.
+ */
+final class Retrieval {
+  static final int K = 10;
+  private static final int TILE = 32;
+
+  private Retrieval() {}
+
+  /** The indices of the top {@code K} database vectors for each query, {@code queries × K}. */
+  static int[] topK(float[] queries, int queryCount, float[] database, int dbCount, int d) {
+    float[][] dbT = new float[d][dbCount];
+    for (int i = 0; i < dbCount; i++) {
+      for (int k = 0; k < d; k++) {
+        dbT[k][i] = database[i * d + k];
+      }
+    }
+    int[] top = new int[queryCount * K];
+    int tiles = (queryCount + TILE - 1) / TILE;
+    Parallel.forRange(tiles, 1, true, (from, to) -> {
+      float[][] scores = new float[TILE][dbCount];
+      float[] best = new float[K];
+      int[] bestIndex = new int[K];
+      for (int t = from; t < to; t++) {
+        int first = t * TILE;
+        int m = Math.min(TILE, queryCount - first);
+        FloatKernels.clear(scores, m, dbCount);
+        FloatKernels.multiplyAdd(queries, first * d, d, null, dbT, 0, d, 0, dbCount, scores, m);
+        for (int q = 0; q < m; q++) {
+          select(scores[q], dbCount, best, bestIndex);
+          System.arraycopy(bestIndex, 0, top, (first + q) * K, K);
+        }
+      }
+    });
+    return top;
+  }
+
+  /** Top K of {@code s[0..n)} by value (ties to the lower index), best first. */
+  private static void select(float[] s, int n, float[] best, int[] bestIndex) {
+    int size = 0;
+    for (int i = 0; i < n; i++) {
+      float v = s[i];
+      if (size == K && !(v > best[K - 1])) {
+        continue;
+      }
+      int pos = size == K ? K - 1 : size++;
+      while (pos > 0 && v > best[pos - 1]) {
+        best[pos] = best[pos - 1];
+        bestIndex[pos] = bestIndex[pos - 1];
+        pos--;
+      }
+      best[pos] = v;
+      bestIndex[pos] = i;
+    }
+  }
+
+  /** Mean over queries of |approximate top K ∩ exact top K| / K. */
+  static double recall(int[] exact, int[] approximate) {
+    int queries = exact.length / K;
+    long hits = 0;
+    for (int q = 0; q < queries; q++) {
+      for (int a = 0; a < K; a++) {
+        int candidate = approximate[q * K + a];
+        for (int e = 0; e < K; e++) {
+          if (exact[q * K + e] == candidate) {
+            hits++;
+            break;
+          }
+        }
+      }
+    }
+    return (double) hits / ((long) queries * K);
+  }
+}

@@ -1,0 +1,49 @@
+package io.signcodec.bench.jmh;
+
+import io.signcodec.core.Codebook;
+import io.signcodec.core.train.CodebookTrainer;
+import java.util.Random;
+
+/**
+ * Inputs shared by the JMH benchmarks. Every benchmark works through a pool of about 64 MiB of
+ * float32 vectors, {@link #BATCH} vectors per invocation, moving on to the next batch each time,
+ * so that the data come from memory rather than from a cache that a single small batch would fit
+ * in; that makes {@link BaselineBenchmark#readOnly} the memory-bandwidth bound for the same input.
+ */
+public final class BenchInputs {
+  /** Vectors per benchmark invocation: scores are vectors per second. */
+  public static final int BATCH = 1024;
+  /** Size of the rotating input (and, for decoders, output) pool. */
+  static final long POOL_BYTES = 64L << 20;
+
+  private BenchInputs() {}
+
+  /** Vectors in the pool at dimension {@code dim}: a whole number of batches. */
+  static int poolVectors(int dim) {
+    int v = (int) (POOL_BYTES / 4 / dim);
+    return Math.max(BATCH, v / BATCH * BATCH);
+  }
+
+  /** N(0, I) vectors filling the pool, row-major. */
+  static float[] gaussianPool(int dim, long seed) {
+    Random random = new Random(seed);
+    float[] x = new float[poolVectors(dim) * dim];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) random.nextGaussian();
+    }
+    return x;
+  }
+
+  /**
+   * A codebook of the given shape. The data-free form is used because it is quick to make; a
+   * trained codebook has the same dense matrices, so encoding and decoding cost the same.
+   */
+  static Codebook codebook(int dim, double rate) {
+    return CodebookTrainer.builder().rate(rate).seed(1).build().isotropic(dim);
+  }
+
+  /** Bits per vector at this rate, as the trainer rounds it. */
+  static int bits(int dim, double rate) {
+    return (int) Math.max(1, Math.round(rate * dim));
+  }
+}

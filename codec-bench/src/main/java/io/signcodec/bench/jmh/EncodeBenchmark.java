@@ -1,0 +1,59 @@
+package io.signcodec.bench.jmh;
+
+import io.signcodec.core.Codebook;
+import io.signcodec.core.SignEncoder;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * {@link SignEncoder#encode} of a batch of float32 vectors to packed sign codes, on one thread
+ * ({@code parallel(false)}). Score: vectors per second.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class EncodeBenchmark {
+  @Param({"384", "768"})
+  public int dim;
+
+  @Param({"0.5", "1", "2"})
+  public double rate;
+
+  private float[] input;
+  private int poolVectors;
+  private int cursor;
+  private byte[] codes;
+  private SignEncoder encoder;
+
+  @Setup
+  public void setup() {
+    Codebook cb = BenchInputs.codebook(dim, rate);
+    encoder = SignEncoder.builder(cb).parallel(false).build();
+    input = BenchInputs.gaussianPool(dim, 1);
+    poolVectors = input.length / dim;
+    codes = new byte[BenchInputs.BATCH * cb.codeBytes()];
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BenchInputs.BATCH)
+  public byte[] encode() {
+    int first = cursor;
+    cursor = (cursor + BenchInputs.BATCH) % poolVectors;
+    encoder.encode(input, first * dim, codes, 0, BenchInputs.BATCH);
+    return codes;
+  }
+}

@@ -1,0 +1,93 @@
+package io.signcodec.bench.jmh;
+
+import io.github.jbellis.jvector.graph.ListRandomAccessVectorValues;
+import io.github.jbellis.jvector.pq.ProductQuantization;
+import io.github.jbellis.jvector.vector.VectorizationProvider;
+import io.github.jbellis.jvector.vector.types.ByteSequence;
+import io.github.jbellis.jvector.vector.types.VectorFloat;
+import io.github.jbellis.jvector.vector.types.VectorTypeSupport;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * JVector product quantization at the same bits per vector as signcodec: {@code round(rate·dim)/8}
+ * subspaces of 256 centroids, trained on 5 000 of the pool's vectors. {@code pqEncode} is
+ * {@code ProductQuantization.encodeTo}, {@code pqDecode} is {@code ProductQuantization.decode},
+ * one vector at a time on one thread over the same rotating 64 MiB pool (JVector's input type is
+ * one {@code VectorFloat} per vector). Score: vectors per second.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class PeerBenchmark {
+  static final int TRAIN = 5_000;
+
+  @Param({"384", "768"})
+  public int dim;
+
+  @Param({"0.5", "1", "2"})
+  public double rate;
+
+  private List<VectorFloat<?>> vectors;
+  private ByteSequence<?>[] codes;
+  private ProductQuantization pq;
+  private int cursor;
+
+  @Setup
+  public void setup() {
+    VectorTypeSupport vts = VectorizationProvider.getInstance().getVectorTypeSupport();
+    float[] input = BenchInputs.gaussianPool(dim, 1);
+    int count = input.length / dim;
+    vectors = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      vectors.add(vts.createFloatVector(Arrays.copyOfRange(input, i * dim, (i + 1) * dim)));
+    }
+    int subspaces = BenchInputs.bits(dim, rate) / 8;
+    pq = ProductQuantization.compute(
+        new ListRandomAccessVectorValues(vectors.subList(0, TRAIN), dim), subspaces, 256, true);
+    codes = new ByteSequence<?>[count];
+    for (int i = 0; i < count; i++) {
+      codes[i] = vts.createByteSequence(subspaces);
+      pq.encodeTo(vectors.get(i), codes[i]);
+    }
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BenchInputs.BATCH)
+  public ByteSequence<?> pqEncode() {
+    int first = cursor;
+    cursor = (cursor + BenchInputs.BATCH) % vectors.size();
+    for (int i = first; i < first + BenchInputs.BATCH; i++) {
+      pq.encodeTo(vectors.get(i), codes[i]);
+    }
+    return codes[first];
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BenchInputs.BATCH)
+  public VectorFloat<?> pqDecode() {
+    int first = cursor;
+    cursor = (cursor + BenchInputs.BATCH) % vectors.size();
+    for (int i = first; i < first + BenchInputs.BATCH; i++) {
+      pq.decode(codes[i], vectors.get(i)); // the pool doubles as the output
+    }
+    return vectors.get(first);
+  }
+}
