@@ -26,7 +26,7 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
  * Trains sign-autoencoder codebooks (THEORY.md §2–3).
  *
  * <p>{@link #train} learns from data in two streaming passes: the first accumulates μ and Σ; then
- * projected gradient ascent (Adam, cosine-decayed step) on the Gaussian surrogate {@code J(U)}
+ * projected gradient ascent (Adam; the step warms up linearly, then decays on a cosine) on the Gaussian surrogate {@code J(U)}
  * from a random start, working on Σ alone; the second pass refits the decoder on the samples.
  * The refit is a ridge regression shrunk toward the Gaussian-optimal decoder
  * {@code A* = C K⁻¹}: {@code A = (Xᵀ Z + λ A*)(Zᵀ Z + λ I)⁻¹}, with λ chosen from a grid by the
@@ -48,6 +48,8 @@ public final class CodebookTrainer {
   /** Shrinkage strengths tried, as multiples of the number of vectors fitted. */
   static final double[] SHRINKAGE_GRID = {0, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, Double.POSITIVE_INFINITY};
   static final int READ_BATCH = 1024;
+  /** Steps over which the ascent's step size grows to its full value. */
+  static final int WARMUP_STEPS = 20;
 
   private final double rate;
   private final int bits;
@@ -162,7 +164,8 @@ public final class CodebookTrainer {
 
     /**
      * Stops early once the objective gained less than this fraction over the last 10 steps
-     * (default 1e-6).
+     * (default 1e-6); never during the step size's warm-up (the first 20 steps, or a fifth of
+     * {@link #maxSteps} if fewer).
      */
     public Builder tolerance(double tolerance) {
       if (!(tolerance >= 0)) {
@@ -424,6 +427,10 @@ public final class CodebookTrainer {
     double beta2 = 0.999;
     // Adam moves each coordinate by about the step size; unit rows have coordinates ~ 1/√d.
     double step0 = 2 / Math.sqrt(d);
+    // From a random start, full-size Adam steps first scramble the rows (J falls for several
+    // steps): the step grows linearly over the first steps, and no early stop comes before the
+    // warm-up has ended, which would otherwise return the random start.
+    int warmup = Math.max(1, Math.min(WARMUP_STEPS, maxSteps / 5));
     DMatrixRMaj best = u.copy();
     double bestJ = Double.NEGATIVE_INFINITY;
     double[] history = new double[maxSteps + 1];
@@ -435,12 +442,12 @@ public final class CodebookTrainer {
         best.setTo(u);
       }
       listener.step(t, maxSteps, 1 - j / trace);
-      if (t > 10 && history[t - 1] - history[t - 11] <= tolerance * Math.abs(history[t - 1])) {
+      if (t > warmup + 10 && history[t - 1] - history[t - 11] <= tolerance * Math.abs(history[t - 1])) {
         return best;
       }
       double[] ud = u.data;
       double[] gd = grad.data;
-      double lr = step0 * (0.1 + 0.45 * (1 + Math.cos(Math.PI * (t - 1) / maxSteps)));
+      double lr = step0 * (0.1 + 0.45 * (1 + Math.cos(Math.PI * (t - 1) / maxSteps))) * Math.min(1, (double) t / warmup);
       double c1 = 1 - Math.pow(beta1, t);
       double c2 = 1 - Math.pow(beta2, t);
       for (int i = 0; i < n; i++) {
