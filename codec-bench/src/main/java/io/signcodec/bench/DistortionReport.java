@@ -36,7 +36,7 @@ import java.util.Set;
  * {@code --fashion-mnist-train N} (default 20 000 of the 60 000), {@code --no-minilm}.
  */
 public final class DistortionReport {
-  static final double[] RATES = {0.125, 0.25, 0.5, 1, 1.5, 2};
+  static final double[] RATES = {0.125, 0.25, 0.5, 1, 1.5, 2, 3, 4};
   /** Gradient steps of the trained codebook on the d = 1024 isotropic dataset. */
   static final int ISO_1024_STEPS = 30;
   /** Gradient steps of both signcodec forms in the quick run (gradient steps dominate its time). */
@@ -146,10 +146,16 @@ public final class DistortionReport {
         "Rates r = " + Arrays.toString(o.rates) + " bits per coordinate; every method gets "
             + "round(r·d) bits per vector (JVector PQ: 8 bits per subspace, floor(bits/8) "
             + "subspaces; where that spends fewer bits the table says how many).",
-        "signcodec trained = CodebookTrainer.train (gradient ascent on the Gaussian surrogate from "
-            + "the training covariance, then a shrunk least-squares decoder refit); data-free = "
-            + "CodebookTrainer.trainIsotropic (random orthogonal rows for r ≤ 1, tight frame above,"
-            + " fitted only to the mean and overall scale). Trainer: seed " + o.trainer.seed()
+        "signcodec trained = CodebookTrainer.train with the library's defaults: one stage up to "
+            + "r = 1 (gradient ascent on the Gaussian surrogate from the training covariance, then "
+            + "a shrunk least-squares decoder refit), residual stages of d bits and a remainder "
+            + "above (THEORY.md §5; still one linear decoder). 'one shallow stage' = the same "
+            + "trainer with shallow(): a single stage, a frame above r = 1, up to r = 2. "
+            + "data-free = CodebookTrainer.trainIsotropic, structured (randomized Hadamard "
+            + "rotations stored as a seed, O(d log d)) and staged like the trained one, fitted "
+            + "only to the mean and overall scale, as `train --isotropic` makes it. The "
+            + "sign-AE limit column is the one-stage limit; stages go below it above r = 1. "
+            + "Trainer: seed " + o.trainer.seed()
             + ", at most " + o.trainer.maxSteps() + " steps, tolerance " + o.trainer.tolerance()
             + (o.trainer.equals(Methods.TrainerSettings.DEFAULTS)
                 ? " (the library's defaults) unless a dataset says otherwise."
@@ -162,7 +168,8 @@ public final class DistortionReport {
             + "the sign of the raw, uncentred coordinates and scores codes by Hamming distance "
             + "with no decoder: on centred data its bits are these, and here they get the best "
             + "linear decoder it lacks. Peer 2 is RaBitQ-style"
-            + " (random rotation, then sign; above r = 1, independent rotations stacked). Peer 4 "
+            + " (random rotation, then sign; above r = 1, independent rotations stacked, up to "
+            + "r = 2, beyond which its least-squares fit is a 4d×4d system per dataset). Peer 4 "
             + "exists only for r ≤ 1 (d principal directions).",
         "JVector " + jvectorVersion() + " ProductQuantization.compute(train, M, 256 clusters, "
             + "globally centred), unweighted k-means; decoded with its own decode. On Java 17 "

@@ -80,15 +80,30 @@ final class Methods {
   record TrainerSettings(int maxSteps, double tolerance, long seed) {
     static final TrainerSettings DEFAULTS = new TrainerSettings(150, 1e-6, 1);
 
+    /** The library's default: one stage up to d bits, stages of d bits and a remainder above. */
     CodebookTrainer trainer(int bits) {
+      return builder(bits).build();
+    }
+
+    /** One stage whatever the bits (at most 2d): the plain sign autoencoder, a frame above d. */
+    CodebookTrainer shallowTrainer(int bits) {
+      return builder(bits).shallow().build();
+    }
+
+    /** The data-free form as the CLI's {@code train --isotropic} makes it: structured, staged. */
+    CodebookTrainer structuredTrainer(int bits) {
+      return builder(bits).structured().build();
+    }
+
+    private CodebookTrainer.Builder builder(int bits) {
       return CodebookTrainer.builder().bits(bits).seed(seed).maxSteps(maxSteps)
-          .tolerance(tolerance).build();
+          .tolerance(tolerance);
     }
   }
 
   static List<Method> all(TrainerSettings settings, boolean gaussianPrediction) {
-    return List.of(new SigncodecTrained(settings), new SigncodecDataFree(settings,
-        gaussianPrediction), new CoordinateSigns(), new RotationSigns(), new JVectorPq(),
+    return List.of(new SigncodecTrained(settings), new SigncodecShallow(settings),
+        new SigncodecDataFree(settings, gaussianPrediction), new CoordinateSigns(), new RotationSigns(), new JVectorPq(),
         new PrincipalSigns());
   }
 
@@ -111,7 +126,10 @@ final class Methods {
     };
   }
 
-  /** signcodec, learned from the data: {@link CodebookTrainer#train}. */
+  /**
+   * signcodec, learned from the data: {@link CodebookTrainer#train} with the library's default
+   * split (in residual stages of d bits above one bit per coordinate).
+   */
   static final class SigncodecTrained implements Method {
     private final TrainerSettings settings;
 
@@ -131,7 +149,7 @@ final class Methods {
 
     @Override
     public int bitsUsed(int dimension, int bits) {
-      return bits <= 2 * dimension ? bits : 0;
+      return bits <= CodebookTrainer.MAX_RATE * dimension ? bits : 0;
     }
 
     @Override
@@ -141,7 +159,45 @@ final class Methods {
     }
   }
 
-  /** signcodec's data-free form: {@link CodebookTrainer#trainIsotropic}. */
+  /**
+   * signcodec trained as one shallow stage ({@link CodebookTrainer.Builder#shallow()}), only
+   * where that differs from the default: above one bit per coordinate, up to two.
+   */
+  static final class SigncodecShallow implements Method {
+    private final TrainerSettings settings;
+
+    SigncodecShallow(TrainerSettings settings) {
+      this.settings = settings;
+    }
+
+    @Override
+    public String id() {
+      return "signcodec-shallow";
+    }
+
+    @Override
+    public String label() {
+      return "signcodec trained, one shallow stage";
+    }
+
+    @Override
+    public int bitsUsed(int dimension, int bits) {
+      return bits > dimension && bits <= 2 * dimension ? bits : 0;
+    }
+
+    @Override
+    public Fitted fit(TrainingSet train, int bits) throws IOException {
+      Codebook cb = settings.shallowTrainer(bits)
+          .train(VectorSource.of(train.vectors, train.dimension));
+      return codec(cb, cb, cb.info().predictedNmse());
+    }
+  }
+
+  /**
+   * signcodec's data-free form: {@link CodebookTrainer#trainIsotropic}, structured (randomized
+   * Hadamard rotations stored as a seed) and in stages above one bit per coordinate, as
+   * {@code train --isotropic} makes it.
+   */
   static final class SigncodecDataFree implements Method {
     private final TrainerSettings settings;
     private final boolean predict;
@@ -163,12 +219,12 @@ final class Methods {
 
     @Override
     public int bitsUsed(int dimension, int bits) {
-      return bits <= 2 * dimension ? bits : 0;
+      return bits <= CodebookTrainer.MAX_RATE * dimension ? bits : 0;
     }
 
     @Override
     public Fitted fit(TrainingSet train, int bits) throws IOException {
-      Codebook cb = settings.trainer(bits).trainIsotropic(
+      Codebook cb = settings.structuredTrainer(bits).trainIsotropic(
           VectorSource.of(train.vectors, train.dimension));
       double predicted = predict ? Limits.predictedNmse(cb, train.covariance) : Double.NaN;
       return codec(cb, cb, predicted);
