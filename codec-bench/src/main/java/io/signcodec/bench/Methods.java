@@ -6,6 +6,7 @@ import io.github.jbellis.jvector.vector.VectorizationProvider;
 import io.github.jbellis.jvector.vector.types.ByteSequence;
 import io.github.jbellis.jvector.vector.types.VectorFloat;
 import io.github.jbellis.jvector.vector.types.VectorTypeSupport;
+import io.signcodec.core.CodeScorer;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.Limits;
@@ -31,6 +32,16 @@ final class Methods {
     /** The Gaussian prediction of the NMSE from the training covariance, or NaN. */
     default double predictedNmse() {
       return Double.NaN;
+    }
+
+    /**
+     * The top {@link Retrieval#K} of {@code dbCount} row-major {@code database} vectors for each
+     * query, searched in compressed form; {@code decoded} is the database as this method
+     * reconstructs it. By default an exact search over {@code decoded}.
+     */
+    default int[] search(float[] queries, int queryCount, float[] database, float[] decoded,
+        int dbCount, int d) {
+      return Retrieval.topK(queries, queryCount, decoded, dbCount, d);
     }
   }
 
@@ -107,11 +118,23 @@ final class Methods {
         new PrincipalSigns());
   }
 
-  /** Runs a codec-core codebook pair (possibly the same codebook twice). */
+  /**
+   * Runs a codec-core codebook pair (possibly the same codebook twice); searches score the codes
+   * with the decoding codebook's {@link CodeScorer}.
+   */
   static Fitted codec(Codebook encoding, Codebook decoding, double predicted) {
     SignEncoder encoder = SignEncoder.of(encoding);
     LinearDecoder decoder = LinearDecoder.of(decoding);
+    CodeScorer scorer = CodeScorer.of(decoding);
     return new Fitted() {
+      @Override
+      public int[] search(float[] queries, int queryCount, float[] database, float[] decoded,
+          int dbCount, int d) {
+        byte[] codes = new byte[dbCount * encoder.codeBytes()];
+        encoder.encode(database, 0, codes, 0, dbCount);
+        return Retrieval.topKOnCodes(queries, queryCount, scorer, codes, dbCount);
+      }
+
       @Override
       public void reconstruct(float[] x, int count, float[] out) {
         byte[] codes = new byte[count * encoder.codeBytes()];

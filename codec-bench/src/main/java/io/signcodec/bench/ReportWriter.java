@@ -41,8 +41,9 @@ final class ReportWriter {
       sb.append(n).append(' ');
     }
     sb.append(String.format(Locale.ROOT, "Recall@10: %d queries from the test split search the "
-        + "other %d test vectors (decoded) by inner product; ground truth is exact search over "
-        + "the originals. Plot: `%s.png`. (%.0f s)%n%n", d.queries(), d.databaseCount(), d.id(),
+        + "other %d test vectors, compressed, by inner product (signcodec scores its codes with "
+        + "CodeScorer; peers are searched over their decoded vectors); ground truth is exact "
+        + "search over the originals. Plot: `%s.png`. (%.0f s)%n%n", d.queries(), d.databaseCount(), d.id(),
         d.seconds()));
 
     List<String> methods = new ArrayList<>();

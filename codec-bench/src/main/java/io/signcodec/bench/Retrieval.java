@@ -1,12 +1,14 @@
 package io.signcodec.bench;
 
+import io.signcodec.core.CodeScorer;
 import io.signcodec.core.kernel.FloatKernels;
 import io.signcodec.core.kernel.Parallel;
 
 /**
- * Recall@k of maximum-inner-product search: the queries (uncompressed) search a database of
- * decoded vectors by exact inner product, and the hits are compared with the exact top k over
- * the original database vectors.
+ * Recall@k of maximum-inner-product search: the queries (uncompressed) search a compressed
+ * database by inner product with the reconstructions (signcodec on the codes themselves, with
+ * {@link CodeScorer}; peers over their decoded vectors), and the hits are compared with the exact
+ * top k over the original database vectors.
  */
 final class Retrieval {
   static final int K = 10;
@@ -37,6 +39,29 @@ final class Retrieval {
           select(scores[q], dbCount, best, bestIndex);
           System.arraycopy(bestIndex, 0, top, (first + q) * K, K);
         }
+      }
+    });
+    return top;
+  }
+
+  /**
+   * As {@link #topK}, scoring the database's codes without decoding them: one
+   * {@link CodeScorer.Query} per query, {@code ⟨q, x̂⟩} straight from the code bytes.
+   */
+  static int[] topKOnCodes(float[] queries, int queryCount, CodeScorer scorer, byte[] codes,
+      int dbCount) {
+    int d = scorer.codebook().dimension();
+    int[] top = new int[queryCount * K];
+    Parallel.forRange(queryCount, 8, true, (from, to) -> {
+      float[] scores = new float[dbCount];
+      float[] best = new float[K];
+      int[] bestIndex = new int[K];
+      for (int q = from; q < to; q++) {
+        CodeScorer.Query query = scorer.prepare(
+            java.util.Arrays.copyOfRange(queries, q * d, (q + 1) * d));
+        query.scoreAll(codes, 0, dbCount, scores, 0);
+        select(scores, dbCount, best, bestIndex);
+        System.arraycopy(bestIndex, 0, top, q * K, K);
       }
     });
     return top;

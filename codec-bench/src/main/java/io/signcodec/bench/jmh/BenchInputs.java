@@ -35,11 +35,36 @@ public final class BenchInputs {
   }
 
   /**
-   * A codebook of the given shape. The data-free form is used because it is quick to make; a
-   * trained codebook has the same dense matrices, so encoding and decoding cost the same.
+   * A codebook of the given shape, with the library's default split into stages above one bit per
+   * coordinate. {@code dense}: the data-free form as dense matrices, quick to make, and costing
+   * what a trained codebook (the same dense matrices) costs to run; {@code structured}: the
+   * data-free form as randomized Hadamard transforms (O(d log d)).
    */
+  static Codebook codebook(int dim, double rate, String form) {
+    CodebookTrainer.Builder b = CodebookTrainer.builder().rate(rate).seed(1);
+    switch (form) {
+      case "dense":
+        break;
+      case "structured":
+        b.structured();
+        break;
+      default:
+        throw new IllegalArgumentException("form must be dense or structured: " + form);
+    }
+    return b.build().isotropic(dim);
+  }
+
   static Codebook codebook(int dim, double rate) {
-    return CodebookTrainer.builder().rate(rate).seed(1).build().isotropic(dim);
+    return codebook(dim, rate, "dense");
+  }
+
+  /**
+   * Chooses signcodec's kernels for this benchmark's JVM (each parameter combination runs in its
+   * own fork). Must run before anything in the fork touches a kernel: the library reads the
+   * property once.
+   */
+  static void useKernels(String kernels) {
+    System.setProperty("signcodec.kernels", kernels);
   }
 
   /** Bits per vector at this rate, as the trainer rounds it. */

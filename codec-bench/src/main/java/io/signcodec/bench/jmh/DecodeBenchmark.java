@@ -27,13 +27,24 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class DecodeBenchmark {
   @Param({"384", "768"})
   public int dim;
 
   @Param({"0.5", "1", "2"})
   public double rate;
+
+  /** {@code dense} matrices (what a trained codebook runs) or the {@code structured} form. */
+  @Param({"dense", "structured"})
+  public String form;
+
+  /**
+   * signcodec's kernels: {@code vector} (the Vector API, as with {@code --add-modules
+   * jdk.incubator.vector}) or {@code scalar} (what runs without it; the "before").
+   */
+  @Param({"vector", "scalar"})
+  public String kernels;
 
   private byte[] codes;
   private int codeBytes;
@@ -44,7 +55,8 @@ public class DecodeBenchmark {
 
   @Setup
   public void setup() {
-    Codebook cb = BenchInputs.codebook(dim, rate);
+    BenchInputs.useKernels(kernels);
+    Codebook cb = BenchInputs.codebook(dim, rate, form);
     float[] input = BenchInputs.gaussianPool(dim, 1);
     poolVectors = input.length / dim;
     codeBytes = cb.codeBytes();

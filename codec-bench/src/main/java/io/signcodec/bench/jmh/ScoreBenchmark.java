@@ -1,0 +1,92 @@
+package io.signcodec.bench.jmh;
+
+import io.signcodec.core.CodeScorer;
+import io.signcodec.core.Codebook;
+import io.signcodec.core.LinearDecoder;
+import io.signcodec.core.SignEncoder;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Inner products of one float query with {@link #CODES} encoded vectors of a dense codebook, on
+ * one thread. {@code onCodes}: {@link CodeScorer.Query#scoreAll} (byte tables, no decoding);
+ * {@code decodeThenDot}: {@link LinearDecoder#decode} of every code then a dot product, what a
+ * caller without a scorer does. Both score codes per second. {@code prepare}: building the query's
+ * tables ({@link CodeScorer#prepare}), queries per second, reported apart because it is paid once
+ * per query and amortised over the codes it scores.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+public class ScoreBenchmark {
+  static final int CODES = 10_000;
+
+  @Param({"384", "768"})
+  public int dim;
+
+  @Param({"0.5", "1", "2"})
+  public double rate;
+
+  private float[] query;
+  private byte[] codes;
+  private float[] decoded;
+  private float[] scores;
+  private CodeScorer scorer;
+  private CodeScorer.Query prepared;
+  private LinearDecoder decoder;
+
+  @Setup
+  public void setup() {
+    Codebook cb = BenchInputs.codebook(dim, rate);
+    float[] x = java.util.Arrays.copyOf(BenchInputs.gaussianPool(dim, 2), (CODES + 1) * dim);
+    query = java.util.Arrays.copyOfRange(x, CODES * dim, (CODES + 1) * dim);
+    codes = new byte[CODES * cb.codeBytes()];
+    SignEncoder.of(cb).encode(x, 0, codes, 0, CODES);
+    decoded = new float[CODES * dim];
+    scores = new float[CODES];
+    scorer = CodeScorer.of(cb);
+    prepared = scorer.prepare(query);
+    decoder = LinearDecoder.builder(cb).parallel(false).build();
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(CODES)
+  public float[] onCodes() {
+    prepared.scoreAll(codes, 0, CODES, scores, 0);
+    return scores;
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(CODES)
+  public float[] decodeThenDot() {
+    decoder.decode(codes, 0, decoded, 0, CODES);
+    for (int v = 0; v < CODES; v++) {
+      float s = 0;
+      int off = v * dim;
+      for (int k = 0; k < dim; k++) {
+        s = Math.fma(query[k], decoded[off + k], s);
+      }
+      scores[v] = s;
+    }
+    return scores;
+  }
+
+  @Benchmark
+  public CodeScorer.Query prepare() {
+    return scorer.prepare(query);
+  }
+}
