@@ -26,7 +26,8 @@ public final class LinearDecoder {
     this.bits = codebook.bits();
     this.codeBytes = codebook.codeBytes();
     this.parallel = parallel;
-    this.scratch = ThreadLocal.withInitial(() -> new Scratch(bits, dimension));
+    boolean structured = codebook.isStructured();
+    this.scratch = ThreadLocal.withInitial(() -> new Scratch(bits, dimension, structured));
   }
 
   /** A decoder that uses the common pool for large batches. */
@@ -107,9 +108,10 @@ public final class LinearDecoder {
     float[] mean = codebook.meanArray();
     StructuredTransform structure = codebook.structure();
     if (structure != null) {
-      for (int i = 0; i < count; i++) {
-        structure.reconstruct(src, srcOff + i * codeBytes, mean, dst, dstOff + i * dimension,
-            s.rows[0]);
+      for (int i = 0; i < count; i += StructuredTransform.LANES) {
+        structure.reconstructLanes(src, srcOff + i * codeBytes, codeBytes,
+            Math.min(StructuredTransform.LANES, count - i), mean, dst, dstOff + i * dimension,
+            s.laneSums, s.laneWork);
       }
       return;
     }
@@ -131,10 +133,14 @@ public final class LinearDecoder {
   private static final class Scratch {
     final float[] signs;
     final float[][] rows;
+    final float[] laneSums;
+    final float[] laneWork;
 
-    Scratch(int bits, int dimension) {
-      signs = new float[SignEncoder.TILE * bits];
-      rows = new float[SignEncoder.TILE][dimension];
+    Scratch(int bits, int dimension, boolean structured) {
+      signs = structured ? null : new float[SignEncoder.TILE * bits];
+      rows = structured ? null : new float[SignEncoder.TILE][dimension];
+      laneSums = structured ? new float[dimension * StructuredTransform.LANES] : null;
+      laneWork = structured ? new float[dimension * StructuredTransform.LANES] : null;
     }
   }
 }

@@ -132,9 +132,10 @@ public final class SignEncoder {
       int m = Math.min(TILE, count - t);
       int tileOff = srcOff + t * dimension;
       if (structure != null) {
-        for (int i = 0; i < m; i++) {
-          structure.project(src, tileOff + i * dimension, mean, s.projections[i], s.residuals[i],
-              s.work);
+        for (int i = 0; i < m; i += StructuredTransform.LANES) {
+          structure.projectLanes(src, tileOff + i * dimension,
+              Math.min(StructuredTransform.LANES, m - i), mean, s.projections, i, s.laneResiduals,
+              s.laneWork);
         }
       } else if (stages.length == 1) {
         FloatKernels.clear(s.projections, m, bits);
@@ -187,13 +188,15 @@ public final class SignEncoder {
     final float[][] projections;
     final float[][] residuals;
     final float[][] negatedSigns;
-    final float[] work;
+    final float[] laneResiduals;
+    final float[] laneWork;
 
     Scratch(int bits, int dimension, int stages, int maxStageBits, boolean structured) {
       projections = new float[TILE][bits];
-      residuals = stages > 1 || structured ? new float[TILE][dimension] : null;
-      negatedSigns = stages > 1 ? new float[TILE][maxStageBits] : null;
-      work = structured ? new float[dimension] : null;
+      residuals = stages > 1 && !structured ? new float[TILE][dimension] : null;
+      negatedSigns = stages > 1 && !structured ? new float[TILE][maxStageBits] : null;
+      laneResiduals = structured ? new float[dimension * StructuredTransform.LANES] : null;
+      laneWork = structured ? new float[dimension * StructuredTransform.LANES] : null;
     }
   }
 }

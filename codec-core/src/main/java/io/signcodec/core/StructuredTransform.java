@@ -1,5 +1,6 @@
 package io.signcodec.core;
 
+import io.signcodec.core.kernel.FloatKernels;
 import java.util.Random;
 
 /**
@@ -14,10 +15,19 @@ import java.util.Random;
  * {@code java.util.Random(seed)}, whose sequence is fixed by its specification: a codebook stores
  * the seed, not the matrix.
  *
+ * <p>Batches go through the same steps {@value #LANES} vectors at a time in a lane-interleaved
+ * layout ({@code w[j · LANES + lane]} holds coordinate j of vector {@code lane}): every butterfly
+ * of every Hadamard level is then a run of at least {@value #LANES} contiguous adds and subtracts,
+ * SIMD-wide even at the levels whose pairs are adjacent coordinates ({@link FloatKernels}: the
+ * Vector API when present). Each vector sees exactly the per-vector arithmetic, so results are
+ * bit-identical.
+ *
  * <p>Immutable; the methods work on arrays the caller owns.
  */
 final class StructuredTransform {
   static final int ROUNDS = 3;
+  /** Vectors transformed together by the batch methods. */
+  static final int LANES = 16;
 
   private final int dimension;
   private final int block;
@@ -93,6 +103,137 @@ final class StructuredTransform {
     }
     for (int j = off; j < off + block; j++) {
       v[j] *= norm;
+    }
+  }
+
+  /** {@link #forward} of {@value #LANES} lane-interleaved vectors. */
+  private void forwardLanes(float[] w, int stage) {
+    for (float[] s : signs[stage]) {
+      multiplyLanes(w, s);
+      hadamardLanes(w, 0);
+      if (block < dimension) {
+        hadamardLanes(w, dimension - block);
+      }
+    }
+  }
+
+  /** {@link #inverse} of {@value #LANES} lane-interleaved vectors. */
+  private void inverseLanes(float[] w, int stage) {
+    float[][] rounds = signs[stage];
+    for (int r = rounds.length - 1; r >= 0; r--) {
+      if (block < dimension) {
+        hadamardLanes(w, dimension - block);
+      }
+      hadamardLanes(w, 0);
+      multiplyLanes(w, rounds[r]);
+    }
+  }
+
+  private void multiplyLanes(float[] w, float[] s) {
+    for (int j = 0; j < dimension; j++) {
+      float sj = s[j];
+      int base = j * LANES;
+      for (int l = 0; l < LANES; l++) {
+        w[base + l] *= sj;
+      }
+    }
+  }
+
+  /**
+   * {@link #hadamard} of coordinates {@code [off, off + block)} of every lane. Levels go in pairs
+   * (radix 4: half the passes over the block), the last level scales by the norm as it writes;
+   * each value still sees the additions, subtractions and the one multiplication of the radix-2
+   * form in the same order, so the result is the same to the bit.
+   */
+  private void hadamardLanes(float[] w, int off) {
+    int end = (off + block) * LANES;
+    int h = 1;
+    int levels = Integer.numberOfTrailingZeros(block);
+    if ((levels & 1) == 1) {
+      FloatKernels.butterflies(w, off * LANES, end, LANES, levels == 1 ? norm : 1f);
+      h = 2;
+    }
+    for (; h < block; h <<= 2) {
+      FloatKernels.butterflies4(w, off * LANES, end, h * LANES, (h << 2) == block ? norm : 1f);
+    }
+    if (block == 1) {
+      for (int q = off * LANES; q < end; q++) {
+        w[q] *= norm;
+      }
+    }
+  }
+
+  /**
+   * {@link #project} of {@code count ≤ LANES} consecutive vectors from {@code x[xOff..]} into
+   * rows {@code p[pRow..pRow+count)}; {@code r} and {@code u} are scratch of length
+   * {@code d · LANES}.
+   */
+  void projectLanes(float[] x, int xOff, int count, float[] mean, float[][] p, int pRow,
+      float[] r, float[] u) {
+    java.util.Arrays.fill(r, 0f);
+    for (int l = 0; l < count; l++) {
+      int base = xOff + l * dimension;
+      for (int k = 0; k < dimension; k++) {
+        r[k * LANES + l] = x[base + k] - mean[k];
+      }
+    }
+    int first = 0;
+    for (int stage = 0; stage < stageBits.length; stage++) {
+      int n = stageBits[stage];
+      System.arraycopy(r, 0, u, 0, dimension * LANES);
+      forwardLanes(u, stage);
+      for (int l = 0; l < count; l++) {
+        float[] row = p[pRow + l];
+        for (int j = 0; j < n; j++) {
+          row[first + j] = u[j * LANES + l];
+        }
+      }
+      if (stage < stageBits.length - 1) {
+        float c = (float) scales[stage];
+        for (int j = 0; j < n * LANES; j++) {
+          u[j] = u[j] >= 0f ? c : -c;
+        }
+        java.util.Arrays.fill(u, n * LANES, dimension * LANES, 0f);
+        inverseLanes(u, stage);
+        for (int q = 0; q < dimension * LANES; q++) {
+          r[q] -= u[q];
+        }
+      }
+      first += n;
+    }
+  }
+
+  /**
+   * {@link #reconstruct} of {@code count ≤ LANES} consecutive codes into consecutive vectors of
+   * {@code out}; {@code w} and {@code u} are scratch of length {@code d · LANES}.
+   */
+  void reconstructLanes(byte[] code, int off, int codeBytes, int count, float[] mean, float[] out,
+      int outOff, float[] w, float[] u) {
+    for (int k = 0; k < dimension; k++) {
+      java.util.Arrays.fill(w, k * LANES, (k + 1) * LANES, mean[k]);
+    }
+    int first = 0;
+    for (int stage = 0; stage < stageBits.length; stage++) {
+      int n = stageBits[stage];
+      float c = (float) scales[stage];
+      java.util.Arrays.fill(u, 0f);
+      for (int l = 0; l < count; l++) {
+        int codeOff = off + l * codeBytes;
+        for (int j = 0; j < n; j++) {
+          u[j * LANES + l] = SignCodes.sign(code, codeOff, first + j) > 0 ? c : -c;
+        }
+      }
+      inverseLanes(u, stage);
+      for (int q = 0; q < dimension * LANES; q++) {
+        w[q] += u[q];
+      }
+      first += n;
+    }
+    for (int l = 0; l < count; l++) {
+      int base = outOff + l * dimension;
+      for (int k = 0; k < dimension; k++) {
+        out[base + k] = w[k * LANES + l];
+      }
     }
   }
 

@@ -98,6 +98,43 @@ class StructuredCodebookTest {
     CodeScorerTest.check(cb, x, TestData.isotropic(3, d, 10));
   }
 
+  /** Batches run 16 vectors at a time lane-interleaved; each must see the per-vector arithmetic. */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 15, 16, 17, 100})
+  void batchesAreBitIdenticalToOneVectorAtATime(int count) {
+    // 64-wide blocks (six Hadamard levels, in pairs) and 128-wide ones (seven: one left over)
+    for (int d : new int[] {100, 200}) {
+      batchIsBitIdentical(count, d);
+    }
+  }
+
+  private static void batchIsBitIdentical(int count, int d) {
+    Codebook cb = CodebookTrainer.builder().stages(1, 0.63).seed(5).structured().build()
+        .isotropic(d);
+    StructuredTransform t = cb.structure();
+    float[] x = TestData.isotropic(count, d, 13);
+    float[] mean = cb.meanArray();
+    byte[] codes = new byte[count * cb.codeBytes()];
+    SignEncoder.builder(cb).parallel(false).build().encode(x, 0, codes, 0, count);
+    float[] decoded = new float[count * d];
+    LinearDecoder.builder(cb).parallel(false).build().decode(codes, 0, decoded, 0, count);
+    float[] p = new float[cb.bits()];
+    float[] out = new float[d];
+    byte[] one = new byte[cb.codeBytes()];
+    for (int i = 0; i < count; i++) {
+      t.project(x, i * d, mean, p, new float[d], new float[d]);
+      java.util.Arrays.fill(one, (byte) 0);
+      SignCodes.pack(p, 0, cb.bits(), one, 0);
+      assertArrayEquals(one, java.util.Arrays.copyOfRange(codes, i * cb.codeBytes(),
+          (i + 1) * cb.codeBytes()), "code of vector " + i);
+      t.reconstruct(codes, i * cb.codeBytes(), mean, out, 0, new float[d]);
+      for (int k = 0; k < d; k++) {
+        assertEquals(Float.floatToIntBits(out[k]), Float.floatToIntBits(decoded[i * d + k]),
+            "vector " + i + " coordinate " + k);
+      }
+    }
+  }
+
   @Test
   void theFileHoldsASeedNotMatrices() throws IOException {
     Codebook cb = CodebookTrainer.builder().rate(2).seed(11).structured().build().isotropic(768);

@@ -51,6 +51,26 @@ public final class FloatKernels {
     Backends.ACTIVE.multiplyAdd(l, r, r0, k, from, to, c, m);
   }
 
+  /**
+   * One Walsh–Hadamard level over {@code w[from..end)}: in every group of {@code 2·span} entries,
+   * the first half {@code a} and the second {@code b} become {@code (a + b)·scale} and
+   * {@code (a − b)·scale} (no multiplication when {@code scale} is 1). {@code end − from} is a
+   * multiple of {@code 2·span}.
+   */
+  public static void butterflies(float[] w, int from, int end, int span, float scale) {
+    Backends.ACTIVE.butterflies(w, from, end, span, scale);
+  }
+
+  /**
+   * Two Walsh–Hadamard levels at once (radix 4), bit-identical to {@link #butterflies} at
+   * {@code span} with scale 1 then at {@code 2·span} with {@code scale}: every group of
+   * {@code 4·span} entries has quarters a, b, c, d, which become
+   * {@code (a+b)+(c+d), (a−b)+(c−d), (a+b)−(c+d), (a−b)−(c−d)}, each times {@code scale}.
+   */
+  public static void butterflies4(float[] w, int from, int end, int span, float scale) {
+    Backends.ACTIVE.butterflies4(w, from, end, span, scale);
+  }
+
   /** The backend in use for the encode and decode products: "scalar" or "vector (…)". */
   public static String backend() {
     return Backends.ACTIVE.name();

@@ -1,9 +1,10 @@
 package io.signcodec.core.kernel;
 
 /**
- * The products on the encode and decode paths, in a scalar and a SIMD implementation that give
- * bit-identical results: each output element is {@code fma}-accumulated over the summation index
- * in ascending order in both.
+ * The products on the encode and decode paths, and the Hadamard butterflies of structured
+ * codebooks, in a scalar and a SIMD implementation that give bit-identical results: each output
+ * element is {@code fma}-accumulated over the summation index in ascending order in both, and
+ * each butterfly output sees the same additions and multiplication in the same order.
  */
 interface KernelBackend {
 
@@ -13,6 +14,12 @@ interface KernelBackend {
 
   /** See {@link FloatKernels#multiplyAdd(float[][], float[][], int, int, int, int, float[][], int)}. */
   void multiplyAdd(float[][] l, float[][] r, int r0, int k, int from, int to, float[][] c, int m);
+
+  /** See {@link FloatKernels#butterflies}. */
+  void butterflies(float[] w, int from, int end, int span, float scale);
+
+  /** See {@link FloatKernels#butterflies4}. */
+  void butterflies4(float[] w, int from, int end, int span, float scale);
 
   /** A short name for logs: "scalar" or "vector (N lanes)". */
   String name();

@@ -34,6 +34,59 @@ final class ScalarBackend implements KernelBackend {
   }
 
   @Override
+  public void butterflies(float[] w, int from, int end, int span, float scale) {
+    for (int lo = from; lo < end; lo += 2 * span) {
+      int hi = lo + span;
+      if (scale == 1f) {
+        for (int q = 0; q < span; q++) {
+          float a = w[lo + q];
+          float b = w[hi + q];
+          w[lo + q] = a + b;
+          w[hi + q] = a - b;
+        }
+      } else {
+        for (int q = 0; q < span; q++) {
+          float a = w[lo + q];
+          float b = w[hi + q];
+          w[lo + q] = (a + b) * scale;
+          w[hi + q] = (a - b) * scale;
+        }
+      }
+    }
+  }
+
+  @Override
+  public void butterflies4(float[] w, int from, int end, int span, float scale) {
+    for (int a0 = from; a0 < end; a0 += 4 * span) {
+      butterflies4Tail(w, a0, span, 0, scale);
+    }
+  }
+
+  /** The group of {@code 4·span} entries from {@code a0}, positions {@code [q0, span)}. */
+  void butterflies4Tail(float[] w, int a0, int span, int q0, float scale) {
+    int b0 = a0 + span;
+    int c0 = b0 + span;
+    int d0 = c0 + span;
+    for (int q = q0; q < span; q++) {
+      float s0 = w[a0 + q] + w[b0 + q];
+      float s1 = w[a0 + q] - w[b0 + q];
+      float s2 = w[c0 + q] + w[d0 + q];
+      float s3 = w[c0 + q] - w[d0 + q];
+      if (scale == 1f) {
+        w[a0 + q] = s0 + s2;
+        w[b0 + q] = s1 + s3;
+        w[c0 + q] = s0 - s2;
+        w[d0 + q] = s1 - s3;
+      } else {
+        w[a0 + q] = (s0 + s2) * scale;
+        w[b0 + q] = (s1 + s3) * scale;
+        w[c0 + q] = (s0 - s2) * scale;
+        w[d0 + q] = (s1 - s3) * scale;
+      }
+    }
+  }
+
+  @Override
   public String name() {
     return "scalar";
   }

@@ -131,6 +131,82 @@ final class VectorBackend implements KernelBackend {
   }
 
   @Override
+  public void butterflies(float[] w, int from, int end, int span, float scale) {
+    if (span < V) {
+      ScalarBackend.INSTANCE.butterflies(w, from, end, span, scale);
+      return;
+    }
+    boolean scaled = scale != 1f;
+    int bound = span - span % V;
+    for (int lo = from; lo < end; lo += 2 * span) {
+      int hi = lo + span;
+      int q = 0;
+      for (; q < bound; q += V) {
+        FloatVector a = FloatVector.fromArray(SPECIES, w, lo + q);
+        FloatVector b = FloatVector.fromArray(SPECIES, w, hi + q);
+        FloatVector sum = a.add(b);
+        FloatVector difference = a.sub(b);
+        if (scaled) {
+          sum = sum.mul(scale);
+          difference = difference.mul(scale);
+        }
+        sum.intoArray(w, lo + q);
+        difference.intoArray(w, hi + q);
+      }
+      for (; q < span; q++) {
+        float a = w[lo + q];
+        float b = w[hi + q];
+        w[lo + q] = scaled ? (a + b) * scale : a + b;
+        w[hi + q] = scaled ? (a - b) * scale : a - b;
+      }
+    }
+  }
+
+  @Override
+  public void butterflies4(float[] w, int from, int end, int span, float scale) {
+    if (span < V) {
+      ScalarBackend.INSTANCE.butterflies4(w, from, end, span, scale);
+      return;
+    }
+    boolean scaled = scale != 1f;
+    int bound = span - span % V;
+    for (int a0 = from; a0 < end; a0 += 4 * span) {
+      int b0 = a0 + span;
+      int c0 = b0 + span;
+      int d0 = c0 + span;
+      int q = 0;
+      for (; q < bound; q += V) {
+        FloatVector a = FloatVector.fromArray(SPECIES, w, a0 + q);
+        FloatVector b = FloatVector.fromArray(SPECIES, w, b0 + q);
+        FloatVector c = FloatVector.fromArray(SPECIES, w, c0 + q);
+        FloatVector d = FloatVector.fromArray(SPECIES, w, d0 + q);
+        FloatVector s0 = a.add(b);
+        FloatVector s1 = a.sub(b);
+        FloatVector s2 = c.add(d);
+        FloatVector s3 = c.sub(d);
+        FloatVector o0 = s0.add(s2);
+        FloatVector o1 = s1.add(s3);
+        FloatVector o2 = s0.sub(s2);
+        FloatVector o3 = s1.sub(s3);
+        if (scaled) {
+          o0 = o0.mul(scale);
+          o1 = o1.mul(scale);
+          o2 = o2.mul(scale);
+          o3 = o3.mul(scale);
+        }
+        o0.intoArray(w, a0 + q);
+        o1.intoArray(w, b0 + q);
+        o2.intoArray(w, c0 + q);
+        o3.intoArray(w, d0 + q);
+      }
+      if (q < span) {
+        // a tail narrower than a vector: the scalar form of the same group
+        ScalarBackend.INSTANCE.butterflies4Tail(w, a0, span, q, scale);
+      }
+    }
+  }
+
+  @Override
   public String name() {
     return "vector (" + V + " float lanes)";
   }

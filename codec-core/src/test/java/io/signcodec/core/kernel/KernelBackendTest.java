@@ -55,6 +55,30 @@ class KernelBackendTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {1, 3, 8, 16, 20, 64})
+  void butterfliesAgreeBitForBitAndPairsOfLevelsEqualTwoLevels(int span) {
+    Random random = new Random(span);
+    for (float scale : new float[] {1f, 0.125f, (float) (1 / Math.sqrt(3))}) {
+      float[] w = randomArray(random, 5 + 8 * span + 3);
+      float[] a = w.clone();
+      float[] b = w.clone();
+      SCALAR.butterflies(a, 5, 5 + 8 * span, span, scale);
+      VECTOR.butterflies(b, 5, 5 + 8 * span, span, scale);
+      assertArrayEquals(a, b, "radix 2, span " + span + ", scale " + scale);
+
+      float[] two = w.clone();
+      SCALAR.butterflies(two, 5, 5 + 8 * span, span, 1f);
+      SCALAR.butterflies(two, 5, 5 + 8 * span, 2 * span, scale);
+      float[] c = w.clone();
+      float[] d = w.clone();
+      SCALAR.butterflies4(c, 5, 5 + 8 * span, span, scale);
+      VECTOR.butterflies4(d, 5, 5 + 8 * span, span, scale);
+      assertArrayEquals(two, c, "radix 4 against two radix-2 levels, span " + span);
+      assertArrayEquals(two, d, "vector radix 4, span " + span);
+    }
+  }
+
   @Test
   void theChoiceCanBeForcedAndIsChecked() {
     assertEquals("scalar", Backends.choose("scalar").name());
