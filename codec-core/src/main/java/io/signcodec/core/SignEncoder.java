@@ -174,7 +174,7 @@ public final class SignEncoder {
           float[] p = s.projections[i];
           float[] neg = s.negatedSigns[i];
           for (int j = 0; j < n; j++) {
-            neg[j] = p[first + j] >= 0f ? -1f : 1f;
+            neg[j] = -SignCodes.withSignOf(p[first + j], 1f);
           }
         }
         FloatKernels.multiplyAdd(s.negatedSigns, at, first, n, 0, dimension, s.residuals, m);

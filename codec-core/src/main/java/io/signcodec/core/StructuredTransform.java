@@ -140,26 +140,33 @@ final class StructuredTransform {
   }
 
   /**
-   * {@link #hadamard} of coordinates {@code [off, off + block)} of every lane. Levels go in pairs
-   * (radix 4: half the passes over the block), the last level scales by the norm as it writes;
-   * each value still sees the additions, subtractions and the one multiplication of the radix-2
-   * form in the same order, so the result is the same to the bit.
+   * {@link #hadamard} of coordinates {@code [off, off + block)} of every lane. Levels go three at
+   * a time (radix 8: a third of the passes over the block), the one or two left over first, and
+   * the last pass scales by the norm as it writes; each value still sees the additions,
+   * subtractions and the one multiplication of the radix-2 form in the same order, so the result
+   * is the same to the bit.
    */
   private void hadamardLanes(float[] w, int off) {
+    int from = off * LANES;
     int end = (off + block) * LANES;
-    int h = 1;
     int levels = Integer.numberOfTrailingZeros(block);
-    if ((levels & 1) == 1) {
-      FloatKernels.butterflies(w, off * LANES, end, LANES, levels == 1 ? norm : 1f);
-      h = 2;
-    }
-    for (; h < block; h <<= 2) {
-      FloatKernels.butterflies4(w, off * LANES, end, h * LANES, (h << 2) == block ? norm : 1f);
-    }
-    if (block == 1) {
-      for (int q = off * LANES; q < end; q++) {
+    if (levels == 0) {
+      for (int q = from; q < end; q++) {
         w[q] *= norm;
       }
+      return;
+    }
+    int h = 1;
+    int rest = levels % 3;
+    if (rest == 1) {
+      FloatKernels.butterflies(w, from, end, LANES, levels == 1 ? norm : 1f);
+      h = 2;
+    } else if (rest == 2) {
+      FloatKernels.butterflies4(w, from, end, LANES, levels == 2 ? norm : 1f);
+      h = 4;
+    }
+    for (; h < block; h <<= 3) {
+      FloatKernels.butterflies8(w, from, end, h * LANES, (h << 3) == block ? norm : 1f);
     }
   }
 
@@ -191,7 +198,7 @@ final class StructuredTransform {
       if (stage < stageBits.length - 1) {
         float c = (float) scales[stage];
         for (int j = 0; j < n * LANES; j++) {
-          u[j] = u[j] >= 0f ? c : -c;
+          u[j] = SignCodes.withSignOf(u[j], c);
         }
         java.util.Arrays.fill(u, n * LANES, dimension * LANES, 0f);
         inverseLanes(u, stage);
@@ -216,13 +223,17 @@ final class StructuredTransform {
     for (int stage = 0; stage < stageBits.length; stage++) {
       int n = stageBits[stage];
       float c = (float) scales[stage];
-      java.util.Arrays.fill(u, 0f);
-      for (int l = 0; l < count; l++) {
-        int codeOff = off + l * codeBytes;
-        for (int j = 0; j < n; j++) {
-          u[j * LANES + l] = SignCodes.sign(code, codeOff, first + j) > 0 ? c : -c;
+      // Lanes past count decode code 0 (all −c): finite, and never written out.
+      for (int j = 0; j < n; j++) {
+        int base = j * LANES;
+        for (int l = 0; l < count; l++) {
+          u[base + l] = SignCodes.signed(code, off + l * codeBytes, first + j, c);
+        }
+        for (int l = count; l < LANES; l++) {
+          u[base + l] = -c;
         }
       }
+      java.util.Arrays.fill(u, n * LANES, dimension * LANES, 0f);
       inverseLanes(u, stage);
       for (int q = 0; q < dimension * LANES; q++) {
         w[q] += u[q];
@@ -255,7 +266,7 @@ final class StructuredTransform {
         float c = (float) scales[stage];
         java.util.Arrays.fill(u, 0f);
         for (int j = 0; j < n; j++) {
-          u[j] = p[first + j] >= 0f ? c : -c;
+          u[j] = SignCodes.withSignOf(p[first + j], c);
         }
         inverse(u, stage);
         for (int k = 0; k < dimension; k++) {
@@ -275,7 +286,7 @@ final class StructuredTransform {
       float c = (float) scales[stage];
       java.util.Arrays.fill(u, 0f);
       for (int j = 0; j < n; j++) {
-        u[j] = SignCodes.sign(code, off, first + j) > 0 ? c : -c;
+        u[j] = SignCodes.signed(code, off, first + j, c);
       }
       inverse(u, stage);
       for (int k = 0; k < dimension; k++) {

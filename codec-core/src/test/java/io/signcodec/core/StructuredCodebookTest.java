@@ -102,8 +102,8 @@ class StructuredCodebookTest {
   @ParameterizedTest
   @ValueSource(ints = {1, 15, 16, 17, 100})
   void batchesAreBitIdenticalToOneVectorAtATime(int count) {
-    // 64-wide blocks (six Hadamard levels, in pairs) and 128-wide ones (seven: one left over)
-    for (int d : new int[] {100, 200}) {
+    // blocks of 64, 128 and 256: six, seven and eight Hadamard levels, by threes and a rest
+    for (int d : new int[] {100, 200, 300}) {
       batchIsBitIdentical(count, d);
     }
   }

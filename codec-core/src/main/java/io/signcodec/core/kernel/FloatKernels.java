@@ -71,6 +71,14 @@ public final class FloatKernels {
     Backends.ACTIVE.butterflies4(w, from, end, span, scale);
   }
 
+  /**
+   * Three Walsh–Hadamard levels at once (radix 8), bit-identical to {@link #butterflies} at
+   * {@code span} and {@code 2·span} with scale 1, then at {@code 4·span} with {@code scale}.
+   */
+  public static void butterflies8(float[] w, int from, int end, int span, float scale) {
+    Backends.ACTIVE.butterflies8(w, from, end, span, scale);
+  }
+
   /** The backend in use for the encode and decode products: "scalar" or "vector (…)". */
   public static String backend() {
     return Backends.ACTIVE.name();

@@ -21,6 +21,9 @@ interface KernelBackend {
   /** See {@link FloatKernels#butterflies4}. */
   void butterflies4(float[] w, int from, int end, int span, float scale);
 
+  /** See {@link FloatKernels#butterflies8}. */
+  void butterflies8(float[] w, int from, int end, int span, float scale);
+
   /** A short name for logs: "scalar" or "vector (N lanes)". */
   String name();
 }

@@ -87,6 +87,36 @@ final class ScalarBackend implements KernelBackend {
   }
 
   @Override
+  public void butterflies8(float[] w, int from, int end, int span, float scale) {
+    for (int g = from; g < end; g += 8 * span) {
+      butterflies8Tail(w, g, span, 0, scale);
+    }
+  }
+
+  /** The group of {@code 8·span} entries from {@code g}, positions {@code [q0, span)}. */
+  void butterflies8Tail(float[] w, int g, int span, int q0, float scale) {
+    float[] t = new float[8];
+    for (int q = q0; q < span; q++) {
+      for (int e = 0; e < 8; e++) {
+        t[e] = w[g + e * span + q];
+      }
+      for (int h = 1; h < 8; h <<= 1) {
+        for (int i = 0; i < 8; i += h << 1) {
+          for (int j = i; j < i + h; j++) {
+            float a = t[j];
+            float b = t[j + h];
+            t[j] = a + b;
+            t[j + h] = a - b;
+          }
+        }
+      }
+      for (int e = 0; e < 8; e++) {
+        w[g + e * span + q] = scale == 1f ? t[e] : t[e] * scale;
+      }
+    }
+  }
+
+  @Override
   public String name() {
     return "scalar";
   }

@@ -207,6 +207,78 @@ final class VectorBackend implements KernelBackend {
   }
 
   @Override
+  public void butterflies8(float[] w, int from, int end, int span, float scale) {
+    if (span < V) {
+      ScalarBackend.INSTANCE.butterflies8(w, from, end, span, scale);
+      return;
+    }
+    boolean scaled = scale != 1f;
+    int bound = span - span % V;
+    for (int g = from; g < end; g += 8 * span) {
+      int q = 0;
+      for (; q < bound; q += V) {
+        int o = g + q;
+        FloatVector x0 = FloatVector.fromArray(SPECIES, w, o);
+        FloatVector x1 = FloatVector.fromArray(SPECIES, w, o + span);
+        FloatVector x2 = FloatVector.fromArray(SPECIES, w, o + 2 * span);
+        FloatVector x3 = FloatVector.fromArray(SPECIES, w, o + 3 * span);
+        FloatVector x4 = FloatVector.fromArray(SPECIES, w, o + 4 * span);
+        FloatVector x5 = FloatVector.fromArray(SPECIES, w, o + 5 * span);
+        FloatVector x6 = FloatVector.fromArray(SPECIES, w, o + 6 * span);
+        FloatVector x7 = FloatVector.fromArray(SPECIES, w, o + 7 * span);
+        // level span
+        FloatVector y0 = x0.add(x1);
+        FloatVector y1 = x0.sub(x1);
+        FloatVector y2 = x2.add(x3);
+        FloatVector y3 = x2.sub(x3);
+        FloatVector y4 = x4.add(x5);
+        FloatVector y5 = x4.sub(x5);
+        FloatVector y6 = x6.add(x7);
+        FloatVector y7 = x6.sub(x7);
+        // level 2·span
+        FloatVector z0 = y0.add(y2);
+        FloatVector z2 = y0.sub(y2);
+        FloatVector z1 = y1.add(y3);
+        FloatVector z3 = y1.sub(y3);
+        FloatVector z4 = y4.add(y6);
+        FloatVector z6 = y4.sub(y6);
+        FloatVector z5 = y5.add(y7);
+        FloatVector z7 = y5.sub(y7);
+        // level 4·span
+        FloatVector o0 = z0.add(z4);
+        FloatVector o4 = z0.sub(z4);
+        FloatVector o1 = z1.add(z5);
+        FloatVector o5 = z1.sub(z5);
+        FloatVector o2 = z2.add(z6);
+        FloatVector o6 = z2.sub(z6);
+        FloatVector o3 = z3.add(z7);
+        FloatVector o7 = z3.sub(z7);
+        if (scaled) {
+          o0 = o0.mul(scale);
+          o1 = o1.mul(scale);
+          o2 = o2.mul(scale);
+          o3 = o3.mul(scale);
+          o4 = o4.mul(scale);
+          o5 = o5.mul(scale);
+          o6 = o6.mul(scale);
+          o7 = o7.mul(scale);
+        }
+        o0.intoArray(w, o);
+        o1.intoArray(w, o + span);
+        o2.intoArray(w, o + 2 * span);
+        o3.intoArray(w, o + 3 * span);
+        o4.intoArray(w, o + 4 * span);
+        o5.intoArray(w, o + 5 * span);
+        o6.intoArray(w, o + 6 * span);
+        o7.intoArray(w, o + 7 * span);
+      }
+      if (q < span) {
+        ScalarBackend.INSTANCE.butterflies8Tail(w, g, span, q, scale);
+      }
+    }
+  }
+
+  @Override
   public String name() {
     return "vector (" + V + " float lanes)";
   }

@@ -57,7 +57,7 @@ class KernelBackendTest {
 
   @ParameterizedTest
   @ValueSource(ints = {1, 3, 8, 16, 20, 64})
-  void butterfliesAgreeBitForBitAndPairsOfLevelsEqualTwoLevels(int span) {
+  void butterfliesAgreeBitForBitAndFusedLevelsEqualSingleLevels(int span) {
     Random random = new Random(span);
     for (float scale : new float[] {1f, 0.125f, (float) (1 / Math.sqrt(3))}) {
       float[] w = randomArray(random, 5 + 8 * span + 3);
@@ -76,6 +76,17 @@ class KernelBackendTest {
       VECTOR.butterflies4(d, 5, 5 + 8 * span, span, scale);
       assertArrayEquals(two, c, "radix 4 against two radix-2 levels, span " + span);
       assertArrayEquals(two, d, "vector radix 4, span " + span);
+
+      float[] three = w.clone();
+      SCALAR.butterflies(three, 5, 5 + 8 * span, span, 1f);
+      SCALAR.butterflies(three, 5, 5 + 8 * span, 2 * span, 1f);
+      SCALAR.butterflies(three, 5, 5 + 8 * span, 4 * span, scale);
+      float[] e = w.clone();
+      float[] f = w.clone();
+      SCALAR.butterflies8(e, 5, 5 + 8 * span, span, scale);
+      VECTOR.butterflies8(f, 5, 5 + 8 * span, span, scale);
+      assertArrayEquals(three, e, "radix 8 against three radix-2 levels, span " + span);
+      assertArrayEquals(three, f, "vector radix 8, span " + span);
     }
   }
 
