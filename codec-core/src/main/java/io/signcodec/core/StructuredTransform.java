@@ -177,17 +177,24 @@ final class StructuredTransform {
    */
   void projectLanes(float[] x, int xOff, int count, float[] mean, float[][] p, int pRow,
       float[] r, float[] u) {
-    java.util.Arrays.fill(r, 0f);
+    boolean staged = stageBits.length > 1;
+    // One stage transforms the input in place: no residual to keep.
+    float[] input = staged ? r : u;
+    if (count < LANES) {
+      java.util.Arrays.fill(input, 0f);
+    }
     for (int l = 0; l < count; l++) {
       int base = xOff + l * dimension;
       for (int k = 0; k < dimension; k++) {
-        r[k * LANES + l] = x[base + k] - mean[k];
+        input[k * LANES + l] = x[base + k] - mean[k];
       }
     }
     int first = 0;
     for (int stage = 0; stage < stageBits.length; stage++) {
       int n = stageBits[stage];
-      System.arraycopy(r, 0, u, 0, dimension * LANES);
+      if (staged) {
+        System.arraycopy(r, 0, u, 0, dimension * LANES);
+      }
       forwardLanes(u, stage);
       for (int l = 0; l < count; l++) {
         float[] row = p[pRow + l];
