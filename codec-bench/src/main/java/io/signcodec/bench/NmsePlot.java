@@ -27,7 +27,6 @@ final class NmsePlot {
   private static final int RIGHT = 330;
   private static final int TOP = 50;
   private static final int BOTTOM = 60;
-  private static final double X_MAX = 2.1;
 
   private static final Color[] COLORS = {
       new Color(0xd62728), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0x1f77b4),
@@ -65,14 +64,19 @@ final class NmsePlot {
       series.add(new Series("signcodec trained, Gaussian prediction", COLORS[0], dotted, false,
           predicted));
     }
+    double rMax = 2;
+    for (DistortionResults.Row r : data.rows()) {
+      rMax = Math.max(rMax, r.rate());
+    }
+    double xMax = rMax * 1.05;
     List<double[]> limit = new ArrayList<>();
     List<double[]> shannon = new ArrayList<>();
-    for (int i = 1; i <= 200; i++) {
+    for (int i = 1; i <= Math.round(rMax * 100); i++) {
       double r = i * 0.01;
       limit.add(new double[] {r, Limits.signAutoencoderLimit(r)});
       shannon.add(new double[] {r, Limits.shannonBound(r)});
     }
-    series.add(new Series("sign-AE limit (isotropic Gaussian)", Color.BLACK, dashed, false,
+    series.add(new Series("sign-AE limit, one stage (isotropic Gaussian)", Color.BLACK, dashed, false,
         limit));
     series.add(new Series("Shannon bound 2^(-2r)", Color.GRAY, dashed, false, shannon));
 
@@ -96,12 +100,13 @@ final class NmsePlot {
     g.fillRect(0, 0, WIDTH, HEIGHT);
     int plotW = WIDTH - LEFT - RIGHT;
     int plotH = HEIGHT - TOP - BOTTOM;
-    Axis ax = new Axis(plotW, plotH, logMin, logMax);
+    Axis ax = new Axis(plotW, plotH, logMin, logMax, xMax);
 
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     FontMetrics fm = g.getFontMetrics();
     // grid and ticks
-    for (double r = 0; r <= 2.0001; r += 0.25) {
+    double tick = rMax > 2 ? 0.5 : 0.25;
+    for (double r = 0; r <= rMax + 1e-4; r += tick) {
       int x = ax.x(r);
       g.setColor(new Color(0xeeeeee));
       g.drawLine(x, TOP, x, TOP + plotH);
@@ -197,9 +202,9 @@ final class NmsePlot {
     return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
   }
 
-  private record Axis(int w, int h, double logMin, double logMax) {
+  private record Axis(int w, int h, double logMin, double logMax, double xMax) {
     int x(double r) {
-      return LEFT + (int) Math.round(r / X_MAX * w);
+      return LEFT + (int) Math.round(r / xMax * w);
     }
 
     int y(double v) {

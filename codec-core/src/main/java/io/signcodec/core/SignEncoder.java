@@ -133,10 +133,11 @@ public final class SignEncoder {
       int tileOff = srcOff + t * dimension;
       if (structure != null) {
         for (int i = 0; i < m; i += StructuredTransform.LANES) {
-          structure.projectLanes(src, tileOff + i * dimension,
-              Math.min(StructuredTransform.LANES, m - i), mean, s.projections, i, s.laneResiduals,
-              s.laneWork);
+          structure.encodeLanes(src, tileOff + i * dimension,
+              Math.min(StructuredTransform.LANES, m - i), mean, dst,
+              dstOff + (t + i) * codeBytes, codeBytes, s.laneResiduals, s.laneWork);
         }
+        continue;
       } else if (stages.length == 1) {
         FloatKernels.clear(s.projections, m, bits);
         FloatKernels.multiplyAdd(src, tileOff, dimension, mean, bt, 0, dimension, 0, bits,
@@ -192,7 +193,7 @@ public final class SignEncoder {
     final float[] laneWork;
 
     Scratch(int bits, int dimension, int stages, int maxStageBits, boolean structured) {
-      projections = new float[TILE][bits];
+      projections = structured ? null : new float[TILE][bits];
       residuals = stages > 1 && !structured ? new float[TILE][dimension] : null;
       negatedSigns = stages > 1 && !structured ? new float[TILE][maxStageBits] : null;
       laneResiduals = structured ? new float[dimension * StructuredTransform.LANES] : null;

@@ -106,10 +106,16 @@ final class StructuredTransform {
     }
   }
 
-  /** {@link #forward} of {@value #LANES} lane-interleaved vectors. */
-  private void forwardLanes(float[] w, int stage) {
-    for (float[] s : signs[stage]) {
-      multiplyLanes(w, s);
+  /**
+   * {@link #forward} of {@value #LANES} lane-interleaved vectors, whose first round's sign flips
+   * have been applied already if {@code signed} is 1.
+   */
+  private void forwardLanes(float[] w, int stage, int signed) {
+    float[][] rounds = signs[stage];
+    for (int r = 0; r < rounds.length; r++) {
+      if (r >= signed) {
+        multiplyLanes(w, rounds[r]);
+      }
       hadamardLanes(w, 0);
       if (block < dimension) {
         hadamardLanes(w, dimension - block);
@@ -171,22 +177,33 @@ final class StructuredTransform {
   }
 
   /**
-   * {@link #project} of {@code count ≤ LANES} consecutive vectors from {@code x[xOff..]} into
-   * rows {@code p[pRow..pRow+count)}; {@code r} and {@code u} are scratch of length
-   * {@code d · LANES}.
+   * Encodes {@code count ≤ LANES} consecutive vectors from {@code x[xOff..]} into consecutive
+   * codes at {@code dst[dstOff..]}, as {@link #project} then {@link SignCodes#pack} would;
+   * {@code r} and {@code u} are scratch of length {@code d · LANES}.
    */
-  void projectLanes(float[] x, int xOff, int count, float[] mean, float[][] p, int pRow,
-      float[] r, float[] u) {
+  void encodeLanes(float[] x, int xOff, int count, float[] mean, byte[] dst, int dstOff,
+      int codeBytes, float[] r, float[] u) {
+    java.util.Arrays.fill(dst, dstOff, dstOff + count * codeBytes, (byte) 0);
     boolean staged = stageBits.length > 1;
-    // One stage transforms the input in place: no residual to keep.
+    // One stage transforms the input in place, its first sign flips applied as it is laid out
+    // ((x − μ)·s, as forward computes it); stages keep the residual and copy it.
     float[] input = staged ? r : u;
     if (count < LANES) {
       java.util.Arrays.fill(input, 0f);
     }
-    for (int l = 0; l < count; l++) {
-      int base = xOff + l * dimension;
-      for (int k = 0; k < dimension; k++) {
-        input[k * LANES + l] = x[base + k] - mean[k];
+    float[] s0 = signs[0][0];
+    for (int k = 0; k < dimension; k++) {
+      int base = k * LANES;
+      float m = mean[k];
+      if (staged) {
+        for (int l = 0; l < count; l++) {
+          input[base + l] = x[xOff + l * dimension + k] - m;
+        }
+      } else {
+        float sk = s0[k];
+        for (int l = 0; l < count; l++) {
+          input[base + l] = (x[xOff + l * dimension + k] - m) * sk;
+        }
       }
     }
     int first = 0;
@@ -194,14 +211,11 @@ final class StructuredTransform {
       int n = stageBits[stage];
       if (staged) {
         System.arraycopy(r, 0, u, 0, dimension * LANES);
+        forwardLanes(u, stage, 0);
+      } else {
+        forwardLanes(u, stage, 1);
       }
-      forwardLanes(u, stage);
-      for (int l = 0; l < count; l++) {
-        float[] row = p[pRow + l];
-        for (int j = 0; j < n; j++) {
-          row[first + j] = u[j * LANES + l];
-        }
-      }
+      packLanes(u, n, first, count, dst, dstOff, codeBytes);
       if (stage < stageBits.length - 1) {
         float c = (float) scales[stage];
         for (int j = 0; j < n * LANES; j++) {
@@ -214,6 +228,35 @@ final class StructuredTransform {
         }
       }
       first += n;
+    }
+  }
+
+  /**
+   * ORs the signs of projections {@code u[j · LANES + l]}, j < n, into bits {@code first..}
+   * of lane l's code (zeroed beforehand), as {@link SignCodes#pack} sets them.
+   */
+  private static void packLanes(float[] u, int n, int first, int count, byte[] dst, int dstOff,
+      int codeBytes) {
+    for (int l = 0; l < count; l++) {
+      int code = dstOff + l * codeBytes;
+      int j = 0;
+      // bits up to the next byte boundary one at a time, then whole bytes
+      for (; j < n && ((first + j) & 7) != 0; j++) {
+        int bit = first + j;
+        dst[code + (bit >>> 3)] |= (byte) ((u[j * LANES + l] >= 0f ? 1 : 0) << (bit & 7));
+      }
+      for (; j + 8 <= n; j += 8) {
+        int v = 0;
+        int q = j * LANES + l;
+        for (int t = 0; t < 8; t++, q += LANES) {
+          v |= (u[q] >= 0f ? 1 : 0) << t;
+        }
+        dst[code + ((first + j) >>> 3)] = (byte) v;
+      }
+      for (; j < n; j++) {
+        int bit = first + j;
+        dst[code + (bit >>> 3)] |= (byte) ((u[j * LANES + l] >= 0f ? 1 : 0) << (bit & 7));
+      }
     }
   }
 

@@ -1,6 +1,9 @@
 package io.signcodec.bench.jmh;
 
 import java.util.concurrent.TimeUnit;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -24,21 +27,20 @@ import org.openjdk.jmh.annotations.Warmup;
  *       else (a vectorised sum into a dim-wide accumulator): the memory-bandwidth bound for
  *       encoding.
  *   <li>{@code fma}: {@code n·dim} single-precision fused multiply-adds per vector, the
- *       arithmetic of encoding (or decoding) one vector, in the same vectorisable loop as the
- *       codec's kernel, {@code c[j] = fma(s, r[j], c[j])}, over 16 × 256 independent
- *       accumulators and 8 rows that stay in the L1 cache: the compute bound. (Java 17 has no way
- *       to ask for register-resident SIMD accumulators; C2 vectorises this loop.)
+ *       arithmetic of encoding (or decoding) one vector, as {@value #CHAINS} independent chains
+ *       of Vector API FMAs on register-resident accumulators (enough to cover the FMA latency on
+ *       every FMA unit): the compute bound, the machine's peak for single-precision FMAs on one
+ *       core.
  * </ul>
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class BaselineBenchmark {
-  static final int WIDTH = 256;
-  static final int ACCUMULATORS = 16;
-  static final int ROWS = 8;
+  static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+  static final int CHAINS = 12;
 
   /** The input of {@code readOnly}. */
   @State(Scope.Thread)
@@ -68,27 +70,16 @@ public class BaselineBenchmark {
     @Param({"0.5", "1", "2"})
     public double rate;
 
-    float[][] c;
-    float[][] r;
-    float[] s;
+    float x;
+    float y;
     long passes;
 
     @Setup
     public void setup() {
-      c = new float[ACCUMULATORS][WIDTH];
-      r = new float[ROWS][WIDTH];
-      s = new float[ACCUMULATORS];
-      java.util.Random random = new java.util.Random(1);
-      for (float[] row : r) {
-        for (int j = 0; j < WIDTH; j++) {
-          row[j] = (float) random.nextGaussian();
-        }
-      }
-      for (int i = 0; i < ACCUMULATORS; i++) {
-        s[i] = 1e-6f * (i + 1);
-      }
+      x = 1e-3f;
+      y = 1e-4f;
       long fmas = (long) BenchInputs.BATCH * BenchInputs.bits(dim, rate) * dim;
-      passes = Math.max(1, fmas / ((long) ROWS * ACCUMULATORS * WIDTH));
+      passes = Math.max(1, fmas / ((long) CHAINS * SPECIES.length()));
     }
   }
 
@@ -112,21 +103,35 @@ public class BaselineBenchmark {
   @Benchmark
   @OperationsPerInvocation(BenchInputs.BATCH)
   public float fma(Arithmetic a) {
-    float[][] c = a.c;
-    float[][] r = a.r;
-    float[] s = a.s;
+    FloatVector x = FloatVector.broadcast(SPECIES, a.x);
+    FloatVector y = FloatVector.broadcast(SPECIES, a.y);
+    FloatVector c0 = FloatVector.zero(SPECIES);
+    FloatVector c1 = c0;
+    FloatVector c2 = c0;
+    FloatVector c3 = c0;
+    FloatVector c4 = c0;
+    FloatVector c5 = c0;
+    FloatVector c6 = c0;
+    FloatVector c7 = c0;
+    FloatVector c8 = c0;
+    FloatVector c9 = c0;
+    FloatVector c10 = c0;
+    FloatVector c11 = c0;
     for (long p = 0; p < a.passes; p++) {
-      for (int t = 0; t < ROWS; t++) {
-        float[] row = r[t];
-        for (int i = 0; i < ACCUMULATORS; i++) {
-          float si = s[i];
-          float[] ci = c[i];
-          for (int j = 0; j < WIDTH; j++) {
-            ci[j] = Math.fma(si, row[j], ci[j]);
-          }
-        }
-      }
+      c0 = x.fma(y, c0);
+      c1 = x.fma(y, c1);
+      c2 = x.fma(y, c2);
+      c3 = x.fma(y, c3);
+      c4 = x.fma(y, c4);
+      c5 = x.fma(y, c5);
+      c6 = x.fma(y, c6);
+      c7 = x.fma(y, c7);
+      c8 = x.fma(y, c8);
+      c9 = x.fma(y, c9);
+      c10 = x.fma(y, c10);
+      c11 = x.fma(y, c11);
     }
-    return c[0][0];
+    return c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10)
+        .add(c11).reduceLanes(VectorOperators.ADD);
   }
 }

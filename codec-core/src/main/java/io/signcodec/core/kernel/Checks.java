@@ -34,6 +34,10 @@ public final class Checks {
    */
   public static void checkFinite(float[] src, int off, int count, int dimension,
       long firstIndex) {
+    // A SIMD pass finds whether anything is wrong; only then the loop below says where.
+    if (count == 0 || Backends.ACTIVE.allFinite(src, off, count * dimension)) {
+      return;
+    }
     for (int i = 0; i < count; i++) {
       int base = off + i * dimension;
       for (int k = 0; k < dimension; k++) {

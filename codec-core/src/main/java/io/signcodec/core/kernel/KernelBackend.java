@@ -24,6 +24,9 @@ interface KernelBackend {
   /** See {@link FloatKernels#butterflies8}. */
   void butterflies8(float[] w, int from, int end, int span, float scale);
 
+  /** Whether {@code x[off..off+len)} holds no NaN and no infinity. */
+  boolean allFinite(float[] x, int off, int len);
+
   /** A short name for logs: "scalar" or "vector (N lanes)". */
   String name();
 }

@@ -117,6 +117,16 @@ final class ScalarBackend implements KernelBackend {
   }
 
   @Override
+  public boolean allFinite(float[] x, int off, int len) {
+    // An exponent of all ones (NaN, ±∞) carries into the sign bit; integer ORs vectorise.
+    int carry = 0;
+    for (int q = off; q < off + len; q++) {
+      carry |= (Float.floatToRawIntBits(x[q]) & 0x7f800000) + 0x00800000;
+    }
+    return carry >= 0;
+  }
+
+  @Override
   public String name() {
     return "scalar";
   }

@@ -279,6 +279,22 @@ final class VectorBackend implements KernelBackend {
   }
 
   @Override
+  public boolean allFinite(float[] x, int off, int len) {
+    // x − x is 0 for finite x and NaN otherwise; NaN survives the sum.
+    FloatVector acc = FloatVector.zero(SPECIES);
+    int q = off;
+    for (int bound = off + len - V; q <= bound; q += V) {
+      FloatVector v = FloatVector.fromArray(SPECIES, x, q);
+      acc = acc.add(v.sub(v));
+    }
+    float tail = 0;
+    for (; q < off + len; q++) {
+      tail += x[q] - x[q];
+    }
+    return acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD) + tail == 0f;
+  }
+
+  @Override
   public String name() {
     return "vector (" + V + " float lanes)";
   }

@@ -91,6 +91,27 @@ class KernelBackendTest {
   }
 
   @Test
+  void allFiniteFindsEveryNonFiniteValueAnywhere() {
+    Random random = new Random(9);
+    for (int len : new int[] {0, 1, 15, 16, 17, 100}) {
+      float[] x = randomArray(random, len + 3);
+      x[0] = Float.NaN; // outside the range checked
+      x[len + 2] = Float.POSITIVE_INFINITY;
+      x[1] = Float.MAX_VALUE;
+      assertEquals(true, SCALAR.allFinite(x, 1, len), "len " + len);
+      assertEquals(true, VECTOR.allFinite(x, 1, len), "len " + len);
+      for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+        for (int at = 1; at < len + 1; at++) {
+          float[] y = x.clone();
+          y[at] = bad;
+          assertEquals(false, SCALAR.allFinite(y, 1, len), bad + " at " + at);
+          assertEquals(false, VECTOR.allFinite(y, 1, len), bad + " at " + at);
+        }
+      }
+    }
+  }
+
+  @Test
   void theChoiceCanBeForcedAndIsChecked() {
     assertEquals("scalar", Backends.choose("scalar").name());
     assertEquals(VECTOR.name(), Backends.choose("Vector").name());
