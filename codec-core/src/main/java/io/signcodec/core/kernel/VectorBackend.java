@@ -16,47 +16,157 @@ final class VectorBackend implements KernelBackend {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
   private static final int V = SPECIES.length();
 
-  /** Per thread: four rows of L, transposed (t-major), so the inner loop reads them in order. */
-  private static final ThreadLocal<float[][]> PANEL = ThreadLocal.withInitial(() -> new float[1][]);
+  /**
+   * Rows of L handled together: their panels (below 100 KB at d = 768) stay in L2 while each
+   * column block of R, read once per chunk rather than once per four rows, stays there too.
+   */
+  private static final int CHUNK = 32;
 
-  private static float[] panel(int k) {
-    float[][] holder = PANEL.get();
-    if (holder[0] == null || holder[0].length < 4 * k) {
-      holder[0] = new float[4 * k];
+  /** Per thread: L's rows in panels of four, transposed (t-major), so the inner loop reads them in order. */
+  private static final ThreadLocal<float[][]> PANELS =
+      ThreadLocal.withInitial(() -> new float[CHUNK / 4][]);
+
+  private static float[][] panels(int k) {
+    float[][] p = PANELS.get();
+    if (p[0] == null || p[0].length < 4 * k) {
+      for (int i = 0; i < p.length; i++) {
+        p[i] = new float[4 * k];
+      }
     }
-    return holder[0];
+    return p;
   }
 
   @Override
   public void multiplyAdd(float[] l, int lOff, int ldl, float[] shift, float[][] r, int r0,
       int k, int from, int to, float[][] c, int m) {
-    float[] p = panel(k);
-    for (int i0 = 0; i0 < m; i0 += 4) {
-      int rows = Math.min(4, m - i0);
-      for (int q = 0; q < rows; q++) {
-        int base = lOff + (i0 + q) * ldl;
+    float[][] p = panels(k);
+    for (int c0 = 0; c0 < m; c0 += CHUNK) {
+      int rowsInChunk = Math.min(CHUNK, m - c0);
+      for (int i = 0; i < rowsInChunk; i++) {
+        float[] panel = p[i >> 2];
+        int q = i & 3;
+        int base = lOff + (c0 + i) * ldl;
         for (int t = 0; t < k; t++) {
-          p[4 * t + q] = shift == null ? l[base + t] : l[base + t] - shift[t];
+          panel[4 * t + q] = shift == null ? l[base + t] : l[base + t] - shift[t];
         }
       }
-      block(p, rows, r, r0, k, from, to, c, i0);
+      chunk(p, rowsInChunk, r, r0, k, from, to, c, c0);
     }
   }
 
   @Override
   public void multiplyAdd(float[][] l, float[][] r, int r0, int k, int from, int to,
       float[][] c, int m) {
-    float[] p = panel(k);
-    for (int i0 = 0; i0 < m; i0 += 4) {
-      int rows = Math.min(4, m - i0);
-      for (int q = 0; q < rows; q++) {
-        float[] row = l[i0 + q];
+    float[][] p = panels(k);
+    for (int c0 = 0; c0 < m; c0 += CHUNK) {
+      int rowsInChunk = Math.min(CHUNK, m - c0);
+      for (int i = 0; i < rowsInChunk; i++) {
+        float[] panel = p[i >> 2];
+        int q = i & 3;
+        float[] row = l[c0 + i];
         for (int t = 0; t < k; t++) {
-          p[4 * t + q] = row[t];
+          panel[4 * t + q] = row[t];
         }
       }
-      block(p, rows, r, r0, k, from, to, c, i0);
+      chunk(p, rowsInChunk, r, r0, k, from, to, c, c0);
     }
+  }
+
+  /**
+   * Rows {@code c[c0..c0+rowsInChunk)} += L · R over columns {@code [from, to)}, column block by
+   * column block, every panel of the chunk on one block before the next block.
+   */
+  private static void chunk(float[][] p, int rowsInChunk, float[][] r, int r0, int k, int from,
+      int to, float[][] c, int c0) {
+    int wide = from + (to - from) / (4 * V) * (4 * V);
+    for (int j = from; j < wide; j += 4 * V) {
+      for (int i0 = 0; i0 < rowsInChunk; i0 += 4) {
+        if (rowsInChunk - i0 >= 4) {
+          block4x4(p[i0 >> 2], r, r0, k, j, c, c0 + i0);
+        } else {
+          block(p[i0 >> 2], rowsInChunk - i0, r, r0, k, j, j + 4 * V, c, c0 + i0);
+        }
+      }
+    }
+    if (wide < to) {
+      for (int i0 = 0; i0 < rowsInChunk; i0 += 4) {
+        block(p[i0 >> 2], Math.min(4, rowsInChunk - i0), r, r0, k, wide, to, c, c0 + i0);
+      }
+    }
+  }
+
+  /**
+   * Four rows by four vectors of columns from {@code j}: sixteen accumulators in registers, each
+   * loaded row of R and each broadcast element of L used four times.
+   */
+  private static void block4x4(float[] p, float[][] r, int r0, int k, int j, float[][] c,
+      int i0) {
+    float[] c0 = c[i0];
+    float[] c1 = c[i0 + 1];
+    float[] c2 = c[i0 + 2];
+    float[] c3 = c[i0 + 3];
+    int j1 = j + V;
+    int j2 = j + 2 * V;
+    int j3 = j + 3 * V;
+    FloatVector a00 = FloatVector.fromArray(SPECIES, c0, j);
+    FloatVector a01 = FloatVector.fromArray(SPECIES, c0, j1);
+    FloatVector a02 = FloatVector.fromArray(SPECIES, c0, j2);
+    FloatVector a03 = FloatVector.fromArray(SPECIES, c0, j3);
+    FloatVector a10 = FloatVector.fromArray(SPECIES, c1, j);
+    FloatVector a11 = FloatVector.fromArray(SPECIES, c1, j1);
+    FloatVector a12 = FloatVector.fromArray(SPECIES, c1, j2);
+    FloatVector a13 = FloatVector.fromArray(SPECIES, c1, j3);
+    FloatVector a20 = FloatVector.fromArray(SPECIES, c2, j);
+    FloatVector a21 = FloatVector.fromArray(SPECIES, c2, j1);
+    FloatVector a22 = FloatVector.fromArray(SPECIES, c2, j2);
+    FloatVector a23 = FloatVector.fromArray(SPECIES, c2, j3);
+    FloatVector a30 = FloatVector.fromArray(SPECIES, c3, j);
+    FloatVector a31 = FloatVector.fromArray(SPECIES, c3, j1);
+    FloatVector a32 = FloatVector.fromArray(SPECIES, c3, j2);
+    FloatVector a33 = FloatVector.fromArray(SPECIES, c3, j3);
+    for (int t = 0; t < k; t++) {
+      float[] row = r[r0 + t];
+      FloatVector b0 = FloatVector.fromArray(SPECIES, row, j);
+      FloatVector b1 = FloatVector.fromArray(SPECIES, row, j1);
+      FloatVector b2 = FloatVector.fromArray(SPECIES, row, j2);
+      FloatVector b3 = FloatVector.fromArray(SPECIES, row, j3);
+      FloatVector s = FloatVector.broadcast(SPECIES, p[4 * t]);
+      a00 = s.fma(b0, a00);
+      a01 = s.fma(b1, a01);
+      a02 = s.fma(b2, a02);
+      a03 = s.fma(b3, a03);
+      s = FloatVector.broadcast(SPECIES, p[4 * t + 1]);
+      a10 = s.fma(b0, a10);
+      a11 = s.fma(b1, a11);
+      a12 = s.fma(b2, a12);
+      a13 = s.fma(b3, a13);
+      s = FloatVector.broadcast(SPECIES, p[4 * t + 2]);
+      a20 = s.fma(b0, a20);
+      a21 = s.fma(b1, a21);
+      a22 = s.fma(b2, a22);
+      a23 = s.fma(b3, a23);
+      s = FloatVector.broadcast(SPECIES, p[4 * t + 3]);
+      a30 = s.fma(b0, a30);
+      a31 = s.fma(b1, a31);
+      a32 = s.fma(b2, a32);
+      a33 = s.fma(b3, a33);
+    }
+    a00.intoArray(c0, j);
+    a01.intoArray(c0, j1);
+    a02.intoArray(c0, j2);
+    a03.intoArray(c0, j3);
+    a10.intoArray(c1, j);
+    a11.intoArray(c1, j1);
+    a12.intoArray(c1, j2);
+    a13.intoArray(c1, j3);
+    a20.intoArray(c2, j);
+    a21.intoArray(c2, j1);
+    a22.intoArray(c2, j2);
+    a23.intoArray(c2, j3);
+    a30.intoArray(c3, j);
+    a31.intoArray(c3, j1);
+    a32.intoArray(c3, j2);
+    a33.intoArray(c3, j3);
   }
 
   /** Rows {@code c[i0..i0+rows)} += panel · R over columns {@code [from, to)}. */

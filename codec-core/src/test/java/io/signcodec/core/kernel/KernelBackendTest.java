@@ -29,7 +29,7 @@ class KernelBackendTest {
   @ValueSource(ints = {1, 63, 64, 65, 1021})
   void bothFormsAgreeBitForBit(int q) {
     Random random = new Random(q);
-    for (int m : new int[] {1, 3, 4, 5, 9, 32}) {
+    for (int m : new int[] {1, 3, 4, 5, 9, 32, 37, 70}) {
       for (int k : new int[] {1, 7, 64}) {
         float[] l = randomArray(random, 3 + m * (k + 2));
         float[] shift = random.nextBoolean() ? randomArray(random, k) : null;
