@@ -76,7 +76,7 @@ final class NmsePlot {
       limit.add(new double[] {r, Limits.signAutoencoderLimit(r)});
       shannon.add(new double[] {r, Limits.shannonBound(r)});
     }
-    series.add(new Series("sign-AE limit, one stage (isotropic Gaussian)", Color.BLACK, dashed, false,
+    series.add(new Series("sign-AE limit (one stage)", Color.BLACK, dashed, false,
         limit));
     series.add(new Series("Shannon bound 2^(-2r)", Color.GRAY, dashed, false, shannon));
 
