@@ -300,7 +300,8 @@ final class StructuredTransform {
 
   /**
    * Projections of {@code x − μ} for every stage into {@code p[0..n)}, the residual of each stage
-   * coded by the next; {@code r} and {@code u} are scratch of length d.
+   * coded by the next; {@code r} and {@code u} are scratch of length d. One vector at a time:
+   * the reference that {@link #encodeLanes} is tested against, bit for bit.
    */
   void project(float[] x, int xOff, float[] mean, float[] p, float[] r, float[] u) {
     for (int k = 0; k < dimension; k++) {
@@ -327,7 +328,10 @@ final class StructuredTransform {
     }
   }
 
-  /** {@code out = μ + Σ_k c_k Q_kᵀ [z_k; 0]} for the code at {@code code[off..]}. */
+  /**
+   * {@code out = μ + Σ_k c_k Q_kᵀ [z_k; 0]} for the code at {@code code[off..]}. One vector at a
+   * time: the reference that {@link #reconstructLanes} is tested against, bit for bit.
+   */
   void reconstruct(byte[] code, int off, float[] mean, float[] out, int outOff, float[] u) {
     System.arraycopy(mean, 0, out, outOff, dimension);
     int first = 0;
