@@ -4,39 +4,15 @@ import io.signcodec.core.kernel.FloatKernels;
 import io.signcodec.core.kernel.Parallel;
 import io.signcodec.core.train.CovarianceAccumulator;
 import java.util.Arrays;
-import java.util.Random;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
-import org.ejml.interfaces.decomposition.QRDecomposition;
 
 /** The few dense-matrix helpers the bench needs, on top of codec-core's float kernels. */
 final class Linalg {
   private static final int TILE = 32;
 
   private Linalg() {}
-
-  /** {@code k} orthonormal rows in R^d, Haar-distributed (Q of a Gaussian matrix, signs fixed). */
-  static double[] randomOrthonormalRows(int k, int d, Random random) {
-    DMatrixRMaj x = new DMatrixRMaj(d, k);
-    for (int i = 0; i < x.data.length; i++) {
-      x.data[i] = random.nextGaussian();
-    }
-    QRDecomposition<DMatrixRMaj> qr = DecompositionFactory_DDRM.qr(d, k);
-    if (!qr.decompose(x)) {
-      throw new IllegalStateException("QR decomposition failed");
-    }
-    DMatrixRMaj q = qr.getQ(null, true);
-    DMatrixRMaj r = qr.getR(null, true);
-    double[] rows = new double[k * d];
-    for (int i = 0; i < k; i++) {
-      double sign = r.get(i, i) < 0 ? -1 : 1;
-      for (int c = 0; c < d; c++) {
-        rows[i * d + c] = sign * q.get(c, i);
-      }
-    }
-    return rows;
-  }
 
   /**
    * {@code (X − shift) · Mᵀ} for {@code count} rows of X (d wide) and M given as q rows of d,

@@ -314,7 +314,7 @@ final class Methods {
       double[] rows = new double[bits * d];
       for (int row = 0; row < bits; ) {
         int take = Math.min(d, bits - row);
-        double[] q = Linalg.randomOrthonormalRows(take, d, random);
+        double[] q = io.signcodec.core.kernel.Matrices.randomOrthonormalRows(take, d, random).data;
         System.arraycopy(q, 0, rows, row * d, take * d);
         row += take;
       }

@@ -19,7 +19,6 @@ import org.ejml.dense.row.CommonOps_MT_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
-import org.ejml.interfaces.decomposition.QRDecomposition;
 import org.ejml.interfaces.linsol.LinearSolverDense;
 
 /**
@@ -663,7 +662,7 @@ public final class CodebookTrainer {
     int row = 0;
     while (row < n) {
       int take = Math.min(d, n - row);
-      DMatrixRMaj q = randomOrthonormalRows(take, d, random);
+      DMatrixRMaj q = Matrices.randomOrthonormalRows(take, d, random);
       System.arraycopy(q.data, 0, b.data, row * d, take * d);
       row += take;
     }
@@ -689,28 +688,6 @@ public final class CodebookTrainer {
     double predicted =
         GaussianSignModel.of(Matrices.toDouble(encoder, n, d), identity).risk(a, d) / d;
     return new Stage(encoder, decoder, Double.NaN, predicted);
-  }
-
-  /** k orthonormal rows in R^d, Haar-distributed: Q of a Gaussian matrix, signs fixed by R. */
-  private static DMatrixRMaj randomOrthonormalRows(int k, int d, Random random) {
-    DMatrixRMaj x = new DMatrixRMaj(d, k);
-    for (int i = 0; i < x.data.length; i++) {
-      x.data[i] = random.nextGaussian();
-    }
-    QRDecomposition<DMatrixRMaj> qr = DecompositionFactory_DDRM.qr(d, k);
-    if (!qr.decompose(x)) {
-      throw new IllegalStateException("QR decomposition failed");
-    }
-    DMatrixRMaj q = qr.getQ(null, true);
-    DMatrixRMaj rr = qr.getR(null, true);
-    DMatrixRMaj rows = new DMatrixRMaj(k, d);
-    for (int i = 0; i < k; i++) {
-      double sign = rr.get(i, i) < 0 ? -1 : 1;
-      for (int c = 0; c < d; c++) {
-        rows.set(i, c, sign * q.get(c, i));
-      }
-    }
-    return rows;
   }
 
   // ---------------------------------------------------------------- helpers
