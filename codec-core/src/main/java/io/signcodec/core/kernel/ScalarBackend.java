@@ -57,63 +57,15 @@ final class ScalarBackend implements KernelBackend {
 
   @Override
   public void butterflies4(float[] w, int from, int end, int span, float scale) {
-    for (int a0 = from; a0 < end; a0 += 4 * span) {
-      butterflies4Tail(w, a0, span, 0, scale);
-    }
-  }
-
-  /** The group of {@code 4·span} entries from {@code a0}, positions {@code [q0, span)}. */
-  void butterflies4Tail(float[] w, int a0, int span, int q0, float scale) {
-    int b0 = a0 + span;
-    int c0 = b0 + span;
-    int d0 = c0 + span;
-    for (int q = q0; q < span; q++) {
-      float s0 = w[a0 + q] + w[b0 + q];
-      float s1 = w[a0 + q] - w[b0 + q];
-      float s2 = w[c0 + q] + w[d0 + q];
-      float s3 = w[c0 + q] - w[d0 + q];
-      if (scale == 1f) {
-        w[a0 + q] = s0 + s2;
-        w[b0 + q] = s1 + s3;
-        w[c0 + q] = s0 - s2;
-        w[d0 + q] = s1 - s3;
-      } else {
-        w[a0 + q] = (s0 + s2) * scale;
-        w[b0 + q] = (s1 + s3) * scale;
-        w[c0 + q] = (s0 - s2) * scale;
-        w[d0 + q] = (s1 - s3) * scale;
-      }
-    }
+    butterflies(w, from, end, span, 1f);
+    butterflies(w, from, end, 2 * span, scale);
   }
 
   @Override
   public void butterflies8(float[] w, int from, int end, int span, float scale) {
-    for (int g = from; g < end; g += 8 * span) {
-      butterflies8Tail(w, g, span, 0, scale);
-    }
-  }
-
-  /** The group of {@code 8·span} entries from {@code g}, positions {@code [q0, span)}. */
-  void butterflies8Tail(float[] w, int g, int span, int q0, float scale) {
-    float[] t = new float[8];
-    for (int q = q0; q < span; q++) {
-      for (int e = 0; e < 8; e++) {
-        t[e] = w[g + e * span + q];
-      }
-      for (int h = 1; h < 8; h <<= 1) {
-        for (int i = 0; i < 8; i += h << 1) {
-          for (int j = i; j < i + h; j++) {
-            float a = t[j];
-            float b = t[j + h];
-            t[j] = a + b;
-            t[j + h] = a - b;
-          }
-        }
-      }
-      for (int e = 0; e < 8; e++) {
-        w[g + e * span + q] = scale == 1f ? t[e] : t[e] * scale;
-      }
-    }
+    butterflies(w, from, end, span, 1f);
+    butterflies(w, from, end, 2 * span, 1f);
+    butterflies(w, from, end, 4 * span, scale);
   }
 
   @Override

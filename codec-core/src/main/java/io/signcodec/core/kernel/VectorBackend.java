@@ -242,16 +242,14 @@ final class VectorBackend implements KernelBackend {
 
   @Override
   public void butterflies(float[] w, int from, int end, int span, float scale) {
-    if (span < V) {
+    if (span % V != 0) {
       ScalarBackend.INSTANCE.butterflies(w, from, end, span, scale);
       return;
     }
     boolean scaled = scale != 1f;
-    int bound = span - span % V;
     for (int lo = from; lo < end; lo += 2 * span) {
       int hi = lo + span;
-      int q = 0;
-      for (; q < bound; q += V) {
+      for (int q = 0; q < span; q += V) {
         FloatVector a = FloatVector.fromArray(SPECIES, w, lo + q);
         FloatVector b = FloatVector.fromArray(SPECIES, w, hi + q);
         FloatVector sum = a.add(b);
@@ -263,29 +261,21 @@ final class VectorBackend implements KernelBackend {
         sum.intoArray(w, lo + q);
         difference.intoArray(w, hi + q);
       }
-      for (; q < span; q++) {
-        float a = w[lo + q];
-        float b = w[hi + q];
-        w[lo + q] = scaled ? (a + b) * scale : a + b;
-        w[hi + q] = scaled ? (a - b) * scale : a - b;
-      }
     }
   }
 
   @Override
   public void butterflies4(float[] w, int from, int end, int span, float scale) {
-    if (span < V) {
+    if (span % V != 0) {
       ScalarBackend.INSTANCE.butterflies4(w, from, end, span, scale);
       return;
     }
     boolean scaled = scale != 1f;
-    int bound = span - span % V;
     for (int a0 = from; a0 < end; a0 += 4 * span) {
       int b0 = a0 + span;
       int c0 = b0 + span;
       int d0 = c0 + span;
-      int q = 0;
-      for (; q < bound; q += V) {
+      for (int q = 0; q < span; q += V) {
         FloatVector a = FloatVector.fromArray(SPECIES, w, a0 + q);
         FloatVector b = FloatVector.fromArray(SPECIES, w, b0 + q);
         FloatVector c = FloatVector.fromArray(SPECIES, w, c0 + q);
@@ -309,24 +299,18 @@ final class VectorBackend implements KernelBackend {
         o2.intoArray(w, c0 + q);
         o3.intoArray(w, d0 + q);
       }
-      if (q < span) {
-        // a tail narrower than a vector: the scalar form of the same group
-        ScalarBackend.INSTANCE.butterflies4Tail(w, a0, span, q, scale);
-      }
     }
   }
 
   @Override
   public void butterflies8(float[] w, int from, int end, int span, float scale) {
-    if (span < V) {
+    if (span % V != 0) {
       ScalarBackend.INSTANCE.butterflies8(w, from, end, span, scale);
       return;
     }
     boolean scaled = scale != 1f;
-    int bound = span - span % V;
     for (int g = from; g < end; g += 8 * span) {
-      int q = 0;
-      for (; q < bound; q += V) {
+      for (int q = 0; q < span; q += V) {
         int o = g + q;
         FloatVector x0 = FloatVector.fromArray(SPECIES, w, o);
         FloatVector x1 = FloatVector.fromArray(SPECIES, w, o + span);
@@ -381,9 +365,6 @@ final class VectorBackend implements KernelBackend {
         o5.intoArray(w, o + 5 * span);
         o6.intoArray(w, o + 6 * span);
         o7.intoArray(w, o + 7 * span);
-      }
-      if (q < span) {
-        ScalarBackend.INSTANCE.butterflies8Tail(w, g, span, q, scale);
       }
     }
   }
