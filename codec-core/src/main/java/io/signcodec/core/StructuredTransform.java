@@ -35,6 +35,17 @@ final class StructuredTransform {
   private final int[] stageBits;
   private final double[] scales;
   private final float[][][] signs;
+  /**
+   * Per stage, per round r and block b (index {@code r · blocks + b}; one block when d is a power
+   * of two, else two), the factors of the last butterfly
+   * pass of that block in the batch forward transform, one per coordinate of the block: the norm,
+   * times the next round's sign for the coordinates that block writes last in round r. Flipping a
+   * sign is exact, so {@code x·(norm·s)} equals {@code (x·norm)·s} to the bit, and the sign
+   * flips cost no pass of their own.
+   */
+  private final float[][][] forwardScales;
+  /** As {@link #forwardScales} for the inverse, where round r ends with its own sign flips. */
+  private final float[][][] inverseScales;
 
   StructuredTransform(int dimension, int[] stageBits, double[] scales, long seed) {
     this.dimension = dimension;
@@ -48,6 +59,26 @@ final class StructuredTransform {
       for (float[] round : stage) {
         for (int j = 0; j < dimension; j++) {
           round[j] = random.nextBoolean() ? 1f : -1f;
+        }
+      }
+    }
+    int blocks = block < dimension ? 2 : 1;
+    forwardScales = new float[stageBits.length][ROUNDS * blocks][block];
+    inverseScales = new float[stageBits.length][ROUNDS * blocks][block];
+    for (int stage = 0; stage < stageBits.length; stage++) {
+      for (int r = 0; r < ROUNDS; r++) {
+        for (int b = 0; b < blocks; b++) {
+          int off = b == 0 ? 0 : dimension - block;
+          for (int i = 0; i < block; i++) {
+            int j = off + i;
+            // forward runs block 0 then block 1, inverse block 1 then block 0
+            int forwardLast = blocks == 2 && j >= dimension - block ? 1 : 0;
+            int inverseLast = j < block ? 0 : 1;
+            float next = r + 1 < ROUNDS ? signs[stage][r + 1][j] : 1f;
+            forwardScales[stage][r * blocks + b][i] = b == forwardLast ? norm * next : norm;
+            inverseScales[stage][r * blocks + b][i] =
+                b == inverseLast ? norm * signs[stage][r][j] : norm;
+          }
         }
       }
     }
@@ -107,72 +138,60 @@ final class StructuredTransform {
   }
 
   /**
-   * {@link #forward} of {@value #LANES} lane-interleaved vectors, whose first round's sign flips
-   * have been applied already if {@code signed} is 1.
+   * {@link #forward} of {@value #LANES} lane-interleaved vectors whose first round's sign flips
+   * have been applied already; the later rounds' flips ride on the butterflies' scales.
    */
-  private void forwardLanes(float[] w, int stage, int signed) {
-    float[][] rounds = signs[stage];
-    for (int r = 0; r < rounds.length; r++) {
-      if (r >= signed) {
-        multiplyLanes(w, rounds[r]);
-      }
-      hadamardLanes(w, 0);
-      if (block < dimension) {
-        hadamardLanes(w, dimension - block);
+  private void forwardLanes(float[] w, int stage) {
+    float[][] scale = forwardScales[stage];
+    int blocks = scale.length / ROUNDS;
+    for (int r = 0; r < ROUNDS; r++) {
+      hadamardLanes(w, 0, scale[r * blocks]);
+      if (blocks == 2) {
+        hadamardLanes(w, dimension - block, scale[r * blocks + 1]);
       }
     }
   }
 
   /** {@link #inverse} of {@value #LANES} lane-interleaved vectors. */
   private void inverseLanes(float[] w, int stage) {
-    float[][] rounds = signs[stage];
-    for (int r = rounds.length - 1; r >= 0; r--) {
-      if (block < dimension) {
-        hadamardLanes(w, dimension - block);
+    float[][] scale = inverseScales[stage];
+    int blocks = scale.length / ROUNDS;
+    for (int r = ROUNDS - 1; r >= 0; r--) {
+      if (blocks == 2) {
+        hadamardLanes(w, dimension - block, scale[r * blocks + 1]);
       }
-      hadamardLanes(w, 0);
-      multiplyLanes(w, rounds[r]);
-    }
-  }
-
-  private void multiplyLanes(float[] w, float[] s) {
-    for (int j = 0; j < dimension; j++) {
-      float sj = s[j];
-      int base = j * LANES;
-      for (int l = 0; l < LANES; l++) {
-        w[base + l] *= sj;
-      }
+      hadamardLanes(w, 0, scale[r * blocks]);
     }
   }
 
   /**
-   * {@link #hadamard} of coordinates {@code [off, off + block)} of every lane. Levels go three at
-   * a time (radix 8: a third of the passes over the block), the one or two left over first, and
-   * the last pass scales by the norm as it writes; each value still sees the additions,
-   * subtractions and the one multiplication of the radix-2 form in the same order, so the result
-   * is the same to the bit.
+   * {@link #hadamard} of coordinates {@code [off, off + block)} of every lane, the last level
+   * multiplying coordinate {@code off + i} by {@code scale[i]}. Levels go three at a time (radix
+   * 8: a third of the passes over the block), the one or two left over first; each value still
+   * sees the additions, subtractions and the one multiplication of the radix-2 form in the same
+   * order, so the result is the same to the bit.
    */
-  private void hadamardLanes(float[] w, int off) {
+  private void hadamardLanes(float[] w, int off, float[] scale) {
     int from = off * LANES;
     int end = (off + block) * LANES;
     int levels = Integer.numberOfTrailingZeros(block);
     if (levels == 0) {
       for (int q = from; q < end; q++) {
-        w[q] *= norm;
+        w[q] *= scale[(q - from) / LANES];
       }
       return;
     }
     int h = 1;
     int rest = levels % 3;
     if (rest == 1) {
-      FloatKernels.butterflies(w, from, end, LANES, levels == 1 ? norm : 1f);
+      FloatKernels.butterflies(w, from, end, LANES, levels == 1 ? scale : null, LANES);
       h = 2;
     } else if (rest == 2) {
-      FloatKernels.butterflies4(w, from, end, LANES, levels == 2 ? norm : 1f);
+      FloatKernels.butterflies4(w, from, end, LANES, levels == 2 ? scale : null, LANES);
       h = 4;
     }
     for (; h < block; h <<= 3) {
-      FloatKernels.butterflies8(w, from, end, h * LANES, (h << 3) == block ? norm : 1f);
+      FloatKernels.butterflies8(w, from, end, h * LANES, (h << 3) == block ? scale : null, LANES);
     }
   }
 
@@ -210,11 +229,15 @@ final class StructuredTransform {
     for (int stage = 0; stage < stageBits.length; stage++) {
       int n = stageBits[stage];
       if (staged) {
-        System.arraycopy(r, 0, u, 0, dimension * LANES);
-        forwardLanes(u, stage, 0);
-      } else {
-        forwardLanes(u, stage, 1);
+        float[] s = signs[stage][0];
+        for (int k = 0; k < dimension; k++) {
+          float sk = s[k];
+          for (int q = k * LANES; q < (k + 1) * LANES; q++) {
+            u[q] = r[q] * sk;
+          }
+        }
       }
+      forwardLanes(u, stage);
       packLanes(u, n, first, count, dst, dstOff, codeBytes);
       if (stage < stageBits.length - 1) {
         float c = (float) scales[stage];

@@ -102,15 +102,16 @@ class StructuredCodebookTest {
   @ParameterizedTest
   @ValueSource(ints = {1, 15, 16, 17, 100})
   void batchesAreBitIdenticalToOneVectorAtATime(int count) {
-    // blocks of 64, 128 and 256: six, seven and eight Hadamard levels, by threes and a rest
-    for (int d : new int[] {100, 200, 300}) {
-      batchIsBitIdentical(count, d);
+    // blocks of 64, 128 and 256: six, seven and eight Hadamard levels, by threes and a rest;
+    // d = 1..5: none, one or two levels; 64: one block; one stage, and two
+    for (int d : new int[] {1, 2, 3, 5, 64, 100, 200, 300}) {
+      batchIsBitIdentical(count, d, CodebookTrainer.builder().rate(1));
+      batchIsBitIdentical(count, d, CodebookTrainer.builder().stages(1, 0.63));
     }
   }
 
-  private static void batchIsBitIdentical(int count, int d) {
-    Codebook cb = CodebookTrainer.builder().stages(1, 0.63).seed(5).structured().build()
-        .isotropic(d);
+  private static void batchIsBitIdentical(int count, int d, CodebookTrainer.Builder form) {
+    Codebook cb = form.seed(5).structured().build().isotropic(d);
     StructuredTransform t = cb.structure();
     float[] x = TestData.isotropic(count, d, 13);
     float[] mean = cb.meanArray();

@@ -53,30 +53,47 @@ public final class FloatKernels {
 
   /**
    * One Walsh–Hadamard level over {@code w[from..end)}: in every group of {@code 2·span} entries,
-   * the first half {@code a} and the second {@code b} become {@code (a + b)·scale} and
-   * {@code (a − b)·scale} (no multiplication when {@code scale} is 1). {@code end − from} is a
-   * multiple of {@code 2·span}.
+   * the first half {@code a} and the second {@code b} become {@code a + b} and {@code a − b}.
+   * {@code end − from} is a multiple of {@code 2·span}.
+   *
+   * <p>If {@code scale} is not null, each output {@code w[e]} is then multiplied by
+   * {@code scale[(e − from) / stride]}: one factor per run of {@code stride} entries, which for a
+   * lane-interleaved batch is one factor per coordinate. {@code span} must then be a multiple of
+   * {@code stride}. Without a scale nothing is multiplied.
    */
-  public static void butterflies(float[] w, int from, int end, int span, float scale) {
-    Backends.ACTIVE.butterflies(w, from, end, span, scale);
+  public static void butterflies(float[] w, int from, int end, int span, float[] scale,
+      int stride) {
+    checkStride(span, scale, stride);
+    Backends.ACTIVE.butterflies(w, from, end, span, scale, stride);
   }
 
   /**
    * Two Walsh–Hadamard levels at once (radix 4), bit-identical to {@link #butterflies} at
-   * {@code span} with scale 1 then at {@code 2·span} with {@code scale}: every group of
+   * {@code span} without a scale then at {@code 2·span} with {@code scale}: every group of
    * {@code 4·span} entries has quarters a, b, c, d, which become
-   * {@code (a+b)+(c+d), (a−b)+(c−d), (a+b)−(c+d), (a−b)−(c−d)}, each times {@code scale}.
+   * {@code (a+b)+(c+d), (a−b)+(c−d), (a+b)−(c+d), (a−b)−(c−d)}, each then scaled.
    */
-  public static void butterflies4(float[] w, int from, int end, int span, float scale) {
-    Backends.ACTIVE.butterflies4(w, from, end, span, scale);
+  public static void butterflies4(float[] w, int from, int end, int span, float[] scale,
+      int stride) {
+    checkStride(span, scale, stride);
+    Backends.ACTIVE.butterflies4(w, from, end, span, scale, stride);
   }
 
   /**
    * Three Walsh–Hadamard levels at once (radix 8), bit-identical to {@link #butterflies} at
-   * {@code span} and {@code 2·span} with scale 1, then at {@code 4·span} with {@code scale}.
+   * {@code span} and {@code 2·span} without a scale, then at {@code 4·span} with {@code scale}.
    */
-  public static void butterflies8(float[] w, int from, int end, int span, float scale) {
-    Backends.ACTIVE.butterflies8(w, from, end, span, scale);
+  public static void butterflies8(float[] w, int from, int end, int span, float[] scale,
+      int stride) {
+    checkStride(span, scale, stride);
+    Backends.ACTIVE.butterflies8(w, from, end, span, scale, stride);
+  }
+
+  private static void checkStride(int span, float[] scale, int stride) {
+    if (scale != null && (stride <= 0 || span % stride != 0)) {
+      throw new IllegalArgumentException(
+          "span " + span + " is not a multiple of the scale's stride " + stride);
+    }
   }
 
   /** The backend in use for the encode and decode products: "scalar" or "vector (…)". */

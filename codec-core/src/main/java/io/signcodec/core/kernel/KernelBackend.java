@@ -16,13 +16,13 @@ interface KernelBackend {
   void multiplyAdd(float[][] l, float[][] r, int r0, int k, int from, int to, float[][] c, int m);
 
   /** See {@link FloatKernels#butterflies}. */
-  void butterflies(float[] w, int from, int end, int span, float scale);
+  void butterflies(float[] w, int from, int end, int span, float[] scale, int stride);
 
   /** See {@link FloatKernels#butterflies4}. */
-  void butterflies4(float[] w, int from, int end, int span, float scale);
+  void butterflies4(float[] w, int from, int end, int span, float[] scale, int stride);
 
   /** See {@link FloatKernels#butterflies8}. */
-  void butterflies8(float[] w, int from, int end, int span, float scale);
+  void butterflies8(float[] w, int from, int end, int span, float[] scale, int stride);
 
   /** Whether {@code x[off..off+len)} holds no NaN and no infinity. */
   boolean allFinite(float[] x, int off, int len);

@@ -34,38 +34,43 @@ final class ScalarBackend implements KernelBackend {
   }
 
   @Override
-  public void butterflies(float[] w, int from, int end, int span, float scale) {
+  public void butterflies(float[] w, int from, int end, int span, float[] scale, int stride) {
     for (int lo = from; lo < end; lo += 2 * span) {
       int hi = lo + span;
-      if (scale == 1f) {
+      if (scale == null) {
         for (int q = 0; q < span; q++) {
           float a = w[lo + q];
           float b = w[hi + q];
           w[lo + q] = a + b;
           w[hi + q] = a - b;
         }
-      } else {
-        for (int q = 0; q < span; q++) {
+        continue;
+      }
+      // span is whole runs of stride, so each run has one factor on each side
+      for (int run = 0; run < span; run += stride) {
+        float sa = scale[(lo - from + run) / stride];
+        float sb = scale[(hi - from + run) / stride];
+        for (int q = run; q < run + stride; q++) {
           float a = w[lo + q];
           float b = w[hi + q];
-          w[lo + q] = (a + b) * scale;
-          w[hi + q] = (a - b) * scale;
+          w[lo + q] = (a + b) * sa;
+          w[hi + q] = (a - b) * sb;
         }
       }
     }
   }
 
   @Override
-  public void butterflies4(float[] w, int from, int end, int span, float scale) {
-    butterflies(w, from, end, span, 1f);
-    butterflies(w, from, end, 2 * span, scale);
+  public void butterflies4(float[] w, int from, int end, int span, float[] scale, int stride) {
+    butterflies(w, from, end, span, null, stride);
+    butterflies(w, from, end, 2 * span, scale, stride);
   }
 
   @Override
-  public void butterflies8(float[] w, int from, int end, int span, float scale) {
-    butterflies(w, from, end, span, 1f);
-    butterflies(w, from, end, 2 * span, 1f);
-    butterflies(w, from, end, 4 * span, scale);
+  public void butterflies8(float[] w, int from, int end, int span, float[] scale, int stride) {
+    butterflies(w, from, end, span, null, stride);
+    butterflies(w, from, end, 2 * span, null, stride);
+    butterflies(w, from, end, 4 * span, scale, stride);
   }
 
   @Override

@@ -240,13 +240,20 @@ final class VectorBackend implements KernelBackend {
     }
   }
 
+  /**
+   * Whether whole vectors fit the butterflies at {@code span}: each vector then lies in one half
+   * of a group, and, with a scale, in one run of {@code stride} entries sharing a factor.
+   */
+  private static boolean wholeVectors(int span, float[] scale, int stride) {
+    return span % V == 0 && (scale == null || stride % V == 0);
+  }
+
   @Override
-  public void butterflies(float[] w, int from, int end, int span, float scale) {
-    if (span % V != 0) {
-      ScalarBackend.INSTANCE.butterflies(w, from, end, span, scale);
+  public void butterflies(float[] w, int from, int end, int span, float[] scale, int stride) {
+    if (!wholeVectors(span, scale, stride)) {
+      ScalarBackend.INSTANCE.butterflies(w, from, end, span, scale, stride);
       return;
     }
-    boolean scaled = scale != 1f;
     for (int lo = from; lo < end; lo += 2 * span) {
       int hi = lo + span;
       for (int q = 0; q < span; q += V) {
@@ -254,9 +261,10 @@ final class VectorBackend implements KernelBackend {
         FloatVector b = FloatVector.fromArray(SPECIES, w, hi + q);
         FloatVector sum = a.add(b);
         FloatVector difference = a.sub(b);
-        if (scaled) {
-          sum = sum.mul(scale);
-          difference = difference.mul(scale);
+        if (scale != null) {
+          int run = (lo - from + q) / stride;
+          sum = sum.mul(scale[run]);
+          difference = difference.mul(scale[run + span / stride]);
         }
         sum.intoArray(w, lo + q);
         difference.intoArray(w, hi + q);
@@ -265,12 +273,11 @@ final class VectorBackend implements KernelBackend {
   }
 
   @Override
-  public void butterflies4(float[] w, int from, int end, int span, float scale) {
-    if (span % V != 0) {
-      ScalarBackend.INSTANCE.butterflies4(w, from, end, span, scale);
+  public void butterflies4(float[] w, int from, int end, int span, float[] scale, int stride) {
+    if (!wholeVectors(span, scale, stride)) {
+      ScalarBackend.INSTANCE.butterflies4(w, from, end, span, scale, stride);
       return;
     }
-    boolean scaled = scale != 1f;
     for (int a0 = from; a0 < end; a0 += 4 * span) {
       int b0 = a0 + span;
       int c0 = b0 + span;
@@ -288,11 +295,13 @@ final class VectorBackend implements KernelBackend {
         FloatVector o1 = s1.add(s3);
         FloatVector o2 = s0.sub(s2);
         FloatVector o3 = s1.sub(s3);
-        if (scaled) {
-          o0 = o0.mul(scale);
-          o1 = o1.mul(scale);
-          o2 = o2.mul(scale);
-          o3 = o3.mul(scale);
+        if (scale != null) {
+          int run = (a0 - from + q) / stride;
+          int step = span / stride;
+          o0 = o0.mul(scale[run]);
+          o1 = o1.mul(scale[run + step]);
+          o2 = o2.mul(scale[run + 2 * step]);
+          o3 = o3.mul(scale[run + 3 * step]);
         }
         o0.intoArray(w, a0 + q);
         o1.intoArray(w, b0 + q);
@@ -303,12 +312,11 @@ final class VectorBackend implements KernelBackend {
   }
 
   @Override
-  public void butterflies8(float[] w, int from, int end, int span, float scale) {
-    if (span % V != 0) {
-      ScalarBackend.INSTANCE.butterflies8(w, from, end, span, scale);
+  public void butterflies8(float[] w, int from, int end, int span, float[] scale, int stride) {
+    if (!wholeVectors(span, scale, stride)) {
+      ScalarBackend.INSTANCE.butterflies8(w, from, end, span, scale, stride);
       return;
     }
-    boolean scaled = scale != 1f;
     for (int g = from; g < end; g += 8 * span) {
       for (int q = 0; q < span; q += V) {
         int o = g + q;
@@ -347,15 +355,17 @@ final class VectorBackend implements KernelBackend {
         FloatVector o6 = z2.sub(z6);
         FloatVector o3 = z3.add(z7);
         FloatVector o7 = z3.sub(z7);
-        if (scaled) {
-          o0 = o0.mul(scale);
-          o1 = o1.mul(scale);
-          o2 = o2.mul(scale);
-          o3 = o3.mul(scale);
-          o4 = o4.mul(scale);
-          o5 = o5.mul(scale);
-          o6 = o6.mul(scale);
-          o7 = o7.mul(scale);
+        if (scale != null) {
+          int run = (o - from) / stride;
+          int step = span / stride;
+          o0 = o0.mul(scale[run]);
+          o1 = o1.mul(scale[run + step]);
+          o2 = o2.mul(scale[run + 2 * step]);
+          o3 = o3.mul(scale[run + 3 * step]);
+          o4 = o4.mul(scale[run + 4 * step]);
+          o5 = o5.mul(scale[run + 5 * step]);
+          o6 = o6.mul(scale[run + 6 * step]);
+          o7 = o7.mul(scale[run + 7 * step]);
         }
         o0.intoArray(w, o);
         o1.intoArray(w, o + span);

@@ -56,38 +56,73 @@ class KernelBackendTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {1, 3, 8, 16, 20, 64})
+  @ValueSource(ints = {1, 3, 8, 16, 20, 32, 64})
   void butterfliesAgreeBitForBitAndFusedLevelsEqualSingleLevels(int span) {
     Random random = new Random(span);
-    for (float scale : new float[] {1f, 0.125f, (float) (1 / Math.sqrt(3))}) {
-      float[] w = randomArray(random, 5 + 8 * span + 3);
-      float[] a = w.clone();
-      float[] b = w.clone();
-      SCALAR.butterflies(a, 5, 5 + 8 * span, span, scale);
-      VECTOR.butterflies(b, 5, 5 + 8 * span, span, scale);
-      assertArrayEquals(a, b, "radix 2, span " + span + ", scale " + scale);
+    int len = 8 * span;
+    for (int stride : new int[] {1, span, 16, 32}) {
+      if (span % stride != 0) {
+        continue;
+      }
+      // per-run factors as the structured transform has them: ±norm, and no scale at all
+      float[] factors = new float[len / stride];
+      for (int i = 0; i < factors.length; i++) {
+        factors[i] = (random.nextBoolean() ? 1 : -1) * (i % 3 == 0 ? 0.125f : 0.70710677f);
+      }
+      for (float[] scale : new float[][] {null, factors}) {
+        String where = "span " + span + ", stride " + stride + (scale == null ? "" : ", scaled");
+        float[] w = randomArray(random, 5 + len + 3);
+        float[] a = w.clone();
+        float[] b = w.clone();
+        SCALAR.butterflies(a, 5, 5 + len, span, scale, stride);
+        VECTOR.butterflies(b, 5, 5 + len, span, scale, stride);
+        assertArrayEquals(a, b, "radix 2, " + where);
+        float[] byHand = w.clone();
+        for (int lo = 5; lo < 5 + len; lo += 2 * span) {
+          for (int q = lo; q < lo + span; q++) {
+            float x = byHand[q];
+            float y = byHand[q + span];
+            byHand[q] = scale == null ? x + y : (x + y) * scale[(q - 5) / stride];
+            byHand[q + span] = scale == null ? x - y : (x - y) * scale[(q + span - 5) / stride];
+          }
+        }
+        assertArrayEquals(byHand, a, "radix 2 against its definition, " + where);
 
-      float[] two = w.clone();
-      SCALAR.butterflies(two, 5, 5 + 8 * span, span, 1f);
-      SCALAR.butterflies(two, 5, 5 + 8 * span, 2 * span, scale);
-      float[] c = w.clone();
-      float[] d = w.clone();
-      SCALAR.butterflies4(c, 5, 5 + 8 * span, span, scale);
-      VECTOR.butterflies4(d, 5, 5 + 8 * span, span, scale);
-      assertArrayEquals(two, c, "radix 4 against two radix-2 levels, span " + span);
-      assertArrayEquals(two, d, "vector radix 4, span " + span);
+        float[] two = w.clone();
+        SCALAR.butterflies(two, 5, 5 + len, span, null, stride);
+        SCALAR.butterflies(two, 5, 5 + len, 2 * span, scale, stride);
+        float[] c = w.clone();
+        float[] d = w.clone();
+        SCALAR.butterflies4(c, 5, 5 + len, span, scale, stride);
+        VECTOR.butterflies4(d, 5, 5 + len, span, scale, stride);
+        assertArrayEquals(two, c, "radix 4 against two radix-2 levels, " + where);
+        assertArrayEquals(two, d, "vector radix 4, " + where);
 
-      float[] three = w.clone();
-      SCALAR.butterflies(three, 5, 5 + 8 * span, span, 1f);
-      SCALAR.butterflies(three, 5, 5 + 8 * span, 2 * span, 1f);
-      SCALAR.butterflies(three, 5, 5 + 8 * span, 4 * span, scale);
-      float[] e = w.clone();
-      float[] f = w.clone();
-      SCALAR.butterflies8(e, 5, 5 + 8 * span, span, scale);
-      VECTOR.butterflies8(f, 5, 5 + 8 * span, span, scale);
-      assertArrayEquals(three, e, "radix 8 against three radix-2 levels, span " + span);
-      assertArrayEquals(three, f, "vector radix 8, span " + span);
+        float[] three = w.clone();
+        SCALAR.butterflies(three, 5, 5 + len, span, null, stride);
+        SCALAR.butterflies(three, 5, 5 + len, 2 * span, null, stride);
+        SCALAR.butterflies(three, 5, 5 + len, 4 * span, scale, stride);
+        float[] e = w.clone();
+        float[] f = w.clone();
+        SCALAR.butterflies8(e, 5, 5 + len, span, scale, stride);
+        VECTOR.butterflies8(f, 5, 5 + len, span, scale, stride);
+        assertArrayEquals(three, e, "radix 8 against three radix-2 levels, " + where);
+        assertArrayEquals(three, f, "vector radix 8, " + where);
+        assertEquals(w[2], e[2], "entries before from are not touched");
+        assertEquals(w[5 + len], e[5 + len], "entries from end on are not touched");
+      }
     }
+  }
+
+  @Test
+  void aScaleMustCoverWholeRunsOfItsStride() {
+    float[] w = new float[64];
+    float[] scale = new float[64];
+    assertThrows(IllegalArgumentException.class,
+        () -> FloatKernels.butterflies8(w, 0, 48, 6, scale, 4));
+    assertThrows(IllegalArgumentException.class,
+        () -> FloatKernels.butterflies(w, 0, 64, 8, scale, 0));
+    FloatKernels.butterflies(w, 0, 64, 8, null, 0);
   }
 
   @Test
