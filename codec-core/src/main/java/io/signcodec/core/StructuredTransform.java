@@ -27,7 +27,7 @@ import java.util.Random;
 final class StructuredTransform {
   static final int ROUNDS = 3;
   /** Vectors transformed together by the batch methods. */
-  static final int LANES = 16;
+  static final int LANES = FloatKernels.LANES;
 
   private final int dimension;
   private final int block;
@@ -206,24 +206,10 @@ final class StructuredTransform {
     boolean staged = stageBits.length > 1;
     // One stage transforms the input in place, its first sign flips applied as it is laid out
     // ((x − μ)·s, as forward computes it); stages keep the residual and copy it.
-    float[] input = staged ? r : u;
-    if (count < LANES) {
-      java.util.Arrays.fill(input, 0f);
-    }
-    float[] s0 = signs[0][0];
-    for (int k = 0; k < dimension; k++) {
-      int base = k * LANES;
-      float m = mean[k];
-      if (staged) {
-        for (int l = 0; l < count; l++) {
-          input[base + l] = x[xOff + l * dimension + k] - m;
-        }
-      } else {
-        float sk = s0[k];
-        for (int l = 0; l < count; l++) {
-          input[base + l] = (x[xOff + l * dimension + k] - m) * sk;
-        }
-      }
+    if (staged) {
+      FloatKernels.interleave(x, xOff, count, dimension, mean, null, r);
+    } else {
+      FloatKernels.interleave(x, xOff, count, dimension, mean, signs[0][0], u);
     }
     int first = 0;
     for (int stage = 0; stage < stageBits.length; stage++) {
@@ -238,7 +224,7 @@ final class StructuredTransform {
         }
       }
       forwardLanes(u, stage);
-      packLanes(u, n, first, count, dst, dstOff, codeBytes);
+      FloatKernels.packSigns(u, n, first, count, dst, dstOff, codeBytes);
       if (stage < stageBits.length - 1) {
         float c = (float) scales[stage];
         for (int j = 0; j < n * LANES; j++) {
@@ -251,35 +237,6 @@ final class StructuredTransform {
         }
       }
       first += n;
-    }
-  }
-
-  /**
-   * ORs the signs of projections {@code u[j · LANES + l]}, j < n, into bits {@code first..}
-   * of lane l's code (zeroed beforehand), as {@link SignCodes#pack} sets them.
-   */
-  private static void packLanes(float[] u, int n, int first, int count, byte[] dst, int dstOff,
-      int codeBytes) {
-    for (int l = 0; l < count; l++) {
-      int code = dstOff + l * codeBytes;
-      int j = 0;
-      // bits up to the next byte boundary one at a time, then whole bytes
-      for (; j < n && ((first + j) & 7) != 0; j++) {
-        int bit = first + j;
-        dst[code + (bit >>> 3)] |= (byte) ((u[j * LANES + l] >= 0f ? 1 : 0) << (bit & 7));
-      }
-      for (; j + 8 <= n; j += 8) {
-        int v = 0;
-        int q = j * LANES + l;
-        for (int t = 0; t < 8; t++, q += LANES) {
-          v |= (u[q] >= 0f ? 1 : 0) << t;
-        }
-        dst[code + ((first + j) >>> 3)] = (byte) v;
-      }
-      for (; j < n; j++) {
-        int bit = first + j;
-        dst[code + (bit >>> 3)] |= (byte) ((u[j * LANES + l] >= 0f ? 1 : 0) << (bit & 7));
-      }
     }
   }
 
@@ -313,12 +270,7 @@ final class StructuredTransform {
       }
       first += n;
     }
-    for (int l = 0; l < count; l++) {
-      int base = outOff + l * dimension;
-      for (int k = 0; k < dimension; k++) {
-        out[base + k] = w[k * LANES + l];
-      }
-    }
+    FloatKernels.deinterleave(w, count, dimension, out, outOff);
   }
 
   /**

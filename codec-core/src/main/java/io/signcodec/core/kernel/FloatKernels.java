@@ -96,6 +96,45 @@ public final class FloatKernels {
     }
   }
 
+  /**
+   * Vectors in a lane-interleaved batch: coordinate k of vector l is at {@code w[k · LANES + l]},
+   * so one coordinate of the whole batch is a run of {@code LANES} floats, a SIMD register on
+   * AVX-512.
+   */
+  public static final int LANES = 16;
+
+  /**
+   * Lays out {@code count ≤ LANES} consecutive vectors of {@code dimension} floats, row-major from
+   * {@code x[xOff..]}, lane-interleaved into {@code w[0 .. dimension · LANES)}:
+   * {@code w[k · LANES + l] = (x[xOff + l · dimension + k] − shift[k]) · scale[k]}, without the
+   * product when {@code scale} is null; lanes from {@code count} on are zero.
+   */
+  public static void interleave(float[] x, int xOff, int count, int dimension, float[] shift,
+      float[] scale, float[] w) {
+    Backends.ACTIVE.interleave(x, xOff, count, dimension, shift, scale, w);
+  }
+
+  /**
+   * The inverse layout of {@link #interleave}, without arithmetic: lanes {@code l < count} of
+   * {@code w} to consecutive vectors {@code out[outOff + l · dimension + k] = w[k · LANES + l]}.
+   */
+  public static void deinterleave(float[] w, int count, int dimension, float[] out, int outOff) {
+    Backends.ACTIVE.deinterleave(w, count, dimension, out, outOff);
+  }
+
+  /**
+   * Sets the sign bits of lane-interleaved projections {@code w[j · LANES + l]}, {@code j < n},
+   * as bits {@code first + j} of the {@code count} codes of {@code codeBytes} bytes at
+   * {@code dst[dstOff + l · codeBytes ..]}, by the sign rule and bit order of
+   * {@code io.signcodec.core.SignCodes}: bit set for {@code w ≥ 0} (−0 included), bit j of a code
+   * in byte {@code j / 8} at position {@code j % 8}. Bits are ORed in: the codes' bits
+   * {@code first .. first + n} must be zero beforehand.
+   */
+  public static void packSigns(float[] w, int n, int first, int count, byte[] dst, int dstOff,
+      int codeBytes) {
+    Backends.ACTIVE.packSigns(w, n, first, count, dst, dstOff, codeBytes);
+  }
+
   /** The backend in use for the encode and decode products: "scalar" or "vector (…)". */
   public static String backend() {
     return Backends.ACTIVE.name();

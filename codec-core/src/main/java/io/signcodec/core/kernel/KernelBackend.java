@@ -24,6 +24,16 @@ interface KernelBackend {
   /** See {@link FloatKernels#butterflies8}. */
   void butterflies8(float[] w, int from, int end, int span, float[] scale, int stride);
 
+  /** See {@link FloatKernels#interleave}. */
+  void interleave(float[] x, int xOff, int count, int dimension, float[] shift, float[] scale,
+      float[] w);
+
+  /** See {@link FloatKernels#deinterleave}. */
+  void deinterleave(float[] w, int count, int dimension, float[] out, int outOff);
+
+  /** See {@link FloatKernels#packSigns}. */
+  void packSigns(float[] w, int n, int first, int count, byte[] dst, int dstOff, int codeBytes);
+
   /** Whether {@code x[off..off+len)} holds no NaN and no infinity. */
   boolean allFinite(float[] x, int off, int len);
 

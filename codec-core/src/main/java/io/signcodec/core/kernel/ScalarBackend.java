@@ -74,6 +74,82 @@ final class ScalarBackend implements KernelBackend {
   }
 
   @Override
+  public void interleave(float[] x, int xOff, int count, int dimension, float[] shift,
+      float[] scale, float[] w) {
+    interleave(x, xOff, count, dimension, shift, scale, w, 0);
+  }
+
+  /** {@link #interleave} of coordinates {@code [from, dimension)} only. */
+  static void interleave(float[] x, int xOff, int count, int dimension, float[] shift,
+      float[] scale, float[] w, int from) {
+    final int lanes = FloatKernels.LANES;
+    for (int k = from; k < dimension; k++) {
+      int base = k * lanes;
+      float m = shift[k];
+      if (scale == null) {
+        for (int l = 0; l < count; l++) {
+          w[base + l] = x[xOff + l * dimension + k] - m;
+        }
+      } else {
+        float sk = scale[k];
+        for (int l = 0; l < count; l++) {
+          w[base + l] = (x[xOff + l * dimension + k] - m) * sk;
+        }
+      }
+      java.util.Arrays.fill(w, base + count, base + lanes, 0f);
+    }
+  }
+
+  @Override
+  public void deinterleave(float[] w, int count, int dimension, float[] out, int outOff) {
+    deinterleave(w, count, dimension, out, outOff, 0);
+  }
+
+  /** {@link #deinterleave} of coordinates {@code [from, dimension)} only. */
+  static void deinterleave(float[] w, int count, int dimension, float[] out, int outOff,
+      int from) {
+    for (int l = 0; l < count; l++) {
+      int base = outOff + l * dimension;
+      for (int k = from; k < dimension; k++) {
+        out[base + k] = w[k * FloatKernels.LANES + l];
+      }
+    }
+  }
+
+  @Override
+  public void packSigns(float[] w, int n, int first, int count, byte[] dst, int dstOff,
+      int codeBytes) {
+    packSigns(w, 0, n, first, count, dst, dstOff, codeBytes);
+  }
+
+  /** {@link #packSigns} of projections {@code [from, n)} only. */
+  static void packSigns(float[] w, int from, int n, int first, int count, byte[] dst,
+      int dstOff, int codeBytes) {
+    final int lanes = FloatKernels.LANES;
+    for (int l = 0; l < count; l++) {
+      int code = dstOff + l * codeBytes;
+      int j = from;
+      // bits up to the next byte boundary one at a time, then whole bytes
+      for (; j < n && ((first + j) & 7) != 0; j++) {
+        int bit = first + j;
+        dst[code + (bit >>> 3)] |= (byte) ((w[j * lanes + l] >= 0f ? 1 : 0) << (bit & 7));
+      }
+      for (; j + 8 <= n; j += 8) {
+        int v = 0;
+        int q = j * lanes + l;
+        for (int t = 0; t < 8; t++, q += lanes) {
+          v |= (w[q] >= 0f ? 1 : 0) << t;
+        }
+        dst[code + ((first + j) >>> 3)] = (byte) v;
+      }
+      for (; j < n; j++) {
+        int bit = first + j;
+        dst[code + (bit >>> 3)] |= (byte) ((w[j * lanes + l] >= 0f ? 1 : 0) << (bit & 7));
+      }
+    }
+  }
+
+  @Override
   public boolean allFinite(float[] x, int off, int len) {
     // An exponent of all ones (NaN, ±∞) carries into the sign bit; integer ORs vectorise.
     int carry = 0;

@@ -125,6 +125,79 @@ class KernelBackendTest {
     FloatKernels.butterflies(w, 0, 64, 8, null, 0);
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {1, 15, 16, 17, 100, 768})
+  void interleavingAgreesWithItsDefinitionAndIsUndone(int dimension) {
+    Random random = new Random(dimension);
+    int lanes = FloatKernels.LANES;
+    for (int count : new int[] {1, 15, 16}) {
+      float[] x = randomArray(random, 3 + count * dimension);
+      float[] shift = randomArray(random, dimension);
+      float[] scale = new float[dimension];
+      for (int k = 0; k < dimension; k++) {
+        scale[k] = random.nextBoolean() ? 1f : -1f;
+      }
+      for (float[] sc : new float[][] {null, scale}) {
+        String where = "d " + dimension + ", count " + count + (sc == null ? "" : ", scaled");
+        float[] expected = new float[dimension * lanes];
+        for (int k = 0; k < dimension; k++) {
+          for (int l = 0; l < count; l++) {
+            float v = x[3 + l * dimension + k] - shift[k];
+            expected[k * lanes + l] = sc == null ? v : v * sc[k];
+          }
+        }
+        float[] a = randomArray(random, dimension * lanes); // stale lanes must be cleared
+        float[] b = a.clone();
+        SCALAR.interleave(x, 3, count, dimension, shift, sc, a);
+        VECTOR.interleave(x, 3, count, dimension, shift, sc, b);
+        assertArrayEquals(expected, a, "scalar interleave, " + where);
+        assertArrayEquals(expected, b, "vector interleave, " + where);
+
+        float[] back = randomArray(random, 5 + count * dimension + 2);
+        float[] backVector = back.clone();
+        SCALAR.deinterleave(expected, count, dimension, back, 5);
+        VECTOR.deinterleave(expected, count, dimension, backVector, 5);
+        assertArrayEquals(back, backVector, "deinterleave, " + where);
+        for (int l = 0; l < count; l++) {
+          for (int k = 0; k < dimension; k++) {
+            assertEquals(expected[k * lanes + l], back[5 + l * dimension + k], where);
+          }
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 7, 31, 32, 33, 64, 70, 100})
+  void packedSignsFollowTheSignRuleAndBitOrder(int n) {
+    Random random = new Random(n);
+    int lanes = FloatKernels.LANES;
+    for (int count : new int[] {1, 16}) {
+      for (int first : new int[] {0, 3, 8, 13}) {
+        float[] w = randomArray(random, n * lanes);
+        for (int q = 0; q < w.length; q += 7) {
+          w[q] = q % 2 == 0 ? -0f : 0f; // both zeros code as +1
+        }
+        int codeBytes = (first + n + 7) / 8 + 2;
+        byte[] a = new byte[4 + count * codeBytes];
+        byte[] b = new byte[a.length];
+        SCALAR.packSigns(w, n, first, count, a, 4, codeBytes);
+        VECTOR.packSigns(w, n, first, count, b, 4, codeBytes);
+        String where = "n " + n + ", count " + count + ", first " + first;
+        assertArrayEquals(a, b, "vector against scalar, " + where);
+        for (int l = 0; l < count; l++) {
+          for (int bit = 0; bit < 8 * codeBytes; bit++) {
+            int code = 4 + l * codeBytes;
+            boolean set = ((a[code + bit / 8] >>> (bit % 8)) & 1) != 0;
+            int j = bit - first;
+            boolean expected = j >= 0 && j < n && w[j * lanes + l] >= 0f;
+            assertEquals(expected, set, "lane " + l + " bit " + bit + ", " + where);
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void allFiniteFindsEveryNonFiniteValueAnywhere() {
     Random random = new Random(9);
