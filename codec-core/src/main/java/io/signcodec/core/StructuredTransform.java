@@ -246,23 +246,22 @@ final class StructuredTransform {
    */
   void reconstructLanes(byte[] code, int off, int codeBytes, int count, float[] mean, float[] out,
       int outOff, float[] w, float[] u) {
+    if (stageBits.length == 1) {
+      // μ + u, as the reference sums it, added on the way out
+      FloatKernels.unpackSigns(code, off, codeBytes, count, 0, stageBits[0], (float) scales[0], u);
+      java.util.Arrays.fill(u, stageBits[0] * LANES, dimension * LANES, 0f);
+      inverseLanes(u, 0);
+      FloatKernels.deinterleave(u, count, dimension, mean, out, outOff);
+      return;
+    }
     for (int k = 0; k < dimension; k++) {
       java.util.Arrays.fill(w, k * LANES, (k + 1) * LANES, mean[k]);
     }
     int first = 0;
     for (int stage = 0; stage < stageBits.length; stage++) {
       int n = stageBits[stage];
-      float c = (float) scales[stage];
       // Lanes past count decode code 0 (all −c): finite, and never written out.
-      for (int j = 0; j < n; j++) {
-        int base = j * LANES;
-        for (int l = 0; l < count; l++) {
-          u[base + l] = SignCodes.signed(code, off + l * codeBytes, first + j, c);
-        }
-        for (int l = count; l < LANES; l++) {
-          u[base + l] = -c;
-        }
-      }
+      FloatKernels.unpackSigns(code, off, codeBytes, count, first, n, (float) scales[stage], u);
       java.util.Arrays.fill(u, n * LANES, dimension * LANES, 0f);
       inverseLanes(u, stage);
       for (int q = 0; q < dimension * LANES; q++) {
@@ -270,7 +269,7 @@ final class StructuredTransform {
       }
       first += n;
     }
-    FloatKernels.deinterleave(w, count, dimension, out, outOff);
+    FloatKernels.deinterleave(w, count, dimension, null, out, outOff);
   }
 
   /**

@@ -115,11 +115,13 @@ public final class FloatKernels {
   }
 
   /**
-   * The inverse layout of {@link #interleave}, without arithmetic: lanes {@code l < count} of
-   * {@code w} to consecutive vectors {@code out[outOff + l · dimension + k] = w[k · LANES + l]}.
+   * The inverse layout of {@link #interleave}: lanes {@code l < count} of {@code w} to
+   * consecutive vectors {@code out[outOff + l · dimension + k] = w[k · LANES + l] + shift[k]},
+   * without the sum when {@code shift} is null.
    */
-  public static void deinterleave(float[] w, int count, int dimension, float[] out, int outOff) {
-    Backends.ACTIVE.deinterleave(w, count, dimension, out, outOff);
+  public static void deinterleave(float[] w, int count, int dimension, float[] shift,
+      float[] out, int outOff) {
+    Backends.ACTIVE.deinterleave(w, count, dimension, shift, out, outOff);
   }
 
   /**
@@ -133,6 +135,16 @@ public final class FloatKernels {
   public static void packSigns(float[] w, int n, int first, int count, byte[] dst, int dstOff,
       int codeBytes) {
     Backends.ACTIVE.packSigns(w, n, first, count, dst, dstOff, codeBytes);
+  }
+
+  /**
+   * The inverse of {@link #packSigns}: {@code w[j · LANES + l]} for {@code j < n} becomes
+   * {@code +magnitude} where bit {@code first + j} of code l is set and {@code −magnitude} where
+   * it is clear ({@code magnitude > 0}); lanes from {@code count} on read as all clear.
+   */
+  public static void unpackSigns(byte[] src, int srcOff, int codeBytes, int count, int first,
+      int n, float magnitude, float[] w) {
+    Backends.ACTIVE.unpackSigns(src, srcOff, codeBytes, count, first, n, magnitude, w);
   }
 
   /** The backend in use for the encode and decode products: "scalar" or "vector (…)". */

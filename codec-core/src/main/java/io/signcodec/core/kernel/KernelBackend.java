@@ -29,10 +29,14 @@ interface KernelBackend {
       float[] w);
 
   /** See {@link FloatKernels#deinterleave}. */
-  void deinterleave(float[] w, int count, int dimension, float[] out, int outOff);
+  void deinterleave(float[] w, int count, int dimension, float[] shift, float[] out, int outOff);
 
   /** See {@link FloatKernels#packSigns}. */
   void packSigns(float[] w, int n, int first, int count, byte[] dst, int dstOff, int codeBytes);
+
+  /** See {@link FloatKernels#unpackSigns}. */
+  void unpackSigns(byte[] src, int srcOff, int codeBytes, int count, int first, int n,
+      float magnitude, float[] w);
 
   /** Whether {@code x[off..off+len)} holds no NaN and no infinity. */
   boolean allFinite(float[] x, int off, int len);

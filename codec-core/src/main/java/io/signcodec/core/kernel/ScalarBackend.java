@@ -101,17 +101,19 @@ final class ScalarBackend implements KernelBackend {
   }
 
   @Override
-  public void deinterleave(float[] w, int count, int dimension, float[] out, int outOff) {
-    deinterleave(w, count, dimension, out, outOff, 0);
+  public void deinterleave(float[] w, int count, int dimension, float[] shift, float[] out,
+      int outOff) {
+    deinterleave(w, count, dimension, shift, out, outOff, 0);
   }
 
   /** {@link #deinterleave} of coordinates {@code [from, dimension)} only. */
-  static void deinterleave(float[] w, int count, int dimension, float[] out, int outOff,
-      int from) {
+  static void deinterleave(float[] w, int count, int dimension, float[] shift, float[] out,
+      int outOff, int from) {
     for (int l = 0; l < count; l++) {
       int base = outOff + l * dimension;
       for (int k = from; k < dimension; k++) {
-        out[base + k] = w[k * FloatKernels.LANES + l];
+        float v = w[k * FloatKernels.LANES + l];
+        out[base + k] = shift == null ? v : v + shift[k];
       }
     }
   }
@@ -146,6 +148,30 @@ final class ScalarBackend implements KernelBackend {
         int bit = first + j;
         dst[code + (bit >>> 3)] |= (byte) ((w[j * lanes + l] >= 0f ? 1 : 0) << (bit & 7));
       }
+    }
+  }
+
+  @Override
+  public void unpackSigns(byte[] src, int srcOff, int codeBytes, int count, int first, int n,
+      float magnitude, float[] w) {
+    unpackSigns(src, srcOff, codeBytes, count, first, 0, n, magnitude, w);
+  }
+
+  /** {@link #unpackSigns} of bits {@code [from, n)} only. */
+  static void unpackSigns(byte[] src, int srcOff, int codeBytes, int count, int first, int from,
+      int n, float magnitude, float[] w) {
+    final int lanes = FloatKernels.LANES;
+    // ±magnitude by setting the sign bit where the code bit is clear: code bits are random, and
+    // a branch on them mispredicts half the time
+    int bits = Float.floatToRawIntBits(magnitude);
+    for (int j = from; j < n; j++) {
+      int base = j * lanes;
+      int bit = first + j;
+      for (int l = 0; l < count; l++) {
+        int clear = ~(src[srcOff + l * codeBytes + (bit >>> 3)] >>> (bit & 7)) & 1;
+        w[base + l] = Float.intBitsToFloat(bits | (clear << 31));
+      }
+      java.util.Arrays.fill(w, base + count, base + lanes, -magnitude);
     }
   }
 

@@ -387,11 +387,13 @@ final class VectorBackend implements KernelBackend {
     }
   }
 
-  /**
-   * The transpose of 16×16 blocks: in four steps, rows 8, 4, 2 and 1 apart exchange blocks of
-   * that many lanes ({@code UPg} moves lanes up by g, {@code DOWNg} down, {@code HIGHg} picks the
-   * lanes whose bit g is set). Single-source rearranges and blends, because JDK 17 compiles
-   * those to one instruction each and the two-source rearrange to a slow path.
+  /*
+   * 16×16 transposes: in four steps, rows 8, 4, 2 and 1 apart exchange blocks of that many
+   * lanes (UPg moves lanes up by g, DOWNg down, HIGHg picks the lanes whose bit g is set).
+   * Single-source rearranges and blends, because JDK 17 compiles those to one instruction each
+   * and a two-source rearrange to a slow path. The steps come in two methods of two, through a
+   * block in L1: one method with all four outgrows C2's inlining budget for its vector calls,
+   * and a vector call that is not inlined is not a SIMD instruction.
    */
   private static final VectorShuffle<Float> UP0 = shuffle(8);
   private static final VectorShuffle<Float> DOWN0 = shuffle(-8);
@@ -407,10 +409,8 @@ final class VectorBackend implements KernelBackend {
   private static final VectorMask<Float> HIGH3 = high(1);
 
   private static VectorShuffle<Float> shuffle(int by) {
-    if (V != FloatKernels.LANES) {
-      return null;
-    }
-    return VectorShuffle.fromOp(SPECIES, k -> Math.floorMod(k - by, V));
+    return V != FloatKernels.LANES ? null
+        : VectorShuffle.fromOp(SPECIES, k -> Math.floorMod(k - by, V));
   }
 
   private static VectorMask<Float> high(int g) {
@@ -424,6 +424,168 @@ final class VectorBackend implements KernelBackend {
     return VectorMask.fromArray(SPECIES, bits, 0);
   }
 
+  /** Per thread: the 16×16 block between the two halves of a transpose. */
+  private static final ThreadLocal<float[]> BLOCK =
+      ThreadLocal.withInitial(() -> new float[V * V]);
+
+  // − (+0), × 1 and + (−0) change no float, −0 included: they stand in for a missing shift or
+  // scale, so that no vector is ever null (C2 keeps a vector that may be null boxed, off the
+  // fast path)
+  private static final FloatVector ZERO = FloatVector.zero(SPECIES);
+  private static final FloatVector ONE = FloatVector.broadcast(SPECIES, 1f);
+  private static final FloatVector NEGATIVE_ZERO = FloatVector.broadcast(SPECIES, -0f);
+
+  /**
+   * Rows {@code (src[srcOff + i · srcStride ..] − shift[at ..]) · scale[at ..]}, i < 16, through
+   * the first two steps into {@code block}; a null shift or scale is left out.
+   */
+  private static void transposeFirstHalf(float[] src, int srcOff, int srcStride, float[] shift,
+      float[] scale, int at, float[] block) {
+    FloatVector m = shift == null ? ZERO : FloatVector.fromArray(SPECIES, shift, at);
+    FloatVector s = scale == null ? ONE : FloatVector.fromArray(SPECIES, scale, at);
+    FloatVector r0 = FloatVector.fromArray(SPECIES, src, srcOff).sub(m).mul(s);
+    FloatVector r1 = FloatVector.fromArray(SPECIES, src, srcOff + 1 * srcStride).sub(m).mul(s);
+    FloatVector r2 = FloatVector.fromArray(SPECIES, src, srcOff + 2 * srcStride).sub(m).mul(s);
+    FloatVector r3 = FloatVector.fromArray(SPECIES, src, srcOff + 3 * srcStride).sub(m).mul(s);
+    FloatVector r4 = FloatVector.fromArray(SPECIES, src, srcOff + 4 * srcStride).sub(m).mul(s);
+    FloatVector r5 = FloatVector.fromArray(SPECIES, src, srcOff + 5 * srcStride).sub(m).mul(s);
+    FloatVector r6 = FloatVector.fromArray(SPECIES, src, srcOff + 6 * srcStride).sub(m).mul(s);
+    FloatVector r7 = FloatVector.fromArray(SPECIES, src, srcOff + 7 * srcStride).sub(m).mul(s);
+    FloatVector r8 = FloatVector.fromArray(SPECIES, src, srcOff + 8 * srcStride).sub(m).mul(s);
+    FloatVector r9 = FloatVector.fromArray(SPECIES, src, srcOff + 9 * srcStride).sub(m).mul(s);
+    FloatVector r10 = FloatVector.fromArray(SPECIES, src, srcOff + 10 * srcStride).sub(m).mul(s);
+    FloatVector r11 = FloatVector.fromArray(SPECIES, src, srcOff + 11 * srcStride).sub(m).mul(s);
+    FloatVector r12 = FloatVector.fromArray(SPECIES, src, srcOff + 12 * srcStride).sub(m).mul(s);
+    FloatVector r13 = FloatVector.fromArray(SPECIES, src, srcOff + 13 * srcStride).sub(m).mul(s);
+    FloatVector r14 = FloatVector.fromArray(SPECIES, src, srcOff + 14 * srcStride).sub(m).mul(s);
+    FloatVector r15 = FloatVector.fromArray(SPECIES, src, srcOff + 15 * srcStride).sub(m).mul(s);
+    // rows 8 apart swap their blocks of 8 lanes
+    FloatVector a0 = r0.blend(r8.rearrange(UP0), HIGH0);
+    FloatVector a8 = r0.rearrange(DOWN0).blend(r8, HIGH0);
+    FloatVector a1 = r1.blend(r9.rearrange(UP0), HIGH0);
+    FloatVector a9 = r1.rearrange(DOWN0).blend(r9, HIGH0);
+    FloatVector a2 = r2.blend(r10.rearrange(UP0), HIGH0);
+    FloatVector a10 = r2.rearrange(DOWN0).blend(r10, HIGH0);
+    FloatVector a3 = r3.blend(r11.rearrange(UP0), HIGH0);
+    FloatVector a11 = r3.rearrange(DOWN0).blend(r11, HIGH0);
+    FloatVector a4 = r4.blend(r12.rearrange(UP0), HIGH0);
+    FloatVector a12 = r4.rearrange(DOWN0).blend(r12, HIGH0);
+    FloatVector a5 = r5.blend(r13.rearrange(UP0), HIGH0);
+    FloatVector a13 = r5.rearrange(DOWN0).blend(r13, HIGH0);
+    FloatVector a6 = r6.blend(r14.rearrange(UP0), HIGH0);
+    FloatVector a14 = r6.rearrange(DOWN0).blend(r14, HIGH0);
+    FloatVector a7 = r7.blend(r15.rearrange(UP0), HIGH0);
+    FloatVector a15 = r7.rearrange(DOWN0).blend(r15, HIGH0);
+    // rows 4 apart swap their blocks of 4 lanes
+    FloatVector b0 = a0.blend(a4.rearrange(UP1), HIGH1);
+    FloatVector b4 = a0.rearrange(DOWN1).blend(a4, HIGH1);
+    FloatVector b1 = a1.blend(a5.rearrange(UP1), HIGH1);
+    FloatVector b5 = a1.rearrange(DOWN1).blend(a5, HIGH1);
+    FloatVector b2 = a2.blend(a6.rearrange(UP1), HIGH1);
+    FloatVector b6 = a2.rearrange(DOWN1).blend(a6, HIGH1);
+    FloatVector b3 = a3.blend(a7.rearrange(UP1), HIGH1);
+    FloatVector b7 = a3.rearrange(DOWN1).blend(a7, HIGH1);
+    FloatVector b8 = a8.blend(a12.rearrange(UP1), HIGH1);
+    FloatVector b12 = a8.rearrange(DOWN1).blend(a12, HIGH1);
+    FloatVector b9 = a9.blend(a13.rearrange(UP1), HIGH1);
+    FloatVector b13 = a9.rearrange(DOWN1).blend(a13, HIGH1);
+    FloatVector b10 = a10.blend(a14.rearrange(UP1), HIGH1);
+    FloatVector b14 = a10.rearrange(DOWN1).blend(a14, HIGH1);
+    FloatVector b11 = a11.blend(a15.rearrange(UP1), HIGH1);
+    FloatVector b15 = a11.rearrange(DOWN1).blend(a15, HIGH1);
+    b0.intoArray(block, 0);
+    b1.intoArray(block, 1 * V);
+    b2.intoArray(block, 2 * V);
+    b3.intoArray(block, 3 * V);
+    b4.intoArray(block, 4 * V);
+    b5.intoArray(block, 5 * V);
+    b6.intoArray(block, 6 * V);
+    b7.intoArray(block, 7 * V);
+    b8.intoArray(block, 8 * V);
+    b9.intoArray(block, 9 * V);
+    b10.intoArray(block, 10 * V);
+    b11.intoArray(block, 11 * V);
+    b12.intoArray(block, 12 * V);
+    b13.intoArray(block, 13 * V);
+    b14.intoArray(block, 14 * V);
+    b15.intoArray(block, 15 * V);
+  }
+
+  /**
+   * The last two steps on {@code block}, each row plus {@code shift[at ..]} (if not null) to
+   * {@code dst[dstOff + t · dstStride ..]}.
+   */
+  private static void transposeSecondHalf(float[] block, float[] shift, int at, float[] dst,
+      int dstOff, int dstStride) {
+    FloatVector m = shift == null ? NEGATIVE_ZERO : FloatVector.fromArray(SPECIES, shift, at);
+    FloatVector r0 = FloatVector.fromArray(SPECIES, block, 0);
+    FloatVector r1 = FloatVector.fromArray(SPECIES, block, 1 * V);
+    FloatVector r2 = FloatVector.fromArray(SPECIES, block, 2 * V);
+    FloatVector r3 = FloatVector.fromArray(SPECIES, block, 3 * V);
+    FloatVector r4 = FloatVector.fromArray(SPECIES, block, 4 * V);
+    FloatVector r5 = FloatVector.fromArray(SPECIES, block, 5 * V);
+    FloatVector r6 = FloatVector.fromArray(SPECIES, block, 6 * V);
+    FloatVector r7 = FloatVector.fromArray(SPECIES, block, 7 * V);
+    FloatVector r8 = FloatVector.fromArray(SPECIES, block, 8 * V);
+    FloatVector r9 = FloatVector.fromArray(SPECIES, block, 9 * V);
+    FloatVector r10 = FloatVector.fromArray(SPECIES, block, 10 * V);
+    FloatVector r11 = FloatVector.fromArray(SPECIES, block, 11 * V);
+    FloatVector r12 = FloatVector.fromArray(SPECIES, block, 12 * V);
+    FloatVector r13 = FloatVector.fromArray(SPECIES, block, 13 * V);
+    FloatVector r14 = FloatVector.fromArray(SPECIES, block, 14 * V);
+    FloatVector r15 = FloatVector.fromArray(SPECIES, block, 15 * V);
+    // rows 2 apart swap their blocks of 2 lanes
+    FloatVector c0 = r0.blend(r2.rearrange(UP2), HIGH2);
+    FloatVector c2 = r0.rearrange(DOWN2).blend(r2, HIGH2);
+    FloatVector c1 = r1.blend(r3.rearrange(UP2), HIGH2);
+    FloatVector c3 = r1.rearrange(DOWN2).blend(r3, HIGH2);
+    FloatVector c4 = r4.blend(r6.rearrange(UP2), HIGH2);
+    FloatVector c6 = r4.rearrange(DOWN2).blend(r6, HIGH2);
+    FloatVector c5 = r5.blend(r7.rearrange(UP2), HIGH2);
+    FloatVector c7 = r5.rearrange(DOWN2).blend(r7, HIGH2);
+    FloatVector c8 = r8.blend(r10.rearrange(UP2), HIGH2);
+    FloatVector c10 = r8.rearrange(DOWN2).blend(r10, HIGH2);
+    FloatVector c9 = r9.blend(r11.rearrange(UP2), HIGH2);
+    FloatVector c11 = r9.rearrange(DOWN2).blend(r11, HIGH2);
+    FloatVector c12 = r12.blend(r14.rearrange(UP2), HIGH2);
+    FloatVector c14 = r12.rearrange(DOWN2).blend(r14, HIGH2);
+    FloatVector c13 = r13.blend(r15.rearrange(UP2), HIGH2);
+    FloatVector c15 = r13.rearrange(DOWN2).blend(r15, HIGH2);
+    // rows 1 apart swap their blocks of 1 lanes
+    FloatVector d0 = c0.blend(c1.rearrange(UP3), HIGH3);
+    FloatVector d1 = c0.rearrange(DOWN3).blend(c1, HIGH3);
+    FloatVector d2 = c2.blend(c3.rearrange(UP3), HIGH3);
+    FloatVector d3 = c2.rearrange(DOWN3).blend(c3, HIGH3);
+    FloatVector d4 = c4.blend(c5.rearrange(UP3), HIGH3);
+    FloatVector d5 = c4.rearrange(DOWN3).blend(c5, HIGH3);
+    FloatVector d6 = c6.blend(c7.rearrange(UP3), HIGH3);
+    FloatVector d7 = c6.rearrange(DOWN3).blend(c7, HIGH3);
+    FloatVector d8 = c8.blend(c9.rearrange(UP3), HIGH3);
+    FloatVector d9 = c8.rearrange(DOWN3).blend(c9, HIGH3);
+    FloatVector d10 = c10.blend(c11.rearrange(UP3), HIGH3);
+    FloatVector d11 = c10.rearrange(DOWN3).blend(c11, HIGH3);
+    FloatVector d12 = c12.blend(c13.rearrange(UP3), HIGH3);
+    FloatVector d13 = c12.rearrange(DOWN3).blend(c13, HIGH3);
+    FloatVector d14 = c14.blend(c15.rearrange(UP3), HIGH3);
+    FloatVector d15 = c14.rearrange(DOWN3).blend(c15, HIGH3);
+    d0.add(m).intoArray(dst, dstOff);
+    d1.add(m).intoArray(dst, dstOff + 1 * dstStride);
+    d2.add(m).intoArray(dst, dstOff + 2 * dstStride);
+    d3.add(m).intoArray(dst, dstOff + 3 * dstStride);
+    d4.add(m).intoArray(dst, dstOff + 4 * dstStride);
+    d5.add(m).intoArray(dst, dstOff + 5 * dstStride);
+    d6.add(m).intoArray(dst, dstOff + 6 * dstStride);
+    d7.add(m).intoArray(dst, dstOff + 7 * dstStride);
+    d8.add(m).intoArray(dst, dstOff + 8 * dstStride);
+    d9.add(m).intoArray(dst, dstOff + 9 * dstStride);
+    d10.add(m).intoArray(dst, dstOff + 10 * dstStride);
+    d11.add(m).intoArray(dst, dstOff + 11 * dstStride);
+    d12.add(m).intoArray(dst, dstOff + 12 * dstStride);
+    d13.add(m).intoArray(dst, dstOff + 13 * dstStride);
+    d14.add(m).intoArray(dst, dstOff + 14 * dstStride);
+    d15.add(m).intoArray(dst, dstOff + 15 * dstStride);
+  }
+
   @Override
   public void interleave(float[] x, int xOff, int count, int dimension, float[] shift,
       float[] scale, float[] w) {
@@ -431,234 +593,29 @@ final class VectorBackend implements KernelBackend {
       ScalarBackend.INSTANCE.interleave(x, xOff, count, dimension, shift, scale, w);
       return;
     }
+    float[] block = BLOCK.get();
     int whole = dimension - dimension % V;
     for (int k0 = 0; k0 < whole; k0 += V) {
-      FloatVector m = FloatVector.fromArray(SPECIES, shift, k0);
-      FloatVector s = scale == null ? null : FloatVector.fromArray(SPECIES, scale, k0);
-      int row = xOff + k0;
-      int out = k0 * V;
-      FloatVector r0 = shifted(x, row + 0 * dimension, m, s);
-      FloatVector r1 = shifted(x, row + 1 * dimension, m, s);
-      FloatVector r2 = shifted(x, row + 2 * dimension, m, s);
-      FloatVector r3 = shifted(x, row + 3 * dimension, m, s);
-      FloatVector r4 = shifted(x, row + 4 * dimension, m, s);
-      FloatVector r5 = shifted(x, row + 5 * dimension, m, s);
-      FloatVector r6 = shifted(x, row + 6 * dimension, m, s);
-      FloatVector r7 = shifted(x, row + 7 * dimension, m, s);
-      FloatVector r8 = shifted(x, row + 8 * dimension, m, s);
-      FloatVector r9 = shifted(x, row + 9 * dimension, m, s);
-      FloatVector r10 = shifted(x, row + 10 * dimension, m, s);
-      FloatVector r11 = shifted(x, row + 11 * dimension, m, s);
-      FloatVector r12 = shifted(x, row + 12 * dimension, m, s);
-      FloatVector r13 = shifted(x, row + 13 * dimension, m, s);
-      FloatVector r14 = shifted(x, row + 14 * dimension, m, s);
-      FloatVector r15 = shifted(x, row + 15 * dimension, m, s);
-      // rows 8 apart swap their blocks of 8 lanes
-      FloatVector a0 = r0.blend(r8.rearrange(UP0), HIGH0);
-      FloatVector a8 = r0.rearrange(DOWN0).blend(r8, HIGH0);
-      FloatVector a1 = r1.blend(r9.rearrange(UP0), HIGH0);
-      FloatVector a9 = r1.rearrange(DOWN0).blend(r9, HIGH0);
-      FloatVector a2 = r2.blend(r10.rearrange(UP0), HIGH0);
-      FloatVector a10 = r2.rearrange(DOWN0).blend(r10, HIGH0);
-      FloatVector a3 = r3.blend(r11.rearrange(UP0), HIGH0);
-      FloatVector a11 = r3.rearrange(DOWN0).blend(r11, HIGH0);
-      FloatVector a4 = r4.blend(r12.rearrange(UP0), HIGH0);
-      FloatVector a12 = r4.rearrange(DOWN0).blend(r12, HIGH0);
-      FloatVector a5 = r5.blend(r13.rearrange(UP0), HIGH0);
-      FloatVector a13 = r5.rearrange(DOWN0).blend(r13, HIGH0);
-      FloatVector a6 = r6.blend(r14.rearrange(UP0), HIGH0);
-      FloatVector a14 = r6.rearrange(DOWN0).blend(r14, HIGH0);
-      FloatVector a7 = r7.blend(r15.rearrange(UP0), HIGH0);
-      FloatVector a15 = r7.rearrange(DOWN0).blend(r15, HIGH0);
-      // rows 4 apart swap their blocks of 4 lanes
-      FloatVector b0 = a0.blend(a4.rearrange(UP1), HIGH1);
-      FloatVector b4 = a0.rearrange(DOWN1).blend(a4, HIGH1);
-      FloatVector b1 = a1.blend(a5.rearrange(UP1), HIGH1);
-      FloatVector b5 = a1.rearrange(DOWN1).blend(a5, HIGH1);
-      FloatVector b2 = a2.blend(a6.rearrange(UP1), HIGH1);
-      FloatVector b6 = a2.rearrange(DOWN1).blend(a6, HIGH1);
-      FloatVector b3 = a3.blend(a7.rearrange(UP1), HIGH1);
-      FloatVector b7 = a3.rearrange(DOWN1).blend(a7, HIGH1);
-      FloatVector b8 = a8.blend(a12.rearrange(UP1), HIGH1);
-      FloatVector b12 = a8.rearrange(DOWN1).blend(a12, HIGH1);
-      FloatVector b9 = a9.blend(a13.rearrange(UP1), HIGH1);
-      FloatVector b13 = a9.rearrange(DOWN1).blend(a13, HIGH1);
-      FloatVector b10 = a10.blend(a14.rearrange(UP1), HIGH1);
-      FloatVector b14 = a10.rearrange(DOWN1).blend(a14, HIGH1);
-      FloatVector b11 = a11.blend(a15.rearrange(UP1), HIGH1);
-      FloatVector b15 = a11.rearrange(DOWN1).blend(a15, HIGH1);
-      // rows 2 apart swap their blocks of 2 lanes
-      FloatVector c0 = b0.blend(b2.rearrange(UP2), HIGH2);
-      FloatVector c2 = b0.rearrange(DOWN2).blend(b2, HIGH2);
-      FloatVector c1 = b1.blend(b3.rearrange(UP2), HIGH2);
-      FloatVector c3 = b1.rearrange(DOWN2).blend(b3, HIGH2);
-      FloatVector c4 = b4.blend(b6.rearrange(UP2), HIGH2);
-      FloatVector c6 = b4.rearrange(DOWN2).blend(b6, HIGH2);
-      FloatVector c5 = b5.blend(b7.rearrange(UP2), HIGH2);
-      FloatVector c7 = b5.rearrange(DOWN2).blend(b7, HIGH2);
-      FloatVector c8 = b8.blend(b10.rearrange(UP2), HIGH2);
-      FloatVector c10 = b8.rearrange(DOWN2).blend(b10, HIGH2);
-      FloatVector c9 = b9.blend(b11.rearrange(UP2), HIGH2);
-      FloatVector c11 = b9.rearrange(DOWN2).blend(b11, HIGH2);
-      FloatVector c12 = b12.blend(b14.rearrange(UP2), HIGH2);
-      FloatVector c14 = b12.rearrange(DOWN2).blend(b14, HIGH2);
-      FloatVector c13 = b13.blend(b15.rearrange(UP2), HIGH2);
-      FloatVector c15 = b13.rearrange(DOWN2).blend(b15, HIGH2);
-      // rows 1 apart swap their blocks of 1 lanes
-      FloatVector d0 = c0.blend(c1.rearrange(UP3), HIGH3);
-      FloatVector d1 = c0.rearrange(DOWN3).blend(c1, HIGH3);
-      FloatVector d2 = c2.blend(c3.rearrange(UP3), HIGH3);
-      FloatVector d3 = c2.rearrange(DOWN3).blend(c3, HIGH3);
-      FloatVector d4 = c4.blend(c5.rearrange(UP3), HIGH3);
-      FloatVector d5 = c4.rearrange(DOWN3).blend(c5, HIGH3);
-      FloatVector d6 = c6.blend(c7.rearrange(UP3), HIGH3);
-      FloatVector d7 = c6.rearrange(DOWN3).blend(c7, HIGH3);
-      FloatVector d8 = c8.blend(c9.rearrange(UP3), HIGH3);
-      FloatVector d9 = c8.rearrange(DOWN3).blend(c9, HIGH3);
-      FloatVector d10 = c10.blend(c11.rearrange(UP3), HIGH3);
-      FloatVector d11 = c10.rearrange(DOWN3).blend(c11, HIGH3);
-      FloatVector d12 = c12.blend(c13.rearrange(UP3), HIGH3);
-      FloatVector d13 = c12.rearrange(DOWN3).blend(c13, HIGH3);
-      FloatVector d14 = c14.blend(c15.rearrange(UP3), HIGH3);
-      FloatVector d15 = c14.rearrange(DOWN3).blend(c15, HIGH3);
-      d0.intoArray(w, out + 0 * V);
-      d1.intoArray(w, out + 1 * V);
-      d2.intoArray(w, out + 2 * V);
-      d3.intoArray(w, out + 3 * V);
-      d4.intoArray(w, out + 4 * V);
-      d5.intoArray(w, out + 5 * V);
-      d6.intoArray(w, out + 6 * V);
-      d7.intoArray(w, out + 7 * V);
-      d8.intoArray(w, out + 8 * V);
-      d9.intoArray(w, out + 9 * V);
-      d10.intoArray(w, out + 10 * V);
-      d11.intoArray(w, out + 11 * V);
-      d12.intoArray(w, out + 12 * V);
-      d13.intoArray(w, out + 13 * V);
-      d14.intoArray(w, out + 14 * V);
-      d15.intoArray(w, out + 15 * V);
+      transposeFirstHalf(x, xOff + k0, dimension, shift, scale, k0, block);
+      transposeSecondHalf(block, null, 0, w, k0 * V, V);
     }
     ScalarBackend.interleave(x, xOff, count, dimension, shift, scale, w, whole);
   }
 
-  /** Row {@code x[row..row+V)} minus the shift, times the scale if there is one. */
-  private static FloatVector shifted(float[] x, int row, FloatVector m, FloatVector s) {
-    FloatVector v = FloatVector.fromArray(SPECIES, x, row).sub(m);
-    return s == null ? v : v.mul(s);
-  }
-
   @Override
-  public void deinterleave(float[] w, int count, int dimension, float[] out, int outOff) {
+  public void deinterleave(float[] w, int count, int dimension, float[] shift, float[] out,
+      int outOff) {
     if (V != FloatKernels.LANES || count != V) {
-      ScalarBackend.INSTANCE.deinterleave(w, count, dimension, out, outOff);
+      ScalarBackend.INSTANCE.deinterleave(w, count, dimension, shift, out, outOff);
       return;
     }
+    float[] block = BLOCK.get();
     int whole = dimension - dimension % V;
     for (int k0 = 0; k0 < whole; k0 += V) {
-      int in = k0 * V;
-      int row = outOff + k0;
-      FloatVector r0 = FloatVector.fromArray(SPECIES, w, in + 0 * V);
-      FloatVector r1 = FloatVector.fromArray(SPECIES, w, in + 1 * V);
-      FloatVector r2 = FloatVector.fromArray(SPECIES, w, in + 2 * V);
-      FloatVector r3 = FloatVector.fromArray(SPECIES, w, in + 3 * V);
-      FloatVector r4 = FloatVector.fromArray(SPECIES, w, in + 4 * V);
-      FloatVector r5 = FloatVector.fromArray(SPECIES, w, in + 5 * V);
-      FloatVector r6 = FloatVector.fromArray(SPECIES, w, in + 6 * V);
-      FloatVector r7 = FloatVector.fromArray(SPECIES, w, in + 7 * V);
-      FloatVector r8 = FloatVector.fromArray(SPECIES, w, in + 8 * V);
-      FloatVector r9 = FloatVector.fromArray(SPECIES, w, in + 9 * V);
-      FloatVector r10 = FloatVector.fromArray(SPECIES, w, in + 10 * V);
-      FloatVector r11 = FloatVector.fromArray(SPECIES, w, in + 11 * V);
-      FloatVector r12 = FloatVector.fromArray(SPECIES, w, in + 12 * V);
-      FloatVector r13 = FloatVector.fromArray(SPECIES, w, in + 13 * V);
-      FloatVector r14 = FloatVector.fromArray(SPECIES, w, in + 14 * V);
-      FloatVector r15 = FloatVector.fromArray(SPECIES, w, in + 15 * V);
-      // rows 8 apart swap their blocks of 8 lanes
-      FloatVector a0 = r0.blend(r8.rearrange(UP0), HIGH0);
-      FloatVector a8 = r0.rearrange(DOWN0).blend(r8, HIGH0);
-      FloatVector a1 = r1.blend(r9.rearrange(UP0), HIGH0);
-      FloatVector a9 = r1.rearrange(DOWN0).blend(r9, HIGH0);
-      FloatVector a2 = r2.blend(r10.rearrange(UP0), HIGH0);
-      FloatVector a10 = r2.rearrange(DOWN0).blend(r10, HIGH0);
-      FloatVector a3 = r3.blend(r11.rearrange(UP0), HIGH0);
-      FloatVector a11 = r3.rearrange(DOWN0).blend(r11, HIGH0);
-      FloatVector a4 = r4.blend(r12.rearrange(UP0), HIGH0);
-      FloatVector a12 = r4.rearrange(DOWN0).blend(r12, HIGH0);
-      FloatVector a5 = r5.blend(r13.rearrange(UP0), HIGH0);
-      FloatVector a13 = r5.rearrange(DOWN0).blend(r13, HIGH0);
-      FloatVector a6 = r6.blend(r14.rearrange(UP0), HIGH0);
-      FloatVector a14 = r6.rearrange(DOWN0).blend(r14, HIGH0);
-      FloatVector a7 = r7.blend(r15.rearrange(UP0), HIGH0);
-      FloatVector a15 = r7.rearrange(DOWN0).blend(r15, HIGH0);
-      // rows 4 apart swap their blocks of 4 lanes
-      FloatVector b0 = a0.blend(a4.rearrange(UP1), HIGH1);
-      FloatVector b4 = a0.rearrange(DOWN1).blend(a4, HIGH1);
-      FloatVector b1 = a1.blend(a5.rearrange(UP1), HIGH1);
-      FloatVector b5 = a1.rearrange(DOWN1).blend(a5, HIGH1);
-      FloatVector b2 = a2.blend(a6.rearrange(UP1), HIGH1);
-      FloatVector b6 = a2.rearrange(DOWN1).blend(a6, HIGH1);
-      FloatVector b3 = a3.blend(a7.rearrange(UP1), HIGH1);
-      FloatVector b7 = a3.rearrange(DOWN1).blend(a7, HIGH1);
-      FloatVector b8 = a8.blend(a12.rearrange(UP1), HIGH1);
-      FloatVector b12 = a8.rearrange(DOWN1).blend(a12, HIGH1);
-      FloatVector b9 = a9.blend(a13.rearrange(UP1), HIGH1);
-      FloatVector b13 = a9.rearrange(DOWN1).blend(a13, HIGH1);
-      FloatVector b10 = a10.blend(a14.rearrange(UP1), HIGH1);
-      FloatVector b14 = a10.rearrange(DOWN1).blend(a14, HIGH1);
-      FloatVector b11 = a11.blend(a15.rearrange(UP1), HIGH1);
-      FloatVector b15 = a11.rearrange(DOWN1).blend(a15, HIGH1);
-      // rows 2 apart swap their blocks of 2 lanes
-      FloatVector c0 = b0.blend(b2.rearrange(UP2), HIGH2);
-      FloatVector c2 = b0.rearrange(DOWN2).blend(b2, HIGH2);
-      FloatVector c1 = b1.blend(b3.rearrange(UP2), HIGH2);
-      FloatVector c3 = b1.rearrange(DOWN2).blend(b3, HIGH2);
-      FloatVector c4 = b4.blend(b6.rearrange(UP2), HIGH2);
-      FloatVector c6 = b4.rearrange(DOWN2).blend(b6, HIGH2);
-      FloatVector c5 = b5.blend(b7.rearrange(UP2), HIGH2);
-      FloatVector c7 = b5.rearrange(DOWN2).blend(b7, HIGH2);
-      FloatVector c8 = b8.blend(b10.rearrange(UP2), HIGH2);
-      FloatVector c10 = b8.rearrange(DOWN2).blend(b10, HIGH2);
-      FloatVector c9 = b9.blend(b11.rearrange(UP2), HIGH2);
-      FloatVector c11 = b9.rearrange(DOWN2).blend(b11, HIGH2);
-      FloatVector c12 = b12.blend(b14.rearrange(UP2), HIGH2);
-      FloatVector c14 = b12.rearrange(DOWN2).blend(b14, HIGH2);
-      FloatVector c13 = b13.blend(b15.rearrange(UP2), HIGH2);
-      FloatVector c15 = b13.rearrange(DOWN2).blend(b15, HIGH2);
-      // rows 1 apart swap their blocks of 1 lanes
-      FloatVector d0 = c0.blend(c1.rearrange(UP3), HIGH3);
-      FloatVector d1 = c0.rearrange(DOWN3).blend(c1, HIGH3);
-      FloatVector d2 = c2.blend(c3.rearrange(UP3), HIGH3);
-      FloatVector d3 = c2.rearrange(DOWN3).blend(c3, HIGH3);
-      FloatVector d4 = c4.blend(c5.rearrange(UP3), HIGH3);
-      FloatVector d5 = c4.rearrange(DOWN3).blend(c5, HIGH3);
-      FloatVector d6 = c6.blend(c7.rearrange(UP3), HIGH3);
-      FloatVector d7 = c6.rearrange(DOWN3).blend(c7, HIGH3);
-      FloatVector d8 = c8.blend(c9.rearrange(UP3), HIGH3);
-      FloatVector d9 = c8.rearrange(DOWN3).blend(c9, HIGH3);
-      FloatVector d10 = c10.blend(c11.rearrange(UP3), HIGH3);
-      FloatVector d11 = c10.rearrange(DOWN3).blend(c11, HIGH3);
-      FloatVector d12 = c12.blend(c13.rearrange(UP3), HIGH3);
-      FloatVector d13 = c12.rearrange(DOWN3).blend(c13, HIGH3);
-      FloatVector d14 = c14.blend(c15.rearrange(UP3), HIGH3);
-      FloatVector d15 = c14.rearrange(DOWN3).blend(c15, HIGH3);
-      d0.intoArray(out, row + 0 * dimension);
-      d1.intoArray(out, row + 1 * dimension);
-      d2.intoArray(out, row + 2 * dimension);
-      d3.intoArray(out, row + 3 * dimension);
-      d4.intoArray(out, row + 4 * dimension);
-      d5.intoArray(out, row + 5 * dimension);
-      d6.intoArray(out, row + 6 * dimension);
-      d7.intoArray(out, row + 7 * dimension);
-      d8.intoArray(out, row + 8 * dimension);
-      d9.intoArray(out, row + 9 * dimension);
-      d10.intoArray(out, row + 10 * dimension);
-      d11.intoArray(out, row + 11 * dimension);
-      d12.intoArray(out, row + 12 * dimension);
-      d13.intoArray(out, row + 13 * dimension);
-      d14.intoArray(out, row + 14 * dimension);
-      d15.intoArray(out, row + 15 * dimension);
+      transposeFirstHalf(w, k0 * V, V, null, null, 0, block);
+      transposeSecondHalf(block, shift, k0, out, outOff + k0, dimension);
     }
-    ScalarBackend.deinterleave(w, count, dimension, out, outOff, whole);
+    ScalarBackend.deinterleave(w, count, dimension, shift, out, outOff, whole);
   }
 
   /** Per thread: one packed word per lane, on its way to the codes. */
@@ -694,6 +651,33 @@ final class VectorBackend implements KernelBackend {
       }
     }
     ScalarBackend.packSigns(w, j, n, first, count, dst, dstOff, codeBytes);
+  }
+
+  @Override
+  public void unpackSigns(byte[] src, int srcOff, int codeBytes, int count, int first, int n,
+      float magnitude, float[] w) {
+    if (V != FloatKernels.LANES || count != V) {
+      ScalarBackend.INSTANCE.unpackSigns(src, srcOff, codeBytes, count, first, n, magnitude, w);
+      return;
+    }
+    // as packSigns: one by one to a byte boundary, 32 bits of every lane at a time, the rest
+    int j = Math.min(n, (8 - (first & 7)) & 7);
+    ScalarBackend.unpackSigns(src, srcOff, codeBytes, count, first, 0, j, magnitude, w);
+    int[] words = WORDS.get();
+    IntVector bits = IntVector.broadcast(INT_SPECIES, Float.floatToRawIntBits(magnitude));
+    for (; j + 32 <= n; j += 32) {
+      int at = srcOff + ((first + j) >>> 3);
+      for (int l = 0; l < V; l++, at += codeBytes) {
+        words[l] = (int) LITTLE_ENDIAN_INT.get(src, at);
+      }
+      // code bit t clear → sign bit set: shift bit t of the complement up to bit 31
+      IntVector clear = IntVector.fromArray(INT_SPECIES, words, 0).not();
+      for (int t = 0; t < 32; t++) {
+        clear.lanewise(VectorOperators.LSHL, 31 - t).and(0x80000000).or(bits)
+            .reinterpretAsFloats().intoArray(w, (j + t) * V);
+      }
+    }
+    ScalarBackend.unpackSigns(src, srcOff, codeBytes, count, first, j, n, magnitude, w);
   }
 
   @Override

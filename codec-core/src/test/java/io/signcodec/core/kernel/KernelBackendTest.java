@@ -153,16 +153,22 @@ class KernelBackendTest {
         assertArrayEquals(expected, a, "scalar interleave, " + where);
         assertArrayEquals(expected, b, "vector interleave, " + where);
 
+        // out of the layout, with and without adding a shift back
+        float[] add = sc == null ? null : shift;
         float[] back = randomArray(random, 5 + count * dimension + 2);
         float[] backVector = back.clone();
-        SCALAR.deinterleave(expected, count, dimension, back, 5);
-        VECTOR.deinterleave(expected, count, dimension, backVector, 5);
+        float[] untouched = back.clone();
+        SCALAR.deinterleave(expected, count, dimension, add, back, 5);
+        VECTOR.deinterleave(expected, count, dimension, add, backVector, 5);
         assertArrayEquals(back, backVector, "deinterleave, " + where);
         for (int l = 0; l < count; l++) {
           for (int k = 0; k < dimension; k++) {
-            assertEquals(expected[k * lanes + l], back[5 + l * dimension + k], where);
+            float v = expected[k * lanes + l];
+            assertEquals(add == null ? v : v + add[k], back[5 + l * dimension + k], where);
           }
         }
+        assertEquals(untouched[4], back[4], "before outOff");
+        assertEquals(untouched[5 + count * dimension], back[5 + count * dimension], "after");
       }
     }
   }
@@ -194,6 +200,37 @@ class KernelBackendTest {
             assertEquals(expected, set, "lane " + l + " bit " + bit + ", " + where);
           }
         }
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 7, 31, 32, 33, 64, 70, 100})
+  void unpackedSignsAreThePackedOnesTimesTheMagnitude(int n) {
+    Random random = new Random(n);
+    int lanes = FloatKernels.LANES;
+    float magnitude = 0.37f;
+    for (int count : new int[] {1, 15, 16}) {
+      for (int first : new int[] {0, 3, 8, 13}) {
+        int codeBytes = (first + n + 7) / 8 + 1;
+        byte[] codes = new byte[2 + count * codeBytes];
+        random.nextBytes(codes);
+        float[] a = randomArray(random, n * lanes + 3);
+        float[] b = a.clone();
+        SCALAR.unpackSigns(codes, 2, codeBytes, count, first, n, magnitude, a);
+        VECTOR.unpackSigns(codes, 2, codeBytes, count, first, n, magnitude, b);
+        String where = "n " + n + ", count " + count + ", first " + first;
+        assertArrayEquals(a, b, "vector against scalar, " + where);
+        for (int j = 0; j < n; j++) {
+          for (int l = 0; l < lanes; l++) {
+            int bit = first + j;
+            boolean set = l < count
+                && ((codes[2 + l * codeBytes + bit / 8] >>> (bit % 8)) & 1) != 0;
+            assertEquals(set ? magnitude : -magnitude, a[j * lanes + l],
+                "lane " + l + " bit " + bit + ", " + where);
+          }
+        }
+        assertEquals(b[n * lanes], a[n * lanes], "nothing written past n");
       }
     }
   }
