@@ -19,8 +19,10 @@ import java.util.Random;
  * layout ({@code w[j · LANES + lane]} holds coordinate j of vector {@code lane}): every butterfly
  * of every Hadamard level is then a run of at least {@value #LANES} contiguous adds and subtracts,
  * SIMD-wide even at the levels whose pairs are adjacent coordinates ({@link FloatKernels}: the
- * Vector API when present). Each vector sees exactly the per-vector arithmetic, so results are
- * bit-identical.
+ * Vector API when present). Vectors enter and leave the layout by 16×16 register transposes,
+ * signs go to code bits 32 coordinates at a time, and the sign flips of later rounds ride on the
+ * last butterfly pass of the round before. Each vector sees exactly the per-vector arithmetic, so
+ * results are bit-identical.
  *
  * <p>Immutable; the methods work on arrays the caller owns.
  */
@@ -37,11 +39,11 @@ final class StructuredTransform {
   private final float[][][] signs;
   /**
    * Per stage, per round r and block b (index {@code r · blocks + b}; one block when d is a power
-   * of two, else two), the factors of the last butterfly
-   * pass of that block in the batch forward transform, one per coordinate of the block: the norm,
-   * times the next round's sign for the coordinates that block writes last in round r. Flipping a
-   * sign is exact, so {@code x·(norm·s)} equals {@code (x·norm)·s} to the bit, and the sign
-   * flips cost no pass of their own.
+   * of two, else two), the factors of the last butterfly pass of that block in the batch forward
+   * transform, one per coordinate of the block: the norm, times the next round's sign for the
+   * coordinates that block writes last in round r. Flipping a sign is exact, so
+   * {@code x·(norm·s)} equals {@code (x·norm)·s} to the bit, and the sign flips cost no pass of
+   * their own.
    */
   private final float[][][] forwardScales;
   /** As {@link #forwardScales} for the inverse, where round r ends with its own sign flips. */

@@ -1,9 +1,12 @@
 package io.signcodec.core.kernel;
 
 /**
- * Blocked float matrix products built on one inner loop, {@code c[j] = fma(s, r[j], c[j])}.
+ * Blocked float matrix products built on one inner loop, {@code c[j] = fma(s, r[j], c[j])}, and
+ * the steps of structured codebooks on lane-interleaved batches: the layout in and out
+ * ({@link #interleave}, {@link #deinterleave}), Walsh–Hadamard butterflies, and signs to code bits
+ * and back ({@link #packSigns}, {@link #unpackSigns}).
  *
- * <p>The products of encoding and decoding go through a backend chosen once, at first use: the
+ * <p>The products of encoding and decoding, and the structured steps, go through a backend chosen once, at first use: the
  * Vector API when the JVM was started with {@code --add-modules jdk.incubator.vector} (as Lucene
  * and JVector do), plain Java otherwise. The system property {@code signcodec.kernels}
  * ({@code scalar} or {@code vector}) forces one. Both give bit-identical results. The choice is
@@ -24,6 +27,13 @@ public final class FloatKernels {
   static final int COLUMN_BLOCK = 256;
   /** Accumulated rows per block in the transposed products. */
   static final int ROW_BLOCK = 32;
+
+  /**
+   * Vectors in a lane-interleaved batch: coordinate k of vector l is at {@code w[k · LANES + l]},
+   * so one coordinate of the whole batch is a run of {@code LANES} floats, a SIMD register on
+   * AVX-512.
+   */
+  public static final int LANES = 16;
 
   private FloatKernels() {}
 
@@ -95,13 +105,6 @@ public final class FloatKernels {
           "span " + span + " is not a multiple of the scale's stride " + stride);
     }
   }
-
-  /**
-   * Vectors in a lane-interleaved batch: coordinate k of vector l is at {@code w[k · LANES + l]},
-   * so one coordinate of the whole batch is a run of {@code LANES} floats, a SIMD register on
-   * AVX-512.
-   */
-  public static final int LANES = 16;
 
   /**
    * Lays out {@code count ≤ LANES} consecutive vectors of {@code dimension} floats, row-major from
