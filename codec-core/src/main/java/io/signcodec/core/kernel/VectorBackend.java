@@ -618,6 +618,9 @@ final class VectorBackend implements KernelBackend {
     ScalarBackend.deinterleave(w, count, dimension, shift, out, outOff, whole);
   }
 
+  private static final IntVector POSITIVE_INFINITY_BITS =
+      IntVector.broadcast(INT_SPECIES, Float.floatToRawIntBits(Float.POSITIVE_INFINITY));
+
   /** Per thread: one packed word per lane, on its way to the codes. */
   private static final ThreadLocal<int[]> WORDS = ThreadLocal.withInitial(() -> new int[V]);
 
@@ -639,10 +642,13 @@ final class VectorBackend implements KernelBackend {
     for (; j + 32 <= n; j += 32) {
       IntVector negative = IntVector.zero(INT_SPECIES);
       for (int t = 0; t < 32; t++) {
-        // + 0 turns −0 into +0, so the sign bit is set exactly where w < 0
+        // Bit t clear where w ≥ 0 fails, found in the bits of w + 0 (which turns −0 into +0):
+        // the sign bit is set (w < 0), or the bits exceed +∞'s (NaN, of either sign), which
+        // makes +∞'s bits minus them negative.
         IntVector bits = FloatVector.fromArray(SPECIES, w, (j + t) * V).add(0f)
             .reinterpretAsInts();
-        negative = negative.or(bits.lanewise(VectorOperators.LSHR, 31 - t).and(1 << t));
+        IntVector fails = bits.or(POSITIVE_INFINITY_BITS.sub(bits));
+        negative = negative.or(fails.lanewise(VectorOperators.LSHR, 31 - t).and(1 << t));
       }
       negative.not().intoArray(words, 0);
       int at = dstOff + ((first + j) >>> 3);

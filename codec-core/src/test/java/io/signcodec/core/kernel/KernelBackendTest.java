@@ -184,6 +184,12 @@ class KernelBackendTest {
         for (int q = 0; q < w.length; q += 7) {
           w[q] = q % 2 == 0 ? -0f : 0f; // both zeros code as +1
         }
+        // and the rule holds past the finite: ±∞ by their sign, NaN (of either sign) as −1
+        float[] odd = {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN,
+            Float.intBitsToFloat(0xffc00000), Float.intBitsToFloat(0x7f800001)};
+        for (int q = 3; q < w.length; q += 11) {
+          w[q] = odd[q % odd.length];
+        }
         int codeBytes = (first + n + 7) / 8 + 2;
         byte[] a = new byte[4 + count * codeBytes];
         byte[] b = new byte[a.length];
