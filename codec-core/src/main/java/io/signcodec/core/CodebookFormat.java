@@ -63,11 +63,6 @@ public final class CodebookFormat {
 
   private CodebookFormat() {}
 
-  /** Largest single-stage code length for a dimension: 2d, within {@link #MAX_MATRIX_ELEMENTS}. */
-  public static int maxBits(int dimension) {
-    return maxBits(dimension, 1);
-  }
-
   /**
    * Largest code length for a dimension and number of stages: 2d for one stage, 8d for more,
    * within {@link #MAX_MATRIX_ELEMENTS}.
@@ -75,6 +70,15 @@ public final class CodebookFormat {
   public static int maxBits(int dimension, int stages) {
     long rate = stages == 1 ? 2 : MAX_STAGED_RATE;
     return (int) Math.min(rate * dimension, MAX_MATRIX_ELEMENTS / dimension);
+  }
+
+  /**
+   * Largest code length any codebook of this dimension may have, whatever its form or number of
+   * stages: {@code min(8d, 2^26 / d)}. Containers and frames accept exactly this, so that every
+   * codebook's codes can be written and read back.
+   */
+  public static int maxCodeBits(int dimension) {
+    return maxBits(dimension, MAX_STAGES);
   }
 
   static byte[] serialize(Codebook cb) {

@@ -68,9 +68,9 @@ public record StreamHeader(int dimension, int bits, long fingerprint) {
       throw new MalformedInputException("stream dimension " + d + " out of range 1.."
           + CodebookFormat.MAX_DIMENSION, 12);
     }
-    if (n < 1 || n > CodebookFormat.maxBits((int) d)) {
+    if (n < 1 || n > CodebookFormat.maxCodeBits((int) d)) {
       throw new MalformedInputException("stream bits " + n + " out of range 1.."
-          + CodebookFormat.maxBits((int) d) + " for dimension " + d, 16);
+          + CodebookFormat.maxCodeBits((int) d) + " for dimension " + d, 16);
     }
     long fingerprint = ByteBuffer.wrap(h, 20, 8).order(ByteOrder.BIG_ENDIAN).getLong();
     return new StreamHeader((int) d, (int) n, fingerprint);
