@@ -31,6 +31,7 @@ public final class Codebook {
   private final float[] decoder;
   private final CodebookInfo info;
   private final StructuredTransform structure;
+  private final int formatVersion;
 
   // Kernel layouts: Bᵀ (d×n) for X·Bᵀ, Aᵀ (n×d) for Z·Aᵀ.
   private final float[][] encoderTransposed;
@@ -38,8 +39,9 @@ public final class Codebook {
   private final byte[] serialized;
   private final long fingerprint;
 
-  private Codebook(int dimension, int[] stageBits, float[] mean, float[] encoder, float[] decoder,
-      CodebookInfo info, StructuredTransform structure) {
+  private Codebook(int formatVersion, int dimension, int[] stageBits, float[] mean,
+      float[] encoder, float[] decoder, CodebookInfo info, StructuredTransform structure) {
+    this.formatVersion = formatVersion;
     this.dimension = dimension;
     this.stageBits = stageBits;
     this.bits = java.util.Arrays.stream(stageBits).sum();
@@ -83,8 +85,8 @@ public final class Codebook {
     if (zeroRow != null) {
       throw new IllegalArgumentException(zeroRow);
     }
-    return new Codebook(dimension, stageBits.clone(), mean.clone(), encoder.clone(),
-        decoder.clone(), info, null);
+    return new Codebook(CodebookFormat.VERSION_CHECKED, dimension, stageBits.clone(),
+        mean.clone(), encoder.clone(), decoder.clone(), info, null);
   }
 
   /**
@@ -117,12 +119,13 @@ public final class Codebook {
             + scales[k]);
       }
     }
-    return ofValidatedStructured(dimension, stageBits.clone(), mean.clone(), scales.clone(), info);
+    return ofValidatedStructured(CodebookFormat.VERSION_CHECKED, dimension, stageBits.clone(),
+        mean.clone(), scales.clone(), info);
   }
 
-  static Codebook ofValidatedStructured(int dimension, int[] stageBits, float[] mean,
-      double[] scales, CodebookInfo info) {
-    return new Codebook(dimension, stageBits, mean, null, null, info,
+  static Codebook ofValidatedStructured(int formatVersion, int dimension, int[] stageBits,
+      float[] mean, double[] scales, CodebookInfo info) {
+    return new Codebook(formatVersion, dimension, stageBits, mean, null, null, info,
         new StructuredTransform(dimension, stageBits, scales, info.seed()));
   }
 
@@ -136,9 +139,34 @@ public final class Codebook {
   }
 
   /** Used by the reader once the bytes have been validated; takes ownership of the arrays. */
-  static Codebook ofValidated(int dimension, int[] stageBits, float[] mean, float[] encoder,
-      float[] decoder, CodebookInfo info) {
-    return new Codebook(dimension, stageBits, mean, encoder, decoder, info, null);
+  static Codebook ofValidated(int formatVersion, int dimension, int[] stageBits, float[] mean,
+      float[] encoder, float[] decoder, CodebookInfo info) {
+    return new Codebook(formatVersion, dimension, stageBits, mean, encoder, decoder, info, null);
+  }
+
+  /**
+   * The format version this codebook is written in: {@value CodebookFormat#VERSION_CHECKED} for
+   * codebooks made by this library, or the version of the file it was read from, so that
+   * {@link #write} reproduces that file byte for byte and its {@link #fingerprint} stays the one
+   * that streams written with it carry.
+   */
+  public int formatVersion() {
+    return formatVersion;
+  }
+
+  /**
+   * This codebook's content in another format version, for readers of an earlier signcodec:
+   * version 1 holds one dense stage, 2 dense stages, 3 a structured codebook, 4 any. Its
+   * fingerprint is that of its own bytes, so streams written with one of the two cannot be
+   * decoded with the other.
+   *
+   * @throws IllegalArgumentException if {@code version} cannot hold this codebook
+   */
+  public Codebook inFormatVersion(int version) {
+    if (!CodebookFormat.canWrite(version, structure != null, stageBits.length)) {
+      throw new IllegalArgumentException("format version " + version + " cannot hold " + this);
+    }
+    return new Codebook(version, dimension, stageBits, mean, encoder, decoder, info, structure);
   }
 
   /** Checks the shape and returns the total bits. */

@@ -17,6 +17,15 @@ import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 
 class CodebookFormatTest {
+  /** {@link #golden()} as version 1 wrote it (signcodec before format version 4). */
+  static final byte[] GOLDEN_V1 = java.util.HexFormat.of().parseHex(
+      "53474e43424f4f4b010000000300000004000000020000002a00000000000000" +
+      "e803000000000000000000000000d03f9a9999999999c93f0000003f000080bf" +
+      "000000400000c0bf000000bf0000003f0000c03f000020400000c0bf000000bf" +
+      "0000003f0000c03f000020400000c0bf000000bf000080bf000040bf000000bf" +
+      "000080be000000000000803e0000003f0000403f0000803f0000a03f0000c03f" +
+      "0000e03ff3866ecf");
+
 
   /** A small codebook whose every value is fixed, so its bytes and fingerprint are too. */
   static Codebook golden() {
@@ -33,6 +42,17 @@ class CodebookFormatTest {
         new CodebookInfo(CodebookInfo.Method.EXTERNAL, 42, 1000, 0.25, 0.2));
   }
 
+  /** A version 4 header (60 bytes) of {@link #golden()} changed by {@code edit}, CRC refreshed. */
+  private static byte[] editedHeader(java.util.function.Consumer<ByteBuffer> edit) {
+    byte[] header = java.util.Arrays.copyOf(golden().toByteArray(), 60);
+    ByteBuffer b = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
+    edit.accept(b);
+    CRC32C crc = new CRC32C();
+    crc.update(header, 0, 56);
+    b.putInt(56, (int) crc.getValue());
+    return header;
+  }
+
   @Test
   void roundTripIsExact() throws IOException {
     Codebook cb = golden();
@@ -40,9 +60,10 @@ class CodebookFormatTest {
     cb.write(out);
     byte[] bytes = out.toByteArray();
     assertEquals(cb.serializedSize(), bytes.length);
-    assertEquals(56 + 4 * 3 + 2 * 4 * 12 + 4, bytes.length);
+    assertEquals(56 + 4 + 4 + 4 * 3 + 2 * 4 * 12 + 4, bytes.length);
     Codebook back = Codebook.read(new ByteArrayInputStream(bytes));
     assertEquals(cb, back);
+    assertEquals(4, back.formatVersion());
     assertEquals(cb.fingerprint(), back.fingerprint());
     assertArrayEquals(cb.mean(), back.mean());
     assertArrayEquals(cb.encoder(), back.encoder());
@@ -55,18 +76,24 @@ class CodebookFormatTest {
     byte[] bytes = golden().toByteArray();
     ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     assertEquals("SGNCBOOK", new String(bytes, 0, 8, java.nio.charset.StandardCharsets.US_ASCII));
-    assertEquals(1, b.getShort(8));
-    assertEquals(0, b.getShort(10));
+    assertEquals(4, b.getShort(8));
+    assertEquals(1, b.getShort(10));
     assertEquals(3, b.getInt(12));
     assertEquals(4, b.getInt(16));
     assertEquals(2, bytes[20]);
+    assertEquals(0, bytes[21]); // dense
+    assertEquals(0, b.getShort(22));
     assertEquals(42, b.getLong(24));
     assertEquals(1000, b.getLong(32));
     assertEquals(0.25, b.getDouble(40));
     assertEquals(0.2, b.getDouble(48));
-    assertEquals(0.5f, b.getFloat(56));
-    assertEquals(-1.5f, b.getFloat(56 + 12)); // B[0][0]
-    assertEquals(-1f, b.getFloat(56 + 12 + 48)); // A[0][0]
+    CRC32C header = new CRC32C();
+    header.update(bytes, 0, 56);
+    assertEquals((int) header.getValue(), b.getInt(56));
+    assertEquals(4, b.getInt(60)); // n_1
+    assertEquals(0.5f, b.getFloat(64));
+    assertEquals(-1.5f, b.getFloat(64 + 12)); // B[0][0]
+    assertEquals(-1f, b.getFloat(64 + 12 + 48)); // A[0][0]
     CRC32C crc = new CRC32C();
     crc.update(bytes, 0, bytes.length - 4);
     assertEquals((int) crc.getValue(), b.getInt(bytes.length - 4));
@@ -76,7 +103,7 @@ class CodebookFormatTest {
   void fingerprintIsStable() {
     // Pinned, and checked against an independent Python reading of docs/FORMAT.md: a change
     // here means files written by earlier versions no longer match.
-    assertEquals("e97f98e98fcad0f2", golden().fingerprintHex());
+    assertEquals("5a9954931a5ca044", golden().fingerprintHex());
     assertEquals(golden().fingerprint(), golden().fingerprint());
     Codebook other = Codebook.of(3, 4, new float[] {0.5f, -1f, 2.0000002f}, golden().encoder(),
         golden().decoder(), golden().info());
@@ -84,26 +111,44 @@ class CodebookFormatTest {
   }
 
   @Test
+  void versionOneFilesReadAndWriteBackByteForByte() throws IOException {
+    Codebook v1 = Codebook.read(new ByteArrayInputStream(GOLDEN_V1));
+    assertEquals(1, v1.formatVersion());
+    // The fingerprint earlier versions wrote into every stream made with this codebook.
+    assertEquals("e97f98e98fcad0f2", v1.fingerprintHex());
+    assertArrayEquals(GOLDEN_V1, v1.toByteArray());
+    assertArrayEquals(GOLDEN_V1, golden().inFormatVersion(1).toByteArray());
+    assertArrayEquals(golden().encoder(), v1.encoder());
+    assertEquals(golden(), v1.inFormatVersion(4));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> golden().inFormatVersion(3));
+    assertTrue(e.getMessage().startsWith("format version 3 cannot hold Codebook[d=3, n=4"),
+        e.getMessage());
+  }
+
+  @Test
   void readConsumesExactlyOneCodebook() throws IOException {
-    byte[] one = golden().toByteArray();
-    byte[] two = new byte[one.length + 3];
-    System.arraycopy(one, 0, two, 0, one.length);
-    two[one.length] = 7;
-    InputStream in = new ByteArrayInputStream(two);
-    Codebook.read(in);
-    assertEquals(7, in.read());
+    for (byte[] one : new byte[][] {golden().toByteArray(), GOLDEN_V1}) {
+      byte[] two = new byte[one.length + 3];
+      System.arraycopy(one, 0, two, 0, one.length);
+      two[one.length] = 7;
+      InputStream in = new ByteArrayInputStream(two);
+      Codebook.read(in);
+      assertEquals(7, in.read());
+    }
   }
 
   @Test
   void everyTruncationIsReportedAsSuch() {
-    byte[] bytes = golden().toByteArray();
-    for (int len = 0; len < bytes.length; len++) {
-      byte[] cut = java.util.Arrays.copyOf(bytes, len);
-      TruncatedInputException e = assertThrows(TruncatedInputException.class,
-          () -> Codebook.read(new ByteArrayInputStream(cut)), "prefix of " + len);
-      assertEquals(len, e.offset(), "prefix of " + len);
-      assertTrue(e.getMessage().startsWith("premature end of stream while reading codebook"),
-          e.getMessage());
+    for (byte[] bytes : new byte[][] {golden().toByteArray(), GOLDEN_V1}) {
+      for (int len = 0; len < bytes.length; len++) {
+        byte[] cut = java.util.Arrays.copyOf(bytes, len);
+        TruncatedInputException e = assertThrows(TruncatedInputException.class,
+            () -> Codebook.read(new ByteArrayInputStream(cut)), "prefix of " + len);
+        assertEquals(len, e.offset(), "prefix of " + len);
+        assertTrue(e.getMessage().startsWith("premature end of stream while reading codebook"),
+            e.getMessage());
+      }
     }
   }
 
@@ -118,11 +163,32 @@ class CodebookFormatTest {
         MalformedInputException e = assertThrows(MalformedInputException.class,
             () -> Codebook.read(new ByteArrayInputStream(bad)), "byte " + i + " bit " + bit);
         assertFalse(e.getMessage().isEmpty());
-        if (at >= 56) {
+        if (at >= 10) {
+          // Past magic and version, the header's own checksum catches it, then the file's.
           assertInstanceOf(ChecksumMismatchException.class, e, "byte " + at);
+          assertTrue(e.getMessage().startsWith(at < 60 ? "corrupt codebook header: stored CRC32C"
+              : "codebook checksum mismatch"), "byte " + at + ": " + e.getMessage());
         }
       }
     }
+  }
+
+  @Test
+  void aDamagedSizeSaysWhatItMayBe() {
+    byte[] bad = golden().toByteArray();
+    bad[12] ^= 4; // d = 7: a longer codebook than the bytes that follow
+    ChecksumMismatchException checked = assertThrows(ChecksumMismatchException.class,
+        () -> Codebook.read(new ByteArrayInputStream(bad)));
+    assertTrue(checked.getMessage().startsWith("corrupt codebook header: stored CRC32C "));
+    assertTrue(checked.getMessage().endsWith("(at byte offset 56)"), checked.getMessage());
+
+    byte[] old = GOLDEN_V1.clone();
+    old[12] ^= 4;
+    TruncatedInputException unchecked = assertThrows(TruncatedInputException.class,
+        () -> Codebook.read(new ByteArrayInputStream(old)));
+    assertEquals("premature end of stream while reading codebook matrices: 112 of 256 bytes;"
+        + " the input is cut short, or the sizes in its header are damaged (format version 1"
+        + " has no header checksum) (at byte offset 168)", unchecked.getMessage());
   }
 
   @Test
@@ -133,55 +199,56 @@ class CodebookFormatTest {
             .repeat(3).getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
     assertEquals("not a signcodec codebook: bad magic (at byte offset 0)", magic.getMessage());
 
-    byte[] v2 = bytes.clone();
-    v2[8] = 9;
+    byte[] v9 = bytes.clone();
+    v9[8] = 9;
     UnsupportedVersionException version = assertThrows(UnsupportedVersionException.class,
-        () -> Codebook.read(new ByteArrayInputStream(v2)));
+        () -> Codebook.read(new ByteArrayInputStream(v9)));
     assertEquals(9, version.version());
-    assertEquals("unsupported codebook format version 9 (this library reads versions up to 3)"
+    assertEquals("unsupported codebook format version 9 (this library reads versions up to 4)"
         + " (at byte offset 8)", version.getMessage());
 
     byte[] corrupt = bytes.clone();
-    corrupt[60] ^= 1;
+    corrupt[70] ^= 1;
     ChecksumMismatchException crc = assertThrows(ChecksumMismatchException.class,
         () -> Codebook.read(new ByteArrayInputStream(corrupt)));
     assertTrue(crc.getMessage().startsWith("codebook checksum mismatch: stored CRC32C "),
         crc.getMessage());
+
+    MalformedInputException form = assertThrows(MalformedInputException.class,
+        () -> Codebook.read(new ByteArrayInputStream(editedHeader(b -> b.put(21, (byte) 7)))));
+    assertEquals("unknown codebook form 7 (at byte offset 21)", form.getMessage());
   }
 
   @Test
   void absurdSizesAreRejectedBeforeAllocating() {
-    byte[] header = java.util.Arrays.copyOf(golden().toByteArray(), 56);
-    ByteBuffer b = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
-    b.putInt(12, -1);
     MalformedInputException dim = assertThrows(MalformedInputException.class,
-        () -> Codebook.read(new ByteArrayInputStream(header)));
+        () -> Codebook.read(new ByteArrayInputStream(editedHeader(b -> b.putInt(12, -1)))));
     assertEquals("codebook dimension 4294967295 out of range 1..65536 (at byte offset 12)",
         dim.getMessage());
-    b.putInt(12, 65_536).putInt(16, 131_072);
     MalformedInputException bits = assertThrows(MalformedInputException.class,
-        () -> Codebook.read(new ByteArrayInputStream(header)));
+        () -> Codebook.read(new ByteArrayInputStream(
+            editedHeader(b -> b.putInt(12, 65_536).putInt(16, 131_072)))));
     assertEquals("codebook bits 131072 out of range 1..1024 for dimension 65536"
         + " (at byte offset 16)", bits.getMessage());
     // Within the caps, a short input claiming 2 × 256 MiB fails as truncated, having buffered
     // only what arrived.
-    b.putInt(16, 1024);
     TruncatedInputException cut = assertThrows(TruncatedInputException.class,
-        () -> Codebook.read(new ByteArrayInputStream(header)));
-    assertEquals(56, cut.offset());
+        () -> Codebook.read(new ByteArrayInputStream(
+            editedHeader(b -> b.putInt(12, 65_536).putInt(16, 1024)))));
+    assertEquals(60, cut.offset());
   }
 
   @Test
   void nonFiniteValuesAreRejectedOnBothSides() throws IOException {
     byte[] bytes = golden().toByteArray();
     ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    b.putFloat(56 + 4, Float.NaN);
+    b.putFloat(64 + 4, Float.NaN);
     CRC32C crc = new CRC32C();
     crc.update(bytes, 0, bytes.length - 4);
     b.putInt(bytes.length - 4, (int) crc.getValue());
     MalformedInputException e = assertThrows(MalformedInputException.class,
         () -> Codebook.read(new ByteArrayInputStream(bytes)));
-    assertEquals("codebook mean[1] is not finite: NaN (at byte offset 60)", e.getMessage());
+    assertEquals("codebook mean[1] is not finite: NaN (at byte offset 68)", e.getMessage());
 
     IllegalArgumentException arg = assertThrows(IllegalArgumentException.class,
         () -> Codebook.of(1, 1, new float[] {Float.POSITIVE_INFINITY}, new float[] {1},

@@ -140,10 +140,14 @@ class StructuredCodebookTest {
   void theFileHoldsASeedNotMatrices() throws IOException {
     Codebook cb = CodebookTrainer.builder().rate(2).seed(11).structured().build().isotropic(768);
     byte[] bytes = cb.toByteArray();
-    assertEquals(56 + 4 + 12 * 2 + 4 * 768 + 4, bytes.length);
-    assertEquals(3, bytes[8]);
+    assertEquals(56 + 4 + 4 + 12 * 2 + 4 * 768 + 4, bytes.length);
+    assertEquals(4, bytes[8]);
+    assertEquals(1, bytes[21]); // structured form
     Codebook back = Codebook.read(new ByteArrayInputStream(bytes));
     assertEquals(cb, back);
+    Codebook v3 = cb.inFormatVersion(3);
+    assertEquals(56 + 4 + 12 * 2 + 4 * 768 + 4, v3.serializedSize());
+    assertEquals(v3, Codebook.read(new ByteArrayInputStream(v3.toByteArray())));
     assertTrue(back.isStructured());
     float[] x = TestData.isotropic(50, 768, 12);
     byte[] c1 = new byte[50 * cb.codeBytes()];

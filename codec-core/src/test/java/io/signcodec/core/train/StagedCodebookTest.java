@@ -151,13 +151,22 @@ class StagedCodebookTest {
     assertArrayEquals(batch, single);
 
     byte[] bytes = cb.toByteArray();
-    assertEquals(2, bytes[8]);
+    assertEquals(4, bytes[8]);
     assertEquals(3, bytes[10]);
     Codebook back = Codebook.read(new ByteArrayInputStream(bytes));
     assertEquals(cb, back);
     assertArrayEquals(cb.stageBits(), back.stageBits());
     assertEquals(CodebookInfo.Method.TRAINED, back.info().method());
-    // Every truncation and every flipped bit of a staged codebook is caught too.
+    // Every truncation and every flipped bit of a staged codebook is caught too, in the version
+    // the library writes and in the version 2 files that earlier versions wrote.
+    checkDamageIsCaught(bytes);
+    checkDamageIsCaught(cb.inFormatVersion(2).toByteArray());
+    assertEquals(2, cb.inFormatVersion(2).toByteArray()[8]);
+    assertEquals(2, Codebook.read(new ByteArrayInputStream(cb.inFormatVersion(2).toByteArray()))
+        .formatVersion());
+  }
+
+  private static void checkDamageIsCaught(byte[] bytes) {
     for (int len = 0; len < bytes.length; len += 7) {
       byte[] cut = java.util.Arrays.copyOf(bytes, len);
       assertThrows(io.signcodec.core.TruncatedInputException.class,
@@ -173,9 +182,13 @@ class StagedCodebookTest {
   }
 
   @Test
-  void aSingleStageStillWritesVersionOne() {
+  void aSingleStageHasOneStageInTheFormat() throws IOException {
     Codebook cb = CodebookTrainer.builder().rate(1).build().isotropic(8);
-    assertEquals(1, cb.toByteArray()[8]);
     assertEquals(1, cb.stageCount());
+    assertEquals(1, cb.toByteArray()[10]);
+    Codebook v1 = cb.inFormatVersion(1);
+    assertEquals(1, v1.toByteArray()[8]);
+    assertEquals(v1, Codebook.read(new ByteArrayInputStream(v1.toByteArray())));
+    assertThrows(IllegalArgumentException.class, () -> cb.inFormatVersion(2));
   }
 }
