@@ -149,7 +149,7 @@ public final class DistortionReport {
         "signcodec trained = CodebookTrainer.train with the library's defaults: one stage up to "
             + "r = 1 (gradient ascent on the Gaussian surrogate from the training covariance, then "
             + "a shrunk least-squares decoder refit), residual stages of d bits and a remainder "
-            + "above (THEORY.md §5; still one linear decoder). 'one shallow stage' = the same "
+            + "above (docs/THEORY.md §5; still one linear decoder). 'one shallow stage' = the same "
             + "trainer with shallow(): a single stage, a frame above r = 1, up to r = 2. "
             + "data-free = CodebookTrainer.trainIsotropic, structured (randomized Hadamard "
             + "rotations stored as a seed, O(d log d)) and staged like the trained one, fitted "

@@ -69,7 +69,7 @@ class BenchSmokeTest {
         assertTrue(r.nmse() > Limits.shannonBound(r.rate()), r.toString());
       }
     }
-    // stages beat one shallow stage at the same bits (THEORY.md §5)
+    // stages beat one shallow stage at the same bits (docs/THEORY.md §5)
     for (DistortionResults.Dataset d : done) {
       for (double rate : new double[] {1.5, 2}) {
         assertTrue(nmse(d, "signcodec-trained", rate) < nmse(d, "signcodec-shallow", rate),

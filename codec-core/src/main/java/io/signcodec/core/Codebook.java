@@ -10,7 +10,7 @@ import java.util.Objects;
  * A sign-autoencoder codebook: {@code x ↦ z = sign(B (x − μ))} with {@code n} bits, and back
  * {@code x̂ = μ + A z}. Immutable and safe to share between threads.
  *
- * <p>A codebook may code in K stages (THEORY.md §5): B and A are split into K consecutive blocks
+ * <p>A codebook may code in K stages (docs/THEORY.md §5): B and A are split into K consecutive blocks
  * of rows and columns, stage k codes the residual the stages before it left,
  * {@code z_k = sign(B_k (x − μ − Σ_{j<k} A_j z_j))}, and decoding is still the one linear map
  * {@code x̂ = μ + A z} on the concatenated code. A single-stage codebook is the case K = 1.
@@ -90,7 +90,7 @@ public final class Codebook {
   }
 
   /**
-   * A structured codebook (THEORY.md §6): stage k projects on the first {@code stageBits[k]}
+   * A structured codebook (docs/THEORY.md §6): stage k projects on the first {@code stageBits[k]}
    * outputs of a randomized fast orthogonal transform (see {@code docs/FORMAT.md}) drawn from
    * {@code info.seed()}, and decodes with that transform's transpose times {@code scales[k]}.
    * Encoding and decoding cost O(d log d) per stage, and the file holds the seed, not matrices.

@@ -5,7 +5,7 @@ import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.CommonOps_MT_DDRM;
 
 /**
- * Closed-form moments of a sign code on Gaussian data {@code x ~ N(μ, Σ)} (THEORY.md §3).
+ * Closed-form moments of a sign code on Gaussian data {@code x ~ N(μ, Σ)} (docs/THEORY.md §3).
  *
  * <p>With {@code b_i} the encoder rows and {@code s_i = sqrt(b_iᵀ Σ b_i)}:
  * <ul>

@@ -5,7 +5,7 @@ import java.util.Objects;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * Distortion limits (THEORY.md §2) and the Gaussian prediction for a particular codebook.
+ * Distortion limits (docs/THEORY.md §2) and the Gaussian prediction for a particular codebook.
  * Distortions are NMSE: squared error over the data's total variance.
  */
 public final class Limits {

@@ -4,7 +4,7 @@ import io.signcodec.core.kernel.FloatKernels;
 import java.util.Random;
 
 /**
- * The randomized fast orthogonal transforms of a structured codebook (THEORY.md §6): each stage k
+ * The randomized fast orthogonal transforms of a structured codebook (docs/THEORY.md §6): each stage k
  * has an orthogonal d×d map {@code Q_k}, applied in O(d log d), whose first {@code n_k} outputs
  * are the stage's projections; its decoder is {@code c_k Q_kᵀ} restricted to those outputs.
  *

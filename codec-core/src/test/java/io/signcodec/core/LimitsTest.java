@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class LimitsTest {
 
-  /** The table of THEORY.md §2. */
+  /** The table of docs/THEORY.md §2. */
   @ParameterizedTest
   @CsvSource({
     "0.125, 0.92042, 0.84090",

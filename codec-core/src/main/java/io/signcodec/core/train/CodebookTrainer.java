@@ -22,7 +22,7 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 import org.ejml.interfaces.linsol.LinearSolverDense;
 
 /**
- * Trains sign-autoencoder codebooks (THEORY.md §2–3).
+ * Trains sign-autoencoder codebooks (docs/THEORY.md §2–3).
  *
  * <p>{@link #train} learns from data in two streaming passes: the first accumulates μ and Σ; then
  * projected gradient ascent (Adam; the step warms up linearly, then decays on a cosine) on the Gaussian surrogate {@code J(U)}
@@ -139,7 +139,7 @@ public final class CodebookTrainer {
 
     /**
      * One stage whatever the rate (at most 2 bits per coordinate): the plain sign autoencoder of
-     * THEORY.md §2, a tight frame above 1 bit per coordinate. Default off.
+     * docs/THEORY.md §2, a tight frame above 1 bit per coordinate. Default off.
      */
     public Builder shallow() {
       this.shallow = true;
@@ -214,7 +214,7 @@ public final class CodebookTrainer {
    * bits (or any code, with {@link Builder#shallow()}) is one stage; a longer one is split into
    * stages of d bits (1 bit per coordinate, where one stage is strongest: a rotation) followed by
    * one stage with the remainder, e.g. 2.5 bits per coordinate as 1 + 1 + 0.5. Coding the
-   * residual of a rotation in stages beats a tight frame at every rate above 1 (THEORY.md §5).
+   * residual of a rotation in stages beats a tight frame at every rate above 1 (docs/THEORY.md §5).
    */
   public int[] stageBitsFor(int dimension) {
     int[] stages;
@@ -276,7 +276,7 @@ public final class CodebookTrainer {
           new CodebookInfo(CodebookInfo.Method.TRAINED, seed, count,
               first.squaredError / (count * trace), first.predictedNmse));
     }
-    // Each further stage learns from the residuals the stages before it leave (THEORY.md §5).
+    // Each further stage learns from the residuals the stages before it leave (docs/THEORY.md §5).
     float[] encoder = first.encoder;
     float[] decoder = first.decoder;
     Stage last = first;

@@ -7,7 +7,7 @@ import org.ejml.dense.row.factory.LinearSolverFactory_MT_DDRM;
 import org.ejml.interfaces.linsol.LinearSolverDense;
 
 /**
- * The Gaussian surrogate objective {@code J(U) = tr(P M⁻¹)} and its gradient (THEORY.md §3),
+ * The Gaussian surrogate objective {@code J(U) = tr(P M⁻¹)} and its gradient (docs/THEORY.md §3),
  * evaluated in the eigenbasis of Σ, where {@code Σ = diag(λ)}. Working there turns every product
  * with Σ into a column scaling, so a step costs four n×n×d products and one n×n Cholesky
  * factorisation, and nothing depends on the number of samples.

@@ -19,7 +19,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** Residual stages (THEORY.md §5): beyond the shallow limit, with a decoder that stays linear. */
+/** Residual stages (docs/THEORY.md §5): beyond the shallow limit, with a decoder that stays linear. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StagedCodebookTest {
   private static final int D = 512;
