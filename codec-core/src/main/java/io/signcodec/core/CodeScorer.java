@@ -48,31 +48,7 @@ public final class CodeScorer {
     for (int k = 0; k < dimension; k++) {
       constant += (double) query[k] * mean[k];
     }
-    double[] w = new double[bits];
-    StructuredTransform structure = codebook.structure();
-    if (structure != null) {
-      // w_k = c_k (Q_k q) restricted to the stage's outputs.
-      int first = 0;
-      int[] stages = structure.stageBits();
-      for (int stage = 0; stage < stages.length; stage++) {
-        float[] t = query.clone();
-        structure.forward(t, stage);
-        for (int j = 0; j < stages[stage]; j++) {
-          w[first + j] = structure.scales()[stage] * t[j];
-        }
-        first += stages[stage];
-      }
-    } else {
-      float[][] at = codebook.decoderTransposed();
-      for (int j = 0; j < bits; j++) {
-        float[] column = at[j];
-        double s = 0;
-        for (int k = 0; k < dimension; k++) {
-          s += (double) column[k] * query[k];
-        }
-        w[j] = s;
-      }
-    }
+    double[] w = codebook.form().decoderWeights(query);
     for (double wj : w) {
       constant -= wj;
     }

@@ -10,50 +10,39 @@ import java.util.Objects;
  * A sign-autoencoder codebook: {@code x ↦ z = sign(B (x − μ))} with {@code n} bits, and back
  * {@code x̂ = μ + A z}. Immutable and safe to share between threads.
  *
- * <p>A codebook may code in K stages (docs/THEORY.md §5): B and A are split into K consecutive blocks
- * of rows and columns, stage k codes the residual the stages before it left,
+ * <p>A codebook may code in K stages (docs/THEORY.md §5): B and A are split into K consecutive
+ * blocks of rows and columns, stage k codes the residual the stages before it left,
  * {@code z_k = sign(B_k (x − μ − Σ_{j<k} A_j z_j))}, and decoding is still the one linear map
  * {@code x̂ = μ + A z} on the concatenated code. A single-stage codebook is the case K = 1.
  *
- * <p>{@code B} (the encoder, n×d) and {@code A} (the decoder, d×n) are stored row-major as float32.
- * The {@link #fingerprint() fingerprint} identifies the exact serialized content, so streams
- * written with one codebook can refuse to be decoded with another.
+ * <p>Its maps come in one of two forms: dense float32 matrices ({@link #of}), or randomized fast
+ * orthogonal transforms stored as a seed ({@link #structured}, {@link #isStructured()}). The
+ * {@link #fingerprint() fingerprint} identifies the exact serialized content, so streams written
+ * with one codebook can refuse to be decoded with another.
  *
  * <p>Obtain one from {@link io.signcodec.core.train.CodebookTrainer}, from {@link #read}, or from
  * {@link #of} with matrices of your own.
  */
 public final class Codebook {
+  private final int formatVersion;
   private final int dimension;
   private final int bits;
   private final int[] stageBits;
   private final float[] mean;
-  private final float[] encoder;
-  private final float[] decoder;
   private final CodebookInfo info;
-  private final StructuredTransform structure;
-  private final int formatVersion;
-
-  // Kernel layouts: Bᵀ (d×n) for X·Bᵀ, Aᵀ (n×d) for Z·Aᵀ.
-  private final float[][] encoderTransposed;
-  private final float[][] decoderTransposed;
-  private final byte[] serialized;
+  private final CodebookForm form;
   private final long fingerprint;
 
-  private Codebook(int formatVersion, int dimension, int[] stageBits, float[] mean,
-      float[] encoder, float[] decoder, CodebookInfo info, StructuredTransform structure) {
+  private Codebook(int formatVersion, int[] stageBits, float[] mean, CodebookInfo info,
+      CodebookForm form) {
     this.formatVersion = formatVersion;
-    this.dimension = dimension;
+    this.dimension = mean.length;
     this.stageBits = stageBits;
-    this.bits = java.util.Arrays.stream(stageBits).sum();
+    this.bits = Arrays.stream(stageBits).sum();
     this.mean = mean;
-    this.encoder = encoder;
-    this.decoder = decoder;
     this.info = info;
-    this.structure = structure;
-    this.encoderTransposed = structure == null ? transpose(encoder, bits, dimension) : null;
-    this.decoderTransposed = structure == null ? transpose(decoder, dimension, bits) : null;
-    this.serialized = CodebookFormat.serialize(this);
-    this.fingerprint = CodebookFormat.fingerprint(serialized);
+    this.form = form;
+    this.fingerprint = CodebookFormat.fingerprint(this);
   }
 
   /**
@@ -85,8 +74,10 @@ public final class Codebook {
     if (zeroRow != null) {
       throw new IllegalArgumentException(zeroRow);
     }
-    return new Codebook(CodebookFormat.VERSION_CHECKED, dimension, stageBits.clone(),
-        mean.clone(), encoder.clone(), decoder.clone(), info, null);
+    int[] stages = stageBits.clone();
+    float[] mu = mean.clone();
+    return new Codebook(CodebookFormat.VERSION_CHECKED, stages, mu, info,
+        DenseForm.of(stages, mu, encoder, decoder));
   }
 
   /**
@@ -119,29 +110,25 @@ public final class Codebook {
             + scales[k]);
       }
     }
-    return ofValidatedStructured(CodebookFormat.VERSION_CHECKED, dimension, stageBits.clone(),
-        mean.clone(), scales.clone(), info);
+    int[] stages = stageBits.clone();
+    float[] mu = mean.clone();
+    return new Codebook(CodebookFormat.VERSION_CHECKED, stages, mu, info,
+        new StructuredForm(stages, mu, scales.clone(), info.seed()));
   }
 
-  static Codebook ofValidatedStructured(int formatVersion, int dimension, int[] stageBits,
-      float[] mean, double[] scales, CodebookInfo info) {
-    return new Codebook(formatVersion, dimension, stageBits, mean, null, null, info,
-        new StructuredTransform(dimension, stageBits, scales, info.seed()));
+  /** Used by the reader once the bytes have been validated; takes ownership of the arrays. */
+  static Codebook ofValidated(int formatVersion, int[] stageBits, float[] mean,
+      CodebookInfo info, CodebookForm form) {
+    return new Codebook(formatVersion, stageBits, mean, info, form);
   }
 
   /** Whether this codebook is a structured transform rather than dense matrices. */
   public boolean isStructured() {
-    return structure != null;
+    return form instanceof StructuredForm;
   }
 
-  StructuredTransform structure() {
-    return structure;
-  }
-
-  /** Used by the reader once the bytes have been validated; takes ownership of the arrays. */
-  static Codebook ofValidated(int formatVersion, int dimension, int[] stageBits, float[] mean,
-      float[] encoder, float[] decoder, CodebookInfo info) {
-    return new Codebook(formatVersion, dimension, stageBits, mean, encoder, decoder, info, null);
+  CodebookForm form() {
+    return form;
   }
 
   /**
@@ -163,10 +150,10 @@ public final class Codebook {
    * @throws IllegalArgumentException if {@code version} cannot hold this codebook
    */
   public Codebook inFormatVersion(int version) {
-    if (!CodebookFormat.canWrite(version, structure != null, stageBits.length)) {
+    if (!form.writableIn(version)) {
       throw new IllegalArgumentException("format version " + version + " cannot hold " + this);
     }
-    return new Codebook(version, dimension, stageBits, mean, encoder, decoder, info, structure);
+    return new Codebook(version, stageBits, mean, info, form);
   }
 
   /** Checks the shape and returns the total bits. */
@@ -221,17 +208,6 @@ public final class Codebook {
     return null;
   }
 
-  /** The transpose of a rows×cols row-major matrix, as cols arrays of rows entries. */
-  private static float[][] transpose(float[] m, int rows, int cols) {
-    float[][] t = new float[cols][rows];
-    for (int i = 0; i < rows; i++) {
-      for (int j = 0; j < cols; j++) {
-        t[j][i] = m[i * cols + j];
-      }
-    }
-    return t;
-  }
-
   /** Dimension d of the vectors this codebook codes. */
   public int dimension() {
     return dimension;
@@ -257,10 +233,6 @@ public final class Codebook {
     return stageBits.clone();
   }
 
-  int[] stageBitsArray() {
-    return stageBits;
-  }
-
   /** Rate r = n / d in bits per coordinate. */
   public double rate() {
     return (double) bits / dimension;
@@ -271,14 +243,14 @@ public final class Codebook {
     return mean.clone();
   }
 
-  /** A copy of the encoder B, n×d row-major (computed, for a structured codebook). */
+  /** The encoder B, n×d row-major, as a new array (computed, for a structured codebook). */
   public float[] encoder() {
-    return structure != null ? structure.denseEncoder() : encoder.clone();
+    return form.denseEncoder();
   }
 
-  /** A copy of the decoder A, d×n row-major (computed, for a structured codebook). */
+  /** The decoder A, d×n row-major, as a new array (computed, for a structured codebook). */
   public float[] decoder() {
-    return structure != null ? structure.denseDecoder() : decoder.clone();
+    return form.denseDecoder();
   }
 
   /** How this codebook was made. */
@@ -288,14 +260,6 @@ public final class Codebook {
 
   float[] meanArray() {
     return mean;
-  }
-
-  float[][] encoderTransposed() {
-    return encoderTransposed;
-  }
-
-  float[][] decoderTransposed() {
-    return decoderTransposed;
   }
 
   /**
@@ -313,17 +277,24 @@ public final class Codebook {
 
   /** Bytes {@link #write} produces. */
   public int serializedSize() {
-    return serialized.length;
+    return Math.toIntExact(CodebookFormat.size(this));
   }
 
   /** Writes the codebook in the format of {@link CodebookFormat}. Does not flush or close. */
   public void write(OutputStream out) throws IOException {
-    out.write(serialized);
+    CodebookFormat.write(this, Objects.requireNonNull(out, "out"));
   }
 
   /** The serialized codebook. */
   public byte[] toByteArray() {
-    return serialized.clone();
+    java.io.ByteArrayOutputStream out =
+        new java.io.ByteArrayOutputStream(serializedSize());
+    try {
+      write(out);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e); // a byte array does not fail
+    }
+    return out.toByteArray();
   }
 
   /**
@@ -338,9 +309,15 @@ public final class Codebook {
     return CodebookFormat.read(in);
   }
 
+  /** Equal when the two write the same bytes. */
   @Override
   public boolean equals(Object o) {
-    return o instanceof Codebook && Arrays.equals(serialized, ((Codebook) o).serialized);
+    if (!(o instanceof Codebook)) {
+      return false;
+    }
+    Codebook c = (Codebook) o;
+    return fingerprint == c.fingerprint && formatVersion == c.formatVersion
+        && info.equals(c.info) && form.sameAs(c.form);
   }
 
   @Override
@@ -351,7 +328,7 @@ public final class Codebook {
   @Override
   public String toString() {
     return "Codebook[d=" + dimension + ", n=" + bits + ", r=" + rate()
-        + (stageBits.length > 1 ? ", stages=" + java.util.Arrays.toString(stageBits) : "")
+        + (stageBits.length > 1 ? ", stages=" + Arrays.toString(stageBits) : "")
         + ", method="
         + info.method() + ", fingerprint=" + fingerprintHex() + "]";
   }

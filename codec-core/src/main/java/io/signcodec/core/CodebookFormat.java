@@ -1,14 +1,11 @@
 package io.signcodec.core;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.zip.CRC32C;
 
 /**
  * The codebook file format (see {@code docs/FORMAT.md} §2). All integers and floats are
@@ -73,9 +70,10 @@ public final class CodebookFormat {
   /** Largest n·d: 2^26 elements, 256 MiB per float32 matrix. */
   public static final long MAX_MATRIX_ELEMENTS = 1L << 26;
 
-  private static final int FORM_DENSE = 0;
-  private static final int FORM_STRUCTURED = 1;
-  private static final int CHUNK = 1 << 20;
+  /** Form byte of version 4: matrices. */
+  static final int FORM_DENSE = 0;
+  /** Form byte of version 4: fast transforms from a seed. */
+  static final int FORM_STRUCTURED = 1;
 
   private CodebookFormat() {}
 
@@ -97,104 +95,58 @@ public final class CodebookFormat {
     return maxBits(dimension, MAX_STAGES);
   }
 
-  /** Whether a codebook of this form and this many stages can be written in {@code version}. */
-  static boolean canWrite(int version, boolean structured, int stages) {
-    switch (version) {
-      case VERSION:
-        return !structured && stages == 1;
-      case VERSION_STAGED:
-        return !structured && stages > 1;
-      case VERSION_STRUCTURED:
-        return structured;
-      case VERSION_CHECKED:
-        return true;
-      default:
-        return false;
-    }
-  }
-
-  static byte[] serialize(Codebook cb) {
-    int version = cb.formatVersion();
-    int d = cb.dimension();
-    int n = cb.bits();
-    int[] stages = cb.stageBitsArray();
-    int k = stages.length;
-    boolean structured = cb.isStructured();
-    long size = headerBytes(version);
-    if (structured) {
-      size += 4 + 12L * k + 4L * d + 4;
-    } else {
-      size += (version == VERSION ? 0 : 4L * k) + 4L * d + 8L * n * d + 4;
-    }
-    ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(size)).order(ByteOrder.LITTLE_ENDIAN);
-    CodebookInfo info = cb.info();
-    buf.put(MAGIC)
-        .putShort((short) version)
-        .putShort((short) (version == VERSION ? 0 : k))
-        .putInt(d)
-        .putInt(n)
-        .put((byte) info.method().code())
-        .put((byte) (version == VERSION_CHECKED && structured ? FORM_STRUCTURED : FORM_DENSE))
-        .putShort((short) 0)
-        .putLong(info.seed())
-        .putLong(info.trainVectors())
-        .putDouble(info.trainNmse())
-        .putDouble(info.predictedNmse());
-    if (version == VERSION_CHECKED) {
-      putCrc(buf);
-    }
-    if (structured) {
-      double[] scales = cb.structure().scales();
-      buf.putInt(StructuredTransform.ROUNDS);
-      for (int i = 0; i < k; i++) {
-        buf.putInt(stages[i]).putDouble(scales[i]);
-      }
-      for (float m : cb.meanArray()) {
-        buf.putFloat(m);
-      }
-    } else {
-      if (version != VERSION) {
-        for (int bits : stages) {
-          buf.putInt(bits);
-        }
-      }
-      putFloats(buf, cb.meanArray());
-      putFloats(buf, cb.encoder());
-      putFloats(buf, cb.decoder());
-    }
-    putCrc(buf);
-    return buf.array();
+  static long size(Codebook cb) {
+    return headerBytes(cb.formatVersion()) + cb.form().bodyBytes(cb.formatVersion()) + 4;
   }
 
   private static int headerBytes(int version) {
     return HEADER_BYTES + (version == VERSION_CHECKED ? 4 : 0);
   }
 
-  private static void putFloats(ByteBuffer buf, float[] values) {
-    buf.asFloatBuffer().put(values);
-    buf.position(buf.position() + 4 * values.length);
+  /** Writes {@code cb} to {@code out} in its format version. */
+  static void write(Codebook cb, OutputStream out) throws IOException {
+    FormatWriter w = new FormatWriter(out);
+    writeContent(cb, w);
+    w.putCrc();
+    w.finish();
   }
 
-  /** Appends the CRC32C of every byte before the buffer's position. */
-  private static void putCrc(ByteBuffer buf) {
-    CRC32C crc = new CRC32C();
-    crc.update(buf.array(), 0, buf.position());
-    buf.putInt((int) crc.getValue());
-  }
-
-  static long fingerprint(byte[] serialized) {
+  /** The first 8 bytes of the SHA-256 of everything {@link #write} writes before the final CRC. */
+  static long fingerprint(Codebook cb) {
+    FormatWriter w = new FormatWriter(null);
     try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(serialized, 0, serialized.length - 4);
-      return ByteBuffer.wrap(sha.digest()).getLong();
-    } catch (NoSuchAlgorithmException e) {
-      throw new AssertionError("SHA-256 is required of every Java platform", e);
+      writeContent(cb, w);
+      return w.fingerprint();
+    } catch (IOException e) {
+      throw new AssertionError("no output, nothing to fail", e);
     }
   }
 
-  static Codebook read(InputStream in) throws IOException {
-    byte[] header = new byte[HEADER_BYTES + 4];
-    readFully(in, header, 0, HEADER_BYTES, 0, "codebook header");
+  /** Header (with its checksum in version 4) and body: every byte but the final CRC. */
+  private static void writeContent(Codebook cb, FormatWriter w) throws IOException {
+    int version = cb.formatVersion();
+    CodebookInfo info = cb.info();
+    w.putBytes(MAGIC)
+        .putShort(version)
+        .putShort(version == VERSION ? 0 : cb.stageCount())
+        .putInt(cb.dimension())
+        .putInt(cb.bits())
+        .putByte(info.method().code())
+        .putByte(version == VERSION_CHECKED ? cb.form().formCode() : 0)
+        .putShort(0)
+        .putLong(info.seed())
+        .putLong(info.trainVectors())
+        .putDouble(info.trainNmse())
+        .putDouble(info.predictedNmse());
+    if (version == VERSION_CHECKED) {
+      w.putCrc();
+    }
+    cb.form().writeBody(w, version);
+  }
+
+  static Codebook read(InputStream stream) throws IOException {
+    FormatReader in = new FormatReader(stream);
+    byte[] header = in.readBytes(HEADER_BYTES, "codebook header");
     ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < MAGIC.length; i++) {
       if (header[i] != MAGIC[i]) {
@@ -206,17 +158,11 @@ public final class CodebookFormat {
       throw new UnsupportedVersionException("codebook format", version, VERSION_CHECKED, 8);
     }
     if (version == VERSION_CHECKED) {
-      readFully(in, header, HEADER_BYTES, 4, HEADER_BYTES, "codebook header");
-      CRC32C crc = new CRC32C();
-      crc.update(header, 0, HEADER_BYTES);
-      int stored = h.getInt(HEADER_BYTES);
-      if (stored != (int) crc.getValue()) {
-        throw new ChecksumMismatchException(String.format(
-            "corrupt codebook header: stored CRC32C %08x, computed %08x", stored,
-            (int) crc.getValue()), HEADER_BYTES);
-      }
+      in.checkCrc("corrupt codebook header");
     } else {
-      header = java.util.Arrays.copyOf(header, HEADER_BYTES);
+      // Without a header checksum, a damaged size reads as a short input: say both.
+      in.noteOnTruncation("; the input is cut short, or the sizes in its header are damaged"
+          + " (format version " + version + " has no header checksum)");
     }
     boolean structured = version == VERSION_STRUCTURED
         || (version == VERSION_CHECKED && header[21] == FORM_STRUCTURED);
@@ -258,170 +204,47 @@ public final class CodebookFormat {
     if (trainVectors < 0) {
       throw new MalformedInputException("negative training vector count " + trainVectors, 32);
     }
-    double trainNmse = h.getDouble(40);
-    double predictedNmse = h.getDouble(48);
-    CodebookInfo info = new CodebookInfo(method, seed, trainVectors, trainNmse, predictedNmse);
-    return structured
-        ? readStructured(in, header, version, k, (int) d, n, info)
-        : readDense(in, header, version, k, (int) d, n, info);
-  }
-
-  /** Versions 1, 2 and 4 form 0: the stage sizes (not in v1), μ, B, A, the CRC. */
-  private static Codebook readDense(InputStream in, byte[] header, int version, int k, int d,
-      long n, CodebookInfo info) throws IOException {
-    byte[] stageBytes = new byte[version == VERSION ? 0 : 4 * k];
-    readPayload(in, stageBytes, stageBytes.length, header.length, version, "codebook stages");
-    long base = header.length + stageBytes.length;
-
-    // Payload and checksum in chunks: memory grows only as real bytes arrive.
-    long payload = 4L * d + 8 * n * d + 4;
-    ByteArrayOutputStream body = new ByteArrayOutputStream((int) Math.min(payload, CHUNK));
-    byte[] chunk = new byte[(int) Math.min(payload, CHUNK)];
-    long done = 0;
-    while (done < payload) {
-      int len = (int) Math.min(chunk.length, payload - done);
-      readPayload(in, chunk, len, base + done, version, "codebook matrices");
-      body.write(chunk, 0, len);
-      done += len;
+    CodebookInfo info = new CodebookInfo(method, seed, trainVectors, h.getDouble(40),
+        h.getDouble(48));
+    if (structured) {
+      StructuredForm form = StructuredForm.read(in, k, (int) d, n, seed);
+      return Codebook.ofValidated(version, form.stageBits(), form.mean(), info, form);
     }
-    byte[] bytes = body.toByteArray();
-    int bodyLen = bytes.length - 4;
-    CRC32C crc = new CRC32C();
-    crc.update(header);
-    crc.update(stageBytes);
-    crc.update(bytes, 0, bodyLen);
-    int stored = ByteBuffer.wrap(bytes, bodyLen, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-    if (stored != (int) crc.getValue()) {
-      throw new ChecksumMismatchException(String.format(
-          "codebook checksum mismatch: stored CRC32C %08x, computed %08x",
-          stored, (int) crc.getValue()), base + bodyLen);
-    }
-
-    int[] stages = {(int) n};
-    if (version != VERSION) {
-      ByteBuffer sb = ByteBuffer.wrap(stageBytes).order(ByteOrder.LITTLE_ENDIAN);
-      stages = new int[k];
-      long sum = 0;
-      for (int i = 0; i < k; i++) {
-        long bits = Integer.toUnsignedLong(sb.getInt(4 * i));
-        if (bits < 1 || bits > 2L * d) {
-          throw new MalformedInputException("codebook stage " + i + " has " + bits
-              + " bits, out of range 1.." + 2L * d, header.length + 4L * i);
-        }
-        stages[i] = (int) bits;
-        sum += bits;
-      }
-      if (sum != n) {
-        throw new MalformedInputException("codebook stages hold " + sum + " bits, header says "
-            + n, header.length);
-      }
-    }
-    int ni = (int) n;
-    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    float[] mean = new float[d];
-    float[] encoder = new float[ni * d];
-    float[] decoder = new float[d * ni];
-    b.asFloatBuffer().get(mean);
-    b.position(4 * d);
-    b.asFloatBuffer().get(encoder);
-    b.position(4 * d + 4 * ni * d);
-    b.asFloatBuffer().get(decoder);
-    checkFinite(mean, "mean", base);
-    checkFinite(encoder, "encoder", base + 4L * d);
-    checkFinite(decoder, "decoder", base + 4L * d + 4L * ni * d);
-    String zeroRow = Codebook.zeroRow(encoder, ni, d);
-    if (zeroRow != null) {
-      throw new MalformedInputException("invalid codebook: " + zeroRow, base + 4L * d);
-    }
-    return Codebook.ofValidated(version, d, stages, mean, encoder, decoder, info);
-  }
-
-  /** Versions 3 and 4 form 1: rounds, (bits, scale) per stage, the mean, the CRC. */
-  private static Codebook readStructured(InputStream in, byte[] header, int version, int k,
-      int d, long n, CodebookInfo info) throws IOException {
-    byte[] body = new byte[(int) (4 + 12L * k + 4L * d + 4)];
-    readPayload(in, body, body.length, header.length, version, "structured codebook");
-    CRC32C crc = new CRC32C();
-    crc.update(header);
-    crc.update(body, 0, body.length - 4);
-    ByteBuffer b = ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN);
-    int stored = b.getInt(body.length - 4);
-    if (stored != (int) crc.getValue()) {
-      throw new ChecksumMismatchException(String.format(
-          "codebook checksum mismatch: stored CRC32C %08x, computed %08x", stored,
-          (int) crc.getValue()), header.length + body.length - 4);
-    }
-    int rounds = b.getInt(0);
-    if (rounds != StructuredTransform.ROUNDS) {
-      throw new MalformedInputException("structured codebook has " + rounds
-          + " rounds; this library implements " + StructuredTransform.ROUNDS, header.length);
-    }
-    int[] stages = new int[k];
-    double[] scales = new double[k];
-    long sum = 0;
-    for (int i = 0; i < k; i++) {
-      long bits = Integer.toUnsignedLong(b.getInt(4 + 12 * i));
-      double scale = b.getDouble(8 + 12 * i);
-      long at = header.length + 4 + 12L * i;
-      if (bits < 1 || bits > d) {
-        throw new MalformedInputException("structured stage " + i + " has " + bits
-            + " bits, out of range 1.." + d, at);
-      }
-      if (!(scale > 0) || Double.isInfinite(scale)) {
-        throw new MalformedInputException("structured stage " + i + " has scale " + scale, at + 4);
-      }
-      stages[i] = (int) bits;
-      scales[i] = scale;
-      sum += bits;
-    }
-    if (sum != n) {
-      throw new MalformedInputException("codebook stages hold " + sum + " bits, header says " + n,
-          16);
-    }
-    float[] mean = new float[d];
-    for (int i = 0; i < d; i++) {
-      mean[i] = b.getFloat(4 + 12 * k + 4 * i);
-    }
-    checkFinite(mean, "mean", header.length + 4 + 12L * k);
-    return Codebook.ofValidatedStructured(version, d, stages, mean, scales, info);
+    DenseForm form = DenseForm.read(in, version, k, (int) d, (int) n);
+    return Codebook.ofValidated(version, form.stageBits(), form.mean(), info, form);
   }
 
   /**
-   * Reads part of the payload that the header's sizes call for. An input that ends inside it is
-   * truncated; before version 4 it may instead have a damaged size field, which only the header
-   * checksum of version 4 tells apart, so the message says both.
+   * Parses and checks the {@code stages} uint32 stage sizes of a body: each in
+   * {@code 1..maxStage}, together {@code bits}; {@code at} is their offset in the input.
    */
-  private static void readPayload(InputStream in, byte[] b, int len, long position, int version,
-      String what) throws IOException {
-    readFully(in, b, 0, len, position, what, version == VERSION_CHECKED ? ""
-        : "; the input is cut short, or the sizes in its header are damaged (format version "
-            + version + " has no header checksum)");
+  static int[] stageSizes(byte[] bytes, int stages, long maxStage, long bits, long at)
+      throws MalformedInputException {
+    ByteBuffer sb = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    int[] sizes = new int[stages];
+    long sum = 0;
+    for (int i = 0; i < stages; i++) {
+      long b = Integer.toUnsignedLong(sb.getInt(4 * i));
+      if (b < 1 || b > maxStage) {
+        throw new MalformedInputException("codebook stage " + i + " has " + b
+            + " bits, out of range 1.." + maxStage, at + 4L * i);
+      }
+      sizes[i] = (int) b;
+      sum += b;
+    }
+    if (sum != bits) {
+      throw new MalformedInputException("codebook stages hold " + sum + " bits, header says "
+          + bits, at);
+    }
+    return sizes;
   }
 
-  private static void checkFinite(float[] a, String name, long base) throws IOException {
+  static void checkFinite(float[] a, String name, long base) throws MalformedInputException {
     for (int i = 0; i < a.length; i++) {
       if (!Float.isFinite(a[i])) {
         throw new MalformedInputException("codebook " + name + "[" + i + "] is not finite: " + a[i],
             base + 4L * i);
       }
-    }
-  }
-
-  private static void readFully(InputStream in, byte[] b, int off, int len, long position,
-      String what) throws IOException {
-    readFully(in, b, off, len, position, what, "");
-  }
-
-  private static void readFully(InputStream in, byte[] b, int off, int len, long position,
-      String what, String note) throws IOException {
-    int done = 0;
-    while (done < len) {
-      int r = in.read(b, off + done, len - done);
-      if (r < 0) {
-        throw new TruncatedInputException("premature end of stream while reading " + what
-            + ": " + done + " of " + len + " bytes" + note, position + done);
-      }
-      done += r;
     }
   }
 }

@@ -1,7 +1,6 @@
 package io.signcodec.core;
 
 import io.signcodec.core.kernel.Checks;
-import io.signcodec.core.kernel.FloatKernels;
 import io.signcodec.core.kernel.Parallel;
 import java.util.Objects;
 
@@ -18,7 +17,7 @@ public final class LinearDecoder {
   private final int bits;
   private final int codeBytes;
   private final boolean parallel;
-  private final ThreadLocal<Scratch> scratch;
+  private final ThreadLocal<CodebookForm.TileDecoder> tiles;
 
   private LinearDecoder(Codebook codebook, boolean parallel) {
     this.codebook = codebook;
@@ -26,8 +25,8 @@ public final class LinearDecoder {
     this.bits = codebook.bits();
     this.codeBytes = codebook.codeBytes();
     this.parallel = parallel;
-    boolean structured = codebook.isStructured();
-    this.scratch = ThreadLocal.withInitial(() -> new Scratch(bits, dimension, structured));
+    CodebookForm form = codebook.form();
+    this.tiles = ThreadLocal.withInitial(form::newTileDecoder);
   }
 
   /** A decoder that uses the common pool for large batches. */
@@ -99,48 +98,7 @@ public final class LinearDecoder {
     Objects.requireNonNull(dst, "dst");
     Checks.checkRange("src", src.length, srcOff, count, codeBytes);
     Checks.checkRange("dst", dst.length, dstOff, count, dimension);
-    Parallel.forRange(count, SignEncoder.GRAIN, parallel, (from, to) ->
-        decodeRange(src, srcOff + from * codeBytes, dst, dstOff + from * dimension, to - from));
-  }
-
-  private void decodeRange(byte[] src, int srcOff, float[] dst, int dstOff, int count) {
-    Scratch s = scratch.get();
-    float[] mean = codebook.meanArray();
-    StructuredTransform structure = codebook.structure();
-    if (structure != null) {
-      for (int i = 0; i < count; i += StructuredTransform.LANES) {
-        structure.reconstructLanes(src, srcOff + i * codeBytes, codeBytes,
-            Math.min(StructuredTransform.LANES, count - i), mean, dst, dstOff + i * dimension,
-            s.laneSums, s.laneWork);
-      }
-      return;
-    }
-    float[][] at = codebook.decoderTransposed();
-    for (int t = 0; t < count; t += SignEncoder.TILE) {
-      int m = Math.min(SignEncoder.TILE, count - t);
-      for (int i = 0; i < m; i++) {
-        SignCodes.unpack(src, srcOff + (t + i) * codeBytes, bits, s.signs, i * bits);
-        System.arraycopy(mean, 0, s.rows[i], 0, dimension);
-      }
-      FloatKernels.multiplyAdd(s.signs, 0, bits, null, at, 0, bits, 0, dimension, s.rows, m);
-      for (int i = 0; i < m; i++) {
-        System.arraycopy(s.rows[i], 0, dst, dstOff + (t + i) * dimension, dimension);
-      }
-    }
-  }
-
-  /** Per-thread tile: the codes' signs (flat) and the vectors being accumulated (rows). */
-  private static final class Scratch {
-    final float[] signs;
-    final float[][] rows;
-    final float[] laneSums;
-    final float[] laneWork;
-
-    Scratch(int bits, int dimension, boolean structured) {
-      signs = structured ? null : new float[SignEncoder.TILE * bits];
-      rows = structured ? null : new float[SignEncoder.TILE][dimension];
-      laneSums = structured ? new float[dimension * StructuredTransform.LANES] : null;
-      laneWork = structured ? new float[dimension * StructuredTransform.LANES] : null;
-    }
+    Parallel.forRange(count, SignEncoder.GRAIN, parallel, (from, to) -> tiles.get().decode(src,
+        srcOff + from * codeBytes, dst, dstOff + from * dimension, to - from));
   }
 }

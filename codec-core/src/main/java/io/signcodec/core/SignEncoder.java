@@ -1,7 +1,6 @@
 package io.signcodec.core;
 
 import io.signcodec.core.kernel.Checks;
-import io.signcodec.core.kernel.FloatKernels;
 import io.signcodec.core.kernel.Parallel;
 import java.util.Objects;
 
@@ -20,8 +19,6 @@ import java.util.Objects;
  * the output untouched.
  */
 public final class SignEncoder {
-  /** Vectors per kernel tile: their projections (tile × n floats) stay in L1/L2. */
-  static final int TILE = 32;
   /** Vectors per parallel chunk; below two chunks' worth a batch runs on the calling thread. */
   static final int GRAIN = 128;
 
@@ -30,8 +27,7 @@ public final class SignEncoder {
   private final int bits;
   private final int codeBytes;
   private final boolean parallel;
-  private final ThreadLocal<Scratch> scratch;
-  private final StructuredTransform structure;
+  private final ThreadLocal<CodebookForm.TileEncoder> tiles;
 
   private SignEncoder(Codebook codebook, boolean parallel) {
     this.codebook = codebook;
@@ -39,13 +35,9 @@ public final class SignEncoder {
     this.bits = codebook.bits();
     this.codeBytes = codebook.codeBytes();
     this.parallel = parallel;
-    int[] stages = codebook.stageBitsArray();
-    int maxStage = java.util.Arrays.stream(stages).max().getAsInt();
-    this.scratch = ThreadLocal.withInitial(
-        () -> new Scratch(bits, dimension, stages.length, maxStage, codebook.isStructured()));
-    this.structure = codebook.structure();
+    CodebookForm form = codebook.form();
+    this.tiles = ThreadLocal.withInitial(form::newTileEncoder);
   }
-
   /** An encoder that uses the common pool for large batches. */
   public static SignEncoder of(Codebook codebook) {
     return builder(codebook).build();
@@ -119,85 +111,7 @@ public final class SignEncoder {
     Checks.checkRange("src", src.length, srcOff, count, dimension);
     Checks.checkRange("dst", dst.length, dstOff, count, codeBytes);
     Checks.checkFinite(src, srcOff, count, dimension);
-    Parallel.forRange(count, GRAIN, parallel, (from, to) ->
-        encodeRange(src, srcOff + from * dimension, dst, dstOff + from * codeBytes, to - from));
-  }
-
-  private void encodeRange(float[] src, int srcOff, byte[] dst, int dstOff, int count) {
-    Scratch s = scratch.get();
-    float[] mean = codebook.meanArray();
-    float[][] bt = codebook.encoderTransposed();
-    int[] stages = codebook.stageBitsArray();
-    for (int t = 0; t < count; t += TILE) {
-      int m = Math.min(TILE, count - t);
-      int tileOff = srcOff + t * dimension;
-      if (structure != null) {
-        for (int i = 0; i < m; i += StructuredTransform.LANES) {
-          structure.encodeLanes(src, tileOff + i * dimension,
-              Math.min(StructuredTransform.LANES, m - i), mean, dst,
-              dstOff + (t + i) * codeBytes, codeBytes, s.laneResiduals, s.laneWork);
-        }
-        continue;
-      } else if (stages.length == 1) {
-        FloatKernels.clear(s.projections, m, bits);
-        FloatKernels.multiplyAdd(src, tileOff, dimension, mean, bt, 0, dimension, 0, bits,
-            s.projections, m);
-      } else {
-        FloatKernels.clear(s.projections, m, bits);
-        encodeStages(src, tileOff, m, s, mean, bt, stages);
-      }
-      for (int i = 0; i < m; i++) {
-        SignCodes.pack(s.projections[i], 0, bits, dst, dstOff + (t + i) * codeBytes);
-      }
-    }
-  }
-
-  /**
-   * Stage by stage: project the residual, take signs, and subtract what the stage decodes before
-   * the next stage projects.
-   */
-  private void encodeStages(float[] src, int tileOff, int m, Scratch s, float[] mean,
-      float[][] bt, int[] stages) {
-    float[][] at = codebook.decoderTransposed();
-    for (int i = 0; i < m; i++) {
-      float[] r = s.residuals[i];
-      int base = tileOff + i * dimension;
-      for (int k = 0; k < dimension; k++) {
-        r[k] = src[base + k] - mean[k];
-      }
-    }
-    int first = 0;
-    for (int stage = 0; stage < stages.length; stage++) {
-      int n = stages[stage];
-      FloatKernels.multiplyAdd(s.residuals, bt, 0, dimension, first, first + n, s.projections, m);
-      if (stage < stages.length - 1) {
-        for (int i = 0; i < m; i++) {
-          float[] p = s.projections[i];
-          float[] neg = s.negatedSigns[i];
-          for (int j = 0; j < n; j++) {
-            neg[j] = -SignCodes.withSignOf(p[first + j], 1f);
-          }
-        }
-        FloatKernels.multiplyAdd(s.negatedSigns, at, first, n, 0, dimension, s.residuals, m);
-      }
-      first += n;
-    }
-  }
-
-  /** Per-thread tile buffers. */
-  private static final class Scratch {
-    final float[][] projections;
-    final float[][] residuals;
-    final float[][] negatedSigns;
-    final float[] laneResiduals;
-    final float[] laneWork;
-
-    Scratch(int bits, int dimension, int stages, int maxStageBits, boolean structured) {
-      projections = structured ? null : new float[TILE][bits];
-      residuals = stages > 1 && !structured ? new float[TILE][dimension] : null;
-      negatedSigns = stages > 1 && !structured ? new float[TILE][maxStageBits] : null;
-      laneResiduals = structured ? new float[dimension * StructuredTransform.LANES] : null;
-      laneWork = structured ? new float[dimension * StructuredTransform.LANES] : null;
-    }
+    Parallel.forRange(count, GRAIN, parallel, (from, to) -> tiles.get().encode(src,
+        srcOff + from * dimension, dst, dstOff + from * codeBytes, to - from));
   }
 }

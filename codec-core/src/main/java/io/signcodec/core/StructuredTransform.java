@@ -86,14 +86,6 @@ final class StructuredTransform {
     }
   }
 
-  int[] stageBits() {
-    return stageBits;
-  }
-
-  double[] scales() {
-    return scales;
-  }
-
   /** {@code v ← Q_k v}. */
   void forward(float[] v, int stage) {
     for (float[] s : signs[stage]) {

@@ -126,6 +126,35 @@ class CodebookFormatTest {
         e.getMessage());
   }
 
+  /**
+   * Files written by the release before format version 4 (a staged dense codebook, version 2,
+   * and a structured one, version 3, both d = 20 at 2.5 bits per coordinate): they read, keep
+   * the fingerprint their streams carry, write back byte for byte, and code like their version 4
+   * conversion.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({
+      "staged-v2-d20.sgncb, 2, bbdafe4dcdde6e56", "structured-v3-d20.sgncb, 3, 96930440178f024a"})
+  void filesOfEarlierVersionsStayValid(String file, int version, String fingerprint)
+      throws IOException {
+    byte[] bytes;
+    try (InputStream in = getClass().getResourceAsStream(file)) {
+      bytes = in.readAllBytes();
+    }
+    Codebook old = Codebook.read(new ByteArrayInputStream(bytes));
+    assertEquals(version, old.formatVersion());
+    assertEquals(fingerprint, old.fingerprintHex());
+    assertArrayEquals(bytes, old.toByteArray());
+    Codebook now = old.inFormatVersion(4);
+    assertEquals(old.info(), now.info());
+    float[] x = TestData.isotropic(40, 20, 3);
+    byte[] a = new byte[40 * old.codeBytes()];
+    byte[] b = new byte[a.length];
+    SignEncoder.of(old).encode(x, 0, a, 0, 40);
+    SignEncoder.of(now).encode(x, 0, b, 0, 40);
+    assertArrayEquals(a, b);
+  }
+
   @Test
   void readConsumesExactlyOneCodebook() throws IOException {
     for (byte[] one : new byte[][] {golden().toByteArray(), GOLDEN_V1}) {
@@ -186,7 +215,7 @@ class CodebookFormatTest {
     old[12] ^= 4;
     TruncatedInputException unchecked = assertThrows(TruncatedInputException.class,
         () -> Codebook.read(new ByteArrayInputStream(old)));
-    assertEquals("premature end of stream while reading codebook matrices: 112 of 256 bytes;"
+    assertEquals("premature end of stream while reading codebook matrices: 112 of 252 bytes;"
         + " the input is cut short, or the sizes in its header are damaged (format version 1"
         + " has no header checksum) (at byte offset 168)", unchecked.getMessage());
   }

@@ -112,7 +112,7 @@ class StructuredCodebookTest {
 
   private static void batchIsBitIdentical(int count, int d, CodebookTrainer.Builder form) {
     Codebook cb = form.seed(5).structured().build().isotropic(d);
-    StructuredTransform t = cb.structure();
+    StructuredTransform t = ((StructuredForm) cb.form()).transform();
     float[] x = TestData.isotropic(count, d, 13);
     float[] mean = cb.meanArray();
     byte[] codes = new byte[count * cb.codeBytes()];

@@ -1,0 +1,53 @@
+package io.signcodec.core;
+
+import java.io.IOException;
+
+/**
+ * How a codebook's maps are represented: what {@link Codebook} delegates to, one implementation
+ * per form. Each owns the tiles that encode and decode batches, the weights that score codes, its
+ * part of the file format and the scratch all of these need; the encoder, decoder and scorer
+ * choose nothing themselves.
+ *
+ * <p>Immutable. The tile objects it makes are per thread.
+ */
+sealed interface CodebookForm permits DenseForm, StructuredForm {
+
+  /** Encodes batches of vectors; one per thread, as it owns scratch. */
+  interface TileEncoder {
+    /** Encodes {@code count} validated vectors, overwriting {@code count} codes. */
+    void encode(float[] src, int srcOff, byte[] dst, int dstOff, int count);
+  }
+
+  /** Decodes batches of codes; one per thread, as it owns scratch. */
+  interface TileDecoder {
+    void decode(byte[] src, int srcOff, float[] dst, int dstOff, int count);
+  }
+
+  TileEncoder newTileEncoder();
+
+  TileDecoder newTileDecoder();
+
+  /** {@code w = Aᵀ q} in double precision: the weight of each code bit in {@code ⟨q, A z⟩}. */
+  double[] decoderWeights(float[] query);
+
+  /** The encoder B, n×d row-major, as a new array. */
+  float[] denseEncoder();
+
+  /** The decoder A, d×n row-major, as a new array. */
+  float[] denseDecoder();
+
+  /** Whether the codebook format version can hold this form. */
+  boolean writableIn(int version);
+
+  /** The value of the form byte of version 4 (offset 21). */
+  int formCode();
+
+  /** Bytes of what {@link #writeBody} writes, the final checksum excluded. */
+  long bodyBytes(int version);
+
+  /** Writes the body that follows the header in {@code version} (docs/FORMAT.md §2.2, §2.3). */
+  void writeBody(FormatWriter out, int version) throws IOException;
+
+  /** Whether both forms hold the same maps, to the bit. */
+  boolean sameAs(CodebookForm other);
+}

@@ -1,0 +1,309 @@
+package io.signcodec.core;
+
+import io.signcodec.core.kernel.FloatKernels;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+
+/**
+ * A codebook held as matrices: encoder B (n×d) and decoder A (d×n), in K stages of consecutive
+ * rows of B and columns of A (docs/FORMAT.md §2.2).
+ *
+ * <p>Only the layouts the kernels read are kept: Bᵀ as d rows of n (for {@code X·Bᵀ}) and Aᵀ as
+ * n rows of d (for {@code Z·Aᵀ}); the row-major matrices are computed when asked for or written.
+ * Encoding follows the order of float operations in docs/FORMAT.md §1.1, which the kernels keep
+ * whatever their blocking.
+ */
+final class DenseForm implements CodebookForm {
+  /** Vectors per kernel tile: their projections (tile × n floats) stay in L1/L2. */
+  static final int TILE = 32;
+
+  private final int dimension;
+  private final int bits;
+  private final int[] stageBits;
+  private final float[] mean;
+  private final float[][] encoderTransposed;
+  private final float[][] decoderTransposed;
+
+  private DenseForm(int[] stageBits, float[] mean, float[][] encoderTransposed,
+      float[][] decoderTransposed) {
+    this.dimension = mean.length;
+    this.stageBits = stageBits;
+    this.bits = Arrays.stream(stageBits).sum();
+    this.mean = mean;
+    this.encoderTransposed = encoderTransposed;
+    this.decoderTransposed = decoderTransposed;
+  }
+
+  /** From row-major B (n×d) and A (d×n), which are not kept. */
+  static DenseForm of(int[] stageBits, float[] mean, float[] encoder, float[] decoder) {
+    int d = mean.length;
+    int n = Arrays.stream(stageBits).sum();
+    return new DenseForm(stageBits, mean, transpose(encoder, n, d), transpose(decoder, d, n));
+  }
+
+  /** The transpose of a rows×cols row-major matrix, as cols arrays of rows entries. */
+  private static float[][] transpose(float[] m, int rows, int cols) {
+    float[][] t = new float[cols][rows];
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < cols; j++) {
+        t[j][i] = m[i * cols + j];
+      }
+    }
+    return t;
+  }
+
+  private static float[] untranspose(float[][] t, int rows, int cols) {
+    float[] m = new float[rows * cols];
+    for (int j = 0; j < cols; j++) {
+      float[] column = t[j];
+      for (int i = 0; i < rows; i++) {
+        m[i * cols + j] = column[i];
+      }
+    }
+    return m;
+  }
+
+  int[] stageBits() {
+    return stageBits;
+  }
+
+  float[] mean() {
+    return mean;
+  }
+
+  @Override
+  public float[] denseEncoder() {
+    return untranspose(encoderTransposed, bits, dimension);
+  }
+
+  @Override
+  public float[] denseDecoder() {
+    return untranspose(decoderTransposed, dimension, bits);
+  }
+
+  @Override
+  public double[] decoderWeights(float[] query) {
+    double[] w = new double[bits];
+    for (int j = 0; j < bits; j++) {
+      float[] column = decoderTransposed[j];
+      double s = 0;
+      for (int k = 0; k < dimension; k++) {
+        s += (double) column[k] * query[k];
+      }
+      w[j] = s;
+    }
+    return w;
+  }
+
+  // ------------------------------------------------------------------------------- encode
+
+  @Override
+  public TileEncoder newTileEncoder() {
+    return stageBits.length == 1 ? new OneStageEncoder() : new StagedEncoder();
+  }
+
+  /** {@code p = B (x − μ)} a tile at a time, the centring done on the fly. */
+  private final class OneStageEncoder implements TileEncoder {
+    private final float[][] projections = new float[TILE][bits];
+
+    @Override
+    public void encode(float[] src, int srcOff, byte[] dst, int dstOff, int count) {
+      for (int t = 0; t < count; t += TILE) {
+        int m = Math.min(TILE, count - t);
+        FloatKernels.clear(projections, m, bits);
+        FloatKernels.multiplyAdd(src, srcOff + t * dimension, dimension, mean, encoderTransposed,
+            0, dimension, 0, bits, projections, m);
+        for (int i = 0; i < m; i++) {
+          SignCodes.pack(projections[i], 0, bits, dst, dstOff + (t + i) * codeBytes());
+        }
+      }
+    }
+  }
+
+  /**
+   * Stage by stage: project the residual, take signs, and subtract what the stage decodes before
+   * the next stage projects.
+   */
+  private final class StagedEncoder implements TileEncoder {
+    private final float[][] projections = new float[TILE][bits];
+    private final float[][] residuals = new float[TILE][dimension];
+    private final float[][] negatedSigns =
+        new float[TILE][Arrays.stream(stageBits).max().getAsInt()];
+
+    @Override
+    public void encode(float[] src, int srcOff, byte[] dst, int dstOff, int count) {
+      for (int t = 0; t < count; t += TILE) {
+        int m = Math.min(TILE, count - t);
+        FloatKernels.clear(projections, m, bits);
+        encodeTile(src, srcOff + t * dimension, m);
+        for (int i = 0; i < m; i++) {
+          SignCodes.pack(projections[i], 0, bits, dst, dstOff + (t + i) * codeBytes());
+        }
+      }
+    }
+
+    private void encodeTile(float[] src, int tileOff, int m) {
+      for (int i = 0; i < m; i++) {
+        float[] r = residuals[i];
+        int base = tileOff + i * dimension;
+        for (int k = 0; k < dimension; k++) {
+          r[k] = src[base + k] - mean[k];
+        }
+      }
+      int first = 0;
+      for (int stage = 0; stage < stageBits.length; stage++) {
+        int n = stageBits[stage];
+        FloatKernels.multiplyAdd(residuals, encoderTransposed, 0, dimension, first, first + n,
+            projections, m);
+        if (stage < stageBits.length - 1) {
+          for (int i = 0; i < m; i++) {
+            float[] p = projections[i];
+            float[] neg = negatedSigns[i];
+            for (int j = 0; j < n; j++) {
+              neg[j] = -SignCodes.withSignOf(p[first + j], 1f);
+            }
+          }
+          FloatKernels.multiplyAdd(negatedSigns, decoderTransposed, first, n, 0, dimension,
+              residuals, m);
+        }
+        first += n;
+      }
+    }
+  }
+
+  private int codeBytes() {
+    return SignCodes.codeBytes(bits);
+  }
+
+  // ------------------------------------------------------------------------------- decode
+
+  @Override
+  public TileDecoder newTileDecoder() {
+    return new Decoder();
+  }
+
+  /** {@code x̂ = μ + A z}: the codes' signs as a tile, times Aᵀ, onto rows that start at μ. */
+  private final class Decoder implements TileDecoder {
+    private final float[] signs = new float[TILE * bits];
+    private final float[][] rows = new float[TILE][dimension];
+
+    @Override
+    public void decode(byte[] src, int srcOff, float[] dst, int dstOff, int count) {
+      int codeBytes = codeBytes();
+      for (int t = 0; t < count; t += TILE) {
+        int m = Math.min(TILE, count - t);
+        for (int i = 0; i < m; i++) {
+          SignCodes.unpack(src, srcOff + (t + i) * codeBytes, bits, signs, i * bits);
+          System.arraycopy(mean, 0, rows[i], 0, dimension);
+        }
+        FloatKernels.multiplyAdd(signs, 0, bits, null, decoderTransposed, 0, bits, 0, dimension,
+            rows, m);
+        for (int i = 0; i < m; i++) {
+          System.arraycopy(rows[i], 0, dst, dstOff + (t + i) * dimension, dimension);
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------- format
+
+  @Override
+  public boolean writableIn(int version) {
+    return version == CodebookFormat.VERSION_CHECKED
+        || version == (stageBits.length == 1 ? CodebookFormat.VERSION
+            : CodebookFormat.VERSION_STAGED);
+  }
+
+  @Override
+  public int formCode() {
+    return CodebookFormat.FORM_DENSE;
+  }
+
+  @Override
+  public long bodyBytes(int version) {
+    return (version == CodebookFormat.VERSION ? 0 : 4L * stageBits.length) + 4L * dimension
+        + 8L * bits * dimension;
+  }
+
+  @Override
+  public void writeBody(FormatWriter out, int version) throws IOException {
+    if (version != CodebookFormat.VERSION) {
+      for (int b : stageBits) {
+        out.putInt(b);
+      }
+    }
+    out.putFloats(mean);
+    for (int j = 0; j < bits; j++) { // B row j is column j of Bᵀ
+      for (int t = 0; t < dimension; t++) {
+        out.putFloat(encoderTransposed[t][j]);
+      }
+    }
+    for (int t = 0; t < dimension; t++) { // A row t is column t of Aᵀ
+      for (int j = 0; j < bits; j++) {
+        out.putFloat(decoderTransposed[j][t]);
+      }
+    }
+  }
+
+  /**
+   * Reads the body of a dense codebook whose header {@code in} has read and checked: stage sizes
+   * (not in version 1), μ, B, A, the CRC32C; then checks the values. Memory grows only as bytes
+   * arrive: matrices are read in chunks, and laid out for the kernels only once all of them are
+   * there and the checksum holds.
+   */
+  static DenseForm read(FormatReader in, int version, int stages, int dimension, int bits)
+      throws IOException {
+    int d = dimension;
+    long base = in.position();
+    byte[] stageBytes = in.readBytes(version == CodebookFormat.VERSION ? 0 : 4 * stages,
+        "codebook stages");
+    // μ, B and A as one run, so that a short input is reported against all that was expected.
+    long nd = (long) bits * d;
+    FormatReader.Floats values = in.readFloats(d + 2 * nd, "codebook matrices");
+    in.checkCrc("codebook checksum mismatch");
+
+    int[] stageBits = {bits};
+    if (version != CodebookFormat.VERSION) {
+      stageBits = CodebookFormat.stageSizes(stageBytes, stages, 2L * d, bits, base);
+      base += stageBytes.length;
+    }
+    values.checkFinite(0, d, "mean", base);
+    values.checkFinite(d, nd, "encoder", base + 4L * d);
+    values.checkFinite(d + nd, nd, "decoder", base + 4L * (d + nd));
+    for (int j = 0; j < bits; j++) {
+      if (values.allZero(d + (long) j * d, d)) {
+        throw new MalformedInputException("invalid codebook: encoder row " + j
+            + " is all zeros", base + 4L * d);
+      }
+    }
+    float[] mean = new float[d];
+    for (int t = 0; t < d; t++) {
+      mean[t] = values.get(t);
+    }
+    float[][] bt = new float[d][bits];
+    for (int j = 0; j < bits; j++) {
+      for (int t = 0; t < d; t++) {
+        bt[t][j] = values.get(d + (long) j * d + t);
+      }
+    }
+    float[][] at2 = new float[bits][d];
+    for (int t = 0; t < d; t++) {
+      for (int j = 0; j < bits; j++) {
+        at2[j][t] = values.get(d + nd + (long) t * bits + j);
+      }
+    }
+    return new DenseForm(stageBits, mean, bt, at2);
+  }
+
+  @Override
+  public boolean sameAs(CodebookForm other) {
+    if (!(other instanceof DenseForm)) {
+      return false;
+    }
+    DenseForm o = (DenseForm) other;
+    return Arrays.equals(stageBits, o.stageBits) && Arrays.equals(mean, o.mean)
+        && Arrays.deepEquals(encoderTransposed, o.encoderTransposed)
+        && Arrays.deepEquals(decoderTransposed, o.decoderTransposed);
+  }
+}
