@@ -28,17 +28,9 @@ public final class SignCompressorStreamProvider implements CompressorStreamProvi
       boolean decompressUntilEof) throws CompressorException {
     checkName(name);
     try {
+      // Read here to find the codebook, then replayed to the stream that reads it again.
       byte[] head = in.readNBytes(StreamFormat.HEADER_BYTES);
-      StreamHeader header;
-      try {
-        header = StreamHeader.parse(java.util.Arrays.copyOf(head, StreamFormat.HEADER_BYTES));
-      } catch (IOException e) {
-        if (head.length < StreamFormat.HEADER_BYTES) {
-          throw new CompressorException("premature end of stream while reading stream header: "
-              + head.length + " of " + StreamFormat.HEADER_BYTES + " bytes");
-        }
-        throw e;
-      }
+      StreamHeader header = StreamHeader.parse(head);
       Codebook codebook = SignCodebooks.find(header.fingerprint()).orElseThrow(() ->
           new CompressorException(String.format("no registered codebook has fingerprint %016x"
               + " (d=%d, n=%d); register it with SignCodebooks", header.fingerprint(),

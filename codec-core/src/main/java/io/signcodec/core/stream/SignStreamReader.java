@@ -1,6 +1,5 @@
 package io.signcodec.core.stream;
 
-import io.signcodec.core.ChecksumMismatchException;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.MalformedInputException;
@@ -9,8 +8,8 @@ import io.signcodec.core.kernel.Checks;
 import io.signcodec.core.vectors.VectorReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.Objects;
-import java.util.zip.CRC32C;
 
 /**
  * Reads a container stream (docs/FORMAT.md §3) as decoded vectors ({@link #read}) or as raw codes
@@ -32,9 +31,8 @@ public final class SignStreamReader implements VectorReader {
   private final LinearDecoder decoder;
   private final StreamHeader header;
   private final int codeBytes;
-  private final int maxBlockVectors;
-  private final CRC32C crc = new CRC32C();
-  private final byte[] head = new byte[12];
+  private final BlockFraming framing;
+  private final byte[] head = new byte[StreamFormat.END_BYTES];
   private byte[] block = new byte[0];
   private int blockCount;
   private int blockNext;
@@ -66,7 +64,7 @@ public final class SignStreamReader implements VectorReader {
     this.header = StreamHeader.read(in);
     header.check(codebook);
     this.codeBytes = codebook.codeBytes();
-    this.maxBlockVectors = StreamFormat.maxBlockVectors(codeBytes);
+    this.framing = new BlockFraming(codeBytes);
   }
 
   /** The stream's header. */
@@ -95,7 +93,7 @@ public final class SignStreamReader implements VectorReader {
     Checks.checkRange("dst", dst.length, dstOffset, maxVectors, header.dimension());
     int m = next(maxVectors);
     if (m > 0) {
-      decoder.decode(block, 4 + blockNext * codeBytes, dst, dstOffset, m);
+      decoder.decode(block, BlockFraming.COUNT_BYTES + blockNext * codeBytes, dst, dstOffset, m);
       blockNext += m;
       delivered += m;
     }
@@ -107,7 +105,8 @@ public final class SignStreamReader implements VectorReader {
     Checks.checkRange("dst", dst.length, dstOffset, maxCodes, codeBytes);
     int m = next(maxCodes);
     if (m > 0) {
-      System.arraycopy(block, 4 + blockNext * codeBytes, dst, dstOffset, m * codeBytes);
+      System.arraycopy(block, BlockFraming.COUNT_BYTES + blockNext * codeBytes, dst, dstOffset,
+          m * codeBytes);
       blockNext += m;
       delivered += m;
     }
@@ -138,41 +137,32 @@ public final class SignStreamReader implements VectorReader {
   /** Loads the next block; false at the end marker. */
   private boolean loadBlock() throws IOException {
     long start = offset;
-    int got = StreamIo.readUpTo(in, head, 0, 4);
-    if (got < 4) {
+    int got = StreamIo.readUpTo(in, head, 0, BlockFraming.COUNT_BYTES);
+    if (got < BlockFraming.COUNT_BYTES) {
       throw new TruncatedInputException(got == 0
-          ? "stream ended after block " + (blockIndex - 1) + " without an end marker"
+          ? "stream ended " + BlockFraming.after(blockIndex) + " without an end marker"
           : "premature end of stream while reading the count of block " + blockIndex,
           start + got);
     }
-    int count = StreamIo.intLe(head, 0);
+    int count = framing.checkCount(Integer.toUnsignedLong(StreamIo.intLe(head, 0)), blockIndex,
+        start);
     if (count == 0) {
       readEnd(start);
       return false;
     }
-    long c = Integer.toUnsignedLong(count);
-    if (c > maxBlockVectors) {
-      throw new MalformedInputException("block " + blockIndex + " declares " + c
-          + " vectors (expected: 1-" + maxBlockVectors + ")", start);
-    }
-    int len = 4 + count * codeBytes + 4;
+    int len = Math.toIntExact(framing.blockBytes(count));
     if (block.length < len) {
       block = new byte[len];
     }
-    System.arraycopy(head, 0, block, 0, 4);
-    int body = StreamIo.readUpTo(in, block, 4, len - 4);
-    if (body < len - 4) {
+    System.arraycopy(head, 0, block, 0, BlockFraming.COUNT_BYTES);
+    int body = StreamIo.readUpTo(in, block, BlockFraming.COUNT_BYTES,
+        len - BlockFraming.COUNT_BYTES);
+    if (body < len - BlockFraming.COUNT_BYTES) {
       throw new TruncatedInputException("premature end of stream in block " + blockIndex + ": "
-          + (4 + body) + " of " + len + " bytes", start + 4 + body);
+          + (BlockFraming.COUNT_BYTES + body) + " of " + len + " bytes",
+          start + BlockFraming.COUNT_BYTES + body);
     }
-    crc.reset();
-    crc.update(block, 0, len - 4);
-    int stored = StreamIo.intLe(block, len - 4);
-    if (stored != (int) crc.getValue()) {
-      throw new ChecksumMismatchException(String.format(
-          "block %d is corrupt: stored CRC32C %08x, computed %08x", blockIndex, stored,
-          (int) crc.getValue()), start);
-    }
+    framing.checkBlock(ByteBuffer.wrap(block, 0, len), blockIndex, start);
     offset = start + len;
     blockIndex++;
     blockCount = count;
@@ -181,23 +171,13 @@ public final class SignStreamReader implements VectorReader {
   }
 
   private void readEnd(long start) throws IOException {
-    int got = StreamIo.readUpTo(in, head, 4, 8);
-    byte[] tail = new byte[4];
-    int got2 = got < 8 ? 0 : StreamIo.readUpTo(in, tail, 0, 4);
-    if (got < 8 || got2 < 4) {
+    int got = StreamIo.readUpTo(in, head, BlockFraming.COUNT_BYTES,
+        StreamFormat.END_BYTES - BlockFraming.COUNT_BYTES);
+    if (got < StreamFormat.END_BYTES - BlockFraming.COUNT_BYTES) {
       throw new TruncatedInputException("premature end of stream in the end marker",
-          start + 4 + got + got2);
+          start + BlockFraming.COUNT_BYTES + got);
     }
-    crc.reset();
-    crc.update(head, 0, 12);
-    if (StreamIo.intLe(tail, 0) != (int) crc.getValue()) {
-      throw new ChecksumMismatchException("end marker is corrupt", start);
-    }
-    long total = StreamIo.longLe(head, 4);
-    if (total != delivered) {
-      throw new MalformedInputException("end marker counts " + total + " vectors, the blocks held "
-          + delivered, start + 4);
-    }
+    framing.checkEnd(ByteBuffer.wrap(head), blockIndex, delivered, start);
     offset = start + StreamFormat.END_BYTES;
     ended = true;
     blockCount = 0;

@@ -8,7 +8,6 @@ import java.io.Flushable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Objects;
-import java.util.zip.CRC32C;
 
 /**
  * Writes vectors as a container stream (docs/FORMAT.md §3): the header, then blocks of codes, then
@@ -33,7 +32,7 @@ public final class SignStreamWriter implements Closeable, Flushable {
   private final int codeBytes;
   private final int blockVectors;
   private final byte[] block;
-  private final CRC32C crc = new CRC32C();
+  private final BlockFraming framing;
   private int pending;
   private long total;
   private boolean finished;
@@ -64,13 +63,14 @@ public final class SignStreamWriter implements Closeable, Flushable {
     Codebook codebook = encoder.codebook();
     this.dimension = codebook.dimension();
     this.codeBytes = codebook.codeBytes();
-    int max = StreamFormat.maxBlockVectors(codeBytes);
+    this.framing = new BlockFraming(codeBytes);
+    int max = framing.maxBlockVectors();
     if (blockVectors < 1 || blockVectors > max) {
       throw new IllegalArgumentException("blockVectors must be in 1.." + max + ": "
           + blockVectors);
     }
     this.blockVectors = blockVectors;
-    this.block = new byte[4 + blockVectors * codeBytes + 4];
+    this.block = new byte[Math.toIntExact(framing.blockBytes(blockVectors))];
     out.write(StreamHeader.of(codebook).toBytes());
   }
 
@@ -93,7 +93,7 @@ public final class SignStreamWriter implements Closeable, Flushable {
     Checks.checkFinite(src, off, count, dimension);
     while (count > 0) {
       int m = Math.min(count, blockVectors - pending);
-      encoder.encode(src, off, block, 4 + pending * codeBytes, m);
+      encoder.encode(src, off, block, BlockFraming.COUNT_BYTES + pending * codeBytes, m);
       add(m);
       off += m * dimension;
       count -= m;
@@ -106,7 +106,8 @@ public final class SignStreamWriter implements Closeable, Flushable {
     Checks.checkRange("codes", codes.length, off, count, codeBytes);
     while (count > 0) {
       int m = Math.min(count, blockVectors - pending);
-      System.arraycopy(codes, off, block, 4 + pending * codeBytes, m * codeBytes);
+      System.arraycopy(codes, off, block, BlockFraming.COUNT_BYTES + pending * codeBytes,
+          m * codeBytes);
       add(m);
       off += m * codeBytes;
       count -= m;
@@ -125,12 +126,7 @@ public final class SignStreamWriter implements Closeable, Flushable {
     if (pending == 0) {
       return;
     }
-    int payload = 4 + pending * codeBytes;
-    StreamIo.putIntLe(block, 0, pending);
-    crc.reset();
-    crc.update(block, 0, payload);
-    StreamIo.putIntLe(block, payload, (int) crc.getValue());
-    out.write(block, 0, payload + 4);
+    out.write(block, 0, framing.sealBlock(block, 0, pending));
     pending = 0;
   }
 
@@ -156,12 +152,7 @@ public final class SignStreamWriter implements Closeable, Flushable {
       return;
     }
     writeBlock();
-    byte[] end = new byte[StreamFormat.END_BYTES];
-    StreamIo.putLongLe(end, 4, total);
-    crc.reset();
-    crc.update(end, 0, 12);
-    StreamIo.putIntLe(end, 12, (int) crc.getValue());
-    out.write(end);
+    out.write(framing.endMarker(total));
     out.flush();
     finished = true;
   }

@@ -1,5 +1,6 @@
 package io.signcodec.core.stream;
 
+import io.signcodec.core.ChecksumMismatchException;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.CodebookFormat;
 import io.signcodec.core.MalformedInputException;
@@ -38,9 +39,14 @@ public record StreamHeader(int dimension, int bits, long fingerprint) {
   }
 
   /**
-   * Parses a header from its 32 bytes, checking magic, version, sizes and checksum in that order.
+   * Parses a header from its 32 bytes, checking magic, version, checksum and sizes in that
+   * order. Fewer than 32 bytes are a truncated header; bytes after the 32nd are not looked at.
    */
   public static StreamHeader parse(byte[] h) throws MalformedInputException {
+    if (h.length < StreamFormat.HEADER_BYTES) {
+      throw new TruncatedInputException("premature end of stream while reading stream header: "
+          + h.length + " of " + StreamFormat.HEADER_BYTES + " bytes", h.length);
+    }
     for (int i = 0; i < StreamFormat.MAGIC.length; i++) {
       if (h[i] != StreamFormat.MAGIC[i]) {
         throw new MalformedInputException("not a signcodec stream: bad magic", i);
@@ -55,7 +61,7 @@ public record StreamHeader(int dimension, int bits, long fingerprint) {
     crc.update(h, 0, 28);
     int stored = b.getInt(28);
     if (stored != (int) crc.getValue()) {
-      throw new io.signcodec.core.ChecksumMismatchException(String.format(
+      throw new ChecksumMismatchException(String.format(
           "stream header checksum mismatch: stored CRC32C %08x, computed %08x", stored,
           (int) crc.getValue()), 28);
     }
@@ -78,13 +84,7 @@ public record StreamHeader(int dimension, int bits, long fingerprint) {
 
   /** Reads and parses a header. */
   public static StreamHeader read(InputStream in) throws IOException {
-    byte[] h = new byte[StreamFormat.HEADER_BYTES];
-    int done = StreamIo.readUpTo(in, h, 0, h.length);
-    if (done < h.length) {
-      throw new TruncatedInputException("premature end of stream while reading stream header: "
-          + done + " of " + h.length + " bytes", done);
-    }
-    return parse(h);
+    return parse(in.readNBytes(StreamFormat.HEADER_BYTES));
   }
 
   /**
