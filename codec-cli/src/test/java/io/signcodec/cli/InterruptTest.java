@@ -57,7 +57,10 @@ class InterruptTest {
       assertTrue(partial.isPresent(), () -> "no .partial appeared; child "
           + (child.isAlive() ? "still running" : "exited " + child.exitValue()) + ", stderr: "
           + readQuietly(childErr));
-      child.destroy(); // SIGTERM on Linux
+      // SIGTERM. Not Process.destroy(): it also closes the child's standard input at once, and
+      // the child could see the end of its input, finish the encode and exit 0 before it
+      // handles the signal.
+      assertTrue(child.toHandle().destroy(), "SIGTERM not sent");
       assertTrue(child.waitFor(PATIENCE_MILLIS, TimeUnit.MILLISECONDS), "the child did not stop");
     } finally {
       if (child.isAlive()) {
@@ -67,7 +70,8 @@ class InterruptTest {
       // Only now: closing it earlier would end the child's input and let the encode finish.
       child.getOutputStream().close();
     }
-    assertNotEquals(0, child.exitValue(), "stopped, not finished");
+    assertNotEquals(0, child.exitValue(), () -> "stopped, not finished; stdout: "
+        + readQuietly(dir.resolve("child.out")) + ", stderr: " + readQuietly(childErr));
     assertEquals(List.of(), partials(outDir), "the shutdown hook deleted the temporary file");
     assertEquals("old contents", Files.readString(target, StandardCharsets.UTF_8));
   }
