@@ -4,6 +4,7 @@ import io.signcodec.core.Codebook;
 import io.signcodec.core.MalformedInputException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.FileInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +24,7 @@ import java.util.concurrent.ThreadLocalRandom;
 final class CliFiles {
   private CliFiles() {}
 
-  /** The name that stands for standard input ({@code --input}) or standard output ({@code --out}). */
+  /** The name that stands for standard input ({@code --input}) or output ({@code --out}). */
   static final String STANDARD_STREAM = "-";
 
   private static final int BUFFER_BYTES = 1 << 16;
@@ -64,6 +65,34 @@ final class CliFiles {
         || Files.exists(path) && !Files.isRegularFile(path) && !Files.isDirectory(path);
   }
 
+  /** How messages call an input: its path as given, or "standard input" for {@code -}. */
+  static String inputName(Path path) {
+    return isStandardStream(path) ? "standard input" : path.toString();
+  }
+
+  /** How the library's messages call an input: the file name without its directory. */
+  static String libraryName(Path path) {
+    Path file = path.getFileName();
+    return isStandardStream(path) || file == null ? inputName(path) : file.toString();
+  }
+
+  /** The problem {@code failure} reports about the input {@code path}. */
+  static DataException inputError(Path path, Throwable failure) {
+    return DataException.of(inputName(path), libraryName(path), failure);
+  }
+
+  /**
+   * Opens an input: {@code -} is {@code standardInput}. A pipe or device is opened as a
+   * FileInputStream, whose available() asks the pipe; Files.newInputStream's asks the file's size
+   * and position, which a pipe does not have ("Illegal seek").
+   */
+  static InputStream openInput(Path path, InputStream standardInput) throws IOException {
+    if (isStandardStream(path)) {
+      return standardInput;
+    }
+    return readableOnce(path) ? new FileInputStream(path.toFile()) : Files.newInputStream(path);
+  }
+
   /** Whether two paths the user gave are one file (following links); false if either is missing. */
   static boolean sameFile(Path a, Path b) {
     if (isStandardStream(a) || isStandardStream(b) || !Files.exists(a) || !Files.exists(b)) {
@@ -96,7 +125,7 @@ final class CliFiles {
     enum Kind {
       /** {@code -}: standard output, as the bytes are made. */
       STANDARD_OUTPUT,
-      /** A regular file, new or replaced: a temporary file beside it, renamed over it at the end. */
+      /** A regular file, new or replaced: a temporary file beside it, renamed over it. */
       REPLACED_FILE,
       /** An existing device or FIFO: opened for writing, never replaced. */
       WRITTEN_IN_PLACE
@@ -134,7 +163,7 @@ final class CliFiles {
    * Decides how {@code named} (an {@code --out}) is written, before any long work, and fails now
    * if it cannot be: {@code -} is {@code standardOutput}; a symbolic link stands for the file it
    * points to (the link stays); a regular file or a new name is replaced all or nothing; an
-   * existing device or FIFO is written in place. A directory, a dangling link, or a missing or
+   * existing device or FIFO (also a pipe behind {@code /dev/stdout}) is written in place. A directory, a dangling link, or a missing or
    * read-only directory is a {@link DataException}.
    */
   static Output output(Path named, OutputStream standardOutput) {
@@ -146,8 +175,12 @@ final class CliFiles {
       try {
         file = named.toRealPath();
       } catch (NoSuchFileException e) {
-        throw new DataException(named, "is a symbolic link to " + linkTarget(named)
-            + ", which does not exist", e);
+        if (!Files.exists(named)) {
+          throw new DataException(named, "is a symbolic link to " + linkTarget(named)
+              + ", which does not exist", e);
+        }
+        // A link only the kernel can follow, to a pipe or socket without a path (/dev/stdout,
+        // /proc/self/fd/N): written through the link, below, as a FIFO is.
       } catch (IOException e) {
         throw DataException.of(named, e);
       }
@@ -181,7 +214,7 @@ final class CliFiles {
     }
   }
 
-  /** Fails unless the directory that {@code file} (standing for {@code named}) goes into is writable. */
+  /** Fails unless the directory of {@code file} (which {@code named} stands for) is writable. */
   private static void checkDirectoryWritable(Path named, Path file) {
     Path dir = file.toAbsolutePath().getParent();
     if (dir == null || !Files.isDirectory(dir)) {

@@ -11,7 +11,6 @@ import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Command;
@@ -51,7 +50,7 @@ final class DecodeCommand extends CliCommand {
     boolean npy = npy();
     if (npy && CliFiles.readableOnce(input)) {
       throw usage("Invalid value for option '--input': .npy output states its row count up "
-          + "front, so decode reads the container twice, and " + inputName()
+          + "front, so decode reads the container twice, and " + CliFiles.inputName(input)
           + " can be read only once; write fvecs, or give a file");
     }
     refuseOverwriting(out, "--input", input);
@@ -111,18 +110,6 @@ final class DecodeCommand extends CliCommand {
     return lower.endsWith(".npy");
   }
 
-  /** How messages call the container: its path as given, or "standard input". */
-  private String inputName() {
-    return CliFiles.isStandardStream(input) ? "standard input" : input.toString();
-  }
-
-  /** The problem {@code e} reports about the container. */
-  private DataException inputError(IOException e) {
-    Path file = input.getFileName();
-    return DataException.of(inputName(),
-        CliFiles.isStandardStream(input) || file == null ? inputName() : file.toString(), e);
-  }
-
   /** Counts the codes of the container, checking every block and the end marker. */
   private long countCodes(Codebook codebook, Progress progress) {
     long count = 0;
@@ -146,17 +133,17 @@ final class DecodeCommand extends CliCommand {
     Container(Codebook codebook) {
       InputStream stream = null;
       try {
-        stream = new BufferedInputStream(CliFiles.isStandardStream(input)
-            ? SignCodecCli.standardInput(commandLine()) : Files.newInputStream(input), 1 << 16);
+        stream = new BufferedInputStream(
+            CliFiles.openInput(input, SignCodecCli.standardInput(commandLine())), 1 << 16);
         reader = new SignStreamReader(stream, codebook);
         in = stream;
       } catch (IOException e) {
         closeQuietly(stream);
         if (e instanceof CodebookMismatchException) {
-          throw new DataException(inputName(), DataException.oneLine(e.getMessage())
+          throw new DataException(CliFiles.inputName(input), DataException.oneLine(e.getMessage())
               + " (--codebook " + codebookPath + ")", e);
         }
-        throw inputError(e);
+        throw CliFiles.inputError(input, e);
       }
     }
 
@@ -164,7 +151,7 @@ final class DecodeCommand extends CliCommand {
       try {
         return reader.read(batch, 0, BATCH);
       } catch (IOException e) {
-        throw inputError(e);
+        throw CliFiles.inputError(input, e);
       }
     }
 
@@ -172,7 +159,7 @@ final class DecodeCommand extends CliCommand {
       try {
         return reader.readCodes(codes, 0, BATCH);
       } catch (IOException e) {
-        throw inputError(e);
+        throw CliFiles.inputError(input, e);
       }
     }
 
@@ -187,7 +174,7 @@ final class DecodeCommand extends CliCommand {
               + "file holds one stream)", -1);
         }
       } catch (IOException e) {
-        throw inputError(e);
+        throw CliFiles.inputError(input, e);
       }
     }
 

@@ -7,7 +7,6 @@ import io.signcodec.core.vectors.VectorReader;
 import io.signcodec.core.vectors.VectorSource;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -57,13 +56,7 @@ final class VectorInput {
 
   /** How messages call the input: its path as given, or "standard input" for {@code -}. */
   String name() {
-    return CliFiles.isStandardStream(path) ? "standard input" : path.toString();
-  }
-
-  /** How the library's messages call it: the file name without its directory. */
-  private String libraryName() {
-    Path file = path.getFileName();
-    return CliFiles.isStandardStream(path) || file == null ? name() : file.toString();
+    return CliFiles.inputName(path);
   }
 
   /** Whether the input is standard input or a pipe, which a command can read only once. */
@@ -97,10 +90,9 @@ final class VectorInput {
       if (!readableOnce()) {
         return VectorFiles.open(path, options);
       }
-      InputStream in = CliFiles.isStandardStream(path) ? SignCodecCli.standardInput(cmd)
-          : Files.newInputStream(path);
-      return new ReadOnceSource(VectorFiles.reader(in, libraryName(), vectorFormat, options),
-          name());
+      InputStream in = CliFiles.openInput(path, SignCodecCli.standardInput(cmd));
+      return new ReadOnceSource(
+          VectorFiles.reader(in, CliFiles.libraryName(path), vectorFormat, options), name());
     } catch (IOException | IllegalArgumentException e) {
       throw dataError(e);
     }
@@ -120,7 +112,7 @@ final class VectorInput {
       return named;
     }
     Optional<VectorFormat> fromName = CliFiles.isStandardStream(path) ? Optional.empty()
-        : VectorFormat.fromFileName(libraryName());
+        : VectorFormat.fromFileName(CliFiles.libraryName(path));
     if (fromName.isPresent()) {
       return fromName.get();
     }
@@ -143,7 +135,7 @@ final class VectorInput {
     if (failure instanceof DataException) {
       return (DataException) failure;
     }
-    DataException plain = DataException.of(name(), libraryName(), failure);
+    DataException plain = CliFiles.inputError(path, failure);
     String problem = plain.problem()
         .replace("VectorFileOptions.withDimension", "--dim")
         .replace("VectorFileOptions.withFormat", "--format");
@@ -191,8 +183,8 @@ final class VectorInput {
   /** Fails unless the file's vectors have the codebook's dimension. */
   void checkDimension(VectorSource source, io.signcodec.core.Codebook codebook, Path codebookPath) {
     if (source.dimension() != codebook.dimension()) {
-      throw new DataException(name(), "vectors have dimension " + source.dimension() + ", but codebook "
-          + codebookPath + " is for dimension " + codebook.dimension());
+      throw new DataException(name(), "vectors have dimension " + source.dimension()
+          + ", but codebook " + codebookPath + " is for dimension " + codebook.dimension());
     }
   }
 

@@ -88,7 +88,11 @@ class OutputSafetyTest {
   }
 
   static Cli.Result encode(Path out) {
-    return Cli.run("encode", "--codebook", s(codebook), "--input", s(fvecs), "--out", s(out),
+    return encode(fvecs, out);
+  }
+
+  static Cli.Result encode(Path input, Path out) {
+    return Cli.run("encode", "--codebook", s(codebook), "--input", s(input), "--out", s(out),
         "--quiet");
   }
 
@@ -134,6 +138,30 @@ class OutputSafetyTest {
   }
 
   record FifoRun(Cli.Result result, byte[] read) {}
+
+  /**
+   * Runs {@code command} while another thread writes {@code bytes} into the FIFO and closes it.
+   * If the command never opens the FIFO, the writer is released by opening it for reading here.
+   */
+  static Cli.Result withFifoWriter(Path fifo, byte[] bytes, Supplier<Cli.Result> command)
+      throws Exception {
+    Future<?> written = fifoReaders.submit(() -> {
+      try (OutputStream out = Files.newOutputStream(fifo)) {
+        out.write(bytes);
+      }
+      return null;
+    });
+    Cli.Result result = command.get();
+    try {
+      written.get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      try (InputStream release = Files.newInputStream(fifo)) {
+        release.readAllBytes();
+      }
+      throw new AssertionError("the FIFO was not read: " + result, e);
+    }
+    return result;
+  }
 
   // ---------------------------------------------------------------- an output that is an input
 
@@ -230,6 +258,33 @@ class OutputSafetyTest {
   }
 
   @Test
+  void devStdoutOnAPipeIsWrittenThrough() throws Exception {
+    // In a child JVM, whose standard output is a pipe to this test: /dev/stdout is a link to
+    // /proc/self/fd/1, a link the kernel follows to a pipe that has no path.
+    assumeTrue(Files.isSymbolicLink(Path.of("/dev/stdout")), "/dev/stdout is a link here");
+    Process child = new ProcessBuilder(InterruptTest.javaBinary(), "-cp",
+        System.getProperty("java.class.path"), SignCodecCli.class.getName(), "encode",
+        "--codebook", s(codebook), "--input", s(fvecs), "--out", "/dev/stdout", "--quiet")
+        .redirectError(dir.resolve("dev-stdout.err").toFile())
+        .start();
+    byte[] out;
+    try (InputStream stdout = child.getInputStream()) {
+      out = stdout.readAllBytes(); // ends when the child exits
+    } finally {
+      if (!child.waitFor(InterruptTest.PATIENCE_MILLIS, TimeUnit.MILLISECONDS)) {
+        child.destroyForcibly();
+      }
+    }
+    String err = Files.readString(dir.resolve("dev-stdout.err"), StandardCharsets.UTF_8);
+    assertEquals(0, child.exitValue(), err);
+    // The codes, then the JSON line: /dev/stdout is a file to the command, not "-".
+    assertArrayEquals(container, Arrays.copyOf(out, container.length), err);
+    String json = new String(out, container.length, out.length - container.length,
+        StandardCharsets.UTF_8);
+    assertEquals(container.length, (Double) JsonParser.parseObject(json.strip()).get("bytes"), 0);
+  }
+
+  @Test
   void aSymbolicLinksTargetIsWrittenAndTheLinkStays() throws IOException {
     Path targets = Files.createDirectories(dir.resolve("targets"));
     Path links = Files.createDirectories(dir.resolve("links"));
@@ -253,6 +308,32 @@ class OutputSafetyTest {
     assertEquals(S_IFLNK, fileType(dangling));
     assertFalse(Files.exists(links.resolve("nowhere.sgnc")));
     assertEquals(List.of(), partials());
+  }
+
+  @Test
+  void aFifoInputIsReadOnce() throws Exception {
+    Path vectors = dir.resolve("vectors-in.fvecs");
+    mkfifo(vectors);
+    Path codes = dir.resolve("from-fifo.sgnc");
+    Cli.Result res = withFifoWriter(vectors, fvecsBytes, () -> encode(vectors, codes));
+    assertEquals(0, res.exit(), res::toString);
+    assertArrayEquals(container, Files.readAllBytes(codes));
+
+    Path codeFifo = dir.resolve("codes-in.sgnc");
+    mkfifo(codeFifo);
+    Path decoded = dir.resolve("from-fifo.fvecs");
+    res = withFifoWriter(codeFifo, container, () -> Cli.run("decode", "--codebook", s(codebook),
+        "--input", s(codeFifo), "--out", s(decoded), "--quiet"));
+    assertEquals(0, res.exit(), res::toString);
+    assertArrayEquals(decodedFvecs, Files.readAllBytes(decoded));
+    // Neither a training (two passes) nor a decode to .npy (a counting pass first) from a pipe.
+    usageError(Cli.run("train", "--input", s(vectors), "--out", s(dir.resolve("never.sgncb")),
+        "--rate", "1"), "Invalid value for option '--input': training reads its input twice, and "
+        + vectors + " can be read only once; give a file");
+    usageError(Cli.run("decode", "--codebook", s(codebook), "--input", s(codeFifo), "--out",
+        s(dir.resolve("never.npy"))), "Invalid value for option '--input': .npy output");
+    assertEquals(S_IFIFO, fileType(vectors));
+    assertEquals(S_IFIFO, fileType(codeFifo));
   }
 
   // ---------------------------------------------------------------- standard input and output
