@@ -163,8 +163,8 @@ final class CliFiles {
    * Decides how {@code named} (an {@code --out}) is written, before any long work, and fails now
    * if it cannot be: {@code -} is {@code standardOutput}; a symbolic link stands for the file it
    * points to (the link stays); a regular file or a new name is replaced all or nothing; an
-   * existing device or FIFO (also a pipe behind {@code /dev/stdout}) is written in place. A directory, a dangling link, or a missing or
-   * read-only directory is a {@link DataException}.
+   * existing device or FIFO (also a pipe behind {@code /dev/stdout}) is written in place. A
+   * directory, a dangling link, or a missing or read-only directory is a {@link DataException}.
    */
   static Output output(Path named, OutputStream standardOutput) {
     if (isStandardStream(named)) {
