@@ -1,6 +1,7 @@
 package io.signcodec.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
@@ -16,7 +17,7 @@ abstract class CliCommand implements Callable<Integer> {
   @Mixin
   CommonOptions common;
 
-  /** Standard output: the JSON result or the demo's table, nothing else. */
+  /** Standard output: the JSON result or the demo's table, nothing else (text; see output()). */
   PrintWriter out() {
     return spec.commandLine().getOut();
   }
@@ -45,6 +46,33 @@ abstract class CliCommand implements Callable<Integer> {
     PrintWriter out = out();
     out.println(json);
     out.flush();
+  }
+
+  /**
+   * Prints the command's JSON line: on standard output, or on standard error when the command's
+   * data went to standard output ({@code --out -}), where a line of text would corrupt them.
+   */
+  void printJson(Json json, CliFiles.Output output) {
+    PrintWriter to = output.kind() == CliFiles.Output.Kind.STANDARD_OUTPUT ? err() : out();
+    to.println(json);
+    to.flush();
+  }
+
+  /**
+   * A usage error if {@code out} is the file given to the input option {@code option} (the same
+   * file by any path: a link, another spelling), so that a command never writes over what it
+   * reads. Checked before any work.
+   */
+  void refuseOverwriting(Path out, String option, Path input) {
+    if (CliFiles.sameFile(out, input)) {
+      throw usage("Invalid value for option '--out': '" + out + "' is the file given to " + option
+          + (input.equals(out) ? "" : " ('" + input + "')") + "; refusing to overwrite an input");
+    }
+  }
+
+  /** {@code --out} resolved before any long work; see {@link CliFiles#output}. */
+  CliFiles.Output output(Path out) {
+    return CliFiles.output(out, SignCodecCli.standardOutput(commandLine()));
   }
 
   CommandLine commandLine() {

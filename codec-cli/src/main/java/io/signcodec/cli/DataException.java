@@ -23,12 +23,25 @@ final class DataException extends RuntimeException {
   }
 
   DataException(Path file, String problem, Throwable cause) {
-    super(file + ": " + problem, cause);
-    this.file = file.toString();
+    this(file.toString(), problem, cause);
+  }
+
+  /** As {@link #DataException(String, String, Throwable)}, without a cause. */
+  DataException(String name, String problem) {
+    this(name, problem, null);
+  }
+
+  /**
+   * A problem with an input or output that has no path: {@code name} is how the message calls it,
+   * such as "standard input".
+   */
+  DataException(String name, String problem, Throwable cause) {
+    super(name + ": " + problem, cause);
+    this.file = name;
     this.problem = problem;
   }
 
-  /** The file as the user named it. */
+  /** The file as the user named it, or the name of the standard stream. */
   String file() {
     return file;
   }
@@ -44,16 +57,25 @@ final class DataException extends RuntimeException {
    * raised on the file's contents. A {@code DataException} is returned as is.
    */
   static DataException of(Path file, Throwable failure) {
+    Path name = file.getFileName();
+    return of(file.toString(), name == null ? file.toString() : name.toString(), failure);
+  }
+
+  /**
+   * As {@link #of(Path, Throwable)} for an input or output called {@code name} in messages, which
+   * the library's own messages call {@code libraryName} (the file name without its directory).
+   */
+  static DataException of(String name, String libraryName, Throwable failure) {
     if (failure instanceof DataException) {
       return (DataException) failure;
     }
     if (failure instanceof UncheckedIOException && failure.getCause() != null) {
       failure = failure.getCause();
     }
-    return new DataException(file, describe(file, failure), failure);
+    return new DataException(name, describe(name, libraryName, failure), failure);
   }
 
-  static String describe(Path file, Throwable failure) {
+  private static String describe(String file, String libraryName, Throwable failure) {
     String message;
     if (failure instanceof NoSuchFileException) {
       message = "no such file or directory" + other(file, (FileSystemException) failure);
@@ -73,17 +95,16 @@ final class DataException extends RuntimeException {
       message = failure.getClass().getSimpleName();
     }
     // Library messages about vector files start with the file's name; we put the path in front.
-    Path name = file.getFileName();
-    if (name != null && message.startsWith(name + ": ")) {
-      message = message.substring(name.toString().length() + 2);
+    if (message.startsWith(libraryName + ": ")) {
+      message = message.substring(libraryName.length() + 2);
     }
     return oneLine(message);
   }
 
   /** {@code ": path"} if the exception is about another path than {@code file}, else nothing. */
-  private static String other(Path file, FileSystemException e) {
+  private static String other(String file, FileSystemException e) {
     String other = e.getFile();
-    return other != null && !other.equals(file.toString()) ? ": " + other : "";
+    return other != null && !other.equals(file) ? ": " + other : "";
   }
 
   /** {@code s} with line breaks (and the indentation after them) turned into single spaces. */

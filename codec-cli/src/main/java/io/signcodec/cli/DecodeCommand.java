@@ -11,7 +11,6 @@ import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Command;
@@ -22,7 +21,8 @@ import picocli.CommandLine.Option;
     header = "Decode a container back to vectors (.fvecs or .npy).",
     description = {
         "Decodes a container stream written by encode (x^ = mu + A z) and writes the vectors to "
-            + "--out as .fvecs or .npy (float32), chosen by its extension. Prints one JSON object:",
+            + "--out as .fvecs or .npy (float32), chosen by its extension or --format. Prints one "
+            + "JSON object (on standard error with --out -):",
         "{\"vectors\":..., \"dim\":..., \"seconds\":...}"})
 final class DecodeCommand extends CliCommand {
   static final int BATCH = StreamFormat.DEFAULT_BLOCK_VECTORS;
@@ -32,22 +32,30 @@ final class DecodeCommand extends CliCommand {
   Path codebookPath;
 
   @Option(names = "--input", required = true, paramLabel = "FILE", order = 1,
-      description = "The container file.")
+      description = "The container file; - for standard input.")
   Path input;
 
   @Option(names = "--out", required = true, paramLabel = "FILE", order = 2,
-      description = "The vector file to write: .fvecs or .npy.")
+      description = "The vector file to write: .fvecs or .npy; - for standard output (with "
+          + "--format). A file is replaced when the command succeeds; a device or FIFO is "
+          + "written in place.")
   Path out;
+
+  @Option(names = "--format", paramLabel = "FORMAT", order = 3,
+      description = "The output format, fvecs or npy, instead of the one --out's name says.")
+  String format;
 
   @Override
   public Integer call() {
-    Path name = out.getFileName();
-    String lower = (name == null ? out.toString() : name.toString()).toLowerCase(Locale.ROOT);
-    boolean npy = lower.endsWith(".npy");
-    if (!npy && !lower.endsWith(".fvecs")) {
-      throw usage("Invalid value for option '--out': '" + out
-          + "' must end in .fvecs or .npy (the output format is chosen by the extension)");
+    boolean npy = npy();
+    if (npy && CliFiles.readableOnce(input)) {
+      throw usage("Invalid value for option '--input': .npy output states its row count up "
+          + "front, so decode reads the container twice, and " + CliFiles.inputName(input)
+          + " can be read only once; write fvecs, or give a file");
     }
+    refuseOverwriting(out, "--input", input);
+    refuseOverwriting(out, "--codebook", codebookPath);
+    CliFiles.Output output = output(out);
     Codebook codebook = CliFiles.readCodebook(codebookPath);
     int d = codebook.dimension();
     long t0 = System.nanoTime();
@@ -55,7 +63,7 @@ final class DecodeCommand extends CliCommand {
     try (Progress progress = progress()) {
       // .npy states its row count up front: a first pass counts (and verifies) the codes.
       long count = npy ? countCodes(codebook, progress) : 0;
-      CliFiles.writeAtomically(out, stream -> {
+      CliFiles.write(output, stream -> {
         try (Container container = new Container(codebook);
             VectorWriter writer = npy ? VectorFiles.npyWriter(stream, d, count)
                 : VectorFiles.fvecsWriter(stream, d)) {
@@ -74,8 +82,32 @@ final class DecodeCommand extends CliCommand {
     printJson(Json.object()
         .put("vectors", vectors[0])
         .put("dim", d)
-        .put("seconds", Math.round(seconds * 1000) / 1000.0));
+        .put("seconds", Math.round(seconds * 1000) / 1000.0), output);
     return 0;
+  }
+
+  /** Whether the output is .npy: from --format, else from --out's extension. */
+  private boolean npy() {
+    if (format != null) {
+      String lower = format.toLowerCase(Locale.ROOT);
+      if (!lower.equals("npy") && !lower.equals("fvecs")) {
+        throw usage("Invalid value for option '--format': '" + format
+            + "' is not one of fvecs, npy");
+      }
+      return lower.equals("npy");
+    }
+    if (CliFiles.isStandardStream(out)) {
+      throw usage("Invalid value for option '--out': '-' (standard output) has no extension to "
+          + "choose the format by; give it with --format fvecs or --format npy");
+    }
+    Path name = out.getFileName();
+    String lower = (name == null ? out.toString() : name.toString()).toLowerCase(Locale.ROOT);
+    if (!lower.endsWith(".npy") && !lower.endsWith(".fvecs")) {
+      throw usage("Invalid value for option '--out': '" + out
+          + "' must end in .fvecs or .npy (the output format is chosen by the extension), "
+          + "or give the format with --format");
+    }
+    return lower.endsWith(".npy");
   }
 
   /** Counts the codes of the container, checking every block and the end marker. */
@@ -101,16 +133,17 @@ final class DecodeCommand extends CliCommand {
     Container(Codebook codebook) {
       InputStream stream = null;
       try {
-        stream = new BufferedInputStream(Files.newInputStream(input), 1 << 16);
+        stream = new BufferedInputStream(
+            CliFiles.openInput(input, SignCodecCli.standardInput(commandLine())), 1 << 16);
         reader = new SignStreamReader(stream, codebook);
         in = stream;
       } catch (IOException e) {
         closeQuietly(stream);
         if (e instanceof CodebookMismatchException) {
-          throw new DataException(input, DataException.oneLine(e.getMessage()) + " (--codebook "
-              + codebookPath + ")", e);
+          throw new DataException(CliFiles.inputName(input), DataException.oneLine(e.getMessage())
+              + " (--codebook " + codebookPath + ")", e);
         }
-        throw DataException.of(input, e);
+        throw CliFiles.inputError(input, e);
       }
     }
 
@@ -118,7 +151,7 @@ final class DecodeCommand extends CliCommand {
       try {
         return reader.read(batch, 0, BATCH);
       } catch (IOException e) {
-        throw DataException.of(input, e);
+        throw CliFiles.inputError(input, e);
       }
     }
 
@@ -126,18 +159,22 @@ final class DecodeCommand extends CliCommand {
       try {
         return reader.readCodes(codes, 0, BATCH);
       } catch (IOException e) {
-        throw DataException.of(input, e);
+        throw CliFiles.inputError(input, e);
       }
     }
 
-    /** After the end marker: a container file holds nothing else. */
+    /**
+     * After the end marker: a container file holds nothing else. (The library's reader leaves
+     * what follows unread, for streams inside something bigger; a file given to decode is one.)
+     */
     void checkEnd() {
       try {
         if (in.read() >= 0) {
-          throw new MalformedInputException("unexpected bytes after the end marker", -1);
+          throw new MalformedInputException("unexpected bytes after the end marker (a container "
+              + "file holds one stream)", -1);
         }
       } catch (IOException e) {
-        throw DataException.of(input, e);
+        throw CliFiles.inputError(input, e);
       }
     }
 

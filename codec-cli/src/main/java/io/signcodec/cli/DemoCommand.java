@@ -103,7 +103,7 @@ final class DemoCommand extends CliCommand {
           throw new java.io.UncheckedIOException(e); // in-memory source: cannot happen
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        CliFiles.writeAtomically(dir.resolve(codebookName(data.name(), r)), codebook::write);
+        CliFiles.write(output(dir.resolve(codebookName(data.name(), r))), codebook::write);
         nmse[s][i] = nmse(codebook, data.test());
         out.printf(Locale.ROOT, format, data.name(), trim(r), codebook.bits(), ratio(r),
             String.format(Locale.ROOT, "%.4f", nmse[s][i]),
@@ -161,7 +161,7 @@ final class DemoCommand extends CliCommand {
   }
 
   private void writeVectors(Path file, float[] x) {
-    CliFiles.writeAtomically(file, stream -> {
+    CliFiles.write(output(file), stream -> {
       try (VectorWriter w = VectorFiles.fvecsWriter(stream, dim)) {
         w.write(x, 0, x.length / dim);
       }
@@ -188,7 +188,7 @@ final class DemoCommand extends CliCommand {
       // Headless Java2D still needs fonts (fontconfig); say so rather than print a trace.
       throw new DataException(file, "cannot draw the plot: " + e, e);
     }
-    CliFiles.writeAtomically(file, stream -> {
+    CliFiles.write(output(file), stream -> {
       if (!ImageIO.write(image, "png", stream)) {
         throw new IOException("no PNG writer in this Java runtime");
       }

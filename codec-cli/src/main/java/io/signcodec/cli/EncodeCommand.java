@@ -4,7 +4,6 @@ import io.signcodec.core.Codebook;
 import io.signcodec.core.stream.SignStreamWriter;
 import io.signcodec.core.vectors.VectorSource;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,7 +14,8 @@ import picocli.CommandLine.Option;
     header = "Encode a vector file to a container of sign codes.",
     description = {
         "Encodes every vector of a file with a codebook and writes the codes as a container "
-            + "stream (docs/FORMAT.md) to --out. Prints one JSON object:",
+            + "stream (docs/FORMAT.md) to --out. Prints one JSON object (on standard error "
+            + "with --out -):",
         "{\"vectors\":..., \"dim\":..., \"bits\":..., \"bytes\":..., \"seconds\":...}"})
 final class EncodeCommand extends CliCommand {
   static final int BATCH = 4096;
@@ -28,42 +28,43 @@ final class EncodeCommand extends CliCommand {
   VectorInput input;
 
   @Option(names = "--out", required = true, paramLabel = "FILE", order = 4,
-      description = "The container file to write.")
+      description = "The container file to write; - for standard output. A file is replaced "
+          + "when the command succeeds; a device or FIFO is written in place.")
   Path out;
 
   @Override
   public Integer call() {
+    refuseOverwriting(out, "--input", input.path);
+    refuseOverwriting(out, "--codebook", codebookPath);
+    CliFiles.Output output = output(out);
     Codebook codebook = CliFiles.readCodebook(codebookPath);
     VectorSource source = input.open(commandLine());
     input.checkDimension(source, codebook, codebookPath);
     long t0 = System.nanoTime();
     long[] vectors = {0};
+    long bytes;
     try (Progress progress = progress()) {
-      CliFiles.writeAtomically(out, stream -> {
-        try (SignStreamWriter writer = new SignStreamWriter(stream, codebook)) {
-          vectors[0] = input.forEachBatch(source, BATCH, (batch, n) -> {
-            try {
-              writer.write(batch, 0, n);
-            } catch (IOException e) {
-              throw DataException.of(out, e);
-            }
-          }, done -> progress.update("encode", done, 0, "vectors"));
-        }
+      bytes = CliFiles.write(output, stream -> {
+        // Not closed on a failure: close() writes the end marker, and a failed run's output must
+        // never look complete (on standard output or a FIFO it cannot be taken back).
+        SignStreamWriter writer = new SignStreamWriter(stream, codebook);
+        vectors[0] = input.forEachBatch(source, BATCH, (batch, n) -> {
+          try {
+            writer.write(batch, 0, n);
+          } catch (IOException e) {
+            throw output.failure(e);
+          }
+        }, done -> progress.update("encode", done, 0, "vectors"));
+        writer.finish();
       });
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    long bytes;
-    try {
-      bytes = Files.size(out);
-    } catch (IOException e) {
-      throw DataException.of(out, e);
-    }
     printJson(Json.object()
         .put("vectors", vectors[0])
         .put("dim", codebook.dimension())
         .put("bits", codebook.bits())
         .put("bytes", bytes)
-        .put("seconds", Math.round(seconds * 1000) / 1000.0));
+        .put("seconds", Math.round(seconds * 1000) / 1000.0), output);
     return 0;
   }
 }

@@ -64,7 +64,7 @@ final class EvalCommand extends CliCommand {
       }, done -> progress.update("eval", done, 0, "vectors"));
     }
     if (vectors == 0) {
-      throw new DataException(input.path, "contains no vectors");
+      throw new DataException(input.name(), "contains no vectors");
     }
     double predicted = moments.totalVariance() > 0
         ? Limits.predictedNmse(codebook, moments.covariance()) : Double.NaN;

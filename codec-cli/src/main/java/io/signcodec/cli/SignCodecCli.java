@@ -1,5 +1,9 @@
 package io.signcodec.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
@@ -23,7 +27,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * <p>Exit status 0 on success; 2 on a usage error, with picocli's message; 1 when a file is
  * unreadable, corrupt or does not match another input, with one line on standard error naming the
  * file and the problem (and the stack trace only with {@code --verbose}). Standard output carries
- * only the command's JSON object, or the demo's table.
+ * only the command's JSON object, or the demo's table, or with {@code --out -} the command's data
+ * (the JSON object then goes to standard error).
  */
 @Command(name = "signcodec", mixinStandardHelpOptions = true,
     versionProvider = SignCodecCli.Version.class,
@@ -41,11 +46,26 @@ import picocli.CommandLine.UnmatchedArgumentException;
     footer = {"",
         "Vector files: .fvecs, .bvecs, .npy, .npz (--key NAME picks the array) or raw float32 "
             + "(--dim D), optionally gzip, bzip2, xz or zstd compressed (detected from the "
-            + "bytes, not the name).",
+            + "bytes, not the name); - is standard input.",
+        "Outputs: - is standard output (the JSON object then goes to standard error); a file is "
+            + "written to a hidden temporary file beside it and renamed over it on success; a "
+            + "device or FIFO is written in place; a symbolic link's target is written; an output "
+            + "that is one of the inputs is refused.",
         "Exit status: 0 ok, 1 unreadable, corrupt or mismatched input, 2 usage error."})
 public final class SignCodecCli implements Callable<Integer> {
   @Spec
   CommandSpec spec;
+
+  /** What {@code --input -} reads. */
+  private final InputStream standardInput;
+
+  /** What {@code --out -} writes: bytes, beside picocli's text writer on the same stream. */
+  private final OutputStream standardOutput;
+
+  private SignCodecCli(InputStream standardInput, OutputStream standardOutput) {
+    this.standardInput = standardInput;
+    this.standardOutput = standardOutput;
+  }
 
   /**
    * The library's loggers (java.util.logging, behind System.Logger). Held so the level set in
@@ -68,10 +88,34 @@ public final class SignCodecCli implements Callable<Integer> {
    * after this call; they apply to every subcommand.
    */
   public static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new SignCodecCli());
+    // Not System.out: a PrintStream swallows write errors (a full disk, a closed pipe).
+    return commandLine(System.in, new FileOutputStream(FileDescriptor.out));
+  }
+
+  /**
+   * As {@link #commandLine()}, with the byte streams that {@code --input -} reads and
+   * {@code --out -} writes (for tests; the text of standard output and error goes to the
+   * command line's out and err writers).
+   */
+  static CommandLine commandLine(InputStream standardInput, OutputStream standardOutput) {
+    CommandLine cl = new CommandLine(new SignCodecCli(standardInput, standardOutput));
     cl.setParameterExceptionHandler(new UsageErrors());
     cl.setExecutionExceptionHandler(new DataErrors());
     return cl;
+  }
+
+  /** The bytes of standard input, for the command line {@code cmd} is part of. */
+  static InputStream standardInput(CommandLine cmd) {
+    return root(cmd).standardInput;
+  }
+
+  /** The bytes of standard output, for the command line {@code cmd} is part of. */
+  static OutputStream standardOutput(CommandLine cmd) {
+    return root(cmd).standardOutput;
+  }
+
+  private static SignCodecCli root(CommandLine cmd) {
+    return (SignCodecCli) cmd.getCommandSpec().root().userObject();
   }
 
   @Override

@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 @Command(name = "train", sortOptions = false,
     header = "Train a codebook from a vector file.",
     description = {
-        "Trains a codebook from a vector file and writes it to --out. Prints one JSON object:",
+        "Trains a codebook from a vector file and writes it to --out. Prints one JSON object "
+            + "(on standard error with --out -):",
         "{\"dim\":..., \"bits\":..., \"rate\":..., \"trainVectors\":..., \"trainNmse\":..., "
             + "\"predictedNmse\":..., \"seconds\":..., \"fingerprint\":\"...\"}"})
 final class TrainCommand extends CliCommand {
@@ -23,7 +24,8 @@ final class TrainCommand extends CliCommand {
   VectorInput input;
 
   @Option(names = "--out", required = true, paramLabel = "CODEBOOK", order = 4,
-      description = "The codebook file to write.")
+      description = "The codebook file to write; - for standard output. A file is replaced "
+          + "when the command succeeds; a device or FIFO is written in place.")
   Path out;
 
   @ArgGroup(exclusive = true, multiplicity = "1", order = 5)
@@ -62,6 +64,12 @@ final class TrainCommand extends CliCommand {
 
   @Override
   public Integer call() {
+    if (input.readableOnce()) {
+      throw usage("Invalid value for option '--input': training reads its input twice, and "
+          + input.name() + " can be read only once; give a file");
+    }
+    refuseOverwriting(out, "--input", input.path);
+    CliFiles.Output output = output(out);
     CodebookTrainer.Builder builder = CodebookTrainer.builder().seed(seed);
     if (length.rate != null) {
       double r = length.rate;
@@ -85,7 +93,6 @@ final class TrainCommand extends CliCommand {
     VectorSource file = input.open(commandLine());
     int d = file.dimension();
     int bits = codeLength(builder, d);
-    CliFiles.checkWritable(out);
     VectorSource source = LimitedSource.of(file, maxVectors);
 
     Codebook codebook;
@@ -100,13 +107,13 @@ final class TrainCommand extends CliCommand {
       codebook = isotropic ? trainer.trainIsotropic(source) : trainer.train(source);
     } catch (IOException | IllegalArgumentException | IllegalStateException e) {
       // Unreadable or unusable data (too few vectors, no variance, a NaN): about the input file.
-      throw DataException.of(input.path, e);
+      throw input.dataError(e);
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     if (codebook.bits() != bits) {
       throw new IllegalStateException("trainer made " + codebook.bits() + " bits, expected " + bits);
     }
-    CliFiles.writeAtomically(out, codebook::write);
+    CliFiles.write(output, codebook::write);
     printJson(Json.object()
         .put("dim", codebook.dimension())
         .put("bits", codebook.bits())
@@ -115,7 +122,7 @@ final class TrainCommand extends CliCommand {
         .put("trainNmse", codebook.info().trainNmse())
         .put("predictedNmse", codebook.info().predictedNmse())
         .put("seconds", Math.round(seconds * 1000) / 1000.0)
-        .put("fingerprint", codebook.fingerprintHex()));
+        .put("fingerprint", codebook.fingerprintHex()), output);
     return 0;
   }
 
@@ -126,7 +133,7 @@ final class TrainCommand extends CliCommand {
     } catch (IllegalArgumentException e) {
       String option = length.bits != null ? "--bits" : "--rate";
       throw usage("Invalid value for option '" + option + "': " + e.getMessage() + " ("
-          + input.path + " has dimension " + d + ")");
+          + input.name() + " has dimension " + d + ")");
     }
   }
 

@@ -6,17 +6,28 @@ import io.signcodec.core.vectors.VectorFormat;
 import io.signcodec.core.vectors.VectorReader;
 import io.signcodec.core.vectors.VectorSource;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.LongConsumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-/** The {@code --input FILE [--key NAME] [--dim D]} options of commands that read vectors. */
+/**
+ * The {@code --input FILE [--key NAME] [--dim D] [--format FORMAT]} options of commands that read
+ * vectors. {@code --input -} is standard input.
+ */
 final class VectorInput {
+  /** The {@code --format} names. */
+  private static final Map<String, VectorFormat> FORMATS = orderedFormats();
+
   @Option(names = "--input", required = true, paramLabel = "FILE", order = 1,
       description = "Vectors: .fvecs, .bvecs, .npy, .npz, or raw float32 with --dim; "
-          + "optionally gzip, bzip2, xz or zstd compressed.")
+          + "optionally gzip, bzip2, xz or zstd compressed; - for standard input.")
   Path path;
 
   @Option(names = "--key", paramLabel = "NAME", order = 2,
@@ -28,9 +39,35 @@ final class VectorInput {
           + "a check for the other formats.")
   Integer dim;
 
+  @Option(names = "--format", paramLabel = "FORMAT", order = 3,
+      description = "The input's format instead of the one its name says, for standard input "
+          + "or a pipe: fvecs, bvecs, npy, npz or raw (float32, with --dim).")
+  String format;
+
+  private static Map<String, VectorFormat> orderedFormats() {
+    Map<String, VectorFormat> formats = new LinkedHashMap<>();
+    formats.put("fvecs", VectorFormat.FVECS);
+    formats.put("bvecs", VectorFormat.BVECS);
+    formats.put("npy", VectorFormat.NPY);
+    formats.put("npz", VectorFormat.NPZ);
+    formats.put("raw", VectorFormat.RAW_FLOAT32);
+    return formats;
+  }
+
+  /** How messages call the input: its path as given, or "standard input" for {@code -}. */
+  String name() {
+    return CliFiles.inputName(path);
+  }
+
+  /** Whether the input is standard input or a pipe, which a command can read only once. */
+  boolean readableOnce() {
+    return CliFiles.readableOnce(path);
+  }
+
   /**
-   * Opens the file as a re-readable source. A name without a known extension is raw float32 and
-   * needs {@code --dim}.
+   * Opens the input as a source. A file is re-readable; standard input and pipes give a source
+   * that can be opened once. A name without a known extension is raw float32 and needs
+   * {@code --dim}, unless {@code --format} says otherwise.
    *
    * @throws ParameterException if the options are unusable (exit status 2)
    * @throws DataException if the file cannot be read (exit status 1)
@@ -47,20 +84,62 @@ final class VectorInput {
       }
       options = options.withDimension(dim);
     }
-    Path name = path.getFileName();
-    if (VectorFormat.fromFileName(name == null ? path.toString() : name.toString()).isEmpty()) {
-      if (dim == null) {
-        throw new ParameterException(cmd, "Cannot tell the format of '" + path + "' from its name"
-            + " (.fvecs, .bvecs, .npy or .npz, optionally .gz, .bz2, .xz or .zst);"
-            + " for raw float32 give the dimension with --dim");
-      }
-      options = options.withFormat(VectorFormat.RAW_FLOAT32);
-    }
+    VectorFormat vectorFormat = vectorFormat(cmd);
+    options = options.withFormat(vectorFormat);
     try {
-      return VectorFiles.open(path, options);
+      if (!readableOnce()) {
+        return VectorFiles.open(path, options);
+      }
+      InputStream in = CliFiles.openInput(path, SignCodecCli.standardInput(cmd));
+      return new ReadOnceSource(
+          VectorFiles.reader(in, CliFiles.libraryName(path), vectorFormat, options), name());
     } catch (IOException | IllegalArgumentException e) {
-      throw DataException.of(path, e);
+      throw dataError(e);
     }
+  }
+
+  /** The format from {@code --format}, else from the name; raw float32 needs {@code --dim}. */
+  private VectorFormat vectorFormat(CommandLine cmd) {
+    if (format != null) {
+      VectorFormat named = FORMATS.get(format.toLowerCase(Locale.ROOT));
+      if (named == null) {
+        throw new ParameterException(cmd, "Invalid value for option '--format': '" + format
+            + "' is not one of " + String.join(", ", FORMATS.keySet()));
+      }
+      if (named == VectorFormat.RAW_FLOAT32 && dim == null) {
+        throw new ParameterException(cmd, "--format raw needs the dimension: give it with --dim");
+      }
+      return named;
+    }
+    Optional<VectorFormat> fromName = CliFiles.isStandardStream(path) ? Optional.empty()
+        : VectorFormat.fromFileName(CliFiles.libraryName(path));
+    if (fromName.isPresent()) {
+      return fromName.get();
+    }
+    if (dim == null) {
+      throw new ParameterException(cmd, "Cannot tell the format of "
+          + (CliFiles.isStandardStream(path) ? "standard input (--input -)"
+              : "'" + path + "' from its name (.fvecs, .bvecs, .npy or .npz, optionally .gz, "
+                  + ".bz2, .xz or .zst)")
+          + "; give it with --format, or for raw float32 the dimension with --dim");
+    }
+    return VectorFormat.RAW_FLOAT32;
+  }
+
+  /**
+   * The problem {@code failure} reports about this input, in the command line's terms: the core's
+   * messages name its Java options, which on the command line are {@code --dim} and
+   * {@code --format}. A {@link DataException} (about another file) is returned as is.
+   */
+  DataException dataError(Throwable failure) {
+    if (failure instanceof DataException) {
+      return (DataException) failure;
+    }
+    DataException plain = CliFiles.inputError(path, failure);
+    String problem = plain.problem()
+        .replace("VectorFileOptions.withDimension", "--dim")
+        .replace("VectorFileOptions.withFormat", "--format");
+    return new DataException(name(), problem, failure);
   }
 
   /** Receives one batch of vectors, all finite. */
@@ -88,7 +167,7 @@ final class VectorInput {
         progress.accept(total);
       }
     } catch (IOException | IllegalArgumentException e) {
-      throw DataException.of(path, e);
+      throw dataError(e);
     }
     return total;
   }
@@ -97,15 +176,46 @@ final class VectorInput {
     try {
       io.signcodec.core.kernel.Checks.checkFinite(batch, 0, count, d, first);
     } catch (IllegalArgumentException e) {
-      throw new DataException(path, e.getMessage());
+      throw new DataException(name(), e.getMessage());
     }
   }
 
   /** Fails unless the file's vectors have the codebook's dimension. */
   void checkDimension(VectorSource source, io.signcodec.core.Codebook codebook, Path codebookPath) {
     if (source.dimension() != codebook.dimension()) {
-      throw new DataException(path, "vectors have dimension " + source.dimension() + ", but codebook "
-          + codebookPath + " is for dimension " + codebook.dimension());
+      throw new DataException(name(), "vectors have dimension " + source.dimension()
+          + ", but codebook " + codebookPath + " is for dimension " + codebook.dimension());
+    }
+  }
+
+  /**
+   * Standard input or a pipe as a source: its reader is opened at once (to learn the dimension)
+   * and handed to the first {@link #open()}; there is no second pass.
+   */
+  private static final class ReadOnceSource implements VectorSource {
+    private final String name;
+    private final int dimension;
+    private VectorReader reader;
+
+    ReadOnceSource(VectorReader reader, String name) {
+      this.reader = reader;
+      this.name = name;
+      this.dimension = reader.dimension();
+    }
+
+    @Override
+    public int dimension() {
+      return dimension;
+    }
+
+    @Override
+    public VectorReader open() {
+      if (reader == null) {
+        throw new IllegalStateException(name + " can be read only once");
+      }
+      VectorReader first = reader;
+      reader = null;
+      return first;
     }
   }
 }

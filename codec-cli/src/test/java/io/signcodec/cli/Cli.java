@@ -1,5 +1,7 @@
 package io.signcodec.cli;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
@@ -9,8 +11,11 @@ import picocli.CommandLine;
 final class Cli {
   private Cli() {}
 
-  /** The outcome of one run. */
-  record Result(int exit, String out, String err) {
+  /**
+   * The outcome of one run: the exit status, the text of standard output and error, and the bytes
+   * that {@code --out -} wrote to standard output.
+   */
+  record Result(int exit, String out, String err, byte[] data) {
     /** Standard error's lines. */
     String[] errLines() {
       return err.isEmpty() ? new String[0] : err.split("\\R");
@@ -28,12 +33,18 @@ final class Cli {
   }
 
   static Result run(String... args) {
+    return runWithInput(new byte[0], args);
+  }
+
+  /** A run whose standard input ({@code --input -}) holds {@code input}. */
+  static Result runWithInput(byte[] input, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cl = SignCodecCli.commandLine();
+    ByteArrayOutputStream data = new ByteArrayOutputStream();
+    CommandLine cl = SignCodecCli.commandLine(new ByteArrayInputStream(input), data);
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     int exit = cl.execute(args);
-    return new Result(exit, out.toString(), err.toString());
+    return new Result(exit, out.toString(), err.toString(), data.toByteArray());
   }
 }

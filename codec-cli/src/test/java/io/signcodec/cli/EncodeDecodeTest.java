@@ -166,7 +166,9 @@ class EncodeDecodeTest {
     Path trailing = Files.write(dir.resolve("trailing.sgnc"), longer);
     dataError(Cli.run("decode", "--codebook", s(codebookPath), "--input", s(trailing),
         "--out", s(dir.resolve("trailing.fvecs"))),
-        "signcodec decode: " + trailing + ": unexpected bytes after the end marker");
+        "signcodec decode: " + trailing + ": unexpected bytes after the end marker (a container "
+            + "file holds one stream)");
+    assertFalse(Files.exists(dir.resolve("trailing.fvecs")), "no output");
   }
 
   @Test
@@ -204,8 +206,16 @@ class EncodeDecodeTest {
   }
 
   @Test
-  void decodeNeedsAKnownOutputExtension() {
+  void decodeNeedsAKnownOutputExtensionOrFormat() throws IOException {
     usageError(Cli.run("decode", "--codebook", s(codebookPath), "--input", s(container),
         "--out", s(dir.resolve("y.csv"))), "Invalid value for option '--out': ");
+    Path npy = dir.resolve("by-extension.npy");
+    assertEquals(0, Cli.run("decode", "--codebook", s(codebookPath), "--input", s(container),
+        "--out", s(npy)).exit());
+    Path named = dir.resolve("y.vectors");
+    Cli.Result res = Cli.run("decode", "--codebook", s(codebookPath), "--input", s(container),
+        "--out", s(named), "--format", "NPY");
+    assertEquals(0, res.exit(), res::toString);
+    assertArrayEquals(Files.readAllBytes(npy), Files.readAllBytes(named));
   }
 }

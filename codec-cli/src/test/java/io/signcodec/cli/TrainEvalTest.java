@@ -342,6 +342,24 @@ class TrainEvalTest {
   }
 
   @Test
+  void libraryMessagesNameTheCommandLineOptions() throws IOException {
+    // The core says how to read an empty .fvecs in Java terms (VectorFileOptions.withDimension).
+    Path empty = Files.write(dir.resolve("nothing.fvecs"), new byte[0]);
+    Path cb = dir.resolve("options.sgncb");
+    assertEquals(0, Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--rate", "1").exit());
+    Cli.Result res = Cli.run("eval", "--codebook", s(cb), "--input", s(empty));
+    dataError(res, "signcodec eval: " + empty + ": empty input: an empty .fvecs file has no "
+        + "vectors and so does not record their dimension; give the dimension with --dim to read "
+        + "it as zero vectors");
+    assertFalse(res.err().contains("VectorFileOptions"), res::toString);
+    res = Cli.run("encode", "--codebook", s(cb), "--input", s(empty), "--out",
+        s(dir.resolve("nothing.sgnc")));
+    dataError(res, "signcodec encode: " + empty + ": ", "give the dimension with --dim");
+    assertFalse(res.err().contains("VectorFileOptions"), res::toString);
+    assertFalse(Files.exists(dir.resolve("nothing.sgnc")));
+  }
+
+  @Test
   void verbosePrintsTheStackTrace() throws IOException {
     Path missing = dir.resolve("missing.fvecs");
     Cli.Result res = Cli.run("train", "--input", s(missing), "--out", s(dir.resolve("v.sgncb")),
