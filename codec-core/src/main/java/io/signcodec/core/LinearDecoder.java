@@ -11,20 +11,11 @@ import java.util.Objects;
  * padding bits of the last byte are ignored (see {@link SignCodes}). Single-code and batch calls
  * give bit-identical floats.
  */
-public final class LinearDecoder {
-  private final Codebook codebook;
-  private final int dimension;
-  private final int bits;
-  private final int codeBytes;
-  private final boolean parallel;
+public final class LinearDecoder extends BatchCoder {
   private final ThreadLocal<CodebookForm.TileDecoder> tiles;
 
-  private LinearDecoder(Codebook codebook, boolean parallel) {
-    this.codebook = codebook;
-    this.dimension = codebook.dimension();
-    this.bits = codebook.bits();
-    this.codeBytes = codebook.codeBytes();
-    this.parallel = parallel;
+  private LinearDecoder(Builder options) {
+    super(options);
     CodebookForm form = codebook.form();
     this.tiles = ThreadLocal.withInitial(form::newTileDecoder);
   }
@@ -39,40 +30,20 @@ public final class LinearDecoder {
   }
 
   /** Options for a {@link LinearDecoder}. */
-  public static final class Builder {
-    private final Codebook codebook;
-    private boolean parallel = true;
-
+  public static final class Builder extends BatchCoder.Builder<Builder, LinearDecoder> {
     private Builder(Codebook codebook) {
-      this.codebook = Objects.requireNonNull(codebook, "codebook");
+      super(codebook);
     }
 
-    /** Whether large batches may use the common fork-join pool (default true). */
-    public Builder parallel(boolean parallel) {
-      this.parallel = parallel;
+    @Override
+    Builder self() {
       return this;
     }
 
+    @Override
     public LinearDecoder build() {
-      return new LinearDecoder(codebook, parallel);
+      return new LinearDecoder(this);
     }
-  }
-
-  public Codebook codebook() {
-    return codebook;
-  }
-
-  public int dimension() {
-    return dimension;
-  }
-
-  public int bits() {
-    return bits;
-  }
-
-  /** Bytes read per code. */
-  public int codeBytes() {
-    return codeBytes;
   }
 
   /** Decodes one code at {@code src[srcOff..]} into {@link #dimension()} floats at {@code dst}. */
@@ -98,7 +69,7 @@ public final class LinearDecoder {
     Objects.requireNonNull(dst, "dst");
     Checks.checkRange("src", src.length, srcOff, count, codeBytes);
     Checks.checkRange("dst", dst.length, dstOff, count, dimension);
-    Parallel.forRange(count, SignEncoder.GRAIN, parallel, (from, to) -> tiles.get().decode(src,
+    Parallel.forRange(count, GRAIN, parallel, (from, to) -> tiles.get().decode(src,
         srcOff + from * codeBytes, dst, dstOff + from * dimension, to - from));
   }
 }

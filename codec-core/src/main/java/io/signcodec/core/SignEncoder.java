@@ -18,26 +18,15 @@ import java.util.Objects;
  * component, throws {@link IllegalArgumentException} naming the vector and component, and leaves
  * the output untouched.
  */
-public final class SignEncoder {
-  /** Vectors per parallel chunk; below two chunks' worth a batch runs on the calling thread. */
-  static final int GRAIN = 128;
-
-  private final Codebook codebook;
-  private final int dimension;
-  private final int bits;
-  private final int codeBytes;
-  private final boolean parallel;
+public final class SignEncoder extends BatchCoder {
   private final ThreadLocal<CodebookForm.TileEncoder> tiles;
 
-  private SignEncoder(Codebook codebook, boolean parallel) {
-    this.codebook = codebook;
-    this.dimension = codebook.dimension();
-    this.bits = codebook.bits();
-    this.codeBytes = codebook.codeBytes();
-    this.parallel = parallel;
+  private SignEncoder(Builder options) {
+    super(options);
     CodebookForm form = codebook.form();
     this.tiles = ThreadLocal.withInitial(form::newTileEncoder);
   }
+
   /** An encoder that uses the common pool for large batches. */
   public static SignEncoder of(Codebook codebook) {
     return builder(codebook).build();
@@ -48,40 +37,20 @@ public final class SignEncoder {
   }
 
   /** Options for a {@link SignEncoder}. */
-  public static final class Builder {
-    private final Codebook codebook;
-    private boolean parallel = true;
-
+  public static final class Builder extends BatchCoder.Builder<Builder, SignEncoder> {
     private Builder(Codebook codebook) {
-      this.codebook = Objects.requireNonNull(codebook, "codebook");
+      super(codebook);
     }
 
-    /** Whether large batches may use the common fork-join pool (default true). */
-    public Builder parallel(boolean parallel) {
-      this.parallel = parallel;
+    @Override
+    Builder self() {
       return this;
     }
 
+    @Override
     public SignEncoder build() {
-      return new SignEncoder(codebook, parallel);
+      return new SignEncoder(this);
     }
-  }
-
-  public Codebook codebook() {
-    return codebook;
-  }
-
-  public int dimension() {
-    return dimension;
-  }
-
-  public int bits() {
-    return bits;
-  }
-
-  /** Bytes written per vector. */
-  public int codeBytes() {
-    return codeBytes;
   }
 
   /** Encodes one vector of {@link #dimension()} floats at {@code src[srcOff..]}. */
