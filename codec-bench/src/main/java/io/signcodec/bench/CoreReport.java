@@ -324,15 +324,7 @@ public final class CoreReport {
   }
 
   private static double nmse(Codebook cb, float[] x) {
-    int d = cb.dimension();
-    int count = x.length / d;
-    byte[] codes = new byte[count * cb.codeBytes()];
-    float[] decoded = new float[x.length];
-    SignEncoder.of(cb).encode(x, 0, codes, 0, count);
-    LinearDecoder.of(cb).decode(codes, 0, decoded, 0, count);
-    Distortion distortion = new Distortion(d);
-    distortion.add(x, 0, decoded, 0, count);
-    return distortion.nmse();
+    return Distortion.of(cb, x).nmse();
   }
 
   /** Gaussian vectors with per-coordinate standard deviations {@code scale} (null: all 1). */

@@ -3,8 +3,6 @@ package io.signcodec.cli;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.Distortion;
 import io.signcodec.core.Limits;
-import io.signcodec.core.LinearDecoder;
-import io.signcodec.core.SignEncoder;
 import io.signcodec.core.train.CodebookTrainer;
 import io.signcodec.core.vectors.VectorFiles;
 import io.signcodec.core.vectors.VectorSource;
@@ -149,15 +147,7 @@ final class DemoCommand extends CliCommand {
   }
 
   private static double nmse(Codebook codebook, float[] x) {
-    int d = codebook.dimension();
-    int count = x.length / d;
-    byte[] codes = new byte[count * codebook.codeBytes()];
-    float[] decoded = new float[x.length];
-    SignEncoder.of(codebook).encode(x, 0, codes, 0, count);
-    LinearDecoder.of(codebook).decode(codes, 0, decoded, 0, count);
-    Distortion distortion = new Distortion(d);
-    distortion.add(x, 0, decoded, 0, count);
-    return distortion.nmse();
+    return Distortion.of(codebook, x).nmse();
   }
 
   private void writeVectors(Path file, float[] x) {

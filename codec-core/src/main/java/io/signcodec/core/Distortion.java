@@ -27,6 +27,26 @@ public final class Distortion {
     this.m2 = new double[dimension];
   }
 
+  /**
+   * The distortion of {@code codebook} on {@code vectors} (row-major, finite): each is encoded
+   * and decoded, and the pairs are measured.
+   */
+  public static Distortion of(Codebook codebook, float[] vectors) {
+    int d = codebook.dimension();
+    if (vectors.length % d != 0) {
+      throw new IllegalArgumentException(vectors.length + " floats are not whole vectors of "
+          + "dimension " + d);
+    }
+    int count = vectors.length / d;
+    byte[] codes = new byte[Math.multiplyExact(count, codebook.codeBytes())];
+    float[] decoded = new float[vectors.length];
+    SignEncoder.of(codebook).encode(vectors, 0, codes, 0, count);
+    LinearDecoder.of(codebook).decode(codes, 0, decoded, 0, count);
+    Distortion distortion = new Distortion(d);
+    distortion.add(vectors, 0, decoded, 0, count);
+    return distortion;
+  }
+
   /** Adds {@code count} pairs of row-major vectors. */
   public void add(float[] original, int originalOff, float[] reconstructed, int reconstructedOff,
       int count) {

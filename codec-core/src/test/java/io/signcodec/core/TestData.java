@@ -76,14 +76,6 @@ public final class TestData {
 
   /** Test NMSE of {@code codebook} on {@code x}. */
   public static double nmse(Codebook codebook, float[] x) {
-    int d = codebook.dimension();
-    int count = x.length / d;
-    byte[] codes = new byte[count * codebook.codeBytes()];
-    float[] decoded = new float[x.length];
-    SignEncoder.of(codebook).encode(x, 0, codes, 0, count);
-    LinearDecoder.of(codebook).decode(codes, 0, decoded, 0, count);
-    Distortion distortion = new Distortion(d);
-    distortion.add(x, 0, decoded, 0, count);
-    return distortion.nmse();
+    return Distortion.of(codebook, x).nmse();
   }
 }
