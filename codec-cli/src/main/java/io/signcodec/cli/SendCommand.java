@@ -13,10 +13,14 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.FixedLengthFrameDecoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.Distortion;
 import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.SignEncoder;
+import io.signcodec.core.stream.StreamFormat;
 import io.signcodec.core.vectors.VectorSource;
 import io.signcodec.netty.EmbeddingBatch;
 import io.signcodec.netty.SignFrameEncoder;
@@ -40,8 +44,10 @@ import picocli.CommandLine.Option;
             + "object:",
         "{\"vectors\":..., \"wireBytes\":..., \"rawBytes\":..., \"nmse\":..., "
             + "\"serverVerified\":true|false, \"seconds\":..., \"vectorsPerSecond\":...}",
-        "wireBytes: bytes sent; rawBytes: what the vectors cost as float32. Exit status 1 if "
-            + "the acknowledgements do not match or do not all arrive."})
+        "wireBytes: bytes of the stream sent (before TLS); rawBytes: what the vectors cost as "
+            + "float32. A batch whose codes exceed what 'serve' accepts by default in one frame "
+            + "(1 MiB) goes as several frames. Exit status 1 if the acknowledgements do not "
+            + "match or do not all arrive."})
 final class SendCommand extends CliCommand {
   @Option(names = "--codebook", required = true, paramLabel = "CODEBOOK", order = 0,
       description = "The codebook file (the server must have the same).")
@@ -62,6 +68,11 @@ final class SendCommand extends CliCommand {
       description = "Vectors per batch and frame (default: ${DEFAULT-VALUE}).")
   int batch;
 
+  @Option(names = "--tls-trust", paramLabel = "CERT.pem", order = 7,
+      description = "Connect over TLS, trusting this certificate (PEM: the server's own, or the "
+          + "authority that signed it); the server's name or address must match it.")
+  Path tlsTrust;
+
   @Override
   public Integer call() throws Exception {
     if (port < 1 || port > 65_535) {
@@ -74,6 +85,10 @@ final class SendCommand extends CliCommand {
     VectorSource source = input.open(commandLine());
     input.checkDimension(source, codebook, codebookPath);
     int d = codebook.dimension();
+    // Frames no larger than serve's default cap, so that any --batch gets through to it.
+    int blockVectors = Math.min(batch, Math.min(StreamFormat.maxBlockVectors(codebook.codeBytes()),
+        (ServeCommand.DEFAULT_MAX_FRAME_BYTES - 8) / codebook.codeBytes()));
+    SslContext tls = tlsTrust == null ? null : clientTls();
     SignEncoder encoder = SignEncoder.of(codebook);
     LinearDecoder decoder = LinearDecoder.of(codebook);
 
@@ -90,6 +105,9 @@ final class SendCommand extends CliCommand {
             .handler(new ChannelInitializer<SocketChannel>() {
               @Override
               protected void initChannel(SocketChannel c) {
+                if (tls != null) {
+                  c.pipeline().addLast(tls.newHandler(c.alloc(), host, port));
+                }
                 c.pipeline().addLast(new ByteCounter(wireBytes),
                     new FixedLengthFrameDecoder(Acknowledgement.BYTES),
                     new SimpleChannelInboundHandler<ByteBuf>() {
@@ -108,13 +126,22 @@ final class SendCommand extends CliCommand {
                         ctx.close();
                       }
                     },
-                    new SignFrameEncoder(encoder, batch));
+                    new SignFrameEncoder(encoder, blockVectors));
               }
             })
             .connect(new InetSocketAddress(host, port)).sync().channel();
       } catch (Exception e) {
         throw new DataException(Path.of(host + ":" + port), "cannot connect: " + e.getMessage(),
             e);
+      }
+      if (tls != null) {
+        try {
+          ch.pipeline().get(SslHandler.class).handshakeFuture().sync();
+        } catch (Exception e) {
+          ch.close();
+          throw new DataException(Path.of(host + ":" + port), "TLS handshake failed: "
+              + DataException.oneLine(String.valueOf(e.getMessage())), e);
+        }
       }
 
       Distortion distortion = new Distortion(d);
@@ -159,6 +186,18 @@ final class SendCommand extends CliCommand {
       return 0;
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+  }
+
+  private SslContext clientTls() {
+    try {
+      // Netty 4.1 does not check the server's name by default; a certificate for another host
+      // must not do.
+      return SslContextBuilder.forClient().trustManager(tlsTrust.toFile())
+          .endpointIdentificationAlgorithm("HTTPS").build();
+    } catch (Exception e) {
+      throw new DataException(tlsTrust, "cannot use as trusted TLS certificate: "
+          + DataException.oneLine(String.valueOf(e.getMessage())), e);
     }
   }
 
