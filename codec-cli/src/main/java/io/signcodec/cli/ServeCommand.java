@@ -13,6 +13,8 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.timeout.IdleState;
@@ -27,6 +29,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -278,7 +281,7 @@ final class ServeCommand extends CliCommand {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      report(ctx, DataException.oneLine(String.valueOf(cause.getMessage())));
+      report(ctx, describe(cause));
       ctx.close();
     }
 
@@ -291,6 +294,18 @@ final class ServeCommand extends CliCommand {
       err().println("signcodec serve: " + ctx.channel().remoteAddress() + ": " + problem);
       err().flush();
     }
+  }
+
+  /** A failure in one line, without the class names and hex dumps some TLS failures carry. */
+  static String describe(Throwable cause) {
+    if (cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof NotSslRecordException) {
+      return "TLS: the client did not start a TLS handshake (plain frames to a TLS port?)";
+    }
+    String message = DataException.oneLine(String.valueOf(cause.getMessage()));
+    return cause instanceof SSLException ? "TLS: " + message : message;
   }
 
   private static String seconds(double s) {
