@@ -53,6 +53,16 @@ class ServeLimitsTest {
     return b.array();
   }
 
+  /** The end marker of a stream of {@code total} vectors. */
+  static byte[] end(long total) {
+    ByteBuffer b = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+    b.putInt(0).putLong(total);
+    CRC32C crc = new CRC32C();
+    crc.update(b.array(), 0, 12);
+    b.putInt((int) crc.getValue());
+    return b.array();
+  }
+
   byte[] codes(int count, long seed) {
     byte[] c = new byte[count * codebook.codeBytes()];
     new Random(seed).nextBytes(c);
