@@ -28,7 +28,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -65,7 +64,8 @@ final class SendCommand extends CliCommand {
   String host;
 
   @Option(names = "--batch", defaultValue = "1024", paramLabel = "N", order = 6,
-      description = "Vectors per batch and frame (default: ${DEFAULT-VALUE}).")
+      description = "Vectors per batch: one frame each, unless its codes exceed 1 MiB "
+          + "(default: ${DEFAULT-VALUE}).")
   int batch;
 
   @Option(names = "--tls-trust", paramLabel = "CERT.pem", order = 7,
@@ -92,9 +92,7 @@ final class SendCommand extends CliCommand {
     SignEncoder encoder = SignEncoder.of(codebook);
     LinearDecoder decoder = LinearDecoder.of(codebook);
 
-    ConcurrentLinkedQueue<Acknowledgement> expected = new ConcurrentLinkedQueue<>();
-    AtomicLong acknowledged = new AtomicLong();
-    AtomicBoolean mismatch = new AtomicBoolean();
+    AckChecker acks = new AckChecker();
     AtomicLong wireBytes = new AtomicLong();
     String[] failure = {null};
     EventLoopGroup group = new NioEventLoopGroup(1);
@@ -113,11 +111,7 @@ final class SendCommand extends CliCommand {
                     new SimpleChannelInboundHandler<ByteBuf>() {
                       @Override
                       protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
-                        Acknowledgement got = Acknowledgement.readFrom(msg);
-                        if (!got.equals(expected.poll())) {
-                          mismatch.set(true);
-                        }
-                        acknowledged.addAndGet(got.vectors());
+                        acks.check(Acknowledgement.readFrom(msg));
                       }
 
                       @Override
@@ -154,18 +148,24 @@ final class SendCommand extends CliCommand {
           encoder.encode(x, 0, codes, 0, n);
           decoder.decode(codes, 0, decoded, 0, n);
           distortion.add(x, 0, decoded, 0, n);
-          expected.add(new Acknowledgement(n, Acknowledgement.digest(decoded, 0, n * d)));
+          long[] digests = new long[n];
+          for (int i = 0; i < n; i++) {
+            digests[i] = Acknowledgement.vectorDigest(decoded, i * d, d);
+          }
+          acks.expect(digests);
           awaitWritable(ch);
           ch.writeAndFlush(new EmbeddingBatch(d, n, java.util.Arrays.copyOf(x, n * d)));
         }, done -> progress.update("send", done, 0, "vectors"));
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (acknowledged.get() < vectors && ch.isActive() && System.nanoTime() < deadline) {
+      while (acks.acknowledged.get() < vectors && ch.isActive()
+          && System.nanoTime() < deadline) {
         Thread.sleep(1);
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
       ch.close().sync();
-      boolean verified = !mismatch.get() && acknowledged.get() == vectors && expected.isEmpty();
+      // Every vector sent was acknowledged once, and every acknowledgement matched.
+      boolean verified = !acks.mismatch && acks.acknowledged.get() == vectors;
       printJson(Json.object()
           .put("vectors", vectors)
           .put("wireBytes", wireBytes.get())
@@ -176,8 +176,8 @@ final class SendCommand extends CliCommand {
           .put("vectorsPerSecond", vectors / seconds));
       if (!verified) {
         err().println("signcodec send: " + host + ":" + port + ": "
-            + (mismatch.get() ? "the server's decoded vectors differ from ours"
-                : acknowledged.get() + " of " + vectors + " vectors acknowledged"
+            + (acks.mismatch ? "the server's decoded vectors differ from ours"
+                : acks.acknowledged.get() + " of " + vectors + " vectors acknowledged"
                     + (failure[0] != null ? " (" + DataException.oneLine(failure[0]) + ")"
                         : " (the server closed the connection; see its log)")));
         err().flush();
@@ -210,6 +210,43 @@ final class SendCommand extends CliCommand {
         Thread.currentThread().interrupt();
         return;
       }
+    }
+  }
+
+  /**
+   * Checks acknowledgements against the digests of the vectors sent, one digest per vector, so
+   * that a batch the server acknowledged in several parts checks as well as a whole one.
+   * {@link #expect} runs on the sending thread, {@link #check} on the event loop.
+   */
+  private static final class AckChecker {
+    private final ConcurrentLinkedQueue<long[]> expected = new ConcurrentLinkedQueue<>();
+    final AtomicLong acknowledged = new AtomicLong();
+    volatile boolean mismatch;
+    private long[] current;
+    private int next;
+
+    void expect(long[] vectorDigests) {
+      expected.add(vectorDigests);
+    }
+
+    void check(Acknowledgement ack) {
+      Acknowledgement.Chain chain = new Acknowledgement.Chain();
+      for (long i = 0; i < ack.vectors(); i++) {
+        if (current == null || next == current.length) {
+          current = expected.poll();
+          next = 0;
+          if (current == null) {
+            // More acknowledged than sent so far.
+            mismatch = true;
+            return;
+          }
+        }
+        chain.add(current[next++]);
+      }
+      if (chain.value() != ack.digest()) {
+        mismatch = true;
+      }
+      acknowledged.addAndGet(ack.vectors());
     }
   }
 

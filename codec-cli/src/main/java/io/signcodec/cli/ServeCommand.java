@@ -233,7 +233,7 @@ final class ServeCommand extends CliCommand {
         pending = ctx.alloc().buffer(ACK_CHUNK);
       }
       new Acknowledgement(batch.count(), Acknowledgement.digest(batch.vectors(), 0,
-          batch.count() * batch.dimension())).writeTo(pending);
+          batch.count(), batch.dimension())).writeTo(pending);
       if (pending.writableBytes() < Acknowledgement.BYTES) {
         // Written, not flushed: the channel's writability (and so BackpressureHandler) sees it.
         ctx.write(pending);

@@ -198,7 +198,7 @@ class ServeLimitsTest {
       ByteBuffer b = ByteBuffer.wrap(acks).order(ByteOrder.LITTLE_ENDIAN);
       for (int i = 0; i < 3; i++) {
         assertEquals(1_000, b.getLong());
-        assertEquals(Acknowledgement.digest(decoded, i * 1_000 * D, 1_000 * D), b.getLong());
+        assertEquals(Acknowledgement.digest(decoded, i * 1_000, 1_000, D), b.getLong());
       }
     }
     // A count one above the cap, and one that overflows int arithmetic, are refused unread.

@@ -71,7 +71,7 @@ class ServeMemoryTest {
       int perBatch = (1 << 20) / D;
       long[] expected = new long[VECTORS / perBatch];
       for (int i = 0; i < expected.length; i++) {
-        expected[i] = Acknowledgement.digest(decoded, i * perBatch * D, perBatch * D);
+        expected[i] = Acknowledgement.digest(decoded, i * perBatch, perBatch, D);
       }
 
       List<CompletableFuture<long[]>> clients = new ArrayList<>();

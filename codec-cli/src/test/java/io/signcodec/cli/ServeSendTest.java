@@ -92,6 +92,22 @@ class ServeSendTest {
 
   @Test
   @Timeout(60)
+  void batchesTheServerAcknowledgesInPartsAreVerifiedToo() throws Exception {
+    int d = 32;
+    Path data = TestFiles.fvecs(dir.resolve("p.fvecs"), TestFiles.gaussian(5_000, d, 8), d);
+    Path cb = codebook("p.sgncb", 1, data);
+    // 700-vector frames decoded 64 vectors at a time: eleven acknowledgements a frame.
+    Server server = serve(cb, 1, "--max-batch-floats", String.valueOf(64 * d));
+    Cli.Result send = Cli.run("send", "--codebook", cb.toString(), "--input", data.toString(),
+        "--port", String.valueOf(server.port()), "--batch", "700", "--quiet");
+    assertEquals(0, send.exit(), send.toString());
+    assertEquals(true, send.json().get("serverVerified"));
+    assertEquals(0, server.exit().get(20, TimeUnit.SECONDS));
+    assertEquals("", server.err().toString());
+  }
+
+  @Test
+  @Timeout(60)
   void aServerWithAnotherCodebookFailsTheSend() throws Exception {
     int d = 16;
     Path data = TestFiles.fvecs(dir.resolve("y.fvecs"), TestFiles.gaussian(3_000, d, 6), d);

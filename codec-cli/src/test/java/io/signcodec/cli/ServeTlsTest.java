@@ -67,7 +67,7 @@ class ServeTlsTest {
     Path cb = ServeSendTest.codebook(dir, "cb.sgncb", 1, data);
     Identity server = selfSigned("server", "ip:127.0.0.1");
     Identity stranger = selfSigned("stranger", "ip:127.0.0.1");
-    ServeSendTest.Server serve = ServeSendTest.serve(cb, 3, "--tls-cert",
+    ServeSendTest.Server serve = ServeSendTest.serve(cb, 4, "--tls-cert",
         server.cert().toString(), "--tls-key", server.key().toString());
 
     Cli.Result send = Cli.run("send", "--codebook", cb.toString(), "--input", data.toString(),
@@ -87,6 +87,14 @@ class ServeTlsTest {
     assertTrue(wrongTrust.errLines()[0].startsWith("signcodec send: 127.0.0.1:" + serve.port()
         + ": TLS handshake failed: "), wrongTrust.toString());
 
+    // The right certificate, but not for the name connected to: it names 127.0.0.1 only.
+    Cli.Result wrongName = Cli.run("send", "--codebook", cb.toString(), "--input",
+        data.toString(), "--host", "localhost", "--port", String.valueOf(serve.port()),
+        "--tls-trust", server.cert().toString(), "--quiet");
+    assertEquals(1, wrongName.exit(), wrongName.toString());
+    assertEquals("signcodec send: localhost:" + serve.port() + ": TLS handshake failed: No"
+        + " name matching localhost found", wrongName.errLines()[0]);
+
     // Plain frames to a TLS port are not a TLS record: refused, one line on the server.
     Cli.Result plain = Cli.run("send", "--codebook", cb.toString(), "--input", data.toString(),
         "--port", String.valueOf(serve.port()), "--quiet");
@@ -94,11 +102,12 @@ class ServeTlsTest {
     assertEquals(false, plain.json().get("serverVerified"));
 
     assertEquals(0, serve.exit().get(20, TimeUnit.SECONDS));
-    // Two lines, one per failed connection (sorted: the server may log them in either order).
+    // One line per failed connection (sorted: the server may log them in either order).
     java.util.List<String> lines = java.util.Arrays.stream(serve.err().toString().split("\\R"))
         .map(line -> line.replaceFirst("^signcodec serve: /127\\.0\\.0\\.1:\\d+: ", ""))
         .sorted().collect(java.util.stream.Collectors.toList());
     assertEquals(java.util.List.of("TLS: Received fatal alert: certificate_unknown",
+        "TLS: Received fatal alert: certificate_unknown",
         "TLS: the client did not start a TLS handshake (plain frames to a TLS port?)"), lines);
   }
 
