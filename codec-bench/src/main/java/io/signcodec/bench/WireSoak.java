@@ -42,11 +42,13 @@ import java.util.zip.CRC32C;
  * seconds, plus K hostile ones that write one-vector frames and never read an acknowledgement.
  * Reports acknowledged vectors per second, the batch round trip (write to acknowledgement) at
  * p50/p99/max (with a window of W batches per client in flight, that is mostly W × clients
- * batches of queueing: Little's law), and the server's peak resident memory (VmHWM of the child, and the largest VmRSS
- * sampled every 250 ms). Not part of CI; every loop is bounded by the duration.
+ * batches of queueing: Little's law), and the server's peak resident memory (VmHWM of the
+ * child, and the largest VmRSS sampled every 250 ms). Not part of CI; every loop is bounded by
+ * the duration.
  *
  * <pre>
- * java -cp codec-bench/target/benchmarks.jar io.signcodec.bench.WireSoak \
+ * java --add-modules jdk.incubator.vector -cp codec-bench/target/benchmarks.jar \
+ *     io.signcodec.bench.WireSoak \
  *     [--clients 8] [--hostile 2] [--seconds 20] [--dim 384] [--rate 1] [--batch 1024] \
  *     [--window 2] [--server-heap 1g] [--jar codec-cli/target/signcodec.jar]
  * </pre>

@@ -29,7 +29,7 @@ record Acknowledgement(long vectors, long digest) {
     return h;
   }
 
-  /** The digest of {@code count} vectors of dimension {@code d} starting at vector {@code first}. */
+  /** The digest of {@code count} vectors of dimension {@code d}, from vector {@code first} on. */
   static long digest(float[] v, int first, int count, int d) {
     Chain chain = new Chain();
     for (int i = first; i < first + count; i++) {

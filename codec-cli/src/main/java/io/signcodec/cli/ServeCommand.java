@@ -98,8 +98,8 @@ final class ServeCommand extends CliCommand {
           + "(default: ${DEFAULT-VALUE}, 1 MiB of codes).")
   int maxFrameBytes;
 
-  @Option(names = "--max-batch-floats", defaultValue = "" + SignFrameDecoder.DEFAULT_MAX_BATCH_FLOATS,
-      paramLabel = "N", order = 7,
+  @Option(names = "--max-batch-floats",
+      defaultValue = "" + SignFrameDecoder.DEFAULT_MAX_BATCH_FLOATS, paramLabel = "N", order = 7,
       description = "Most floats decoded at once per connection; a larger frame is decoded and "
           + "acknowledged as several batches (default: ${DEFAULT-VALUE}, 4 MiB).")
   int maxBatchFloats;
@@ -271,7 +271,8 @@ final class ServeCommand extends CliCommand {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-      if (evt instanceof IdleStateEvent && ((IdleStateEvent) evt).state() == IdleState.READER_IDLE) {
+      if (evt instanceof IdleStateEvent
+          && ((IdleStateEvent) evt).state() == IdleState.READER_IDLE) {
         report(ctx, "sent nothing for " + seconds(idleTimeout) + " (--idle-timeout): closed");
         ctx.close();
         return;

@@ -126,7 +126,8 @@ class ServeSendTest {
     String[] lines = server.err().toString().split("\\R");
     assertEquals(1, lines.length, server.err().toString());
     assertTrue(lines[0].matches("signcodec serve: /127\\.0\\.0\\.1:\\d+: stream was written with"
-        + " codebook [0-9a-f]{16} \\(d=16, n=16\\), not [0-9a-f]{16} \\(d=16, n=16\\) \\(at byte offset 20\\)"), lines[0]);
+        + " codebook [0-9a-f]{16} \\(d=16, n=16\\), not [0-9a-f]{16} \\(d=16, n=16\\)"
+        + " \\(at byte offset 20\\)"), lines[0]);
   }
 
   @Test

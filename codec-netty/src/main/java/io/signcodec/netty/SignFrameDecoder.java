@@ -31,12 +31,12 @@ import java.util.zip.CRC32C;
  * 4 GiB of floats. So a verified block is decoded in slices of at most
  * {@code max(1, maxBatchFloats / d)} vectors, one {@link EmbeddingBatch} each, every slice passed
  * down the pipeline before the next is decoded. A connection therefore holds at most
- * {@code maxFrameBytes} of undecoded input (Netty's cumulation buffer, which may round up to the
- * next 4 MiB) and {@code 4 × maxBatchFloats} bytes of decoded floats that the decoder itself
- * keeps alive: none once a batch has been handed on, since each batch gets its own array. The
- * default, {@value #DEFAULT_MAX_BATCH_FLOATS} floats (4 MiB), lets 100 connections each hold one
- * batch in flight in 400 MiB, and a handler that lets each batch go after reading it keeps only
- * one batch per event-loop thread alive.
+ * {@code maxFrameBytes} of undecoded input (in Netty's cumulation buffer, which grows to the next
+ * power of two below 4 MiB and by steps of 4 MiB above) and, while a slice is decoded, one batch
+ * of at most {@code 4 × maxBatchFloats} bytes. The decoder keeps no batch once it is handed on
+ * (each has its own array). The default, {@value #DEFAULT_MAX_BATCH_FLOATS} floats (4 MiB), lets
+ * 100 connections each hold one batch in flight in 400 MiB, and a handler that lets each batch go
+ * after reading it keeps only one batch per event-loop thread alive.
  *
  * <h2>Slow frames</h2>
  * With a {@linkplain Builder#frameTimeout frame timeout}, a frame (the header or a block) that has
