@@ -130,11 +130,11 @@ final class ServeCommand extends CliCommand {
     if ((tlsCert == null) != (tlsKey == null)) {
       throw usage("Options '--tls-cert' and '--tls-key' go together");
     }
-    Codebook codebook = CliFiles.readCodebook(codebookPath);
     if (maxBatchFloats < 1) {
       throw usage("Invalid value for option '--max-batch-floats': must be positive, was "
           + maxBatchFloats);
     }
+    Codebook codebook = CliFiles.readCodebook(codebookPath);
     SignFrameDecoder.Builder decoding = SignFrameDecoder.builder(codebook)
         .maxFrameBytes(maxFrameBytes).maxBatchFloats(maxBatchFloats)
         .frameTimeout(Math.round(frameTimeout * 1e9), TimeUnit.NANOSECONDS);
@@ -165,7 +165,7 @@ final class ServeCommand extends CliCommand {
                 ChannelPipeline p = ch.pipeline();
                 p.addLast(limit);
                 if (idleNanos > 0) {
-                  // First, so that TLS handshake bytes count as activity too.
+                  // Before the SslHandler, so that TLS handshake bytes count as activity too.
                   p.addLast(new IdleStateHandler(idleNanos, 0, 0, TimeUnit.NANOSECONDS));
                 }
                 if (tls != null) {
