@@ -13,10 +13,14 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.FixedLengthFrameDecoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.Distortion;
 import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.SignEncoder;
+import io.signcodec.core.stream.StreamFormat;
 import io.signcodec.core.vectors.VectorSource;
 import io.signcodec.netty.EmbeddingBatch;
 import io.signcodec.netty.SignFrameEncoder;
@@ -24,7 +28,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,8 +43,10 @@ import picocli.CommandLine.Option;
             + "object:",
         "{\"vectors\":..., \"wireBytes\":..., \"rawBytes\":..., \"nmse\":..., "
             + "\"serverVerified\":true|false, \"seconds\":..., \"vectorsPerSecond\":...}",
-        "wireBytes: bytes sent; rawBytes: what the vectors cost as float32. Exit status 1 if "
-            + "the acknowledgements do not match or do not all arrive."})
+        "wireBytes: bytes of the stream sent (before TLS); rawBytes: what the vectors cost as "
+            + "float32. A batch whose codes exceed what 'serve' accepts by default in one frame "
+            + "(1 MiB) goes as several frames. Exit status 1 if the acknowledgements do not "
+            + "match or do not all arrive."})
 final class SendCommand extends CliCommand {
   @Option(names = "--codebook", required = true, paramLabel = "CODEBOOK", order = 0,
       description = "The codebook file (the server must have the same).")
@@ -59,8 +64,14 @@ final class SendCommand extends CliCommand {
   String host;
 
   @Option(names = "--batch", defaultValue = "1024", paramLabel = "N", order = 6,
-      description = "Vectors per batch and frame (default: ${DEFAULT-VALUE}).")
+      description = "Vectors per batch: one frame each, unless its codes exceed 1 MiB "
+          + "(default: ${DEFAULT-VALUE}).")
   int batch;
+
+  @Option(names = "--tls-trust", paramLabel = "CERT.pem", order = 7,
+      description = "Connect over TLS, trusting this certificate (PEM: the server's own, or the "
+          + "authority that signed it); the server's name or address must match it.")
+  Path tlsTrust;
 
   @Override
   public Integer call() throws Exception {
@@ -74,12 +85,14 @@ final class SendCommand extends CliCommand {
     VectorSource source = input.open(commandLine());
     input.checkDimension(source, codebook, codebookPath);
     int d = codebook.dimension();
+    // Frames no larger than serve's default cap, so that any --batch gets through to it.
+    int blockVectors = Math.min(batch, Math.min(StreamFormat.maxBlockVectors(codebook.codeBytes()),
+        (ServeCommand.DEFAULT_MAX_FRAME_BYTES - 8) / codebook.codeBytes()));
+    SslContext tls = tlsTrust == null ? null : clientTls();
     SignEncoder encoder = SignEncoder.of(codebook);
     LinearDecoder decoder = LinearDecoder.of(codebook);
 
-    ConcurrentLinkedQueue<Acknowledgement> expected = new ConcurrentLinkedQueue<>();
-    AtomicLong acknowledged = new AtomicLong();
-    AtomicBoolean mismatch = new AtomicBoolean();
+    AckChecker acks = new AckChecker();
     AtomicLong wireBytes = new AtomicLong();
     String[] failure = {null};
     EventLoopGroup group = new NioEventLoopGroup(1);
@@ -90,16 +103,15 @@ final class SendCommand extends CliCommand {
             .handler(new ChannelInitializer<SocketChannel>() {
               @Override
               protected void initChannel(SocketChannel c) {
+                if (tls != null) {
+                  c.pipeline().addLast(tls.newHandler(c.alloc(), host, port));
+                }
                 c.pipeline().addLast(new ByteCounter(wireBytes),
                     new FixedLengthFrameDecoder(Acknowledgement.BYTES),
                     new SimpleChannelInboundHandler<ByteBuf>() {
                       @Override
                       protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
-                        Acknowledgement got = Acknowledgement.readFrom(msg);
-                        if (!got.equals(expected.poll())) {
-                          mismatch.set(true);
-                        }
-                        acknowledged.addAndGet(got.vectors());
+                        acks.check(Acknowledgement.readFrom(msg));
                       }
 
                       @Override
@@ -108,13 +120,22 @@ final class SendCommand extends CliCommand {
                         ctx.close();
                       }
                     },
-                    new SignFrameEncoder(encoder, batch));
+                    new SignFrameEncoder(encoder, blockVectors));
               }
             })
             .connect(new InetSocketAddress(host, port)).sync().channel();
       } catch (Exception e) {
         throw new DataException(Path.of(host + ":" + port), "cannot connect: " + e.getMessage(),
             e);
+      }
+      if (tls != null) {
+        try {
+          ch.pipeline().get(SslHandler.class).handshakeFuture().sync();
+        } catch (Exception e) {
+          ch.close();
+          throw new DataException(Path.of(host + ":" + port), "TLS handshake failed: "
+              + DataException.oneLine(String.valueOf(e.getMessage())), e);
+        }
       }
 
       Distortion distortion = new Distortion(d);
@@ -127,18 +148,24 @@ final class SendCommand extends CliCommand {
           encoder.encode(x, 0, codes, 0, n);
           decoder.decode(codes, 0, decoded, 0, n);
           distortion.add(x, 0, decoded, 0, n);
-          expected.add(new Acknowledgement(n, Acknowledgement.digest(decoded, 0, n * d)));
+          long[] digests = new long[n];
+          for (int i = 0; i < n; i++) {
+            digests[i] = Acknowledgement.vectorDigest(decoded, i * d, d);
+          }
+          acks.expect(digests);
           awaitWritable(ch);
           ch.writeAndFlush(new EmbeddingBatch(d, n, java.util.Arrays.copyOf(x, n * d)));
         }, done -> progress.update("send", done, 0, "vectors"));
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (acknowledged.get() < vectors && ch.isActive() && System.nanoTime() < deadline) {
+      while (acks.acknowledged.get() < vectors && ch.isActive()
+          && System.nanoTime() < deadline) {
         Thread.sleep(1);
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
       ch.close().sync();
-      boolean verified = !mismatch.get() && acknowledged.get() == vectors && expected.isEmpty();
+      // Every vector sent was acknowledged once, and every acknowledgement matched.
+      boolean verified = !acks.mismatch && acks.acknowledged.get() == vectors;
       printJson(Json.object()
           .put("vectors", vectors)
           .put("wireBytes", wireBytes.get())
@@ -149,8 +176,8 @@ final class SendCommand extends CliCommand {
           .put("vectorsPerSecond", vectors / seconds));
       if (!verified) {
         err().println("signcodec send: " + host + ":" + port + ": "
-            + (mismatch.get() ? "the server's decoded vectors differ from ours"
-                : acknowledged.get() + " of " + vectors + " vectors acknowledged"
+            + (acks.mismatch ? "the server's decoded vectors differ from ours"
+                : acks.acknowledged.get() + " of " + vectors + " vectors acknowledged"
                     + (failure[0] != null ? " (" + DataException.oneLine(failure[0]) + ")"
                         : " (the server closed the connection; see its log)")));
         err().flush();
@@ -159,6 +186,18 @@ final class SendCommand extends CliCommand {
       return 0;
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+  }
+
+  private SslContext clientTls() {
+    try {
+      // Netty 4.1 does not check the server's name by default; a certificate for another host
+      // must not do.
+      return SslContextBuilder.forClient().trustManager(tlsTrust.toFile())
+          .endpointIdentificationAlgorithm("HTTPS").build();
+    } catch (Exception e) {
+      throw new DataException(tlsTrust, "cannot use as trusted TLS certificate: "
+          + DataException.oneLine(String.valueOf(e.getMessage())), e);
     }
   }
 
@@ -171,6 +210,43 @@ final class SendCommand extends CliCommand {
         Thread.currentThread().interrupt();
         return;
       }
+    }
+  }
+
+  /**
+   * Checks acknowledgements against the digests of the vectors sent, one digest per vector, so
+   * that a batch the server acknowledged in several parts checks as well as a whole one.
+   * {@link #expect} runs on the sending thread, {@link #check} on the event loop.
+   */
+  private static final class AckChecker {
+    private final ConcurrentLinkedQueue<long[]> expected = new ConcurrentLinkedQueue<>();
+    final AtomicLong acknowledged = new AtomicLong();
+    volatile boolean mismatch;
+    private long[] current;
+    private int next;
+
+    void expect(long[] vectorDigests) {
+      expected.add(vectorDigests);
+    }
+
+    void check(Acknowledgement ack) {
+      Acknowledgement.Chain chain = new Acknowledgement.Chain();
+      for (long i = 0; i < ack.vectors(); i++) {
+        if (current == null || next == current.length) {
+          current = expected.poll();
+          next = 0;
+          if (current == null) {
+            // More acknowledged than sent so far.
+            mismatch = true;
+            return;
+          }
+        }
+        chain.add(current[next++]);
+      }
+      if (chain.value() != ack.digest()) {
+        mismatch = true;
+      }
+      acknowledged.addAndGet(ack.vectors());
     }
   }
 

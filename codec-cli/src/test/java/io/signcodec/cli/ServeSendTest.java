@@ -22,15 +22,23 @@ class ServeSendTest {
   /** A running {@code serve}: its port, and its exit status once it stops. */
   record Server(int port, CompletableFuture<Integer> exit, StringWriter err) {}
 
-  static Server serve(Path codebook, int connections) throws Exception {
+  /** Starts {@code serve} on a free loopback port; it stops after {@code connections} closed. */
+  static Server serve(Path codebook, int connections, String... options) throws Exception {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cl = SignCodecCli.commandLine();
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
-    CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute("serve",
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("serve",
         "--codebook", codebook.toString(), "--port", "0", "--exit-after",
         String.valueOf(connections)));
+    args.addAll(java.util.List.of(options));
+    // Its own thread: a server blocks, and must not take the common pool's only worker.
+    CompletableFuture<Integer> exit = new CompletableFuture<>();
+    Thread thread = new Thread(() -> exit.complete(cl.execute(args.toArray(new String[0]))),
+        "serve");
+    thread.setDaemon(true);
+    thread.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (!out.toString().contains("\n")) {
       if (exit.isDone() || System.nanoTime() > deadline) {
@@ -40,10 +48,15 @@ class ServeSendTest {
     }
     Map<String, Object> listening = JsonParser.parseObject(out.toString().strip());
     assertEquals("127.0.0.1", listening.get("host"));
+    assertEquals(java.util.List.of(options).contains("--tls-cert"), listening.get("tls"));
     return new Server(((Double) listening.get("port")).intValue(), exit, err);
   }
 
   Path codebook(String name, long seed, Path data) {
+    return codebook(dir, name, seed, data);
+  }
+
+  static Path codebook(Path dir, String name, long seed, Path data) {
     Path cb = dir.resolve(name);
     Cli.Result train = Cli.run("train", "--input", data.toString(), "--out", cb.toString(),
         "--rate", "1", "--seed", String.valueOf(seed), "--quiet");
@@ -79,6 +92,22 @@ class ServeSendTest {
 
   @Test
   @Timeout(60)
+  void batchesTheServerAcknowledgesInPartsAreVerifiedToo() throws Exception {
+    int d = 32;
+    Path data = TestFiles.fvecs(dir.resolve("p.fvecs"), TestFiles.gaussian(5_000, d, 8), d);
+    Path cb = codebook("p.sgncb", 1, data);
+    // 700-vector frames decoded 64 vectors at a time: eleven acknowledgements a frame.
+    Server server = serve(cb, 1, "--max-batch-floats", String.valueOf(64 * d));
+    Cli.Result send = Cli.run("send", "--codebook", cb.toString(), "--input", data.toString(),
+        "--port", String.valueOf(server.port()), "--batch", "700", "--quiet");
+    assertEquals(0, send.exit(), send.toString());
+    assertEquals(true, send.json().get("serverVerified"));
+    assertEquals(0, server.exit().get(20, TimeUnit.SECONDS));
+    assertEquals("", server.err().toString());
+  }
+
+  @Test
+  @Timeout(60)
   void aServerWithAnotherCodebookFailsTheSend() throws Exception {
     int d = 16;
     Path data = TestFiles.fvecs(dir.resolve("y.fvecs"), TestFiles.gaussian(3_000, d, 6), d);
@@ -93,8 +122,12 @@ class ServeSendTest {
     assertTrue(send.errLines()[0].startsWith("signcodec send: 127.0.0.1:" + server.port()
         + ": 0 of 3000 vectors acknowledged"), send.toString());
     assertEquals(0, server.exit().get(20, TimeUnit.SECONDS));
-    assertTrue(server.err().toString().contains("stream was written with codebook"),
-        server.err().toString());
+    // One line for the failed connection, not one per consequence of the failure.
+    String[] lines = server.err().toString().split("\\R");
+    assertEquals(1, lines.length, server.err().toString());
+    assertTrue(lines[0].matches("signcodec serve: /127\\.0\\.0\\.1:\\d+: stream was written with"
+        + " codebook [0-9a-f]{16} \\(d=16, n=16\\), not [0-9a-f]{16} \\(d=16, n=16\\)"
+        + " \\(at byte offset 20\\)"), lines[0]);
   }
 
   @Test

@@ -14,19 +14,42 @@ import io.signcodec.core.stream.StreamFormat;
 import io.signcodec.core.stream.StreamHeader;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 
 /**
- * Decodes signcodec frames (docs/FORMAT.md §3) into {@link EmbeddingBatch}es, one per block.
+ * Decodes signcodec frames (docs/FORMAT.md §3) into {@link EmbeddingBatch}es.
  *
- * <p>A state machine: {@code HEADER → BLOCKS → ENDED}, or {@code CORRUPTED}. With too few bytes
- * it waits; a frame is consumed only once all of it has arrived, so any fragmentation works. Each
- * length is checked against {@code maxFrameBytes} before anything is allocated, and each block's
- * CRC32C before any of its vectors is produced.
+ * <p>A state machine: {@code HEADER → FRAME ⇄ SLICES → ENDED}, or {@code CORRUPTED}. With too few
+ * bytes it waits; a frame is consumed only once all of it has arrived, so any fragmentation works.
+ * Each block's length is computed in {@code long} from its count field and checked against
+ * {@code maxFrameBytes} before anything is allocated, and its CRC32C over the whole block before
+ * any of its vectors is produced.
  *
- * <p>Errors are {@link DecoderException}s: {@link CodebookMismatchDecoderException} when the
- * header names another codebook, {@link TooLongFrameException} for a block above the cap,
- * {@link CorruptedFrameException} for a bad checksum or garbage, and
+ * <h2>What one connection costs</h2>
+ * A frame is small on the wire and large decoded: a 16 MiB block of 1-byte codes at d = 64 is
+ * 4 GiB of floats. So a verified block is decoded in slices of at most
+ * {@code max(1, maxBatchFloats / d)} vectors, one {@link EmbeddingBatch} each, every slice passed
+ * down the pipeline before the next is decoded. A connection therefore holds at most
+ * {@code maxFrameBytes} of undecoded input (in Netty's cumulation buffer, which grows to the next
+ * power of two below 4 MiB and by steps of 4 MiB above) and, while a slice is decoded, one batch
+ * of at most {@code 4 × maxBatchFloats} bytes. The decoder keeps no batch once it is handed on
+ * (each has its own array). The default, {@value #DEFAULT_MAX_BATCH_FLOATS} floats (4 MiB), lets
+ * 100 connections each hold one batch in flight in 400 MiB, and a handler that lets each batch go
+ * after reading it keeps only one batch per event-loop thread alive.
+ *
+ * <h2>Slow frames</h2>
+ * With a {@linkplain Builder#frameTimeout frame timeout}, a frame (the header or a block) that has
+ * not fully arrived that long after its first bytes did fails the connection with a
+ * {@link FrameTimeoutDecoderException}. The check runs when bytes arrive, so it catches a sender
+ * that drips a frame a byte at a time; one that stops sending altogether is a read-idle timeout's
+ * job ({@code IdleStateHandler}).
+ *
+ * <h2>Errors</h2>
+ * {@link DecoderException}s: {@link CodebookMismatchDecoderException} when the header names
+ * another codebook, {@link TooLongFrameException} for a block above the cap,
+ * {@link CorruptedFrameException} for a bad checksum or garbage,
+ * {@link FrameTimeoutDecoderException} for a frame that took too long, and
  * {@link TruncatedStreamDecoderException} when the channel closes before the end marker. Every
  * batch decoded before the error has been passed on. After an error the decoder discards all
  * input and, unless built with {@code closeOnError = false}, closes the channel. Keeps
@@ -35,25 +58,33 @@ import java.util.zip.CRC32C;
 public final class SignFrameDecoder extends ByteToMessageDecoder {
   /** Default cap on one frame: a full block of the largest size the format allows. */
   public static final int DEFAULT_MAX_FRAME_BYTES = StreamFormat.MAX_BLOCK_BYTES + 8;
+  /** Default cap on the floats of one emitted batch: 1 Mi floats, 4 MiB. */
+  public static final int DEFAULT_MAX_BATCH_FLOATS = 1 << 20;
 
-  private enum State { HEADER, BLOCKS, ENDED, CORRUPTED }
+  private enum State { HEADER, FRAME, SLICES, ENDED, CORRUPTED }
 
   private final Codebook codebook;
   private final LinearDecoder decoder;
   private final int dimension;
   private final int codeBytes;
   private final int maxFrameBytes;
-  private final int maxBlockVectors;
+  private final long maxBlockVectors;
+  private final int sliceVectors;
+  private final long frameTimeoutNanos;
   private final boolean closeOnError;
   private final CRC32C crc = new CRC32C();
   private byte[] scratch = new byte[0];
   private State state = State.HEADER;
+  /** Vectors of the verified block in progress not yet passed on (state SLICES). */
+  private int sliceLeft;
+  /** When the first bytes of the frame now awaited arrived, or -1 if none have. */
+  private long frameStartNanos = -1;
   private long blocks;
   private long vectors;
 
-  /** A decoder with the default frame cap that closes the channel on error. */
+  /** A decoder with the default caps, no frame timeout, that closes the channel on error. */
   public SignFrameDecoder(Codebook codebook) {
-    this(codebook, DEFAULT_MAX_FRAME_BYTES, true);
+    this(builder(codebook));
   }
 
   /**
@@ -61,26 +92,104 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
    * @param closeOnError whether to close the channel after a decoding error
    */
   public SignFrameDecoder(Codebook codebook, int maxFrameBytes, boolean closeOnError) {
-    this(LinearDecoder.of(Objects.requireNonNull(codebook, "codebook")), maxFrameBytes,
-        closeOnError);
+    this(builder(codebook).maxFrameBytes(maxFrameBytes).closeOnError(closeOnError));
   }
 
   /** A decoder that decodes with {@code decoder} (its codebook and options). */
   public SignFrameDecoder(LinearDecoder decoder, int maxFrameBytes, boolean closeOnError) {
-    this.decoder = Objects.requireNonNull(decoder, "decoder");
+    this(builder(decoder).maxFrameBytes(maxFrameBytes).closeOnError(closeOnError));
+  }
+
+  private SignFrameDecoder(Builder b) {
+    this.decoder = b.decoder;
     this.codebook = decoder.codebook();
     this.dimension = codebook.dimension();
     this.codeBytes = codebook.codeBytes();
     int min = 8 + codeBytes;
-    if (maxFrameBytes < min || maxFrameBytes > DEFAULT_MAX_FRAME_BYTES) {
-      throw new IllegalArgumentException("maxFrameBytes: " + maxFrameBytes + " (expected: "
+    if (b.maxFrameBytes < min || b.maxFrameBytes > DEFAULT_MAX_FRAME_BYTES) {
+      throw new IllegalArgumentException("maxFrameBytes: " + b.maxFrameBytes + " (expected: "
           + min + "-" + DEFAULT_MAX_FRAME_BYTES + ")");
     }
-    this.maxFrameBytes = maxFrameBytes;
-    this.maxBlockVectors = (maxFrameBytes - 8) / codeBytes;
-    this.closeOnError = closeOnError;
+    this.maxFrameBytes = b.maxFrameBytes;
+    this.maxBlockVectors = (maxFrameBytes - 8L) / codeBytes;
+    this.sliceVectors = Math.max(1, b.maxBatchFloats / dimension);
+    this.frameTimeoutNanos = b.frameTimeoutNanos;
+    this.closeOnError = b.closeOnError;
   }
 
+  /** Options for a decoder that decodes with {@code codebook}. */
+  public static Builder builder(Codebook codebook) {
+    return new Builder(LinearDecoder.of(Objects.requireNonNull(codebook, "codebook")));
+  }
+
+  /** Options for a decoder that decodes with {@code decoder} (its codebook and options). */
+  public static Builder builder(LinearDecoder decoder) {
+    return new Builder(Objects.requireNonNull(decoder, "decoder"));
+  }
+
+  /** Options for a {@link SignFrameDecoder}; {@link #build} checks them against the codebook. */
+  public static final class Builder {
+    private final LinearDecoder decoder;
+    private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
+    private int maxBatchFloats = DEFAULT_MAX_BATCH_FLOATS;
+    private long frameTimeoutNanos;
+    private boolean closeOnError = true;
+
+    private Builder(LinearDecoder decoder) {
+      this.decoder = decoder;
+    }
+
+    /**
+     * Largest block accepted, in bytes including its count and checksum: from
+     * {@code 8 + codeBytes} to {@link #DEFAULT_MAX_FRAME_BYTES} (the default). This is what a
+     * connection may buffer before anything is decoded.
+     */
+    public Builder maxFrameBytes(int maxFrameBytes) {
+      this.maxFrameBytes = maxFrameBytes;
+      return this;
+    }
+
+    /**
+     * Most floats in one emitted batch (default {@link #DEFAULT_MAX_BATCH_FLOATS}); a larger
+     * block comes as several batches. A batch always holds at least one vector, so with
+     * {@code maxBatchFloats < d} every batch is one vector.
+     */
+    public Builder maxBatchFloats(int maxBatchFloats) {
+      if (maxBatchFloats < 1) {
+        throw new IllegalArgumentException("maxBatchFloats: " + maxBatchFloats
+            + " (expected: > 0)");
+      }
+      this.maxBatchFloats = maxBatchFloats;
+      return this;
+    }
+
+    /**
+     * Longest a frame may take to arrive after its first bytes did; 0 (the default) for no
+     * limit. See the class documentation for what this catches.
+     */
+    public Builder frameTimeout(long timeout, TimeUnit unit) {
+      if (timeout < 0) {
+        throw new IllegalArgumentException("frameTimeout: " + timeout + " (expected: >= 0)");
+      }
+      this.frameTimeoutNanos = unit.toNanos(timeout);
+      return this;
+    }
+
+    /** Whether to close the channel after a decoding error (default true). */
+    public Builder closeOnError(boolean closeOnError) {
+      this.closeOnError = closeOnError;
+      return this;
+    }
+
+    public SignFrameDecoder build() {
+      return new SignFrameDecoder(this);
+    }
+  }
+
+  /**
+   * Passes on at most one batch per call: ByteToMessageDecoder hands each batch down the
+   * pipeline before calling again, so only one slice of a large block is ever decoded at a time.
+   */
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
     try {
@@ -88,15 +197,20 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
         switch (state) {
           case HEADER:
             if (in.readableBytes() < StreamFormat.HEADER_BYTES) {
+              awaitMore(in);
               return;
             }
             readHeader(in);
             break;
-          case BLOCKS:
-            if (!readFrame(in, out)) {
+          case FRAME:
+            if (!readFrame(in)) {
+              awaitMore(in);
               return;
             }
             break;
+          case SLICES:
+            readSlice(in, out);
+            return;
           default: // ENDED or CORRUPTED: nothing more belongs to the stream.
             in.skipBytes(in.readableBytes());
             return;
@@ -113,6 +227,24 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
     }
   }
 
+  /** Starts or checks the clock of a frame that has begun to arrive but is not complete. */
+  private void awaitMore(ByteBuf in) {
+    if (frameTimeoutNanos == 0 || !in.isReadable()) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (frameStartNanos < 0) {
+      frameStartNanos = now;
+    } else if (now - frameStartNanos > frameTimeoutNanos) {
+      throw new FrameTimeoutDecoderException(String.format(
+          "%s still incomplete %d ms after its first bytes arrived (%d bytes of it so far;"
+              + " expected: within %d ms)",
+          state == State.HEADER ? "stream header" : "frame " + where(),
+          TimeUnit.NANOSECONDS.toMillis(now - frameStartNanos), in.readableBytes(),
+          TimeUnit.NANOSECONDS.toMillis(frameTimeoutNanos)));
+    }
+  }
+
   private void readHeader(ByteBuf in) {
     byte[] h = new byte[StreamFormat.HEADER_BYTES];
     in.getBytes(in.readerIndex(), h);
@@ -126,79 +258,113 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
       throw new CorruptedFrameException("invalid stream header: " + e.getMessage(), e);
     }
     in.skipBytes(StreamFormat.HEADER_BYTES);
-    state = State.BLOCKS;
+    frameStartNanos = -1;
+    state = State.FRAME;
   }
 
-  /** Decodes one block or the end marker if all of it is there; false to wait for more. */
-  private boolean readFrame(ByteBuf in, List<Object> out) {
+  /**
+   * Takes in the end marker, or verifies a block and moves to SLICES with its count field
+   * consumed, if all of the frame is there; false to wait for more.
+   */
+  private boolean readFrame(ByteBuf in) {
     if (in.readableBytes() < 4) {
       return false;
     }
     int at = in.readerIndex();
     long count = in.getUnsignedIntLE(at);
     if (count == 0) {
-      if (in.readableBytes() < StreamFormat.END_BYTES) {
-        return false;
-      }
-      crc.reset();
-      crc.update(in.nioBuffer(at, 12));
-      if (in.getIntLE(at + 12) != (int) crc.getValue()) {
-        throw new CorruptedFrameException("end marker after block " + (blocks - 1)
-            + " is corrupt (CRC32C mismatch)");
-      }
-      long total = in.getLongLE(at + 4);
-      if (total != vectors) {
-        throw new CorruptedFrameException("end marker counts " + total + " vectors, the blocks"
-            + " held " + vectors);
-      }
-      in.skipBytes(StreamFormat.END_BYTES);
-      state = State.ENDED;
-      return true;
+      return readEnd(in);
     }
+    // In long: a u32 count times the code size overflows int long before it reaches the cap.
+    long len = 8 + count * codeBytes;
     if (count > maxBlockVectors) {
       throw new TooLongFrameException(String.format(
-          "block %d: %d vectors need %d bytes (expected: at most %d)", blocks, count,
-          8 + count * codeBytes, maxFrameBytes));
+          "block %d: %d vectors need %d bytes (expected: at most %d)", blocks, count, len,
+          maxFrameBytes));
     }
-    int m = (int) count;
-    int len = 8 + m * codeBytes;
     if (in.readableBytes() < len) {
       return false;
     }
+    int length = (int) len;
     crc.reset();
-    crc.update(in.nioBuffer(at, len - 4));
-    int stored = in.getIntLE(at + len - 4);
+    crc.update(in.nioBuffer(at, length - 4));
+    int stored = in.getIntLE(at + length - 4);
     if (stored != (int) crc.getValue()) {
       throw new CorruptedFrameException(String.format(
           "block %d is corrupt: stored CRC32C %08x, computed %08x", blocks, stored,
           (int) crc.getValue()));
     }
+    in.skipBytes(4);
+    sliceLeft = (int) count;
+    frameStartNanos = -1;
+    state = State.SLICES;
+    return true;
+  }
+
+  private boolean readEnd(ByteBuf in) {
+    if (in.readableBytes() < StreamFormat.END_BYTES) {
+      return false;
+    }
+    int at = in.readerIndex();
+    crc.reset();
+    crc.update(in.nioBuffer(at, 12));
+    if (in.getIntLE(at + 12) != (int) crc.getValue()) {
+      throw new CorruptedFrameException("end marker " + where() + " is corrupt (CRC32C mismatch)");
+    }
+    long total = in.getLongLE(at + 4);
+    if (total != vectors) {
+      throw new CorruptedFrameException("end marker counts " + total + " vectors, the blocks"
+          + " held " + vectors);
+    }
+    in.skipBytes(StreamFormat.END_BYTES);
+    frameStartNanos = -1;
+    state = State.ENDED;
+    return true;
+  }
+
+  /** Decodes and passes on the next slice of the verified block; its checksum after the last. */
+  private void readSlice(ByteBuf in, List<Object> out) {
+    int m = Math.min(sliceLeft, sliceVectors);
+    int codeLength = m * codeBytes;
     byte[] codes;
     int codesOff;
     if (in.hasArray()) {
       codes = in.array();
-      codesOff = in.arrayOffset() + at + 4;
+      codesOff = in.arrayOffset() + in.readerIndex();
     } else {
-      if (scratch.length < m * codeBytes) {
-        scratch = new byte[m * codeBytes];
+      if (scratch.length < codeLength) {
+        scratch = new byte[codeLength];
       }
-      in.getBytes(at + 4, scratch, 0, m * codeBytes);
+      in.getBytes(in.readerIndex(), scratch, 0, codeLength);
       codes = scratch;
       codesOff = 0;
     }
     float[] decoded = new float[m * dimension];
     decoder.decode(codes, codesOff, decoded, 0, m);
-    in.skipBytes(len);
-    blocks++;
+    in.skipBytes(codeLength);
+    sliceLeft -= m;
     vectors += m;
+    if (sliceLeft == 0) {
+      in.skipBytes(4);
+      blocks++;
+      state = State.FRAME;
+    }
     out.add(new EmbeddingBatch(dimension, m, decoded));
-    return true;
   }
 
+  /** Where in the stream the next frame stands, for messages. */
+  private String where() {
+    return blocks == 0 ? "before any block" : "after block " + (blocks - 1);
+  }
+
+  /**
+   * ByteToMessageDecoder calls this on close after decoding everything that arrived, so what is
+   * left is an incomplete frame, or nothing. It is not decoded again here: that could put more
+   * than one batch in {@code out} at once, and a frame timeout would hide the truncation.
+   */
   @Override
   protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    decode(ctx, in, out);
-    if (state == State.BLOCKS || (state == State.HEADER && in.isReadable())) {
+    if (state == State.FRAME || (state == State.HEADER && in.isReadable())) {
       State was = state;
       state = State.CORRUPTED;
       int left = in.readableBytes();
@@ -206,7 +372,7 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
       throw new TruncatedStreamDecoderException(was == State.HEADER
           ? "connection closed inside the stream header (" + left + " of "
               + StreamFormat.HEADER_BYTES + " bytes)"
-          : "connection closed after block " + (blocks - 1) + " (" + vectors + " vectors) "
+          : "connection closed " + where() + (blocks == 0 ? " " : " (" + vectors + " vectors) ")
               + (left > 0 ? "inside a frame (" + left + " bytes of it arrived)"
                   : "without the end marker"));
     }
@@ -220,5 +386,10 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
   /** Whether the end marker has arrived. */
   public boolean ended() {
     return state == State.ENDED;
+  }
+
+  /** Most vectors in one emitted batch. */
+  public int maxBatchVectors() {
+    return sliceVectors;
   }
 }
