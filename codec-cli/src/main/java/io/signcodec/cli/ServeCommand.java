@@ -21,6 +21,7 @@ import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.signcodec.core.Codebook;
+import io.signcodec.core.stream.BlockFraming;
 import io.signcodec.netty.BackpressureHandler;
 import io.signcodec.netty.ConnectionLimitHandler;
 import io.signcodec.netty.EmbeddingBatch;
@@ -58,7 +59,7 @@ final class ServeCommand extends CliCommand {
    * 200 MiB (Netty's cumulation rounds up to a power of two); the format's own cap, 16 MiB a
    * frame, would let them hold 2 GiB.
    */
-  static final int DEFAULT_MAX_FRAME_BYTES = (1 << 20) + 8;
+  static final int DEFAULT_MAX_FRAME_BYTES = (1 << 20) + BlockFraming.BLOCK_OVERHEAD;
   static final int WRITE_LOW_WATER_MARK = 32 << 10;
   static final int WRITE_HIGH_WATER_MARK = 64 << 10;
   /** Acknowledgements gathered in one buffer before it is written: fewer, larger writes. */

@@ -214,8 +214,8 @@ class ServeLimitsTest {
         .map(line -> line.replaceFirst("^signcodec serve: /127\\.0\\.0\\.1:\\d+: ", ""))
         .sorted().collect(java.util.stream.Collectors.toList());
     assertEquals(java.util.List.of(
-        "block 0: 4294967295 vectors need " + (8 + 4294967295L * code) + " bytes (expected: at"
-            + " most " + (8 + 3_000 * code) + ")",
+        "block 0 declares 4294967295 vectors, " + (8 + 4294967295L * code) + " bytes (expected:"
+            + " 1-3000 vectors, at most " + (8 + 3_000 * code) + " bytes) (at byte offset 32)",
         "connection closed after block 0 (3000 vectors) without the end marker"), lines);
   }
 

@@ -9,13 +9,14 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.MalformedInputException;
+import io.signcodec.core.stream.BlockFraming;
+import io.signcodec.core.stream.BlockTooLargeException;
 import io.signcodec.core.stream.CodebookMismatchException;
 import io.signcodec.core.stream.StreamFormat;
 import io.signcodec.core.stream.StreamHeader;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.CRC32C;
 
 /**
  * Decodes signcodec frames (docs/FORMAT.md §3) into {@link EmbeddingBatch}es.
@@ -57,7 +58,8 @@ import java.util.zip.CRC32C;
  */
 public final class SignFrameDecoder extends ByteToMessageDecoder {
   /** Default cap on one frame: a full block of the largest size the format allows. */
-  public static final int DEFAULT_MAX_FRAME_BYTES = StreamFormat.MAX_BLOCK_BYTES + 8;
+  public static final int DEFAULT_MAX_FRAME_BYTES =
+      StreamFormat.MAX_BLOCK_BYTES + BlockFraming.BLOCK_OVERHEAD;
   /** Default cap on the floats of one emitted batch: 1 Mi floats, 4 MiB. */
   public static final int DEFAULT_MAX_BATCH_FLOATS = 1 << 20;
 
@@ -67,12 +69,10 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
   private final LinearDecoder decoder;
   private final int dimension;
   private final int codeBytes;
-  private final int maxFrameBytes;
-  private final long maxBlockVectors;
+  private final BlockFraming framing;
   private final int sliceVectors;
   private final long frameTimeoutNanos;
   private final boolean closeOnError;
-  private final CRC32C crc = new CRC32C();
   private byte[] scratch = new byte[0];
   private State state = State.HEADER;
   /** Vectors of the verified block in progress not yet passed on (state SLICES). */
@@ -81,6 +81,8 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
   private long frameStartNanos = -1;
   private long blocks;
   private long vectors;
+  /** Stream bytes consumed so far: the offset of the next frame, for messages. */
+  private long offset;
 
   /** A decoder with the default caps, no frame timeout, that closes the channel on error. */
   public SignFrameDecoder(Codebook codebook) {
@@ -105,13 +107,13 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
     this.codebook = decoder.codebook();
     this.dimension = codebook.dimension();
     this.codeBytes = codebook.codeBytes();
-    int min = 8 + codeBytes;
+    int min = BlockFraming.BLOCK_OVERHEAD + codeBytes;
     if (b.maxFrameBytes < min || b.maxFrameBytes > DEFAULT_MAX_FRAME_BYTES) {
       throw new IllegalArgumentException("maxFrameBytes: " + b.maxFrameBytes + " (expected: "
           + min + "-" + DEFAULT_MAX_FRAME_BYTES + ")");
     }
-    this.maxFrameBytes = b.maxFrameBytes;
-    this.maxBlockVectors = (maxFrameBytes - 8L) / codeBytes;
+    this.framing = new BlockFraming(codeBytes,
+        (b.maxFrameBytes - BlockFraming.BLOCK_OVERHEAD) / codeBytes);
     this.sliceVectors = Math.max(1, b.maxBatchFloats / dimension);
     this.frameTimeoutNanos = b.frameTimeoutNanos;
     this.closeOnError = b.closeOnError;
@@ -211,7 +213,13 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
           case SLICES:
             readSlice(in, out);
             return;
-          default: // ENDED or CORRUPTED: nothing more belongs to the stream.
+          case ENDED:
+            if (in.isReadable()) {
+              throw new CorruptedFrameException(in.readableBytes() + " bytes after the end"
+                  + " marker (the stream ended at byte offset " + offset + ")");
+            }
+            return;
+          default: // CORRUPTED: nothing more is read.
             in.skipBytes(in.readableBytes());
             return;
         }
@@ -258,6 +266,7 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
       throw new CorruptedFrameException("invalid stream header: " + e.getMessage(), e);
     }
     in.skipBytes(StreamFormat.HEADER_BYTES);
+    offset = StreamFormat.HEADER_BYTES;
     frameStartNanos = -1;
     state = State.FRAME;
   }
@@ -267,35 +276,32 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
    * consumed, if all of the frame is there; false to wait for more.
    */
   private boolean readFrame(ByteBuf in) {
-    if (in.readableBytes() < 4) {
+    if (in.readableBytes() < BlockFraming.COUNT_BYTES) {
       return false;
     }
     int at = in.readerIndex();
-    long count = in.getUnsignedIntLE(at);
+    int count;
+    try {
+      count = framing.checkCount(in.getUnsignedIntLE(at), blocks, offset);
+    } catch (BlockTooLargeException e) {
+      throw new TooLongFrameException(e.getMessage(), e);
+    }
     if (count == 0) {
       return readEnd(in);
     }
     // In long: a u32 count times the code size overflows int long before it reaches the cap.
-    long len = 8 + count * codeBytes;
-    if (count > maxBlockVectors) {
-      throw new TooLongFrameException(String.format(
-          "block %d: %d vectors need %d bytes (expected: at most %d)", blocks, count, len,
-          maxFrameBytes));
-    }
+    long len = framing.blockBytes(count);
     if (in.readableBytes() < len) {
       return false;
     }
-    int length = (int) len;
-    crc.reset();
-    crc.update(in.nioBuffer(at, length - 4));
-    int stored = in.getIntLE(at + length - 4);
-    if (stored != (int) crc.getValue()) {
-      throw new CorruptedFrameException(String.format(
-          "block %d is corrupt: stored CRC32C %08x, computed %08x", blocks, stored,
-          (int) crc.getValue()));
+    try {
+      framing.checkBlock(in.nioBuffer(at, (int) len), blocks, offset);
+    } catch (MalformedInputException e) {
+      throw new CorruptedFrameException(e.getMessage(), e);
     }
-    in.skipBytes(4);
-    sliceLeft = (int) count;
+    in.skipBytes(BlockFraming.COUNT_BYTES);
+    offset += len;
+    sliceLeft = count;
     frameStartNanos = -1;
     state = State.SLICES;
     return true;
@@ -305,18 +311,14 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
     if (in.readableBytes() < StreamFormat.END_BYTES) {
       return false;
     }
-    int at = in.readerIndex();
-    crc.reset();
-    crc.update(in.nioBuffer(at, 12));
-    if (in.getIntLE(at + 12) != (int) crc.getValue()) {
-      throw new CorruptedFrameException("end marker " + where() + " is corrupt (CRC32C mismatch)");
-    }
-    long total = in.getLongLE(at + 4);
-    if (total != vectors) {
-      throw new CorruptedFrameException("end marker counts " + total + " vectors, the blocks"
-          + " held " + vectors);
+    try {
+      framing.checkEnd(in.nioBuffer(in.readerIndex(), StreamFormat.END_BYTES), blocks, vectors,
+          offset);
+    } catch (MalformedInputException e) {
+      throw new CorruptedFrameException(e.getMessage(), e);
     }
     in.skipBytes(StreamFormat.END_BYTES);
+    offset += StreamFormat.END_BYTES;
     frameStartNanos = -1;
     state = State.ENDED;
     return true;
@@ -345,7 +347,7 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
     sliceLeft -= m;
     vectors += m;
     if (sliceLeft == 0) {
-      in.skipBytes(4);
+      in.skipBytes(4); // the block's checksum, verified before the first slice
       blocks++;
       state = State.FRAME;
     }
@@ -354,7 +356,7 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
 
   /** Where in the stream the next frame stands, for messages. */
   private String where() {
-    return blocks == 0 ? "before any block" : "after block " + (blocks - 1);
+    return BlockFraming.after(blocks);
   }
 
   /**

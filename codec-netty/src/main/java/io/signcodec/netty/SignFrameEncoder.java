@@ -7,10 +7,10 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.MessageToByteEncoder;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.SignEncoder;
+import io.signcodec.core.stream.BlockFraming;
 import io.signcodec.core.stream.StreamFormat;
 import io.signcodec.core.stream.StreamHeader;
 import java.util.Objects;
-import java.util.zip.CRC32C;
 
 /**
  * Encodes {@link EmbeddingBatch}es into signcodec frames (docs/FORMAT.md §3): the stream header
@@ -34,7 +34,7 @@ public final class SignFrameEncoder extends MessageToByteEncoder<EmbeddingBatch>
   private final int dimension;
   private final int codeBytes;
   private final int blockVectors;
-  private final CRC32C crc = new CRC32C();
+  private final BlockFraming framing;
   private byte[] scratch = new byte[0];
   private boolean headerSent;
   private boolean endSent;
@@ -58,7 +58,8 @@ public final class SignFrameEncoder extends MessageToByteEncoder<EmbeddingBatch>
     this.header = StreamHeader.of(codebook).toBytes();
     this.dimension = codebook.dimension();
     this.codeBytes = codebook.codeBytes();
-    int max = StreamFormat.maxBlockVectors(codeBytes);
+    this.framing = new BlockFraming(codeBytes);
+    int max = framing.maxBlockVectors();
     if (blockVectors < 1 || blockVectors > max) {
       throw new IllegalArgumentException("blockVectors: " + blockVectors + " (expected: 1-" + max
           + ")");
@@ -74,8 +75,8 @@ public final class SignFrameEncoder extends MessageToByteEncoder<EmbeddingBatch>
 
   private int frameBytes(EmbeddingBatch msg) {
     int blocks = (msg.count() + blockVectors - 1) / blockVectors;
-    long size = (headerSent ? 0 : StreamFormat.HEADER_BYTES) + 8L * blocks
-        + (long) msg.count() * codeBytes;
+    long size = (headerSent ? 0 : StreamFormat.HEADER_BYTES)
+        + (long) BlockFraming.BLOCK_OVERHEAD * blocks + (long) msg.count() * codeBytes;
     return (int) Math.min(size, Integer.MAX_VALUE - 8);
   }
 
@@ -89,9 +90,9 @@ public final class SignFrameEncoder extends MessageToByteEncoder<EmbeddingBatch>
           + ", codebook expects " + dimension);
     }
     int count = msg.count();
-    int blockBytes = Math.min(count, blockVectors) * codeBytes;
-    if (scratch.length < 4 + blockBytes) {
-      scratch = new byte[4 + blockBytes];
+    int blockBytes = (int) framing.blockBytes(Math.min(count, blockVectors));
+    if (scratch.length < blockBytes) {
+      scratch = new byte[blockBytes];
     }
     // On failure MessageToByteEncoder releases `out`, so state changes only at the end.
     if (!headerSent) {
@@ -99,16 +100,8 @@ public final class SignFrameEncoder extends MessageToByteEncoder<EmbeddingBatch>
     }
     for (int first = 0; first < count; first += blockVectors) {
       int m = Math.min(blockVectors, count - first);
-      scratch[0] = (byte) m;
-      scratch[1] = (byte) (m >>> 8);
-      scratch[2] = (byte) (m >>> 16);
-      scratch[3] = (byte) (m >>> 24);
-      encoder.encode(msg.vectors(), first * dimension, scratch, 4, m);
-      int len = 4 + m * codeBytes;
-      crc.reset();
-      crc.update(scratch, 0, len);
-      out.writeBytes(scratch, 0, len);
-      out.writeIntLE((int) crc.getValue());
+      encoder.encode(msg.vectors(), first * dimension, scratch, BlockFraming.COUNT_BYTES, m);
+      out.writeBytes(scratch, 0, framing.sealBlock(scratch, 0, m));
     }
     headerSent = true;
     total += count;
@@ -127,11 +120,7 @@ public final class SignFrameEncoder extends MessageToByteEncoder<EmbeddingBatch>
       end.writeBytes(header);
       headerSent = true;
     }
-    int start = end.writerIndex();
-    end.writeIntLE(0).writeLongLE(total);
-    crc.reset();
-    crc.update(end.nioBuffer(start, 12));
-    end.writeIntLE((int) crc.getValue());
+    end.writeBytes(framing.endMarker(total));
     ctx.writeAndFlush(end).addListener((ChannelFutureListener) f -> ctx.close(promise));
   }
 

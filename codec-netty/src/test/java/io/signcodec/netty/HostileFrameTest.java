@@ -80,9 +80,9 @@ class HostileFrameTest {
       ByteBuf countField = Unpooled.buffer(4).writeIntLE((int) count);
       TooLongFrameException e = assertThrows(TooLongFrameException.class,
           () -> ch.writeInbound(countField));
-      assertEquals("block 0: " + count + " vectors need " + (8 + count * code)
-          + " bytes (expected: at most " + SignFrameDecoder.DEFAULT_MAX_FRAME_BYTES + ")",
-          e.getMessage());
+      assertEquals("block 0 declares " + count + " vectors, " + (8 + count * code)
+          + " bytes (expected: 1-" + max + " vectors, at most "
+          + (8 + max * code) + " bytes) (at byte offset 32)", e.getMessage());
       assertEquals(0, countField.refCnt());
       // Latched: later input, even a valid block, is discarded.
       ByteBuf later = Unpooled.wrappedBuffer(block(1, randomCodes(1, CODEBOOK, 1)));
@@ -245,7 +245,8 @@ class HostileFrameTest {
     ch.writeInbound(header(CODEBOOK));
     CorruptedFrameException e = assertThrows(CorruptedFrameException.class,
         () -> ch.writeInbound(Unpooled.wrappedBuffer(badEnd)));
-    assertEquals("end marker before any block is corrupt (CRC32C mismatch)", e.getMessage());
+    assertEquals("end marker before any block is corrupt (CRC32C mismatch) (at byte offset 32)",
+        e.getMessage());
 
     EmbeddedChannel cut = new EmbeddedChannel(new SignFrameDecoder(CODEBOOK));
     cut.writeInbound(header(CODEBOOK));

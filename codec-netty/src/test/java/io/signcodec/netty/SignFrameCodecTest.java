@@ -169,13 +169,28 @@ class SignFrameCodecTest {
       assertArrayEquals(expected, feed(new EmbeddedChannel(new SignFrameDecoder(CODEBOOK)),
           bytes, cuts, trial % 2 == 0));
     }
-    // Two whole streams' worth of frames coalesced into one read: the second header is garbage
-    // to a decoder whose stream has ended, and is discarded.
+    // Two whole streams' worth of frames coalesced into one read: the end marker ends what a
+    // connection may send, so the second stream is an error (not silently dropped), raised after
+    // every vector of the first has been passed on.
     byte[] twice = new byte[bytes.length * 2];
     System.arraycopy(bytes, 0, twice, 0, bytes.length);
     System.arraycopy(bytes, 0, twice, bytes.length, bytes.length);
-    assertArrayEquals(expected, feed(new EmbeddedChannel(new SignFrameDecoder(CODEBOOK)), twice,
-        new int[0], false));
+    EmbeddedChannel ch = new EmbeddedChannel(new SignFrameDecoder(CODEBOOK, 1 << 20, false));
+    CorruptedFrameException after = assertThrows(CorruptedFrameException.class,
+        () -> ch.writeInbound(Unpooled.wrappedBuffer(twice)));
+    assertEquals(bytes.length + " bytes after the end marker (the stream ended at byte offset "
+        + bytes.length + ")", after.getMessage());
+    List<Float> got = new ArrayList<>();
+    EmbeddingBatch batch;
+    while ((batch = ch.readInbound()) != null) {
+      for (float v : batch.vectors()) {
+        got.add(v);
+      }
+    }
+    assertEquals(expected.length, got.size());
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(got.get(i)));
+    }
   }
 
   @Test
@@ -213,8 +228,9 @@ class SignFrameCodecTest {
     ByteBuf count = Unpooled.buffer(4).writeIntLE(101);
     TooLongFrameException e = assertThrows(TooLongFrameException.class,
         () -> ch.writeInbound(count));
-    assertEquals("block 0: 101 vectors need " + (8 + 101 * CODE) + " bytes (expected: at most "
-        + (8 + 100 * CODE) + ")", e.getMessage());
+    assertEquals("block 0 declares 101 vectors, " + (8 + 101 * CODE) + " bytes (expected: 1-100"
+        + " vectors, at most " + (8 + 100 * CODE) + " bytes) (at byte offset 32)",
+        e.getMessage());
     assertTrue(ch.isOpen(), "closeOnError = false leaves the channel open");
     assertEquals(0, count.refCnt());
     ch.finish();

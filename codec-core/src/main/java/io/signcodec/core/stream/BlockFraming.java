@@ -112,8 +112,9 @@ public final class BlockFraming {
    */
   public int checkCount(long count, long blockIndex, long offset) throws BlockTooLargeException {
     if (count > maxBlockVectors) {
-      throw new BlockTooLargeException("block " + blockIndex + " declares " + count
-          + " vectors (expected: 1-" + maxBlockVectors + ")", offset);
+      throw new BlockTooLargeException(String.format(
+          "block %d declares %d vectors, %d bytes (expected: 1-%d vectors, at most %d bytes)",
+          blockIndex, count, blockBytes(count), maxBlockVectors, maxBlockBytes()), offset);
     }
     return (int) count;
   }

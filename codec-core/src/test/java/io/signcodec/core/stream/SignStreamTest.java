@@ -220,8 +220,10 @@ class SignStreamTest {
     SignStreamReader r = new SignStreamReader(new ByteArrayInputStream(bytes), CODEBOOK);
     MalformedInputException e = assertThrows(MalformedInputException.class,
         () -> r.read(new float[D], 0, 1));
-    assertEquals("block 0 declares 2147483647 vectors (expected: 1-" + (1 << 24) / CODE
-        + ") (at byte offset 32)", e.getMessage());
+    int max = (1 << 24) / CODE;
+    assertEquals("block 0 declares 2147483647 vectors, " + (8 + 2147483647L * CODE)
+        + " bytes (expected: 1-" + max + " vectors, at most " + (8 + max * CODE)
+        + " bytes) (at byte offset 32)", e.getMessage());
   }
 
   @Test
