@@ -116,15 +116,78 @@ public final class Codebook {
         new StructuredForm(stages, mu, scales.clone(), info.seed()));
   }
 
+  /**
+   * An allocated codebook (docs/THEORY.md §7): m directions of one orthonormal basis, direction i
+   * coded with {@code b_i} tied bits, {@code x̂ = μ + Σ_i u_i Σ_k c_{i,k} z_{i,k}}. The code is
+   * stage-major: stage k holds bit k of directions {@code 0 … stageBits[k] − 1}, so
+   * {@code stageBits} is non-increasing, {@code m = stageBits[0]} and direction i has as many
+   * bits as there are stages with more than i.
+   *
+   * @param stageBits non-increasing, each 1..d, at most {@value TiedLevels#MAX_DEPTH} stages
+   * @param scales {@code c} of every bit in code order (bit {@code f_k + i} of stage k), finite
+   *     and positive
+   * @param basis the m rows {@code u_i} (m×d, row-major), orthonormal for the levels to mean what
+   *     they say; or null for the first m outputs of the randomized Hadamard transform drawn
+   *     from {@code info.seed()}
+   */
+  public static Codebook allocated(int dimension, int[] stageBits, float[] mean, float[] scales,
+      float[] basis, CodebookInfo info) {
+    Objects.requireNonNull(stageBits, "stageBits");
+    Objects.requireNonNull(info, "info");
+    int bits = checkStages(dimension, stageBits);
+    if (stageBits.length > TiedLevels.MAX_DEPTH) {
+      throw new IllegalArgumentException("an allocated codebook has at most "
+          + TiedLevels.MAX_DEPTH + " stages: " + stageBits.length);
+    }
+    for (int k = 0; k < stageBits.length; k++) {
+      if (stageBits[k] > dimension || (k > 0 && stageBits[k] > stageBits[k - 1])) {
+        throw new IllegalArgumentException("stage bits must be non-increasing and at most d = "
+            + dimension + ": " + Arrays.toString(stageBits));
+      }
+    }
+    checkArray("mean", mean, dimension);
+    checkArray("scales", scales, bits);
+    for (int j = 0; j < bits; j++) {
+      if (!(scales[j] > 0)) {
+        throw new IllegalArgumentException("scales[" + j + "] is not positive: " + scales[j]);
+      }
+    }
+    int[] stages = stageBits.clone();
+    float[] mu = mean.clone();
+    if (basis == null) {
+      return new Codebook(CodebookFormat.VERSION_CHECKED, stages, mu, info,
+          AllocatedForm.structured(mu, stages, scales.clone(), info.seed()));
+    }
+    checkArray("basis", basis, (long) stages[0] * dimension);
+    String zeroRow = zeroRow(basis, stages[0], dimension);
+    if (zeroRow != null) {
+      throw new IllegalArgumentException(zeroRow.replace("encoder", "basis"));
+    }
+    return new Codebook(CodebookFormat.VERSION_CHECKED, stages, mu, info,
+        AllocatedForm.dense(mu, stages, scales.clone(), basis));
+  }
+
   /** Used by the reader once the bytes have been validated; takes ownership of the arrays. */
   static Codebook ofValidated(int formatVersion, int[] stageBits, float[] mean,
       CodebookInfo info, CodebookForm form) {
     return new Codebook(formatVersion, stageBits, mean, info, form);
   }
 
-  /** Whether this codebook is a structured transform rather than dense matrices. */
+  /**
+   * Whether this codebook's maps are fast transforms stored as a seed rather than dense matrices
+   * (structured codebooks, and allocated ones on a structured basis).
+   */
   public boolean isStructured() {
-    return form instanceof StructuredForm;
+    return form instanceof StructuredForm
+        || (form instanceof AllocatedForm && ((AllocatedForm) form).structuredBasis());
+  }
+
+  /**
+   * Whether this codebook allocates its bits over the directions of one basis, several tied
+   * bits per direction ({@link #allocated}), rather than one sign per projection.
+   */
+  public boolean isAllocated() {
+    return form instanceof AllocatedForm;
   }
 
   CodebookForm form() {

@@ -10,7 +10,7 @@ import java.io.IOException;
  *
  * <p>Immutable. The tile objects it makes are per thread.
  */
-sealed interface CodebookForm permits DenseForm, StructuredForm {
+sealed interface CodebookForm permits DenseForm, StructuredForm, AllocatedForm {
 
   /** Encodes batches of vectors; one per thread, as it owns scratch. */
   interface TileEncoder {
@@ -23,7 +23,7 @@ sealed interface CodebookForm permits DenseForm, StructuredForm {
     void decode(byte[] src, int srcOff, float[] dst, int dstOff, int count);
   }
 
-  TileEncoder newTileEncoder();
+  TileEncoder newTileEncoder(LevelSearch search);
 
   TileDecoder newTileDecoder();
 

@@ -74,6 +74,8 @@ public final class CodebookFormat {
   static final int FORM_DENSE = 0;
   /** Form byte of version 4: fast transforms from a seed. */
   static final int FORM_STRUCTURED = 1;
+  /** Form byte of version 4: bits allocated over the directions of one basis. */
+  static final int FORM_ALLOCATED = 2;
 
   private CodebookFormat() {}
 
@@ -166,7 +168,8 @@ public final class CodebookFormat {
     }
     boolean structured = version == VERSION_STRUCTURED
         || (version == VERSION_CHECKED && header[21] == FORM_STRUCTURED);
-    if (version == VERSION_CHECKED && header[21] != FORM_DENSE && !structured) {
+    boolean allocated = version == VERSION_CHECKED && header[21] == FORM_ALLOCATED;
+    if (version == VERSION_CHECKED && header[21] != FORM_DENSE && !structured && !allocated) {
       throw new MalformedInputException("unknown codebook form " + header[21], 21);
     }
     int stageCount = Short.toUnsignedInt(h.getShort(10));
@@ -206,6 +209,10 @@ public final class CodebookFormat {
     }
     CodebookInfo info = new CodebookInfo(method, seed, trainVectors, h.getDouble(40),
         h.getDouble(48));
+    if (allocated) {
+      AllocatedForm form = AllocatedForm.read(in, k, (int) d, n, seed);
+      return Codebook.ofValidated(version, form.stageBits(), form.mean(), info, form);
+    }
     if (structured) {
       StructuredForm form = StructuredForm.read(in, k, (int) d, n, seed);
       return Codebook.ofValidated(version, form.stageBits(), form.mean(), info, form);

@@ -99,7 +99,7 @@ final class DenseForm implements CodebookForm {
   // ------------------------------------------------------------------------------- encode
 
   @Override
-  public TileEncoder newTileEncoder() {
+  public TileEncoder newTileEncoder(LevelSearch search) {
     return stageBits.length == 1 ? new OneStageEncoder() : new StagedEncoder();
   }
 

@@ -40,20 +40,32 @@ public final class Limits {
   /**
    * The NMSE {@code codebook} is expected to reach on Gaussian data with covariance
    * {@code covariance} (d×d row-major) centred at the codebook's mean, with the codebook's own
-   * decoder. NaN for a multi-stage codebook: its later stages code residuals that are not
+   * decoder. For an allocated codebook it is exact (each direction's Gaussian projection through
+   * its levels); NaN for a multi-stage sign codebook: its later stages code residuals that are not
    * Gaussian, and no closed form is known; measure it instead.
    */
   public static double predictedNmse(Codebook codebook, double[] covariance) {
     Objects.requireNonNull(codebook, "codebook");
-    if (codebook.stageCount() > 1) {
-      return Double.NaN;
-    }
     int d = codebook.dimension();
     if (covariance.length != (long) d * d) {
       throw new IllegalArgumentException("covariance has " + covariance.length
           + " entries, expected " + d + "×" + d);
     }
+    if (codebook.isAllocated()) {
+      double trace = trace(covariance, d);
+      return ((AllocatedForm) codebook.form()).gaussianSquaredError(covariance) / trace;
+    }
+    if (codebook.stageCount() > 1) {
+      return Double.NaN;
+    }
     DMatrixRMaj sigma = DMatrixRMaj.wrap(d, d, covariance);
+    double trace = trace(covariance, d);
+    DMatrixRMaj b = Matrices.toDouble(codebook.encoder(), codebook.bits(), d);
+    DMatrixRMaj a = Matrices.toDouble(codebook.decoder(), d, codebook.bits());
+    return GaussianSignModel.of(b, sigma).risk(a, trace) / trace;
+  }
+
+  private static double trace(double[] covariance, int d) {
     double trace = 0;
     for (int k = 0; k < d; k++) {
       trace += covariance[k * d + k];
@@ -61,8 +73,6 @@ public final class Limits {
     if (!(trace > 0)) {
       throw new IllegalArgumentException("covariance has no variance (trace " + trace + ")");
     }
-    DMatrixRMaj b = Matrices.toDouble(codebook.encoder(), codebook.bits(), d);
-    DMatrixRMaj a = Matrices.toDouble(codebook.decoder(), d, codebook.bits());
-    return GaussianSignModel.of(b, sigma).risk(a, trace) / trace;
+    return trace;
   }
 }

@@ -24,7 +24,8 @@ public final class SignEncoder extends BatchCoder {
   private SignEncoder(Builder options) {
     super(options);
     CodebookForm form = codebook.form();
-    this.tiles = ThreadLocal.withInitial(form::newTileEncoder);
+    LevelSearch search = options.search;
+    this.tiles = ThreadLocal.withInitial(() -> form.newTileEncoder(search));
   }
 
   /** An encoder that uses the common pool for large batches. */
@@ -38,8 +39,19 @@ public final class SignEncoder extends BatchCoder {
 
   /** Options for a {@link SignEncoder}. */
   public static final class Builder extends BatchCoder.Builder<Builder, SignEncoder> {
+    private LevelSearch search = LevelSearch.NEAREST;
+
     private Builder(Codebook codebook) {
       super(codebook);
+    }
+
+    /**
+     * How the bits of a direction with several are chosen, for allocated codebooks (default
+     * {@link LevelSearch#NEAREST}); the decoder is the same either way.
+     */
+    public Builder levelSearch(LevelSearch search) {
+      this.search = java.util.Objects.requireNonNull(search, "search");
+      return this;
     }
 
     @Override

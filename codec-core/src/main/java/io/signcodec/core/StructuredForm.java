@@ -35,7 +35,7 @@ final class StructuredForm implements CodebookForm {
   }
 
   @Override
-  public TileEncoder newTileEncoder() {
+  public TileEncoder newTileEncoder(LevelSearch search) {
     float[] r = new float[dimension * StructuredTransform.LANES];
     float[] u = new float[dimension * StructuredTransform.LANES];
     int codeBytes = codeBytes();

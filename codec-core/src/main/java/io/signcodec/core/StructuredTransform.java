@@ -190,6 +190,25 @@ final class StructuredTransform {
   }
 
   /**
+   * {@code Q_0 (x − μ)} of {@code count ≤ LANES} consecutive vectors from {@code x[xOff..]},
+   * lane-interleaved into {@code w} (length {@code d · LANES}): as {@link #forward} computes it,
+   * to the bit.
+   */
+  void projectLanes(float[] x, int xOff, int count, float[] mean, float[] w) {
+    FloatKernels.interleave(x, xOff, count, dimension, mean, signs[0][0], w);
+    forwardLanes(w, 0);
+  }
+
+  /**
+   * {@code μ + Q_0ᵀ w} of {@code count ≤ LANES} lane-interleaved vectors, into consecutive
+   * vectors of {@code out}; {@code w} is overwritten. As {@link #inverse} then a sum computes it.
+   */
+  void reconstructLanes(float[] w, int count, float[] mean, float[] out, int outOff) {
+    inverseLanes(w, 0);
+    FloatKernels.deinterleave(w, count, dimension, mean, out, outOff);
+  }
+
+  /**
    * Encodes {@code count ≤ LANES} consecutive vectors from {@code x[xOff..]} into consecutive
    * codes at {@code dst[dstOff..]}, as {@link #project} then {@link SignCodes#pack} would;
    * {@code r} and {@code u} are scratch of length {@code d · LANES}.

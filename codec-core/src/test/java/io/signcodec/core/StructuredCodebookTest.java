@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class StructuredCodebookTest {
 
   static Codebook structured(int d, double rate) {
-    return CodebookTrainer.builder().rate(rate).seed(7).structured().build().isotropic(d);
+    return CodebookTrainer.builder().rate(rate).staged().seed(7).structured().build().isotropic(d);
   }
 
   @ParameterizedTest
@@ -56,7 +56,7 @@ class StructuredCodebookTest {
     int d = 384;
     float[] test = TestData.isotropic(5_000, d, 5);
     double fast = TestData.nmse(structured(d, rate), test);
-    double dense = TestData.nmse(CodebookTrainer.builder().rate(rate).seed(7).build()
+    double dense = TestData.nmse(CodebookTrainer.builder().rate(rate).staged().seed(7).build()
         .isotropic(d), test);
     assertEquals(dense, fast, 0.01 * dense, "r = " + rate);
     if (rate <= 1) {
@@ -105,7 +105,7 @@ class StructuredCodebookTest {
     // blocks of 64, 128 and 256: six, seven and eight Hadamard levels, by threes and a rest;
     // d = 1..5: none, one or two levels; 64: one block; one stage, and two
     for (int d : new int[] {1, 2, 3, 5, 64, 100, 200, 300}) {
-      batchIsBitIdentical(count, d, CodebookTrainer.builder().rate(1));
+      batchIsBitIdentical(count, d, CodebookTrainer.builder().rate(1).staged());
       batchIsBitIdentical(count, d, CodebookTrainer.builder().stages(1, 0.63));
     }
   }
@@ -138,7 +138,8 @@ class StructuredCodebookTest {
 
   @Test
   void theFileHoldsASeedNotMatrices() throws IOException {
-    Codebook cb = CodebookTrainer.builder().rate(2).seed(11).structured().build().isotropic(768);
+    Codebook cb = CodebookTrainer.builder().rate(2).staged().seed(11).structured().build()
+        .isotropic(768);
     byte[] bytes = cb.toByteArray();
     assertEquals(56 + 4 + 4 + 12 * 2 + 4 * 768 + 4, bytes.length);
     assertEquals(4, bytes[8]);
@@ -173,7 +174,7 @@ class StructuredCodebookTest {
   void trainIsotropicFitsMeanAndScale() throws IOException {
     int d = 64;
     float[] x = TestData.powerLaw(4_000, d, 0, 13); // k^0: isotropic with mean 0.5
-    Codebook cb = CodebookTrainer.builder().rate(1).structured().build()
+    Codebook cb = CodebookTrainer.builder().rate(1).staged().structured().build()
         .trainIsotropic(VectorSource.of(x, d));
     assertTrue(cb.isStructured());
     assertEquals(Limits.signAutoencoderLimit(1), cb.info().trainNmse(), 0.03);

@@ -54,6 +54,7 @@ public final class CodebookTrainer {
   private final int bits;
   private final double[] stageRates;
   private final boolean shallow;
+  private final boolean staged;
   private final boolean structured;
   private final long seed;
   private final int maxSteps;
@@ -65,6 +66,7 @@ public final class CodebookTrainer {
     this.bits = b.bits;
     this.stageRates = b.stageRates;
     this.shallow = b.shallow;
+    this.staged = b.staged || b.stageRates != null;
     this.structured = b.structured;
     this.seed = b.seed;
     this.maxSteps = b.maxSteps;
@@ -82,6 +84,7 @@ public final class CodebookTrainer {
     private int bits;
     private double[] stageRates;
     private boolean shallow;
+    private boolean staged;
     private boolean structured;
     private long seed = 1;
     private int maxSteps = 150;
@@ -139,10 +142,21 @@ public final class CodebookTrainer {
 
     /**
      * One stage whatever the rate (at most 2 bits per coordinate): the plain sign autoencoder of
-     * docs/THEORY.md §2, a tight frame above 1 bit per coordinate. Default off.
+     * docs/THEORY.md §2, its encoder trained by gradient ascent, a tight frame above 1 bit per
+     * coordinate. Instead of the default allocation.
      */
     public Builder shallow() {
       this.shallow = true;
+      return this;
+    }
+
+    /**
+     * Sign codes in residual stages (docs/THEORY.md §5): one stage up to 1 bit per coordinate,
+     * then stages of d bits each coding what the stages before left ({@link #stageBitsFor}).
+     * Instead of the default allocation; {@link #stages} implies it.
+     */
+    public Builder staged() {
+      this.staged = true;
       return this;
     }
 
@@ -194,7 +208,7 @@ public final class CodebookTrainer {
       if (bits == 0 && Double.isNaN(rate) && stageRates == null) {
         throw new IllegalStateException("set rate(...), bits(...) or stages(...)");
       }
-      if (shallow && stageRates != null && stageRates.length > 1) {
+      if (shallow && ((stageRates != null && stageRates.length > 1) || staged)) {
         throw new IllegalStateException("shallow() and a split into stages contradict");
       }
       return new CodebookTrainer(this);
@@ -203,6 +217,15 @@ public final class CodebookTrainer {
 
   /** Most bits per coordinate a trainer accepts. */
   public static final int MAX_RATE = io.signcodec.core.CodebookFormat.MAX_STAGED_RATE;
+
+  /**
+   * Whether this trainer makes allocated codebooks (the default: neither {@link Builder#shallow}
+   * nor {@link Builder#staged} nor {@link Builder#stages}): bits allocated over principal
+   * directions, several tied bits where the variance is, none where it is not.
+   */
+  public boolean allocates() {
+    return !shallow && !staged;
+  }
 
   /** The total code length this trainer uses for dimension {@code d}. */
   public int bitsFor(int dimension) {
@@ -215,6 +238,8 @@ public final class CodebookTrainer {
    * stages of d bits (1 bit per coordinate, where one stage is strongest: a rotation) followed by
    * one stage with the remainder, e.g. 2.5 bits per coordinate as 1 + 1 + 0.5. Coding the
    * residual of a rotation in stages beats a tight frame at every rate above 1 (docs/THEORY.md §5).
+   * For an allocating trainer this is the split of the data-free form (stage k holds bit k of the
+   * directions that have one); trained from data, the split follows the data.
    */
   public int[] stageBitsFor(int dimension) {
     int[] stages;
@@ -259,6 +284,9 @@ public final class CodebookTrainer {
   public Codebook train(VectorSource source) throws IOException {
     int d = source.dimension();
     int[] stages = stageBitsFor(d);
+    if (allocates()) {
+      return new AllocationTrainer(this).train(source, bitsFor(d), seed);
+    }
     CovarianceAccumulator moments = new CovarianceAccumulator(d);
     forEachBatch(source, TrainingListener.Pass.MOMENTS, moments::add);
     long count = moments.count();
@@ -617,6 +645,10 @@ public final class CodebookTrainer {
   private Codebook isotropic(int d, float[] mean, double scale, long trainVectors,
       double trainNmse) {
     int[] stages = stageBitsFor(d);
+    if (allocates()) {
+      return AllocationTrainer.isotropic(d, bitsFor(d), mean, scale, structured, seed,
+          trainVectors, trainNmse);
+    }
     if (structured) {
       double[] scales = new double[stages.length];
       double residual = 1;
@@ -697,7 +729,7 @@ public final class CodebookTrainer {
     void accept(float[] batch, int offset, int count) throws IOException;
   }
 
-  private void forEachBatch(VectorSource source, TrainingListener.Pass pass,
+  void forEachBatch(VectorSource source, TrainingListener.Pass pass,
       BatchConsumer consumer) throws IOException {
     int d = source.dimension();
     float[] batch = new float[READ_BATCH * d];

@@ -199,7 +199,8 @@ class CodebookTrainerTest {
     float[] x = TestData.isotropic(2_500, d, 3);
     long[] read = new long[2];
     int[] steps = {0};
-    CodebookTrainer.builder().rate(1).maxSteps(20).tolerance(0).listener(new TrainingListener() {
+    CodebookTrainer.builder().rate(1).staged().maxSteps(20).tolerance(0).listener(
+        new TrainingListener() {
       @Override
       public void vectorsRead(Pass pass, long vectors) {
         read[pass.ordinal()] = vectors;

@@ -28,7 +28,7 @@ class StagedCodebookTest {
 
   @Test
   void twoBitsPerCoordinateInStagesBeatTheShallowLimit() throws IOException {
-    Codebook cb = CodebookTrainer.builder().rate(2).seed(3).build()
+    Codebook cb = CodebookTrainer.builder().rate(2).staged().seed(3).build()
         .train(VectorSource.of(train, D));
     assertArrayEquals(new int[] {D, D}, cb.stageBits());
     double nmse = TestData.nmse(cb, test);
@@ -45,11 +45,11 @@ class StagedCodebookTest {
 
   @Test
   void threeBitsPerCoordinate() throws IOException {
-    Codebook trained = CodebookTrainer.builder().rate(3).seed(4).maxSteps(60).build()
+    Codebook trained = CodebookTrainer.builder().rate(3).staged().seed(4).maxSteps(60).build()
         .train(VectorSource.of(train, D));
     double nmse = TestData.nmse(trained, test);
     assertTrue(nmse <= 0.055, "r = 3 staged NMSE " + nmse);
-    Codebook dataFree = CodebookTrainer.builder().rate(3).seed(4).build().isotropic(D);
+    Codebook dataFree = CodebookTrainer.builder().rate(3).staged().seed(4).build().isotropic(D);
     assertArrayEquals(new int[] {D, D, D}, dataFree.stageBits());
     double free = TestData.nmse(dataFree, test);
     assertTrue(free <= 0.055, "r = 3 data-free staged NMSE " + free);
@@ -183,7 +183,7 @@ class StagedCodebookTest {
 
   @Test
   void aSingleStageHasOneStageInTheFormat() throws IOException {
-    Codebook cb = CodebookTrainer.builder().rate(1).build().isotropic(8);
+    Codebook cb = CodebookTrainer.builder().rate(1).staged().build().isotropic(8);
     assertEquals(1, cb.stageCount());
     assertEquals(1, cb.toByteArray()[10]);
     Codebook v1 = cb.inFormatVersion(1);

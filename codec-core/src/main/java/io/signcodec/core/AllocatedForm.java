@@ -1,0 +1,469 @@
+package io.signcodec.core;
+
+import io.signcodec.core.kernel.FloatKernels;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * A codebook that spends its bits unevenly over the directions of one orthogonal basis
+ * (docs/THEORY.md §7, docs/FORMAT.md §2.4): direction i gets {@code b_i} tied bits, so its
+ * projection {@code y_i = u_i · (x − μ)} is coded as the nearest of the 2^{b_i} levels
+ * {@code Σ_k c_{i,k} z_{i,k}} ({@link TiedLevels}), and decoding is the linear map
+ * {@code x̂ = μ + Σ_i u_i Σ_k c_{i,k} z_{i,k}}. Directions are ordered by decreasing depth; the
+ * code is stage-major: bits of depth 0 of every direction, then depth 1 of those that have it,
+ * and so on, so stage k has {@code s_k} bits and bit {@code (i, k)} is bit {@code f_k + i} with
+ * {@code f_k = s_0 + … + s_{k−1}}.
+ *
+ * <p>The basis is either m dense orthonormal rows (trained: the covariance's eigenvectors) or
+ * the first m outputs of one randomized Hadamard transform drawn from the seed (data-free,
+ * O(d log d)). Either way encoding is one projection and a binary search per direction, however
+ * many bits a direction has.
+ */
+final class AllocatedForm implements CodebookForm {
+  /** Basis byte of the format: m dense rows follow. */
+  static final int BASIS_DENSE = 0;
+  /** Basis byte of the format: the transform is drawn from the header's seed. */
+  static final int BASIS_STRUCTURED = 1;
+
+  private final int dimension;
+  private final float[] mean;
+  private final int[] stageBits;
+  private final int[] stageStart;
+  private final int directions;
+  private final int bits;
+  /** Per bit, in code order: the scale {@code c_{i,k}} of bit {@code f_k + i}. */
+  private final float[] bitScales;
+  private final TiedLevels[] levels;
+  private final int[] depths;
+  /** Dense basis: rows u_i (m of d), and their transpose (d of m) for the projection kernel. */
+  private final float[][] rows;
+  private final float[][] rowsTransposed;
+  /** Structured basis: one stage of d outputs, of which the first m are the directions. */
+  private final StructuredTransform transform;
+  private final long seed;
+
+  private AllocatedForm(float[] mean, int[] stageBits, float[] bitScales, float[][] rows,
+      long seed, boolean structured) {
+    this.dimension = mean.length;
+    this.mean = mean;
+    this.stageBits = stageBits;
+    this.directions = stageBits[0];
+    this.bits = Arrays.stream(stageBits).sum();
+    this.bitScales = bitScales;
+    this.stageStart = new int[stageBits.length];
+    for (int k = 1; k < stageBits.length; k++) {
+      stageStart[k] = stageStart[k - 1] + stageBits[k - 1];
+    }
+    this.depths = new int[directions];
+    this.levels = new TiedLevels[directions];
+    for (int i = 0; i < directions; i++) {
+      int b = 0;
+      while (b < stageBits.length && stageBits[b] > i) {
+        b++;
+      }
+      depths[i] = b;
+      float[] c = new float[b];
+      for (int k = 0; k < b; k++) {
+        c[k] = bitScales[stageStart[k] + i];
+      }
+      levels[i] = new TiedLevels(c);
+    }
+    this.seed = seed;
+    if (structured) {
+      this.rows = null;
+      this.rowsTransposed = null;
+      this.transform = new StructuredTransform(dimension, new int[] {dimension},
+          new double[] {1}, seed);
+    } else {
+      this.rows = rows;
+      this.rowsTransposed = new float[dimension][directions];
+      for (int i = 0; i < directions; i++) {
+        for (int t = 0; t < dimension; t++) {
+          rowsTransposed[t][i] = rows[i][t];
+        }
+      }
+      this.transform = null;
+    }
+  }
+
+  /** A dense basis: {@code basis} holds m rows of d (m = stageBits[0]), row-major; copied. */
+  static AllocatedForm dense(float[] mean, int[] stageBits, float[] bitScales, float[] basis) {
+    int d = mean.length;
+    float[][] rows = new float[stageBits[0]][];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = Arrays.copyOfRange(basis, i * d, (i + 1) * d);
+    }
+    return new AllocatedForm(mean, stageBits, bitScales, rows, 0, false);
+  }
+
+  /** The first m outputs of the randomized Hadamard transform drawn from {@code seed}. */
+  static AllocatedForm structured(float[] mean, int[] stageBits, float[] bitScales, long seed) {
+    return new AllocatedForm(mean, stageBits, bitScales, null, seed, true);
+  }
+
+  boolean structuredBasis() {
+    return transform != null;
+  }
+
+  int[] stageBits() {
+    return stageBits;
+  }
+
+  float[] mean() {
+    return mean;
+  }
+
+  /** Bits of each direction, in direction order (non-increasing). */
+  int[] depths() {
+    return depths.clone();
+  }
+
+  /** The scales of direction i, {@code c_{i,0} … c_{i,b_i − 1}}. */
+  float[] scales(int direction) {
+    float[] c = new float[depths[direction]];
+    for (int k = 0; k < c.length; k++) {
+      c[k] = levels[direction].scale(k);
+    }
+    return c;
+  }
+
+  /** The m×d basis rows, row-major (computed, for a structured basis). */
+  float[] basisRows() {
+    float[] b = new float[directions * dimension];
+    if (rows != null) {
+      for (int i = 0; i < directions; i++) {
+        System.arraycopy(rows[i], 0, b, i * dimension, dimension);
+      }
+      return b;
+    }
+    float[] e = new float[dimension];
+    for (int t = 0; t < dimension; t++) {
+      Arrays.fill(e, 0f);
+      e[t] = 1;
+      transform.forward(e, 0);
+      for (int i = 0; i < directions; i++) {
+        b[i * dimension + t] = e[i]; // Q[i][t]
+      }
+    }
+    return b;
+  }
+
+  /**
+   * The squared error expected on Gaussian data with covariance Σ (d×d) centred at μ: what the
+   * directions leave out, {@code tr Σ − Σ_i u_iᵀ Σ u_i}, plus each direction's quantization error
+   * at its variance (exact when the basis is orthonormal).
+   */
+  double gaussianSquaredError(double[] covariance) {
+    float[] basis = basisRows();
+    double error = 0;
+    for (int t = 0; t < dimension; t++) {
+      error += covariance[t * dimension + t];
+    }
+    for (int i = 0; i < directions; i++) {
+      double v = 0;
+      for (int r = 0; r < dimension; r++) {
+        double row = 0;
+        for (int c = 0; c < dimension; c++) {
+          row += covariance[r * dimension + c] * basis[i * dimension + c];
+        }
+        v += basis[i * dimension + r] * row;
+      }
+      error += levels[i].gaussianError(Math.sqrt(Math.max(v, 0))) - v;
+    }
+    return error;
+  }
+
+  // ------------------------------------------------------------------------------- encode
+
+  @Override
+  public TileEncoder newTileEncoder(LevelSearch search) {
+    boolean greedy = search == LevelSearch.GREEDY;
+    int codeBytes = SignCodes.codeBytes(bits);
+    if (transform != null) {
+      float[] w = new float[dimension * StructuredTransform.LANES];
+      return (src, srcOff, dst, dstOff, count) -> {
+        for (int v = 0; v < count; v += StructuredTransform.LANES) {
+          int lanes = Math.min(StructuredTransform.LANES, count - v);
+          transform.projectLanes(src, srcOff + v * dimension, lanes, mean, w);
+          for (int l = 0; l < lanes; l++) {
+            pack(w, l, StructuredTransform.LANES, greedy, dst, dstOff + (v + l) * codeBytes,
+                codeBytes);
+          }
+        }
+      };
+    }
+    float[][] projections = new float[DenseForm.TILE][directions];
+    return (src, srcOff, dst, dstOff, count) -> {
+      for (int t = 0; t < count; t += DenseForm.TILE) {
+        int m = Math.min(DenseForm.TILE, count - t);
+        FloatKernels.clear(projections, m, directions);
+        FloatKernels.multiplyAdd(src, srcOff + t * dimension, dimension, mean, rowsTransposed, 0,
+            dimension, 0, directions, projections, m);
+        for (int i = 0; i < m; i++) {
+          pack(projections[i], 0, 1, greedy, dst, dstOff + (t + i) * codeBytes, codeBytes);
+        }
+      }
+    };
+  }
+
+  /** Codes the projections {@code y[off + i · stride]} of one vector into its code bytes. */
+  private void pack(float[] y, int off, int stride, boolean greedy, byte[] dst, int dstOff,
+      int codeBytes) {
+    Arrays.fill(dst, dstOff, dstOff + codeBytes, (byte) 0);
+    for (int i = 0; i < directions; i++) {
+      float p = y[off + i * stride];
+      int pattern = greedy ? levels[i].greedy(p) : levels[i].nearest(p);
+      for (int k = 0; k < depths[i]; k++) {
+        if (((pattern >>> k) & 1) != 0) {
+          int bit = stageStart[k] + i;
+          dst[dstOff + (bit >>> 3)] |= (byte) (1 << (bit & 7));
+        }
+      }
+    }
+  }
+
+  /** The level of direction i that the code at {@code src[off..]} holds. */
+  private float level(byte[] src, int off, int i) {
+    float v = 0f;
+    for (int k = 0; k < depths[i]; k++) {
+      v += SignCodes.signed(src, off, stageStart[k] + i, levels[i].scale(k));
+    }
+    return v;
+  }
+
+  // ------------------------------------------------------------------------------- decode
+
+  @Override
+  public TileDecoder newTileDecoder() {
+    int codeBytes = SignCodes.codeBytes(bits);
+    if (transform != null) {
+      float[] w = new float[dimension * StructuredTransform.LANES];
+      return (src, srcOff, dst, dstOff, count) -> {
+        for (int v = 0; v < count; v += StructuredTransform.LANES) {
+          int lanes = Math.min(StructuredTransform.LANES, count - v);
+          Arrays.fill(w, 0f);
+          for (int l = 0; l < lanes; l++) {
+            int off = srcOff + (v + l) * codeBytes;
+            for (int i = 0; i < directions; i++) {
+              w[i * StructuredTransform.LANES + l] = level(src, off, i);
+            }
+          }
+          transform.reconstructLanes(w, lanes, mean, dst, dstOff + v * dimension);
+        }
+      };
+    }
+    float[] tile = new float[DenseForm.TILE * directions];
+    float[][] out = new float[DenseForm.TILE][dimension];
+    return (src, srcOff, dst, dstOff, count) -> {
+      for (int t = 0; t < count; t += DenseForm.TILE) {
+        int m = Math.min(DenseForm.TILE, count - t);
+        for (int v = 0; v < m; v++) {
+          int off = srcOff + (t + v) * codeBytes;
+          for (int i = 0; i < directions; i++) {
+            tile[v * directions + i] = level(src, off, i);
+          }
+          System.arraycopy(mean, 0, out[v], 0, dimension);
+        }
+        FloatKernels.multiplyAdd(tile, 0, directions, null, rows, 0, directions, 0, dimension,
+            out, m);
+        for (int v = 0; v < m; v++) {
+          System.arraycopy(out[v], 0, dst, dstOff + (t + v) * dimension, dimension);
+        }
+      }
+    };
+  }
+
+  /** {@code w_{(i,k)} = c_{i,k} (u_i · q)}. */
+  @Override
+  public double[] decoderWeights(float[] query) {
+    double[] along = new double[directions];
+    if (transform != null) {
+      float[] t = query.clone();
+      transform.forward(t, 0);
+      for (int i = 0; i < directions; i++) {
+        along[i] = t[i];
+      }
+    } else {
+      for (int i = 0; i < directions; i++) {
+        double s = 0;
+        for (int k = 0; k < dimension; k++) {
+          s += (double) rows[i][k] * query[k];
+        }
+        along[i] = s;
+      }
+    }
+    double[] w = new double[bits];
+    for (int k = 0; k < stageBits.length; k++) {
+      for (int i = 0; i < stageBits[k]; i++) {
+        w[stageStart[k] + i] = bitScales[stageStart[k] + i] * along[i];
+      }
+    }
+    return w;
+  }
+
+  /** Row {@code f_k + i} is {@code u_i}, the direction bit (i, k) quantizes. */
+  @Override
+  public float[] denseEncoder() {
+    float[] basis = basisRows();
+    float[] b = new float[bits * dimension];
+    for (int k = 0; k < stageBits.length; k++) {
+      for (int i = 0; i < stageBits[k]; i++) {
+        System.arraycopy(basis, i * dimension, b, (stageStart[k] + i) * dimension, dimension);
+      }
+    }
+    return b;
+  }
+
+  /** Column {@code f_k + i} is {@code c_{i,k} u_i}: {@code x̂ = μ + A z} exactly. */
+  @Override
+  public float[] denseDecoder() {
+    float[] basis = basisRows();
+    float[] a = new float[dimension * bits];
+    for (int k = 0; k < stageBits.length; k++) {
+      for (int i = 0; i < stageBits[k]; i++) {
+        int j = stageStart[k] + i;
+        for (int t = 0; t < dimension; t++) {
+          a[t * bits + j] = bitScales[j] * basis[i * dimension + t];
+        }
+      }
+    }
+    return a;
+  }
+
+  // ------------------------------------------------------------------------------- format
+
+  @Override
+  public boolean writableIn(int version) {
+    return version == CodebookFormat.VERSION_CHECKED;
+  }
+
+  @Override
+  public int formCode() {
+    return CodebookFormat.FORM_ALLOCATED;
+  }
+
+  @Override
+  public long bodyBytes(int version) {
+    return 4L * stageBits.length + 4 + (transform != null ? 4 : 4L * directions * dimension)
+        + 4L * bits + 4L * dimension;
+  }
+
+  @Override
+  public void writeBody(FormatWriter out, int version) throws IOException {
+    for (int b : stageBits) {
+      out.putInt(b);
+    }
+    out.putByte(transform != null ? BASIS_STRUCTURED : BASIS_DENSE).putByte(0).putShort(0);
+    if (transform != null) {
+      out.putInt(StructuredTransform.ROUNDS);
+    } else {
+      for (float[] row : rows) {
+        out.putFloats(row);
+      }
+    }
+    out.putFloats(bitScales);
+    out.putFloats(mean);
+  }
+
+  /**
+   * Reads the body of an allocated codebook whose header {@code in} has read and checked: stage
+   * sizes, the basis, the scales, the mean and the CRC32C; then checks the values.
+   */
+  static AllocatedForm read(FormatReader in, int stages, int dimension, long bits, long seed)
+      throws IOException {
+    if (stages > TiedLevels.MAX_DEPTH) {
+      throw new MalformedInputException("allocated codebook has " + stages + " stages (expected:"
+          + " 1-" + TiedLevels.MAX_DEPTH + ")", 10);
+    }
+    long base = in.position();
+    byte[] stageBytes = in.readBytes(4 * stages, "codebook stages");
+    byte[] basisKind = in.readBytes(4, "codebook basis");
+    // The stage sizes are checked after the checksum, but the basis length follows from s_0:
+    // bound it by d now so that a damaged size cannot claim a huge basis.
+    long directions = Integer.toUnsignedLong(
+        ByteBuffer.wrap(stageBytes).order(ByteOrder.LITTLE_ENDIAN).getInt(0));
+    boolean structured = basisKind[0] == BASIS_STRUCTURED;
+    if (basisKind[0] != BASIS_DENSE && !structured) {
+      throw new MalformedInputException("unknown codebook basis " + basisKind[0], base + 4L * stages);
+    }
+    if (directions < 1 || directions > dimension) {
+      throw new MalformedInputException("codebook has " + directions + " directions, out of"
+          + " range 1.." + dimension, base);
+    }
+    int m = (int) directions;
+    byte[] rounds = structured ? in.readBytes(4, "codebook basis") : new byte[0];
+    FormatReader.Floats basis = structured ? null
+        : in.readFloats((long) m * dimension, "codebook basis");
+    FormatReader.Floats scales = in.readFloats(bits, "codebook scales");
+    FormatReader.Floats mean = in.readFloats(dimension, "codebook mean");
+    in.checkCrc("codebook checksum mismatch");
+
+    if (basisKind[1] != 0 || basisKind[2] != 0 || basisKind[3] != 0) {
+      throw new MalformedInputException("codebook reserved field is not zero",
+          base + 4L * stages + 1);
+    }
+    int[] stageBits = CodebookFormat.stageSizes(stageBytes, stages, dimension, bits, base);
+    for (int k = 1; k < stages; k++) {
+      if (stageBits[k] > stageBits[k - 1]) {
+        throw new MalformedInputException("codebook stage " + k + " has " + stageBits[k]
+            + " bits, more than stage " + (k - 1) + " (" + stageBits[k - 1] + ")", base + 4L * k);
+      }
+    }
+    long at = base + 4L * stages + 4;
+    if (structured) {
+      int r = ByteBuffer.wrap(rounds).order(ByteOrder.LITTLE_ENDIAN).getInt();
+      if (r != StructuredTransform.ROUNDS) {
+        throw new MalformedInputException("structured basis has " + r + " rounds; this library"
+            + " implements " + StructuredTransform.ROUNDS, at);
+      }
+      at += 4;
+    } else {
+      basis.checkFinite(0, (long) m * dimension, "basis", at);
+      for (int i = 0; i < m; i++) {
+        if (basis.allZero((long) i * dimension, dimension)) {
+          throw new MalformedInputException("invalid codebook: basis row " + i + " is all zeros",
+              at + 4L * i * dimension);
+        }
+      }
+      at += 4L * m * dimension;
+    }
+    scales.checkFinite(0, bits, "scale", at);
+    float[] c = new float[(int) bits];
+    for (int j = 0; j < c.length; j++) {
+      c[j] = scales.get(j);
+      if (!(c[j] > 0)) {
+        throw new MalformedInputException("codebook scale[" + j + "] is not positive: " + c[j],
+            at + 4L * j);
+      }
+    }
+    at += 4 * bits;
+    mean.checkFinite(0, dimension, "mean", at);
+    float[] mu = new float[dimension];
+    for (int t = 0; t < dimension; t++) {
+      mu[t] = mean.get(t);
+    }
+    if (structured) {
+      return structured(mu, stageBits, c, seed);
+    }
+    float[][] rows = new float[m][dimension];
+    for (int i = 0; i < m; i++) {
+      for (int t = 0; t < dimension; t++) {
+        rows[i][t] = basis.get((long) i * dimension + t);
+      }
+    }
+    return new AllocatedForm(mu, stageBits, c, rows, 0, false);
+  }
+
+  @Override
+  public boolean sameAs(CodebookForm other) {
+    if (!(other instanceof AllocatedForm)) {
+      return false;
+    }
+    AllocatedForm o = (AllocatedForm) other;
+    return Arrays.equals(stageBits, o.stageBits) && Arrays.equals(mean, o.mean)
+        && Arrays.equals(bitScales, o.bitScales) && (transform != null) == (o.transform != null)
+        && (transform != null ? seed == o.seed : Arrays.deepEquals(rows, o.rows));
+  }
+}

@@ -1,0 +1,137 @@
+package io.signcodec.core;
+
+import java.util.Arrays;
+
+/**
+ * The levels of one direction coded with b tied bits: {@code ℓ(z) = Σ_k c_k z_k}, {@code z_k = ±1},
+ * {@code c_0 ≥ c_1 ≥ … > 0} (docs/FORMAT.md §2.4). The 2^b levels are a scalar quantizer whose
+ * value is linear in the bits, so decoding stays one linear map and codes can be scored without
+ * decoding.
+ *
+ * <p>A level is summed in float32 in the order k = 0, 1, …; pattern bit k set means
+ * {@code z_k = +1}. Levels are sorted by value (then by pattern), and the thresholds between
+ * neighbours are {@code fl(fl(a + b) · 0.5)}: the nearest-level encoder picks the level whose
+ * index is the number of thresholds {@code ≤ y}, so a tie goes up, as the sign rule does.
+ *
+ * <p>Immutable.
+ */
+final class TiedLevels {
+  /** Most bits one direction may have. */
+  static final int MAX_DEPTH = 8;
+
+  private final float[] scales;
+  private final float[] thresholds;
+  private final int[] patterns;
+  private final float[] sortedLevels;
+
+  TiedLevels(float[] scales) {
+    int b = scales.length;
+    if (b < 1 || b > MAX_DEPTH) {
+      throw new IllegalArgumentException("depth must be in 1.." + MAX_DEPTH + ": " + b);
+    }
+    this.scales = scales;
+    int count = 1 << b;
+    float[] values = new float[count];
+    for (int p = 0; p < count; p++) {
+      values[p] = level(scales, p);
+    }
+    Integer[] order = new Integer[count];
+    for (int p = 0; p < count; p++) {
+      order[p] = p;
+    }
+    Arrays.sort(order, (x, y) -> {
+      int c = Float.compare(values[x], values[y]);
+      return c != 0 ? c : Integer.compare(x, y);
+    });
+    patterns = new int[count];
+    thresholds = new float[count - 1];
+    sortedLevels = new float[count];
+    for (int j = 0; j < count; j++) {
+      patterns[j] = order[j];
+      sortedLevels[j] = values[order[j]];
+      if (j > 0) {
+        thresholds[j - 1] = (values[order[j - 1]] + values[order[j]]) * 0.5f;
+      }
+    }
+  }
+
+  /** {@code Σ_k (bit k of pattern ? c_k : −c_k)}, summed in float32 in order k = 0, 1, …. */
+  static float level(float[] scales, int pattern) {
+    float v = 0f;
+    for (int k = 0; k < scales.length; k++) {
+      v += ((pattern >>> k) & 1) != 0 ? scales[k] : -scales[k];
+    }
+    return v;
+  }
+
+  int depth() {
+    return scales.length;
+  }
+
+  float scale(int k) {
+    return scales[k];
+  }
+
+  /** The pattern of the level nearest to {@code y}: a binary search of the thresholds. */
+  int nearest(float y) {
+    return patterns[nearestIndex(y)];
+  }
+
+  /**
+   * {@code E[(y − ℓ(y))²]} for {@code y ~ N(0, σ²)} coded by the nearest level: over each
+   * interval between thresholds, the Gaussian's mass, first and second moments in closed form.
+   */
+  double gaussianError(double sigma) {
+    if (!(sigma > 0)) {
+      double l = sortedLevels[nearestIndex(0f)];
+      return l * l;
+    }
+    double error = 0;
+    double alpha = Double.NEGATIVE_INFINITY;
+    for (int j = 0; j < sortedLevels.length; j++) {
+      double beta = j < thresholds.length ? thresholds[j] / sigma : Double.POSITIVE_INFINITY;
+      double mass = Gaussian.cdf(beta) - Gaussian.cdf(alpha);
+      double pa = Double.isInfinite(alpha) ? 0 : Gaussian.pdf(alpha);
+      double pb = Double.isInfinite(beta) ? 0 : Gaussian.pdf(beta);
+      double first = sigma * (pa - pb);
+      double second = sigma * sigma * (mass + (Double.isInfinite(alpha) ? 0 : alpha * pa)
+          - (Double.isInfinite(beta) ? 0 : beta * pb));
+      double l = sortedLevels[j];
+      error += second - 2 * l * first + l * l * mass;
+      alpha = beta;
+    }
+    return Math.max(error, 0);
+  }
+
+  private int nearestIndex(float y) {
+    int lo = 0;
+    int hi = thresholds.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (y >= thresholds[mid]) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /**
+   * The pattern the greedy encoder picks: bit k is the sign of what bits 0 … k−1 left of
+   * {@code y}, {@code r ← r ∓ c_k} in float32.
+   */
+  int greedy(float y) {
+    float r = y;
+    int pattern = 0;
+    for (int k = 0; k < scales.length; k++) {
+      if (r >= 0f) {
+        pattern |= 1 << k;
+        r -= scales[k];
+      } else {
+        r += scales[k];
+      }
+    }
+    return pattern;
+  }
+}

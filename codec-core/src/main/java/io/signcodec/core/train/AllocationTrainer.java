@@ -1,0 +1,358 @@
+package io.signcodec.core.train;
+
+import io.signcodec.core.Codebook;
+import io.signcodec.core.CodebookInfo;
+import io.signcodec.core.Distortion;
+import io.signcodec.core.LinearDecoder;
+import io.signcodec.core.SignEncoder;
+import io.signcodec.core.kernel.FloatKernels;
+import io.signcodec.core.kernel.Matrices;
+import io.signcodec.core.vectors.VectorSource;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.PriorityQueue;
+import java.util.Random;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
+
+/**
+ * Trains allocated codebooks (docs/THEORY.md §7): bits spread over the principal directions of
+ * the data by reverse water-filling, each direction a scalar quantizer of tied levels.
+ *
+ * <ol>
+ *   <li>A pass accumulates μ and Σ; Σ's eigenvectors are the basis, in order of variance.
+ *   <li>A pass histograms the projection of every vector on each of the first {@code min(d, n)}
+ *       directions (2 048 bins over ±8 standard deviations, with each bin's count, sum and sum
+ *       of squares, so nothing is rounded to the bin).
+ *   <li>For each direction and depth, {@link TiedLevelFit} finds the levels and their error on
+ *       the data; the n bits go one at a time to the direction whose error that bit lowers most
+ *       (the greedy rule is optimal when each direction's error falls by less with each bit, as
+ *       it does for every distribution we have measured).
+ *   <li>A pass encodes and decodes the data to report the training NMSE.
+ * </ol>
+ *
+ * <p>On isotropic data this gives every direction the same bits, and at r ≤ 1 it is the paper's
+ * optimum: n orthogonal directions, one bit each, decoder ∝ encoderᵀ. The data-free forms skip
+ * the data and spread the bits evenly over a random or randomized Hadamard basis, with the unit
+ * Gaussian's levels times the data's scale.
+ */
+final class AllocationTrainer {
+  static final int BINS = 2048;
+  /** Histograms cover this many standard deviations each side; beyond, the edge bins take it. */
+  static final double RANGE = 8;
+
+  private final CodebookTrainer trainer;
+
+  AllocationTrainer(CodebookTrainer trainer) {
+    this.trainer = trainer;
+  }
+
+  Codebook train(VectorSource source, int bits, long seed) throws IOException {
+    int d = source.dimension();
+    CovarianceAccumulator moments = new CovarianceAccumulator(d);
+    trainer.forEachBatch(source, TrainingListener.Pass.MOMENTS, moments::add);
+    long count = moments.count();
+    if (count < 2) {
+      throw new IllegalArgumentException("training needs at least 2 vectors, got " + count);
+    }
+    double trace = moments.totalVariance();
+    if (!(trace > 0)) {
+      throw new IllegalArgumentException("training vectors have no variance: all are equal");
+    }
+    double[] mean = moments.mean();
+    double[] covariance = moments.covariance();
+    double[][] basis = principalDirections(covariance, d);
+    double[] variance = new double[d];
+    for (int i = 0; i < d; i++) {
+      variance[i] = quadratic(basis[i], covariance, d);
+    }
+    if (bits > TiedLevelFit.UNIT_GAUSSIAN.length * (long) d) {
+      throw new IllegalArgumentException(bits + " bits is more than "
+          + TiedLevelFit.UNIT_GAUSSIAN.length + " per coordinate in dimension " + d);
+    }
+    int candidates = Math.min(d, bits);
+    float[][] rows = new float[candidates][];
+    for (int i = 0; i < candidates; i++) {
+      rows[i] = toFloat(basis[i]);
+    }
+    Histograms h = histogram(source, rows, Matrices.toFloat(mean), variance);
+    if (h.vectors != count) {
+      throw new IOException("the source yielded " + h.vectors + " vectors on its second pass, "
+          + count + " on its first");
+    }
+
+    int[] depth = allocate(h, bits, candidates, variance);
+    // Directions with bits, deepest first (then by variance): the stage-major code order.
+    Integer[] order = new Integer[candidates];
+    for (int i = 0; i < candidates; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> depth[a] != depth[b] ? Integer.compare(depth[b], depth[a])
+        : Integer.compare(a, b));
+    int directions = 0;
+    while (directions < candidates && depth[order[directions]] > 0) {
+      directions++;
+    }
+    int stages = depth[order[0]];
+    int[] stageBits = new int[stages];
+    for (int k = 0; k < stages; k++) {
+      while (stageBits[k] < directions && depth[order[stageBits[k]]] > k) {
+        stageBits[k]++;
+      }
+    }
+    double[] shifted = mean.clone();
+    float[] scales = new float[bits];
+    float[] basisRows = new float[directions * d];
+    int[] stageStart = new int[stages];
+    for (int k = 1; k < stages; k++) {
+      stageStart[k] = stageStart[k - 1] + stageBits[k - 1];
+    }
+    for (int i = 0; i < directions; i++) {
+      int dir = order[i];
+      TiedLevelFit.Fit fit = h.fit(dir, depth[dir]);
+      for (int k = 0; k < depth[dir]; k++) {
+        scales[stageStart[k] + i] = positive(fit.scales()[k]);
+      }
+      // The levels' offset moves μ along the direction: the encoder then sees y − o.
+      for (int t = 0; t < d; t++) {
+        shifted[t] += fit.offset() * basis[dir][t];
+      }
+      System.arraycopy(rows[dir], 0, basisRows, i * d, d);
+    }
+    float[] mu = Matrices.toFloat(shifted);
+    CodebookInfo provisional = new CodebookInfo(CodebookInfo.Method.TRAINED, seed, count,
+        Double.NaN, Double.NaN);
+    Codebook codebook = Codebook.allocated(d, stageBits, mu, scales, basisRows, provisional);
+    double predicted = io.signcodec.core.Limits.predictedNmse(codebook, covariance);
+    double measured = measure(source, codebook);
+    return Codebook.allocated(d, stageBits, mu, scales, basisRows,
+        new CodebookInfo(CodebookInfo.Method.TRAINED, seed, count, measured, predicted));
+  }
+
+  /** The data-free form: n bits spread evenly over a random (or structured) basis. */
+  static Codebook isotropic(int d, int bits, float[] mean, double scale, boolean structured,
+      long seed, long trainVectors, double trainNmse) {
+    if (bits > TiedLevelFit.UNIT_GAUSSIAN.length * d) {
+      throw new IllegalArgumentException(bits + " bits is more than "
+          + TiedLevelFit.UNIT_GAUSSIAN.length + " per coordinate in dimension " + d);
+    }
+    int deep = bits / d;
+    int extra = bits % d;
+    int stages = deep + (extra > 0 ? 1 : 0);
+    int[] stageBits = new int[stages];
+    Arrays.fill(stageBits, 0, deep, d);
+    if (extra > 0) {
+      stageBits[deep] = extra;
+    }
+    int directions = stageBits[0];
+    float[] scales = new float[bits];
+    double predicted = d - directions;
+    int at = 0;
+    for (int k = 0; k < stages; k++) {
+      for (int i = 0; i < stageBits[k]; i++) {
+        int b = i < extra ? deep + 1 : deep;
+        scales[at++] = positive(TiedLevelFit.UNIT_GAUSSIAN[b - 1][k] * scale);
+      }
+    }
+    for (int i = 0; i < directions; i++) {
+      predicted += TiedLevelFit.UNIT_GAUSSIAN_ERROR[i < extra ? deep + 1 : deep];
+    }
+    CodebookInfo info = new CodebookInfo(CodebookInfo.Method.ISOTROPIC, seed, trainVectors,
+        trainNmse, predicted / d);
+    float[] basis = null;
+    if (!structured) {
+      DMatrixRMaj q = Matrices.randomOrthonormalRows(directions, d, new Random(seed));
+      basis = new float[directions * d];
+      for (int j = 0; j < basis.length; j++) {
+        basis[j] = (float) q.data[j];
+      }
+    }
+    return Codebook.allocated(d, stageBits, mean, scales, basis, info);
+  }
+
+  private static float positive(double scale) {
+    float c = (float) scale;
+    return c > 0 ? c : Float.MIN_NORMAL; // a level pair that no data separates
+  }
+
+  /** Eigenvectors of Σ as rows, by decreasing eigenvalue. */
+  private static double[][] principalDirections(double[] covariance, int d) {
+    EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, true, true);
+    if (!eig.decompose(DMatrixRMaj.wrap(d, d, covariance.clone()))) {
+      throw new IllegalStateException("eigendecomposition of the covariance failed");
+    }
+    Integer[] order = new Integer[d];
+    double[] lambda = new double[d];
+    for (int k = 0; k < d; k++) {
+      order[k] = k;
+      lambda[k] = eig.getEigenvalue(k).getReal();
+    }
+    Arrays.sort(order, (a, b) -> Double.compare(lambda[b], lambda[a]));
+    double[][] rows = new double[d][];
+    for (int i = 0; i < d; i++) {
+      DMatrixRMaj v = eig.getEigenVector(order[i]);
+      double norm = 0;
+      for (int t = 0; t < d; t++) {
+        norm += v.data[t] * v.data[t];
+      }
+      norm = Math.sqrt(norm);
+      // A fixed sign (largest entry positive), so that the same data give the same codebook.
+      int big = 0;
+      for (int t = 1; t < d; t++) {
+        if (Math.abs(v.data[t]) > Math.abs(v.data[big])) {
+          big = t;
+        }
+      }
+      double s = (v.data[big] < 0 ? -1 : 1) / norm;
+      rows[i] = new double[d];
+      for (int t = 0; t < d; t++) {
+        rows[i][t] = v.data[t] * s;
+      }
+    }
+    return rows;
+  }
+
+  private static double quadratic(double[] u, double[] sigma, int d) {
+    double s = 0;
+    for (int r = 0; r < d; r++) {
+      double row = 0;
+      for (int c = 0; c < d; c++) {
+        row += sigma[r * d + c] * u[c];
+      }
+      s += u[r] * row;
+    }
+    return s;
+  }
+
+  private static float[] toFloat(double[] a) {
+    return Matrices.toFloat(a);
+  }
+
+  /** Per-direction histograms of the projections and the fits made from them. */
+  private static final class Histograms {
+    final double[][] count;
+    final double[][] sum;
+    final double[][] squares;
+    final double[] spread;
+    final double[][] errors;
+    final TiedLevelFit.Fit[][] fits;
+    long vectors;
+
+    Histograms(int directions, double[] variance) {
+      count = new double[directions][BINS];
+      sum = new double[directions][BINS];
+      squares = new double[directions][BINS];
+      spread = new double[directions];
+      errors = new double[directions][TiedLevelFit.UNIT_GAUSSIAN.length + 1];
+      fits = new TiedLevelFit.Fit[directions][TiedLevelFit.UNIT_GAUSSIAN.length + 1];
+      for (int i = 0; i < directions; i++) {
+        spread[i] = Math.sqrt(Math.max(variance[i], 0));
+        Arrays.fill(errors[i], Double.NaN);
+      }
+    }
+
+    void add(int direction, float y) {
+      double s = spread[direction];
+      int bin = s > 0 ? (int) Math.floor((y / s + RANGE) * BINS / (2 * RANGE)) : BINS / 2;
+      bin = Math.max(0, Math.min(BINS - 1, bin));
+      count[direction][bin]++;
+      sum[direction][bin] += y;
+      squares[direction][bin] += (double) y * y;
+    }
+
+    /** Squared error of the direction coded with b bits (b = 0: the levels are all zero). */
+    double error(int direction, int b) {
+      if (Double.isNaN(errors[direction][b])) {
+        if (b == 0) {
+          double e = 0;
+          for (double q : squares[direction]) {
+            e += q;
+          }
+          errors[direction][0] = e;
+        } else {
+          double n = 0;
+          double total = 0;
+          for (int j = 0; j < BINS; j++) {
+            n += count[direction][j];
+            total += sum[direction][j];
+          }
+          TiedLevelFit.Fit f = TiedLevelFit.fit(count[direction], sum[direction],
+              squares[direction], b, n > 0 ? total / n : 0, spread[direction]);
+          fits[direction][b] = f;
+          errors[direction][b] = f.error();
+        }
+      }
+      return errors[direction][b];
+    }
+
+    TiedLevelFit.Fit fit(int direction, int b) {
+      error(direction, b);
+      return fits[direction][b];
+    }
+  }
+
+  private Histograms histogram(VectorSource source, float[][] rows, float[] mean,
+      double[] variance) throws IOException {
+    int d = source.dimension();
+    int m = rows.length;
+    Histograms h = new Histograms(m, variance);
+    float[][] transposed = new float[d][m];
+    for (int i = 0; i < m; i++) {
+      for (int t = 0; t < d; t++) {
+        transposed[t][i] = rows[i][t];
+      }
+    }
+    int tile = 32;
+    float[][] projections = new float[tile][m];
+    trainer.forEachBatch(source, TrainingListener.Pass.REFIT, (batch, off, count) -> {
+      for (int t = 0; t < count; t += tile) {
+        int n = Math.min(tile, count - t);
+        FloatKernels.clear(projections, n, m);
+        FloatKernels.multiplyAdd(batch, off + t * d, d, mean, transposed, 0, d, 0, m,
+            projections, n);
+        for (int v = 0; v < n; v++) {
+          for (int i = 0; i < m; i++) {
+            h.add(i, projections[v][i]);
+          }
+        }
+      }
+      h.vectors += count;
+    });
+    return h;
+  }
+
+  /** Greedy reverse water-filling: each bit to the direction whose error it lowers most. */
+  private static int[] allocate(Histograms h, int bits, int candidates, double[] variance) {
+    int maxDepth = TiedLevelFit.UNIT_GAUSSIAN.length;
+    int[] depth = new int[candidates];
+    PriorityQueue<double[]> gains = new PriorityQueue<>((a, b) -> a[0] != b[0]
+        ? Double.compare(b[0], a[0]) : Double.compare(a[1], b[1]));
+    for (int i = 0; i < candidates; i++) {
+      gains.add(new double[] {h.error(i, 0) - h.error(i, 1), i});
+    }
+    for (int left = bits; left > 0 && !gains.isEmpty(); left--) {
+      int i = (int) gains.poll()[1];
+      depth[i]++;
+      if (depth[i] < maxDepth) {
+        gains.add(new double[] {h.error(i, depth[i]) - h.error(i, depth[i] + 1), i});
+      }
+    }
+    return depth;
+  }
+
+  private double measure(VectorSource source, Codebook codebook) throws IOException {
+    int d = codebook.dimension();
+    Distortion distortion = new Distortion(d);
+    SignEncoder encoder = SignEncoder.of(codebook);
+    LinearDecoder decoder = LinearDecoder.of(codebook);
+    byte[] codes = new byte[CodebookTrainer.READ_BATCH * codebook.codeBytes()];
+    float[] decoded = new float[CodebookTrainer.READ_BATCH * d];
+    trainer.forEachBatch(source, TrainingListener.Pass.REFIT, (batch, off, m) -> {
+      encoder.encode(batch, off, codes, 0, m);
+      decoder.decode(codes, 0, decoded, 0, m);
+      distortion.add(batch, off, decoded, 0, m);
+    });
+    return distortion.nmse();
+  }
+}

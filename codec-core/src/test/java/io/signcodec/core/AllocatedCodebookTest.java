@@ -1,0 +1,296 @@
+package io.signcodec.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.signcodec.core.train.CodebookTrainer;
+import io.signcodec.core.vectors.VectorSource;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Allocated codebooks (docs/THEORY.md §7): the distortions they promise on Gaussian data, the
+ * structure they reduce to on isotropic data, one linear decoder, and their file format.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AllocatedCodebookTest {
+  private static final int D = 256;
+  private final float[] isoTrain = TestData.isotropic(20_000, D, 1);
+  private final float[] isoTest = TestData.isotropic(5_000, D, 2);
+  private final float[] powTrain = TestData.powerLaw(20_000, D, 1, 3);
+  private final float[] powTest = TestData.powerLaw(5_000, D, 1, 4);
+
+  private static Codebook trained(double rate, float[] x) throws IOException {
+    return CodebookTrainer.builder().rate(rate).seed(5).build().train(VectorSource.of(x, D));
+  }
+
+  @ParameterizedTest(name = "r = {0}")
+  @CsvSource({"0.25", "0.5", "1"})
+  void upToOneBitPerCoordinateItReachesTheSignAutoencoderLimit(double rate) throws IOException {
+    double limit = Limits.signAutoencoderLimit(rate);
+    Codebook cb = trained(rate, isoTrain);
+    assertTrue(cb.isAllocated());
+    double nmse = TestData.nmse(cb, isoTest);
+    assertTrue(nmse <= 1.02 * limit, "trained NMSE " + nmse + ", limit " + limit);
+    for (boolean structured : new boolean[] {false, true}) {
+      CodebookTrainer.Builder b = CodebookTrainer.builder().rate(rate).seed(5);
+      Codebook free = (structured ? b.structured() : b).build()
+          .trainIsotropic(VectorSource.of(isoTrain, D));
+      assertEquals(structured, free.isStructured());
+      double freeNmse = TestData.nmse(free, isoTest);
+      assertTrue(freeNmse <= 1.02 * limit, "data-free NMSE " + freeNmse + ", limit " + limit);
+    }
+  }
+
+  /** The targets of tied multi-bit levels on N(0, I): near Lloyd–Max, far below stages. */
+  @ParameterizedTest(name = "r = {0}")
+  @CsvSource({"2, 0.120", "3, 0.037", "4, 0.0105"})
+  void aboveOneBitPerCoordinateTiedLevelsReachTheirTargets(double rate, double target)
+      throws IOException {
+    double nmse = TestData.nmse(trained(rate, isoTrain), isoTest);
+    assertTrue(nmse <= target, "trained NMSE " + nmse + " > " + target);
+    Codebook free = CodebookTrainer.builder().rate(rate).structured().seed(5).build()
+        .trainIsotropic(VectorSource.of(isoTrain, D));
+    double freeNmse = TestData.nmse(free, isoTest);
+    assertTrue(freeNmse <= target, "data-free NMSE " + freeNmse + " > " + target);
+    assertTrue(free.isStructured());
+    // One stage per bit of depth, every direction as deep as the rate.
+    int[] expected = new int[(int) rate];
+    java.util.Arrays.fill(expected, D);
+    assertArrayEquals(expected, free.stageBits());
+  }
+
+  /** Bits follow the variance: reverse water-filling over the principal directions. */
+  @ParameterizedTest(name = "r = {0}")
+  @CsvSource({"0.5, 0.28", "1, 0.165", "2, 0.056", "4, 0.0055"})
+  void onAnisotropicDataTheBitsGoWhereTheVarianceIs(double rate, double target)
+      throws IOException {
+    Codebook cb = trained(rate, powTrain);
+    double nmse = TestData.nmse(cb, powTest);
+    assertTrue(nmse <= target, "NMSE " + nmse + " > " + target);
+    int[] stages = cb.stageBits();
+    assertTrue(stages.length > 1, "the largest directions get several bits");
+    for (int k = 1; k < stages.length; k++) {
+      assertTrue(stages[k] <= stages[k - 1]);
+    }
+    // The Gaussian prediction from the codebook and Σ tells what fresh data will see.
+    assertEquals(nmse, cb.info().predictedNmse(), 0.05 * nmse);
+  }
+
+  @Test
+  void itBeatsTheStagedSignCodeItReplaces() throws IOException {
+    for (double rate : new double[] {1, 2, 4}) {
+      Codebook staged = CodebookTrainer.builder().rate(rate).staged().maxSteps(60).seed(5)
+          .build().train(VectorSource.of(powTrain, D));
+      double allocated = TestData.nmse(trained(rate, powTrain), powTest);
+      double sign = TestData.nmse(staged, powTest);
+      assertTrue(allocated < 0.85 * sign, "r = " + rate + ": allocated " + allocated
+          + ", staged sign code " + sign);
+    }
+  }
+
+  @Test
+  void atOneBitOnIsotropicDataItIsThePapersOptimum() {
+    Codebook cb = CodebookTrainer.builder().rate(0.5).seed(2).build().isotropic(64);
+    assertArrayEquals(new int[] {32}, cb.stageBits());
+    float[] b = cb.encoder();
+    float[] a = cb.decoder();
+    double c = Math.sqrt(2 / Math.PI);
+    for (int i = 0; i < 32; i++) {
+      for (int j = 0; j < 32; j++) {
+        double dot = 0;
+        for (int k = 0; k < 64; k++) {
+          dot += (double) b[i * 64 + k] * b[j * 64 + k];
+        }
+        assertEquals(i == j ? 1 : 0, dot, 1e-5, "orthonormal rows");
+      }
+      for (int k = 0; k < 64; k++) {
+        assertEquals(c * b[i * 64 + k], a[k * 32 + i], 1e-5, "A = sqrt(2/pi) Bᵀ");
+      }
+    }
+    assertEquals(Limits.signAutoencoderLimit(0.5), cb.info().predictedNmse(), 1e-6);
+  }
+
+  @ParameterizedTest(name = "structured = {0}")
+  @CsvSource({"false", "true"})
+  void decodingIsOneLinearMapAndScoringUsesIt(boolean structured) throws IOException {
+    int d = 40;
+    float[] x = TestData.powerLaw(2_000, d, 1, 7);
+    CodebookTrainer.Builder b = CodebookTrainer.builder().rate(2.5).seed(9);
+    Codebook cb = structured ? b.structured().build().trainIsotropic(VectorSource.of(x, d))
+        : b.build().train(VectorSource.of(x, d));
+    int count = 50;
+    byte[] codes = new byte[count * cb.codeBytes()];
+    SignEncoder.of(cb).encode(x, 0, codes, 0, count);
+    float[] decoded = new float[count * d];
+    LinearDecoder.of(cb).decode(codes, 0, decoded, 0, count);
+    float[] a = cb.decoder();
+    float[] mu = cb.mean();
+    int n = cb.bits();
+    CodeScorer.Query q = CodeScorer.of(cb).prepare(java.util.Arrays.copyOfRange(x, 3 * d, 4 * d));
+    for (int v = 0; v < count; v++) {
+      double dot = 0;
+      for (int t = 0; t < d; t++) {
+        double s = mu[t];
+        for (int j = 0; j < n; j++) {
+          s += a[t * n + j] * SignCodes.sign(codes, v * cb.codeBytes(), j);
+        }
+        assertEquals(s, decoded[v * d + t], 1e-4 * (1 + Math.abs(s)), "x̂ = μ + A z");
+        dot += (double) x[3 * d + t] * decoded[v * d + t];
+      }
+      assertEquals(dot, q.score(codes, v * cb.codeBytes()), 1e-3 * (1 + Math.abs(dot)));
+    }
+  }
+
+  @ParameterizedTest(name = "structured = {0}")
+  @CsvSource({"false", "true"})
+  void batchesParallelOrNotEqualOneVectorAtATime(boolean structured) throws IOException {
+    int d = 37;
+    float[] x = TestData.powerLaw(1_000, d, 1, 8);
+    CodebookTrainer.Builder b = CodebookTrainer.builder().rate(3.3).seed(9);
+    Codebook cb = structured ? b.structured().build().trainIsotropic(VectorSource.of(x, d))
+        : b.build().train(VectorSource.of(x, d));
+    int k = cb.codeBytes();
+    byte[] batch = new byte[1_000 * k];
+    SignEncoder.of(cb).encode(x, 0, batch, 0, 1_000);
+    SignEncoder one = SignEncoder.builder(cb).parallel(false).build();
+    byte[] single = new byte[batch.length];
+    for (int v = 0; v < 1_000; v++) {
+      one.encode(x, v * d, single, v * k);
+    }
+    assertArrayEquals(batch, single);
+    float[] all = new float[1_000 * d];
+    LinearDecoder.of(cb).decode(batch, 0, all, 0, 1_000);
+    LinearDecoder dec = LinearDecoder.builder(cb).parallel(false).build();
+    for (int v = 0; v < 1_000; v += 97) {
+      assertArrayEquals(java.util.Arrays.copyOfRange(all, v * d, (v + 1) * d),
+          dec.decode(java.util.Arrays.copyOfRange(batch, v * k, (v + 1) * k)));
+    }
+  }
+
+  @Test
+  void theNearestLevelIsNeverWorseThanGreedyBits() throws IOException {
+    Codebook cb = trained(3, isoTrain);
+    int count = 2_000;
+    double[] errors = new double[2];
+    for (LevelSearch search : LevelSearch.values()) {
+      byte[] codes = new byte[count * cb.codeBytes()];
+      SignEncoder.builder(cb).levelSearch(search).build().encode(isoTest, 0, codes, 0, count);
+      float[] out = new float[count * D];
+      LinearDecoder.of(cb).decode(codes, 0, out, 0, count);
+      double e = 0;
+      for (int i = 0; i < out.length; i++) {
+        e += (out[i] - isoTest[i]) * (double) (out[i] - isoTest[i]);
+      }
+      errors[search.ordinal()] = e;
+    }
+    // At 3 bits the best tied levels are not superincreasing: greedy bits lose a lot.
+    assertTrue(errors[0] < 0.8 * errors[1], "nearest " + errors[0] + ", greedy " + errors[1]);
+  }
+
+  @Test
+  void trainingIsDeterministicWhateverTheBatching() throws IOException {
+    int d = 24;
+    float[] x = TestData.powerLaw(3_000, d, 1, 31);
+    CodebookTrainer trainer = CodebookTrainer.builder().rate(1.7).seed(77).build();
+    Codebook a = trainer.train(VectorSource.of(x, d));
+    VectorSource odd = new VectorSource() {
+      @Override
+      public int dimension() {
+        return d;
+      }
+
+      @Override
+      public io.signcodec.core.vectors.VectorReader open() throws IOException {
+        io.signcodec.core.vectors.VectorReader in = VectorSource.of(x, d).open();
+        Random random = new Random(3);
+        return new io.signcodec.core.vectors.VectorReader() {
+          @Override
+          public int dimension() {
+            return d;
+          }
+
+          @Override
+          public int read(float[] dst, int off, int max) throws IOException {
+            return in.read(dst, off, Math.min(max, 1 + random.nextInt(50)));
+          }
+
+          @Override
+          public void close() throws IOException {
+            in.close();
+          }
+        };
+      }
+    };
+    assertArrayEquals(a.toByteArray(), trainer.train(odd).toByteArray());
+  }
+
+  @ParameterizedTest(name = "structured = {0}")
+  @CsvSource({"false", "true"})
+  void theFileRoundTripsAndEveryDamageIsCaught(boolean structured) throws IOException {
+    int d = 12;
+    float[] x = TestData.powerLaw(500, d, 1, 5);
+    CodebookTrainer.Builder b = CodebookTrainer.builder().rate(2).seed(4);
+    Codebook cb = structured ? b.structured().build().trainIsotropic(VectorSource.of(x, d))
+        : b.build().train(VectorSource.of(x, d));
+    byte[] bytes = cb.toByteArray();
+    assertEquals(cb.serializedSize(), bytes.length);
+    assertEquals(4, bytes[8]);
+    assertEquals(2, bytes[21], "form byte: allocated");
+    Codebook back = Codebook.read(new ByteArrayInputStream(bytes));
+    assertEquals(cb, back);
+    assertEquals(cb.fingerprint(), back.fingerprint());
+    assertTrue(back.isAllocated());
+    assertEquals(structured, back.isStructured());
+    byte[] c1 = new byte[500 * cb.codeBytes()];
+    byte[] c2 = new byte[c1.length];
+    SignEncoder.of(cb).encode(x, 0, c1, 0, 500);
+    SignEncoder.of(back).encode(x, 0, c2, 0, 500);
+    assertArrayEquals(c1, c2);
+    for (int len = 0; len < bytes.length; len++) {
+      byte[] cut = java.util.Arrays.copyOf(bytes, len);
+      assertThrows(TruncatedInputException.class,
+          () -> Codebook.read(new ByteArrayInputStream(cut)), "prefix " + len);
+    }
+    for (int i = 10; i < bytes.length; i++) {
+      byte[] bad = bytes.clone();
+      bad[i] ^= (byte) (1 << (i % 8));
+      // The header's checksum, then the file's; only what sizes the body (s_0, the number of
+      // directions, and the basis byte) is checked before the file's checksum can be.
+      int basisByte = 60 + 4 * cb.stageCount();
+      Class<? extends MalformedInputException> expected = (i >= 60 && i < 64) || i == basisByte
+          ? MalformedInputException.class : ChecksumMismatchException.class;
+      assertThrows(expected, () -> Codebook.read(new ByteArrayInputStream(bad)), "byte " + i);
+    }
+    assertThrows(IllegalArgumentException.class, () -> cb.inFormatVersion(1));
+  }
+
+  @Test
+  void badShapesAreRefused() {
+    CodebookInfo info = new CodebookInfo(CodebookInfo.Method.EXTERNAL, 1, 0, Double.NaN,
+        Double.NaN);
+    float[] basis = new float[2 * 3];
+    basis[0] = 1;
+    basis[4] = 1;
+    IllegalArgumentException rising = assertThrows(IllegalArgumentException.class,
+        () -> Codebook.allocated(3, new int[] {1, 2}, new float[3], new float[] {1, 1, 1},
+            basis, info));
+    assertEquals("stage bits must be non-increasing and at most d = 3: [1, 2]",
+        rising.getMessage());
+    IllegalArgumentException scale = assertThrows(IllegalArgumentException.class,
+        () -> Codebook.allocated(3, new int[] {2}, new float[3], new float[] {1, 0}, basis,
+            info));
+    assertEquals("scales[1] is not positive: 0.0", scale.getMessage());
+    IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+        () -> Codebook.allocated(3, new int[] {2}, new float[3], new float[] {1, 1},
+            new float[6], info));
+    assertEquals("basis row 0 is all zeros", zero.getMessage());
+  }
+}
