@@ -34,8 +34,9 @@ final class TrainCommand extends CliCommand {
   /** Exactly one of --rate and --bits. */
   static final class CodeLength {
     @Option(names = "--rate", required = true, paramLabel = "R",
-        description = "Bits per coordinate, in (0, 8]: the code has round(R*d) bits; above 1, "
-            + "in stages of d bits (unless --shallow).")
+        description = "Bits per coordinate, in (0, 8]: the code has round(R*d) bits, spread "
+            + "over the principal directions (several bits where the variance is, none where "
+            + "it is not), unless --shallow or --staged.")
     Double rate;
 
     @Option(names = "--bits", required = true, paramLabel = "N",
@@ -58,9 +59,15 @@ final class TrainCommand extends CliCommand {
   boolean isotropic;
 
   @Option(names = "--shallow", order = 9,
-      description = "One stage even above 1 bit per coordinate (at most 2): the plain sign "
-          + "autoencoder, a tight frame, instead of residual stages.")
+      description = "The plain sign autoencoder instead: one sign per projection, the encoder "
+          + "trained by gradient ascent, one stage (at most 2 bits per coordinate, a tight frame "
+          + "above 1).")
   boolean shallow;
+
+  @Option(names = "--staged", order = 10,
+      description = "Sign codes in residual stages instead: 1 bit per coordinate per stage, "
+          + "each coding what the stages before it left.")
+  boolean staged;
 
   @Override
   public Integer call() {
@@ -87,8 +94,14 @@ final class TrainCommand extends CliCommand {
     if (maxVectors != null && maxVectors < 1) {
       throw usage("Invalid value for option '--max-vectors': must be >= 1, was " + maxVectors);
     }
+    if (shallow && staged) {
+      throw usage("--shallow and --staged contradict: one is a single stage");
+    }
     if (shallow) {
       builder.shallow();
+    }
+    if (staged) {
+      builder.staged();
     }
     VectorSource file = input.open(commandLine());
     int d = file.dimension();

@@ -243,8 +243,13 @@ class TrainEvalTest {
     Path staged = dir.resolve("staged.sgncb");
     Path fast = dir.resolve("fast.sgncb");
     Path shallow = dir.resolve("shallow.sgncb");
-    assertEquals(0, Cli.run("train", "--input", s(fvecs), "--out", s(staged), "--rate", "2")
+    Path allocated = dir.resolve("allocated.sgncb");
+    assertEquals(0, Cli.run("train", "--input", s(fvecs), "--out", s(staged), "--rate", "2",
+        "--staged").exit());
+    assertEquals(0, Cli.run("train", "--input", s(fvecs), "--out", s(allocated), "--rate", "2")
         .exit());
+    usageError(Cli.run("train", "--input", s(fvecs), "--out", s(dir.resolve("x.sgncb")),
+        "--rate", "2", "--staged", "--shallow"), "--shallow and --staged contradict");
     assertEquals(0, Cli.run("train", "--input", s(fvecs), "--out", s(fast), "--rate", "2",
         "--isotropic").exit());
     assertEquals(0, Cli.run("train", "--input", s(fvecs), "--out", s(shallow), "--rate", "2",
@@ -264,6 +269,14 @@ class TrainEvalTest {
     double nmseShallow = (Double) Cli.run("eval", "--codebook", s(shallow), "--input",
         s(fvecs)).json().get("nmse");
     assertTrue(nmseStaged < nmseShallow, nmseStaged + " vs shallow " + nmseShallow);
+    double nmseAllocated = (Double) Cli.run("eval", "--codebook", s(allocated), "--input",
+        s(fvecs)).json().get("nmse");
+    assertTrue(nmseAllocated < nmseStaged, nmseAllocated + " vs staged " + nmseStaged);
+    Codebook allocatedCb;
+    try (java.io.InputStream in = Files.newInputStream(allocated)) {
+      allocatedCb = Codebook.read(in);
+    }
+    assertTrue(allocatedCb.isAllocated(), "the default allocates bits over directions");
   }
 
   @Test
