@@ -2,11 +2,9 @@ package io.signcodec.core.train;
 
 import io.signcodec.core.Codebook;
 import io.signcodec.core.CodebookInfo;
-import io.signcodec.core.Distortion;
-import io.signcodec.core.LinearDecoder;
-import io.signcodec.core.SignEncoder;
 import io.signcodec.core.kernel.FloatKernels;
 import io.signcodec.core.kernel.Matrices;
+import io.signcodec.core.kernel.Parallel;
 import io.signcodec.core.vectors.VectorSource;
 import java.io.IOException;
 import java.util.Arrays;
@@ -29,8 +27,11 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
  *       the data; the n bits go one at a time to the direction whose error that bit lowers most
  *       (the greedy rule is optimal when each direction's error falls by less with each bit, as
  *       it does for every distribution we have measured).
- *   <li>A pass encodes and decodes the data to report the training NMSE.
  * </ol>
+ *
+ * <p>The training NMSE comes from the histograms (they hold every projection's square), so there
+ * is no third pass; the fits run in parallel over directions, the projections over ranges of
+ * them.
  *
  * <p>On isotropic data this gives every direction the same bits, and at r ≤ 1 it is the paper's
  * optimum: n orthogonal directions, one bit each, decoder ∝ encoderᵀ. The data-free forms skip
@@ -82,6 +83,16 @@ final class AllocationTrainer {
           + count + " on its first");
     }
 
+    // The fits the allocation will ask for, in parallel: each direction's errors up to one bit
+    // past the depth a Gaussian of its variance would get (more are fitted on demand).
+    int[] expected = gaussianAllocation(bits, candidates, variance);
+    Parallel.forRange(candidates, 8, true, (from, to) -> {
+      for (int i = from; i < to; i++) {
+        for (int b = 0; b <= Math.min(expected[i] + 1, TiedLevelFit.UNIT_GAUSSIAN.length); b++) {
+          h.error(i, b);
+        }
+      }
+    });
     int[] depth = allocate(h, bits, candidates, variance);
     // Directions with bits, deepest first (then by variance): the stage-major code order.
     Integer[] order = new Integer[candidates];
@@ -125,9 +136,14 @@ final class AllocationTrainer {
         Double.NaN, Double.NaN);
     Codebook codebook = Codebook.allocated(d, stageBits, mu, scales, basisRows, provisional);
     double predicted = io.signcodec.core.Limits.predictedNmse(codebook, covariance);
-    double measured = measure(source, codebook);
-    return Codebook.allocated(d, stageBits, mu, scales, basisRows,
-        new CodebookInfo(CodebookInfo.Method.TRAINED, seed, count, measured, predicted));
+    // The training error from the histograms, which hold every projection's square: what the
+    // fitted levels leave of each direction, plus all of the directions given no bits.
+    double squaredError = 0;
+    for (int i = 0; i < d; i++) {
+      squaredError += i < candidates ? h.error(i, depth[i]) : count * Math.max(variance[i], 0);
+    }
+    return Codebook.allocated(d, stageBits, mu, scales, basisRows, new CodebookInfo(
+        CodebookInfo.Method.TRAINED, seed, count, squaredError / (count * trace), predicted));
   }
 
   /** The data-free form: n bits spread evenly over a random (or structured) basis. */
@@ -304,20 +320,37 @@ final class AllocationTrainer {
       }
     }
     int tile = 32;
-    float[][] projections = new float[tile][m];
-    trainer.forEachBatch(source, TrainingListener.Pass.REFIT, (batch, off, count) -> {
-      for (int t = 0; t < count; t += tile) {
-        int n = Math.min(tile, count - t);
-        FloatKernels.clear(projections, n, m);
-        FloatKernels.multiplyAdd(batch, off + t * d, d, mean, transposed, 0, d, 0, m,
-            projections, n);
-        for (int v = 0; v < n; v++) {
-          for (int i = 0; i < m; i++) {
-            h.add(i, projections[v][i]);
-          }
-        }
+    // Each thread projects on its own range of directions and fills only their histograms.
+    int chunk = Math.max(1, (m + Parallel.parallelism() - 1) / Parallel.parallelism());
+    int ranges = (m + chunk - 1) / chunk;
+    float[][][] projections = new float[ranges][tile][];
+    for (int r = 0; r < ranges; r++) {
+      for (int v = 0; v < tile; v++) {
+        projections[r][v] = new float[m];
       }
+    }
+    trainer.forEachBatch(source, TrainingListener.Pass.REFIT, (batch, off, count) -> {
       h.vectors += count;
+      Parallel.forRange(ranges, 1, true, (rFrom, rTo) -> {
+          for (int r = rFrom; r < rTo; r++) {
+            int from = r * chunk;
+            int to = Math.min(m, from + chunk);
+            float[][] p = projections[r];
+            for (int t = 0; t < count; t += tile) {
+              int n = Math.min(tile, count - t);
+              for (int v = 0; v < n; v++) {
+                Arrays.fill(p[v], from, to, 0f);
+              }
+              FloatKernels.multiplyAdd(batch, off + t * d, d, mean, transposed, 0, d, from, to, p,
+                  n);
+              for (int v = 0; v < n; v++) {
+                for (int i = from; i < to; i++) {
+                  h.add(i, p[v][i]);
+                }
+              }
+            }
+          }
+        });
     });
     return h;
   }
@@ -341,18 +374,22 @@ final class AllocationTrainer {
     return depth;
   }
 
-  private double measure(VectorSource source, Codebook codebook) throws IOException {
-    int d = codebook.dimension();
-    Distortion distortion = new Distortion(d);
-    SignEncoder encoder = SignEncoder.of(codebook);
-    LinearDecoder decoder = LinearDecoder.of(codebook);
-    byte[] codes = new byte[CodebookTrainer.READ_BATCH * codebook.codeBytes()];
-    float[] decoded = new float[CodebookTrainer.READ_BATCH * d];
-    trainer.forEachBatch(source, TrainingListener.Pass.REFIT, (batch, off, m) -> {
-      encoder.encode(batch, off, codes, 0, m);
-      decoder.decode(codes, 0, decoded, 0, m);
-      distortion.add(batch, off, decoded, 0, m);
-    });
-    return distortion.nmse();
+  /** The allocation a Gaussian with these variances would get: where to fit ahead. */
+  private static int[] gaussianAllocation(int bits, int candidates, double[] variance) {
+    double[] error = TiedLevelFit.UNIT_GAUSSIAN_ERROR;
+    int[] depth = new int[candidates];
+    PriorityQueue<double[]> gains = new PriorityQueue<>((a, b) -> a[0] != b[0]
+        ? Double.compare(b[0], a[0]) : Double.compare(a[1], b[1]));
+    for (int i = 0; i < candidates; i++) {
+      gains.add(new double[] {variance[i] * (error[0] - error[1]), i});
+    }
+    for (int left = bits; left > 0 && !gains.isEmpty(); left--) {
+      int i = (int) gains.poll()[1];
+      depth[i]++;
+      if (depth[i] + 1 < error.length) {
+        gains.add(new double[] {variance[i] * (error[depth[i]] - error[depth[i] + 1]), i});
+      }
+    }
+    return depth;
   }
 }
