@@ -18,31 +18,37 @@ import java.util.Objects;
  *
  * <p>The database is streamed: {@link #measure} reads a {@link VectorSource} once, batch by batch,
  * and {@link #add} accepts batches from a caller that reads them itself (and may have encoded them
- * already). For every batch and query it updates two top-k lists, the exact one from float32 dot
+ * already). Vectors are gathered into blocks of up to {@value #MAX_BLOCK} (16 MiB of floats at
+ * most); for every block and query two top-k lists are updated, the exact one from float32 dot
  * products ({@link FloatKernels#multiplyAdd}, fused multiply-adds in ascending coordinate order)
- * and the one scored on the batch's codes. The exact search costs {@code Q × N × d}
+ * and the one scored on the block's codes. The exact search costs {@code Q × N × d}
  * multiply-adds for Q queries and N database vectors; scoring the codes costs
  * {@code Q × N × ⌈n/8⌉} table look-ups.
  *
- * <p>Ties are broken towards the lower database index (the vector read first), in both lists, and
- * a NaN score (an overflow, {@code +∞ − ∞}) ranks below every other. Queries are split across the
- * common fork-join pool, each query's lists updated by one thread, so results are the same on
+ * <p>Ties are broken towards the lower database index (the vector added first), in both lists,
+ * and a NaN score (an overflow, {@code +∞ − ∞}) ranks below every other. Queries are split across
+ * the common fork-join pool, each query's lists updated by one thread, so results are the same on
  * any number of threads and for any batch sizes.
  *
  * <p>Memory, besides the caller's queries (not copied): for every query its decoder weights
- * {@code w = Aᵀ q} and two top-k lists, {@link #bytesPerQuery} bytes; one block of at most
- * {@value #BLOCK} database vectors transposed; and per worker thread the scores of one block for a
- * tile of queries and one query's score tables ({@code ⌈n/8⌉} KiB). The tables are rebuilt from
- * the weights for every block rather than kept: at one bit per coordinate they are 32 times the
+ * {@code w = Aᵀ q} and two top-k lists, {@link #bytesPerQuery} bytes; the block, its vectors
+ * transposed and their codes; and per worker thread the scores of the block for a tile of up to
+ * 32 queries and one query's score tables ({@code ⌈n/8⌉} KiB). The tables are rebuilt from the
+ * weights for every block rather than kept: at one bit per coordinate they are 32 times the
  * query's size, and rebuilding them costs 256 additions per code byte against the block's
- * {@value #BLOCK} look-ups. The scores are bit for bit those of
+ * thousands of look-ups. The scores are bit for bit those of
  * {@link CodeScorer#prepare prepare(q)}{@code .scoreAll}.
  *
  * <p>Not thread-safe: one thread adds the batches.
  */
 public final class SearchRecall {
-  /** Database vectors scored together; larger batches are taken in blocks of this many. */
-  static final int BLOCK = 2048;
+  /**
+   * Floats of database vectors scored together (16 MiB): the block is this many floats' worth
+   * of vectors, between {@value #MIN_BLOCK} and {@value #MAX_BLOCK}.
+   */
+  static final int BLOCK_FLOATS = 1 << 22;
+  static final int MIN_BLOCK = 256;
+  static final int MAX_BLOCK = 16_384;
   /** Vectors {@link #measure} reads at a time unless told otherwise. */
   public static final int DEFAULT_BATCH_VECTORS = 4096;
   /** Queries whose exact scores are computed together, sharing each row of the block. */
@@ -60,9 +66,15 @@ public final class SearchRecall {
   private final double[][] bitWeights;
   private final TopK exact;
   private final TopK onCodes;
+  /** Vectors per block. */
+  private final int block;
   private SignEncoder encoder;
-  private byte[] ownCodes;
+  /** The block: its vectors as d columns, and their codes. */
   private float[][] transposed;
+  private byte[] blockCodes;
+  /** Vectors in the block, added but not yet scored. */
+  private int pending;
+  /** Vectors scored. */
   private long count;
 
   /**
@@ -115,6 +127,7 @@ public final class SearchRecall {
     // tile per thread; the exact scores do not depend on the tiling.
     this.tile = Math.max(1, Math.min(MAX_TILE,
         (queryCount + Parallel.parallelism() - 1) / Parallel.parallelism()));
+    this.block = Math.max(MIN_BLOCK, Math.min(MAX_BLOCK, BLOCK_FLOATS / dimension));
     this.exact = new TopK(queryCount, k);
     this.onCodes = new TopK(queryCount, k);
   }
@@ -153,7 +166,7 @@ public final class SearchRecall {
         recall.add(batch, 0, n);
       }
     }
-    if (recall.count < k) {
+    if (recall.databaseVectors() < k) {
       throw new IllegalArgumentException(recall.tooFewMessage());
     }
     return recall;
@@ -178,16 +191,16 @@ public final class SearchRecall {
   public void add(float[] vectors, int offset, int count) {
     Objects.requireNonNull(vectors, "vectors");
     Checks.checkRange("vectors", vectors.length, offset, count, dimension);
-    Checks.checkFinite(vectors, offset, count, dimension, this.count);
+    Checks.checkFinite(vectors, offset, count, dimension, databaseVectors());
     if (encoder == null) {
       encoder = SignEncoder.of(codebook);
-      ownCodes = new byte[BLOCK * codeBytes];
     }
-    for (int done = 0; done < count; done += BLOCK) {
-      int n = Math.min(BLOCK, count - done);
+    for (int done = 0; done < count; ) {
+      int n = Math.min(room(), count - done);
       int from = offset + done * dimension;
-      encoder.encode(vectors, from, ownCodes, 0, n);
-      addBlock(vectors, from, ownCodes, 0, n);
+      encoder.encode(vectors, from, blockCodes, pending * codeBytes, n);
+      append(vectors, from, n);
+      done += n;
     }
   }
 
@@ -203,21 +216,51 @@ public final class SearchRecall {
     Objects.requireNonNull(codes, "codes");
     Checks.checkRange("vectors", vectors.length, vectorsOffset, count, dimension);
     Checks.checkRange("codes", codes.length, codesOffset, count, codeBytes);
-    Checks.checkFinite(vectors, vectorsOffset, count, dimension, this.count);
-    for (int done = 0; done < count; done += BLOCK) {
-      int n = Math.min(BLOCK, count - done);
-      addBlock(vectors, vectorsOffset + done * dimension, codes, codesOffset + done * codeBytes,
-          n);
+    Checks.checkFinite(vectors, vectorsOffset, count, dimension, databaseVectors());
+    for (int done = 0; done < count; ) {
+      int n = Math.min(room(), count - done);
+      System.arraycopy(codes, codesOffset + done * codeBytes, blockCodes, pending * codeBytes,
+          n * codeBytes);
+      append(vectors, vectorsOffset + done * dimension, n);
+      done += n;
     }
   }
 
-  /** Scores at most BLOCK vectors and their codes for every query, and updates the lists. */
-  private void addBlock(float[] vectors, int vectorsOffset, byte[] codes, int codesOffset,
-      int n) {
+  /**
+   * Vectors the block can still take, allocating it on first use. Batches are gathered into
+   * whole blocks whatever the caller's sizes (a file reader may hand over a few hundred vectors
+   * at a time), because every block costs each query one rebuild of its tables.
+   */
+  private int room() {
+    if (transposed == null) {
+      transposed = new float[dimension][block];
+      blockCodes = new byte[block * codeBytes];
+    }
+    return block - pending;
+  }
+
+  /** Copies n vectors into the block's columns (their codes are in place) and scores a full one. */
+  private void append(float[] vectors, int offset, int n) {
+    for (int i = 0; i < n; i++) {
+      int row = offset + i * dimension;
+      for (int c = 0; c < dimension; c++) {
+        transposed[c][pending + i] = vectors[row + c];
+      }
+    }
+    pending += n;
+    if (pending == block) {
+      flush();
+    }
+  }
+
+  /** Scores the vectors in the block and their codes for every query and updates the lists. */
+  private void flush() {
+    int n = pending;
     if (n == 0) {
       return;
     }
-    float[][] columns = transpose(vectors, vectorsOffset, n);
+    float[][] columns = transposed;
+    byte[] codes = blockCodes;
     long first = count;
     int tiles = (queryCount + tile - 1) / tile;
     Parallel.forRange(tiles, 1, true, (fromTile, toTile) -> {
@@ -235,27 +278,13 @@ public final class SearchRecall {
         for (int i = 0; i < m; i++) {
           int q = q0 + i;
           scorer.fillTables(bitWeights[q], tables);
-          CodeScorer.scoreAll(constants[q], tables, codeBytes, codes, codesOffset, n, scores[0],
-              0);
+          CodeScorer.scoreAll(constants[q], tables, codeBytes, codes, 0, n, scores[0], 0);
           onCodes.offer(q, scores[0], n, first);
         }
       }
     });
     count += n;
-  }
-
-  /** The block as d rows of n: what the product's inner loop runs along. */
-  private float[][] transpose(float[] vectors, int offset, int n) {
-    if (transposed == null || transposed[0].length < n) {
-      transposed = new float[dimension][n];
-    }
-    for (int i = 0; i < n; i++) {
-      int row = offset + i * dimension;
-      for (int c = 0; c < dimension; c++) {
-        transposed[c][i] = vectors[row + c];
-      }
-    }
-    return transposed;
+    pending = 0;
   }
 
   /** The codebook whose codes are searched. */
@@ -275,8 +304,13 @@ public final class SearchRecall {
 
   /** Database vectors added so far. */
   public long databaseVectors() {
-    return count;
+    return count + pending;
   }
+
+  /*
+   * The results below first score the vectors still waiting in the block, so that they count
+   * every vector added; adding may go on afterwards.
+   */
 
   /**
    * Recall@k: the mean over queries of {@link #recall(int)}.
@@ -284,6 +318,7 @@ public final class SearchRecall {
    * @throws IllegalStateException if fewer than k database vectors were added
    */
   public double recall() {
+    flush();
     requireK();
     long hits = 0;
     for (int q = 0; q < queryCount; q++) {
@@ -299,6 +334,7 @@ public final class SearchRecall {
    * @throws IllegalStateException if fewer than k database vectors were added
    */
   public double recall(int query) {
+    flush();
     requireK();
     Objects.checkIndex(query, queryCount);
     return (double) hits(query) / k;
@@ -310,12 +346,14 @@ public final class SearchRecall {
    */
   public long[] exactTopK(int query) {
     Objects.checkIndex(query, queryCount);
+    flush();
     return exact.bestFirst(query);
   }
 
   /** As {@link #exactTopK}, ranked by the score on the codes. */
   public long[] codeTopK(int query) {
     Objects.checkIndex(query, queryCount);
+    flush();
     return onCodes.bestFirst(query);
   }
 
@@ -344,7 +382,8 @@ public final class SearchRecall {
   }
 
   private String tooFewMessage() {
-    return "the database has " + count + " vector" + (count == 1 ? "" : "s")
+    long vectors = databaseVectors();
+    return "the database has " + vectors + " vector" + (vectors == 1 ? "" : "s")
         + ", fewer than k = " + k + ": recall@k needs at least k";
   }
 

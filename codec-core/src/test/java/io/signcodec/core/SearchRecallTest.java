@@ -119,11 +119,13 @@ class SearchRecallTest {
 
   @Test
   void anyBatchingGivesTheSameLists() throws IOException {
-    // 4 500 vectors cross the internal block of 2 048; 70 queries make several tiles per thread.
-    float[] db = TestData.powerLaw(4_500, D, 1, 21);
+    // 20 000 vectors of d = 16 fill the internal block of 16 384 once and part of a second;
+    // 70 queries make several tiles per thread.
+    int count = 20_000;
+    float[] db = TestData.powerLaw(count, D, 1, 21);
     float[] qs = TestData.powerLaw(70, D, 1, 22);
-    SearchRecall whole = SearchRecall.measure(rateOne, qs, 25, VectorSource.of(db, D), 4_500);
-    for (int batch : new int[] {1, 7, 300, 2_048, 2_049, 10_000}) {
+    SearchRecall whole = SearchRecall.measure(rateOne, qs, 25, VectorSource.of(db, D), count);
+    for (int batch : new int[] {1, 7, 300, 16_384, 16_385, 50_000}) {
       SearchRecall part = SearchRecall.measure(rateOne, qs, 25, VectorSource.of(db, D), batch);
       assertEquals(whole.recall(), part.recall(), 0, "batch " + batch);
       for (int q = 0; q < 70; q++) {
@@ -131,19 +133,23 @@ class SearchRecallTest {
         assertArrayEquals(whole.codeTopK(q), part.codeTopK(q), "batch " + batch);
       }
     }
-    // The caller's own codes, added in uneven pieces, give the same result too.
-    byte[] codes = new byte[4_500 * rateOne.codeBytes()];
-    SignEncoder.of(rateOne).encode(db, 0, codes, 0, 4_500);
+    // The caller's own codes, added in uneven pieces with results read in between (which scores
+    // the partial block), give the same result too.
+    byte[] codes = new byte[count * rateOne.codeBytes()];
+    SignEncoder.of(rateOne).encode(db, 0, codes, 0, count);
     SearchRecall added = new SearchRecall(rateOne, qs, 25);
-    int[] pieces = {0, 1, 2_999, 1_500};
+    int[] pieces = {0, 1, 2_999, 15_000, 2_000};
     int at = 0;
     for (int piece : pieces) {
       added.add(db, at * D, codes, at * rateOne.codeBytes(), piece);
       at += piece;
+      assertEquals(at, added.databaseVectors());
+      assertEquals(Math.min(25, at), added.codeTopK(69).length);
     }
-    assertEquals(4_500, added.databaseVectors());
+    assertEquals(count, added.databaseVectors());
     assertEquals(whole.recall(), added.recall(), 0);
     for (int q = 0; q < 70; q++) {
+      assertArrayEquals(whole.exactTopK(q), added.exactTopK(q));
       assertArrayEquals(whole.codeTopK(q), added.codeTopK(q));
     }
   }
