@@ -4,6 +4,7 @@ import io.signcodec.core.Codebook;
 import io.signcodec.core.Distortion;
 import io.signcodec.core.Limits;
 import io.signcodec.core.LinearDecoder;
+import io.signcodec.core.SearchRecall;
 import io.signcodec.core.SignEncoder;
 import io.signcodec.core.train.CovarianceAccumulator;
 import io.signcodec.core.vectors.VectorSource;
@@ -12,9 +13,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code eval}: how well a codebook reconstructs a vector file. */
+/**
+ * {@code eval}: how well a codebook reconstructs a vector file, and with {@code --queries} how well
+ * searching its codes finds the file's nearest neighbours.
+ */
 @Command(name = "eval", sortOptions = false,
-    header = "Measure a codebook on a vector file: NMSE, prediction, limits.",
+    header = "Measure a codebook on a vector file: NMSE, prediction, limits, search recall.",
     description = {
         "Encodes and decodes every vector of a file with a codebook and prints one JSON object:",
         "{\"vectors\":..., \"dim\":..., \"bits\":..., \"rate\":..., \"nmse\":..., \"predictedNmse\":..., "
@@ -22,9 +26,19 @@ import picocli.CommandLine.Option;
         "nmse = sum |x - x^|^2 / sum |x - mean|^2 over the file; predictedNmse: the Gaussian "
             + "prediction for the file's covariance; limit: the isotropic sign-autoencoder limit "
             + "at the codebook's rate; shannon = 2^(-2r); meanCosine: mean cosine similarity of x "
-            + "and x^. Numbers that do not exist (a file without variance) are null."})
+            + "and x^. Numbers that do not exist (a file without variance) are null.",
+        "With --queries, the object ends with \"k\":..., \"queries\":..., \"recall\":...: "
+            + "recall@k of inner-product search on the codes, the mean over queries of the "
+            + "fraction of the k vectors of the file with the largest <q, x> that the k largest "
+            + "<q, x^> (scored on the codes) include. The exact search costs queries x vectors x "
+            + "dim multiply-adds. The queries are read into memory: at most "
+            + QueryFile.MAX_QUERIES + ", within " + (QueryFile.MAX_BYTES >> 30)
+            + " GiB with their search state."})
 final class EvalCommand extends CliCommand {
   static final int BATCH = 1024;
+  /** Most neighbours per query: beyond, recall@k says little that a smaller k does not. */
+  static final int MAX_K = 1000;
+  static final int DEFAULT_K = 10;
 
   @Option(names = "--codebook", required = true, paramLabel = "CODEBOOK", order = 0,
       description = "The codebook file.")
@@ -37,15 +51,33 @@ final class EvalCommand extends CliCommand {
       description = "Evaluate the first M vectors only.")
   Long maxVectors;
 
+  @Option(names = "--queries", paramLabel = "FILE", order = 5,
+      description = "Query vectors for recall@k: .fvecs, .bvecs, .npy, .npz (see --queries-key), "
+          + "or raw float32 of the codebook's dimension; optionally compressed; a file or pipe, "
+          + "not standard input.")
+  Path queriesPath;
+
+  @Option(names = "--queries-key", paramLabel = "NAME", order = 6,
+      description = "The .npz array of --queries to read (default: the first).")
+  String queriesKey;
+
+  @Option(names = "--k", paramLabel = "K", order = 7,
+      description = "Neighbours compared per query, 1.." + MAX_K + " (default 10); needs "
+          + "--queries.")
+  Integer k;
+
   @Override
   public Integer call() {
     if (maxVectors != null && maxVectors < 1) {
       throw usage("Invalid value for option '--max-vectors': must be >= 1, was " + maxVectors);
     }
+    int neighbours = checkRecallOptions();
     Codebook codebook = CliFiles.readCodebook(codebookPath);
     VectorSource file = input.open(commandLine());
     input.checkDimension(file, codebook, codebookPath);
     VectorSource source = LimitedSource.of(file, maxVectors);
+    SearchRecall recall = queriesPath == null ? null : new SearchRecall(codebook,
+        QueryFile.read(queriesPath, queriesKey, codebook, codebookPath, neighbours), neighbours);
 
     int d = codebook.dimension();
     SignEncoder encoder = SignEncoder.of(codebook);
@@ -61,15 +93,23 @@ final class EvalCommand extends CliCommand {
         decoder.decode(codes, 0, decoded, 0, n);
         distortion.add(batch, 0, decoded, 0, n);
         moments.add(batch, 0, n);
+        if (recall != null) {
+          recall.add(batch, 0, codes, 0, n);
+        }
       }, done -> progress.update("eval", done, 0, "vectors"));
     }
     if (vectors == 0) {
       throw new DataException(input.name(), "contains no vectors");
     }
+    if (recall != null && vectors < neighbours) {
+      throw new DataException(input.name(), "has " + vectors + " vector"
+          + (vectors == 1 ? "" : "s") + ", fewer than --k " + neighbours
+          + ": recall@k needs at least k");
+    }
     double predicted = moments.totalVariance() > 0
         ? Limits.predictedNmse(codebook, moments.covariance()) : Double.NaN;
     double rate = codebook.rate();
-    printJson(Json.object()
+    Json json = Json.object()
         .put("vectors", vectors)
         .put("dim", d)
         .put("bits", codebook.bits())
@@ -78,7 +118,42 @@ final class EvalCommand extends CliCommand {
         .put("predictedNmse", predicted)
         .put("limit", Limits.signAutoencoderLimit(rate))
         .put("shannon", Limits.shannonBound(rate))
-        .put("meanCosine", distortion.meanCosine()));
+        .put("meanCosine", distortion.meanCosine());
+    if (recall != null) {
+      json.put("k", neighbours).put("queries", recall.queryCount()).put("recall", recall.recall());
+    }
+    printJson(json);
     return 0;
+  }
+
+  /** Checks --queries and --k against each other and --max-vectors; returns k. */
+  private int checkRecallOptions() {
+    if (queriesPath == null) {
+      if (k != null) {
+        throw usage("--k needs --queries: it is the k of recall@k");
+      }
+      if (queriesKey != null) {
+        throw usage("--queries-key needs --queries: it names an array in that file");
+      }
+      return DEFAULT_K;
+    }
+    if (CliFiles.isStandardStream(queriesPath)) {
+      throw usage("Invalid value for option '--queries': standard input (-) is for --input; "
+          + "give the queries as a file");
+    }
+    if (input.readableOnce() && CliFiles.sameFile(queriesPath, input.path)) {
+      throw usage("Invalid value for option '--queries': '" + queriesPath + "' is the pipe "
+          + "given to --input, which can be read only once");
+    }
+    int neighbours = k == null ? DEFAULT_K : k;
+    if (neighbours < 1 || neighbours > MAX_K) {
+      throw usage("Invalid value for option '--k': must be in 1.." + MAX_K + ", was "
+          + neighbours);
+    }
+    if (maxVectors != null && maxVectors < neighbours) {
+      throw usage("Invalid value for option '--max-vectors': " + maxVectors
+          + " vectors are fewer than --k " + neighbours + "; recall@k needs at least k");
+    }
+    return neighbours;
   }
 }

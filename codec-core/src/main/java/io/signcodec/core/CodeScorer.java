@@ -37,6 +37,20 @@ public final class CodeScorer {
 
   /** Prepares {@code query} (the codebook's dimension, finite) for scoring many codes. */
   public Query prepare(float[] query) {
+    Weights weights = weights(query);
+    float[] tables = new float[codeBytes * 256];
+    fillTables(weights.bitWeights, tables);
+    return new Query(weights.constant, tables, codeBytes);
+  }
+
+  /**
+   * The costly half of {@link #prepare}, one {@code n×d} product: {@code w = Aᵀ q} and the
+   * constant {@code ⟨q, μ⟩ − Σ_j w_j}. {@link SearchRecall} keeps these for many queries and
+   * rebuilds the tables ({@code n/8} KiB each, 32 times the query's size at one bit per
+   * coordinate) when it needs them, with {@link #fillTables} and {@link #scoreAll}, so that its
+   * scores are exactly {@link Query#scoreAll}'s.
+   */
+  Weights weights(float[] query) {
     Objects.requireNonNull(query, "query");
     if (query.length != dimension) {
       throw new IllegalArgumentException("query has dimension " + query.length
@@ -52,10 +66,34 @@ public final class CodeScorer {
     for (double wj : w) {
       constant -= wj;
     }
-    float[] tables = new float[codeBytes * 256];
+    return new Weights((float) constant, w);
+  }
+
+  /** What {@link #weights} computes for one query. */
+  static final class Weights {
+    final float constant;
+    final double[] bitWeights;
+
+    Weights(float constant, double[] bitWeights) {
+      this.constant = constant;
+      this.bitWeights = bitWeights;
+    }
+  }
+
+  /** Bytes per code: the number of 256-entry tables a query needs. */
+  int codeBytes() {
+    return codeBytes;
+  }
+
+  /**
+   * Fills {@code tables[0 .. 256·codeBytes)}: entry {@code v} of table {@code b} is
+   * {@code Σ 2 w_j} over the bits j set in byte value v of code byte b.
+   */
+  void fillTables(double[] w, float[] tables) {
     for (int b = 0; b < codeBytes; b++) {
       int base = b * 256;
       int width = Math.min(8, bits - 8 * b);
+      tables[base] = 0;
       for (int v = 1; v < 256; v++) {
         // Entry v extends entry v without its lowest set bit.
         int low = Integer.numberOfTrailingZeros(v);
@@ -63,7 +101,23 @@ public final class CodeScorer {
         tables[base + v] = (float) (tables[base + (v & (v - 1))] + add);
       }
     }
-    return new Query((float) constant, tables, codeBytes);
+  }
+
+  /** {@code ⟨q, x̂⟩} of the code at {@code codes[offset..]}, from a query's constant and tables. */
+  static float score(float constant, float[] tables, int codeBytes, byte[] codes, int offset) {
+    float s = constant;
+    for (int b = 0; b < codeBytes; b++) {
+      s += tables[(b << 8) | (codes[offset + b] & 0xFF)];
+    }
+    return s;
+  }
+
+  /** {@link #score} of {@code count} consecutive codes into {@code scores[scoresOffset..]}. */
+  static void scoreAll(float constant, float[] tables, int codeBytes, byte[] codes, int offset,
+      int count, float[] scores, int scoresOffset) {
+    for (int i = 0; i < count; i++) {
+      scores[scoresOffset + i] = score(constant, tables, codeBytes, codes, offset + i * codeBytes);
+    }
   }
 
   /** A prepared query: scores codes of its codebook. Immutable. */
@@ -81,24 +135,15 @@ public final class CodeScorer {
     /** {@code ⟨q, x̂⟩} for the code at {@code codes[offset..]}. */
     public float score(byte[] codes, int offset) {
       io.signcodec.core.kernel.Checks.checkRange("codes", codes.length, offset, 1, codeBytes);
-      return scoreUnchecked(codes, offset);
-    }
-
-    private float scoreUnchecked(byte[] codes, int offset) {
-      float s = constant;
-      for (int b = 0; b < codeBytes; b++) {
-        s += tables[(b << 8) | (codes[offset + b] & 0xFF)];
-      }
-      return s;
+      return CodeScorer.score(constant, tables, codeBytes, codes, offset);
     }
 
     /** Scores {@code count} consecutive codes into {@code scores[scoresOffset..]}. */
     public void scoreAll(byte[] codes, int offset, int count, float[] scores, int scoresOffset) {
       io.signcodec.core.kernel.Checks.checkRange("codes", codes.length, offset, count, codeBytes);
       io.signcodec.core.kernel.Checks.checkRange("scores", scores.length, scoresOffset, count, 1);
-      for (int i = 0; i < count; i++) {
-        scores[scoresOffset + i] = scoreUnchecked(codes, offset + i * codeBytes);
-      }
+      CodeScorer.scoreAll(constant, tables, codeBytes, codes, offset, count, scores,
+          scoresOffset);
     }
   }
 }
