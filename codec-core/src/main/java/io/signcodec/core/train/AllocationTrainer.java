@@ -49,7 +49,12 @@ final class AllocationTrainer {
     this.trainer = trainer;
   }
 
-  Codebook train(VectorSource source, int bits, long seed) throws IOException {
+  /**
+   * Trains from {@code source}; with {@code meanBits > 0} the direction of the mean is the first
+   * basis direction and has at least that many bits (the rest of the basis is the principal
+   * directions of Σ projected off it).
+   */
+  Codebook train(VectorSource source, int bits, long seed, int meanBits) throws IOException {
     int d = source.dimension();
     CovarianceAccumulator moments = new CovarianceAccumulator(d);
     trainer.forEachBatch(source, TrainingListener.Pass.MOMENTS, moments::add);
@@ -63,7 +68,14 @@ final class AllocationTrainer {
     }
     double[] mean = moments.mean();
     double[] covariance = moments.covariance();
-    double[][] basis = principalDirections(covariance, d);
+    double meanNorm = 0;
+    for (double m : mean) {
+      meanNorm += m * m;
+    }
+    meanNorm = Math.sqrt(meanNorm);
+    int forced = meanBits > 0 && meanNorm > 0 ? Math.min(meanBits, bits) : 0;
+    double[][] basis = forced > 0 ? meanFirst(mean, meanNorm, covariance, d)
+        : principalDirections(covariance, d);
     double[] variance = new double[d];
     for (int i = 0; i < d; i++) {
       variance[i] = quadratic(basis[i], covariance, d);
@@ -85,7 +97,7 @@ final class AllocationTrainer {
 
     // The fits the allocation will ask for, in parallel: each direction's errors up to one bit
     // past the depth a Gaussian of its variance would get (more are fitted on demand).
-    int[] expected = gaussianAllocation(bits, candidates, variance);
+    int[] expected = gaussianAllocation(bits, candidates, variance, forced);
     Parallel.forRange(candidates, 8, true, (from, to) -> {
       for (int i = from; i < to; i++) {
         for (int b = 0; b <= Math.min(expected[i] + 1, TiedLevelFit.UNIT_GAUSSIAN.length); b++) {
@@ -93,7 +105,7 @@ final class AllocationTrainer {
         }
       }
     });
-    int[] depth = allocate(h, bits, candidates, variance);
+    int[] depth = allocate(h, bits, candidates, forced);
     // Directions with bits, deepest first (then by variance): the stage-major code order.
     Integer[] order = new Integer[candidates];
     for (int i = 0; i < candidates; i++) {
@@ -190,6 +202,59 @@ final class AllocationTrainer {
   private static float positive(double scale) {
     float c = (float) scale;
     return c > 0 ? c : Float.MIN_NORMAL; // a level pair that no data separates
+  }
+
+  /**
+   * The mean's direction, then the principal directions of Σ projected off it (by decreasing
+   * eigenvalue, the one along the mean left out): an orthonormal basis whose first direction
+   * carries {@code ⟨μ̂, x − μ⟩}, the part of every inner product with a query near the mean that
+   * the other directions do not see.
+   */
+  private static double[][] meanFirst(double[] mean, double norm, double[] covariance, int d) {
+    double[] m = new double[d];
+    for (int t = 0; t < d; t++) {
+      m[t] = mean[t] / norm;
+    }
+    double[] sm = new double[d];
+    for (int r = 0; r < d; r++) {
+      double v = 0;
+      for (int c = 0; c < d; c++) {
+        v += covariance[r * d + c] * m[c];
+      }
+      sm[r] = v;
+    }
+    double msm = 0;
+    for (int t = 0; t < d; t++) {
+      msm += m[t] * sm[t];
+    }
+    double[] projected = new double[d * d];
+    for (int r = 0; r < d; r++) {
+      for (int c = 0; c < d; c++) {
+        projected[r * d + c] = covariance[r * d + c] - m[r] * sm[c] - sm[r] * m[c]
+            + msm * m[r] * m[c];
+      }
+    }
+    double[][] rest = principalDirections(projected, d);
+    int along = 0;
+    double best = -1;
+    for (int i = 0; i < d; i++) {
+      double dot = 0;
+      for (int t = 0; t < d; t++) {
+        dot += rest[i][t] * m[t];
+      }
+      if (Math.abs(dot) > best) {
+        best = Math.abs(dot);
+        along = i;
+      }
+    }
+    double[][] basis = new double[d][];
+    basis[0] = m;
+    for (int i = 0, j = 1; i < d; i++) {
+      if (i != along) {
+        basis[j++] = rest[i];
+      }
+    }
+    return basis;
   }
 
   /** Eigenvectors of Σ as rows, by decreasing eigenvalue. */
@@ -356,15 +421,18 @@ final class AllocationTrainer {
   }
 
   /** Greedy reverse water-filling: each bit to the direction whose error it lowers most. */
-  private static int[] allocate(Histograms h, int bits, int candidates, double[] variance) {
+  private static int[] allocate(Histograms h, int bits, int candidates, int forced) {
     int maxDepth = TiedLevelFit.UNIT_GAUSSIAN.length;
     int[] depth = new int[candidates];
+    depth[0] = forced;
     PriorityQueue<double[]> gains = new PriorityQueue<>((a, b) -> a[0] != b[0]
         ? Double.compare(b[0], a[0]) : Double.compare(a[1], b[1]));
     for (int i = 0; i < candidates; i++) {
-      gains.add(new double[] {h.error(i, 0) - h.error(i, 1), i});
+      if (depth[i] < maxDepth) {
+        gains.add(new double[] {h.error(i, depth[i]) - h.error(i, depth[i] + 1), i});
+      }
     }
-    for (int left = bits; left > 0 && !gains.isEmpty(); left--) {
+    for (int left = bits - forced; left > 0 && !gains.isEmpty(); left--) {
       int i = (int) gains.poll()[1];
       depth[i]++;
       if (depth[i] < maxDepth) {
@@ -375,15 +443,19 @@ final class AllocationTrainer {
   }
 
   /** The allocation a Gaussian with these variances would get: where to fit ahead. */
-  private static int[] gaussianAllocation(int bits, int candidates, double[] variance) {
+  private static int[] gaussianAllocation(int bits, int candidates, double[] variance,
+      int forced) {
     double[] error = TiedLevelFit.UNIT_GAUSSIAN_ERROR;
     int[] depth = new int[candidates];
+    depth[0] = forced;
     PriorityQueue<double[]> gains = new PriorityQueue<>((a, b) -> a[0] != b[0]
         ? Double.compare(b[0], a[0]) : Double.compare(a[1], b[1]));
     for (int i = 0; i < candidates; i++) {
-      gains.add(new double[] {variance[i] * (error[0] - error[1]), i});
+      if (depth[i] + 1 < error.length) {
+        gains.add(new double[] {variance[i] * (error[depth[i]] - error[depth[i] + 1]), i});
+      }
     }
-    for (int left = bits; left > 0 && !gains.isEmpty(); left--) {
+    for (int left = bits - forced; left > 0 && !gains.isEmpty(); left--) {
       int i = (int) gains.poll()[1];
       depth[i]++;
       if (depth[i] + 1 < error.length) {
