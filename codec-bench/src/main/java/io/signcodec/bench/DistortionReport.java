@@ -15,7 +15,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The distortion report (issue 6): signcodec trained and data-free against four peer quantizers at
+ * The distortion report: signcodec trained and data-free against four peer quantizers at
  * the same bits per vector, on Gaussian data, Fashion-MNIST and MiniLM sentence embeddings, with
  * the sign-autoencoder limit and the Shannon bound. Writes {@code distortion.md} (ready for
  * BENCHMARKS.md), {@code distortion.json} (every figure) and one {@code <dataset>.png} per dataset.
