@@ -1,21 +1,21 @@
 package io.signcodec.bench;
 
-import io.signcodec.core.Codebook;
 import io.signcodec.core.CodeScorer;
+import io.signcodec.core.Codebook;
 import io.signcodec.core.Distortion;
-import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.Limits;
+import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.SignEncoder;
-import io.signcodec.core.train.CodebookTrainer;
-import io.signcodec.core.vectors.VectorSource;
+import io.signcodec.core.VectorSource;
 import io.signcodec.core.stream.SignStreamReader;
 import io.signcodec.core.stream.SignStreamWriter;
 import io.signcodec.core.stream.StreamFormat;
+import io.signcodec.core.train.CodebookTrainer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Random;
 import org.ejml.data.FMatrixRMaj;

@@ -5,8 +5,8 @@ import io.signcodec.core.Distortion;
 import io.signcodec.core.Limits;
 import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.SignEncoder;
+import io.signcodec.core.VectorSource;
 import io.signcodec.core.train.CovarianceAccumulator;
-import io.signcodec.core.vectors.VectorSource;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,7 +45,7 @@ final class EvalCommand extends CliCommand {
     Codebook codebook = CliFiles.readCodebook(codebookPath);
     VectorSource file = input.open(commandLine());
     input.checkDimension(file, codebook, codebookPath);
-    VectorSource source = LimitedSource.of(file, maxVectors);
+    VectorSource source = maxVectors == null ? file : file.limit(maxVectors);
 
     int d = codebook.dimension();
     SignEncoder encoder = SignEncoder.of(codebook);

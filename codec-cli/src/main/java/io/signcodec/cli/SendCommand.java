@@ -16,12 +16,12 @@ import io.netty.handler.codec.FixedLengthFrameDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
+import io.signcodec.core.Caps;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.Distortion;
 import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.SignEncoder;
-import io.signcodec.core.stream.StreamFormat;
-import io.signcodec.core.vectors.VectorSource;
+import io.signcodec.core.VectorSource;
 import io.signcodec.netty.EmbeddingBatch;
 import io.signcodec.netty.SignFrameEncoder;
 import java.net.InetSocketAddress;
@@ -86,7 +86,7 @@ final class SendCommand extends CliCommand {
     input.checkDimension(source, codebook, codebookPath);
     int d = codebook.dimension();
     // Frames no larger than serve's default cap, so that any --batch gets through to it.
-    int blockVectors = Math.min(batch, Math.min(StreamFormat.maxBlockVectors(codebook.codeBytes()),
+    int blockVectors = Math.min(batch, Math.min(Caps.maxBlockVectors(codebook.codeBytes()),
         (ServeCommand.DEFAULT_MAX_FRAME_BYTES - 8) / codebook.codeBytes()));
     SslContext tls = tlsTrust == null ? null : clientTls();
     SignEncoder encoder = SignEncoder.of(codebook);

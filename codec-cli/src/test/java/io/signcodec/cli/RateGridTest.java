@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.signcodec.core.Caps;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.MalformedInputException;
 import io.signcodec.core.SignEncoder;
 import io.signcodec.core.stream.StreamHeader;
-import io.signcodec.core.train.CodebookTrainer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RateGridTest {
   static final int D = 16;
   static final int COUNT = 200;
-  static final double[] RATES = {0.125, 0.25, 0.5, 1, 1.5, 2, 3, 4, 6, CodebookTrainer.MAX_RATE};
+  static final double[] RATES = {0.125, 0.25, 0.5, 1, 1.5, 2, 3, 4, 6, Caps.MAX_STAGED_RATE};
   /** One stage holds at most 2 bits per coordinate. */
   static final double MAX_SHALLOW_RATE = 2;
 

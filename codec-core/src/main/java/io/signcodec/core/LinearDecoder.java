@@ -1,7 +1,7 @@
 package io.signcodec.core;
 
-import io.signcodec.core.kernel.Checks;
-import io.signcodec.core.kernel.Parallel;
+import io.signcodec.core.internal.Checks;
+import io.signcodec.core.internal.Parallel;
 import java.util.Objects;
 
 /**

@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.signcodec.core.Caps;
 import io.signcodec.core.Codebook;
-import io.signcodec.core.CodebookFormat;
 import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.MalformedInputException;
 import io.signcodec.core.SignEncoder;
@@ -47,7 +47,7 @@ class RateFormMatrixTest {
       for (boolean shallow : new boolean[] {true, false}) {
         for (double rate : RATES) {
           // One stage codes at most 2 bits per coordinate, a structured stage at most 1.
-          double maxRate = shallow ? (structured ? 1 : 2) : CodebookTrainer.MAX_RATE;
+          double maxRate = shallow ? (structured ? 1 : 2) : Caps.MAX_STAGED_RATE;
           if (rate <= maxRate) {
             all.add(Arguments.of(structured ? "structured" : "dense",
                 shallow ? "shallow" : "staged", rate));
@@ -75,7 +75,7 @@ class RateFormMatrixTest {
     // not passed.
     assumeTrue(headerAccepted(codebook), () -> "StreamHeader.parse refuses n = "
         + codebook.bits() + " for d = " + D + " (the format allows up to "
-        + CodebookFormat.maxBits(D, CodebookFormat.MAX_STAGES) + ")");
+        + Caps.maxBits(D, Caps.MAX_STAGES) + ")");
 
     Random random = new Random(Double.doubleToLongBits(rate) ^ form.hashCode());
     float[] x = new float[COUNT * D];

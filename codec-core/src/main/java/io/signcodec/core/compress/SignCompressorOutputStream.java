@@ -1,7 +1,7 @@
 package io.signcodec.core.compress;
 
 import io.signcodec.core.Codebook;
-import io.signcodec.core.kernel.Checks;
+import io.signcodec.core.internal.Checks;
 import io.signcodec.core.stream.SignStreamWriter;
 import java.io.IOException;
 import java.io.OutputStream;

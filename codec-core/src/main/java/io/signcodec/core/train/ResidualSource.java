@@ -1,10 +1,11 @@
 package io.signcodec.core.train;
 
 import io.signcodec.core.Codebook;
+import io.signcodec.core.ForwardingVectorReader;
 import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.SignEncoder;
-import io.signcodec.core.vectors.VectorReader;
-import io.signcodec.core.vectors.VectorSource;
+import io.signcodec.core.VectorReader;
+import io.signcodec.core.VectorSource;
 import java.io.IOException;
 
 /**
@@ -27,22 +28,16 @@ final class ResidualSource implements VectorSource {
 
   @Override
   public VectorReader open() throws IOException {
-    VectorReader reader = source.open();
     SignEncoder encoder = SignEncoder.of(codebook);
     LinearDecoder decoder = LinearDecoder.of(codebook);
     int d = codebook.dimension();
-    return new VectorReader() {
+    return new ForwardingVectorReader(source.open()) {
       private byte[] codes = new byte[0];
       private float[] decoded = new float[0];
 
       @Override
-      public int dimension() {
-        return d;
-      }
-
-      @Override
       public int read(float[] dst, int dstOffset, int maxVectors) throws IOException {
-        int m = reader.read(dst, dstOffset, maxVectors);
+        int m = super.read(dst, dstOffset, maxVectors);
         if (m <= 0) {
           return m;
         }
@@ -56,11 +51,6 @@ final class ResidualSource implements VectorSource {
           dst[dstOffset + i] -= decoded[i];
         }
         return m;
-      }
-
-      @Override
-      public void close() throws IOException {
-        reader.close();
       }
     };
   }

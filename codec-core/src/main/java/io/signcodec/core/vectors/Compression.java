@@ -1,5 +1,6 @@
 package io.signcodec.core.vectors;
 
+import io.signcodec.core.Caps;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +22,7 @@ final class Compression {
   private Compression() {}
 
   private static final CompressorStreamFactory FACTORY =
-      new CompressorStreamFactory(true, VectorFiles.DECOMPRESSION_MEMORY_LIMIT_KIB);
+      new CompressorStreamFactory(true, Caps.DECOMPRESSION_MEMORY_LIMIT_KIB);
 
   /**
    * The Commons Compress name of the compression {@code in} starts with ({@code "gz"},

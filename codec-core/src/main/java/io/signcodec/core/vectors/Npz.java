@@ -1,6 +1,7 @@
 package io.signcodec.core.vectors;
 
 import io.signcodec.core.MalformedInputException;
+import io.signcodec.core.VectorReader;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;

@@ -1,6 +1,9 @@
 package io.signcodec.core.vectors;
 
+import io.signcodec.core.Caps;
 import io.signcodec.core.MalformedInputException;
+import io.signcodec.core.VectorReader;
+import io.signcodec.core.VectorSource;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -25,8 +28,9 @@ import java.util.Objects;
  * ({@code org.tukaani:xz}, {@code com.github.luben:zstd-jni}); without them such input fails with
  * an {@link IOException} that says so.
  *
- * <p>Untrusted input: every length or count read from a file is checked against the caps below
- * before anything is allocated from it, and size arithmetic is done in {@code long}. Bad data fails
+ * <p>Untrusted input: every length or count read from a file is checked against the
+ * {@linkplain Caps caps} before anything is allocated from it, and size arithmetic is done in
+ * {@code long}. Bad data fails
  * with a {@link MalformedInputException} (a {@link io.signcodec.core.TruncatedInputException} if it
  * ends early, an {@link io.signcodec.core.UnsupportedVersionException} for an npy format version
  * after 3.0) whose message names the file, the problem and the row, and whose offset is the byte
@@ -37,27 +41,6 @@ import java.util.Objects;
  */
 public final class VectorFiles {
   private VectorFiles() {}
-
-  /**
-   * Largest vector dimension accepted, in files and in arguments. It bounds the per-row buffer
-   * (at most 512 KiB, for float64 npy) that a hostile dimension field could otherwise inflate.
-   */
-  public static final int MAX_DIMENSION = 65536;
-
-  /** Largest {@code .npy} header, in bytes, read into memory (NumPy itself writes under 100). */
-  public static final int MAX_NPY_HEADER_LENGTH = 1 << 20;
-
-  /**
-   * Memory limit handed to decompressors that have one (xz), in KiB: 256 MiB, enough for any
-   * preset of {@code xz -9}.
-   */
-  public static final int DECOMPRESSION_MEMORY_LIMIT_KIB = 256 * 1024;
-
-  /**
-   * Most floats {@link #readAll} puts in one array: the largest array length the JVM reliably
-   * allocates.
-   */
-  public static final int MAX_LOADED_FLOATS = Integer.MAX_VALUE - 8;
 
   /** Opens a vector file whose format is given by its name, with default options. */
   public static VectorSource open(Path path) throws IOException {
@@ -285,13 +268,13 @@ public final class VectorFiles {
    * file costs nothing.
    *
    * @throws IllegalArgumentException if {@code maxVectors} is negative, or {@code maxVectors}
-   *     vectors of this dimension would exceed {@link #MAX_LOADED_FLOATS}
+   *     vectors of this dimension would exceed {@link Caps#MAX_LOADED_FLOATS}
    */
   public static LoadedVectors readAll(VectorSource source, int maxVectors) throws IOException {
     int d = source.dimension();
-    if (maxVectors < 0 || (long) maxVectors * d > MAX_LOADED_FLOATS) {
+    if (maxVectors < 0 || (long) maxVectors * d > Caps.MAX_LOADED_FLOATS) {
       throw new IllegalArgumentException("cannot load " + maxVectors + " vectors of dimension " + d
-          + ": at most " + MAX_LOADED_FLOATS / d + " fit in one array");
+          + ": at most " + Caps.MAX_LOADED_FLOATS / d + " fit in one array");
     }
     float[] data = new float[Math.min(maxVectors, Math.max(1, (1 << 16) / d)) * d]; // <= 256 KiB
     int count = 0;

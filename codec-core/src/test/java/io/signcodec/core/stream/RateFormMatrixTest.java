@@ -5,16 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.signcodec.core.Caps;
 import io.signcodec.core.Codebook;
-import io.signcodec.core.CodebookFormat;
 import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.MalformedInputException;
 import io.signcodec.core.SignEncoder;
 import io.signcodec.core.TestData;
+import io.signcodec.core.VectorSource;
 import io.signcodec.core.compress.SignCodebooks;
 import io.signcodec.core.compress.SignCompressorStreamProvider;
 import io.signcodec.core.train.CodebookTrainer;
-import io.signcodec.core.vectors.VectorSource;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -123,9 +123,9 @@ class RateFormMatrixTest {
   @ParameterizedTest(name = "d = {0}")
   @org.junit.jupiter.params.provider.ValueSource(ints = {1, 24, 1024, 2896, 2897, 65_536})
   void streamHeaderAcceptsEveryCodebookSize(int d) throws MalformedInputException {
-    int max = CodebookFormat.maxCodeBits(d);
-    for (int stages = 1; stages <= CodebookFormat.MAX_STAGES; stages++) {
-      assertTrue(CodebookFormat.maxBits(d, stages) <= max);
+    int max = Caps.maxCodeBits(d);
+    for (int stages = 1; stages <= Caps.MAX_STAGES; stages++) {
+      assertTrue(Caps.maxBits(d, stages) <= max);
     }
     assertEquals(max, StreamHeader.parse(new StreamHeader(d, max, 7).toBytes()).bits());
     MalformedInputException e = assertThrows(MalformedInputException.class,

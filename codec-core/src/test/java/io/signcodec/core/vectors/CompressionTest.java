@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.signcodec.core.MalformedInputException;
 import io.signcodec.core.TruncatedInputException;
+import io.signcodec.core.VectorReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

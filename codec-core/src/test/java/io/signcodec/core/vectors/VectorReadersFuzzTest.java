@@ -3,6 +3,7 @@ package io.signcodec.core.vectors;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.signcodec.core.MalformedInputException;
+import io.signcodec.core.VectorReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.signcodec.core.kernel;
+package io.signcodec.core.internal;
 
 /**
  * Blocked float matrix products built on one inner loop, {@code c[j] = fma(s, r[j], c[j])}, and

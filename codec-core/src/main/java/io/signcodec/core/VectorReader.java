@@ -1,4 +1,4 @@
-package io.signcodec.core.vectors;
+package io.signcodec.core;
 
 import java.io.Closeable;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.signcodec.core.kernel;
+package io.signcodec.core.internal;
 
 /** Argument checks shared by the batch APIs, with messages that name what and where. */
 public final class Checks {

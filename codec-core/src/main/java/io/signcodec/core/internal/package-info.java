@@ -6,4 +6,4 @@
  * whatever the blocking or the number of threads, so results do not depend on batch sizes or on
  * how work was split. That is what makes single-vector and batch encoding bit-identical.
  */
-package io.signcodec.core.kernel;
+package io.signcodec.core.internal;

@@ -1,4 +1,4 @@
-package io.signcodec.core.kernel;
+package io.signcodec.core.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,4 +1,4 @@
-package io.signcodec.core.kernel;
+package io.signcodec.core.internal;
 
 import java.lang.reflect.Constructor;
 import java.util.Locale;
@@ -11,7 +11,7 @@ final class Backends {
   private Backends() {}
 
   static KernelBackend choose(String wanted) {
-    System.Logger log = System.getLogger("io.signcodec.core.kernel");
+    System.Logger log = System.getLogger("io.signcodec.core.internal");
     String w = wanted.trim().toLowerCase(Locale.ROOT);
     KernelBackend chosen;
     switch (w) {
@@ -45,11 +45,11 @@ final class Backends {
       return null;
     }
     try {
-      Constructor<?> c = Class.forName("io.signcodec.core.kernel.VectorBackend")
+      Constructor<?> c = Class.forName("io.signcodec.core.internal.VectorBackend")
           .getDeclaredConstructor();
       return (KernelBackend) c.newInstance();
     } catch (ReflectiveOperationException | LinkageError e) {
-      System.getLogger("io.signcodec.core.kernel").log(System.Logger.Level.WARNING,
+      System.getLogger("io.signcodec.core.internal").log(System.Logger.Level.WARNING,
           "Vector API present but unusable, falling back to scalar kernels", e);
       return null;
     }

@@ -1,4 +1,4 @@
-package io.signcodec.core.kernel;
+package io.signcodec.core.internal;
 
 /** Plain Java: C2 compiles the inner loop to SIMD where it can prove the accesses aligned. */
 final class ScalarBackend implements KernelBackend {

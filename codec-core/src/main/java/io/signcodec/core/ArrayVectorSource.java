@@ -1,4 +1,4 @@
-package io.signcodec.core.vectors;
+package io.signcodec.core;
 
 /** A {@link VectorSource} over vectors already in memory. */
 final class ArrayVectorSource implements VectorSource {

@@ -1,4 +1,4 @@
-package io.signcodec.core.kernel;
+package io.signcodec.core.internal;
 
 /**
  * The products on the encode and decode paths, and the Hadamard butterflies of structured

@@ -1,4 +1,4 @@
-package io.signcodec.core;
+package io.signcodec.core.internal;
 
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
