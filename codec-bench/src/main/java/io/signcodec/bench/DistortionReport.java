@@ -306,7 +306,7 @@ public final class DistortionReport {
         data.trainCount(), data.testCount(), queries, dbCount, data.notes(), rows,
         Linalg.seconds(t0));
     done.add(result);
-    NmsePlot.write(result, o.out.resolve(data.id() + ".png"));
+    DistortionPlot.write(result, o.out.resolve(data.id() + ".png"));
   }
 
   private static String command(Options o) {

@@ -1,5 +1,6 @@
 package io.signcodec.cli;
 
+import io.signcodec.cli.plot.NmsePlot;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.Distortion;
 import io.signcodec.core.Limits;

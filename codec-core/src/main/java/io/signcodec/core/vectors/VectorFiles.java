@@ -4,13 +4,13 @@ import io.signcodec.core.Caps;
 import io.signcodec.core.MalformedInputException;
 import io.signcodec.core.VectorReader;
 import io.signcodec.core.VectorSource;
+import io.signcodec.core.vectors.spi.CompressionFormat;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.SeekableByteChannel;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -24,9 +24,11 @@ import java.util.Objects;
  * larger), whatever the file size. Any input may be gzip, bzip2, xz or zstd compressed; that is
  * recognised by its magic number, never by its name. The format is taken from the file name (with a
  * compression suffix dropped, see {@link VectorFormat#fromFileName}) unless
- * {@link VectorFileOptions#withFormat} says otherwise. xz and zstd need their optional libraries
- * ({@code org.tukaani:xz}, {@code com.github.luben:zstd-jni}); without them such input fails with
- * an {@link IOException} that says so.
+ * {@link VectorFileOptions#withFormat} says otherwise. gzip is read with the JDK; bzip2, xz and
+ * zstd need a {@link io.signcodec.core.vectors.spi.Decompressor} on the classpath, which
+ * {@code io.signcodec:codec-compress} provides (xz and zstd also need its optional libraries
+ * {@code org.tukaani:xz} and {@code com.github.luben:zstd-jni}); without one such input fails with
+ * an {@link IOException} that says what to add.
  *
  * <p>Untrusted input: every length or count read from a file is checked against the
  * {@linkplain Caps caps} before anything is allocated from it, and size arithmetic is done in
@@ -97,7 +99,8 @@ public final class VectorFiles {
       checkOptions(format, options);
       SourceGuard guard = new SourceGuard();
       BufferedInputStream buffered = new BufferedInputStream(guard.guard(in), 1 << 16);
-      String compression = options.compressionDetection() ? Compression.detect(buffered) : null;
+      CompressionFormat compression =
+          options.compressionDetection() ? Compression.detect(buffered) : null;
       InputStream data = compression == null ? buffered
           : Compression.decompress(buffered, compression, guard, name);
       return formatReader(data, name, format, options, guard);
@@ -111,16 +114,15 @@ public final class VectorFiles {
   static VectorReader openReader(Path path, VectorFormat format, VectorFileOptions options)
       throws IOException {
     String name = displayName(path);
-    SeekableByteChannel file = Files.newByteChannel(path);
+    InputStream file = Files.newInputStream(path);
     try {
       SourceGuard guard = new SourceGuard();
-      SeekableByteChannel channel = guard.guard(file);
-      BufferedInputStream buffered =
-          new BufferedInputStream(Channels.newInputStream(channel), 1 << 16);
-      String compression = options.compressionDetection() ? Compression.detect(buffered) : null;
-      if (compression == null && format == VectorFormat.NPZ) {
-        channel.position(0); // the buffer read ahead; ZipFile seeks for itself
-        VectorReader reader = Npz.open(channel, name, options.npzKey().orElse(null), guard);
+      BufferedInputStream buffered = new BufferedInputStream(guard.guard(file), 1 << 16);
+      CompressionFormat compression =
+          options.compressionDetection() ? Compression.detect(buffered) : null;
+      if (compression == null && format == VectorFormat.NPZ && isLocalFile(path)) {
+        file.close(); // ZipFile opens the file again and reads its central directory
+        VectorReader reader = Npz.open(path, name, options.npzKey().orElse(null));
         return checkDimension(reader, options, name);
       }
       InputStream data = compression == null ? buffered
@@ -130,6 +132,11 @@ public final class VectorFiles {
       closeQuietly(file);
       throw e;
     }
+  }
+
+  /** Whether {@link java.util.zip.ZipFile} can open {@code path}: a file of the default system. */
+  private static boolean isLocalFile(Path path) {
+    return path.getFileSystem() == FileSystems.getDefault() && Files.isRegularFile(path);
   }
 
   private static VectorReader formatReader(InputStream data, String name, VectorFormat format,

@@ -1,4 +1,4 @@
-package io.signcodec.core.compress;
+package io.signcodec.compress;
 
 import io.signcodec.core.Codebook;
 import io.signcodec.core.stream.StreamFormat;
@@ -22,6 +22,9 @@ import org.apache.commons.compress.compressors.CompressorStreamProvider;
 public final class SignCompressorStreamProvider implements CompressorStreamProvider {
   /** The compressor name. */
   public static final String NAME = "signcodec";
+
+  /** Made by Commons Compress, which finds the provider with {@code ServiceLoader}. */
+  public SignCompressorStreamProvider() {}
 
   @Override
   public CompressorInputStream createCompressorInputStream(String name, InputStream in,

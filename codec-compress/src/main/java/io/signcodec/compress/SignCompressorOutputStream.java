@@ -1,7 +1,7 @@
-package io.signcodec.core.compress;
+package io.signcodec.compress;
 
 import io.signcodec.core.Codebook;
-import io.signcodec.core.internal.Checks;
+import io.signcodec.core.VectorChecks;
 import io.signcodec.core.stream.SignStreamWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -80,7 +80,7 @@ public final class SignCompressorOutputStream extends CompressorOutputStream<Out
     view.get(vectors, 0, whole * dimension);
     try {
       // Checked here to name the vector by its position in the whole input.
-      Checks.checkFinite(vectors, 0, whole, dimension, vectorsIn);
+      VectorChecks.checkFinite(vectors, 0, whole, dimension, vectorsIn);
     } catch (IllegalArgumentException e) {
       throw new CompressorException("cannot encode input: " + e.getMessage(), e);
     }

@@ -1,4 +1,4 @@
-package io.signcodec.core.compress;
+package io.signcodec.compress;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

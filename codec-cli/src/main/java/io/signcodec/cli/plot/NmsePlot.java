@@ -1,4 +1,4 @@
-package io.signcodec.cli;
+package io.signcodec.cli.plot;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -14,44 +14,74 @@ import java.awt.geom.Line2D;
 import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.DoubleUnaryOperator;
+import javax.imageio.ImageIO;
 
 /**
  * A line chart of NMSE against rate, drawn with Java2D (headless): axes with ticks and labels, a
- * light grid, curves, measured points and a legend.
+ * light grid, curves, measured points and a legend. The y axis is linear from 0 to 1 (the demo) or
+ * logarithmic down to the smallest NMSE shown (the benchmarks' distortion report, whose peers
+ * reach far below 0.1). The one plot writer of the project: {@code demo} and the benchmarks both
+ * draw with it.
  */
-final class NmsePlot {
-  static final int WIDTH = 1000;
-  static final int HEIGHT = 660;
+public final class NmsePlot {
+  /** Width of the image, in pixels. */
+  public static final int WIDTH = 1000;
+  /** Height of the image, in pixels. */
+  public static final int HEIGHT = 660;
   private static final int LEFT = 90;
   private static final int RIGHT = 30;
   private static final int TOP = 60;
   private static final int BOTTOM = 75;
 
   /** How a series is drawn. */
-  enum Style {
+  public enum Style {
     SOLID, DASHED, DOTTED, CIRCLES, SQUARES
   }
 
   /** One series: a curve or measured points (joined by a thin line). */
-  record Series(String name, Color color, Style style, double[] x, double[] y) {}
+  private record Series(String name, Color color, Style style, double[] x, double[] y) {}
+
+  /** log10 of the top of the log axis, a little above NMSE 1. */
+  private static final double LOG_MAX = 0.05;
 
   private final String title;
   private final double xMax;
   private final double xTick;
   private final List<Series> series = new ArrayList<>();
+  private boolean logScale;
+  private String note;
+  /** log10 of the bottom of the log axis, set when rendering. */
+  private double logMin;
 
-  NmsePlot(String title, double xMax, double xTick) {
+  /**
+   * An empty plot of rates from 0 to {@code xMax}, with a tick and grid line every {@code xTick}.
+   */
+  public NmsePlot(String title, double xMax, double xTick) {
     this.title = title;
     this.xMax = xMax;
     this.xTick = xTick;
   }
 
+  /** A logarithmic y axis, from the half decade below the smallest positive NMSE up to 1. */
+  public NmsePlot logScale() {
+    this.logScale = true;
+    return this;
+  }
+
+  /** A line of small print under the legend, such as the data's sizes. */
+  public NmsePlot note(String text) {
+    this.note = text;
+    return this;
+  }
+
   /** Adds {@code f} sampled finely on [0, xMax]. */
-  NmsePlot curve(String name, Color color, Style style, DoubleUnaryOperator f) {
+  public NmsePlot curve(String name, Color color, Style style, DoubleUnaryOperator f) {
     int n = 400;
     double[] x = new double[n + 1];
     double[] y = new double[n + 1];
@@ -63,7 +93,8 @@ final class NmsePlot {
     return this;
   }
 
-  NmsePlot points(String name, Color color, Style style, double[] x, double[] y) {
+  /** Adds measured points at rates {@code x}; on a log scale, points at or below 0 are left out. */
+  public NmsePlot points(String name, Color color, Style style, double[] x, double[] y) {
     series.add(new Series(name, color, style, x.clone(), y.clone()));
     return this;
   }
@@ -72,11 +103,34 @@ final class NmsePlot {
     return LEFT + x / xMax * (WIDTH - LEFT - RIGHT);
   }
 
-  private double py(double y) {
-    return TOP + (1 - y) * (HEIGHT - TOP - BOTTOM);
+  /** log10 of the lowest NMSE the log axis shows: half decades below the smallest point. */
+  private double logMin() {
+    double yMin = 1;
+    for (Series s : series) {
+      for (double y : s.y()) {
+        if (y > 0) {
+          yMin = Math.min(yMin, y);
+        }
+      }
+    }
+    return Math.floor(Math.log10(yMin * 0.9) * 2) / 2;
   }
 
-  BufferedImage render() {
+  private double py(double y) {
+    double t = logScale ? (Math.log10(y) - logMin) / (LOG_MAX - logMin) : y;
+    return TOP + (1 - t) * (HEIGHT - TOP - BOTTOM);
+  }
+
+  /** Renders the plot and writes it to {@code out} as a PNG. */
+  public void writePng(OutputStream out) throws IOException {
+    if (!ImageIO.write(render(), "png", out)) {
+      throw new IOException("no PNG writer in this Java runtime");
+    }
+  }
+
+  /** The plot as an image. */
+  public BufferedImage render() {
+    logMin = logScale ? logMin() : 0;
     BufferedImage img = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
     try {
@@ -107,20 +161,19 @@ final class NmsePlot {
     Font titleFont = new Font(Font.SANS_SERIF, Font.BOLD, 19);
     double x0 = px(0);
     double x1 = px(xMax);
-    double y0 = py(0);
-    double y1 = py(1);
+    double y0 = logScale ? py(Math.pow(10, logMin)) : py(0);
+    double y1 = logScale ? py(Math.pow(10, LOG_MAX)) : py(1);
     g.setFont(tickFont);
     FontMetrics fm = g.getFontMetrics();
-    // Grid and ticks: y every 0.1, x every xTick.
-    for (int i = 0; i <= 10; i++) {
-      double v = i / 10.0;
+    // Grid and ticks: y every 0.1 (linear) or at 1, 2 and 5 of each decade (log), x every xTick.
+    for (double v : yTicks()) {
       double y = py(v);
       g.setColor(new Color(0xE6E6E6));
       g.setStroke(new BasicStroke(1f));
       g.draw(new Line2D.Double(x0, y, x1, y));
       g.setColor(Color.BLACK);
       g.draw(new Line2D.Double(x0 - 6, y, x0, y));
-      String label = String.format(Locale.ROOT, "%.1f", v);
+      String label = logScale ? trim(v, "%.4f") : String.format(Locale.ROOT, "%.1f", v);
       g.drawString(label, (float) (x0 - 10 - fm.stringWidth(label)),
           (float) (y + fm.getAscent() / 2.0 - 2));
     }
@@ -132,7 +185,7 @@ final class NmsePlot {
       g.draw(new Line2D.Double(x, y0, x, y1));
       g.setColor(Color.BLACK);
       g.draw(new Line2D.Double(x, y0, x, y0 + 6));
-      String label = trim(v);
+      String label = trim(v, "%.2f");
       g.drawString(label, (float) (x - fm.stringWidth(label) / 2.0),
           (float) (y0 + 10 + fm.getAscent()));
     }
@@ -144,7 +197,8 @@ final class NmsePlot {
     fm = g.getFontMetrics();
     String xLabel = "rate r (bits per coordinate)";
     g.drawString(xLabel, (float) ((x0 + x1 - fm.stringWidth(xLabel)) / 2), HEIGHT - 18f);
-    String yLabel = "NMSE  (squared error / variance)";
+    String yLabel = logScale ? "NMSE  (squared error / variance, log scale)"
+        : "NMSE  (squared error / variance)";
     AffineTransform saved = g.getTransform();
     g.rotate(-Math.PI / 2);
     g.drawString(yLabel, (float) (-(y0 + y1 + fm.stringWidth(yLabel)) / 2), 26f);
@@ -158,11 +212,16 @@ final class NmsePlot {
   private void drawSeries(Graphics2D g, Series s) {
     g.setColor(s.color());
     Path2D.Double path = new Path2D.Double();
+    boolean first = true;
     for (int i = 0; i < s.x().length; i++) {
+      if (!shown(s.y()[i])) {
+        continue;
+      }
       double x = px(s.x()[i]);
       double y = py(s.y()[i]);
-      if (i == 0) {
+      if (first) {
         path.moveTo(x, y);
+        first = false;
       } else {
         path.lineTo(x, y);
       }
@@ -181,7 +240,9 @@ final class NmsePlot {
     }
     if (markers) {
       for (int i = 0; i < s.x().length; i++) {
-        drawMarker(g, s.style(), px(s.x()[i]), py(s.y()[i]));
+        if (shown(s.y()[i])) {
+          drawMarker(g, s.style(), px(s.x()[i]), py(s.y()[i]));
+        }
       }
     }
   }
@@ -220,10 +281,13 @@ final class NmsePlot {
     for (Series s : series) {
       width = Math.max(width, fm.stringWidth(s.name()));
     }
+    if (note != null) {
+      width = Math.max(width - sample - 10, fm.stringWidth(note) - sample - 10);
+    }
     int boxW = width + sample + 34;
-    int boxH = rowHeight * series.size() + 14;
+    int boxH = rowHeight * (series.size() + (note == null ? 0 : 1)) + 14;
     double bx = px(xMax) - boxW - 14;
-    double by = py(1) + 14;
+    double by = TOP + 14;
     g.setColor(new Color(255, 255, 255, 235));
     g.fill(new Rectangle2D.Double(bx, by, boxW, boxH));
     g.setColor(Color.GRAY);
@@ -243,10 +307,40 @@ final class NmsePlot {
       g.setColor(Color.BLACK);
       g.drawString(s.name(), (float) (sx + sample + 10), (float) (cy + fm.getAscent() / 2.0 - 2));
     }
+    if (note != null) {
+      g.setColor(Color.DARK_GRAY);
+      double cy = by + 7 + rowHeight * (series.size() + 0.5);
+      g.drawString(note, (float) (bx + 12), (float) (cy + fm.getAscent() / 2.0 - 2));
+    }
   }
 
-  private static String trim(double v) {
-    String s = String.format(Locale.ROOT, "%.2f", v);
+  /** Whether a value can be drawn on this plot's y axis. */
+  private boolean shown(double y) {
+    return !logScale || y > 0;
+  }
+
+  private List<Double> yTicks() {
+    List<Double> ticks = new ArrayList<>();
+    if (!logScale) {
+      for (int i = 0; i <= 10; i++) {
+        ticks.add(i / 10.0);
+      }
+      return ticks;
+    }
+    for (int e = (int) Math.floor(logMin); e <= 0; e++) {
+      for (int m : new int[] {1, 2, 5}) {
+        double v = m * Math.pow(10, e);
+        double lv = Math.log10(v);
+        if (lv >= logMin - 1e-9 && lv <= LOG_MAX) {
+          ticks.add(v);
+        }
+      }
+    }
+    return ticks;
+  }
+
+  private static String trim(double v, String format) {
+    String s = String.format(Locale.ROOT, format, v);
     s = s.replaceAll("0+$", "");
     return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
   }

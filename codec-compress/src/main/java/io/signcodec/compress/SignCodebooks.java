@@ -1,4 +1,4 @@
-package io.signcodec.core.compress;
+package io.signcodec.compress;
 
 import io.signcodec.core.Codebook;
 import java.util.Map;
