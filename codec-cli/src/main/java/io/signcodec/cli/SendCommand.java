@@ -3,10 +3,8 @@ package io.signcodec.cli;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -24,6 +22,7 @@ import io.signcodec.core.SignEncoder;
 import io.signcodec.core.VectorSource;
 import io.signcodec.netty.EmbeddingBatch;
 import io.signcodec.netty.SignFrameEncoder;
+import io.signcodec.netty.WrittenBytesCounter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -106,7 +105,7 @@ final class SendCommand extends CliCommand {
                 if (tls != null) {
                   c.pipeline().addLast(tls.newHandler(c.alloc(), host, port));
                 }
-                c.pipeline().addLast(new ByteCounter(wireBytes),
+                c.pipeline().addLast(new WrittenBytesCounter(wireBytes),
                     new FixedLengthFrameDecoder(Acknowledgement.BYTES),
                     new SimpleChannelInboundHandler<ByteBuf>() {
                       @Override
@@ -247,23 +246,6 @@ final class SendCommand extends CliCommand {
         mismatch = true;
       }
       acknowledged.addAndGet(ack.vectors());
-    }
-  }
-
-  /** Counts the bytes that leave the client. */
-  private static final class ByteCounter extends ChannelDuplexHandler {
-    private final AtomicLong bytes;
-
-    ByteCounter(AtomicLong bytes) {
-      this.bytes = bytes;
-    }
-
-    @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-      if (msg instanceof ByteBuf) {
-        bytes.addAndGet(((ByteBuf) msg).readableBytes());
-      }
-      ctx.write(msg, promise);
     }
   }
 }

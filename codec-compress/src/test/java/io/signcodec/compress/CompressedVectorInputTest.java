@@ -16,16 +16,15 @@ import io.signcodec.core.vectors.Fixtures;
 import io.signcodec.core.vectors.NpzReaderTest;
 import io.signcodec.core.vectors.VectorFiles;
 import io.signcodec.core.vectors.VectorFormat;
-import java.io.ByteArrayOutputStream;
+import io.signcodec.core.vectors.spi.CompressionFormat;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
-import org.apache.commons.compress.compressors.xz.XZUtils;
-import org.apache.commons.compress.compressors.zstandard.ZstdUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The core's vector-file readers with {@link CommonsCompressDecompressor} on the classpath: bzip2,
@@ -36,13 +35,7 @@ class CompressedVectorInputTest {
   private static final float[] V = Fixtures.randomVectors(31, 23, D);
 
   static byte[] bzip2(byte[] data) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (BZip2CompressorOutputStream bz = new BZip2CompressorOutputStream(out)) {
-      bz.write(data);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
+    return Fixtures.compress(data, BZip2CompressorOutputStream::new);
   }
 
   @Test
@@ -71,36 +64,24 @@ class CompressedVectorInputTest {
     }
   }
 
-  @Test
-  void xzNeedsItsLibraryOrRoundTrips() throws IOException {
-    byte[] xz = Fixtures.resource("numpy_f32.npy.xz");
-    if (XZUtils.isXZCompressionAvailable()) {
-      try (VectorReader r = reader(xz, "numpy_f32.npy.xz", VectorFormat.NPY)) {
+  /** xz and zstd read back when their library is on the classpath, and say which it is if not. */
+  @ParameterizedTest
+  @CsvSource({"XZ, numpy_f32.npy.xz, org.tukaani:xz",
+      "ZSTD, numpy_f32.npy.zst, com.github.luben:zstd-jni"})
+  void xzAndZstdNeedTheirLibraryOrRoundTrip(CompressionFormat format, String file,
+      String library) throws IOException {
+    byte[] compressed = Fixtures.resource(file);
+    if (new CommonsCompressDecompressor().missingDependency(format).isEmpty()) {
+      try (VectorReader r = reader(compressed, file, VectorFormat.NPY)) {
         assertArrayEquals(numpyValues(15), readAll(r, 2));
       }
     } else {
       IOException e = assertThrows(IOException.class,
-          () -> reader(xz, "numpy_f32.npy.xz", VectorFormat.NPY));
+          () -> reader(compressed, file, VectorFormat.NPY));
       assertEquals(IOException.class, e.getClass());
-      assertEquals("numpy_f32.npy.xz: input is xz-compressed; reading xz needs org.tukaani:xz on "
-          + "the classpath (or decompress the file first)", e.getMessage());
-    }
-  }
-
-  @Test
-  void zstdNeedsItsLibraryOrRoundTrips() throws IOException {
-    byte[] zst = Fixtures.resource("numpy_f32.npy.zst");
-    if (ZstdUtils.isZstdCompressionAvailable()) {
-      try (VectorReader r = reader(zst, "numpy_f32.npy.zst", VectorFormat.NPY)) {
-        assertArrayEquals(numpyValues(15), readAll(r, 2));
-      }
-    } else {
-      IOException e = assertThrows(IOException.class,
-          () -> reader(zst, "numpy_f32.npy.zst", VectorFormat.NPY));
-      assertEquals(IOException.class, e.getClass());
-      assertEquals("numpy_f32.npy.zst: input is zstd-compressed; reading zstd needs "
-          + "com.github.luben:zstd-jni on the classpath (or decompress the file first)",
-          e.getMessage());
+      String label = format.label();
+      assertEquals(file + ": input is " + label + "-compressed; reading " + label + " needs "
+          + library + " on the classpath (or decompress the file first)", e.getMessage());
     }
   }
 }

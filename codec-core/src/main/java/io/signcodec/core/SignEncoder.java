@@ -18,13 +18,9 @@ import java.util.Objects;
  * component, throws {@link IllegalArgumentException} naming the vector and component, and leaves
  * the output untouched.
  */
-public final class SignEncoder extends BatchCoder {
-  private final ThreadLocal<CodebookForm.TileEncoder> tiles;
-
+public final class SignEncoder extends BatchCoder<CodebookForm.TileEncoder> {
   private SignEncoder(Builder options) {
-    super(options);
-    CodebookForm form = codebook.form();
-    this.tiles = ThreadLocal.withInitial(form::newTileEncoder);
+    super(options, CodebookForm::newTileEncoder);
   }
 
   /** An encoder that uses the common pool for large batches. */
@@ -39,17 +35,7 @@ public final class SignEncoder extends BatchCoder {
   /** Options for a {@link SignEncoder}. */
   public static final class Builder extends BatchCoder.Builder<Builder, SignEncoder> {
     private Builder(Codebook codebook) {
-      super(codebook);
-    }
-
-    @Override
-    Builder self() {
-      return this;
-    }
-
-    @Override
-    public SignEncoder build() {
-      return new SignEncoder(this);
+      super(codebook, SignEncoder::new);
     }
   }
 

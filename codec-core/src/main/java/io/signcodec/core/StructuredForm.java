@@ -9,18 +9,13 @@ import java.util.Arrays;
  * {@code c_k Q_kᵀ}. Batches go {@value StructuredTransform#LANES} vectors at a time through
  * {@link StructuredTransform}'s lane-interleaved steps.
  */
-final class StructuredForm implements CodebookForm {
-  private final int dimension;
-  private final float[] mean;
-  private final int[] stageBits;
+final class StructuredForm extends StageLayout implements CodebookForm {
   private final double[] scales;
   private final long seed;
   private final StructuredTransform transform;
 
   StructuredForm(int[] stageBits, float[] mean, double[] scales, long seed) {
-    this.dimension = mean.length;
-    this.mean = mean;
-    this.stageBits = stageBits;
+    super(stageBits, mean);
     this.scales = scales;
     this.seed = seed;
     this.transform = new StructuredTransform(dimension, stageBits, scales, seed);
@@ -31,41 +26,51 @@ final class StructuredForm implements CodebookForm {
   }
 
   private int codeBytes() {
-    return SignCodes.codeBytes(Arrays.stream(stageBits).sum());
+    return SignCodes.codeBytes(bits);
   }
 
   @Override
   public TileEncoder newTileEncoder() {
-    float[] r = new float[dimension * StructuredTransform.LANES];
-    float[] u = new float[dimension * StructuredTransform.LANES];
+    float[] r = laneScratch();
+    float[] u = laneScratch();
     int codeBytes = codeBytes();
-    return (src, srcOff, dst, dstOff, count) -> {
-      for (int i = 0; i < count; i += StructuredTransform.LANES) {
-        transform.encodeLanes(src, srcOff + i * dimension,
-            Math.min(StructuredTransform.LANES, count - i), mean, dst, dstOff + i * codeBytes,
-            codeBytes, r, u);
-      }
-    };
+    return (src, srcOff, dst, dstOff, count) -> inLaneGroups(count, (i, lanes) ->
+        transform.encodeLanes(src, srcOff + i * dimension, lanes, mean, dst,
+            dstOff + i * codeBytes, codeBytes, r, u));
   }
 
   @Override
   public TileDecoder newTileDecoder() {
-    float[] w = new float[dimension * StructuredTransform.LANES];
-    float[] u = new float[dimension * StructuredTransform.LANES];
+    float[] w = laneScratch();
+    float[] u = laneScratch();
     int codeBytes = codeBytes();
-    return (src, srcOff, dst, dstOff, count) -> {
-      for (int i = 0; i < count; i += StructuredTransform.LANES) {
-        transform.reconstructLanes(src, srcOff + i * codeBytes, codeBytes,
-            Math.min(StructuredTransform.LANES, count - i), mean, dst, dstOff + i * dimension,
-            w, u);
-      }
-    };
+    return (src, srcOff, dst, dstOff, count) -> inLaneGroups(count, (i, lanes) ->
+        transform.reconstructLanes(src, srcOff + i * codeBytes, codeBytes, lanes, mean, dst,
+            dstOff + i * dimension, w, u));
+  }
+
+  /** Scratch for one group of lane-interleaved vectors. */
+  private float[] laneScratch() {
+    return new float[dimension * StructuredTransform.LANES];
+  }
+
+  /** One group of at most {@value StructuredTransform#LANES} vectors of a batch. */
+  @FunctionalInterface
+  private interface LaneGroup {
+    void code(int first, int lanes);
+  }
+
+  /** Splits a batch of {@code count} vectors into lane groups, in order. */
+  private static void inLaneGroups(int count, LaneGroup group) {
+    for (int i = 0; i < count; i += StructuredTransform.LANES) {
+      group.code(i, Math.min(StructuredTransform.LANES, count - i));
+    }
   }
 
   /** {@code w_k = c_k (Q_k q)} on each stage's outputs. */
   @Override
   public double[] decoderWeights(float[] query) {
-    double[] w = new double[Arrays.stream(stageBits).sum()];
+    double[] w = new double[bits];
     int first = 0;
     for (int stage = 0; stage < stageBits.length; stage++) {
       float[] t = query.clone();
@@ -76,14 +81,6 @@ final class StructuredForm implements CodebookForm {
       first += stageBits[stage];
     }
     return w;
-  }
-
-  int[] stageBits() {
-    return stageBits;
-  }
-
-  float[] mean() {
-    return mean;
   }
 
   @Override
@@ -168,11 +165,7 @@ final class StructuredForm implements CodebookForm {
 
   @Override
   public boolean sameAs(CodebookForm other) {
-    if (!(other instanceof StructuredForm)) {
-      return false;
-    }
-    StructuredForm o = (StructuredForm) other;
-    return seed == o.seed && Arrays.equals(stageBits, o.stageBits) && Arrays.equals(mean, o.mean)
+    return other instanceof StructuredForm o && sameLayout(o) && seed == o.seed
         && Arrays.equals(scales, o.scales);
   }
 }

@@ -72,7 +72,44 @@ public interface VectorSource {
    * @throws IllegalArgumentException if {@code maxVectors} is negative
    */
   default VectorSource limit(long maxVectors) {
-    return new LimitedSource(this, maxVectors);
+    if (maxVectors < 0) {
+      throw new IllegalArgumentException("maxVectors must be >= 0: " + maxVectors);
+    }
+    return map(reader -> new LimitedReader(reader, maxVectors));
+  }
+
+  /**
+   * This source with every reader it opens seen through {@code view}, which must keep the
+   * dimension: how a source is derived from another (its first vectors, its residuals under a
+   * codebook, ...) without a class of its own. A {@link ForwardingVectorReader} is the usual view.
+   */
+  default VectorSource map(ReaderView view) {
+    Objects.requireNonNull(view, "view");
+    VectorSource source = this;
+    return new VectorSource() {
+      @Override
+      public int dimension() {
+        return source.dimension();
+      }
+
+      @Override
+      public VectorReader open() throws IOException {
+        VectorReader reader = source.open();
+        try {
+          return view.apply(reader);
+        } catch (IOException | RuntimeException | Error e) {
+          reader.close();
+          throw e;
+        }
+      }
+    };
+  }
+
+  /** What {@link #map} applies to each reader a source opens. */
+  @FunctionalInterface
+  interface ReaderView {
+    /** A reader over what {@code reader} yields, owning it. */
+    VectorReader apply(VectorReader reader) throws IOException;
   }
 
   /**

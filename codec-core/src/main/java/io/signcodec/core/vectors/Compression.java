@@ -115,7 +115,8 @@ final class Compression {
 
     private static List<Decompressor> load() {
       List<Decompressor> found = new ArrayList<>();
-      ServiceLoader.load(Decompressor.class, Compression.class.getClassLoader()).forEach(found::add);
+      ClassLoader loader = Compression.class.getClassLoader();
+      ServiceLoader.load(Decompressor.class, loader).forEach(found::add);
       return List.copyOf(found);
     }
   }

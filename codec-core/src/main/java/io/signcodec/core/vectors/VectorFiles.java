@@ -99,11 +99,7 @@ public final class VectorFiles {
       checkOptions(format, options);
       SourceGuard guard = new SourceGuard();
       BufferedInputStream buffered = new BufferedInputStream(guard.guard(in), 1 << 16);
-      CompressionFormat compression =
-          options.compressionDetection() ? Compression.detect(buffered) : null;
-      InputStream data = compression == null ? buffered
-          : Compression.decompress(buffered, compression, guard, name);
-      return formatReader(data, name, format, options, guard);
+      return formatReader(buffered, detect(buffered, options), name, format, options, guard);
     } catch (IOException | RuntimeException | Error e) {
       closeQuietly(in);
       throw e;
@@ -118,16 +114,13 @@ public final class VectorFiles {
     try {
       SourceGuard guard = new SourceGuard();
       BufferedInputStream buffered = new BufferedInputStream(guard.guard(file), 1 << 16);
-      CompressionFormat compression =
-          options.compressionDetection() ? Compression.detect(buffered) : null;
+      CompressionFormat compression = detect(buffered, options);
       if (compression == null && format == VectorFormat.NPZ && isLocalFile(path)) {
         file.close(); // ZipFile opens the file again and reads its central directory
         VectorReader reader = Npz.open(path, name, options.npzKey().orElse(null));
         return checkDimension(reader, options, name);
       }
-      InputStream data = compression == null ? buffered
-          : Compression.decompress(buffered, compression, guard, name);
-      return formatReader(data, name, format, options, guard);
+      return formatReader(buffered, compression, name, format, options, guard);
     } catch (IOException | RuntimeException | Error e) {
       closeQuietly(file);
       throw e;
@@ -139,8 +132,18 @@ public final class VectorFiles {
     return path.getFileSystem() == FileSystems.getDefault() && Files.isRegularFile(path);
   }
 
-  private static VectorReader formatReader(InputStream data, String name, VectorFormat format,
-      VectorFileOptions options, SourceGuard guard) throws IOException {
+  /** The compression {@code in} starts with, if the options ask to look. */
+  private static CompressionFormat detect(BufferedInputStream in, VectorFileOptions options)
+      throws IOException {
+    return options.compressionDetection() ? Compression.detect(in) : null;
+  }
+
+  /** The reader of {@code format} over {@code source}, decompressed first if it is compressed. */
+  private static VectorReader formatReader(BufferedInputStream source,
+      CompressionFormat compression, String name, VectorFormat format, VectorFileOptions options,
+      SourceGuard guard) throws IOException {
+    InputStream data = compression == null ? source
+        : Compression.decompress(source, compression, guard, name);
     int expected = options.dimension().orElse(0);
     VectorReader reader;
     switch (format) {

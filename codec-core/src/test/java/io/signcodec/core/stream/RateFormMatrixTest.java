@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.signcodec.core.Caps;
 import io.signcodec.core.Codebook;
-import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.MalformedInputException;
-import io.signcodec.core.SignEncoder;
 import io.signcodec.core.TestData;
 import io.signcodec.core.VectorSource;
 import io.signcodec.core.train.CodebookTrainer;
@@ -64,11 +62,7 @@ public class RateFormMatrixTest {
 
   /** What the library decodes from the codes of {@link #X} under {@code codebook}. */
   public static float[] directDecode(Codebook codebook) {
-    byte[] codes = new byte[COUNT * codebook.codeBytes()];
-    SignEncoder.of(codebook).encode(X, 0, codes, 0, COUNT);
-    float[] out = new float[COUNT * D];
-    LinearDecoder.of(codebook).decode(codes, 0, out, 0, COUNT);
-    return out;
+    return TestData.libraryDecode(codebook, X);
   }
 
   @ParameterizedTest(name = "{0} r = {1}")

@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -150,9 +151,20 @@ public final class Fixtures {
   }
 
   public static byte[] gzip(byte[] data) {
+    return compress(data, GZIPOutputStream::new);
+  }
+
+  /** A compressing stream over another, such as {@code GZIPOutputStream::new}. */
+  @FunctionalInterface
+  public interface Compressor {
+    OutputStream over(OutputStream out) throws IOException;
+  }
+
+  /** {@code data} compressed by {@code compressor}. */
+  public static byte[] compress(byte[] data, Compressor compressor) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-      gz.write(data);
+    try (OutputStream compressed = compressor.over(out)) {
+      compressed.write(data);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
