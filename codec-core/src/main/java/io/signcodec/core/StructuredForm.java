@@ -31,27 +31,18 @@ final class StructuredForm extends StageLayout implements CodebookForm {
 
   @Override
   public TileEncoder newTileEncoder() {
-    float[] r = laneScratch();
-    float[] u = laneScratch();
-    int codeBytes = codeBytes();
-    return (src, srcOff, dst, dstOff, count) -> inLaneGroups(count, (i, lanes) ->
+    Lanes s = new Lanes();
+    return (src, srcOff, dst, dstOff, count) -> s.inGroups(count, (i, lanes) ->
         transform.encodeLanes(src, srcOff + i * dimension, lanes, mean, dst,
-            dstOff + i * codeBytes, codeBytes, r, u));
+            dstOff + i * s.codeBytes, s.codeBytes, s.first, s.second));
   }
 
   @Override
   public TileDecoder newTileDecoder() {
-    float[] w = laneScratch();
-    float[] u = laneScratch();
-    int codeBytes = codeBytes();
-    return (src, srcOff, dst, dstOff, count) -> inLaneGroups(count, (i, lanes) ->
-        transform.reconstructLanes(src, srcOff + i * codeBytes, codeBytes, lanes, mean, dst,
-            dstOff + i * dimension, w, u));
-  }
-
-  /** Scratch for one group of lane-interleaved vectors. */
-  private float[] laneScratch() {
-    return new float[dimension * StructuredTransform.LANES];
+    Lanes s = new Lanes();
+    return (src, srcOff, dst, dstOff, count) -> s.inGroups(count, (i, lanes) -> transform
+        .reconstructLanes(src, srcOff + i * s.codeBytes, s.codeBytes, lanes, mean, dst,
+            dstOff + i * dimension, s.first, s.second));
   }
 
   /** One group of at most {@value StructuredTransform#LANES} vectors of a batch. */
@@ -60,10 +51,20 @@ final class StructuredForm extends StageLayout implements CodebookForm {
     void code(int first, int lanes);
   }
 
-  /** Splits a batch of {@code count} vectors into lane groups, in order. */
-  private static void inLaneGroups(int count, LaneGroup group) {
-    for (int i = 0; i < count; i += StructuredTransform.LANES) {
-      group.code(i, Math.min(StructuredTransform.LANES, count - i));
+  /**
+   * What a tile needs to run a batch through the lane-interleaved transform: two scratch blocks of
+   * {@value StructuredTransform#LANES} vectors, the code size, and the split into lane groups.
+   */
+  private final class Lanes {
+    final float[] first = new float[dimension * StructuredTransform.LANES];
+    final float[] second = new float[dimension * StructuredTransform.LANES];
+    final int codeBytes = codeBytes();
+
+    /** Runs {@code group} on each lane group of a batch of {@code count} vectors, in order. */
+    void inGroups(int count, LaneGroup group) {
+      for (int i = 0; i < count; i += StructuredTransform.LANES) {
+        group.code(i, Math.min(StructuredTransform.LANES, count - i));
+      }
     }
   }
 
