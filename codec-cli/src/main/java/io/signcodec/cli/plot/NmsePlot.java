@@ -286,8 +286,10 @@ public final class NmsePlot {
     }
     int boxW = width + sample + 34;
     int boxH = rowHeight * (series.size() + (note == null ? 0 : 1)) + 14;
-    double bx = px(xMax) - boxW - 14;
-    double by = TOP + 14;
+    // Top right on the linear axis, where the curves have fallen away; bottom left on the log
+    // axis, since no rate below 1 bit reaches the smallest NMSE shown.
+    double bx = logScale ? px(0) + 14 : px(xMax) - boxW - 14;
+    double by = logScale ? HEIGHT - BOTTOM - boxH - 14 : TOP + 14;
     g.setColor(new Color(255, 255, 255, 235));
     g.fill(new Rectangle2D.Double(bx, by, boxW, boxH));
     g.setColor(Color.GRAY);
