@@ -52,7 +52,7 @@ final class BenchDatasets {
    */
   static BenchDataset powerLawGaussian(int d, double exponent, int train, int test, long seed) {
     Random random = new Random(seed);
-    double[] basis = io.signcodec.core.kernel.Matrices.randomOrthonormalRows(d, d, random).data;
+    double[] basis = io.signcodec.core.internal.Matrices.randomOrthonormalRows(d, d, random).data;
     // x = Σ_k sqrt(λ_k) g_k v_k: scale g, then multiply by the basis (rows v_k) transposed.
     double[] columns = new double[d * d]; // row j = (v_0[j], ..., v_{d-1}[j])
     for (int k = 0; k < d; k++) {

@@ -15,7 +15,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The distortion report (issue 6): signcodec trained and data-free against four peer quantizers at
+ * The distortion report: signcodec trained and data-free against four peer quantizers at
  * the same bits per vector, on Gaussian data, Fashion-MNIST and MiniLM sentence embeddings, with
  * the sign-autoencoder limit and the Shannon bound. Writes {@code distortion.md} (ready for
  * BENCHMARKS.md), {@code distortion.json} (every figure) and one {@code <dataset>.png} per dataset.
@@ -306,7 +306,7 @@ public final class DistortionReport {
         data.trainCount(), data.testCount(), queries, dbCount, data.notes(), rows,
         Linalg.seconds(t0));
     done.add(result);
-    NmsePlot.write(result, o.out.resolve(data.id() + ".png"));
+    DistortionPlot.write(result, o.out.resolve(data.id() + ".png"));
   }
 
   private static String command(Options o) {

@@ -1,7 +1,7 @@
 package io.signcodec.bench;
 
-import io.signcodec.core.kernel.FloatKernels;
-import io.signcodec.core.kernel.Parallel;
+import io.signcodec.core.internal.FloatKernels;
+import io.signcodec.core.internal.Parallel;
 import io.signcodec.core.train.CovarianceAccumulator;
 import java.util.Arrays;
 import org.ejml.data.DMatrixRMaj;

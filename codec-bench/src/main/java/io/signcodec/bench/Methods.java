@@ -6,15 +6,16 @@ import io.github.jbellis.jvector.vector.VectorizationProvider;
 import io.github.jbellis.jvector.vector.types.ByteSequence;
 import io.github.jbellis.jvector.vector.types.VectorFloat;
 import io.github.jbellis.jvector.vector.types.VectorTypeSupport;
+import io.signcodec.core.Caps;
 import io.signcodec.core.CodeScorer;
 import io.signcodec.core.Codebook;
-import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.Limits;
+import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.SignEncoder;
-import io.signcodec.core.kernel.Parallel;
+import io.signcodec.core.VectorSource;
+import io.signcodec.core.internal.Parallel;
 import io.signcodec.core.train.CodebookTrainer;
 import io.signcodec.core.train.CovarianceAccumulator;
-import io.signcodec.core.vectors.VectorSource;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -172,7 +173,7 @@ final class Methods {
 
     @Override
     public int bitsUsed(int dimension, int bits) {
-      return bits <= CodebookTrainer.MAX_RATE * dimension ? bits : 0;
+      return bits <= Caps.MAX_STAGED_RATE * dimension ? bits : 0;
     }
 
     @Override
@@ -242,7 +243,7 @@ final class Methods {
 
     @Override
     public int bitsUsed(int dimension, int bits) {
-      return bits <= CodebookTrainer.MAX_RATE * dimension ? bits : 0;
+      return bits <= Caps.MAX_STAGED_RATE * dimension ? bits : 0;
     }
 
     @Override
@@ -314,7 +315,7 @@ final class Methods {
       double[] rows = new double[bits * d];
       for (int row = 0; row < bits; ) {
         int take = Math.min(d, bits - row);
-        double[] q = io.signcodec.core.kernel.Matrices.randomOrthonormalRows(take, d, random).data;
+        double[] q = io.signcodec.core.internal.Matrices.randomOrthonormalRows(take, d, random).data;
         System.arraycopy(q, 0, rows, row * d, take * d);
         row += take;
       }

@@ -126,7 +126,7 @@ final class ReportWriter {
     sb.append('\n');
   }
 
-  /** Issue 8's promise, checked on every dataset: stages never lose to one shallow stage. */
+  /** Checked on every dataset: a staged codebook never loses to one shallow stage. */
   private static void stagedAgainstShallow(StringBuilder sb, DistortionResults.Dataset d,
       TreeSet<Double> rates) {
     List<String> worse = new ArrayList<>();

@@ -1,8 +1,8 @@
 package io.signcodec.bench;
 
 import io.signcodec.core.CodeScorer;
-import io.signcodec.core.kernel.FloatKernels;
-import io.signcodec.core.kernel.Parallel;
+import io.signcodec.core.internal.FloatKernels;
+import io.signcodec.core.internal.Parallel;
 
 /**
  * Recall@k of maximum-inner-product search: the queries (uncompressed) search a compressed

@@ -4,7 +4,7 @@ import io.signcodec.core.Codebook;
 import io.signcodec.core.CodebookInfo;
 import io.signcodec.core.SignCodes;
 import io.signcodec.core.SignEncoder;
-import io.signcodec.core.kernel.FloatKernels;
+import io.signcodec.core.internal.FloatKernels;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;

@@ -4,11 +4,9 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -21,6 +19,7 @@ import io.signcodec.core.Codebook;
 import io.signcodec.netty.EmbeddingBatch;
 import io.signcodec.netty.SignFrameDecoder;
 import io.signcodec.netty.SignFrameEncoder;
+import io.signcodec.netty.WrittenBytesCounter;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -89,7 +88,7 @@ final class WireBenchmark {
           .handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel c) {
-              c.pipeline().addLast(new ByteCounter(bytes), encoder.get());
+              c.pipeline().addLast(new WrittenBytesCounter(bytes), encoder.get());
             }
           })
           .connect(listener.localAddress()).sync().channel();
@@ -111,23 +110,6 @@ final class WireBenchmark {
     } finally {
       client.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
       server.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
-    }
-  }
-
-  /** Counts the bytes that leave the client's pipeline. */
-  private static final class ByteCounter extends ChannelDuplexHandler {
-    private final AtomicLong bytes;
-
-    ByteCounter(AtomicLong bytes) {
-      this.bytes = bytes;
-    }
-
-    @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-      if (msg instanceof ByteBuf) {
-        bytes.addAndGet(((ByteBuf) msg).readableBytes());
-      }
-      ctx.write(msg, promise);
     }
   }
 

@@ -1,11 +1,12 @@
 package io.signcodec.cli;
 
+import io.signcodec.cli.plot.NmsePlot;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.Distortion;
 import io.signcodec.core.Limits;
+import io.signcodec.core.VectorSource;
 import io.signcodec.core.train.CodebookTrainer;
 import io.signcodec.core.vectors.VectorFiles;
-import io.signcodec.core.vectors.VectorSource;
 import io.signcodec.core.vectors.VectorWriter;
 import java.awt.Color;
 import java.awt.image.BufferedImage;

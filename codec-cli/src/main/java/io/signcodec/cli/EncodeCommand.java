@@ -1,8 +1,8 @@
 package io.signcodec.cli;
 
 import io.signcodec.core.Codebook;
+import io.signcodec.core.VectorSource;
 import io.signcodec.core.stream.SignStreamWriter;
-import io.signcodec.core.vectors.VectorSource;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;

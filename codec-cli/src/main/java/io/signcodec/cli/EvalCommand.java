@@ -6,8 +6,8 @@ import io.signcodec.core.Limits;
 import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.SearchRecall;
 import io.signcodec.core.SignEncoder;
+import io.signcodec.core.VectorSource;
 import io.signcodec.core.train.CovarianceAccumulator;
-import io.signcodec.core.vectors.VectorSource;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -75,7 +75,7 @@ final class EvalCommand extends CliCommand {
     Codebook codebook = CliFiles.readCodebook(codebookPath);
     VectorSource file = input.open(commandLine());
     input.checkDimension(file, codebook, codebookPath);
-    VectorSource source = LimitedSource.of(file, maxVectors);
+    VectorSource source = maxVectors == null ? file : file.limit(maxVectors);
     SearchRecall recall = queriesPath == null ? null : new SearchRecall(codebook,
         QueryFile.read(queriesPath, queriesKey, codebook, codebookPath, neighbours), neighbours);
 

@@ -2,11 +2,11 @@ package io.signcodec.cli;
 
 import io.signcodec.core.Codebook;
 import io.signcodec.core.SearchRecall;
-import io.signcodec.core.kernel.Checks;
+import io.signcodec.core.VectorChecks;
 import io.signcodec.core.vectors.VectorFileOptions;
 import io.signcodec.core.vectors.VectorFiles;
 import io.signcodec.core.vectors.VectorFormat;
-import io.signcodec.core.vectors.VectorReader;
+import io.signcodec.core.VectorReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -81,7 +81,7 @@ final class QueryFile {
         if (n < 0) {
           break;
         }
-        Checks.checkFinite(queries, count * d, n, d, count);
+        VectorChecks.checkFinite(queries, count * d, n, d, count);
         count += n;
       }
     } catch (IOException | IllegalArgumentException e) {

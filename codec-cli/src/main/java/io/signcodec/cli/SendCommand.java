@@ -3,10 +3,8 @@ package io.signcodec.cli;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -16,14 +14,15 @@ import io.netty.handler.codec.FixedLengthFrameDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
+import io.signcodec.core.Caps;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.Distortion;
 import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.SignEncoder;
-import io.signcodec.core.stream.StreamFormat;
-import io.signcodec.core.vectors.VectorSource;
+import io.signcodec.core.VectorSource;
 import io.signcodec.netty.EmbeddingBatch;
 import io.signcodec.netty.SignFrameEncoder;
+import io.signcodec.netty.WrittenBytesCounter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -86,7 +85,7 @@ final class SendCommand extends CliCommand {
     input.checkDimension(source, codebook, codebookPath);
     int d = codebook.dimension();
     // Frames no larger than serve's default cap, so that any --batch gets through to it.
-    int blockVectors = Math.min(batch, Math.min(StreamFormat.maxBlockVectors(codebook.codeBytes()),
+    int blockVectors = Math.min(batch, Math.min(Caps.maxBlockVectors(codebook.codeBytes()),
         (ServeCommand.DEFAULT_MAX_FRAME_BYTES - 8) / codebook.codeBytes()));
     SslContext tls = tlsTrust == null ? null : clientTls();
     SignEncoder encoder = SignEncoder.of(codebook);
@@ -106,7 +105,7 @@ final class SendCommand extends CliCommand {
                 if (tls != null) {
                   c.pipeline().addLast(tls.newHandler(c.alloc(), host, port));
                 }
-                c.pipeline().addLast(new ByteCounter(wireBytes),
+                c.pipeline().addLast(new WrittenBytesCounter(wireBytes),
                     new FixedLengthFrameDecoder(Acknowledgement.BYTES),
                     new SimpleChannelInboundHandler<ByteBuf>() {
                       @Override
@@ -247,23 +246,6 @@ final class SendCommand extends CliCommand {
         mismatch = true;
       }
       acknowledged.addAndGet(ack.vectors());
-    }
-  }
-
-  /** Counts the bytes that leave the client. */
-  private static final class ByteCounter extends ChannelDuplexHandler {
-    private final AtomicLong bytes;
-
-    ByteCounter(AtomicLong bytes) {
-      this.bytes = bytes;
-    }
-
-    @Override
-    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-      if (msg instanceof ByteBuf) {
-        bytes.addAndGet(((ByteBuf) msg).readableBytes());
-      }
-      ctx.write(msg, promise);
     }
   }
 }

@@ -29,6 +29,7 @@ import io.signcodec.netty.SignFrameDecoder;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import picocli.CommandLine.Command;
@@ -162,7 +163,16 @@ final class ServeCommand extends CliCommand {
             .childHandler(new ChannelInitializer<SocketChannel>() {
               @Override
               protected void initChannel(SocketChannel ch) {
-                ch.closeFuture().addListener(f -> closed.countDown());
+                // Counted once the event loop has finished the task that closed the channel: a
+                // handler that closes on a failure (SslHandler on a non-TLS record) does so before
+                // the failure reaches exceptionCaught, whose line must be out before serve exits.
+                ch.closeFuture().addListener(f -> {
+                  try {
+                    ch.eventLoop().execute(closed::countDown);
+                  } catch (RejectedExecutionException stopping) {
+                    closed.countDown(); // the loop is already shutting down
+                  }
+                });
                 ChannelPipeline p = ch.pipeline();
                 p.addLast(limit);
                 if (idleNanos > 0) {

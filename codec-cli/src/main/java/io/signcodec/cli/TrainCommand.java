@@ -1,9 +1,10 @@
 package io.signcodec.cli;
 
+import io.signcodec.core.Caps;
 import io.signcodec.core.Codebook;
+import io.signcodec.core.VectorSource;
 import io.signcodec.core.train.CodebookTrainer;
 import io.signcodec.core.train.TrainingListener;
-import io.signcodec.core.vectors.VectorSource;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.ArgGroup;
@@ -80,9 +81,9 @@ final class TrainCommand extends CliCommand {
     CodebookTrainer.Builder builder = CodebookTrainer.builder().seed(seed);
     if (length.rate != null) {
       double r = length.rate;
-      if (!(r > 0 && r <= CodebookTrainer.MAX_RATE)) {
+      if (!(r > 0 && r <= Caps.MAX_STAGED_RATE)) {
         throw usage("Invalid value for option '--rate': must be in (0, "
-            + CodebookTrainer.MAX_RATE + "], was " + r);
+            + Caps.MAX_STAGED_RATE + "], was " + r);
       }
       builder.rate(r);
     } else {
@@ -106,7 +107,7 @@ final class TrainCommand extends CliCommand {
     VectorSource file = input.open(commandLine());
     int d = file.dimension();
     int bits = codeLength(builder, d);
-    VectorSource source = LimitedSource.of(file, maxVectors);
+    VectorSource source = maxVectors == null ? file : file.limit(maxVectors);
 
     Codebook codebook;
     long t0 = System.nanoTime();

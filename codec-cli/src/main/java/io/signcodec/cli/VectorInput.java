@@ -1,10 +1,10 @@
 package io.signcodec.cli;
 
+import io.signcodec.core.Caps;
+import io.signcodec.core.VectorSource;
 import io.signcodec.core.vectors.VectorFileOptions;
 import io.signcodec.core.vectors.VectorFiles;
 import io.signcodec.core.vectors.VectorFormat;
-import io.signcodec.core.vectors.VectorReader;
-import io.signcodec.core.vectors.VectorSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -13,9 +13,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongConsumer;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine;
 
 /**
  * The {@code --input FILE [--key NAME] [--dim D] [--format FORMAT]} options of commands that read
@@ -78,9 +78,9 @@ final class VectorInput {
       options = options.withNpzKey(key);
     }
     if (dim != null) {
-      if (dim < 1 || dim > VectorFiles.MAX_DIMENSION) {
+      if (dim < 1 || dim > Caps.MAX_DIMENSION) {
         throw new ParameterException(cmd, "Invalid value for option '--dim': must be in 1.."
-            + VectorFiles.MAX_DIMENSION + ", was " + dim);
+            + Caps.MAX_DIMENSION + ", was " + dim);
       }
       options = options.withDimension(dim);
     }
@@ -91,7 +91,7 @@ final class VectorInput {
         return VectorFiles.open(path, options);
       }
       InputStream in = CliFiles.openInput(path, SignCodecCli.standardInput(cmd));
-      return new ReadOnceSource(
+      return VectorSource.readOnce(
           VectorFiles.reader(in, CliFiles.libraryName(path), vectorFormat, options), name());
     } catch (IOException | IllegalArgumentException e) {
       throw dataError(e);
@@ -155,28 +155,10 @@ final class VectorInput {
    */
   long forEachBatch(VectorSource source, int batchVectors, BatchConsumer consumer,
       LongConsumer progress) {
-    int d = source.dimension();
-    float[] batch = new float[batchVectors * d];
-    long total = 0;
-    try (VectorReader reader = source.open()) {
-      int n;
-      while ((n = reader.read(batch, 0, batchVectors)) >= 0) {
-        checkFinite(batch, n, d, total);
-        consumer.accept(batch, n);
-        total += n;
-        progress.accept(total);
-      }
+    try {
+      return source.forEachBatch(batchVectors, consumer::accept, progress);
     } catch (IOException | IllegalArgumentException e) {
       throw dataError(e);
-    }
-    return total;
-  }
-
-  private void checkFinite(float[] batch, int count, int d, long first) {
-    try {
-      io.signcodec.core.kernel.Checks.checkFinite(batch, 0, count, d, first);
-    } catch (IllegalArgumentException e) {
-      throw new DataException(name(), e.getMessage());
     }
   }
 
@@ -185,37 +167,6 @@ final class VectorInput {
     if (source.dimension() != codebook.dimension()) {
       throw new DataException(name(), "vectors have dimension " + source.dimension()
           + ", but codebook " + codebookPath + " is for dimension " + codebook.dimension());
-    }
-  }
-
-  /**
-   * Standard input or a pipe as a source: its reader is opened at once (to learn the dimension)
-   * and handed to the first {@link #open()}; there is no second pass.
-   */
-  private static final class ReadOnceSource implements VectorSource {
-    private final String name;
-    private final int dimension;
-    private VectorReader reader;
-
-    ReadOnceSource(VectorReader reader, String name) {
-      this.reader = reader;
-      this.name = name;
-      this.dimension = reader.dimension();
-    }
-
-    @Override
-    public int dimension() {
-      return dimension;
-    }
-
-    @Override
-    public VectorReader open() {
-      if (reader == null) {
-        throw new IllegalStateException(name + " can be read only once");
-      }
-      VectorReader first = reader;
-      reader = null;
-      return first;
     }
   }
 }

@@ -3,6 +3,7 @@ package io.signcodec.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.signcodec.cli.plot.NmsePlot;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.Limits;
 import java.awt.image.BufferedImage;

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.signcodec.core.Codebook;
 import io.signcodec.core.SearchRecall;
-import io.signcodec.core.vectors.VectorSource;
+import io.signcodec.core.VectorSource;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.signcodec.core.Caps;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.MalformedInputException;
 import io.signcodec.core.SignEncoder;
 import io.signcodec.core.stream.StreamHeader;
-import io.signcodec.core.train.CodebookTrainer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RateGridTest {
   static final int D = 16;
   static final int COUNT = 200;
-  static final double[] RATES = {0.125, 0.25, 0.5, 1, 1.5, 2, 3, 4, 6, CodebookTrainer.MAX_RATE};
+  static final double[] RATES = {0.125, 0.25, 0.5, 1, 1.5, 2, 3, 4, 6, Caps.MAX_STAGED_RATE};
   /** One stage holds at most 2 bits per coordinate. */
   static final double MAX_SHALLOW_RATE = 2;
 
@@ -84,8 +84,8 @@ class RateGridTest {
 
   /**
    * Whether the core's container stream header takes a codebook of {@code bits} bits for
-   * dimension {@code d}. Until core's fix for issue 13 (item 1) merges, it caps n at 2d while
-   * staged codebooks go to 8d, so above 2 bits per coordinate the decode cannot pass yet.
+   * dimension {@code d}. A core whose header caps n below the staged codebooks' 8d could not
+   * decode their containers, so the decode half of the grid is skipped where it refuses.
    */
   static boolean streamHeaderTakes(int d, int bits) {
     try {
@@ -116,7 +116,7 @@ class RateGridTest {
     assertEquals(0, res.exit(), res::toString);
 
     assumeTrue(streamHeaderTakes(D, codebook.bits()), "the core's stream header refuses "
-        + codebook.bits() + " bits at d = " + D + " until its fix (issue 13, item 1) merges");
+        + codebook.bits() + " bits at d = " + D);
     Path decoded = dir.resolve(name + ".fvecs");
     res = Cli.run("decode", "--codebook", s(codebookPath), "--input", s(container), "--out",
         s(decoded), "--quiet");

@@ -1,12 +1,16 @@
 package io.signcodec.core;
 
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
- * What {@link SignEncoder} and {@link LinearDecoder} share: the codebook, its sizes, and whether
- * large batches may be split across the common fork-join pool.
+ * What {@link SignEncoder} and {@link LinearDecoder} share: the codebook, its sizes, whether large
+ * batches may be split across the common fork-join pool, and the per-thread tiles of the
+ * codebook's form that do the work.
+ *
+ * @param <T> the tile type: the form's encoder or decoder tile
  */
-abstract sealed class BatchCoder permits SignEncoder, LinearDecoder {
+abstract sealed class BatchCoder<T> permits SignEncoder, LinearDecoder {
   /** Vectors per parallel chunk; below two chunks' worth a batch runs on the calling thread. */
   static final int GRAIN = 128;
 
@@ -15,13 +19,17 @@ abstract sealed class BatchCoder permits SignEncoder, LinearDecoder {
   final int bits;
   final int codeBytes;
   final boolean parallel;
+  /** The form's tiles, one per thread, as each owns scratch. */
+  final ThreadLocal<T> tiles;
 
-  BatchCoder(Builder<?, ?> options) {
+  BatchCoder(Builder<?, ?> options, Function<CodebookForm, T> newTile) {
     this.codebook = options.codebook;
     this.dimension = codebook.dimension();
     this.bits = codebook.bits();
     this.codeBytes = codebook.codeBytes();
     this.parallel = options.parallel;
+    CodebookForm form = codebook.form();
+    this.tiles = ThreadLocal.withInitial(() -> newTile.apply(form));
   }
 
   public Codebook codebook() {
@@ -43,13 +51,20 @@ abstract sealed class BatchCoder permits SignEncoder, LinearDecoder {
     return codeBytes;
   }
 
-  /** Options of an encoder or decoder. */
-  abstract static class Builder<B extends Builder<B, T>, T> {
+  /**
+   * Options of an encoder or decoder.
+   *
+   * @param <B> the builder's own type, which the setters return
+   * @param <C> what it builds
+   */
+  abstract static class Builder<B extends Builder<B, C>, C> {
     private final Codebook codebook;
+    private final Function<B, C> constructor;
     private boolean parallel = true;
 
-    Builder(Codebook codebook) {
+    Builder(Codebook codebook, Function<B, C> constructor) {
       this.codebook = Objects.requireNonNull(codebook, "codebook");
+      this.constructor = constructor;
     }
 
     /** Whether large batches may use the common fork-join pool (default true). */
@@ -58,8 +73,14 @@ abstract sealed class BatchCoder permits SignEncoder, LinearDecoder {
       return self();
     }
 
-    abstract B self();
+    @SuppressWarnings("unchecked") // B is this builder's own class, as its declaration says
+    private B self() {
+      return (B) this;
+    }
 
-    public abstract T build();
+    /** The encoder or decoder with these options. */
+    public C build() {
+      return constructor.apply(self());
+    }
   }
 }

@@ -56,7 +56,7 @@ public final class CodeScorer {
       throw new IllegalArgumentException("query has dimension " + query.length
           + ", codebook expects " + dimension);
     }
-    io.signcodec.core.kernel.Checks.checkFinite(query, 0, 1, dimension);
+    io.signcodec.core.internal.Checks.checkFinite(query, 0, 1, dimension);
     float[] mean = codebook.meanArray();
     double constant = 0;
     for (int k = 0; k < dimension; k++) {
@@ -134,14 +134,14 @@ public final class CodeScorer {
 
     /** {@code ⟨q, x̂⟩} for the code at {@code codes[offset..]}. */
     public float score(byte[] codes, int offset) {
-      io.signcodec.core.kernel.Checks.checkRange("codes", codes.length, offset, 1, codeBytes);
+      io.signcodec.core.internal.Checks.checkRange("codes", codes.length, offset, 1, codeBytes);
       return CodeScorer.score(constant, tables, codeBytes, codes, offset);
     }
 
     /** Scores {@code count} consecutive codes into {@code scores[scoresOffset..]}. */
     public void scoreAll(byte[] codes, int offset, int count, float[] scores, int scoresOffset) {
-      io.signcodec.core.kernel.Checks.checkRange("codes", codes.length, offset, count, codeBytes);
-      io.signcodec.core.kernel.Checks.checkRange("scores", scores.length, scoresOffset, count, 1);
+      io.signcodec.core.internal.Checks.checkRange("codes", codes.length, offset, count, codeBytes);
+      io.signcodec.core.internal.Checks.checkRange("scores", scores.length, scoresOffset, count, 1);
       CodeScorer.scoreAll(constant, tables, codeBytes, codes, offset, count, scores,
           scoresOffset);
     }

@@ -221,12 +221,12 @@ public final class Codebook {
 
   /** Checks the shape and returns the total bits. */
   static int checkStages(int dimension, int[] stageBits) {
-    if (dimension < 1 || dimension > CodebookFormat.MAX_DIMENSION) {
-      throw new IllegalArgumentException("dimension must be in 1.." + CodebookFormat.MAX_DIMENSION
+    if (dimension < 1 || dimension > Caps.MAX_DIMENSION) {
+      throw new IllegalArgumentException("dimension must be in 1.." + Caps.MAX_DIMENSION
           + ": " + dimension);
     }
-    if (stageBits.length < 1 || stageBits.length > CodebookFormat.MAX_STAGES) {
-      throw new IllegalArgumentException("stages must number 1.." + CodebookFormat.MAX_STAGES
+    if (stageBits.length < 1 || stageBits.length > Caps.MAX_STAGES) {
+      throw new IllegalArgumentException("stages must number 1.." + Caps.MAX_STAGES
           + ": " + stageBits.length);
     }
     long bits = 0;
@@ -237,7 +237,7 @@ public final class Codebook {
       }
       bits += stageBits[k];
     }
-    int max = CodebookFormat.maxBits(dimension, stageBits.length);
+    int max = Caps.maxBits(dimension, stageBits.length);
     if (bits > max) {
       throw new IllegalArgumentException("bits must be in 1.." + max + " for dimension "
           + dimension + ": " + bits);

@@ -1,5 +1,9 @@
 package io.signcodec.core;
 
+import static io.signcodec.core.Caps.MAX_DIMENSION;
+import static io.signcodec.core.Caps.MAX_STAGES;
+import static io.signcodec.core.Caps.maxBits;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -48,7 +52,7 @@ import java.nio.charset.StandardCharsets;
  * it reads the payload, and reads the payload in bounded chunks, so a short input that claims a
  * huge codebook fails without a huge allocation.
  */
-public final class CodebookFormat {
+final class CodebookFormat {
   /** The first 8 bytes of every codebook. */
   public static final byte[] MAGIC = "SGNCBOOK".getBytes(StandardCharsets.US_ASCII);
   /** The format version of single-stage dense codebooks without a header checksum. */
@@ -59,16 +63,8 @@ public final class CodebookFormat {
   public static final int VERSION_STRUCTURED = 3;
   /** The format version the library writes: every form, with a header checksum. */
   public static final int VERSION_CHECKED = 4;
-  /** Most stages a codebook may have. */
-  public static final int MAX_STAGES = 64;
-  /** Most bits per coordinate of a multi-stage codebook (a single stage has at most 2). */
-  public static final int MAX_STAGED_RATE = 8;
   /** Bytes of the header common to every version; version 4 adds its 4-byte checksum. */
   public static final int HEADER_BYTES = 56;
-  /** Largest dimension a codebook may have. */
-  public static final int MAX_DIMENSION = 65_536;
-  /** Largest n·d: 2^26 elements, 256 MiB per float32 matrix. */
-  public static final long MAX_MATRIX_ELEMENTS = 1L << 26;
 
   /** Form byte of version 4: matrices. */
   static final int FORM_DENSE = 0;
@@ -78,24 +74,6 @@ public final class CodebookFormat {
   static final int FORM_ALLOCATED = 2;
 
   private CodebookFormat() {}
-
-  /**
-   * Largest code length for a dimension and number of stages: 2d for one stage, 8d for more,
-   * within {@link #MAX_MATRIX_ELEMENTS}.
-   */
-  public static int maxBits(int dimension, int stages) {
-    long rate = stages == 1 ? 2 : MAX_STAGED_RATE;
-    return (int) Math.min(rate * dimension, MAX_MATRIX_ELEMENTS / dimension);
-  }
-
-  /**
-   * Largest code length any codebook of this dimension may have, whatever its form or number of
-   * stages: {@code min(8d, 2^26 / d)}. Containers and frames accept exactly this, so that every
-   * codebook's codes can be written and read back.
-   */
-  public static int maxCodeBits(int dimension) {
-    return maxBits(dimension, MAX_STAGES);
-  }
 
   static long size(Codebook cb) {
     return headerBytes(cb.formatVersion()) + cb.form().bodyBytes(cb.formatVersion()) + 4;

@@ -1,8 +1,7 @@
 package io.signcodec.core;
 
-import io.signcodec.core.kernel.FloatKernels;
+import io.signcodec.core.internal.FloatKernels;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Arrays;
 
 /**
@@ -14,23 +13,16 @@ import java.util.Arrays;
  * Encoding follows the order of float operations in docs/FORMAT.md §1.1, which the kernels keep
  * whatever their blocking.
  */
-final class DenseForm implements CodebookForm {
+final class DenseForm extends StageLayout implements CodebookForm {
   /** Vectors per kernel tile: their projections (tile × n floats) stay in L1/L2. */
   static final int TILE = 32;
 
-  private final int dimension;
-  private final int bits;
-  private final int[] stageBits;
-  private final float[] mean;
   private final float[][] encoderTransposed;
   private final float[][] decoderTransposed;
 
   private DenseForm(int[] stageBits, float[] mean, float[][] encoderTransposed,
       float[][] decoderTransposed) {
-    this.dimension = mean.length;
-    this.stageBits = stageBits;
-    this.bits = Arrays.stream(stageBits).sum();
-    this.mean = mean;
+    super(stageBits, mean);
     this.encoderTransposed = encoderTransposed;
     this.decoderTransposed = decoderTransposed;
   }
@@ -62,14 +54,6 @@ final class DenseForm implements CodebookForm {
       }
     }
     return m;
-  }
-
-  int[] stageBits() {
-    return stageBits;
-  }
-
-  float[] mean() {
-    return mean;
   }
 
   @Override
@@ -298,11 +282,7 @@ final class DenseForm implements CodebookForm {
 
   @Override
   public boolean sameAs(CodebookForm other) {
-    if (!(other instanceof DenseForm)) {
-      return false;
-    }
-    DenseForm o = (DenseForm) other;
-    return Arrays.equals(stageBits, o.stageBits) && Arrays.equals(mean, o.mean)
+    return other instanceof DenseForm o && sameLayout(o)
         && Arrays.deepEquals(encoderTransposed, o.encoderTransposed)
         && Arrays.deepEquals(decoderTransposed, o.decoderTransposed);
   }

@@ -1,6 +1,6 @@
 package io.signcodec.core;
 
-import io.signcodec.core.kernel.Checks;
+import io.signcodec.core.internal.Checks;
 
 /**
  * Measures how well reconstructions match originals, over any number of batches:

@@ -1,6 +1,7 @@
 package io.signcodec.core;
 
-import io.signcodec.core.kernel.Matrices;
+import io.signcodec.core.internal.GaussianSignModel;
+import io.signcodec.core.internal.Matrices;
 import java.util.Objects;
 import org.ejml.data.DMatrixRMaj;
 

@@ -1,7 +1,7 @@
 package io.signcodec.core;
 
-import io.signcodec.core.kernel.Checks;
-import io.signcodec.core.kernel.Parallel;
+import io.signcodec.core.internal.Checks;
+import io.signcodec.core.internal.Parallel;
 import java.util.Objects;
 
 /**
@@ -11,13 +11,9 @@ import java.util.Objects;
  * padding bits of the last byte are ignored (see {@link SignCodes}). Single-code and batch calls
  * give bit-identical floats.
  */
-public final class LinearDecoder extends BatchCoder {
-  private final ThreadLocal<CodebookForm.TileDecoder> tiles;
-
+public final class LinearDecoder extends BatchCoder<CodebookForm.TileDecoder> {
   private LinearDecoder(Builder options) {
-    super(options);
-    CodebookForm form = codebook.form();
-    this.tiles = ThreadLocal.withInitial(form::newTileDecoder);
+    super(options, CodebookForm::newTileDecoder);
   }
 
   /** A decoder that uses the common pool for large batches. */
@@ -32,17 +28,7 @@ public final class LinearDecoder extends BatchCoder {
   /** Options for a {@link LinearDecoder}. */
   public static final class Builder extends BatchCoder.Builder<Builder, LinearDecoder> {
     private Builder(Codebook codebook) {
-      super(codebook);
-    }
-
-    @Override
-    Builder self() {
-      return this;
-    }
-
-    @Override
-    public LinearDecoder build() {
-      return new LinearDecoder(this);
+      super(codebook, LinearDecoder::new);
     }
   }
 

@@ -1,10 +1,10 @@
 package io.signcodec.core;
 
-import io.signcodec.core.kernel.Checks;
-import io.signcodec.core.kernel.FloatKernels;
-import io.signcodec.core.kernel.Parallel;
-import io.signcodec.core.vectors.VectorReader;
-import io.signcodec.core.vectors.VectorSource;
+import io.signcodec.core.internal.Checks;
+import io.signcodec.core.internal.FloatKernels;
+import io.signcodec.core.internal.Parallel;
+import io.signcodec.core.VectorReader;
+import io.signcodec.core.VectorSource;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Objects;

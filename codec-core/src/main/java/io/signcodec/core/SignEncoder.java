@@ -1,7 +1,7 @@
 package io.signcodec.core;
 
-import io.signcodec.core.kernel.Checks;
-import io.signcodec.core.kernel.Parallel;
+import io.signcodec.core.internal.Checks;
+import io.signcodec.core.internal.Parallel;
 import java.util.Objects;
 
 /**
@@ -18,14 +18,9 @@ import java.util.Objects;
  * component, throws {@link IllegalArgumentException} naming the vector and component, and leaves
  * the output untouched.
  */
-public final class SignEncoder extends BatchCoder {
-  private final ThreadLocal<CodebookForm.TileEncoder> tiles;
-
+public final class SignEncoder extends BatchCoder<CodebookForm.TileEncoder> {
   private SignEncoder(Builder options) {
-    super(options);
-    CodebookForm form = codebook.form();
-    LevelSearch search = options.search;
-    this.tiles = ThreadLocal.withInitial(() -> form.newTileEncoder(search));
+    super(options, form -> form.newTileEncoder(options.search));
   }
 
   /** An encoder that uses the common pool for large batches. */
@@ -42,7 +37,7 @@ public final class SignEncoder extends BatchCoder {
     private LevelSearch search = LevelSearch.NEAREST;
 
     private Builder(Codebook codebook) {
-      super(codebook);
+      super(codebook, SignEncoder::new);
     }
 
     /**
@@ -52,16 +47,6 @@ public final class SignEncoder extends BatchCoder {
     public Builder levelSearch(LevelSearch search) {
       this.search = java.util.Objects.requireNonNull(search, "search");
       return this;
-    }
-
-    @Override
-    Builder self() {
-      return this;
-    }
-
-    @Override
-    public SignEncoder build() {
-      return new SignEncoder(this);
     }
   }
 

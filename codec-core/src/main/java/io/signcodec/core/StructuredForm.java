@@ -9,18 +9,13 @@ import java.util.Arrays;
  * {@code c_k Q_kᵀ}. Batches go {@value StructuredTransform#LANES} vectors at a time through
  * {@link StructuredTransform}'s lane-interleaved steps.
  */
-final class StructuredForm implements CodebookForm {
-  private final int dimension;
-  private final float[] mean;
-  private final int[] stageBits;
+final class StructuredForm extends StageLayout implements CodebookForm {
   private final double[] scales;
   private final long seed;
   private final StructuredTransform transform;
 
   StructuredForm(int[] stageBits, float[] mean, double[] scales, long seed) {
-    this.dimension = mean.length;
-    this.mean = mean;
-    this.stageBits = stageBits;
+    super(stageBits, mean);
     this.scales = scales;
     this.seed = seed;
     this.transform = new StructuredTransform(dimension, stageBits, scales, seed);
@@ -31,41 +26,52 @@ final class StructuredForm implements CodebookForm {
   }
 
   private int codeBytes() {
-    return SignCodes.codeBytes(Arrays.stream(stageBits).sum());
+    return SignCodes.codeBytes(bits);
   }
 
   @Override
   public TileEncoder newTileEncoder(LevelSearch search) {
-    float[] r = new float[dimension * StructuredTransform.LANES];
-    float[] u = new float[dimension * StructuredTransform.LANES];
-    int codeBytes = codeBytes();
-    return (src, srcOff, dst, dstOff, count) -> {
-      for (int i = 0; i < count; i += StructuredTransform.LANES) {
-        transform.encodeLanes(src, srcOff + i * dimension,
-            Math.min(StructuredTransform.LANES, count - i), mean, dst, dstOff + i * codeBytes,
-            codeBytes, r, u);
-      }
-    };
+    Lanes s = new Lanes();
+    return (src, srcOff, dst, dstOff, count) -> s.inGroups(count, (i, lanes) ->
+        transform.encodeLanes(src, srcOff + i * dimension, lanes, mean, dst,
+            dstOff + i * s.codeBytes, s.codeBytes, s.first, s.second));
   }
 
   @Override
   public TileDecoder newTileDecoder() {
-    float[] w = new float[dimension * StructuredTransform.LANES];
-    float[] u = new float[dimension * StructuredTransform.LANES];
-    int codeBytes = codeBytes();
-    return (src, srcOff, dst, dstOff, count) -> {
+    Lanes s = new Lanes();
+    return (src, srcOff, dst, dstOff, count) -> s.inGroups(count, (i, lanes) -> transform
+        .reconstructLanes(src, srcOff + i * s.codeBytes, s.codeBytes, lanes, mean, dst,
+            dstOff + i * dimension, s.first, s.second));
+  }
+
+  /** One group of at most {@value StructuredTransform#LANES} vectors of a batch. */
+  @FunctionalInterface
+  private interface LaneGroup {
+    void code(int first, int lanes);
+  }
+
+  /**
+   * What a tile needs to run a batch through the lane-interleaved transform: two scratch blocks of
+   * {@value StructuredTransform#LANES} vectors, the code size, and the split into lane groups.
+   */
+  private final class Lanes {
+    final float[] first = new float[dimension * StructuredTransform.LANES];
+    final float[] second = new float[dimension * StructuredTransform.LANES];
+    final int codeBytes = codeBytes();
+
+    /** Runs {@code group} on each lane group of a batch of {@code count} vectors, in order. */
+    void inGroups(int count, LaneGroup group) {
       for (int i = 0; i < count; i += StructuredTransform.LANES) {
-        transform.reconstructLanes(src, srcOff + i * codeBytes, codeBytes,
-            Math.min(StructuredTransform.LANES, count - i), mean, dst, dstOff + i * dimension,
-            w, u);
+        group.code(i, Math.min(StructuredTransform.LANES, count - i));
       }
-    };
+    }
   }
 
   /** {@code w_k = c_k (Q_k q)} on each stage's outputs. */
   @Override
   public double[] decoderWeights(float[] query) {
-    double[] w = new double[Arrays.stream(stageBits).sum()];
+    double[] w = new double[bits];
     int first = 0;
     for (int stage = 0; stage < stageBits.length; stage++) {
       float[] t = query.clone();
@@ -76,14 +82,6 @@ final class StructuredForm implements CodebookForm {
       first += stageBits[stage];
     }
     return w;
-  }
-
-  int[] stageBits() {
-    return stageBits;
-  }
-
-  float[] mean() {
-    return mean;
   }
 
   @Override
@@ -168,11 +166,7 @@ final class StructuredForm implements CodebookForm {
 
   @Override
   public boolean sameAs(CodebookForm other) {
-    if (!(other instanceof StructuredForm)) {
-      return false;
-    }
-    StructuredForm o = (StructuredForm) other;
-    return seed == o.seed && Arrays.equals(stageBits, o.stageBits) && Arrays.equals(mean, o.mean)
+    return other instanceof StructuredForm o && sameLayout(o) && seed == o.seed
         && Arrays.equals(scales, o.scales);
   }
 }

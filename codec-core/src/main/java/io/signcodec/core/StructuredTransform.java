@@ -1,6 +1,6 @@
 package io.signcodec.core;
 
-import io.signcodec.core.kernel.FloatKernels;
+import io.signcodec.core.internal.FloatKernels;
 import java.util.Random;
 
 /**

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.signcodec.core.train.CodebookTrainer;
-import io.signcodec.core.vectors.VectorSource;
+import io.signcodec.core.VectorSource;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Random;
@@ -236,10 +236,10 @@ class AllocatedCodebookTest {
       }
 
       @Override
-      public io.signcodec.core.vectors.VectorReader open() throws IOException {
-        io.signcodec.core.vectors.VectorReader in = VectorSource.of(x, d).open();
+      public io.signcodec.core.VectorReader open() throws IOException {
+        io.signcodec.core.VectorReader in = VectorSource.of(x, d).open();
         Random random = new Random(3);
-        return new io.signcodec.core.vectors.VectorReader() {
+        return new io.signcodec.core.VectorReader() {
           @Override
           public int dimension() {
             return d;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 // README:imports
 import io.signcodec.core.train.CodebookTrainer;
-import io.signcodec.core.vectors.VectorSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.signcodec.core.train.CodebookTrainer;
-import io.signcodec.core.vectors.VectorSource;
+import io.signcodec.core.VectorSource;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Comparator;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.signcodec.core.train.CodebookTrainer;
-import io.signcodec.core.vectors.VectorSource;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Random;

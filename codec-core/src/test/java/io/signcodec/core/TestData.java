@@ -16,6 +16,16 @@ public final class TestData {
     return x;
   }
 
+  /** What the library gives back for {@code x}: its codes under {@code codebook}, decoded. */
+  public static float[] libraryDecode(Codebook codebook, float[] x) {
+    int count = x.length / codebook.dimension();
+    byte[] codes = new byte[count * codebook.codeBytes()];
+    SignEncoder.of(codebook).encode(x, 0, codes, 0, count);
+    float[] out = new float[x.length];
+    LinearDecoder.of(codebook).decode(codes, 0, out, 0, count);
+    return out;
+  }
+
   /**
    * {@code count} vectors from N(μ, Σ) where Σ has eigenvalues {@code k^-decay} (k = 1..d) along
    * a random rotation that depends only on d, and μ = (0.5, ..., 0.5); row-major. Calls with

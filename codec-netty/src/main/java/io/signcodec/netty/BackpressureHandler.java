@@ -23,6 +23,9 @@ import io.netty.channel.WriteBufferWaterMark;
  */
 @Sharable
 public final class BackpressureHandler extends ChannelInboundHandlerAdapter {
+  /** A handler for any number of channels. */
+  public BackpressureHandler() {}
+
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     follow(ctx);

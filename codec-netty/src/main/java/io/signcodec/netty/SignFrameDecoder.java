@@ -6,6 +6,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.signcodec.core.Caps;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.MalformedInputException;
@@ -59,7 +60,7 @@ import java.util.concurrent.TimeUnit;
 public final class SignFrameDecoder extends ByteToMessageDecoder {
   /** Default cap on one frame: a full block of the largest size the format allows. */
   public static final int DEFAULT_MAX_FRAME_BYTES =
-      StreamFormat.MAX_BLOCK_BYTES + BlockFraming.BLOCK_OVERHEAD;
+      Caps.MAX_BLOCK_BYTES + BlockFraming.BLOCK_OVERHEAD;
   /** Default cap on the floats of one emitted batch: 1 Mi floats, 4 MiB. */
   public static final int DEFAULT_MAX_BATCH_FLOATS = 1 << 20;
 

@@ -16,6 +16,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.ReferenceCountUtil;
+import io.signcodec.core.Caps;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.stream.StreamFormat;
@@ -28,7 +29,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /** The decoder against frames built to hurt it: huge counts, huge decoded sizes, drips. */
@@ -105,7 +105,7 @@ class HostileFrameTest {
     int d = 64;
     Codebook tiny = CodebookTrainer.builder().rate(0.125).seed(5).build().isotropic(d);
     assertEquals(1, tiny.codeBytes());
-    int count = StreamFormat.maxBlockVectors(1);
+    int count = Caps.maxBlockVectors(1);
     byte[] frame = block(count, randomCodes(count, tiny, 2));
     assertEquals(SignFrameDecoder.DEFAULT_MAX_FRAME_BYTES, frame.length);
 

@@ -17,11 +17,9 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.signcodec.core.Codebook;
-import io.signcodec.core.LinearDecoder;
-import io.signcodec.core.SignEncoder;
+import io.signcodec.core.TestData;
 import io.signcodec.core.train.CodebookTrainer;
 import java.net.InetSocketAddress;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -43,15 +41,8 @@ class LoopbackTest {
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void everyVectorArrivesAsTheLibraryDecodesIt() throws Exception {
     Codebook codebook = CodebookTrainer.builder().rate(1).seed(2).build().isotropic(D);
-    Random random = new Random(3);
-    float[] x = new float[COUNT * D];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) random.nextGaussian();
-    }
-    byte[] codes = new byte[COUNT * codebook.codeBytes()];
-    SignEncoder.of(codebook).encode(x, 0, codes, 0, COUNT);
-    float[] expected = new float[x.length];
-    LinearDecoder.of(codebook).decode(codes, 0, expected, 0, COUNT);
+    float[] x = TestData.isotropic(COUNT, D, 3);
+    float[] expected = TestData.libraryDecode(codebook, x);
 
     float[] received = new float[x.length];
     int[] receivedCount = {0};

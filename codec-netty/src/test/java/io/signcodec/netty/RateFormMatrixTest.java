@@ -6,20 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.signcodec.core.Caps;
 import io.signcodec.core.Codebook;
-import io.signcodec.core.CodebookFormat;
 import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.MalformedInputException;
-import io.signcodec.core.SignEncoder;
+import io.signcodec.core.TestData;
 import io.signcodec.core.stream.StreamHeader;
 import io.signcodec.core.train.CodebookTrainer;
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,7 +44,7 @@ class RateFormMatrixTest {
       for (boolean shallow : new boolean[] {true, false}) {
         for (double rate : RATES) {
           // One stage codes at most 2 bits per coordinate, a structured stage at most 1.
-          double maxRate = shallow ? (structured ? 1 : 2) : CodebookTrainer.MAX_RATE;
+          double maxRate = shallow ? (structured ? 1 : 2) : Caps.MAX_STAGED_RATE;
           if (rate <= maxRate) {
             all.add(Arguments.of(structured ? "structured" : "dense",
                 shallow ? "shallow" : "staged", rate));
@@ -75,23 +72,16 @@ class RateFormMatrixTest {
     // not passed.
     assumeTrue(headerAccepted(codebook), () -> "StreamHeader.parse refuses n = "
         + codebook.bits() + " for d = " + D + " (the format allows up to "
-        + CodebookFormat.maxBits(D, CodebookFormat.MAX_STAGES) + ")");
+        + Caps.maxBits(D, Caps.MAX_STAGES) + ")");
 
-    Random random = new Random(Double.doubleToLongBits(rate) ^ form.hashCode());
-    float[] x = new float[COUNT * D];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) random.nextGaussian();
-    }
-    byte[] codes = new byte[COUNT * codebook.codeBytes()];
-    SignEncoder.of(codebook).encode(x, 0, codes, 0, COUNT);
-    float[] expected = new float[x.length];
-    LinearDecoder.of(codebook).decode(codes, 0, expected, 0, COUNT);
+    float[] x = TestData.isotropic(COUNT, D, Double.doubleToLongBits(rate) ^ form.hashCode());
+    float[] expected = TestData.libraryDecode(codebook, x);
 
     EmbeddedChannel sender = new EmbeddedChannel(new SignFrameEncoder(codebook, 64));
     sender.writeOutbound(new EmbeddingBatch(D, 100, x));
     sender.writeOutbound(EmbeddingBatch.of(D, java.util.Arrays.copyOfRange(x, 100 * D, x.length)));
     sender.close();
-    byte[] wire = drain(sender);
+    byte[] wire = SignFrameCodecTest.drain(sender);
     assertFalse(sender.finish());
 
     // Once whole, once in 7-byte pieces through a decoder that slices blocks into batches of 5.
@@ -137,18 +127,6 @@ class RateFormMatrixTest {
       b[i] = Float.floatToRawIntBits(f[i]);
     }
     return b;
-  }
-
-  static byte[] drain(EmbeddedChannel ch) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    ByteBuf b;
-    while ((b = ch.readOutbound()) != null) {
-      byte[] a = new byte[b.readableBytes()];
-      b.readBytes(a);
-      b.release();
-      bytes.writeBytes(a);
-    }
-    return bytes.toByteArray();
   }
 
   @AfterAll

@@ -17,8 +17,7 @@ import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.signcodec.core.Codebook;
-import io.signcodec.core.LinearDecoder;
-import io.signcodec.core.SignEncoder;
+import io.signcodec.core.TestData;
 import io.signcodec.core.stream.SignStreamReader;
 import io.signcodec.core.train.CodebookTrainer;
 import java.io.ByteArrayInputStream;
@@ -41,21 +40,11 @@ class SignFrameCodecTest {
   private static final int CODE = CODEBOOK.codeBytes();
 
   static float[] vectors(int count, long seed) {
-    Random r = new Random(seed);
-    float[] x = new float[count * D];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) r.nextGaussian();
-    }
-    return x;
+    return TestData.isotropic(count, D, seed);
   }
 
   static float[] libraryDecode(float[] x) {
-    int count = x.length / D;
-    byte[] codes = new byte[count * CODE];
-    SignEncoder.of(CODEBOOK).encode(x, 0, codes, 0, count);
-    float[] out = new float[x.length];
-    LinearDecoder.of(CODEBOOK).decode(codes, 0, out, 0, count);
-    return out;
+    return TestData.libraryDecode(CODEBOOK, x);
   }
 
   /** The wire bytes of three batches (5, 0 and 9 vectors) in blocks of 4, and the end marker. */
@@ -70,6 +59,7 @@ class SignFrameCodecTest {
     return all;
   }
 
+  /** Every byte the channel wrote, its buffers released. */
   static byte[] drain(EmbeddedChannel ch) {
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     ByteBuf b;

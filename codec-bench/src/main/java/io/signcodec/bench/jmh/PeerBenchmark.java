@@ -9,19 +9,10 @@ import io.github.jbellis.jvector.vector.types.VectorTypeSupport;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * JVector product quantization at the same bits per vector as signcodec: {@code round(rate·dim)/8}
@@ -30,20 +21,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * one vector at a time on one thread over the same rotating 64 MiB pool (JVector's input type is
  * one {@code VectorFloat} per vector). Score: vectors per second.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class PeerBenchmark {
+// One fork with nothing appended: JVector runs without the Vector API module that the base adds.
+@Fork(value = 1, jvmArgsAppend = {})
+public class PeerBenchmark extends ShapeBenchmark {
   static final int TRAIN = 5_000;
-
-  @Param({"384", "768"})
-  public int dim;
-
-  @Param({"0.5", "1", "2"})
-  public double rate;
 
   private List<VectorFloat<?>> vectors;
   private ByteSequence<?>[] codes;

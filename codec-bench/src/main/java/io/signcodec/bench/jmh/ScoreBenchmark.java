@@ -4,19 +4,9 @@ import io.signcodec.core.CodeScorer;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.SignEncoder;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Inner products of one float query with {@link #CODES} encoded vectors of a dense codebook, on
@@ -26,20 +16,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * tables ({@link CodeScorer#prepare}), queries per second, reported apart because it is paid once
  * per query and amortised over the codes it scores.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
-public class ScoreBenchmark {
+public class ScoreBenchmark extends ShapeBenchmark {
   static final int CODES = 10_000;
-
-  @Param({"384", "768"})
-  public int dim;
-
-  @Param({"0.5", "1", "2"})
-  public double rate;
 
   private float[] query;
   private byte[] codes;

@@ -1,5 +1,6 @@
 package io.signcodec.core.stream;
 
+import io.signcodec.core.Caps;
 import io.signcodec.core.ChecksumMismatchException;
 import io.signcodec.core.MalformedInputException;
 import java.nio.ByteBuffer;
@@ -36,7 +37,7 @@ public final class BlockFraming {
 
   /** Framing for codes of {@code codeBytes} bytes with the format's block cap. */
   public BlockFraming(int codeBytes) {
-    this(codeBytes, StreamFormat.maxBlockVectors(codeBytes));
+    this(codeBytes, Caps.maxBlockVectors(codeBytes));
   }
 
   /**
@@ -47,7 +48,7 @@ public final class BlockFraming {
     if (codeBytes < 1) {
       throw new IllegalArgumentException("codeBytes: " + codeBytes + " (expected: >= 1)");
     }
-    int max = StreamFormat.maxBlockVectors(codeBytes);
+    int max = Caps.maxBlockVectors(codeBytes);
     if (maxBlockVectors < 1 || maxBlockVectors > max) {
       throw new IllegalArgumentException("maxBlockVectors: " + maxBlockVectors + " (expected: 1-"
           + max + ")");

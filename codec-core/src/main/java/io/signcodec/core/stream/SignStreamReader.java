@@ -1,11 +1,12 @@
 package io.signcodec.core.stream;
 
+import io.signcodec.core.Caps;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.MalformedInputException;
 import io.signcodec.core.TruncatedInputException;
-import io.signcodec.core.kernel.Checks;
-import io.signcodec.core.vectors.VectorReader;
+import io.signcodec.core.VectorReader;
+import io.signcodec.core.internal.Checks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -20,7 +21,7 @@ import java.util.Objects;
  * its vectors is handed out, so every vector returned is intact, and every block before a bad one
  * is delivered before the exception. Errors are {@link MalformedInputException}s that name the
  * block index and byte offset; once one is thrown, every later call throws it again. Memory is
- * one block (at most {@link StreamFormat#MAX_BLOCK_BYTES} of codes), allocated as blocks of that
+ * one block (at most {@link Caps#MAX_BLOCK_BYTES} of codes), allocated as blocks of that
  * size actually arrive.
  *
  * <p>After the end marker, reads return {@code -1} and the underlying stream is positioned just

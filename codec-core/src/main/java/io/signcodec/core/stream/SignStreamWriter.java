@@ -1,8 +1,9 @@
 package io.signcodec.core.stream;
 
+import io.signcodec.core.Caps;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.SignEncoder;
-import io.signcodec.core.kernel.Checks;
+import io.signcodec.core.internal.Checks;
 import java.io.Closeable;
 import java.io.Flushable;
 import java.io.IOException;
@@ -45,7 +46,7 @@ public final class SignStreamWriter implements Closeable, Flushable {
 
   /**
    * A writer with at most {@code blockVectors} vectors per block (1 to
-   * {@link StreamFormat#maxBlockVectors}).
+   * {@link Caps#maxBlockVectors}).
    */
   public SignStreamWriter(OutputStream out, Codebook codebook, int blockVectors)
       throws IOException {

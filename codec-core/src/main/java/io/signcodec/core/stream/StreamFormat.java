@@ -28,17 +28,10 @@ public final class StreamFormat {
   public static final byte[] MAGIC = "SGNCSTRM".getBytes(StandardCharsets.US_ASCII);
   public static final int VERSION = 1;
   public static final int HEADER_BYTES = 32;
-  /** Largest code payload of one block: 16 MiB. */
-  public static final int MAX_BLOCK_BYTES = 1 << 24;
   /** Vectors per block a writer uses unless told otherwise. */
   public static final int DEFAULT_BLOCK_VECTORS = 4096;
   /** Bytes of the end marker. */
   public static final int END_BYTES = 16;
 
   private StreamFormat() {}
-
-  /** Most vectors one block may hold for codes of {@code codeBytes} bytes. */
-  public static int maxBlockVectors(int codeBytes) {
-    return MAX_BLOCK_BYTES / codeBytes;
-  }
 }

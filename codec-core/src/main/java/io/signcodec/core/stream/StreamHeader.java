@@ -1,8 +1,8 @@
 package io.signcodec.core.stream;
 
+import io.signcodec.core.Caps;
 import io.signcodec.core.ChecksumMismatchException;
 import io.signcodec.core.Codebook;
-import io.signcodec.core.CodebookFormat;
 import io.signcodec.core.MalformedInputException;
 import io.signcodec.core.TruncatedInputException;
 import io.signcodec.core.UnsupportedVersionException;
@@ -70,13 +70,13 @@ public record StreamHeader(int dimension, int bits, long fingerprint) {
     }
     long d = Integer.toUnsignedLong(b.getInt(12));
     long n = Integer.toUnsignedLong(b.getInt(16));
-    if (d < 1 || d > CodebookFormat.MAX_DIMENSION) {
+    if (d < 1 || d > Caps.MAX_DIMENSION) {
       throw new MalformedInputException("stream dimension " + d + " out of range 1.."
-          + CodebookFormat.MAX_DIMENSION, 12);
+          + Caps.MAX_DIMENSION, 12);
     }
-    if (n < 1 || n > CodebookFormat.maxCodeBits((int) d)) {
+    if (n < 1 || n > Caps.maxCodeBits((int) d)) {
       throw new MalformedInputException("stream bits " + n + " out of range 1.."
-          + CodebookFormat.maxCodeBits((int) d) + " for dimension " + d, 16);
+          + Caps.maxCodeBits((int) d) + " for dimension " + d, 16);
     }
     long fingerprint = ByteBuffer.wrap(h, 20, 8).order(ByteOrder.BIG_ENDIAN).getLong();
     return new StreamHeader((int) d, (int) n, fingerprint);

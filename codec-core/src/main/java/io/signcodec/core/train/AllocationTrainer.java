@@ -2,10 +2,10 @@ package io.signcodec.core.train;
 
 import io.signcodec.core.Codebook;
 import io.signcodec.core.CodebookInfo;
-import io.signcodec.core.kernel.FloatKernels;
-import io.signcodec.core.kernel.Matrices;
-import io.signcodec.core.kernel.Parallel;
-import io.signcodec.core.vectors.VectorSource;
+import io.signcodec.core.internal.FloatKernels;
+import io.signcodec.core.internal.Matrices;
+import io.signcodec.core.internal.Parallel;
+import io.signcodec.core.VectorSource;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.PriorityQueue;

@@ -1,15 +1,14 @@
 package io.signcodec.core.train;
 
+import io.signcodec.core.Caps;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.CodebookInfo;
 import io.signcodec.core.Distortion;
-import io.signcodec.core.GaussianSignModel;
 import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.SignEncoder;
-import io.signcodec.core.kernel.Checks;
-import io.signcodec.core.kernel.Matrices;
-import io.signcodec.core.vectors.VectorReader;
-import io.signcodec.core.vectors.VectorSource;
+import io.signcodec.core.VectorSource;
+import io.signcodec.core.internal.GaussianSignModel;
+import io.signcodec.core.internal.Matrices;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.Random;
@@ -102,8 +101,9 @@ public final class CodebookTrainer {
      * unless {@link #shallow()} is set.
      */
     public Builder rate(double rate) {
-      if (!(rate > 0) || rate > MAX_RATE) {
-        throw new IllegalArgumentException("rate must be in (0, " + MAX_RATE + "]: " + rate);
+      if (!(rate > 0) || rate > Caps.MAX_STAGED_RATE) {
+        throw new IllegalArgumentException(
+            "rate must be in (0, " + Caps.MAX_STAGED_RATE + "]: " + rate);
       }
       this.rate = rate;
       this.bits = 0;
@@ -128,9 +128,9 @@ public final class CodebookTrainer {
      * {@link #bits}.
      */
     public Builder stages(double... rates) {
-      if (rates.length < 1 || rates.length > io.signcodec.core.CodebookFormat.MAX_STAGES) {
+      if (rates.length < 1 || rates.length > Caps.MAX_STAGES) {
         throw new IllegalArgumentException("stages must number 1.."
-            + io.signcodec.core.CodebookFormat.MAX_STAGES + ": " + rates.length);
+            + Caps.MAX_STAGES + ": " + rates.length);
       }
       for (double r : rates) {
         if (!(r > 0) || r > 2) {
@@ -235,9 +235,6 @@ public final class CodebookTrainer {
     }
   }
 
-  /** Most bits per coordinate a trainer accepts. */
-  public static final int MAX_RATE = io.signcodec.core.CodebookFormat.MAX_STAGED_RATE;
-
   /**
    * Whether this trainer makes allocated codebooks (the default: neither {@link Builder#shallow}
    * nor {@link Builder#staged} nor {@link Builder#stages}): bits allocated over principal
@@ -289,8 +286,8 @@ public final class CodebookTrainer {
       }
     }
     long total = java.util.Arrays.stream(stages).asLongStream().sum();
-    int max = io.signcodec.core.CodebookFormat.maxBits(dimension, stages.length);
-    if (total > max || stages.length > io.signcodec.core.CodebookFormat.MAX_STAGES) {
+    int max = Caps.maxBits(dimension, stages.length);
+    if (total > max || stages.length > Caps.MAX_STAGES) {
       throw new IllegalArgumentException(total + " bits in " + stages.length
           + " stages is more than a codebook of dimension " + dimension + " may hold (" + max
           + ")");
@@ -751,25 +748,8 @@ public final class CodebookTrainer {
 
   void forEachBatch(VectorSource source, TrainingListener.Pass pass,
       BatchConsumer consumer) throws IOException {
-    int d = source.dimension();
-    float[] batch = new float[READ_BATCH * d];
-    long total = 0;
-    try (VectorReader reader = source.open()) {
-      if (reader.dimension() != d) {
-        throw new IOException("source declared dimension " + d + " but its reader yields "
-            + reader.dimension());
-      }
-      int m;
-      while ((m = reader.read(batch, 0, READ_BATCH)) >= 0) {
-        if (m == 0) {
-          continue;
-        }
-        Checks.checkFinite(batch, 0, m, d, total);
-        consumer.accept(batch, 0, m);
-        total += m;
-        listener.vectorsRead(pass, total);
-      }
-    }
+    source.forEachBatch(READ_BATCH, (batch, m) -> consumer.accept(batch, 0, m),
+        total -> listener.vectorsRead(pass, total));
   }
 
   private static DMatrixRMaj gaussianUnitRows(int n, int d, Random random) {

@@ -1,7 +1,7 @@
 package io.signcodec.core.train;
 
-import io.signcodec.core.kernel.Checks;
-import io.signcodec.core.kernel.FloatKernels;
+import io.signcodec.core.internal.Checks;
+import io.signcodec.core.internal.FloatKernels;
 import java.util.Objects;
 
 /**

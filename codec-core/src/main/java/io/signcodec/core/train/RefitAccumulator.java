@@ -1,7 +1,7 @@
 package io.signcodec.core.train;
 
 import io.signcodec.core.SignCodes;
-import io.signcodec.core.kernel.FloatKernels;
+import io.signcodec.core.internal.FloatKernels;
 import org.ejml.data.DMatrixRMaj;
 
 /**

@@ -1,10 +1,11 @@
 package io.signcodec.core.train;
 
 import io.signcodec.core.Codebook;
+import io.signcodec.core.ForwardingVectorReader;
 import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.SignEncoder;
-import io.signcodec.core.vectors.VectorReader;
-import io.signcodec.core.vectors.VectorSource;
+import io.signcodec.core.VectorReader;
+import io.signcodec.core.VectorSource;
 import java.io.IOException;
 
 /**
@@ -12,56 +13,54 @@ import java.io.IOException;
  * the next stage of a multi-stage codebook learns to code.
  */
 final class ResidualSource implements VectorSource {
-  private final VectorSource source;
-  private final Codebook codebook;
+  private final VectorSource residuals;
 
   ResidualSource(VectorSource source, Codebook codebook) {
-    this.source = source;
-    this.codebook = codebook;
+    this.residuals = source.map(reader -> new ResidualReader(reader, codebook));
   }
 
   @Override
   public int dimension() {
-    return source.dimension();
+    return residuals.dimension();
   }
 
   @Override
   public VectorReader open() throws IOException {
-    VectorReader reader = source.open();
-    SignEncoder encoder = SignEncoder.of(codebook);
-    LinearDecoder decoder = LinearDecoder.of(codebook);
-    int d = codebook.dimension();
-    return new VectorReader() {
-      private byte[] codes = new byte[0];
-      private float[] decoded = new float[0];
+    return residuals.open();
+  }
 
-      @Override
-      public int dimension() {
-        return d;
-      }
+  /** Replaces each vector read with its residual under the codebook. */
+  private static final class ResidualReader extends ForwardingVectorReader {
+    private final Codebook codebook;
+    private final SignEncoder encoder;
+    private final LinearDecoder decoder;
+    private byte[] codes = new byte[0];
+    private float[] decoded = new float[0];
 
-      @Override
-      public int read(float[] dst, int dstOffset, int maxVectors) throws IOException {
-        int m = reader.read(dst, dstOffset, maxVectors);
-        if (m <= 0) {
-          return m;
-        }
-        if (decoded.length < m * d) {
-          codes = new byte[m * codebook.codeBytes()];
-          decoded = new float[m * d];
-        }
-        encoder.encode(dst, dstOffset, codes, 0, m);
-        decoder.decode(codes, 0, decoded, 0, m);
-        for (int i = 0; i < m * d; i++) {
-          dst[dstOffset + i] -= decoded[i];
-        }
+    ResidualReader(VectorReader reader, Codebook codebook) {
+      super(reader);
+      this.codebook = codebook;
+      this.encoder = SignEncoder.of(codebook);
+      this.decoder = LinearDecoder.of(codebook);
+    }
+
+    @Override
+    public int read(float[] dst, int dstOffset, int maxVectors) throws IOException {
+      int m = super.read(dst, dstOffset, maxVectors);
+      if (m <= 0) {
         return m;
       }
-
-      @Override
-      public void close() throws IOException {
-        reader.close();
+      int d = codebook.dimension();
+      if (decoded.length < m * d) {
+        codes = new byte[m * codebook.codeBytes()];
+        decoded = new float[m * d];
       }
-    };
+      encoder.encode(dst, dstOffset, codes, 0, m);
+      decoder.decode(codes, 0, decoded, 0, m);
+      for (int i = 0; i < m * d; i++) {
+        dst[dstOffset + i] -= decoded[i];
+      }
+      return m;
+    }
   }
 }

@@ -55,7 +55,7 @@ final class SignObjective {
     double[] gd = g.data;
     double[] md = m.data;
     double[] wd = w.data;
-    double hi = 1 - io.signcodec.core.GaussianSignModel.CLIP;
+    double hi = 1 - io.signcodec.core.internal.GaussianSignModel.CLIP;
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < n; j++) {
         int ij = i * n + j;

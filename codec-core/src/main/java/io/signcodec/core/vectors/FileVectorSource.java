@@ -1,6 +1,8 @@
 package io.signcodec.core.vectors;
 
 import io.signcodec.core.MalformedInputException;
+import io.signcodec.core.VectorReader;
+import io.signcodec.core.VectorSource;
 import java.io.IOException;
 import java.nio.file.Path;
 

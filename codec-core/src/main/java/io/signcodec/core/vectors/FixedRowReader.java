@@ -1,7 +1,9 @@
 package io.signcodec.core.vectors;
 
+import io.signcodec.core.Caps;
 import io.signcodec.core.MalformedInputException;
 import io.signcodec.core.TruncatedInputException;
+import io.signcodec.core.VectorReader;
 import java.io.IOException;
 
 /**
@@ -76,9 +78,9 @@ final class FixedRowReader implements VectorReader {
       throw truncated(name, "the dimension of row 0", 0, got, 4, got);
     }
     int d = ElementType.int32LE(head, 0);
-    if (d < 1 || d > VectorFiles.MAX_DIMENSION) {
+    if (d < 1 || d > Caps.MAX_DIMENSION) {
       throw new MalformedInputException(Messages.prefix(name) + "row 0 declares dimension " + d
-          + ", outside the supported range 1.." + VectorFiles.MAX_DIMENSION, 0);
+          + ", outside the supported range 1.." + Caps.MAX_DIMENSION, 0);
     }
     if (expectedDimension != 0 && d != expectedDimension) {
       throw new MalformedInputException(Messages.prefix(name) + "row 0 has dimension " + d

@@ -1,5 +1,6 @@
 package io.signcodec.core.vectors;
 
+import io.signcodec.core.Caps;
 import io.signcodec.core.MalformedInputException;
 import io.signcodec.core.TruncatedInputException;
 import io.signcodec.core.UnsupportedVersionException;
@@ -76,9 +77,9 @@ final class NpyHeader {
     long headerLength = major == 1
         ? (pre[8] & 0xFF) | (pre[9] & 0xFF) << 8
         : ElementType.int32LE(pre, 8) & 0xFFFFFFFFL;
-    if (headerLength > VectorFiles.MAX_NPY_HEADER_LENGTH) {
+    if (headerLength > Caps.MAX_NPY_HEADER_LENGTH) {
       throw new MalformedInputException(p + "npy header length " + headerLength
-          + " exceeds the cap of " + VectorFiles.MAX_NPY_HEADER_LENGTH + " bytes", 8);
+          + " exceeds the cap of " + Caps.MAX_NPY_HEADER_LENGTH + " bytes", 8);
     }
     long headerStart = 8 + lengthBytes;
     byte[] header = new byte[(int) headerLength];
@@ -155,10 +156,10 @@ final class NpyHeader {
           + " has " + shape.size() + " dimensions; vectors are read only from shape (d,) (one "
           + "vector) or (n, d)", headerStart);
     }
-    if (dimension < 1 || dimension > VectorFiles.MAX_DIMENSION) {
+    if (dimension < 1 || dimension > Caps.MAX_DIMENSION) {
       throw new MalformedInputException(p + "npy array of shape " + describe(shapeValue)
           + " has vector dimension " + dimension + ", outside the supported range 1.."
-          + VectorFiles.MAX_DIMENSION, headerStart);
+          + Caps.MAX_DIMENSION, headerStart);
     }
     long rowBytes = dimension * type.size;
     if (rows > Long.MAX_VALUE / rowBytes) {

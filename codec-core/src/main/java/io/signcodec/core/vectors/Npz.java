@@ -1,27 +1,30 @@
 package io.signcodec.core.vectors;
 
 import io.signcodec.core.MalformedInputException;
+import io.signcodec.core.VectorReader;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.List;
-import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
-import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
-import org.apache.commons.compress.archivers.zip.ZipFile;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipInputStream;
 
 /**
- * Opens one {@code .npy} member of a NumPy {@code .npz} zip archive, through Commons Compress.
+ * Opens one {@code .npy} member of a NumPy {@code .npz} zip archive, with the JDK's zip classes.
  *
- * <p>A seekable file is read with {@link ZipFile}, which finds members through the central
- * directory; a stream (a compressed {@code .npz.gz}, or a caller's {@code InputStream}) is read
- * with {@link ZipArchiveInputStream}, which walks the local headers and so must read past every
- * member before the selected one. Stored and deflated members are supported. Zip-level failures
- * become {@link MalformedInputException}s; errors in a member's npy data carry offsets within the
+ * <p>A file is read with {@link ZipFile}, which finds members through the central directory; a
+ * stream (a compressed {@code .npz.gz}, or a caller's {@code InputStream}) is read with
+ * {@link ZipInputStream}, which walks the local headers and so must read past every member before
+ * the selected one. Stored and deflated members are supported. Zip-level failures become
+ * {@link MalformedInputException}s; errors in a member's npy data carry offsets within the
  * decompressed member.
  */
 final class Npz {
@@ -46,25 +49,25 @@ final class Npz {
   }
 
   /**
-   * Reads the member selected by {@code key} (null: the first) from a seekable archive; the
-   * channel must be guarded by {@code guard}, and the reader owns it (closes it on failure too).
+   * Reads the member selected by {@code key} (null: the first) from an archive file. The JDK reads
+   * it itself, so only its zip complaints ({@link ZipException}, {@link EOFException}, runtime
+   * exceptions) are taken for malformed data; any other {@code IOException} is the file's own.
    */
-  static VectorReader open(SeekableByteChannel channel, String name, String key,
-      SourceGuard guard) throws IOException {
+  static VectorReader open(Path file, String name, String key) throws IOException {
+    SourceGuard guard = new SourceGuard();
     ZipFile zip;
     try {
-      zip = ZipFile.builder().setSeekableByteChannel(channel).get();
+      zip = new ZipFile(file.toFile());
     } catch (IOException | RuntimeException e) {
-      closeQuietly(channel);
-      throw guard.translate(e, name, ZIP, -1);
+      throw zipFailure(e, guard, name);
     }
     InputStream member = null;
     try {
       List<String> keys = new ArrayList<>();
-      ZipArchiveEntry chosen = null;
-      Enumeration<ZipArchiveEntry> entries = zip.getEntries();
+      ZipEntry chosen = null;
+      Enumeration<? extends ZipEntry> entries = zip.entries();
       while (entries.hasMoreElements()) {
-        ZipArchiveEntry entry = entries.nextElement();
+        ZipEntry entry = entries.nextElement();
         if (entry.isDirectory()) {
           continue;
         }
@@ -77,10 +80,9 @@ final class Npz {
         throw missing(name, key, keys);
       }
       String label = memberLabel(name, chosen.getName());
-      if (!zip.canReadEntryData(chosen)) {
-        throw unreadable(label, chosen);
-      }
-      member = guard.translating(zip.getInputStream(chosen), label, "zip member");
+      checkReadable(label, chosen);
+      member = guard.translating(guard.guard(zip.getInputStream(chosen), Npz::isFileFailure),
+          label, "zip member");
       InputStream memberStream = member;
       return npy(new ByteInput(memberStream, () -> {
         try {
@@ -97,8 +99,21 @@ final class Npz {
       if (e instanceof NoSuchKeyException || e instanceof Error) {
         throw e;
       }
-      throw guard.translate(e, name, ZIP, -1);
+      throw zipFailure(e, guard, name);
     }
+  }
+
+  /** Whether a failure of the JDK's zip reading is the file's own rather than bad zip data. */
+  private static boolean isFileFailure(Throwable e) {
+    return e instanceof IOException && !(e instanceof ZipException) && !(e instanceof EOFException);
+  }
+
+  private static IOException zipFailure(Throwable e, SourceGuard guard, String name)
+      throws IOException {
+    if (isFileFailure(e) && !(e instanceof MalformedInputException)) {
+      throw (IOException) e;
+    }
+    return guard.translate(e, name, ZIP, -1);
   }
 
   /**
@@ -107,7 +122,7 @@ final class Npz {
    */
   static VectorReader open(InputStream in, String name, String key, SourceGuard guard)
       throws IOException {
-    ZipArchiveInputStream zip;
+    ZipInputStream zip;
     try {
       in = in.markSupported() ? in : new BufferedInputStream(in, 64);
       byte[] signature = new byte[4];
@@ -122,10 +137,10 @@ final class Npz {
       closeQuietly(in);
       throw e;
     }
-    zip = new ZipArchiveInputStream(in, "UTF-8", true, false);
+    zip = new ZipInputStream(in);
     try {
       List<String> keys = new ArrayList<>();
-      ZipArchiveEntry entry;
+      ZipEntry entry;
       while ((entry = zip.getNextEntry()) != null) {
         if (entry.isDirectory()) {
           continue;
@@ -133,9 +148,7 @@ final class Npz {
         keys.add(keyOf(entry.getName()));
         if (selects(key, entry.getName())) {
           String label = memberLabel(name, entry.getName());
-          if (!zip.canReadEntryData(entry)) {
-            throw unreadable(label, entry);
-          }
+          checkReadable(label, entry);
           InputStream member = guard.translating(zip, label, "zip member");
           return npy(new ByteInput(member, member), label);
         }
@@ -198,10 +211,13 @@ final class Npz {
     }
   }
 
-  private static MalformedInputException unreadable(String label, ZipArchiveEntry entry) {
-    return new MalformedInputException(label + ": uses a zip feature this library cannot read "
-        + "(compression method " + entry.getMethod() + ", or encryption); only stored and deflated "
-        + "members are supported", -1);
+  private static void checkReadable(String label, ZipEntry entry)
+      throws MalformedInputException {
+    if (entry.getMethod() != ZipEntry.STORED && entry.getMethod() != ZipEntry.DEFLATED) {
+      throw new MalformedInputException(label + ": uses a zip feature this library cannot read "
+          + "(compression method " + entry.getMethod() + ", or encryption); only stored and "
+          + "deflated members are supported", -1);
+    }
   }
 
   private static String list(List<String> keys) {

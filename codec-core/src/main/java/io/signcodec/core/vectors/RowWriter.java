@@ -1,5 +1,6 @@
 package io.signcodec.core.vectors;
 
+import io.signcodec.core.Caps;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -51,8 +52,8 @@ final class RowWriter implements VectorWriter {
   }
 
   private static void checkDimension(int dimension) {
-    if (dimension < 1 || dimension > VectorFiles.MAX_DIMENSION) {
-      throw new IllegalArgumentException("dimension must be in 1.." + VectorFiles.MAX_DIMENSION
+    if (dimension < 1 || dimension > Caps.MAX_DIMENSION) {
+      throw new IllegalArgumentException("dimension must be in 1.." + Caps.MAX_DIMENSION
           + ": " + dimension);
     }
   }

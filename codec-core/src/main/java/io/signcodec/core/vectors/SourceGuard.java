@@ -6,8 +6,7 @@ import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
+import java.util.function.Predicate;
 
 /**
  * Tells failures of the underlying file or stream apart from complaints of a decoder layered on it.
@@ -26,13 +25,21 @@ final class SourceGuard {
 
   /** Wraps the source stream so its own failures are recognised later. */
   InputStream guard(InputStream source) {
+    return guard(source, failure -> true);
+  }
+
+  /**
+   * Wraps a stream whose failures are the source's own only where {@code isSourceFailure} says so:
+   * for a library that reads the file itself and reports bad data through the same calls.
+   */
+  InputStream guard(InputStream source, Predicate<Throwable> isSourceFailure) {
     return new FilterInputStream(source) {
       @Override
       public int read() throws IOException {
         try {
           return in.read();
         } catch (IOException | RuntimeException e) {
-          record(e);
+          note(e);
           throw e;
         }
       }
@@ -42,7 +49,7 @@ final class SourceGuard {
         try {
           return in.read(b, off, len);
         } catch (IOException | RuntimeException e) {
-          record(e);
+          note(e);
           throw e;
         }
       }
@@ -52,7 +59,7 @@ final class SourceGuard {
         try {
           return in.skip(n);
         } catch (IOException | RuntimeException e) {
-          record(e);
+          note(e);
           throw e;
         }
       }
@@ -62,75 +69,15 @@ final class SourceGuard {
         try {
           return in.available();
         } catch (IOException | RuntimeException e) {
-          record(e);
-          throw e;
-        }
-      }
-    };
-  }
-
-  /** Wraps a seekable source (for {@code ZipFile}) so its own failures are recognised later. */
-  SeekableByteChannel guard(SeekableByteChannel source) {
-    return new SeekableByteChannel() {
-      @Override
-      public int read(ByteBuffer dst) throws IOException {
-        try {
-          return source.read(dst);
-        } catch (IOException | RuntimeException e) {
-          record(e);
+          note(e);
           throw e;
         }
       }
 
-      @Override
-      public int write(ByteBuffer src) throws IOException {
-        throw new java.nio.channels.NonWritableChannelException();
-      }
-
-      @Override
-      public long position() throws IOException {
-        try {
-          return source.position();
-        } catch (IOException | RuntimeException e) {
+      private void note(Exception e) {
+        if (isSourceFailure.test(e)) {
           record(e);
-          throw e;
         }
-      }
-
-      @Override
-      public SeekableByteChannel position(long newPosition) throws IOException {
-        try {
-          source.position(newPosition);
-          return this;
-        } catch (IOException | RuntimeException e) {
-          record(e);
-          throw e;
-        }
-      }
-
-      @Override
-      public long size() throws IOException {
-        try {
-          return source.size();
-        } catch (IOException | RuntimeException e) {
-          record(e);
-          throw e;
-        }
-      }
-
-      @Override
-      public SeekableByteChannel truncate(long size) {
-        throw new java.nio.channels.NonWritableChannelException();
-      }
-
-      @Override
-      public boolean isOpen() {
-        return source.isOpen();
-      }
-
-      @Override
-      public void close() throws IOException {
-        source.close();
       }
     };
   }

@@ -1,5 +1,6 @@
 package io.signcodec.core.vectors;
 
+import io.signcodec.core.Caps;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -53,11 +54,11 @@ public final class VectorFileOptions {
    * is a check (a file of another dimension is rejected as malformed) and lets an empty
    * {@code .fvecs}/{@code .bvecs} file, which records no dimension, be read as zero vectors.
    *
-   * @throws IllegalArgumentException unless {@code 1 <= dimension <= VectorFiles.MAX_DIMENSION}
+   * @throws IllegalArgumentException unless {@code 1 <= dimension <= Caps.MAX_DIMENSION}
    */
   public VectorFileOptions withDimension(int dimension) {
-    if (dimension < 1 || dimension > VectorFiles.MAX_DIMENSION) {
-      throw new IllegalArgumentException("dimension must be in 1.." + VectorFiles.MAX_DIMENSION
+    if (dimension < 1 || dimension > Caps.MAX_DIMENSION) {
+      throw new IllegalArgumentException("dimension must be in 1.." + Caps.MAX_DIMENSION
           + ": " + dimension);
     }
     return new VectorFileOptions(format, npzKey, dimension, detectCompression);

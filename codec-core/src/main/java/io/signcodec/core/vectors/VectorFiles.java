@@ -1,13 +1,16 @@
 package io.signcodec.core.vectors;
 
+import io.signcodec.core.Caps;
 import io.signcodec.core.MalformedInputException;
+import io.signcodec.core.VectorReader;
+import io.signcodec.core.VectorSource;
+import io.signcodec.core.vectors.spi.CompressionFormat;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.SeekableByteChannel;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -21,12 +24,15 @@ import java.util.Objects;
  * larger), whatever the file size. Any input may be gzip, bzip2, xz or zstd compressed; that is
  * recognised by its magic number, never by its name. The format is taken from the file name (with a
  * compression suffix dropped, see {@link VectorFormat#fromFileName}) unless
- * {@link VectorFileOptions#withFormat} says otherwise. xz and zstd need their optional libraries
- * ({@code org.tukaani:xz}, {@code com.github.luben:zstd-jni}); without them such input fails with
- * an {@link IOException} that says so.
+ * {@link VectorFileOptions#withFormat} says otherwise. gzip is read with the JDK; bzip2, xz and
+ * zstd need a {@link io.signcodec.core.vectors.spi.Decompressor} on the classpath, which
+ * {@code io.signcodec:codec-compress} provides (xz and zstd also need its optional libraries
+ * {@code org.tukaani:xz} and {@code com.github.luben:zstd-jni}); without one such input fails with
+ * an {@link IOException} that says what to add.
  *
- * <p>Untrusted input: every length or count read from a file is checked against the caps below
- * before anything is allocated from it, and size arithmetic is done in {@code long}. Bad data fails
+ * <p>Untrusted input: every length or count read from a file is checked against the
+ * {@linkplain Caps caps} before anything is allocated from it, and size arithmetic is done in
+ * {@code long}. Bad data fails
  * with a {@link MalformedInputException} (a {@link io.signcodec.core.TruncatedInputException} if it
  * ends early, an {@link io.signcodec.core.UnsupportedVersionException} for an npy format version
  * after 3.0) whose message names the file, the problem and the row, and whose offset is the byte
@@ -37,27 +43,6 @@ import java.util.Objects;
  */
 public final class VectorFiles {
   private VectorFiles() {}
-
-  /**
-   * Largest vector dimension accepted, in files and in arguments. It bounds the per-row buffer
-   * (at most 512 KiB, for float64 npy) that a hostile dimension field could otherwise inflate.
-   */
-  public static final int MAX_DIMENSION = 65536;
-
-  /** Largest {@code .npy} header, in bytes, read into memory (NumPy itself writes under 100). */
-  public static final int MAX_NPY_HEADER_LENGTH = 1 << 20;
-
-  /**
-   * Memory limit handed to decompressors that have one (xz), in KiB: 256 MiB, enough for any
-   * preset of {@code xz -9}.
-   */
-  public static final int DECOMPRESSION_MEMORY_LIMIT_KIB = 256 * 1024;
-
-  /**
-   * Most floats {@link #readAll} puts in one array: the largest array length the JVM reliably
-   * allocates.
-   */
-  public static final int MAX_LOADED_FLOATS = Integer.MAX_VALUE - 8;
 
   /** Opens a vector file whose format is given by its name, with default options. */
   public static VectorSource open(Path path) throws IOException {
@@ -114,10 +99,7 @@ public final class VectorFiles {
       checkOptions(format, options);
       SourceGuard guard = new SourceGuard();
       BufferedInputStream buffered = new BufferedInputStream(guard.guard(in), 1 << 16);
-      String compression = options.compressionDetection() ? Compression.detect(buffered) : null;
-      InputStream data = compression == null ? buffered
-          : Compression.decompress(buffered, compression, guard, name);
-      return formatReader(data, name, format, options, guard);
+      return formatReader(buffered, detect(buffered, options), name, format, options, guard);
     } catch (IOException | RuntimeException | Error e) {
       closeQuietly(in);
       throw e;
@@ -128,29 +110,40 @@ public final class VectorFiles {
   static VectorReader openReader(Path path, VectorFormat format, VectorFileOptions options)
       throws IOException {
     String name = displayName(path);
-    SeekableByteChannel file = Files.newByteChannel(path);
+    InputStream file = Files.newInputStream(path);
     try {
       SourceGuard guard = new SourceGuard();
-      SeekableByteChannel channel = guard.guard(file);
-      BufferedInputStream buffered =
-          new BufferedInputStream(Channels.newInputStream(channel), 1 << 16);
-      String compression = options.compressionDetection() ? Compression.detect(buffered) : null;
-      if (compression == null && format == VectorFormat.NPZ) {
-        channel.position(0); // the buffer read ahead; ZipFile seeks for itself
-        VectorReader reader = Npz.open(channel, name, options.npzKey().orElse(null), guard);
+      BufferedInputStream buffered = new BufferedInputStream(guard.guard(file), 1 << 16);
+      CompressionFormat compression = detect(buffered, options);
+      if (compression == null && format == VectorFormat.NPZ && isLocalFile(path)) {
+        file.close(); // ZipFile opens the file again and reads its central directory
+        VectorReader reader = Npz.open(path, name, options.npzKey().orElse(null));
         return checkDimension(reader, options, name);
       }
-      InputStream data = compression == null ? buffered
-          : Compression.decompress(buffered, compression, guard, name);
-      return formatReader(data, name, format, options, guard);
+      return formatReader(buffered, compression, name, format, options, guard);
     } catch (IOException | RuntimeException | Error e) {
       closeQuietly(file);
       throw e;
     }
   }
 
-  private static VectorReader formatReader(InputStream data, String name, VectorFormat format,
-      VectorFileOptions options, SourceGuard guard) throws IOException {
+  /** Whether {@link java.util.zip.ZipFile} can open {@code path}: a file of the default system. */
+  private static boolean isLocalFile(Path path) {
+    return path.getFileSystem() == FileSystems.getDefault() && Files.isRegularFile(path);
+  }
+
+  /** The compression {@code in} starts with, if the options ask to look. */
+  private static CompressionFormat detect(BufferedInputStream in, VectorFileOptions options)
+      throws IOException {
+    return options.compressionDetection() ? Compression.detect(in) : null;
+  }
+
+  /** The reader of {@code format} over {@code source}, decompressed first if it is compressed. */
+  private static VectorReader formatReader(BufferedInputStream source,
+      CompressionFormat compression, String name, VectorFormat format, VectorFileOptions options,
+      SourceGuard guard) throws IOException {
+    InputStream data = compression == null ? source
+        : Compression.decompress(source, compression, guard, name);
     int expected = options.dimension().orElse(0);
     VectorReader reader;
     switch (format) {
@@ -285,13 +278,13 @@ public final class VectorFiles {
    * file costs nothing.
    *
    * @throws IllegalArgumentException if {@code maxVectors} is negative, or {@code maxVectors}
-   *     vectors of this dimension would exceed {@link #MAX_LOADED_FLOATS}
+   *     vectors of this dimension would exceed {@link Caps#MAX_LOADED_FLOATS}
    */
   public static LoadedVectors readAll(VectorSource source, int maxVectors) throws IOException {
     int d = source.dimension();
-    if (maxVectors < 0 || (long) maxVectors * d > MAX_LOADED_FLOATS) {
+    if (maxVectors < 0 || (long) maxVectors * d > Caps.MAX_LOADED_FLOATS) {
       throw new IllegalArgumentException("cannot load " + maxVectors + " vectors of dimension " + d
-          + ": at most " + MAX_LOADED_FLOATS / d + " fit in one array");
+          + ": at most " + Caps.MAX_LOADED_FLOATS / d + " fit in one array");
     }
     float[] data = new float[Math.min(maxVectors, Math.max(1, (1 << 16) / d)) * d]; // <= 256 KiB
     int count = 0;

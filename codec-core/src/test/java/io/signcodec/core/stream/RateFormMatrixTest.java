@@ -5,43 +5,38 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.signcodec.core.Caps;
 import io.signcodec.core.Codebook;
-import io.signcodec.core.CodebookFormat;
-import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.MalformedInputException;
-import io.signcodec.core.SignEncoder;
 import io.signcodec.core.TestData;
-import io.signcodec.core.compress.SignCodebooks;
-import io.signcodec.core.compress.SignCompressorStreamProvider;
+import io.signcodec.core.VectorSource;
 import io.signcodec.core.train.CodebookTrainer;
-import io.signcodec.core.vectors.VectorSource;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.commons.compress.compressors.CompressorStreamFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Whatever a writer produces, its reader accepts: every codebook form at every rate the form
- * allows, up to the largest, through the container stream and the Commons Compress streams, gives
- * back exactly what the library decodes directly.
+ * allows, up to the largest, through the container stream, gives back exactly what the library
+ * decodes directly. codec-compress runs the same matrix through its Commons Compress streams.
  */
-class RateFormMatrixTest {
+public class RateFormMatrixTest {
   /** Not a power of two, so structured stages use both overlapping Hadamard blocks. */
   private static final int D = 24;
   private static final int COUNT = 37;
-  private static final float[] X = TestData.isotropic(COUNT, D, 77);
+  /** The vectors every case codes. */
+  public static final float[] X = TestData.isotropic(COUNT, D, 77);
 
-  static Stream<Arguments> codebooks() throws IOException {
+  /** Every form at every rate it allows: (form, rate, codebook). */
+  public static Stream<Arguments> codebooks() throws IOException {
     List<Arguments> cases = new ArrayList<>();
     for (double rate : new double[] {0.125, 0.25, 0.5, 1, 1.5, 2}) {
       cases.add(Arguments.of("dense shallow", rate,
@@ -65,12 +60,9 @@ class RateFormMatrixTest {
     return cases.stream();
   }
 
-  private static float[] directDecode(Codebook codebook) {
-    byte[] codes = new byte[COUNT * codebook.codeBytes()];
-    SignEncoder.of(codebook).encode(X, 0, codes, 0, COUNT);
-    float[] out = new float[COUNT * D];
-    LinearDecoder.of(codebook).decode(codes, 0, out, 0, COUNT);
-    return out;
+  /** What the library decodes from the codes of {@link #X} under {@code codebook}. */
+  public static float[] directDecode(Codebook codebook) {
+    return TestData.libraryDecode(codebook, X);
   }
 
   @ParameterizedTest(name = "{0} r = {1}")
@@ -96,36 +88,13 @@ class RateFormMatrixTest {
     assertArrayEquals(directDecode(codebook), got);
   }
 
-  @ParameterizedTest(name = "{0} r = {1}")
-  @MethodSource("codebooks")
-  void commonsCompressRoundTrip(String form, double rate, Codebook codebook) throws Exception {
-    SignCodebooks.register(codebook);
-    try {
-      CompressorStreamFactory factory = new CompressorStreamFactory();
-      ByteArrayOutputStream container = new ByteArrayOutputStream();
-      SignCodebooks.setDefault(codebook);
-      try (OutputStream out = factory.createCompressorOutputStream(
-          SignCompressorStreamProvider.NAME, container)) {
-        out.write(floatBytes(X));
-      }
-      byte[] decoded;
-      try (InputStream in = factory.createCompressorInputStream(
-          SignCompressorStreamProvider.NAME, new ByteArrayInputStream(container.toByteArray()))) {
-        decoded = in.readAllBytes();
-      }
-      assertArrayEquals(floatBytes(directDecode(codebook)), decoded);
-    } finally {
-      SignCodebooks.unregister(codebook);
-    }
-  }
-
   /** The one cap on n that streams apply is the largest n any codebook of that d may have. */
   @ParameterizedTest(name = "d = {0}")
   @org.junit.jupiter.params.provider.ValueSource(ints = {1, 24, 1024, 2896, 2897, 65_536})
   void streamHeaderAcceptsEveryCodebookSize(int d) throws MalformedInputException {
-    int max = CodebookFormat.maxCodeBits(d);
-    for (int stages = 1; stages <= CodebookFormat.MAX_STAGES; stages++) {
-      assertTrue(CodebookFormat.maxBits(d, stages) <= max);
+    int max = Caps.maxCodeBits(d);
+    for (int stages = 1; stages <= Caps.MAX_STAGES; stages++) {
+      assertTrue(Caps.maxBits(d, stages) <= max);
     }
     assertEquals(max, StreamHeader.parse(new StreamHeader(d, max, 7).toBytes()).bits());
     MalformedInputException e = assertThrows(MalformedInputException.class,
@@ -134,7 +103,8 @@ class RateFormMatrixTest {
         + " (at byte offset 16)", e.getMessage());
   }
 
-  private static byte[] floatBytes(float[] v) {
+  /** {@code v} as little-endian float32 bytes. */
+  public static byte[] floatBytes(float[] v) {
     ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
     b.asFloatBuffer().put(v);
     return b.array();

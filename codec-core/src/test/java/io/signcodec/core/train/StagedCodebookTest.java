@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.signcodec.core.Codebook;
 import io.signcodec.core.CodebookInfo;
-import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.Limits;
+import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.SignCodes;
 import io.signcodec.core.SignEncoder;
 import io.signcodec.core.TestData;
-import io.signcodec.core.vectors.VectorSource;
+import io.signcodec.core.VectorSource;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Random;

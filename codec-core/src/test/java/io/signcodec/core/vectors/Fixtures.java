@@ -1,9 +1,11 @@
 package io.signcodec.core.vectors;
 
+import io.signcodec.core.VectorReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -16,16 +18,15 @@ import java.util.zip.CRC32;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
 
 /**
  * Builds vector files byte by byte, independently of the writers under test, and drains readers.
  */
-final class Fixtures {
+public final class Fixtures {
   private Fixtures() {}
 
   /** {@code n * d} floats from a fixed seed, some negative, some with long mantissas. */
-  static float[] randomVectors(long seed, int n, int d) {
+  public static float[] randomVectors(long seed, int n, int d) {
     Random random = new Random(seed);
     float[] v = new float[n * d];
     for (int i = 0; i < v.length; i++) {
@@ -34,7 +35,7 @@ final class Fixtures {
     return v;
   }
 
-  static byte[] fvecs(float[] v, int d) {
+  public static byte[] fvecs(float[] v, int d) {
     int n = v.length / d;
     ByteBuffer b = ByteBuffer.allocate(n * (4 + 4 * d)).order(ByteOrder.LITTLE_ENDIAN);
     for (int r = 0; r < n; r++) {
@@ -46,7 +47,7 @@ final class Fixtures {
     return b.array();
   }
 
-  static byte[] bvecs(byte[] v, int d) {
+  public static byte[] bvecs(byte[] v, int d) {
     int n = v.length / d;
     ByteBuffer b = ByteBuffer.allocate(n * (4 + d)).order(ByteOrder.LITTLE_ENDIAN);
     for (int r = 0; r < n; r++) {
@@ -56,7 +57,7 @@ final class Fixtures {
     return b.array();
   }
 
-  static byte[] raw(float[] v) {
+  public static byte[] raw(float[] v) {
     ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
     for (float x : v) {
       b.putFloat(x);
@@ -65,7 +66,7 @@ final class Fixtures {
   }
 
   /** An npy preamble written by hand: magic, version, length field, dict padded to 64 bytes. */
-  static byte[] npyPreamble(int major, String dict) {
+  public static byte[] npyPreamble(int major, String dict) {
     byte[] text = dict.getBytes(major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
     int fixed = major == 1 ? 10 : 12;
     int total = fixed + text.length + 1;
@@ -85,17 +86,17 @@ final class Fixtures {
     return b.array();
   }
 
-  static String dict(String descr, String shape) {
+  public static String dict(String descr, String shape) {
     return "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
   }
 
   /** An npy file of {@code v} as {@code descr} ('<f4', '>f8', '|u1', '<i4', ...), shape (n, d). */
-  static byte[] npy(int major, String descr, float[] v, int d) {
+  public static byte[] npy(int major, String descr, float[] v, int d) {
     byte[] preamble = npyPreamble(major, dict(descr, "(" + v.length / d + ", " + d + ")"));
     return concat(preamble, npyData(descr, v));
   }
 
-  static byte[] npyData(String descr, float[] v) {
+  public static byte[] npyData(String descr, float[] v) {
     ByteOrder order = descr.charAt(0) == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
     int size = descr.charAt(2) - '0';
     ByteBuffer b = ByteBuffer.allocate(size * v.length).order(order);
@@ -121,10 +122,10 @@ final class Fixtures {
   }
 
   /** A member of a test zip. */
-  record Member(String name, byte[] data, boolean deflated) {}
+  public record Member(String name, byte[] data, boolean deflated) {}
 
   /** A zip written with the JDK's ZipOutputStream (not Commons Compress). */
-  static byte[] zip(Member... members) {
+  public static byte[] zip(Member... members) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (ZipOutputStream zip = new ZipOutputStream(out)) {
       for (Member m : members) {
@@ -149,27 +150,28 @@ final class Fixtures {
     return out.toByteArray();
   }
 
-  static byte[] gzip(byte[] data) {
+  public static byte[] gzip(byte[] data) {
+    return compress(data, GZIPOutputStream::new);
+  }
+
+  /** A compressing stream over another, such as {@code GZIPOutputStream::new}. */
+  @FunctionalInterface
+  public interface Compressor {
+    OutputStream over(OutputStream out) throws IOException;
+  }
+
+  /** {@code data} compressed by {@code compressor}. */
+  public static byte[] compress(byte[] data, Compressor compressor) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-      gz.write(data);
+    try (OutputStream compressed = compressor.over(out)) {
+      compressed.write(data);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
   }
 
-  static byte[] bzip2(byte[] data) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (BZip2CompressorOutputStream bz = new BZip2CompressorOutputStream(out)) {
-      bz.write(data);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
-  }
-
-  static byte[] concat(byte[]... parts) {
+  public static byte[] concat(byte[]... parts) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (byte[] p : parts) {
       out.writeBytes(p);
@@ -177,7 +179,7 @@ final class Fixtures {
     return out.toByteArray();
   }
 
-  static byte[] resource(String name) {
+  public static byte[] resource(String name) {
     try (InputStream in = Fixtures.class.getResourceAsStream("/vectors/" + name)) {
       if (in == null) {
         throw new IllegalStateException("missing test resource /vectors/" + name);
@@ -188,24 +190,24 @@ final class Fixtures {
     }
   }
 
-  static VectorReader reader(byte[] bytes, String name, VectorFormat format,
+  public static VectorReader reader(byte[] bytes, String name, VectorFormat format,
       VectorFileOptions options) throws IOException {
     return VectorFiles.reader(new ByteArrayInputStream(bytes), name, format, options);
   }
 
-  static VectorReader reader(byte[] bytes, String name, VectorFormat format) throws IOException {
+  public static VectorReader reader(byte[] bytes, String name, VectorFormat format) throws IOException {
     return reader(bytes, name, format, VectorFileOptions.defaults());
   }
 
   /** What a reader delivered: the floats, and the exception that ended it, if any. */
-  record Drained(float[] vectors, IOException failure) {
+  public record Drained(float[] vectors, IOException failure) {
     int count(int d) {
       return vectors.length / d;
     }
   }
 
   /** Reads everything with batches of the given sizes (cycled), stopping at the first failure. */
-  static Drained drain(VectorReader reader, int... batchSizes) {
+  public static Drained drain(VectorReader reader, int... batchSizes) {
     int d = reader.dimension();
     List<float[]> batches = new ArrayList<>();
     int total = 0;
@@ -237,7 +239,7 @@ final class Fixtures {
   }
 
   /** Reads everything and rethrows any failure. */
-  static float[] readAll(VectorReader reader, int... batchSizes) throws IOException {
+  public static float[] readAll(VectorReader reader, int... batchSizes) throws IOException {
     Drained drained = drain(reader, batchSizes);
     if (drained.failure() != null) {
       throw drained.failure();

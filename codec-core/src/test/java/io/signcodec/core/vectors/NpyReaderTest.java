@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.signcodec.core.MalformedInputException;
 import io.signcodec.core.TruncatedInputException;
 import io.signcodec.core.UnsupportedVersionException;
+import io.signcodec.core.VectorReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

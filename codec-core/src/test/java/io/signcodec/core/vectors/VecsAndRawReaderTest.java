@@ -10,8 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.signcodec.core.Caps;
 import io.signcodec.core.MalformedInputException;
 import io.signcodec.core.TruncatedInputException;
+import io.signcodec.core.VectorReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -104,7 +106,7 @@ class VecsAndRawReaderTest {
 
   @Test
   void maximumDimensionIsAccepted() throws IOException {
-    int d = VectorFiles.MAX_DIMENSION;
+    int d = Caps.MAX_DIMENSION;
     float[] v = randomVectors(5, 2, d);
     try (VectorReader r = reader(fvecs(v, d), "big.fvecs", VectorFormat.FVECS)) {
       assertArrayEquals(v, readAll(r, 1));

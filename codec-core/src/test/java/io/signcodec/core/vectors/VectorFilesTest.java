@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.signcodec.core.Caps;
 import io.signcodec.core.MalformedInputException;
+import io.signcodec.core.VectorReader;
+import io.signcodec.core.VectorSource;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -45,7 +48,7 @@ class VectorFilesTest {
         .withFormat(VectorFormat.RAW_FLOAT32).withDimension(2));
     assertEquals(2, VectorFiles.readAll(raw, 10).count());
     assertThrows(IllegalArgumentException.class, () -> VectorFileOptions.defaults()
-        .withDimension(VectorFiles.MAX_DIMENSION + 1));
+        .withDimension(Caps.MAX_DIMENSION + 1));
     assertThrows(IllegalArgumentException.class, () -> VectorFiles.reader(
         new ByteArrayInputStream(new byte[0]), VectorFormat.NPY,
         VectorFileOptions.defaults().withFormat(VectorFormat.FVECS)));

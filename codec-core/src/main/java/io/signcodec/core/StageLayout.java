@@ -1,0 +1,37 @@
+package io.signcodec.core;
+
+import java.util.Arrays;
+
+/**
+ * What every codebook form holds besides its maps: the code bits of each stage and the mean, with
+ * the dimension and total bits they imply. The forms extend it, so the reader and writer of the
+ * format find these the same way whatever the form.
+ */
+abstract class StageLayout {
+  final int dimension;
+  final int bits;
+  final int[] stageBits;
+  final float[] mean;
+
+  StageLayout(int[] stageBits, float[] mean) {
+    this.dimension = mean.length;
+    this.bits = Arrays.stream(stageBits).sum();
+    this.stageBits = stageBits;
+    this.mean = mean;
+  }
+
+  /** n_1..n_K, the code bits of each stage (not copied). */
+  final int[] stageBits() {
+    return stageBits;
+  }
+
+  /** μ, d floats (not copied). */
+  final float[] mean() {
+    return mean;
+  }
+
+  /** Whether {@code other} has the same stages and, to the bit, the same mean. */
+  final boolean sameLayout(StageLayout other) {
+    return Arrays.equals(stageBits, other.stageBits) && Arrays.equals(mean, other.mean);
+  }
+}

@@ -1,0 +1,53 @@
+package io.signcodec.core.internal;
+
+/** Argument checks shared by the batch APIs, with messages that name what and where. */
+public final class Checks {
+  private Checks() {}
+
+  /**
+   * Checks that {@code count} items of {@code stride} elements fit in an array of {@code length}
+   * from {@code off}.
+   */
+  public static void checkRange(String name, int length, int off, int count, int stride) {
+    if (count < 0) {
+      throw new IllegalArgumentException("count must be >= 0: " + count);
+    }
+    long end = off + (long) count * stride;
+    if (off < 0 || end > length) {
+      throw new IllegalArgumentException(String.format(
+          "%s: %d vectors of %d values from offset %d need %d elements, array has %d",
+          name, count, stride, off, end, length));
+    }
+  }
+
+  /**
+   * Checks that every component of {@code count} vectors from {@code off} is finite; the message
+   * numbers vectors from 0 at {@code off}.
+   */
+  public static void checkFinite(float[] src, int off, int count, int dimension) {
+    checkFinite(src, off, count, dimension, 0);
+  }
+
+  /**
+   * As {@link #checkFinite(float[], int, int, int)}, numbering the vectors from
+   * {@code firstIndex}: their position in a longer sequence.
+   */
+  public static void checkFinite(float[] src, int off, int count, int dimension,
+      long firstIndex) {
+    // A SIMD pass finds whether anything is wrong; only then the loop below says where.
+    if (count == 0 || Backends.ACTIVE.allFinite(src, off, count * dimension)) {
+      return;
+    }
+    for (int i = 0; i < count; i++) {
+      int base = off + i * dimension;
+      for (int k = 0; k < dimension; k++) {
+        float v = src[base + k];
+        if (!Float.isFinite(v)) {
+          throw new IllegalArgumentException("vector " + (firstIndex + i) + ", component " + k
+              + " is " + v
+              + " (not finite)");
+        }
+      }
+    }
+  }
+}

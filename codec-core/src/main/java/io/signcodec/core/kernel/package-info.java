@@ -1,9 +1,0 @@
-/**
- * Dense float kernels behind the batch-first API: blocked matrix products and the sign-and-pack
- * step. Public only so that the codec's own packages can share them; not a supported API.
- *
- * <p>Every kernel accumulates each output element in ascending order of the summation index,
- * whatever the blocking or the number of threads, so results do not depend on batch sizes or on
- * how work was split. That is what makes single-vector and batch encoding bit-identical.
- */
-package io.signcodec.core.kernel;

@@ -1,0 +1,307 @@
+package io.signcodec.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The scalar and Vector API backends give bit-identical results. The test JVM is started with
+ * {@code --add-modules jdk.incubator.vector} (see the pom): the vector backend must be there, not
+ * skipped.
+ */
+class KernelBackendTest {
+  private static final KernelBackend SCALAR = ScalarBackend.INSTANCE;
+  private static final KernelBackend VECTOR = Backends.vector();
+
+  @Test
+  void theVectorBackendIsAvailableHere() {
+    assertNotNull(VECTOR, "jdk.incubator.vector missing from the test JVM");
+    assertEquals(VECTOR.name(), FloatKernels.backend());
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 63, 64, 65, 1021})
+  void bothFormsAgreeBitForBit(int q) {
+    Random random = new Random(q);
+    for (int m : new int[] {1, 3, 4, 5, 9, 32, 37, 70}) {
+      for (int k : new int[] {1, 7, 64}) {
+        float[] l = randomArray(random, 3 + m * (k + 2));
+        float[] shift = random.nextBoolean() ? randomArray(random, k) : null;
+        float[][] r = new float[k + 2][];
+        for (int t = 0; t < r.length; t++) {
+          r[t] = randomArray(random, q + 5);
+        }
+        int from = q > 2 ? random.nextInt(q / 2) : 0;
+        int to = q;
+        float[][] c1 = randomRows(random, m, q + 5);
+        float[][] c2 = copy(c1);
+        SCALAR.multiplyAdd(l, 3, k + 2, shift, r, 2, k, from, to, c1, m);
+        VECTOR.multiplyAdd(l, 3, k + 2, shift, r, 2, k, from, to, c2, m);
+        assertRowsEqual(c1, c2, "flat m=" + m + " k=" + k + " q=" + q);
+
+        float[][] rowsL = randomRows(random, m, k);
+        float[][] c3 = randomRows(random, m, q + 5);
+        float[][] c4 = copy(c3);
+        SCALAR.multiplyAdd(rowsL, r, 1, k, from, to, c3, m);
+        VECTOR.multiplyAdd(rowsL, r, 1, k, from, to, c4, m);
+        assertRowsEqual(c3, c4, "rows m=" + m + " k=" + k + " q=" + q);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 3, 8, 16, 20, 32, 64})
+  void butterfliesAgreeBitForBitAndFusedLevelsEqualSingleLevels(int span) {
+    Random random = new Random(span);
+    int len = 8 * span;
+    for (int stride : new int[] {1, span, 16, 32}) {
+      if (span % stride != 0) {
+        continue;
+      }
+      // per-run factors as the structured transform has them: ±norm, and no scale at all
+      float[] factors = new float[len / stride];
+      for (int i = 0; i < factors.length; i++) {
+        factors[i] = (random.nextBoolean() ? 1 : -1) * (i % 3 == 0 ? 0.125f : 0.70710677f);
+      }
+      for (float[] scale : new float[][] {null, factors}) {
+        String where = "span " + span + ", stride " + stride + (scale == null ? "" : ", scaled");
+        float[] w = randomArray(random, 5 + len + 3);
+        float[] a = w.clone();
+        float[] b = w.clone();
+        SCALAR.butterflies(a, 5, 5 + len, span, scale, stride);
+        VECTOR.butterflies(b, 5, 5 + len, span, scale, stride);
+        assertArrayEquals(a, b, "radix 2, " + where);
+        float[] byHand = w.clone();
+        for (int lo = 5; lo < 5 + len; lo += 2 * span) {
+          for (int q = lo; q < lo + span; q++) {
+            float x = byHand[q];
+            float y = byHand[q + span];
+            byHand[q] = scale == null ? x + y : (x + y) * scale[(q - 5) / stride];
+            byHand[q + span] = scale == null ? x - y : (x - y) * scale[(q + span - 5) / stride];
+          }
+        }
+        assertArrayEquals(byHand, a, "radix 2 against its definition, " + where);
+
+        float[] two = w.clone();
+        SCALAR.butterflies(two, 5, 5 + len, span, null, stride);
+        SCALAR.butterflies(two, 5, 5 + len, 2 * span, scale, stride);
+        float[] c = w.clone();
+        float[] d = w.clone();
+        SCALAR.butterflies4(c, 5, 5 + len, span, scale, stride);
+        VECTOR.butterflies4(d, 5, 5 + len, span, scale, stride);
+        assertArrayEquals(two, c, "radix 4 against two radix-2 levels, " + where);
+        assertArrayEquals(two, d, "vector radix 4, " + where);
+
+        float[] three = w.clone();
+        SCALAR.butterflies(three, 5, 5 + len, span, null, stride);
+        SCALAR.butterflies(three, 5, 5 + len, 2 * span, null, stride);
+        SCALAR.butterflies(three, 5, 5 + len, 4 * span, scale, stride);
+        float[] e = w.clone();
+        float[] f = w.clone();
+        SCALAR.butterflies8(e, 5, 5 + len, span, scale, stride);
+        VECTOR.butterflies8(f, 5, 5 + len, span, scale, stride);
+        assertArrayEquals(three, e, "radix 8 against three radix-2 levels, " + where);
+        assertArrayEquals(three, f, "vector radix 8, " + where);
+        assertEquals(w[2], e[2], "entries before from are not touched");
+        assertEquals(w[5 + len], e[5 + len], "entries from end on are not touched");
+      }
+    }
+  }
+
+  @Test
+  void aScaleMustCoverWholeRunsOfItsStride() {
+    float[] w = new float[64];
+    float[] scale = new float[64];
+    assertThrows(IllegalArgumentException.class,
+        () -> FloatKernels.butterflies8(w, 0, 48, 6, scale, 4));
+    assertThrows(IllegalArgumentException.class,
+        () -> FloatKernels.butterflies(w, 0, 64, 8, scale, 0));
+    FloatKernels.butterflies(w, 0, 64, 8, null, 0);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 15, 16, 17, 100, 768})
+  void interleavingAgreesWithItsDefinitionAndIsUndone(int dimension) {
+    Random random = new Random(dimension);
+    int lanes = FloatKernels.LANES;
+    for (int count : new int[] {1, 15, 16}) {
+      float[] x = randomArray(random, 3 + count * dimension);
+      float[] shift = randomArray(random, dimension);
+      float[] scale = new float[dimension];
+      for (int k = 0; k < dimension; k++) {
+        scale[k] = random.nextBoolean() ? 1f : -1f;
+      }
+      for (float[] sc : new float[][] {null, scale}) {
+        String where = "d " + dimension + ", count " + count + (sc == null ? "" : ", scaled");
+        float[] expected = new float[dimension * lanes];
+        for (int k = 0; k < dimension; k++) {
+          for (int l = 0; l < count; l++) {
+            float v = x[3 + l * dimension + k] - shift[k];
+            expected[k * lanes + l] = sc == null ? v : v * sc[k];
+          }
+        }
+        float[] a = randomArray(random, dimension * lanes); // stale lanes must be cleared
+        float[] b = a.clone();
+        SCALAR.interleave(x, 3, count, dimension, shift, sc, a);
+        VECTOR.interleave(x, 3, count, dimension, shift, sc, b);
+        assertArrayEquals(expected, a, "scalar interleave, " + where);
+        assertArrayEquals(expected, b, "vector interleave, " + where);
+
+        // out of the layout, with and without adding a shift back
+        float[] add = sc == null ? null : shift;
+        float[] back = randomArray(random, 5 + count * dimension + 2);
+        float[] backVector = back.clone();
+        float[] untouched = back.clone();
+        SCALAR.deinterleave(expected, count, dimension, add, back, 5);
+        VECTOR.deinterleave(expected, count, dimension, add, backVector, 5);
+        assertArrayEquals(back, backVector, "deinterleave, " + where);
+        for (int l = 0; l < count; l++) {
+          for (int k = 0; k < dimension; k++) {
+            float v = expected[k * lanes + l];
+            assertEquals(add == null ? v : v + add[k], back[5 + l * dimension + k], where);
+          }
+        }
+        assertEquals(untouched[4], back[4], "before outOff");
+        assertEquals(untouched[5 + count * dimension], back[5 + count * dimension], "after");
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 7, 31, 32, 33, 64, 70, 100})
+  void packedSignsFollowTheSignRuleAndBitOrder(int n) {
+    Random random = new Random(n);
+    int lanes = FloatKernels.LANES;
+    for (int count : new int[] {1, 16}) {
+      for (int first : new int[] {0, 3, 8, 13}) {
+        float[] w = randomArray(random, n * lanes);
+        for (int q = 0; q < w.length; q += 7) {
+          w[q] = q % 2 == 0 ? -0f : 0f; // both zeros code as +1
+        }
+        // and the rule holds past the finite: ±∞ by their sign, NaN (of either sign) as −1
+        float[] odd = {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN,
+            Float.intBitsToFloat(0xffc00000), Float.intBitsToFloat(0x7f800001)};
+        for (int q = 3; q < w.length; q += 11) {
+          w[q] = odd[q % odd.length];
+        }
+        int codeBytes = (first + n + 7) / 8 + 2;
+        byte[] a = new byte[4 + count * codeBytes];
+        byte[] b = new byte[a.length];
+        SCALAR.packSigns(w, n, first, count, a, 4, codeBytes);
+        VECTOR.packSigns(w, n, first, count, b, 4, codeBytes);
+        String where = "n " + n + ", count " + count + ", first " + first;
+        assertArrayEquals(a, b, "vector against scalar, " + where);
+        for (int l = 0; l < count; l++) {
+          for (int bit = 0; bit < 8 * codeBytes; bit++) {
+            int code = 4 + l * codeBytes;
+            boolean set = ((a[code + bit / 8] >>> (bit % 8)) & 1) != 0;
+            int j = bit - first;
+            boolean expected = j >= 0 && j < n && w[j * lanes + l] >= 0f;
+            assertEquals(expected, set, "lane " + l + " bit " + bit + ", " + where);
+          }
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 7, 31, 32, 33, 64, 70, 100})
+  void unpackedSignsAreThePackedOnesTimesTheMagnitude(int n) {
+    Random random = new Random(n);
+    int lanes = FloatKernels.LANES;
+    float magnitude = 0.37f;
+    for (int count : new int[] {1, 15, 16}) {
+      for (int first : new int[] {0, 3, 8, 13}) {
+        int codeBytes = (first + n + 7) / 8 + 1;
+        byte[] codes = new byte[2 + count * codeBytes];
+        random.nextBytes(codes);
+        float[] a = randomArray(random, n * lanes + 3);
+        float[] b = a.clone();
+        SCALAR.unpackSigns(codes, 2, codeBytes, count, first, n, magnitude, a);
+        VECTOR.unpackSigns(codes, 2, codeBytes, count, first, n, magnitude, b);
+        String where = "n " + n + ", count " + count + ", first " + first;
+        assertArrayEquals(a, b, "vector against scalar, " + where);
+        for (int j = 0; j < n; j++) {
+          for (int l = 0; l < lanes; l++) {
+            int bit = first + j;
+            boolean set = l < count
+                && ((codes[2 + l * codeBytes + bit / 8] >>> (bit % 8)) & 1) != 0;
+            assertEquals(set ? magnitude : -magnitude, a[j * lanes + l],
+                "lane " + l + " bit " + bit + ", " + where);
+          }
+        }
+        assertEquals(b[n * lanes], a[n * lanes], "nothing written past n");
+      }
+    }
+  }
+
+  @Test
+  void allFiniteFindsEveryNonFiniteValueAnywhere() {
+    Random random = new Random(9);
+    for (int len : new int[] {0, 1, 15, 16, 17, 100}) {
+      float[] x = randomArray(random, len + 3);
+      x[0] = Float.NaN; // outside the range checked
+      x[len + 2] = Float.POSITIVE_INFINITY;
+      x[1] = Float.MAX_VALUE;
+      assertEquals(true, SCALAR.allFinite(x, 1, len), "len " + len);
+      assertEquals(true, VECTOR.allFinite(x, 1, len), "len " + len);
+      for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+        for (int at = 1; at < len + 1; at++) {
+          float[] y = x.clone();
+          y[at] = bad;
+          assertEquals(false, SCALAR.allFinite(y, 1, len), bad + " at " + at);
+          assertEquals(false, VECTOR.allFinite(y, 1, len), bad + " at " + at);
+        }
+      }
+    }
+  }
+
+  @Test
+  void theChoiceCanBeForcedAndIsChecked() {
+    assertEquals("scalar", Backends.choose("scalar").name());
+    assertEquals(VECTOR.name(), Backends.choose("Vector").name());
+    assertEquals(VECTOR.name(), Backends.choose("auto").name());
+    assertEquals("signcodec.kernels must be auto, scalar or vector, not \"gpu\"",
+        assertThrows(IllegalArgumentException.class, () -> Backends.choose("gpu")).getMessage());
+  }
+
+  private static void assertRowsEqual(float[][] a, float[][] b, String what) {
+    for (int i = 0; i < a.length; i++) {
+      assertArrayEquals(a[i], b[i], 0f, what + " row " + i);
+      for (int j = 0; j < a[i].length; j++) {
+        assertEquals(Float.floatToRawIntBits(a[i][j]), Float.floatToRawIntBits(b[i][j]),
+            what + " [" + i + "][" + j + "]");
+      }
+    }
+  }
+
+  private static float[] randomArray(Random random, int n) {
+    float[] a = new float[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = (float) random.nextGaussian();
+    }
+    return a;
+  }
+
+  private static float[][] randomRows(Random random, int rows, int n) {
+    float[][] a = new float[rows][];
+    for (int i = 0; i < rows; i++) {
+      a[i] = randomArray(random, n);
+    }
+    return a;
+  }
+
+  private static float[][] copy(float[][] a) {
+    float[][] b = new float[a.length][];
+    for (int i = 0; i < a.length; i++) {
+      b[i] = a[i].clone();
+    }
+    return b;
+  }
+}
