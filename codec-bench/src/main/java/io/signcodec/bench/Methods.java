@@ -92,9 +92,14 @@ final class Methods {
   record TrainerSettings(int maxSteps, double tolerance, long seed) {
     static final TrainerSettings DEFAULTS = new TrainerSettings(150, 1e-6, 1);
 
-    /** The library's default: one stage up to d bits, stages of d bits and a remainder above. */
+    /** The library's default: bits allocated over principal directions, tied levels. */
     CodebookTrainer trainer(int bits) {
       return builder(bits).build();
+    }
+
+    /** The previous default: sign codes, one stage up to d bits, stages of d bits above. */
+    CodebookTrainer stagedTrainer(int bits) {
+      return builder(bits).staged().build();
     }
 
     /** One stage whatever the bits (at most 2d): the plain sign autoencoder, a frame above d. */
@@ -102,7 +107,7 @@ final class Methods {
       return builder(bits).shallow().build();
     }
 
-    /** The data-free form as the CLI's {@code train --isotropic} makes it: structured, staged. */
+    /** The data-free form as the CLI's {@code train --isotropic} makes it: structured. */
     CodebookTrainer structuredTrainer(int bits) {
       return builder(bits).structured().build();
     }
@@ -114,7 +119,8 @@ final class Methods {
   }
 
   static List<Method> all(TrainerSettings settings, boolean gaussianPrediction) {
-    return List.of(new SigncodecTrained(settings), new SigncodecShallow(settings),
+    return List.of(new SigncodecTrained(settings), new SigncodecStaged(settings),
+        new SigncodecShallow(settings),
         new SigncodecDataFree(settings, gaussianPrediction), new CoordinateSigns(), new RotationSigns(), new JVectorPq(),
         new PrincipalSigns());
   }
@@ -168,7 +174,7 @@ final class Methods {
 
     @Override
     public String label() {
-      return "signcodec trained";
+      return "signcodec trained (allocated)";
     }
 
     @Override
@@ -179,6 +185,40 @@ final class Methods {
     @Override
     public Fitted fit(TrainingSet train, int bits) throws IOException {
       Codebook cb = settings.trainer(bits).train(VectorSource.of(train.vectors, train.dimension));
+      return codec(cb, cb, cb.info().predictedNmse());
+    }
+  }
+
+  /**
+   * signcodec's previous default, kept to measure against: sign codes trained by gradient ascent,
+   * in residual stages above one bit per coordinate ({@link CodebookTrainer.Builder#staged()}).
+   */
+  static final class SigncodecStaged implements Method {
+    private final TrainerSettings settings;
+
+    SigncodecStaged(TrainerSettings settings) {
+      this.settings = settings;
+    }
+
+    @Override
+    public String id() {
+      return "signcodec-staged";
+    }
+
+    @Override
+    public String label() {
+      return "signcodec sign code, staged";
+    }
+
+    @Override
+    public int bitsUsed(int dimension, int bits) {
+      return bits <= Caps.MAX_STAGED_RATE * dimension ? bits : 0;
+    }
+
+    @Override
+    public Fitted fit(TrainingSet train, int bits) throws IOException {
+      Codebook cb = settings.stagedTrainer(bits)
+          .train(VectorSource.of(train.vectors, train.dimension));
       return codec(cb, cb, cb.info().predictedNmse());
     }
   }

@@ -35,21 +35,29 @@ public final class BenchInputs {
   }
 
   /**
-   * A codebook of the given shape, with the library's default split into stages above one bit per
-   * coordinate. {@code dense}: the data-free form as dense matrices, quick to make, and costing
-   * what a trained codebook (the same dense matrices) costs to run; {@code structured}: the
-   * data-free form as randomized Hadamard transforms (O(d log d)).
+   * A data-free codebook of the given shape: costing to run what a trained one of the same form
+   * costs, and quick to make. {@code dense}: sign codes as dense matrices, in residual stages
+   * above one bit per coordinate; {@code structured}: the same as randomized Hadamard transforms
+   * (O(d log d)); {@code allocated}: the trainer's default, tied levels over the directions of a
+   * dense basis; {@code allocated-structured}: the same on a randomized Hadamard basis.
    */
   static Codebook codebook(int dim, double rate, String form) {
     CodebookTrainer.Builder b = CodebookTrainer.builder().rate(rate).seed(1);
     switch (form) {
       case "dense":
+        b.staged();
         break;
       case "structured":
+        b.staged().structured();
+        break;
+      case "allocated":
+        break;
+      case "allocated-structured":
         b.structured();
         break;
       default:
-        throw new IllegalArgumentException("form must be dense or structured: " + form);
+        throw new IllegalArgumentException("form must be dense, structured, allocated or"
+            + " allocated-structured: " + form);
     }
     return b.build().isotropic(dim);
   }
