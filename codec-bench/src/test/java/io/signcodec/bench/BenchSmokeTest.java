@@ -103,7 +103,7 @@ class BenchSmokeTest {
         .include("io\\.signcodec\\.bench\\.jmh\\.EncodeBenchmark\\.encode")
         .param("dim", "384")
         .param("rate", "1")
-        // in-process: the kernels are whatever this JVM chose first; both forms run
+        // in-process: the kernels are whatever this JVM chose first; all four forms run
         .param("kernels", "scalar")
         .forks(0)
         .warmupIterations(0)
@@ -113,7 +113,7 @@ class BenchSmokeTest {
         .shouldFailOnError(true)
         .build();
     Collection<RunResult> results = new Runner(opts).run();
-    assertEquals(2, results.size());
+    assertEquals(4, results.size());
     for (RunResult r : results) {
       double vectorsPerSecond = r.getPrimaryResult().getScore();
       assertTrue(vectorsPerSecond > 100, "encode at d = 384, r = 1, " + r.getParams()
