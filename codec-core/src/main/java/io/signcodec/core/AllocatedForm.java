@@ -35,6 +35,8 @@ final class AllocatedForm implements CodebookForm {
   private final int bits;
   /** Per bit, in code order: the scale {@code c_{i,k}} of bit {@code f_k + i}. */
   private final float[] bitScales;
+  /** Per bit, in code order: its direction i. */
+  private final int[] bitDirection;
   private final TiedLevels[] levels;
   private final int[] depths;
   /** Dense basis: rows u_i (m of d), and their transpose (d of m) for the projection kernel. */
@@ -55,6 +57,12 @@ final class AllocatedForm implements CodebookForm {
     this.stageStart = new int[stageBits.length];
     for (int k = 1; k < stageBits.length; k++) {
       stageStart[k] = stageStart[k - 1] + stageBits[k - 1];
+    }
+    this.bitDirection = new int[bits];
+    for (int k = 0; k < stageBits.length; k++) {
+      for (int i = 0; i < stageBits[k]; i++) {
+        bitDirection[stageStart[k] + i] = i;
+      }
     }
     this.depths = new int[directions];
     this.levels = new TiedLevels[directions];
@@ -295,10 +303,8 @@ final class AllocatedForm implements CodebookForm {
       }
     }
     double[] w = new double[bits];
-    for (int k = 0; k < stageBits.length; k++) {
-      for (int i = 0; i < stageBits[k]; i++) {
-        w[stageStart[k] + i] = bitScales[stageStart[k] + i] * along[i];
-      }
+    for (int j = 0; j < bits; j++) {
+      w[j] = bitScales[j] * along[bitDirection[j]];
     }
     return w;
   }
@@ -308,10 +314,8 @@ final class AllocatedForm implements CodebookForm {
   public float[] denseEncoder() {
     float[] basis = basisRows();
     float[] b = new float[bits * dimension];
-    for (int k = 0; k < stageBits.length; k++) {
-      for (int i = 0; i < stageBits[k]; i++) {
-        System.arraycopy(basis, i * dimension, b, (stageStart[k] + i) * dimension, dimension);
-      }
+    for (int j = 0; j < bits; j++) {
+      System.arraycopy(basis, bitDirection[j] * dimension, b, j * dimension, dimension);
     }
     return b;
   }
@@ -321,12 +325,10 @@ final class AllocatedForm implements CodebookForm {
   public float[] denseDecoder() {
     float[] basis = basisRows();
     float[] a = new float[dimension * bits];
-    for (int k = 0; k < stageBits.length; k++) {
-      for (int i = 0; i < stageBits[k]; i++) {
-        int j = stageStart[k] + i;
-        for (int t = 0; t < dimension; t++) {
-          a[t * bits + j] = bitScales[j] * basis[i * dimension + t];
-        }
+    for (int j = 0; j < bits; j++) {
+      int i = bitDirection[j];
+      for (int t = 0; t < dimension; t++) {
+        a[t * bits + j] = bitScales[j] * basis[i * dimension + t];
       }
     }
     return a;

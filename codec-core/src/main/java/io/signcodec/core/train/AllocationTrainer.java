@@ -56,16 +56,9 @@ final class AllocationTrainer {
    */
   Codebook train(VectorSource source, int bits, long seed, int meanBits) throws IOException {
     int d = source.dimension();
-    CovarianceAccumulator moments = new CovarianceAccumulator(d);
-    trainer.forEachBatch(source, TrainingListener.Pass.MOMENTS, moments::add);
+    CovarianceAccumulator moments = trainer.moments(source);
     long count = moments.count();
-    if (count < 2) {
-      throw new IllegalArgumentException("training needs at least 2 vectors, got " + count);
-    }
     double trace = moments.totalVariance();
-    if (!(trace > 0)) {
-      throw new IllegalArgumentException("training vectors have no variance: all are equal");
-    }
     double[] mean = moments.mean();
     double[] covariance = moments.covariance();
     double meanNorm = 0;

@@ -297,6 +297,20 @@ public final class CodebookTrainer {
 
   // ---------------------------------------------------------------- trained from data
 
+  /** The first pass: μ and Σ of {@code source}, which must hold two vectors that differ. */
+  CovarianceAccumulator moments(VectorSource source) throws IOException {
+    CovarianceAccumulator moments = new CovarianceAccumulator(source.dimension());
+    forEachBatch(source, TrainingListener.Pass.MOMENTS, moments::add);
+    if (moments.count() < 2) {
+      throw new IllegalArgumentException("training needs at least 2 vectors, got "
+          + moments.count());
+    }
+    if (!(moments.totalVariance() > 0)) {
+      throw new IllegalArgumentException("training vectors have no variance: all are equal");
+    }
+    return moments;
+  }
+
   /** Trains from {@code source}, reading it twice. Needs at least two vectors. */
   public Codebook train(VectorSource source) throws IOException {
     int d = source.dimension();
@@ -304,16 +318,9 @@ public final class CodebookTrainer {
     if (allocates()) {
       return new AllocationTrainer(this).train(source, bitsFor(d), seed, meanDirectionBits);
     }
-    CovarianceAccumulator moments = new CovarianceAccumulator(d);
-    forEachBatch(source, TrainingListener.Pass.MOMENTS, moments::add);
+    CovarianceAccumulator moments = moments(source);
     long count = moments.count();
-    if (count < 2) {
-      throw new IllegalArgumentException("training needs at least 2 vectors, got " + count);
-    }
     double trace = moments.totalVariance();
-    if (!(trace > 0)) {
-      throw new IllegalArgumentException("training vectors have no variance: all are equal");
-    }
     float[] mean = Matrices.toFloat(moments.mean());
     Stage first = trainStage(moments, source, stages[0], mean, seed);
     if (stages.length == 1) {
