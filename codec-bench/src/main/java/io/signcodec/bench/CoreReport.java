@@ -39,13 +39,29 @@ public final class CoreReport {
     out.printf(Locale.ROOT, "# signcodec core report%n%nJava %s, %d cores (%s)%n%n",
         System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
         System.getProperty("os.arch"));
-    distortion(out);
-    staged(out);
-    training(out);
-    throughput(out);
-    streaming(out);
-    wire(out);
-    scoring(out);
+    java.util.Set<String> only = java.util.Set.of(args);
+    java.util.Map<String, Section> sections = new java.util.LinkedHashMap<>();
+    sections.put("distortion", CoreReport::distortion);
+    sections.put("staged", CoreReport::staged);
+    sections.put("training", CoreReport::training);
+    sections.put("throughput", CoreReport::throughput);
+    sections.put("streaming", CoreReport::streaming);
+    sections.put("wire", CoreReport::wire);
+    sections.put("scoring", CoreReport::scoring);
+    if (!sections.keySet().containsAll(only)) {
+      throw new IllegalArgumentException("sections are " + sections.keySet() + ": " + only);
+    }
+    for (java.util.Map.Entry<String, Section> s : sections.entrySet()) {
+      if (only.isEmpty() || only.contains(s.getKey())) {
+        s.getValue().run(out);
+      }
+    }
+  }
+
+  /** One section of the report; {@code main}'s arguments name the ones to run (default: all). */
+  @FunctionalInterface
+  private interface Section {
+    void run(PrintStream out) throws Exception;
   }
 
   /** NMSE on 5 000 fresh N(0, I) vectors, d = 256, codebooks trained on 20 000. */
