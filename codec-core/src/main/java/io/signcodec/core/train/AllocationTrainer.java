@@ -25,8 +25,8 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
  *       of squares, so nothing is rounded to the bin).
  *   <li>For each direction and depth, {@link TiedLevelFit} finds the levels and their error on
  *       the data; the n bits go one at a time to the direction whose error that bit lowers most
- *       (the greedy rule is optimal when each direction's error falls by less with each bit, as
- *       it does for every distribution we have measured).
+ *       (the greedy rule is optimal when each direction's error falls by less with each further
+ *       bit, as a Gaussian's does).
  * </ol>
  *
  * <p>The training NMSE comes from the histograms (they hold every projection's square), so there
