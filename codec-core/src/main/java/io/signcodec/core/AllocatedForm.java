@@ -220,7 +220,8 @@ final class AllocatedForm implements CodebookForm {
   private void pack(float[] y, int off, int stride, boolean greedy, byte[] dst, int dstOff,
       int codeBytes) {
     Arrays.fill(dst, dstOff, dstOff + codeBytes, (byte) 0);
-    for (int i = 0; i < directions; i++) {
+    int deep = stageBits.length > 1 ? stageBits[1] : 0;
+    for (int i = 0; i < deep; i++) {
       float p = y[off + i * stride];
       int pattern = greedy ? levels[i].greedy(p) : levels[i].nearest(p);
       for (int k = 0; k < depths[i]; k++) {
@@ -229,6 +230,13 @@ final class AllocatedForm implements CodebookForm {
           dst[dstOff + (bit >>> 3)] |= (byte) (1 << (bit & 7));
         }
       }
+    }
+    // A direction with one bit has the levels ±c, whose threshold fl(fl(−c + c) · 0.5) is 0:
+    // both encoders give it the sign bit of the projection (y ≥ 0), the sign rule, with no
+    // search. Its bit is bit i of stage 0.
+    for (int i = deep; i < directions; i++) {
+      int set = y[off + i * stride] >= 0f ? 1 : 0;
+      dst[dstOff + (i >>> 3)] |= (byte) (set << (i & 7));
     }
   }
 
