@@ -97,6 +97,11 @@ final class Methods {
       return builder(bits).build();
     }
 
+    /** The default with the mean's direction coded first, with 8 of the bits. */
+    CodebookTrainer meanDirectionTrainer(int bits) {
+      return builder(bits).meanDirectionBits(Math.min(8, bits)).build();
+    }
+
     /** The previous default: sign codes, one stage up to d bits, stages of d bits above. */
     CodebookTrainer stagedTrainer(int bits) {
       return builder(bits).staged().build();
@@ -119,7 +124,8 @@ final class Methods {
   }
 
   static List<Method> all(TrainerSettings settings, boolean gaussianPrediction) {
-    return List.of(new SigncodecTrained(settings), new SigncodecStaged(settings),
+    return List.of(new SigncodecTrained(settings), new SigncodecMeanDirection(settings),
+        new SigncodecStaged(settings),
         new SigncodecShallow(settings),
         new SigncodecDataFree(settings, gaussianPrediction), new CoordinateSigns(), new RotationSigns(), new JVectorPq(),
         new PrincipalSigns());
@@ -185,6 +191,40 @@ final class Methods {
     @Override
     public Fitted fit(TrainingSet train, int bits) throws IOException {
       Codebook cb = settings.trainer(bits).train(VectorSource.of(train.vectors, train.dimension));
+      return codec(cb, cb, cb.info().predictedNmse());
+    }
+  }
+
+  /**
+   * The default with {@link CodebookTrainer.Builder#meanDirectionBits(int)} 8: the per-vector term
+   * for inner-product search on data that are not centred, measured beside it.
+   */
+  static final class SigncodecMeanDirection implements Method {
+    private final TrainerSettings settings;
+
+    SigncodecMeanDirection(TrainerSettings settings) {
+      this.settings = settings;
+    }
+
+    @Override
+    public String id() {
+      return "signcodec-mean8";
+    }
+
+    @Override
+    public String label() {
+      return "signcodec trained, mean direction 8 bits";
+    }
+
+    @Override
+    public int bitsUsed(int dimension, int bits) {
+      return bits <= Caps.MAX_STAGED_RATE * dimension ? bits : 0;
+    }
+
+    @Override
+    public Fitted fit(TrainingSet train, int bits) throws IOException {
+      Codebook cb = settings.meanDirectionTrainer(bits)
+          .train(VectorSource.of(train.vectors, train.dimension));
       return codec(cb, cb, cb.info().predictedNmse());
     }
   }
