@@ -67,12 +67,10 @@ final class AllocationTrainer {
     }
     meanNorm = Math.sqrt(meanNorm);
     int forced = meanBits > 0 && meanNorm > 0 ? Math.min(meanBits, bits) : 0;
-    double[][] basis = forced > 0 ? meanFirst(mean, meanNorm, covariance, d)
-        : principalDirections(covariance, d);
+    // The variance along each basis direction comes with the eigendecomposition.
     double[] variance = new double[d];
-    for (int i = 0; i < d; i++) {
-      variance[i] = quadratic(basis[i], covariance, d);
-    }
+    double[][] basis = forced > 0 ? meanFirst(mean, meanNorm, covariance, d, variance)
+        : principalDirections(covariance, d, variance);
     if (bits > TiedLevelFit.UNIT_GAUSSIAN.length * (long) d) {
       throw new IllegalArgumentException(bits + " bits is more than "
           + TiedLevelFit.UNIT_GAUSSIAN.length + " per coordinate in dimension " + d);
@@ -80,7 +78,7 @@ final class AllocationTrainer {
     int candidates = Math.min(d, bits);
     float[][] rows = new float[candidates][];
     for (int i = 0; i < candidates; i++) {
-      rows[i] = toFloat(basis[i]);
+      rows[i] = Matrices.toFloat(basis[i]);
     }
     Histograms h = histogram(source, rows, Matrices.toFloat(mean), variance);
     if (h.vectors != count) {
@@ -203,7 +201,8 @@ final class AllocationTrainer {
    * carries {@code ⟨μ̂, x − μ⟩}, the part of every inner product with a query near the mean that
    * the other directions do not see.
    */
-  private static double[][] meanFirst(double[] mean, double norm, double[] covariance, int d) {
+  private static double[][] meanFirst(double[] mean, double norm, double[] covariance, int d,
+      double[] variance) {
     double[] m = new double[d];
     for (int t = 0; t < d; t++) {
       m[t] = mean[t] / norm;
@@ -227,7 +226,8 @@ final class AllocationTrainer {
             + msm * m[r] * m[c];
       }
     }
-    double[][] rest = principalDirections(projected, d);
+    double[] restVariance = new double[d];
+    double[][] rest = principalDirections(projected, d, restVariance);
     int along = 0;
     double best = -1;
     for (int i = 0; i < d; i++) {
@@ -242,16 +242,20 @@ final class AllocationTrainer {
     }
     double[][] basis = new double[d][];
     basis[0] = m;
+    variance[0] = msm;
+    // The others are orthogonal to μ̂, so their variance under Σ is their eigenvalue under PΣP.
     for (int i = 0, j = 1; i < d; i++) {
       if (i != along) {
+        variance[j] = restVariance[i];
         basis[j++] = rest[i];
       }
     }
     return basis;
   }
 
-  /** Eigenvectors of Σ as rows, by decreasing eigenvalue. */
-  private static double[][] principalDirections(double[] covariance, int d) {
+  /** Eigenvectors of Σ as rows, by decreasing eigenvalue, which go into {@code eigenvalues}. */
+  private static double[][] principalDirections(double[] covariance, int d,
+      double[] eigenvalues) {
     EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, true, true);
     if (!eig.decompose(DMatrixRMaj.wrap(d, d, covariance.clone()))) {
       throw new IllegalStateException("eigendecomposition of the covariance failed");
@@ -265,6 +269,7 @@ final class AllocationTrainer {
     Arrays.sort(order, (a, b) -> Double.compare(lambda[b], lambda[a]));
     double[][] rows = new double[d][];
     for (int i = 0; i < d; i++) {
+      eigenvalues[i] = lambda[order[i]];
       DMatrixRMaj v = eig.getEigenVector(order[i]);
       double norm = 0;
       for (int t = 0; t < d; t++) {
@@ -285,22 +290,6 @@ final class AllocationTrainer {
       }
     }
     return rows;
-  }
-
-  private static double quadratic(double[] u, double[] sigma, int d) {
-    double s = 0;
-    for (int r = 0; r < d; r++) {
-      double row = 0;
-      for (int c = 0; c < d; c++) {
-        row += sigma[r * d + c] * u[c];
-      }
-      s += u[r] * row;
-    }
-    return s;
-  }
-
-  private static float[] toFloat(double[] a) {
-    return Matrices.toFloat(a);
   }
 
   /** Per-direction histograms of the projections and the fits made from them. */
