@@ -22,8 +22,14 @@ import java.util.Objects;
  *
  * <p>Obtain one from {@link io.signcodec.core.train.CodebookTrainer}, from {@link #read}, or from
  * {@link #of} with matrices of your own.
+ *
+ * <p>Java serialization (for cluster jobs that ship a codebook to their workers) writes the
+ * codebook's own format, {@link #toByteArray}, and reads it back with {@link #read}, checks and
+ * all; nothing else of the object is serialized.
  */
-public final class Codebook {
+public final class Codebook implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final int formatVersion;
   private final int dimension;
   private final int bits;
@@ -394,5 +400,41 @@ public final class Codebook {
         + (stageBits.length > 1 ? ", stages=" + Arrays.toString(stageBits) : "")
         + ", method="
         + info.method() + ", fingerprint=" + fingerprintHex() + "]";
+  }
+
+  /** Serialized as its format bytes: the reader then checks them as {@link #read} does. */
+  private Object writeReplace() {
+    return new SerializedCodebook(toByteArray());
+  }
+
+  private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
+    throw new java.io.InvalidObjectException("a Codebook is serialized as its format bytes");
+  }
+
+  /** The serialized form of a {@link Codebook}: its bytes in the codebook format. */
+  private static final class SerializedCodebook implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final byte[] bytes;
+
+    SerializedCodebook(byte[] bytes) {
+      this.bytes = bytes;
+    }
+
+    private Object readResolve() throws java.io.ObjectStreamException {
+      try {
+        java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(bytes);
+        Codebook codebook = read(in);
+        if (in.available() != 0) {
+          throw new java.io.InvalidObjectException(in.available()
+              + " bytes follow the serialized codebook");
+        }
+        return codebook;
+      } catch (IOException e) {
+        java.io.InvalidObjectException invalid =
+            new java.io.InvalidObjectException("serialized codebook: " + e.getMessage());
+        invalid.initCause(e);
+        throw invalid;
+      }
+    }
   }
 }

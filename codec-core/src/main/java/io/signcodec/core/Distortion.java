@@ -1,6 +1,7 @@
 package io.signcodec.core;
 
 import io.signcodec.core.internal.Checks;
+import io.signcodec.core.internal.RunningMoments;
 
 /**
  * Measures how well reconstructions match originals, over any number of batches:
@@ -8,12 +9,14 @@ import io.signcodec.core.internal.Checks;
  * similarity between x and x̂. Sums are kept in double; the mean uses Welford's update, so the
  * denominator does not suffer from cancellation.
  *
- * <p>Not thread-safe.
+ * <p>Not thread-safe. Two measurements over two parts of the data {@link #merge} into the
+ * measurement of the whole; serializable, so that the parts may be measured apart.
  */
-public final class Distortion {
+public final class Distortion implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final int dimension;
-  private final double[] mean;
-  private final double[] m2;
+  private final RunningMoments originals;
   private long count;
   private double squaredError;
   private double cosineSum;
@@ -23,8 +26,7 @@ public final class Distortion {
       throw new IllegalArgumentException("dimension must be positive: " + dimension);
     }
     this.dimension = dimension;
-    this.mean = new double[dimension];
-    this.m2 = new double[dimension];
+    this.originals = new RunningMoments(dimension);
   }
 
   /**
@@ -56,7 +58,8 @@ public final class Distortion {
     for (int i = 0; i < count; i++) {
       int o = originalOff + i * dimension;
       int r = reconstructedOff + i * dimension;
-      long c = ++this.count;
+      this.count++;
+      originals.add(original, o);
       double err = 0;
       double dot = 0;
       double nx = 0;
@@ -69,9 +72,6 @@ public final class Distortion {
         dot += x * y;
         nx += x * x;
         ny += y * y;
-        double delta = x - mean[k];
-        mean[k] += delta / c;
-        m2[k] += delta * (x - mean[k]);
       }
       squaredError += err;
       if (nx > 0 && ny > 0) {
@@ -80,6 +80,18 @@ public final class Distortion {
         cosineSum += 1;
       }
     }
+  }
+
+  /** Adds the pairs {@code other} has measured, as if they had followed these. */
+  public void merge(Distortion other) {
+    if (other.dimension != dimension) {
+      throw new IllegalArgumentException("cannot merge dimension " + other.dimension + " into "
+          + dimension);
+    }
+    originals.merge(other.originals);
+    count += other.count;
+    squaredError += other.squaredError;
+    cosineSum += other.cosineSum;
   }
 
   /** Pairs added. */
@@ -94,11 +106,7 @@ public final class Distortion {
 
   /** {@code Σ‖x − x̄‖²}. */
   public double totalVariation() {
-    double t = 0;
-    for (double v : m2) {
-      t += v;
-    }
-    return t;
+    return originals.totalVariation();
   }
 
   /** Normalised mean squared error; NaN if the originals have no variance. */

@@ -2,10 +2,8 @@ package io.signcodec.core.train;
 
 import io.signcodec.core.Codebook;
 import io.signcodec.core.CodebookInfo;
-import io.signcodec.core.internal.FloatKernels;
 import io.signcodec.core.internal.Matrices;
 import io.signcodec.core.internal.Parallel;
-import io.signcodec.core.VectorSource;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.PriorityQueue;
@@ -43,20 +41,14 @@ final class AllocationTrainer {
   /** Histograms cover this many standard deviations each side; beyond, the edge bins take it. */
   static final double RANGE = 8;
 
-  private final CodebookTrainer trainer;
-
-  AllocationTrainer(CodebookTrainer trainer) {
-    this.trainer = trainer;
-  }
-
   /**
-   * Trains from {@code source}; with {@code meanBits > 0} the direction of the mean is the first
+   * Trains from the vectors {@code runner} passes over; with {@code meanBits > 0} the direction of the mean is the first
    * basis direction and has at least that many bits (the rest of the basis is the principal
    * directions of Σ projected off it).
    */
-  Codebook train(VectorSource source, int bits, long seed, int meanBits) throws IOException {
-    int d = source.dimension();
-    CovarianceAccumulator moments = trainer.moments(source);
+  Codebook train(PassRunner runner, int d, int bits, long seed, int meanBits)
+      throws IOException {
+    CovarianceAccumulator moments = CodebookTrainer.moments(runner, d);
     long count = moments.count();
     double trace = moments.totalVariance();
     double[] mean = moments.mean();
@@ -76,15 +68,18 @@ final class AllocationTrainer {
           + TiedLevelFit.UNIT_GAUSSIAN.length + " per coordinate in dimension " + d);
     }
     int candidates = Math.min(d, bits);
-    float[][] rows = new float[candidates][];
+    float[] rows = new float[candidates * d];
+    double[] spread = new double[candidates];
     for (int i = 0; i < candidates; i++) {
-      rows[i] = Matrices.toFloat(basis[i]);
+      for (int t = 0; t < d; t++) {
+        rows[i * d + t] = (float) basis[i][t];
+      }
+      spread[i] = Math.sqrt(Math.max(variance[i], 0));
     }
-    Histograms h = histogram(source, rows, Matrices.toFloat(mean), variance);
-    if (h.vectors != count) {
-      throw new IOException("the source yielded " + h.vectors + " vectors on its second pass, "
-          + count + " on its first");
-    }
+    ProjectionHistograms projections = runner.run(
+        new Passes.Histograms(d, rows, Matrices.toFloat(mean), spread));
+    CodebookTrainer.checkSameVectors(count, projections.count());
+    Fits h = new Fits(projections);
 
     // The fits the allocation will ask for, in parallel: each direction's errors up to one bit
     // past the depth a Gaussian of its variance would get (more are fitted on demand).
@@ -132,7 +127,7 @@ final class AllocationTrainer {
       for (int t = 0; t < d; t++) {
         shifted[t] += fit.offset() * basis[dir][t];
       }
-      System.arraycopy(rows[dir], 0, basisRows, i * d, d);
+      System.arraycopy(rows, dir * d, basisRows, i * d, d);
     }
     float[] mu = Matrices.toFloat(shifted);
     CodebookInfo provisional = new CodebookInfo(CodebookInfo.Method.TRAINED, seed, count,
@@ -292,36 +287,20 @@ final class AllocationTrainer {
     return rows;
   }
 
-  /** Per-direction histograms of the projections and the fits made from them. */
-  private static final class Histograms {
-    final double[][] count;
-    final double[][] sum;
-    final double[][] squares;
-    final double[] spread;
+  /** The level fits made from the histograms of the projections, each made once. */
+  private static final class Fits {
+    final ProjectionHistograms h;
     final double[][] errors;
     final TiedLevelFit.Fit[][] fits;
-    long vectors;
 
-    Histograms(int directions, double[] variance) {
-      count = new double[directions][BINS];
-      sum = new double[directions][BINS];
-      squares = new double[directions][BINS];
-      spread = new double[directions];
+    Fits(ProjectionHistograms h) {
+      this.h = h;
+      int directions = h.directions();
       errors = new double[directions][TiedLevelFit.UNIT_GAUSSIAN.length + 1];
       fits = new TiedLevelFit.Fit[directions][TiedLevelFit.UNIT_GAUSSIAN.length + 1];
       for (int i = 0; i < directions; i++) {
-        spread[i] = Math.sqrt(Math.max(variance[i], 0));
         Arrays.fill(errors[i], Double.NaN);
       }
-    }
-
-    void add(int direction, float y) {
-      double s = spread[direction];
-      int bin = s > 0 ? (int) Math.floor((y / s + RANGE) * BINS / (2 * RANGE)) : BINS / 2;
-      bin = Math.max(0, Math.min(BINS - 1, bin));
-      count[direction][bin]++;
-      sum[direction][bin] += y;
-      squares[direction][bin] += (double) y * y;
     }
 
     /** Squared error of the direction coded with b bits (b = 0: the levels are all zero). */
@@ -329,7 +308,7 @@ final class AllocationTrainer {
       if (Double.isNaN(errors[direction][b])) {
         if (b == 0) {
           double e = 0;
-          for (double q : squares[direction]) {
+          for (double q : h.squares[direction]) {
             e += q;
           }
           errors[direction][0] = e;
@@ -337,11 +316,11 @@ final class AllocationTrainer {
           double n = 0;
           double total = 0;
           for (int j = 0; j < BINS; j++) {
-            n += count[direction][j];
-            total += sum[direction][j];
+            n += h.count[direction][j];
+            total += h.sum[direction][j];
           }
-          TiedLevelFit.Fit f = TiedLevelFit.fit(count[direction], sum[direction],
-              squares[direction], b, n > 0 ? total / n : 0, spread[direction]);
+          TiedLevelFit.Fit f = TiedLevelFit.fit(h.count[direction], h.sum[direction],
+              h.squares[direction], b, n > 0 ? total / n : 0, h.spread(direction));
           fits[direction][b] = f;
           errors[direction][b] = f.error();
         }
@@ -355,55 +334,8 @@ final class AllocationTrainer {
     }
   }
 
-  private Histograms histogram(VectorSource source, float[][] rows, float[] mean,
-      double[] variance) throws IOException {
-    int d = source.dimension();
-    int m = rows.length;
-    Histograms h = new Histograms(m, variance);
-    float[][] transposed = new float[d][m];
-    for (int i = 0; i < m; i++) {
-      for (int t = 0; t < d; t++) {
-        transposed[t][i] = rows[i][t];
-      }
-    }
-    int tile = 32;
-    // Each thread projects on its own range of directions and fills only their histograms.
-    int chunk = Math.max(1, (m + Parallel.parallelism() - 1) / Parallel.parallelism());
-    int ranges = (m + chunk - 1) / chunk;
-    float[][][] projections = new float[ranges][tile][];
-    for (int r = 0; r < ranges; r++) {
-      for (int v = 0; v < tile; v++) {
-        projections[r][v] = new float[m];
-      }
-    }
-    trainer.forEachBatch(source, TrainingListener.Pass.REFIT, (batch, off, count) -> {
-      h.vectors += count;
-      Parallel.forRange(ranges, 1, true, (rFrom, rTo) -> {
-          for (int r = rFrom; r < rTo; r++) {
-            int from = r * chunk;
-            int to = Math.min(m, from + chunk);
-            float[][] p = projections[r];
-            for (int t = 0; t < count; t += tile) {
-              int n = Math.min(tile, count - t);
-              for (int v = 0; v < n; v++) {
-                Arrays.fill(p[v], from, to, 0f);
-              }
-              FloatKernels.multiplyAdd(batch, off + t * d, d, mean, transposed, 0, d, from, to, p,
-                  n);
-              for (int v = 0; v < n; v++) {
-                for (int i = from; i < to; i++) {
-                  h.add(i, p[v][i]);
-                }
-              }
-            }
-          }
-        });
-    });
-    return h;
-  }
-
   /** Greedy reverse water-filling: each bit to the direction whose error it lowers most. */
-  private static int[] allocate(Histograms h, int bits, int candidates, int forced) {
+  private static int[] allocate(Fits h, int bits, int candidates, int forced) {
     int maxDepth = TiedLevelFit.UNIT_GAUSSIAN.length;
     int[] depth = new int[candidates];
     depth[0] = forced;

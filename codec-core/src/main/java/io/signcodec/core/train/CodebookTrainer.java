@@ -3,9 +3,6 @@ package io.signcodec.core.train;
 import io.signcodec.core.Caps;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.CodebookInfo;
-import io.signcodec.core.Distortion;
-import io.signcodec.core.LinearDecoder;
-import io.signcodec.core.SignEncoder;
 import io.signcodec.core.VectorSource;
 import io.signcodec.core.internal.GaussianSignModel;
 import io.signcodec.core.internal.Matrices;
@@ -34,6 +31,12 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
  *
  * <p>{@link #trainIsotropic} and {@link #isotropic} give the data-free optimal form: random
  * orthogonal rows for r ≤ 1, a unit-norm tight frame for r > 1, with the weight-tied decoder.
+ *
+ * <p>Every pass over the data is a {@link TrainingPass} whose {@link PassAccumulator}s merge, and
+ * the passes are run by a {@link PassRunner}: {@link #train(VectorSource)} runs them in order
+ * over a source, {@link #train(int, PassRunner)} hands them to a runner of the caller's, e.g. one
+ * that runs each pass over the partitions of a cluster job and merges the parts. Between passes
+ * the trainer works on d×d statistics alone.
  *
  * <p>The same inputs and seed give a byte-identical codebook. A trainer is immutable and may be
  * shared; each call works on its own state.
@@ -297,32 +300,56 @@ public final class CodebookTrainer {
 
   // ---------------------------------------------------------------- trained from data
 
-  /** The first pass: μ and Σ of {@code source}, which must hold two vectors that differ. */
-  CovarianceAccumulator moments(VectorSource source) throws IOException {
-    CovarianceAccumulator moments = new CovarianceAccumulator(source.dimension());
-    forEachBatch(source, TrainingListener.Pass.MOMENTS, moments::add);
-    if (moments.count() < 2) {
-      throw new IllegalArgumentException("training needs at least 2 vectors, got "
-          + moments.count());
-    }
-    if (!(moments.totalVariance() > 0)) {
-      throw new IllegalArgumentException("training vectors have no variance: all are equal");
-    }
+  /** The first pass: μ and Σ of the training vectors, which must hold two that differ. */
+  static CovarianceAccumulator moments(PassRunner runner, int dimension) throws IOException {
+    CovarianceAccumulator moments = runner.run(new Passes.Moments(dimension));
+    checkTrainable(moments.count(), moments.totalVariance());
     return moments;
   }
 
-  /** Trains from {@code source}, reading it twice. Needs at least two vectors. */
+  private static void checkTrainable(long count, double totalVariance) {
+    if (count < 2) {
+      throw new IllegalArgumentException("training needs at least 2 vectors, got " + count);
+    }
+    if (!(totalVariance > 0)) {
+      throw new IllegalArgumentException("training vectors have no variance: all are equal");
+    }
+  }
+
+  /** Fails if a later pass saw another number of vectors than the first. */
+  static void checkSameVectors(long first, long later) throws IOException {
+    if (later != first) {
+      throw new IOException("the source yielded " + later + " vectors on a later pass, "
+          + first + " on its first");
+    }
+  }
+
+  /** Trains from {@code source}, reading it two or more times. Needs at least two vectors. */
   public Codebook train(VectorSource source) throws IOException {
-    int d = source.dimension();
+    return train(source.dimension(), PassRunner.sequential(source, listener));
+  }
+
+  /**
+   * Trains from the vectors that {@code runner} passes over (two passes, more for staged codes):
+   * the same codebook as {@link #train(VectorSource)} when the runner feeds the same vectors in
+   * one part, for a runner that spreads the passes over a cluster's partitions. Between passes
+   * this does the d×d work (eigendecompositions, fits) on the calling thread.
+   */
+  public Codebook train(int dimension, PassRunner runner) throws IOException {
+    if (dimension < 1) {
+      throw new IllegalArgumentException("dimension must be positive: " + dimension);
+    }
+    Objects.requireNonNull(runner, "runner");
+    int d = dimension;
     int[] stages = stageBitsFor(d);
     if (allocates()) {
-      return new AllocationTrainer(this).train(source, bitsFor(d), seed, meanDirectionBits);
+      return new AllocationTrainer().train(runner, d, bitsFor(d), seed, meanDirectionBits);
     }
-    CovarianceAccumulator moments = moments(source);
+    CovarianceAccumulator moments = moments(runner, d);
     long count = moments.count();
     double trace = moments.totalVariance();
     float[] mean = Matrices.toFloat(moments.mean());
-    Stage first = trainStage(moments, source, stages[0], mean, seed);
+    Stage first = trainStage(moments, runner, null, stages[0], mean, seed);
     if (stages.length == 1) {
       return Codebook.of(d, stages[0], mean, first.encoder, first.decoder,
           new CodebookInfo(CodebookInfo.Method.TRAINED, seed, count,
@@ -336,10 +363,10 @@ public final class CodebookTrainer {
       int[] done = java.util.Arrays.copyOf(stages, k);
       Codebook partial = Codebook.of(d, done, mean, encoder, decoder, new CodebookInfo(
           CodebookInfo.Method.TRAINED, seed, count, Double.NaN, Double.NaN));
-      VectorSource residuals = new ResidualSource(source, partial);
-      CovarianceAccumulator residualMoments = new CovarianceAccumulator(d);
-      forEachBatch(residuals, TrainingListener.Pass.MOMENTS, residualMoments::add);
-      last = trainStage(residualMoments, residuals, stages[k], new float[d], seed + k);
+      CovarianceAccumulator residualMoments =
+          runner.run(new Passes.Residual<>(partial, new Passes.Moments(d))).inner();
+      checkSameVectors(count, residualMoments.count());
+      last = trainStage(residualMoments, runner, partial, stages[k], new float[d], seed + k);
       encoder = concatRows(encoder, last.encoder);
       decoder = concatColumns(decoder, d, last.decoder);
     }
@@ -353,11 +380,12 @@ public final class CodebookTrainer {
       double predictedNmse) {}
 
   /**
-   * Learns one sign stage for the vectors of {@code source} (whose moments are given), coded
-   * around {@code center}: the encoder by ascent on Σ, the decoder by the shrunk refit.
+   * Learns one sign stage for the training vectors, or for the residuals {@code partial} leaves
+   * on them if not null (whose moments are given), coded around {@code center}: the encoder by
+   * ascent on Σ, the decoder by the shrunk refit.
    */
-  private Stage trainStage(CovarianceAccumulator moments, VectorSource source, int n,
-      float[] center, long stageSeed) throws IOException {
+  private Stage trainStage(CovarianceAccumulator moments, PassRunner runner, Codebook partial,
+      int n, float[] center, long stageSeed) throws IOException {
     int d = moments.dimension();
     long count = moments.count();
     double trace = moments.totalVariance();
@@ -415,18 +443,10 @@ public final class CodebookTrainer {
     GaussianSignModel model = GaussianSignModel.of(b, sigma);
     DMatrixRMaj aStar = gaussianDecoder(model);
 
-    RefitAccumulator refit = new RefitAccumulator(d, n, center, HOLDOUT_EVERY);
-    SignEncoder stageEncoder = SignEncoder.of(provisional);
-    byte[] codes = new byte[READ_BATCH * provisional.codeBytes()];
-    forEachBatch(source, TrainingListener.Pass.REFIT, (batch, off, m) -> {
-      stageEncoder.encode(batch, off, codes, 0, m);
-      refit.add(batch, off, codes, m);
-    });
-    refit.flush();
-    if (refit.count() != count) {
-      throw new IOException("the source yielded " + refit.count() + " vectors on its second pass, "
-          + count + " on its first");
-    }
+    Passes.Refit pass = new Passes.Refit(provisional, center, HOLDOUT_EVERY);
+    RefitAccumulator refit = partial == null ? runner.run(pass)
+        : runner.run(new Passes.Residual<>(partial, pass)).inner();
+    checkSameVectors(count, refit.count());
 
     double alpha = chooseShrinkage(refit, aStar);
     DMatrixRMaj cross = refit.crossAll();
@@ -617,45 +637,25 @@ public final class CodebookTrainer {
    * {@code s = sqrt(tr Σ / d)} only; a second pass measures the training NMSE.
    */
   public Codebook trainIsotropic(VectorSource source) throws IOException {
-    int d = source.dimension();
-    double[] mean = new double[d];
-    double[] m2 = new double[d];
-    long[] count = {0};
-    forEachBatch(source, TrainingListener.Pass.MOMENTS, (batch, off, m) -> {
-      for (int i = 0; i < m; i++) {
-        long c = ++count[0];
-        int base = off + i * d;
-        for (int k = 0; k < d; k++) {
-          float x = batch[base + k];
-          double delta = x - mean[k];
-          mean[k] += delta / c;
-          m2[k] += delta * (x - mean[k]);
-        }
-      }
-    });
-    if (count[0] < 2) {
-      throw new IllegalArgumentException("training needs at least 2 vectors, got " + count[0]);
+    return trainIsotropic(source.dimension(), PassRunner.sequential(source, listener));
+  }
+
+  /** {@link #trainIsotropic(VectorSource)} over the vectors that {@code runner} passes over. */
+  public Codebook trainIsotropic(int dimension, PassRunner runner) throws IOException {
+    if (dimension < 1) {
+      throw new IllegalArgumentException("dimension must be positive: " + dimension);
     }
-    double trace = 0;
-    for (double x : m2) {
-      trace += x;
-    }
-    trace /= count[0];
-    if (!(trace > 0)) {
-      throw new IllegalArgumentException("training vectors have no variance: all are equal");
-    }
-    Codebook form = isotropic(d, Matrices.toFloat(mean), Math.sqrt(trace / d), count[0], Double.NaN);
-    Distortion distortion = new Distortion(d);
-    SignEncoder encoder = SignEncoder.of(form);
-    LinearDecoder decoder = LinearDecoder.of(form);
-    byte[] codes = new byte[READ_BATCH * form.codeBytes()];
-    float[] decoded = new float[READ_BATCH * d];
-    forEachBatch(source, TrainingListener.Pass.REFIT, (batch, off, m) -> {
-      encoder.encode(batch, off, codes, 0, m);
-      decoder.decode(codes, 0, decoded, 0, m);
-      distortion.add(batch, off, decoded, 0, m);
-    });
-    return isotropic(d, Matrices.toFloat(mean), Math.sqrt(trace / d), count[0], distortion.nmse());
+    int d = dimension;
+    ScaleAccumulator moments = runner.run(new Passes.Scale(d));
+    long count = moments.count();
+    double trace = moments.totalVariance();
+    checkTrainable(count, trace);
+    float[] mean = Matrices.toFloat(moments.mean());
+    double scale = Math.sqrt(trace / d);
+    Codebook form = isotropic(d, mean, scale, count, Double.NaN);
+    DistortionAccumulator measured = runner.run(new Passes.Measure(form));
+    checkSameVectors(count, measured.count());
+    return isotropic(d, mean, scale, count, measured.distortion().nmse());
   }
 
   /** The data-free optimal form for {@code N(0, I)} in dimension {@code d}: μ = 0, scale 1. */
@@ -747,17 +747,6 @@ public final class CodebookTrainer {
   }
 
   // ---------------------------------------------------------------- helpers
-
-  @FunctionalInterface
-  interface BatchConsumer {
-    void accept(float[] batch, int offset, int count) throws IOException;
-  }
-
-  void forEachBatch(VectorSource source, TrainingListener.Pass pass,
-      BatchConsumer consumer) throws IOException {
-    source.forEachBatch(READ_BATCH, (batch, m) -> consumer.accept(batch, 0, m),
-        total -> listener.vectorsRead(pass, total));
-  }
 
   private static DMatrixRMaj gaussianUnitRows(int n, int d, Random random) {
     DMatrixRMaj u = new DMatrixRMaj(n, d);

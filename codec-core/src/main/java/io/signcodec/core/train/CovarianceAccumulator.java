@@ -16,7 +16,8 @@ import java.util.Objects;
  *
  * <p>Not thread-safe: give each thread its own and merge them.
  */
-public final class CovarianceAccumulator {
+public final class CovarianceAccumulator implements PassAccumulator<CovarianceAccumulator> {
+  private static final long serialVersionUID = 1L;
   static final int BLOCK = 256;
 
   private final int dimension;
@@ -24,10 +25,11 @@ public final class CovarianceAccumulator {
   private final double[] mean;
   private final double[] comoment;
 
-  private final float[][] block;
-  private int blockCount;
-  private final float[][] blockScatter;
-  private final double[] blockMean;
+  // The open block: flushed before serialization, so it never travels.
+  private transient float[][] block;
+  private transient int blockCount;
+  private transient float[][] blockScatter;
+  private transient double[] blockMean;
 
   public CovarianceAccumulator(int dimension) {
     if (dimension < 1) {
@@ -35,10 +37,7 @@ public final class CovarianceAccumulator {
     }
     this.dimension = dimension;
     this.mean = new double[dimension];
-    this.comoment = new double[dimension * dimension];
-    this.block = new float[BLOCK][dimension];
-    this.blockScatter = new float[dimension][dimension];
-    this.blockMean = new double[dimension];
+    this.comoment = new double[Math.multiplyExact(dimension, dimension)];
   }
 
   public int dimension() {
@@ -46,10 +45,14 @@ public final class CovarianceAccumulator {
   }
 
   /** Adds {@code count} vectors stored row-major from {@code offset}. */
+  @Override
   public void add(float[] vectors, int offset, int count) {
     Objects.requireNonNull(vectors, "vectors");
     Checks.checkRange("vectors", vectors.length, offset, count, dimension);
     Checks.checkFinite(vectors, offset, count, dimension);
+    if (block == null) {
+      block = new float[BLOCK][dimension];
+    }
     for (int i = 0; i < count; i++) {
       System.arraycopy(vectors, offset + i * dimension, block[blockCount++], 0, dimension);
       if (blockCount == BLOCK) {
@@ -71,6 +74,10 @@ public final class CovarianceAccumulator {
     int m = blockCount;
     if (m == 0) {
       return;
+    }
+    if (blockMean == null) {
+      blockMean = new double[dimension];
+      blockScatter = new float[dimension][dimension];
     }
     java.util.Arrays.fill(blockMean, 0);
     for (int i = 0; i < m; i++) {
@@ -111,7 +118,11 @@ public final class CovarianceAccumulator {
     count = total;
   }
 
-  /** Adds everything {@code other} has seen, as if its vectors had been added here. */
+  /**
+   * Adds everything {@code other} has seen, as if its vectors had been added here. Merged into
+   * an empty accumulator, the statistics are copied exactly.
+   */
+  @Override
   public void merge(CovarianceAccumulator other) {
     if (other.dimension != dimension) {
       throw new IllegalArgumentException("cannot merge dimension " + other.dimension + " into "
@@ -119,12 +130,25 @@ public final class CovarianceAccumulator {
     }
     flush();
     other.flush();
-    if (other.count > 0) {
-      combine(other.count, other.mean, null, other.comoment);
+    if (other.count == 0) {
+      return;
     }
+    if (count == 0) {
+      count = other.count;
+      System.arraycopy(other.mean, 0, mean, 0, dimension);
+      System.arraycopy(other.comoment, 0, comoment, 0, comoment.length);
+      return;
+    }
+    combine(other.count, other.mean, null, other.comoment);
+  }
+
+  private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+    flush();
+    out.defaultWriteObject();
   }
 
   /** Number of vectors added. */
+  @Override
   public long count() {
     flush();
     return count;

@@ -1,78 +1,126 @@
 package io.signcodec.core.train;
 
+import io.signcodec.core.Codebook;
 import io.signcodec.core.SignCodes;
+import io.signcodec.core.SignEncoder;
 import io.signcodec.core.internal.FloatKernels;
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
 
 /**
  * Sufficient statistics of the decoder's least-squares problem, {@code Xcᵀ Z} (d×n) and
  * {@code Zᵀ Z} (n×n), kept separately for the fitting vectors and for every
- * {@code holdoutEvery}-th vector, which is held out. Blocks of up to {@value #BLOCK} vectors are
- * multiplied in float (exact for {@code Zᵀ Z}, whose entries are small integers) and summed in
- * double.
+ * {@code holdoutEvery}-th vector of each part, which is held out. The codes Z are those of the
+ * provisional codebook of the pass; blocks of up to {@value #BLOCK} vectors are multiplied in
+ * float (exact for {@code Zᵀ Z}, whose entries are small integers) and summed in double.
  */
-final class RefitAccumulator {
+final class RefitAccumulator implements PassAccumulator<RefitAccumulator> {
+  private static final long serialVersionUID = 1L;
   static final int BLOCK = 256;
 
   private final int d;
   private final int n;
-  private final float[] mean;
+  private final float[] center;
   private final int holdoutEvery;
   private final Part train;
   private final Part holdout;
-  private final float[][] gramScratch;
-  private final float[][] crossScratch;
   private long seen;
 
-  RefitAccumulator(int d, int n, float[] mean, int holdoutEvery) {
-    this.d = d;
-    this.n = n;
-    this.mean = mean;
+  // Scratch of the part that adds; absent in an accumulator that has travelled.
+  private final transient Codebook provisional;
+  private transient SignEncoder encoder;
+  private transient byte[] codes;
+  private transient float[][] gramScratch;
+  private transient float[][] crossScratch;
+
+  RefitAccumulator(Codebook provisional, float[] center, int holdoutEvery) {
+    this.provisional = provisional;
+    this.d = provisional.dimension();
+    this.n = provisional.bits();
+    this.center = center;
     this.holdoutEvery = holdoutEvery;
-    this.train = new Part();
-    this.holdout = new Part();
-    this.gramScratch = new float[n][n];
-    this.crossScratch = new float[d][n];
+    this.train = new Part(d, n);
+    this.holdout = new Part(d, n);
   }
 
-  private final class Part {
-    final float[][] x = new float[BLOCK][d];
-    final float[][] z = new float[BLOCK][n];
-    int rows;
+  /** The statistics of one of the two sets of vectors, and its open block. */
+  private static final class Part implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     long count;
     double squaredNorm;
-    final DMatrixRMaj cross = new DMatrixRMaj(d, n);
-    final DMatrixRMaj gram = new DMatrixRMaj(n, n);
+    final DMatrixRMaj cross;
+    final DMatrixRMaj gram;
+    transient float[][] x;
+    transient float[][] z;
+    transient int rows;
 
-    void add(float[] batch, int off, byte[] codes, int codeOff) {
-      float[] xr = x[rows];
-      double sq = 0;
-      for (int k = 0; k < d; k++) {
-        float c = batch[off + k] - mean[k];
-        xr[k] = c;
-        sq += (double) c * c;
-      }
-      squaredNorm += sq;
-      SignCodes.unpack(codes, codeOff, n, z[rows], 0);
-      rows++;
-      count++;
-      if (rows == BLOCK) {
-        flush();
-      }
+    Part(int d, int n) {
+      cross = new DMatrixRMaj(d, n);
+      gram = new DMatrixRMaj(n, n);
     }
 
-    void flush() {
-      if (rows == 0) {
-        return;
-      }
-      FloatKernels.clear(gramScratch, n, n);
-      FloatKernels.addGram(z, n, rows, gramScratch, true);
-      FloatKernels.clear(crossScratch, d, n);
-      FloatKernels.addTransposeProduct(x, d, z, n, rows, crossScratch, true);
-      addInto(gram, gramScratch);
-      addInto(cross, crossScratch);
-      rows = 0;
+    void merge(Part other) {
+      count += other.count;
+      squaredNorm += other.squaredNorm;
+      CommonOps_DDRM.addEquals(cross, other.cross);
+      CommonOps_DDRM.addEquals(gram, other.gram);
     }
+  }
+
+  @Override
+  public void add(float[] vectors, int offset, int count) {
+    if (provisional == null) {
+      throw new IllegalStateException("a refit accumulator that was serialized only merges");
+    }
+    io.signcodec.core.internal.Checks.checkRange("vectors", vectors.length, offset, count, d);
+    int codeBytes = SignCodes.codeBytes(n);
+    if (encoder == null) {
+      encoder = SignEncoder.of(provisional);
+      gramScratch = new float[n][n];
+      crossScratch = new float[d][n];
+    }
+    if (codes == null || codes.length < count * codeBytes) {
+      codes = new byte[count * codeBytes];
+    }
+    encoder.encode(vectors, offset, codes, 0, count);
+    for (int i = 0; i < count; i++) {
+      Part part = ++seen % holdoutEvery == 0 ? holdout : train;
+      addRow(part, vectors, offset + i * d, i * codeBytes);
+    }
+  }
+
+  private void addRow(Part part, float[] batch, int off, int codeOff) {
+    if (part.x == null) {
+      part.x = new float[BLOCK][d];
+      part.z = new float[BLOCK][n];
+    }
+    float[] xr = part.x[part.rows];
+    double sq = 0;
+    for (int k = 0; k < d; k++) {
+      float c = batch[off + k] - center[k];
+      xr[k] = c;
+      sq += (double) c * c;
+    }
+    part.squaredNorm += sq;
+    SignCodes.unpack(codes, codeOff, n, part.z[part.rows], 0);
+    part.rows++;
+    part.count++;
+    if (part.rows == BLOCK) {
+      flush(part);
+    }
+  }
+
+  private void flush(Part part) {
+    if (part.rows == 0) {
+      return;
+    }
+    FloatKernels.clear(gramScratch, n, n);
+    FloatKernels.addGram(part.z, n, part.rows, gramScratch, true);
+    FloatKernels.clear(crossScratch, d, n);
+    FloatKernels.addTransposeProduct(part.x, d, part.z, n, part.rows, crossScratch, true);
+    addInto(part.gram, gramScratch);
+    addInto(part.cross, crossScratch);
+    part.rows = 0;
   }
 
   private static void addInto(DMatrixRMaj sum, float[][] block) {
@@ -85,21 +133,31 @@ final class RefitAccumulator {
     }
   }
 
-  /** Adds {@code count} vectors and their codes. */
-  void add(float[] batch, int off, byte[] codes, int count) {
-    int codeBytes = SignCodes.codeBytes(n);
-    for (int i = 0; i < count; i++) {
-      Part part = ++seen % holdoutEvery == 0 ? holdout : train;
-      part.add(batch, off + i * d, codes, i * codeBytes);
+  private void flush() {
+    flush(train);
+    flush(holdout);
+  }
+
+  @Override
+  public void merge(RefitAccumulator other) {
+    if (other.d != d || other.n != n) {
+      throw new IllegalArgumentException("cannot merge a refit of " + other.n + " bits in "
+          + "dimension " + other.d + " into one of " + n + " bits in dimension " + d);
     }
+    flush();
+    other.flush();
+    train.merge(other.train);
+    holdout.merge(other.holdout);
+    seen += other.seen;
   }
 
-  void flush() {
-    train.flush();
-    holdout.flush();
+  private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+    flush();
+    out.defaultWriteObject();
   }
 
-  long count() {
+  @Override
+  public long count() {
     return seen;
   }
 
@@ -112,18 +170,22 @@ final class RefitAccumulator {
   }
 
   DMatrixRMaj crossTrain() {
+    flush();
     return train.cross;
   }
 
   DMatrixRMaj gramTrain() {
+    flush();
     return train.gram;
   }
 
   DMatrixRMaj crossHoldout() {
+    flush();
     return holdout.cross;
   }
 
   DMatrixRMaj gramHoldout() {
+    flush();
     return holdout.gram;
   }
 
@@ -132,14 +194,14 @@ final class RefitAccumulator {
   }
 
   DMatrixRMaj crossAll() {
-    DMatrixRMaj all = train.cross.copy();
-    org.ejml.dense.row.CommonOps_DDRM.addEquals(all, holdout.cross);
+    DMatrixRMaj all = crossTrain().copy();
+    CommonOps_DDRM.addEquals(all, crossHoldout());
     return all;
   }
 
   DMatrixRMaj gramAll() {
-    DMatrixRMaj all = train.gram.copy();
-    org.ejml.dense.row.CommonOps_DDRM.addEquals(all, holdout.gram);
+    DMatrixRMaj all = gramTrain().copy();
+    CommonOps_DDRM.addEquals(all, gramHoldout());
     return all;
   }
 }

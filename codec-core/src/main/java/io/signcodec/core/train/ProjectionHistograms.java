@@ -1,0 +1,140 @@
+package io.signcodec.core.train;
+
+import io.signcodec.core.internal.Checks;
+import io.signcodec.core.internal.FloatKernels;
+import io.signcodec.core.internal.Parallel;
+import java.util.Arrays;
+
+/**
+ * Histograms of the projections {@code y_i = ⟨b_i, x − μ⟩} of the vectors on each of m basis
+ * directions: {@value AllocationTrainer#BINS} bins over ±{@code RANGE} standard deviations of
+ * each direction, each bin with its count, sum and sum of squares, so that the level fits round
+ * nothing to a bin. Counts are exact whatever the order; sums are added in the order of the
+ * vectors, bin by bin.
+ *
+ * <p>Projections are computed on tiles of vectors and fixed groups of {@value #GROUP} directions
+ * (in parallel over the groups), so a vector's projections do not depend on how many threads
+ * there are or how the vectors are batched.
+ */
+final class ProjectionHistograms implements PassAccumulator<ProjectionHistograms> {
+  private static final long serialVersionUID = 1L;
+  /** Directions projected together, a multiple of every SIMD width. */
+  static final int GROUP = 64;
+  private static final int TILE = 32;
+
+  private final int dimension;
+  private final int directions;
+  private final double[] spread;
+  final double[][] count;
+  final double[][] sum;
+  final double[][] squares;
+  private long vectors;
+
+  private final transient float[] mean;
+  private final transient float[][] transposedBasis;
+  private transient float[][][] projections;
+
+  /**
+   * @param basis the directions, m×d row-major
+   * @param spread each direction's standard deviation, which sets its bins
+   */
+  ProjectionHistograms(int dimension, float[] basis, float[] mean, double[] spread) {
+    this.dimension = dimension;
+    this.directions = spread.length;
+    this.spread = spread;
+    this.mean = mean;
+    this.count = new double[directions][AllocationTrainer.BINS];
+    this.sum = new double[directions][AllocationTrainer.BINS];
+    this.squares = new double[directions][AllocationTrainer.BINS];
+    this.transposedBasis = new float[dimension][directions];
+    for (int i = 0; i < directions; i++) {
+      for (int t = 0; t < dimension; t++) {
+        transposedBasis[t][i] = basis[i * dimension + t];
+      }
+    }
+  }
+
+  int directions() {
+    return directions;
+  }
+
+  double spread(int direction) {
+    return spread[direction];
+  }
+
+  @Override
+  public void add(float[] batch, int offset, int count) {
+    if (transposedBasis == null) {
+      throw new IllegalStateException("histograms that were serialized only merge");
+    }
+    int d = dimension;
+    Checks.checkRange("vectors", batch.length, offset, count, d);
+    Checks.checkFinite(batch, offset, count, d);
+    int groups = (directions + GROUP - 1) / GROUP;
+    if (projections == null) {
+      projections = new float[groups][TILE][directions];
+    }
+    vectors += count;
+    // Each group of directions has its own histograms and tile: threads write disjoint outputs.
+    Parallel.forRange(groups, 1, true, (gFrom, gTo) -> {
+      for (int g = gFrom; g < gTo; g++) {
+        int from = g * GROUP;
+        int to = Math.min(directions, from + GROUP);
+        float[][] p = projections[g];
+        for (int t = 0; t < count; t += TILE) {
+          int n = Math.min(TILE, count - t);
+          for (int v = 0; v < n; v++) {
+            Arrays.fill(p[v], from, to, 0f);
+          }
+          FloatKernels.multiplyAdd(batch, offset + t * d, d, mean, transposedBasis, 0, d, from,
+              to, p, n);
+          for (int v = 0; v < n; v++) {
+            for (int i = from; i < to; i++) {
+              bin(i, p[v][i]);
+            }
+          }
+        }
+      }
+    });
+  }
+
+  private void bin(int direction, float y) {
+    double s = spread[direction];
+    int bins = AllocationTrainer.BINS;
+    double range = AllocationTrainer.RANGE;
+    int bin = s > 0 ? (int) Math.floor((y / s + range) * bins / (2 * range)) : bins / 2;
+    bin = Math.max(0, Math.min(bins - 1, bin));
+    count[direction][bin]++;
+    sum[direction][bin] += y;
+    squares[direction][bin] += (double) y * y;
+  }
+
+  @Override
+  public void merge(ProjectionHistograms other) {
+    if (other.directions != directions || other.dimension != dimension) {
+      throw new IllegalArgumentException("cannot merge histograms of " + other.directions
+          + " directions in dimension " + other.dimension + " into " + directions + " in "
+          + dimension);
+    }
+    boolean empty = vectors == 0;
+    for (int i = 0; i < directions; i++) {
+      if (empty) {
+        System.arraycopy(other.count[i], 0, count[i], 0, AllocationTrainer.BINS);
+        System.arraycopy(other.sum[i], 0, sum[i], 0, AllocationTrainer.BINS);
+        System.arraycopy(other.squares[i], 0, squares[i], 0, AllocationTrainer.BINS);
+        continue;
+      }
+      for (int j = 0; j < AllocationTrainer.BINS; j++) {
+        count[i][j] += other.count[i][j];
+        sum[i][j] += other.sum[i][j];
+        squares[i][j] += other.squares[i][j];
+      }
+    }
+    vectors += other.vectors;
+  }
+
+  @Override
+  public long count() {
+    return vectors;
+  }
+}
