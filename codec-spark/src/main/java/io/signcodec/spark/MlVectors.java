@@ -1,0 +1,58 @@
+package io.signcodec.spark;
+
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.SparseVector;
+
+/**
+ * The one class that touches spark-mllib-local's {@code Vector}: only ML vector columns load it,
+ * so an application without them needs no MLlib jar.
+ */
+final class MlVectors {
+  private MlVectors() {}
+
+  /** Whether {@code value} is an ML vector. Callers check that MLlib is present first. */
+  static boolean isVector(Object value) {
+    return value instanceof org.apache.spark.ml.linalg.Vector;
+  }
+
+  /**
+   * Copies vector {@code value} into {@code dst[offset..offset + dimension)}, narrowed to float.
+   *
+   * @return null, or its defect if it is null or of another size
+   */
+  static String copy(Object value, float[] dst, int offset, int dimension) {
+    if (value == null) {
+      return "vector is null";
+    }
+    if (value instanceof DenseVector) {
+      double[] values = ((DenseVector) value).values();
+      String defect = Defects.dimension(values.length, dimension);
+      if (defect == null) {
+        for (int k = 0; k < dimension; k++) {
+          dst[offset + k] = (float) values[k];
+        }
+      }
+      return defect;
+    }
+    SparseVector sparse = (SparseVector) value;
+    String defect = Defects.dimension(sparse.size(), dimension);
+    if (defect == null) {
+      java.util.Arrays.fill(dst, offset, offset + dimension, 0f);
+      int[] indices = sparse.indices();
+      double[] values = sparse.values();
+      for (int j = 0; j < indices.length; j++) {
+        dst[offset + indices[j]] = (float) values[j];
+      }
+    }
+    return defect;
+  }
+
+  /** The first stored component of vector {@code value} that does not narrow to a finite float. */
+  static String nonFinite(Object value) {
+    if (value instanceof DenseVector) {
+      return Defects.nonFinite(((DenseVector) value).values(), null);
+    }
+    SparseVector sparse = (SparseVector) value;
+    return Defects.nonFinite(sparse.values(), sparse.indices());
+  }
+}

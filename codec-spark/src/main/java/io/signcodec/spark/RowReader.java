@@ -1,0 +1,89 @@
+package io.signcodec.spark;
+
+import java.util.Iterator;
+import org.apache.spark.SparkThrowable;
+import org.apache.spark.TaskContext;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * Reads a partition's rows, numbering them, and rejects invalid ones: fails the task with an
+ * {@link InvalidVectorException}, or counts and drops them.
+ *
+ * <p>A vector with a null component fails inside Spark, in the encoder that turns the row into
+ * a primitive array (which has no room for a null) as the iterator hands it over; the row is
+ * then rejected here, with Spark's exception as the cause. Spark's iterator has moved past the
+ * row by then, so reading on is safe.
+ */
+final class RowReader<T> {
+  private final Iterator<T> rows;
+  private final String column;
+  private final LongAccumulator skipped;
+  private final int partition;
+  private long index = -1;
+
+  RowReader(Iterator<T> rows, String column, SparkCodecOptions options) {
+    this.rows = rows;
+    this.column = column;
+    this.skipped = options.skippedCounter();
+    TaskContext task = TaskContext.get();
+    this.partition = task == null ? -1 : task.partitionId();
+  }
+
+  /** The next row, or null if it was invalid and skipped. */
+  T next() {
+    index++;
+    try {
+      return rows.next();
+    } catch (RuntimeException e) {
+      if (!nullComponent(e)) {
+        throw e;
+      }
+      reject(column, index, "a component is null", e);
+      return null;
+    }
+  }
+
+  /** The index of the row {@link #next} returned last. */
+  long index() {
+    return index;
+  }
+
+  /** Rejects the row {@link #next} returned last. */
+  void reject(String defect) {
+    reject(column, index, defect, null);
+  }
+
+  /** Rejects the row {@link #next} returned last for a defect of another of its columns. */
+  void reject(String otherColumn, String defect) {
+    reject(otherColumn, index, defect, null);
+  }
+
+  /** Rejects the row at {@code row}, read before. */
+  void reject(long row, String defect) {
+    reject(column, row, defect, null);
+  }
+
+  private void reject(String column, long row, String defect, Throwable cause) {
+    if (skipped == null) {
+      throw InvalidVectorException.atRow(column, partition, row, defect, cause);
+    }
+    skipped.add(1);
+  }
+
+  /**
+   * Whether {@code e} is the failure of this task's deserializer on a null array element: the
+   * NullPointerException of the non-null assertion Spark puts on each element of a float or
+   * double array it hands over as a primitive array ("Null value appeared in non-nullable field:
+   * - array element class: "float""), possibly wrapped in Spark's decoding error. Anything else
+   * (an upstream UDF's NullPointerException, say) is not a row's defect and fails the task as it
+   * is.
+   */
+  private static boolean nullComponent(RuntimeException e) {
+    Throwable t = e instanceof SparkThrowable && e.getCause() != null ? e.getCause() : e;
+    String message = t.getMessage();
+    return t instanceof NullPointerException && message != null
+        && message.startsWith("Null value appeared in non-nullable field")
+        && (message.contains("array element class: \"float\"")
+            || message.contains("array element class: \"double\""));
+  }
+}

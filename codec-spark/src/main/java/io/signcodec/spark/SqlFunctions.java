@@ -1,0 +1,134 @@
+package io.signcodec.spark;
+
+import io.signcodec.core.Codebook;
+import org.apache.spark.TaskContext;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * The SQL functions {@code <prefix>_encode} and {@code <prefix>_decode}. Spark calls a Java UDF
+ * once per row with the value converted to a Java object: an array as a Scala {@code Seq} of
+ * boxed numbers, which these unbox one by one; an ML vector as itself.
+ */
+final class SqlFunctions {
+  private SqlFunctions() {}
+
+  /** Whether spark-mllib-local is on the classpath, so that a value may be an ML vector. */
+  private static final boolean ML_VECTORS = present(VectorInput.ML_VECTOR);
+
+  static void register(SparkSession spark, Codebook codebook, String prefix) {
+    ShippedCodebook shipped = ShippedCodebook.broadcast(spark, codebook);
+    spark.udf().register(prefix + "_encode", new Encode(shipped, prefix + "_encode"),
+        DataTypes.BinaryType);
+    spark.udf().register(prefix + "_decode", new Decode(shipped, prefix + "_decode"),
+        DataTypes.createArrayType(DataTypes.FloatType, false));
+  }
+
+  private static boolean present(String className) {
+    try {
+      Class.forName(className, false, SqlFunctions.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
+  private static InvalidVectorException invalid(String function, String defect) {
+    TaskContext task = TaskContext.get();
+    return InvalidVectorException.inFunction(function, task == null ? -1 : task.partitionId(),
+        defect);
+  }
+
+  /** {@code <prefix>_encode(vector)}: the code, or null for a null vector. */
+  static final class Encode implements UDF1<Object, byte[]> {
+    private static final long serialVersionUID = 1L;
+
+    private final ShippedCodebook codebook;
+    private final String name;
+
+    Encode(ShippedCodebook codebook, String name) {
+      this.codebook = codebook;
+      this.name = name;
+    }
+
+    @Override
+    public byte[] call(Object value) {
+      if (value == null) {
+        return null;
+      }
+      int d = codebook.dimension();
+      float[] vector = new float[d];
+      String defect;
+      if (value instanceof scala.collection.Seq) {
+        defect = copy((scala.collection.Seq<?>) value, vector);
+      } else if (ML_VECTORS && MlVectors.isVector(value)) {
+        defect = MlVectors.copy(value, vector, 0, d);
+        if (defect == null && Defects.nonFinite(vector) != null) {
+          defect = MlVectors.nonFinite(value);
+        }
+      } else {
+        throw new IllegalArgumentException(name + " encodes array<float>, array<double> or an ML "
+            + "vector, not " + value.getClass().getName());
+      }
+      if (defect != null) {
+        throw invalid(name, defect);
+      }
+      return codebook.coders().encoder.encode(vector);
+    }
+
+    /** Unboxes {@code seq} into {@code vector}; its defect, or null. */
+    private static String copy(scala.collection.Seq<?> seq, float[] vector) {
+      String defect = Defects.dimension(seq.length(), vector.length);
+      if (defect != null) {
+        return defect;
+      }
+      scala.collection.Iterator<?> it = seq.iterator(); // apply(k) would walk a List from its head
+      for (int k = 0; k < vector.length; k++) {
+        Object x = it.next();
+        if (x == null) {
+          return Defects.nullComponent(k);
+        }
+        if (!(x instanceof Number)) {
+          return "component " + k + " is a " + x.getClass().getName() + ", not a number";
+        }
+        double v = ((Number) x).doubleValue();
+        vector[k] = (float) v;
+        if (!Float.isFinite(vector[k])) {
+          return Defects.nonFinite(new double[] {v}, new int[] {k});
+        }
+      }
+      return null;
+    }
+  }
+
+  /** {@code <prefix>_decode(code)}: the vector, or null for a null code. */
+  static final class Decode implements UDF1<Object, float[]> {
+    private static final long serialVersionUID = 1L;
+
+    private final ShippedCodebook codebook;
+    private final String name;
+
+    Decode(ShippedCodebook codebook, String name) {
+      this.codebook = codebook;
+      this.name = name;
+    }
+
+    @Override
+    public float[] call(Object value) {
+      if (value == null) {
+        return null;
+      }
+      if (!(value instanceof byte[])) {
+        throw new IllegalArgumentException(name + " decodes binary codes, not "
+            + value.getClass().getName());
+      }
+      byte[] code = (byte[]) value;
+      String defect = Defects.codeLength(code.length, codebook.codeBytes());
+      if (defect != null) {
+        throw invalid(name, defect);
+      }
+      return codebook.coders().decoder.decode(code);
+    }
+  }
+}
