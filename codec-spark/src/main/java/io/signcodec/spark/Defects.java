@@ -10,7 +10,7 @@ final class Defects {
 
   static String dimension(int got, int expected) {
     return got == expected ? null
-        : "vector has dimension " + got + ", codebook expects " + expected;
+        : "vector has dimension " + got + ", expected " + expected;
   }
 
   static String codeLength(int got, int expected) {

@@ -47,6 +47,11 @@ final class MlVectors {
     return defect;
   }
 
+  /** The size of vector {@code value}, or -1 if it is null. */
+  static int size(Object value) {
+    return value == null ? -1 : ((org.apache.spark.ml.linalg.Vector) value).size();
+  }
+
   /** The first stored component of vector {@code value} that does not narrow to a finite float. */
   static String nonFinite(Object value) {
     if (value instanceof DenseVector) {

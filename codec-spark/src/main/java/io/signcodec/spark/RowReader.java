@@ -17,21 +17,33 @@ import org.apache.spark.util.LongAccumulator;
 final class RowReader<T> {
   private final Iterator<T> rows;
   private final String column;
+  private final boolean skip;
   private final LongAccumulator skipped;
   private final int partition;
   private long index = -1;
+  private boolean skippedLast;
 
   RowReader(Iterator<T> rows, String column, SparkCodecOptions options) {
+    this(rows, column, options.skipsInvalid(), options.skippedCounter());
+  }
+
+  /**
+   * Skips invalid rows if {@code skip}, counting them in {@code skipped} if not null (a training
+   * reads its data several times and counts once).
+   */
+  RowReader(Iterator<T> rows, String column, boolean skip, LongAccumulator skipped) {
     this.rows = rows;
     this.column = column;
-    this.skipped = options.skippedCounter();
+    this.skip = skip;
+    this.skipped = skipped;
     TaskContext task = TaskContext.get();
     this.partition = task == null ? -1 : task.partitionId();
   }
 
-  /** The next row, or null if it was invalid and skipped. */
+  /** The next row, or null if it was invalid and skipped ({@link #skippedLast}). */
   T next() {
     index++;
+    skippedLast = false;
     try {
       return rows.next();
     } catch (RuntimeException e) {
@@ -39,8 +51,17 @@ final class RowReader<T> {
         throw e;
       }
       reject(column, index, "a component is null", e);
+      skippedLast = true;
       return null;
     }
+  }
+
+  /**
+   * Whether {@link #next} skipped the row it read, for rows that may themselves be null (a
+   * vector read alone, not in a tuple).
+   */
+  boolean skippedLast() {
+    return skippedLast;
   }
 
   /** The index of the row {@link #next} returned last. */
@@ -64,10 +85,12 @@ final class RowReader<T> {
   }
 
   private void reject(String column, long row, String defect, Throwable cause) {
-    if (skipped == null) {
+    if (!skip) {
       throw InvalidVectorException.atRow(column, partition, row, defect, cause);
     }
-    skipped.add(1);
+    if (skipped != null) {
+      skipped.add(1);
+    }
   }
 
   /**

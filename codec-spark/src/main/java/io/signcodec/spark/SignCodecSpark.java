@@ -2,6 +2,8 @@ package io.signcodec.spark;
 
 import io.signcodec.core.Codebook;
 import io.signcodec.core.VectorChecks;
+import io.signcodec.core.VectorSource;
+import io.signcodec.core.train.CodebookTrainer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -23,12 +25,13 @@ import org.apache.spark.sql.types.StructType;
 import scala.Tuple3;
 
 /**
- * signcodec on Spark SQL: encodes a vector column to a {@code binary} column of sign codes,
+ * signcodec on Spark SQL: trains a codebook on a vector column, encodes a vector column to a {@code binary} column of sign codes,
  * decodes codes back to {@code array<float>}, finds the top k codes of queries by inner product,
  * and registers the same encode and decode as SQL functions.
  *
  * <pre>{@code
- * Codebook codebook = Codebook.read(in);
+ * Codebook codebook = SignCodecSpark.train(docs, "embedding",
+ *     CodebookTrainer.builder().rate(1).build());      // or Codebook.read(in)
  * Dataset<Row> coded = SignCodecSpark.encode(docs, "embedding", "code", codebook)
  *     .drop("embedding");
  * coded.write().parquet("docs-coded");      // d = 768, r = 1: 100 bytes a vector, not 3 073
@@ -41,6 +44,16 @@ import scala.Tuple3;
  * sparse). Tasks code in batches of {@link SparkCodecOptions#batchRows()} rows per call into the
  * core, and receive arrays as primitive arrays, not as rows of boxed numbers. The codebook is
  * broadcast once per call and read once per executor.
+ *
+ * <p>Training runs each pass of the trainer over the data (two for the default codebooks) as
+ * one Spark job: every partition gathers the pass's statistics in the library's own mergeable
+ * accumulator, the accumulators are merged in partition order, and the driver does the d×d work
+ * between passes. The codebook is then the one {@link CodebookTrainer#train(VectorSource)} makes
+ * from the same vectors: byte for byte from one partition, up to rounding from several, and
+ * the same on every run with the same partitioning. The input is read once a pass: cache it if
+ * reading it is costly. A pass's accumulators can be large (the default codebooks' second pass
+ * holds 48 KiB per coded direction, 18 MiB at d = 384 and r ≥ 1), and at most {@value
+ * SparkPassRunner#FAN_IN} of them are merged in one task.
  *
  * <p>A code column carries the codebook in its metadata under {@link #METADATA_KEY}: the entries
  * {@code fingerprint} ({@link Codebook#fingerprintHex()}), {@code dimension}, {@code bits} and
@@ -70,6 +83,46 @@ public final class SignCodecSpark {
   private static final int MAX_CANDIDATES = 1 << 26;
 
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  /**
+   * A codebook trained by {@code trainer} on the vectors of column {@code vectorColumn}, each of
+   * the length of the first non-null one. Invalid rows fail the training.
+   *
+   * @param vectorColumn a top-level column of {@code array<float>}, {@code array<double>} or ML
+   *     vectors
+   * @throws IllegalArgumentException if the column is missing, of another type or has no vector
+   * @throws InvalidVectorException (as the cause of Spark's exception; see {@link
+   *     InvalidVectorException#find}) at the first invalid row
+   */
+  public static Codebook train(Dataset<Row> df, String vectorColumn, CodebookTrainer trainer) {
+    return train(df, vectorColumn, trainer, SparkCodecOptions.defaults());
+  }
+
+  /**
+   * As {@link #train(Dataset, String, CodebookTrainer)}, with {@code options}: with {@link
+   * SparkCodecOptions.Builder#skipInvalid} invalid rows are left out of every pass and counted
+   * once.
+   */
+  public static Codebook train(Dataset<Row> df, String vectorColumn, CodebookTrainer trainer,
+      SparkCodecOptions options) {
+    Objects.requireNonNull(df, "df");
+    Objects.requireNonNull(trainer, "trainer");
+    Objects.requireNonNull(options, "options");
+    return SparkTraining.train(df, vectorColumn, trainer, false, options);
+  }
+
+  /**
+   * The data-free codebook of {@code trainer} fitted to the mean and overall scale of column
+   * {@code vectorColumn}, as {@link CodebookTrainer#trainIsotropic(VectorSource)} fits it: one
+   * pass for the moments, one to measure the training NMSE.
+   */
+  public static Codebook trainIsotropic(Dataset<Row> df, String vectorColumn,
+      CodebookTrainer trainer, SparkCodecOptions options) {
+    Objects.requireNonNull(df, "df");
+    Objects.requireNonNull(trainer, "trainer");
+    Objects.requireNonNull(options, "options");
+    return SparkTraining.train(df, vectorColumn, trainer, true, options);
+  }
 
   /**
    * {@code df} with column {@code codeColumn} appended: the code of each row's vector in {@code

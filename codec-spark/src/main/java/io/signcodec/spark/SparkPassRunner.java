@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.IntFunction;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -39,11 +40,15 @@ final class SparkPassRunner implements PassRunner {
   /** Accumulators merged by one task of the merge tree. */
   static final int FAN_IN = 8;
 
-  private final JavaRDD<VectorBatch> batches;
+  private final IntFunction<JavaRDD<VectorBatch>> batches;
   private final int dimension;
   private int passes;
 
-  SparkPassRunner(JavaRDD<VectorBatch> batches, int dimension) {
+  /**
+   * @param batches the vectors of each pass (numbered from 0), in batches; every pass must
+   *     yield the same vectors in the same partitions
+   */
+  SparkPassRunner(IntFunction<JavaRDD<VectorBatch>> batches, int dimension) {
     this.batches = batches;
     this.dimension = dimension;
   }
@@ -59,11 +64,11 @@ final class SparkPassRunner implements PassRunner {
       throw new IllegalArgumentException("the pass reads dimension " + pass.dimension()
           + ", the column has " + dimension);
     }
-    passes++;
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(batches.context());
+    JavaRDD<VectorBatch> vectors = batches.apply(passes++);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(vectors.context());
     Broadcast<TrainingPass<A>> shipped = jsc.broadcast(pass);
     try {
-      JavaPairRDD<Integer, byte[]> parts = batches.mapPartitionsWithIndex((index, it) -> {
+      JavaPairRDD<Integer, byte[]> parts = vectors.mapPartitionsWithIndex((index, it) -> {
         A accumulator = shipped.value().newAccumulator();
         while (it.hasNext()) {
           VectorBatch batch = it.next();
@@ -72,7 +77,7 @@ final class SparkPassRunner implements PassRunner {
         return Collections.singletonList(new Tuple2<>(index, serialize(accumulator)))
             .iterator();
       }, true).mapToPair(t -> t);
-      long count = batches.getNumPartitions();
+      long count = vectors.getNumPartitions();
       while (count > FAN_IN) {
         long groups = (count + FAN_IN - 1) / FAN_IN;
         parts = parts.mapToPair(t -> new Tuple2<>(t._1() / FAN_IN, t))

@@ -4,36 +4,44 @@ import io.signcodec.core.Codebook;
 import io.signcodec.core.train.CodebookTrainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoder;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.Encoders;
-import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.util.LongAccumulator;
 
 /**
- * Training on a column of a Dataset: every pass of the {@link CodebookTrainer} is one Spark job
- * ({@link SparkPassRunner}); the driver does the d×d work between them.
+ * Training on a vector column: every pass of the {@link CodebookTrainer} is one Spark job
+ * ({@link SparkPassRunner}) over the column read as primitive arrays ({@link VectorInput}); the
+ * driver does the d×d work between passes.
  */
 final class SparkTraining {
-  /** Vectors per batch handed to an accumulator: the local trainer's batch. */
-  static final int BATCH = 1024;
-
   private SparkTraining() {}
 
   static Codebook train(Dataset<Row> df, String column, CodebookTrainer trainer,
-      boolean isotropic) {
-    RowVectors reader = RowVectors.of(df.schema(), column);
-    int dimension = dimensionOf(df, column, reader);
-    JavaRDD<VectorBatch> batches = df.select(functions.col(column)
-            .cast(DataTypes.createArrayType(DataTypes.FloatType)).as("vector"))
-        .as(Encoders.bean(FloatVector.class)).javaRDD()
-        .mapPartitionsWithIndex((index, rows) -> batches(rows, column, dimension, index), true);
-    SparkPassRunner runner = new SparkPassRunner(batches, dimension);
+      boolean isotropic, SparkCodecOptions options) {
+    int index = Columns.index(df, column);
+    StructField field = df.schema().fields()[index];
+    return train(df, field, VectorInput.of(field), trainer, isotropic, options);
+  }
+
+  private static <X> Codebook train(Dataset<Row> df, StructField field, VectorInput<X> input,
+      CodebookTrainer trainer, boolean isotropic, SparkCodecOptions options) {
+    Encoder<X> encoder = input.encoder(df.sparkSession(), field);
+    String column = field.name();
+    Dataset<X> vectors = df.select(input.select(Columns.col(column))).as(encoder);
+    int dimension = dimensionOf(df, column, input, encoder);
+    int batchRows = options.batchRows(dimension);
+    boolean skip = options.skipsInvalid();
+    LongAccumulator skipped = options.skippedCounter();
+    // The first pass counts the rows it skips; the later ones skip the same rows again.
+    SparkPassRunner runner = new SparkPassRunner(pass -> vectors.javaRDD().mapPartitions(
+        rows -> batches(new RowReader<>(rows, column, skip, pass == 0 ? skipped : null), rows,
+            input, dimension, batchRows), true), dimension);
     try {
       return isotropic ? trainer.trainIsotropic(dimension, runner)
           : trainer.train(dimension, runner);
@@ -43,37 +51,57 @@ final class SparkTraining {
   }
 
   /** The length of the column's first non-null vector: every other must have it. */
-  private static int dimensionOf(Dataset<Row> df, String column, RowVectors reader) {
-    List<Row> first = df.select(functions.col(column)).where(functions.col(column).isNotNull())
-        .limit(1).collectAsList();
-    if (first.isEmpty()) {
-      throw new IllegalArgumentException("column " + column + " has no vectors to train on");
+  private static <X> int dimensionOf(Dataset<Row> df, String column, VectorInput<X> input,
+      Encoder<X> encoder) {
+    List<X> first = df.where(Columns.col(column).isNotNull())
+        .select(input.select(Columns.col(column))).as(encoder).limit(1).collectAsList();
+    int length = first.isEmpty() ? -1 : input.length(first.get(0));
+    if (length < 1) {
+      throw new IllegalArgumentException("column '" + column + "' has no vectors to train on");
     }
-    return reader.length(first.get(0), 0);
+    return length;
   }
 
-  /** The rows of one partition as batches of {@value #BATCH} vectors, each row checked. */
-  static Iterator<VectorBatch> batches(Iterator<FloatVector> rows, String column, int dimension,
-      int partition) {
+  /** The valid rows of one partition as batches of at most {@code batchRows} vectors. */
+  static <X> Iterator<VectorBatch> batches(RowReader<X> reader, Iterator<X> rows,
+      VectorInput<X> input, int dimension, int batchRows) {
     return new Iterator<>() {
-      long row;
+      private VectorBatch next;
 
       @Override
       public boolean hasNext() {
-        return rows.hasNext();
+        if (next == null) {
+          next = fill();
+        }
+        return next.count() > 0;
       }
 
       @Override
       public VectorBatch next() {
-        if (!rows.hasNext()) {
+        if (!hasNext()) {
           throw new NoSuchElementException();
         }
-        float[] vectors = new float[BATCH * dimension];
+        VectorBatch batch = next;
+        next = null;
+        return batch;
+      }
+
+      private VectorBatch fill() {
+        float[] vectors = new float[batchRows * dimension];
         int m = 0;
-        while (m < BATCH && rows.hasNext()) {
-          float[] v = rows.next().getVector();
-          check(v, column, dimension, partition, row++);
-          System.arraycopy(v, 0, vectors, m * dimension, dimension);
+        while (m < batchRows && rows.hasNext()) {
+          X row = reader.next();
+          if (reader.skippedLast()) {
+            continue;
+          }
+          String defect = input.copy(row, vectors, m * dimension, dimension);
+          if (defect == null && !finite(vectors, m * dimension, dimension)) {
+            defect = input.nonFinite(row);
+          }
+          if (defect != null) {
+            reader.reject(defect);
+            continue;
+          }
           m++;
         }
         return new VectorBatch(vectors, m);
@@ -81,19 +109,12 @@ final class SparkTraining {
     };
   }
 
-  static void check(float[] v, String column, int dimension, int partition, long row) {
-    String where = "column " + column + ", partition " + partition + ", row " + row + ": ";
-    if (v == null) {
-      throw new IllegalArgumentException(where + "null vector");
-    }
-    if (v.length != dimension) {
-      throw new IllegalArgumentException(where + "vector has length " + v.length + ", expected "
-          + dimension);
-    }
-    for (int k = 0; k < dimension; k++) {
+  private static boolean finite(float[] v, int offset, int dimension) {
+    for (int k = offset; k < offset + dimension; k++) {
       if (!Float.isFinite(v[k])) {
-        throw new IllegalArgumentException(where + "coordinate " + k + " is " + v[k]);
+        return false;
       }
     }
+    return true;
   }
 }

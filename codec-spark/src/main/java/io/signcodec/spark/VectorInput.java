@@ -81,6 +81,9 @@ abstract class VectorInput<X> implements Serializable {
    */
   abstract String copy(X value, float[] dst, int offset, int dimension);
 
+  /** The number of components of {@code value}, or -1 if it is null. */
+  abstract int length(X value);
+
   /** The first component of {@code value} (copied before) that does not code to a finite float. */
   abstract String nonFinite(X value);
 
@@ -102,6 +105,11 @@ abstract class VectorInput<X> implements Serializable {
         System.arraycopy(value, 0, dst, offset, dimension);
       }
       return defect;
+    }
+
+    @Override
+    int length(float[] value) {
+      return value == null ? -1 : value.length;
     }
 
     @Override
@@ -130,6 +138,11 @@ abstract class VectorInput<X> implements Serializable {
         }
       }
       return defect;
+    }
+
+    @Override
+    int length(double[] value) {
+      return value == null ? -1 : value.length;
     }
 
     @Override
@@ -169,6 +182,11 @@ abstract class VectorInput<X> implements Serializable {
     @Override
     String copy(Row value, float[] dst, int offset, int dimension) {
       return MlVectors.copy(value.get(0), dst, offset, dimension);
+    }
+
+    @Override
+    int length(Row value) {
+      return MlVectors.size(value.get(0));
     }
 
     @Override

@@ -140,7 +140,7 @@ class InvalidRowsTest {
     List<Object> v = floats(vectors());
     v.set(9, Arrays.asList(1f, 2f, 3f));
     Dataset<Row> df = SignCodecSpark.encode(frame(FLOATS, v), "v", "code", codebook);
-    assertFails(df, "v", 1, 4, "vector has dimension 3, codebook expects 8");
+    assertFails(df, "v", 1, 4, "vector has dimension 3, expected 8");
   }
 
   @Test
@@ -174,7 +174,7 @@ class InvalidRowsTest {
 
     v.set(8, Vectors.dense(1, 2));
     df = SignCodecSpark.encode(frame(new VectorUDT(), v), "v", "code", codebook);
-    assertFails(df, "v", 1, 3, "vector has dimension 2, codebook expects 8");
+    assertFails(df, "v", 1, 3, "vector has dimension 2, expected 8");
 
     v.set(8, null);
     df = SignCodecSpark.encode(frame(new VectorUDT(), v), "v", "code", codebook);

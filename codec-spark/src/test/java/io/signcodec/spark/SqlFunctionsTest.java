@@ -106,7 +106,7 @@ class SqlFunctionsTest {
   void invalidValuesNameTheFunctionAndTheDefect() {
     SignCodecSpark.registerFunctions(spark, Fixtures.codebook(Form.STRUCTURED, 4, 1), "four");
     assertInvalid("SELECT four_encode(array(1.0F, 2.0F, 3.0F))",
-        "function four_encode, partition 0: vector has dimension 3, codebook expects 4");
+        "function four_encode, partition 0: vector has dimension 3, expected 4");
     assertInvalid("SELECT four_encode(array(1.0F, CAST('NaN' AS float), 3.0F, 4.0F))",
         "function four_encode, partition 0: component 1 is NaN (not finite)");
     assertInvalid("SELECT four_encode(array(1.0D, 2.0D, 1.0E300D, 4.0D))",
