@@ -2,8 +2,6 @@ package io.signcodec.core.train;
 
 import io.signcodec.core.Codebook;
 import io.signcodec.core.Distortion;
-import io.signcodec.core.LinearDecoder;
-import io.signcodec.core.SignEncoder;
 
 /** The distortion a codebook gives the vectors: each is encoded, decoded and measured. */
 final class DistortionAccumulator implements PassAccumulator<DistortionAccumulator> {
@@ -11,10 +9,7 @@ final class DistortionAccumulator implements PassAccumulator<DistortionAccumulat
 
   private final Distortion distortion;
   private final transient Codebook codebook;
-  private transient SignEncoder encoder;
-  private transient LinearDecoder decoder;
-  private transient byte[] codes;
-  private transient float[] decoded;
+  private transient RoundTrip roundTrip;
 
   DistortionAccumulator(Codebook codebook) {
     this.codebook = codebook;
@@ -30,19 +25,10 @@ final class DistortionAccumulator implements PassAccumulator<DistortionAccumulat
     if (codebook == null) {
       throw new IllegalStateException("a distortion accumulator that was serialized only merges");
     }
-    int d = codebook.dimension();
-    io.signcodec.core.internal.Checks.checkRange("vectors", vectors.length, offset, count, d);
-    if (encoder == null) {
-      encoder = SignEncoder.of(codebook);
-      decoder = LinearDecoder.of(codebook);
+    if (roundTrip == null) {
+      roundTrip = new RoundTrip(codebook);
     }
-    if (decoded == null || decoded.length < count * d) {
-      codes = new byte[count * codebook.codeBytes()];
-      decoded = new float[count * d];
-    }
-    encoder.encode(vectors, offset, codes, 0, count);
-    decoder.decode(codes, 0, decoded, 0, count);
-    distortion.add(vectors, offset, decoded, 0, count);
+    distortion.add(vectors, offset, roundTrip.reconstruct(vectors, offset, count), 0, count);
   }
 
   @Override

@@ -1,8 +1,6 @@
 package io.signcodec.core.train;
 
 import io.signcodec.core.Codebook;
-import io.signcodec.core.LinearDecoder;
-import io.signcodec.core.SignEncoder;
 
 /**
  * Feeds another accumulator the residuals {@code x − x̂} that a partial codebook leaves on the
@@ -16,10 +14,8 @@ final class ResidualAccumulator<A extends PassAccumulator<A>>
 
   private final A inner;
   private final transient Codebook partial;
-  private transient SignEncoder encoder;
-  private transient LinearDecoder decoder;
-  private transient byte[] codes;
-  private transient float[] residuals;
+  private transient RoundTrip roundTrip;
+  private transient float[] residuals = new float[0];
 
   ResidualAccumulator(Codebook partial, A inner) {
     this.partial = partial;
@@ -35,20 +31,16 @@ final class ResidualAccumulator<A extends PassAccumulator<A>>
     if (partial == null) {
       throw new IllegalStateException("a residual accumulator that was serialized only merges");
     }
-    int d = partial.dimension();
-    io.signcodec.core.internal.Checks.checkRange("vectors", vectors.length, offset, count, d);
-    if (encoder == null) {
-      encoder = SignEncoder.of(partial);
-      decoder = LinearDecoder.of(partial);
+    if (roundTrip == null) {
+      roundTrip = new RoundTrip(partial);
     }
-    if (residuals == null || residuals.length < count * d) {
-      codes = new byte[count * partial.codeBytes()];
+    int d = partial.dimension();
+    float[] decoded = roundTrip.reconstruct(vectors, offset, count);
+    if (residuals.length < count * d) {
       residuals = new float[count * d];
     }
-    encoder.encode(vectors, offset, codes, 0, count);
-    decoder.decode(codes, 0, residuals, 0, count);
     for (int i = 0; i < count * d; i++) {
-      residuals[i] = vectors[offset + i] - residuals[i];
+      residuals[i] = vectors[offset + i] - decoded[i];
     }
     inner.add(residuals, 0, count);
   }
