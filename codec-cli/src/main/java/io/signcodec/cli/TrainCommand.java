@@ -70,6 +70,12 @@ final class TrainCommand extends CliCommand {
           + "each coding what the stages before it left.")
   boolean staged;
 
+  @Option(names = "--mean-bits", paramLabel = "B|auto", defaultValue = "auto", order = 11,
+      description = "Bits (0 to 8) for the direction of the data's mean, coded first, for "
+          + "inner-product search on data that are not centred; 'auto' (the default): 8 when "
+          + "|mean|^2 >= trace(covariance)/4, else 0. Default codebooks only.")
+  String meanBits;
+
   @Override
   public Integer call() {
     if (input.readableOnce()) {
@@ -97,6 +103,23 @@ final class TrainCommand extends CliCommand {
     }
     if (shallow && staged) {
       throw usage("--shallow and --staged contradict: one is a single stage");
+    }
+    if (!meanBits.equals("auto")) {
+      int b;
+      try {
+        b = Integer.parseInt(meanBits);
+      } catch (NumberFormatException e) {
+        b = -1;
+      }
+      if (b < 0 || b > 8) {
+        throw usage("Invalid value for option '--mean-bits': must be 0 to 8 or auto, was "
+            + meanBits);
+      }
+      if (shallow || staged || isotropic) {
+        throw usage("--mean-bits applies to the default codebooks only, not to --shallow, "
+            + "--staged or --isotropic");
+      }
+      builder.meanDirectionBits(b);
     }
     if (shallow) {
       builder.shallow();

@@ -103,7 +103,7 @@ class AllocatedCodebookTest {
     float[] x = TestData.powerLaw(20_000, d, 1, 11);
     float[] db = TestData.powerLaw(5_000, d, 1, 12);
     float[] queries = TestData.powerLaw(200, d, 1, 13);
-    Codebook plain = CodebookTrainer.builder().rate(0.5).seed(1).build()
+    Codebook plain = CodebookTrainer.builder().rate(0.5).seed(1).meanDirectionBits(0).build()
         .train(VectorSource.of(x, d));
     Codebook withMean = CodebookTrainer.builder().rate(0.5).seed(1).meanDirectionBits(8).build()
         .train(VectorSource.of(x, d));
@@ -122,6 +122,33 @@ class AllocatedCodebookTest {
     double r8 = SearchRecall.measure(withMean, queries, 10, VectorSource.of(db, d)).recall();
     assertTrue(r8 > r0 + 0.05, "recall@10 " + r8 + " with the mean's direction, " + r0
         + " without");
+  }
+
+  /** By default the mean's direction gets 8 bits where the data are far from centred only. */
+  @Test
+  void theMeanDirectionIsCodedFirstWhenTheDataAreNotCentred() throws IOException {
+    int d = 64;
+    float[] centred = TestData.isotropic(5_000, d, 21);
+    float[] offset = centred.clone();
+    for (int i = 0; i < offset.length; i++) {
+      offset[i] += 0.6f; // ‖μ‖² = 0.36 d ≥ tr Σ / 4 = d / 4
+    }
+    for (double rate : new double[] {0.5, 2}) {
+      CodebookTrainer.Builder b = CodebookTrainer.builder().rate(rate);
+      assertEquals(b.meanDirectionBits(8).build().train(VectorSource.of(offset, d)),
+          b.meanDirectionBits(CodebookTrainer.MEAN_DIRECTION_AUTO).build()
+              .train(VectorSource.of(offset, d)), "r = " + rate);
+      assertEquals(b.meanDirectionBits(0).build().train(VectorSource.of(centred, d)),
+          CodebookTrainer.builder().rate(rate).build().train(VectorSource.of(centred, d)),
+          "r = " + rate);
+    }
+    float[] slightly = centred.clone();
+    for (int i = 0; i < slightly.length; i++) {
+      slightly[i] += 0.4f; // ‖μ‖² = 0.16 d < d / 4
+    }
+    assertEquals(CodebookTrainer.builder().rate(1).meanDirectionBits(0).build()
+            .train(VectorSource.of(slightly, d)),
+        CodebookTrainer.builder().rate(1).build().train(VectorSource.of(slightly, d)));
   }
 
   @Test

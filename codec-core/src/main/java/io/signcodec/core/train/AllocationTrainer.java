@@ -42,9 +42,10 @@ final class AllocationTrainer {
   static final double RANGE = 8;
 
   /**
-   * Trains from the vectors {@code runner} passes over; with {@code meanBits > 0} the direction of the mean is the first
-   * basis direction and has at least that many bits (the rest of the basis is the principal
-   * directions of Σ projected off it).
+   * Trains from the vectors {@code runner} passes over; with {@code meanBits > 0} the direction
+   * of the mean is the first basis direction and has at least that many bits (the rest of the
+   * basis is the principal directions of Σ projected off it); {@link
+   * CodebookTrainer#MEAN_DIRECTION_AUTO} decides from the data.
    */
   Codebook train(PassRunner runner, int d, int bits, long seed, int meanBits)
       throws IOException {
@@ -58,6 +59,9 @@ final class AllocationTrainer {
       meanNorm += m * m;
     }
     meanNorm = Math.sqrt(meanNorm);
+    if (meanBits == CodebookTrainer.MEAN_DIRECTION_AUTO) {
+      meanBits = meanNorm * meanNorm >= trace / 4 ? Math.min(8, bits / 4) : 0;
+    }
     int forced = meanBits > 0 && meanNorm > 0 ? Math.min(meanBits, bits) : 0;
     // The variance along each basis direction comes with the eigendecomposition.
     double[] variance = new double[d];
