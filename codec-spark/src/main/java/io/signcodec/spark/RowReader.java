@@ -102,11 +102,22 @@ final class RowReader<T> {
    * is.
    */
   private static boolean nullComponent(RuntimeException e) {
-    Throwable t = e instanceof SparkThrowable && e.getCause() != null ? e.getCause() : e;
-    String message = t.getMessage();
-    return t instanceof NullPointerException && message != null
-        && message.startsWith("Null value appeared in non-nullable field")
-        && (message.contains("array element class: \"float\"")
-            || message.contains("array element class: \"double\""));
+    // Spark 3.5: a NullPointerException, possibly wrapped; Spark 4: a SparkRuntimeException of
+    // error class NOT_NULL_ASSERT_VIOLATION ("NULL value appeared ...").
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String message = t.getMessage();
+      boolean assertion = t instanceof NullPointerException
+          || (t instanceof SparkThrowable
+              && "NOT_NULL_ASSERT_VIOLATION".equals(((SparkThrowable) t).getErrorClass()));
+      if (assertion && message != null
+          && message.toLowerCase(java.util.Locale.ROOT)
+              .contains("null value appeared in non-nullable field")
+          && (message.contains("array element class: \"float\"")
+              || message.contains("array element class: \"double\""))) {
+        return true;
+      }
+    }
+    return false;
   }
+
 }
