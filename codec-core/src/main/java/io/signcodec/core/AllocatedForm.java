@@ -191,13 +191,22 @@ final class AllocatedForm implements CodebookForm {
     int codeBytes = SignCodes.codeBytes(bits);
     if (transform != null) {
       float[] w = new float[dimension * StructuredTransform.LANES];
+      int deep = stageBits.length > 1 ? stageBits[1] : 0;
       return (src, srcOff, dst, dstOff, count) -> {
         for (int v = 0; v < count; v += StructuredTransform.LANES) {
           int lanes = Math.min(StructuredTransform.LANES, count - v);
           transform.projectLanes(src, srcOff + v * dimension, lanes, mean, w);
-          for (int l = 0; l < lanes; l++) {
-            pack(w, l, StructuredTransform.LANES, greedy, dst, dstOff + (v + l) * codeBytes,
-                codeBytes);
+          int codes = dstOff + v * codeBytes;
+          Arrays.fill(dst, codes, codes + lanes * codeBytes, (byte) 0);
+          // Every direction's stage-0 bit as the sign of its projection, straight from the
+          // lanes, 32 at a time; the directions with more bits then replace theirs.
+          FloatKernels.packSigns(w, directions, 0, lanes, dst, codes, codeBytes);
+          for (int l = 0; l < lanes && deep > 0; l++) {
+            int code = codes + l * codeBytes;
+            for (int i = 0; i < deep; i++) {
+              dst[code + (i >>> 3)] &= (byte) ~(1 << (i & 7));
+            }
+            packDeep(w, l, StructuredTransform.LANES, greedy, dst, code, deep);
           }
         }
       };
@@ -216,11 +225,51 @@ final class AllocatedForm implements CodebookForm {
     };
   }
 
+  /**
+   * The code of one vector by the plain rule, one direction at a time (the sign for a direction
+   * with one bit, the level search for the others): the reference the tile encoders are tested
+   * against, bit for bit.
+   */
+  byte[] encodeOne(float[] x, int off, LevelSearch search) {
+    byte[] code = new byte[SignCodes.codeBytes(bits)];
+    float[] y;
+    int stride;
+    if (transform != null) {
+      y = new float[dimension * StructuredTransform.LANES];
+      transform.projectLanes(x, off, 1, mean, y);
+      stride = StructuredTransform.LANES;
+    } else {
+      float[][] p = new float[1][directions];
+      FloatKernels.multiplyAdd(x, off, dimension, mean, rowsTransposed, 0, dimension, 0,
+          directions, p, 1);
+      y = p[0];
+      stride = 1;
+    }
+    pack(y, 0, stride, search == LevelSearch.GREEDY, code, 0, code.length);
+    return code;
+  }
+
   /** Codes the projections {@code y[off + i · stride]} of one vector into its code bytes. */
   private void pack(float[] y, int off, int stride, boolean greedy, byte[] dst, int dstOff,
       int codeBytes) {
     Arrays.fill(dst, dstOff, dstOff + codeBytes, (byte) 0);
     int deep = stageBits.length > 1 ? stageBits[1] : 0;
+    packDeep(y, off, stride, greedy, dst, dstOff, deep);
+    // A direction with one bit has the levels ±c, whose threshold fl(fl(−c + c) · 0.5) is 0:
+    // both encoders give it the sign bit of the projection (y ≥ 0), the sign rule, with no
+    // search. Its bit is bit i of stage 0.
+    for (int i = deep; i < directions; i++) {
+      int set = y[off + i * stride] >= 0f ? 1 : 0;
+      dst[dstOff + (i >>> 3)] |= (byte) (set << (i & 7));
+    }
+  }
+
+  /**
+   * ORs in the bits of the first {@code deep} directions, those with two bits or more, from the
+   * level each one's search picks; their bits must be zero beforehand.
+   */
+  private void packDeep(float[] y, int off, int stride, boolean greedy, byte[] dst, int dstOff,
+      int deep) {
     for (int i = 0; i < deep; i++) {
       float p = y[off + i * stride];
       int pattern = greedy ? levels[i].greedy(p) : levels[i].nearest(p);
@@ -230,13 +279,6 @@ final class AllocatedForm implements CodebookForm {
           dst[dstOff + (bit >>> 3)] |= (byte) (1 << (bit & 7));
         }
       }
-    }
-    // A direction with one bit has the levels ±c, whose threshold fl(fl(−c + c) · 0.5) is 0:
-    // both encoders give it the sign bit of the projection (y ≥ 0), the sign rule, with no
-    // search. Its bit is bit i of stage 0.
-    for (int i = deep; i < directions; i++) {
-      int set = y[off + i * stride] >= 0f ? 1 : 0;
-      dst[dstOff + (i >>> 3)] |= (byte) (set << (i & 7));
     }
   }
 

@@ -204,6 +204,39 @@ class AllocatedCodebookTest {
     }
   }
 
+  /**
+   * The tile encoders (the structured one packs every direction's sign from the transform's
+   * lanes, then overwrites the deeper directions' bits) give the codes of the plain rule, one
+   * direction at a time, for both searches, at rates with and without deep directions, and for
+   * vectors whose projections are exactly zero.
+   */
+  @ParameterizedTest(name = "structured = {0}, r = {1}")
+  @CsvSource({"false, 0.5", "true, 0.5", "false, 1", "true, 1", "true, 1.5", "false, 2.5",
+      "true, 2.5", "true, 4"})
+  void tileEncodersGiveTheCodesOfThePlainRule(boolean structured, double rate)
+      throws IOException {
+    int d = 40;
+    float[] x = TestData.powerLaw(300, d, 1, 14);
+    CodebookTrainer.Builder b = CodebookTrainer.builder().rate(rate).seed(3);
+    Codebook cb = structured ? b.structured().build().trainIsotropic(VectorSource.of(x, d))
+        : b.build().train(VectorSource.of(x, d));
+    // A few vectors at the mean: every projection is ±0.
+    for (int i = 0; i < 5; i++) {
+      System.arraycopy(cb.mean(), 0, x, (7 * i + 3) * d, d);
+    }
+    AllocatedForm form = (AllocatedForm) cb.form();
+    int k = cb.codeBytes();
+    for (LevelSearch search : LevelSearch.values()) {
+      byte[] codes = new byte[300 * k];
+      SignEncoder.builder(cb).levelSearch(search).build().encode(x, 0, codes, 0, 300);
+      for (int i = 0; i < 300; i++) {
+        assertArrayEquals(form.encodeOne(x, i * d, search),
+            java.util.Arrays.copyOfRange(codes, i * k, (i + 1) * k),
+            search + ", vector " + i);
+      }
+    }
+  }
+
   @ParameterizedTest(name = "structured = {0}")
   @CsvSource({"false", "true"})
   void batchesParallelOrNotEqualOneVectorAtATime(boolean structured) throws IOException {
