@@ -274,10 +274,8 @@ final class AllocatedForm implements CodebookForm {
       float p = y[off + i * stride];
       int pattern = greedy ? levels[i].greedy(p) : levels[i].nearest(p);
       for (int k = 0; k < depths[i]; k++) {
-        if (((pattern >>> k) & 1) != 0) {
-          int bit = stageStart[k] + i;
-          dst[dstOff + (bit >>> 3)] |= (byte) (1 << (bit & 7));
-        }
+        int bit = stageStart[k] + i;
+        dst[dstOff + (bit >>> 3)] |= (byte) (((pattern >>> k) & 1) << (bit & 7));
       }
     }
   }

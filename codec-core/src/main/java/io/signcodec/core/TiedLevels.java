@@ -104,6 +104,15 @@ final class TiedLevels {
   }
 
   private int nearestIndex(float y) {
+    if (thresholds.length <= 15) {
+      // Up to 4 bits: count the thresholds at or below y, without branches (the binary search's
+      // branches are taken at random and mispredict); the same index, as they are sorted.
+      int index = 0;
+      for (float t : thresholds) {
+        index += y >= t ? 1 : 0;
+      }
+      return index;
+    }
     int lo = 0;
     int hi = thresholds.length;
     while (lo < hi) {
