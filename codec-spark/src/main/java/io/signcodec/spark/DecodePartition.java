@@ -53,8 +53,7 @@ final class DecodePartition
             continue; // invalid, skipped
           }
           byte[] code = row._2();
-          String defect = code == null ? "code is null"
-              : Defects.codeLength(code.length, codeBytes);
+          String defect = Defects.code(code, codeBytes);
           if (defect != null) {
             reader.reject(defect);
             continue;

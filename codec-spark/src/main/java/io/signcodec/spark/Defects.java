@@ -13,8 +13,13 @@ final class Defects {
         : "vector has dimension " + got + ", expected " + expected;
   }
 
-  static String codeLength(int got, int expected) {
-    return got == expected ? null : "code has " + got + " bytes, codebook expects " + expected;
+  /** A code's defect: null, or not of the codebook's length. */
+  static String code(byte[] code, int expected) {
+    if (code == null) {
+      return "code is null";
+    }
+    return code.length == expected ? null
+        : "code has " + code.length + " bytes, codebook expects " + expected;
   }
 
   /** The first component that is not finite, as {@code VectorChecks.checkFinite} words it. */

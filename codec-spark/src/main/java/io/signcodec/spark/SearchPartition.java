@@ -72,8 +72,7 @@ final class SearchPartition implements MapPartitionsFunction<Row, Row> {
           reader.reject(idColumn, "id is null");
           continue;
         }
-        String defect = code == null ? "code is null"
-            : Defects.codeLength(code.length, codeBytes);
+        String defect = Defects.code(code, codeBytes);
         if (defect != null) {
           reader.reject(defect);
           continue;

@@ -124,7 +124,7 @@ final class SqlFunctions {
             + value.getClass().getName());
       }
       byte[] code = (byte[]) value;
-      String defect = Defects.codeLength(code.length, codebook.codeBytes());
+      String defect = Defects.code(code, codebook.codeBytes());
       if (defect != null) {
         throw invalid(name, defect);
       }

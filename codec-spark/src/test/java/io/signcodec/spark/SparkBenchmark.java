@@ -5,7 +5,6 @@ import io.signcodec.core.SignEncoder;
 import io.signcodec.core.VectorSource;
 import io.signcodec.core.train.CodebookTrainer;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +54,7 @@ class SparkBenchmark {
 
     md.append("| r | training, library (s) | training, Spark (s) | ratio | encode, library"
         + " (vectors/s) | encode, Spark (vectors/s) | ratio |\n|---|---|---|---|---|---|---|\n");
+    Codebook r1 = null;
     for (double rate : new double[] {1, 4}) {
       CodebookTrainer trainer = CodebookTrainer.builder().rate(rate).build();
       long t0 = System.nanoTime();
@@ -63,6 +63,9 @@ class SparkBenchmark {
       t0 = System.nanoTime();
       Codebook sparkCodebook = SignCodecSpark.train(df, "v", trainer);
       double sparkTrain = (System.nanoTime() - t0) / 1e9;
+      if (rate == 1) {
+        r1 = sparkCodebook;
+      }
       if (Math.abs(sparkCodebook.info().trainNmse() - codebook.info().trainNmse()) > 1e-6) {
         throw new AssertionError("Spark and library trainings differ: " + sparkCodebook.info()
             + " " + codebook.info());
@@ -92,25 +95,22 @@ class SparkBenchmark {
     }
 
     // Parquet: codes at r = 1 against the float32 arrays, default (snappy) compression.
-    Codebook r1 = SignCodecSpark.train(df, "v", CodebookTrainer.builder().rate(1).build());
     Path dir = Files.createTempDirectory(Path.of("target"), "parquet");
     Path codesDir = dir.resolve("codes");
     Path floatsDir = dir.resolve("floats");
     SignCodecSpark.encode(df, "v", "code", r1).select("id", "code").write()
         .parquet(codesDir.toString());
     df.select("id", "v").write().parquet(floatsDir.toString());
-    long idsOnly = 0;
     Path idsDir = dir.resolve("ids");
     df.select("id").write().parquet(idsDir.toString());
-    idsOnly = size(idsDir);
+    long idsOnly = size(idsDir);
     md.append(String.format(Locale.ROOT, "%nParquet (snappy), bytes per vector with a long id"
         + " column: codes at r = 1 (%d-byte codes) %.1f, array<float> %.1f; the id column alone"
         + " %.1f.%n", r1.codeBytes(), (double) size(codesDir) / count,
         (double) size(floatsDir) / count, (double) idsOnly / count));
     df.unpersist();
     Files.writeString(out, md.toString(), StandardCharsets.UTF_8);
-    PrintStream console = System.out;
-    console.println(md);
+    System.out.println(md);
   }
 
   private static long size(Path dir) throws IOException {
