@@ -56,7 +56,7 @@ public final class DistortionReport {
   }
 
   /** Parsed command line. */
-  static final class Options {
+  static final class Options implements Cloneable {
     Sizes sizes = Sizes.FULL;
     Path out;
     Path cache;
@@ -110,17 +110,14 @@ public final class DistortionReport {
           : Path.of("target");
     }
 
-    /** A copy with other trainer settings. */
+    /** A copy with other trainer settings; the rest is shared: options are replaced, not changed. */
     Options withTrainer(Methods.TrainerSettings settings) {
-      Options c = new Options();
-      c.sizes = sizes;
-      c.out = out;
-      c.cache = cache;
-      c.fashionMnist = fashionMnist;
-      c.only = only;
-      c.miniLm = miniLm;
-      c.fashionTrain = fashionTrain;
-      c.rates = rates;
+      Options c;
+      try {
+        c = (Options) clone();
+      } catch (CloneNotSupportedException e) {
+        throw new AssertionError("Options is Cloneable", e);
+      }
       c.trainer = settings;
       return c;
     }

@@ -4,6 +4,7 @@ import io.signcodec.core.internal.FloatKernels;
 import io.signcodec.core.internal.Parallel;
 import io.signcodec.core.train.CovarianceAccumulator;
 import java.util.Arrays;
+import java.util.function.Supplier;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
@@ -26,20 +27,40 @@ final class Linalg {
       }
     }
     float[] out = new float[count * q];
+    productTiles(x, count, d, shift, mt, q, 4, () -> (first, rows, c) -> {
+      for (int i = 0; i < rows; i++) {
+        System.arraycopy(c[i], 0, out, (first + i) * q, q);
+      }
+    });
+    return out;
+  }
+
+  /** What is done with rows {@code [first, first + rows)} of a product, row i in {@code c[i]}. */
+  @FunctionalInterface
+  interface ProductTile {
+    void accept(int first, int rows, float[][] c);
+  }
+
+  /**
+   * {@code (X − shift) · Mᵀ} for {@code count} rows of X (d wide), M given transposed as d rows
+   * of q, in tiles of {@value #TILE} rows on the common pool, each tile handed to a consumer;
+   * every chunk of {@code grain} tiles gets a consumer of its own from {@code consumers}, so that
+   * a consumer may keep scratch. {@code shift} may be null.
+   */
+  static void productTiles(float[] x, int count, int d, float[] shift, float[][] mt, int q,
+      int grain, Supplier<ProductTile> consumers) {
     int tiles = (count + TILE - 1) / TILE;
-    Parallel.forRange(tiles, 4, true, (from, to) -> {
+    Parallel.forRange(tiles, grain, true, (from, to) -> {
       float[][] c = new float[TILE][q];
+      ProductTile consumer = consumers.get();
       for (int t = from; t < to; t++) {
         int first = t * TILE;
         int rows = Math.min(TILE, count - first);
         FloatKernels.clear(c, rows, q);
         FloatKernels.multiplyAdd(x, first * d, d, shift, mt, 0, d, 0, q, c, rows);
-        for (int i = 0; i < rows; i++) {
-          System.arraycopy(c[i], 0, out, (first + i) * q, q);
-        }
+        consumer.accept(first, rows, c);
       }
     });
-    return out;
   }
 
   /** Mean and covariance (d×d row-major, divided by the count) of row-major vectors. */

@@ -13,6 +13,7 @@ import io.signcodec.core.Limits;
 import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.SignEncoder;
 import io.signcodec.core.VectorSource;
+import io.signcodec.core.internal.Matrices;
 import io.signcodec.core.internal.Parallel;
 import io.signcodec.core.train.CodebookTrainer;
 import io.signcodec.core.train.CovarianceAccumulator;
@@ -20,6 +21,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
+import java.util.function.IntFunction;
 
 /** The compressors the distortion report compares, all at the same number of bits per vector. */
 final class Methods {
@@ -88,7 +92,7 @@ final class Methods {
     Fitted fit(TrainingSet train, int bits) throws IOException;
   }
 
-  /** Trainer settings for the two signcodec methods. */
+  /** Trainer settings for the signcodec methods, and the trainer of each. */
   record TrainerSettings(int maxSteps, double tolerance, long seed) {
     static final TrainerSettings DEFAULTS = new TrainerSettings(150, 1e-6, 1);
 
@@ -101,12 +105,18 @@ final class Methods {
       return builder(bits).meanDirectionBits(0).build();
     }
 
-    /** The allocation with the mean's direction coded first, with 8 of the bits. */
+    /**
+     * The allocation with the mean's direction coded first, with 8 of the bits: the per-vector
+     * term for inner-product search on data that are not centred.
+     */
     CodebookTrainer meanDirectionTrainer(int bits) {
       return builder(bits).meanDirectionBits(Math.min(8, bits)).build();
     }
 
-    /** The previous default: sign codes, one stage up to d bits, stages of d bits above. */
+    /**
+     * The previous default, kept to measure against: sign codes trained by gradient ascent, one
+     * stage up to d bits, stages of d bits above.
+     */
     CodebookTrainer stagedTrainer(int bits) {
       return builder(bits).staged().build();
     }
@@ -128,11 +138,17 @@ final class Methods {
   }
 
   static List<Method> all(TrainerSettings settings, boolean gaussianPrediction) {
-    return List.of(new SigncodecTrained(settings), new SigncodecMeanDirection(settings),
-        new SigncodecStaged(settings),
-        new SigncodecShallow(settings),
-        new SigncodecDataFree(settings, gaussianPrediction), new CoordinateSigns(), new RotationSigns(), new JVectorPq(),
-        new PrincipalSigns());
+    return List.of(
+        new SigncodecTrainer("signcodec-trained", "signcodec trained (allocated)",
+            settings::trainer, false),
+        new SigncodecTrainer("signcodec-mean8", "signcodec trained, mean direction 8 bits",
+            settings::meanDirectionTrainer, false),
+        new SigncodecTrainer("signcodec-staged", "signcodec sign code, staged",
+            settings::stagedTrainer, false),
+        new SigncodecTrainer("signcodec-shallow", "signcodec trained, one shallow stage",
+            settings::shallowTrainer, true),
+        new SigncodecDataFree(settings, gaussianPrediction), LeastSquaresSigns.coordinates(),
+        LeastSquaresSigns.rotations(), new JVectorPq(), LeastSquaresSigns.principal());
   }
 
   /**
@@ -167,136 +183,25 @@ final class Methods {
   }
 
   /**
-   * signcodec, learned from the data: {@link CodebookTrainer#train} with the library's default
-   * split (in residual stages of d bits above one bit per coordinate).
+   * signcodec learned from the data by {@link CodebookTrainer#train}, with one of the trainer
+   * settings the report compares (see {@link TrainerSettings}).
+   *
+   * @param trainer the trainer for a budget of so many bits
+   * @param shallowRange whether it is measured only where one shallow stage differs from the
+   *     default, above one bit per coordinate up to two; else up to the staged codes' cap
    */
-  static final class SigncodecTrained implements Method {
-    private final TrainerSettings settings;
-
-    SigncodecTrained(TrainerSettings settings) {
-      this.settings = settings;
-    }
-
-    @Override
-    public String id() {
-      return "signcodec-trained";
-    }
-
-    @Override
-    public String label() {
-      return "signcodec trained (allocated)";
-    }
-
+  record SigncodecTrainer(String id, String label, IntFunction<CodebookTrainer> trainer,
+      boolean shallowRange) implements Method {
     @Override
     public int bitsUsed(int dimension, int bits) {
-      return bits <= Caps.MAX_STAGED_RATE * dimension ? bits : 0;
+      boolean measured = shallowRange ? bits > dimension && bits <= 2 * dimension
+          : bits <= Caps.MAX_STAGED_RATE * dimension;
+      return measured ? bits : 0;
     }
 
     @Override
     public Fitted fit(TrainingSet train, int bits) throws IOException {
-      Codebook cb = settings.trainer(bits).train(VectorSource.of(train.vectors, train.dimension));
-      return codec(cb, cb, cb.info().predictedNmse());
-    }
-  }
-
-  /**
-   * The default with {@link CodebookTrainer.Builder#meanDirectionBits(int)} 8: the per-vector term
-   * for inner-product search on data that are not centred, measured beside it.
-   */
-  static final class SigncodecMeanDirection implements Method {
-    private final TrainerSettings settings;
-
-    SigncodecMeanDirection(TrainerSettings settings) {
-      this.settings = settings;
-    }
-
-    @Override
-    public String id() {
-      return "signcodec-mean8";
-    }
-
-    @Override
-    public String label() {
-      return "signcodec trained, mean direction 8 bits";
-    }
-
-    @Override
-    public int bitsUsed(int dimension, int bits) {
-      return bits <= Caps.MAX_STAGED_RATE * dimension ? bits : 0;
-    }
-
-    @Override
-    public Fitted fit(TrainingSet train, int bits) throws IOException {
-      Codebook cb = settings.meanDirectionTrainer(bits)
-          .train(VectorSource.of(train.vectors, train.dimension));
-      return codec(cb, cb, cb.info().predictedNmse());
-    }
-  }
-
-  /**
-   * signcodec's previous default, kept to measure against: sign codes trained by gradient ascent,
-   * in residual stages above one bit per coordinate ({@link CodebookTrainer.Builder#staged()}).
-   */
-  static final class SigncodecStaged implements Method {
-    private final TrainerSettings settings;
-
-    SigncodecStaged(TrainerSettings settings) {
-      this.settings = settings;
-    }
-
-    @Override
-    public String id() {
-      return "signcodec-staged";
-    }
-
-    @Override
-    public String label() {
-      return "signcodec sign code, staged";
-    }
-
-    @Override
-    public int bitsUsed(int dimension, int bits) {
-      return bits <= Caps.MAX_STAGED_RATE * dimension ? bits : 0;
-    }
-
-    @Override
-    public Fitted fit(TrainingSet train, int bits) throws IOException {
-      Codebook cb = settings.stagedTrainer(bits)
-          .train(VectorSource.of(train.vectors, train.dimension));
-      return codec(cb, cb, cb.info().predictedNmse());
-    }
-  }
-
-  /**
-   * signcodec trained as one shallow stage ({@link CodebookTrainer.Builder#shallow()}), only
-   * where that differs from the default: above one bit per coordinate, up to two.
-   */
-  static final class SigncodecShallow implements Method {
-    private final TrainerSettings settings;
-
-    SigncodecShallow(TrainerSettings settings) {
-      this.settings = settings;
-    }
-
-    @Override
-    public String id() {
-      return "signcodec-shallow";
-    }
-
-    @Override
-    public String label() {
-      return "signcodec trained, one shallow stage";
-    }
-
-    @Override
-    public int bitsUsed(int dimension, int bits) {
-      return bits > dimension && bits <= 2 * dimension ? bits : 0;
-    }
-
-    @Override
-    public Fitted fit(TrainingSet train, int bits) throws IOException {
-      Codebook cb = settings.shallowTrainer(bits)
-          .train(VectorSource.of(train.vectors, train.dimension));
+      Codebook cb = trainer.apply(bits).train(VectorSource.of(train.vectors, train.dimension));
       return codec(cb, cb, cb.info().predictedNmse());
     }
   }
@@ -340,99 +245,71 @@ final class Methods {
   }
 
   /**
-   * Peer 1: the sign of each centred coordinate, as "binary quantization" in vector stores does,
-   * with the least-squares decoder. One bit per coordinate, so r = 1 only.
+   * The peers that take the sign of fixed projections of the centred vector ({@code bits} rows of
+   * d) and decode with the least-squares decoder ({@link SignLeastSquares}); they differ in their
+   * rows and in the budgets they can spend.
+   *
+   * @param usable whether the peer can spend {@code bits} bits in dimension d
+   * @param rows the projections for a budget, {@code bits × d} row-major
    */
-  static final class CoordinateSigns implements Method {
-    @Override
-    public String id() {
-      return "coordinate-signs";
+  record LeastSquaresSigns(String id, String label, BiPredicate<Integer, Integer> usable,
+      BiFunction<TrainingSet, Integer, double[]> rows) implements Method {
+    /**
+     * Peer 1: the sign of each centred coordinate, as "binary quantization" in vector stores
+     * does. One bit per coordinate, so r = 1 only.
+     */
+    static LeastSquaresSigns coordinates() {
+      return new LeastSquaresSigns("coordinate-signs", "peer: sign of centred coordinates + LS",
+          (d, bits) -> bits.equals(d), (train, bits) -> {
+            int d = train.dimension;
+            double[] identity = new double[d * d];
+            for (int k = 0; k < d; k++) {
+              identity[k * d + k] = 1;
+            }
+            return identity;
+          });
     }
 
-    @Override
-    public String label() {
-      return "peer: sign of centred coordinates + LS";
+    /**
+     * Peer 2: a random rotation then the sign (RaBitQ-style). Above one bit per coordinate, rows
+     * come from independent rotations stacked.
+     */
+    static LeastSquaresSigns rotations() {
+      return new LeastSquaresSigns("rotation-signs", "peer: random rotation + sign + LS",
+          (d, bits) -> bits <= 2 * d, (train, bits) -> {
+            int d = train.dimension;
+            Random random = new Random(7);
+            double[] rows = new double[bits * d];
+            for (int row = 0; row < bits; ) {
+              int take = Math.min(d, bits - row);
+              double[] q = Matrices.randomOrthonormalRows(take, d, random).data;
+              System.arraycopy(q, 0, rows, row * d, take * d);
+              row += take;
+            }
+            return rows;
+          });
+    }
+
+    /**
+     * Peer 4: one bit for each of the top-n principal directions. There are only d directions,
+     * so r ≤ 1.
+     */
+    static LeastSquaresSigns principal() {
+      return new LeastSquaresSigns("principal-signs",
+          "peer: top-n principal directions + sign + LS", (d, bits) -> bits <= d,
+          (train, bits) -> java.util.Arrays.copyOf(train.eigen().vectorsAsRows(),
+              bits * train.dimension));
     }
 
     @Override
     public int bitsUsed(int dimension, int bits) {
-      return bits == dimension ? bits : 0;
+      return usable.test(dimension, bits) ? bits : 0;
     }
 
     @Override
     public Fitted fit(TrainingSet train, int bits) {
-      int d = train.dimension;
-      double[] identity = new double[d * d];
-      for (int k = 0; k < d; k++) {
-        identity[k * d + k] = 1;
-      }
-      SignLeastSquares.Pair p = SignLeastSquares.fit(train.vectors, d, train.mean, identity, d);
-      return codec(p.encoding(), p.decoding(), Double.NaN);
-    }
-  }
-
-  /**
-   * Peer 2: a random rotation then the sign (RaBitQ-style), centred on the training mean, with
-   * the least-squares decoder. Above one bit per coordinate, rows come from independent rotations
-   * stacked.
-   */
-  static final class RotationSigns implements Method {
-    @Override
-    public String id() {
-      return "rotation-signs";
-    }
-
-    @Override
-    public String label() {
-      return "peer: random rotation + sign + LS";
-    }
-
-    @Override
-    public int bitsUsed(int dimension, int bits) {
-      return bits <= 2 * dimension ? bits : 0;
-    }
-
-    @Override
-    public Fitted fit(TrainingSet train, int bits) {
-      int d = train.dimension;
-      Random random = new Random(7);
-      double[] rows = new double[bits * d];
-      for (int row = 0; row < bits; ) {
-        int take = Math.min(d, bits - row);
-        double[] q = io.signcodec.core.internal.Matrices.randomOrthonormalRows(take, d, random).data;
-        System.arraycopy(q, 0, rows, row * d, take * d);
-        row += take;
-      }
-      SignLeastSquares.Pair p = SignLeastSquares.fit(train.vectors, d, train.mean, rows, bits);
-      return codec(p.encoding(), p.decoding(), Double.NaN);
-    }
-  }
-
-  /**
-   * Peer 4: one bit for each of the top-n principal directions, with the least-squares decoder.
-   * There are only d directions, so r ≤ 1.
-   */
-  static final class PrincipalSigns implements Method {
-    @Override
-    public String id() {
-      return "principal-signs";
-    }
-
-    @Override
-    public String label() {
-      return "peer: top-n principal directions + sign + LS";
-    }
-
-    @Override
-    public int bitsUsed(int dimension, int bits) {
-      return bits <= dimension ? bits : 0;
-    }
-
-    @Override
-    public Fitted fit(TrainingSet train, int bits) {
-      int d = train.dimension;
-      double[] rows = java.util.Arrays.copyOf(train.eigen().vectorsAsRows(), bits * d);
-      SignLeastSquares.Pair p = SignLeastSquares.fit(train.vectors, d, train.mean, rows, bits);
+      SignLeastSquares.Pair p = SignLeastSquares.fit(train.vectors, train.dimension, train.mean,
+          rows.apply(train, bits), bits);
       return codec(p.encoding(), p.decoding(), Double.NaN);
     }
   }

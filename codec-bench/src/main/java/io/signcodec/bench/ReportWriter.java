@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /** Markdown and JSON renderings of the distortion report. */
 final class ReportWriter {
@@ -193,19 +194,14 @@ final class ReportWriter {
     sb.append(", \"seconds\": ").append(number(run.seconds()));
     sb.append(", \"notes\": ").append(strings(run.notes())).append("},\n");
     sb.append("  \"skipped\": [");
-    for (int i = 0; i < skipped.size(); i++) {
-      DistortionResults.Skipped s = skipped.get(i);
-      sb.append(i == 0 ? "\n    {" : ",\n    {");
+    objects(sb, skipped, "    ", s -> {
       field(sb, "id", s.id(), true);
       field(sb, "title", s.title(), false);
       field(sb, "reason", s.reason(), false);
-      sb.append('}');
-    }
+    });
     sb.append(skipped.isEmpty() ? "],\n" : "\n  ],\n");
     sb.append("  \"datasets\": [");
-    for (int i = 0; i < datasets.size(); i++) {
-      DistortionResults.Dataset d = datasets.get(i);
-      sb.append(i == 0 ? "\n    {" : ",\n    {");
+    objects(sb, datasets, "    ", d -> {
       field(sb, "id", d.id(), true);
       field(sb, "title", d.title(), false);
       sb.append(", \"dimension\": ").append(d.dimension());
@@ -225,9 +221,7 @@ final class ReportWriter {
             number(Limits.signAutoencoderLimit(rate)), number(Limits.shannonBound(rate))));
       }
       sb.append("],\n      \"results\": [");
-      for (int k = 0; k < d.rows().size(); k++) {
-        DistortionResults.Row r = d.rows().get(k);
-        sb.append(k == 0 ? "\n        {" : ",\n        {");
+      objects(sb, d.rows(), "        ", r -> {
         field(sb, "method", r.method(), true);
         field(sb, "label", r.label(), false);
         sb.append(", \"rate\": ").append(number(r.rate()));
@@ -238,12 +232,21 @@ final class ReportWriter {
         sb.append(", \"recallAt10\": ").append(number(r.recallAt10()));
         sb.append(", \"trainSeconds\": ").append(number(r.trainSeconds()));
         sb.append(", \"gaussianPredictedNmse\": ").append(number(r.predictedNmse()));
-        sb.append('}');
-      }
-      sb.append("\n      ]}");
-    }
+      });
+      sb.append("\n      ]");
+    });
     sb.append(datasets.isEmpty() ? "]\n}\n" : "\n  ]\n}\n");
     return sb.toString();
+  }
+
+  /** {@code items} as JSON objects, each on a new line at {@code indent}, written by {@code body}. */
+  private static <T> void objects(StringBuilder sb, List<T> items, String indent,
+      Consumer<T> body) {
+    for (int i = 0; i < items.size(); i++) {
+      sb.append(i == 0 ? "\n" : ",\n").append(indent).append('{');
+      body.accept(items.get(i));
+      sb.append('}');
+    }
   }
 
   private static void field(StringBuilder sb, String name, String value, boolean first) {

@@ -1,7 +1,6 @@
 package io.signcodec.bench;
 
 import io.signcodec.core.CodeScorer;
-import io.signcodec.core.internal.FloatKernels;
 import io.signcodec.core.internal.Parallel;
 
 /**
@@ -12,7 +11,6 @@ import io.signcodec.core.internal.Parallel;
  */
 final class Retrieval {
   static final int K = 10;
-  private static final int TILE = 32;
 
   private Retrieval() {}
 
@@ -25,21 +23,15 @@ final class Retrieval {
       }
     }
     int[] top = new int[queryCount * K];
-    int tiles = (queryCount + TILE - 1) / TILE;
-    Parallel.forRange(tiles, 1, true, (from, to) -> {
-      float[][] scores = new float[TILE][dbCount];
+    Linalg.productTiles(queries, queryCount, d, null, dbT, dbCount, 1, () -> {
       float[] best = new float[K];
       int[] bestIndex = new int[K];
-      for (int t = from; t < to; t++) {
-        int first = t * TILE;
-        int m = Math.min(TILE, queryCount - first);
-        FloatKernels.clear(scores, m, dbCount);
-        FloatKernels.multiplyAdd(queries, first * d, d, null, dbT, 0, d, 0, dbCount, scores, m);
+      return (first, m, scores) -> {
         for (int q = 0; q < m; q++) {
           select(scores[q], dbCount, best, bestIndex);
           System.arraycopy(bestIndex, 0, top, (first + q) * K, K);
         }
-      }
+      };
     });
     return top;
   }

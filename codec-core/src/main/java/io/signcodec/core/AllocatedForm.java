@@ -310,25 +310,11 @@ final class AllocatedForm implements CodebookForm {
         }
       };
     }
-    float[] tile = new float[DenseForm.TILE * directions];
-    float[][] out = new float[DenseForm.TILE][dimension];
-    return (src, srcOff, dst, dstOff, count) -> {
-      for (int t = 0; t < count; t += DenseForm.TILE) {
-        int m = Math.min(DenseForm.TILE, count - t);
-        for (int v = 0; v < m; v++) {
-          int off = srcOff + (t + v) * codeBytes;
-          for (int i = 0; i < directions; i++) {
-            tile[v * directions + i] = level(src, off, i);
-          }
-          System.arraycopy(mean, 0, out[v], 0, dimension);
-        }
-        FloatKernels.multiplyAdd(tile, 0, directions, null, rows, 0, directions, 0, dimension,
-            out, m);
-        for (int v = 0; v < m; v++) {
-          System.arraycopy(out[v], 0, dst, dstOff + (t + v) * dimension, dimension);
-        }
+    return new DenseTileDecoder(mean, rows, directions, codeBytes, (src, off, levels, at) -> {
+      for (int i = 0; i < directions; i++) {
+        levels[at + i] = level(src, off, i);
       }
-    };
+    });
   }
 
   /** {@code w_{(i,k)} = c_{i,k} (u_i · q)}. */

@@ -1,24 +1,13 @@
 package io.signcodec.core;
 
-/** A {@link VectorSource} over vectors already in memory. */
-final class ArrayVectorSource implements VectorSource {
-  private final float[] vectors;
-  private final int first;
-  private final int count;
-  private final int dimension;
+import io.signcodec.core.internal.Checks;
 
-  ArrayVectorSource(float[] vectors, int first, int count, int dimension) {
-    this.vectors = vectors;
-    this.first = first;
-    this.count = count;
-    this.dimension = dimension;
-  }
-
-  @Override
-  public int dimension() {
-    return dimension;
-  }
-
+/**
+ * A {@link VectorSource} over vectors already in memory: {@code count} vectors of
+ * {@code dimension} floats, row-major from vector {@code first} of {@code vectors} (not copied).
+ */
+record ArrayVectorSource(float[] vectors, int first, int count, int dimension)
+    implements VectorSource {
   @Override
   public VectorReader open() {
     return new VectorReader() {
@@ -31,11 +20,7 @@ final class ArrayVectorSource implements VectorSource {
 
       @Override
       public int read(float[] dst, int dstOffset, int maxVectors) {
-        if (maxVectors < 0 || dstOffset < 0
-            || dstOffset + (long) maxVectors * dimension > dst.length) {
-          throw new IndexOutOfBoundsException("cannot read " + maxVectors + " vectors of dimension "
-              + dimension + " into an array of length " + dst.length + " at offset " + dstOffset);
-        }
+        Checks.checkTransfer(true, dst.length, dstOffset, maxVectors, dimension);
         int end = first + count;
         if (next >= end) {
           return maxVectors == 0 ? 0 : -1;

@@ -15,6 +15,7 @@ abstract sealed class BatchCoder<T> permits SignEncoder, LinearDecoder {
   static final int GRAIN = 128;
 
   final Codebook codebook;
+  /** The codebook's sizes, kept as fields for the batch methods' checks. */
   final int dimension;
   final int bits;
   final int codeBytes;
@@ -36,19 +37,19 @@ abstract sealed class BatchCoder<T> permits SignEncoder, LinearDecoder {
     return codebook;
   }
 
-  /** Dimension d of the vectors. */
+  /** Dimension d of the vectors: the codebook's. */
   public int dimension() {
-    return dimension;
+    return codebook.dimension();
   }
 
-  /** Bits n of a code. */
+  /** Bits n of a code: the codebook's. */
   public int bits() {
-    return bits;
+    return codebook.bits();
   }
 
-  /** Bytes of a code, {@code ceil(n / 8)}. */
+  /** Bytes of a code, {@code ceil(n / 8)}: the codebook's. */
   public int codeBytes() {
-    return codeBytes;
+    return codebook.codeBytes();
   }
 
   /**

@@ -51,11 +51,7 @@ public final class CodeScorer {
    * scores are exactly {@link Query#scoreAll}'s.
    */
   Weights weights(float[] query) {
-    Objects.requireNonNull(query, "query");
-    if (query.length != dimension) {
-      throw new IllegalArgumentException("query has dimension " + query.length
-          + ", codebook expects " + dimension);
-    }
+    VectorChecks.checkDimension("query", query, dimension);
     io.signcodec.core.internal.Checks.checkFinite(query, 0, 1, dimension);
     float[] mean = codebook.meanArray();
     double constant = 0;

@@ -162,32 +162,11 @@ final class DenseForm extends StageLayout implements CodebookForm {
 
   // ------------------------------------------------------------------------------- decode
 
+  /** {@code x̂ = μ + A z}: the codes' signs times Aᵀ. */
   @Override
   public TileDecoder newTileDecoder() {
-    return new Decoder();
-  }
-
-  /** {@code x̂ = μ + A z}: the codes' signs as a tile, times Aᵀ, onto rows that start at μ. */
-  private final class Decoder implements TileDecoder {
-    private final float[] signs = new float[TILE * bits];
-    private final float[][] rows = new float[TILE][dimension];
-
-    @Override
-    public void decode(byte[] src, int srcOff, float[] dst, int dstOff, int count) {
-      int codeBytes = codeBytes();
-      for (int t = 0; t < count; t += TILE) {
-        int m = Math.min(TILE, count - t);
-        for (int i = 0; i < m; i++) {
-          SignCodes.unpack(src, srcOff + (t + i) * codeBytes, bits, signs, i * bits);
-          System.arraycopy(mean, 0, rows[i], 0, dimension);
-        }
-        FloatKernels.multiplyAdd(signs, 0, bits, null, decoderTransposed, 0, bits, 0, dimension,
-            rows, m);
-        for (int i = 0; i < m; i++) {
-          System.arraycopy(rows[i], 0, dst, dstOff + (t + i) * dimension, dimension);
-        }
-      }
-    }
+    return new DenseTileDecoder(mean, decoderTransposed, bits, codeBytes(),
+        (src, off, signs, at) -> SignCodes.unpack(src, off, bits, signs, at));
   }
 
   // ------------------------------------------------------------------------------- format

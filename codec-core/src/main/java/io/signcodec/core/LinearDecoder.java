@@ -39,11 +39,7 @@ public final class LinearDecoder extends BatchCoder<CodebookForm.TileDecoder> {
 
   /** Decodes one code ({@link #codeBytes()} bytes) into a new array. */
   public float[] decode(byte[] code) {
-    Objects.requireNonNull(code, "code");
-    if (code.length != codeBytes) {
-      throw new IllegalArgumentException("code has " + code.length + " bytes, codebook expects "
-          + codeBytes);
-    }
+    VectorChecks.checkCodeLength("code", code, codeBytes);
     float[] out = new float[dimension];
     decode(code, 0, out, 0, 1);
     return out;

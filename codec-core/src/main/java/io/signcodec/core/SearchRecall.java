@@ -54,7 +54,7 @@ public final class SearchRecall {
   /** Queries whose exact scores are computed together, sharing each row of the block. */
   private static final int MAX_TILE = 32;
 
-  private final Codebook codebook;
+  /** Scores the codes; it holds the codebook. */
   private final CodeScorer scorer;
   private final int dimension;
   private final int codeBytes;
@@ -86,7 +86,7 @@ public final class SearchRecall {
    *     a component is not finite, or k is below 1 or the lists would not fit in arrays
    */
   public SearchRecall(Codebook codebook, float[] queries, int k) {
-    this.codebook = Objects.requireNonNull(codebook, "codebook");
+    Objects.requireNonNull(codebook, "codebook");
     this.queries = Objects.requireNonNull(queries, "queries");
     this.dimension = codebook.dimension();
     this.codeBytes = codebook.codeBytes();
@@ -155,10 +155,7 @@ public final class SearchRecall {
     }
     SearchRecall recall = new SearchRecall(codebook, queries, k);
     int d = recall.dimension;
-    if (database.dimension() != d) {
-      throw new IllegalArgumentException("database has dimension " + database.dimension()
-          + ", codebook expects " + d);
-    }
+    VectorChecks.checkDimension("database", database.dimension(), d);
     float[] batch = new float[Math.multiplyExact(batchVectors, d)];
     try (VectorReader reader = database.open()) {
       int n;
@@ -193,7 +190,7 @@ public final class SearchRecall {
     Checks.checkRange("vectors", vectors.length, offset, count, dimension);
     Checks.checkFinite(vectors, offset, count, dimension, databaseVectors());
     if (encoder == null) {
-      encoder = SignEncoder.of(codebook);
+      encoder = SignEncoder.of(scorer.codebook());
     }
     for (int done = 0; done < count; ) {
       int n = Math.min(room(), count - done);
@@ -289,7 +286,7 @@ public final class SearchRecall {
 
   /** The codebook whose codes are searched. */
   public Codebook codebook() {
-    return codebook;
+    return scorer.codebook();
   }
 
   /** Neighbours per query that are compared. */
@@ -434,12 +431,10 @@ public final class SearchRecall {
         if (!worse(s, index, scores[base + parent], indices[base + parent])) {
           break;
         }
-        scores[base + at] = scores[base + parent];
-        indices[base + at] = indices[base + parent];
+        move(base, parent, at);
         at = parent;
       }
-      scores[base + at] = s;
-      indices[base + at] = index;
+      put(base, at, s, index);
     }
 
     private void siftDown(int base, int size, int at, float s, long index) {
@@ -455,10 +450,18 @@ public final class SearchRecall {
         if (!worse(scores[base + child], indices[base + child], s, index)) {
           break;
         }
-        scores[base + at] = scores[base + child];
-        indices[base + at] = indices[base + child];
+        move(base, child, at);
         at = child;
       }
+      put(base, at, s, index);
+    }
+
+    /** Moves entry {@code from} to slot {@code to}: a score and its index travel together. */
+    private void move(int base, int from, int to) {
+      put(base, to, scores[base + from], indices[base + from]);
+    }
+
+    private void put(int base, int at, float s, long index) {
       scores[base + at] = s;
       indices[base + at] = index;
     }

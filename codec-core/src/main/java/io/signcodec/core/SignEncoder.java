@@ -57,11 +57,7 @@ public final class SignEncoder extends BatchCoder<CodebookForm.TileEncoder> {
 
   /** Encodes {@code vector} (exactly {@link #dimension()} floats) into a new array. */
   public byte[] encode(float[] vector) {
-    Objects.requireNonNull(vector, "vector");
-    if (vector.length != dimension) {
-      throw new IllegalArgumentException("vector has dimension " + vector.length
-          + ", codebook expects " + dimension);
-    }
+    VectorChecks.checkDimension("vector", vector, dimension);
     byte[] code = new byte[codeBytes];
     encode(vector, 0, code, 0, 1);
     return code;

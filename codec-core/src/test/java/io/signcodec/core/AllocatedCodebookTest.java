@@ -178,14 +178,10 @@ class AllocatedCodebookTest {
   void decodingIsOneLinearMapAndScoringUsesIt(boolean structured) throws IOException {
     int d = 40;
     float[] x = TestData.powerLaw(2_000, d, 1, 7);
-    CodebookTrainer.Builder b = CodebookTrainer.builder().rate(2.5).seed(9);
-    Codebook cb = structured ? b.structured().build().trainIsotropic(VectorSource.of(x, d))
-        : b.build().train(VectorSource.of(x, d));
+    Codebook cb = allocated(structured, 2.5, 9, x, d);
     int count = 50;
-    byte[] codes = new byte[count * cb.codeBytes()];
-    SignEncoder.of(cb).encode(x, 0, codes, 0, count);
-    float[] decoded = new float[count * d];
-    LinearDecoder.of(cb).decode(codes, 0, decoded, 0, count);
+    byte[] codes = TestData.encode(cb, x, count);
+    float[] decoded = TestData.decode(cb, codes, count);
     float[] a = cb.decoder();
     float[] mu = cb.mean();
     int n = cb.bits();
@@ -217,9 +213,7 @@ class AllocatedCodebookTest {
       throws IOException {
     int d = 40;
     float[] x = TestData.powerLaw(300, d, 1, 14);
-    CodebookTrainer.Builder b = CodebookTrainer.builder().rate(rate).seed(3);
-    Codebook cb = structured ? b.structured().build().trainIsotropic(VectorSource.of(x, d))
-        : b.build().train(VectorSource.of(x, d));
+    Codebook cb = allocated(structured, rate, 3, x, d);
     // A few vectors at the mean: every projection is ±0.
     for (int i = 0; i < 5; i++) {
       System.arraycopy(cb.mean(), 0, x, (7 * i + 3) * d, d);
@@ -242,25 +236,8 @@ class AllocatedCodebookTest {
   void batchesParallelOrNotEqualOneVectorAtATime(boolean structured) throws IOException {
     int d = 37;
     float[] x = TestData.powerLaw(1_000, d, 1, 8);
-    CodebookTrainer.Builder b = CodebookTrainer.builder().rate(3.3).seed(9);
-    Codebook cb = structured ? b.structured().build().trainIsotropic(VectorSource.of(x, d))
-        : b.build().train(VectorSource.of(x, d));
-    int k = cb.codeBytes();
-    byte[] batch = new byte[1_000 * k];
-    SignEncoder.of(cb).encode(x, 0, batch, 0, 1_000);
-    SignEncoder one = SignEncoder.builder(cb).parallel(false).build();
-    byte[] single = new byte[batch.length];
-    for (int v = 0; v < 1_000; v++) {
-      one.encode(x, v * d, single, v * k);
-    }
-    assertArrayEquals(batch, single);
-    float[] all = new float[1_000 * d];
-    LinearDecoder.of(cb).decode(batch, 0, all, 0, 1_000);
-    LinearDecoder dec = LinearDecoder.builder(cb).parallel(false).build();
-    for (int v = 0; v < 1_000; v += 97) {
-      assertArrayEquals(java.util.Arrays.copyOfRange(all, v * d, (v + 1) * d),
-          dec.decode(java.util.Arrays.copyOfRange(batch, v * k, (v + 1) * k)));
-    }
+    Codebook cb = allocated(structured, 3.3, 9, x, d);
+    TestData.assertBatchesEqualOneAtATime(cb, x, 1_000);
   }
 
   @Test
@@ -271,8 +248,7 @@ class AllocatedCodebookTest {
     for (LevelSearch search : LevelSearch.values()) {
       byte[] codes = new byte[count * cb.codeBytes()];
       SignEncoder.builder(cb).levelSearch(search).build().encode(isoTest, 0, codes, 0, count);
-      float[] out = new float[count * D];
-      LinearDecoder.of(cb).decode(codes, 0, out, 0, count);
+      float[] out = TestData.decode(cb, codes, count);
       double e = 0;
       for (int i = 0; i < out.length; i++) {
         e += (out[i] - isoTest[i]) * (double) (out[i] - isoTest[i]);
@@ -325,9 +301,7 @@ class AllocatedCodebookTest {
   void theFileRoundTripsAndEveryDamageIsCaught(boolean structured) throws IOException {
     int d = 12;
     float[] x = TestData.powerLaw(500, d, 1, 5);
-    CodebookTrainer.Builder b = CodebookTrainer.builder().rate(2).seed(4);
-    Codebook cb = structured ? b.structured().build().trainIsotropic(VectorSource.of(x, d))
-        : b.build().train(VectorSource.of(x, d));
+    Codebook cb = allocated(structured, 2, 4, x, d);
     byte[] bytes = cb.toByteArray();
     assertEquals(cb.serializedSize(), bytes.length);
     assertEquals(4, bytes[8]);
@@ -337,11 +311,7 @@ class AllocatedCodebookTest {
     assertEquals(cb.fingerprint(), back.fingerprint());
     assertTrue(back.isAllocated());
     assertEquals(structured, back.isStructured());
-    byte[] c1 = new byte[500 * cb.codeBytes()];
-    byte[] c2 = new byte[c1.length];
-    SignEncoder.of(cb).encode(x, 0, c1, 0, 500);
-    SignEncoder.of(back).encode(x, 0, c2, 0, 500);
-    assertArrayEquals(c1, c2);
+    assertArrayEquals(TestData.encode(cb, x, 500), TestData.encode(back, x, 500));
     for (int len = 0; len < bytes.length; len++) {
       byte[] cut = java.util.Arrays.copyOf(bytes, len);
       assertThrows(TruncatedInputException.class,
@@ -380,5 +350,16 @@ class AllocatedCodebookTest {
         () -> Codebook.allocated(3, new int[] {2}, new float[3], new float[] {1, 1},
             new float[6], info));
     assertEquals("basis row 0 is all zeros", zero.getMessage());
+  }
+
+  /**
+   * The default allocation at {@code rate}: trained on {@code x} on a dense basis, or, if
+   * {@code structured}, data-free on a randomized Hadamard basis.
+   */
+  private static Codebook allocated(boolean structured, double rate, long seed, float[] x, int d)
+      throws IOException {
+    CodebookTrainer.Builder b = CodebookTrainer.builder().rate(rate).seed(seed);
+    VectorSource source = VectorSource.of(x, d);
+    return structured ? b.structured().build().trainIsotropic(source) : b.build().train(source);
   }
 }

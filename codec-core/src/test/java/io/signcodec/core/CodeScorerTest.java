@@ -24,8 +24,7 @@ class CodeScorerTest {
   static void check(Codebook cb, float[] vectors, float[] queries) {
     int d = cb.dimension();
     int count = vectors.length / d;
-    byte[] codes = new byte[count * cb.codeBytes()];
-    SignEncoder.of(cb).encode(vectors, 0, codes, 0, count);
+    byte[] codes = TestData.encode(cb, vectors, count);
     float[] decoded = new float[vectors.length];
     LinearDecoder.of(cb).decode(codes, 0, decoded, 0, count);
     CodeScorer scorer = CodeScorer.of(cb);

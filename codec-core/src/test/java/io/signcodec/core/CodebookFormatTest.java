@@ -148,11 +148,7 @@ class CodebookFormatTest {
     Codebook now = old.inFormatVersion(4);
     assertEquals(old.info(), now.info());
     float[] x = TestData.isotropic(40, 20, 3);
-    byte[] a = new byte[40 * old.codeBytes()];
-    byte[] b = new byte[a.length];
-    SignEncoder.of(old).encode(x, 0, a, 0, 40);
-    SignEncoder.of(now).encode(x, 0, b, 0, 40);
-    assertArrayEquals(a, b);
+    assertArrayEquals(TestData.encode(old, x, 40), TestData.encode(now, x, 40));
   }
 
   @Test

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -23,14 +22,8 @@ class CodebookReadFuzzTest {
 
   @Provide
   Arbitrary<byte[]> noise() {
-    Arbitrary<byte[]> tail = Arbitraries.bytes().array(byte[].class).ofMaxSize(400);
     // Half of the cases start with the real magic and version so the reader gets past them.
-    return Arbitraries.oneOf(tail, tail.map(t -> {
-      byte[] b = new byte[10 + t.length];
-      System.arraycopy(VALID, 0, b, 0, 10);
-      System.arraycopy(t, 0, b, 10, t.length);
-      return b;
-    }));
+    return FuzzInputs.noiseAfter(VALID, 10, 400, 1);
   }
 
   @Property(tries = 500, seed = "20261126")

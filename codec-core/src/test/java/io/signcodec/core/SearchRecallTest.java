@@ -56,8 +56,7 @@ class SearchRecallTest {
   static float[] codeScores(Codebook cb, float[] db, float[] query, int q) {
     int d = cb.dimension();
     int n = db.length / d;
-    byte[] codes = new byte[n * cb.codeBytes()];
-    SignEncoder.of(cb).encode(db, 0, codes, 0, n);
+    byte[] codes = TestData.encode(cb, db, n);
     float[] scores = new float[n];
     CodeScorer.of(cb).prepare(Arrays.copyOfRange(query, q * d, (q + 1) * d))
         .scoreAll(codes, 0, n, scores, 0);
@@ -135,8 +134,7 @@ class SearchRecallTest {
     }
     // The caller's own codes, added in uneven pieces with results read in between (which scores
     // the partial block), give the same result too.
-    byte[] codes = new byte[count * rateOne.codeBytes()];
-    SignEncoder.of(rateOne).encode(db, 0, codes, 0, count);
+    byte[] codes = TestData.encode(rateOne, db, count);
     SearchRecall added = new SearchRecall(rateOne, qs, 25);
     int[] pieces = {0, 1, 2_999, 15_000, 2_000};
     int at = 0;

@@ -87,10 +87,8 @@ class SignCodecTest {
     Codebook cb = random(d, n, d * 31L + n);
     int count = 37;
     float[] x = TestData.isotropic(count, d, n);
-    byte[] codes = new byte[count * cb.codeBytes()];
-    SignEncoder.of(cb).encode(x, 0, codes, 0, count);
-    float[] decoded = new float[count * d];
-    LinearDecoder.of(cb).decode(codes, 0, decoded, 0, count);
+    byte[] codes = TestData.encode(cb, x, count);
+    float[] decoded = TestData.decode(cb, codes, count);
     float[] mu = cb.mean();
     float[] b = cb.encoder();
     float[] a = cb.decoder();
@@ -130,30 +128,7 @@ class SignCodecTest {
     Codebook cb = random(d, 150, 7);
     int count = 1_000;
     float[] x = TestData.isotropic(count, d, 8);
-    int cb8 = cb.codeBytes();
-    byte[] batch = new byte[count * cb8];
-    byte[] single = new byte[count * cb8];
-    byte[] sequential = new byte[count * cb8];
-    SignEncoder.of(cb).encode(x, 0, batch, 0, count);
-    SignEncoder one = SignEncoder.builder(cb).parallel(false).build();
-    one.encode(x, 0, sequential, 0, count);
-    for (int v = 0; v < count; v++) {
-      one.encode(x, v * d, single, v * cb8);
-    }
-    assertArrayEquals(batch, single);
-    assertArrayEquals(batch, sequential);
-
-    float[] dBatch = new float[count * d];
-    float[] dSingle = new float[count * d];
-    float[] dSequential = new float[count * d];
-    LinearDecoder.of(cb).decode(batch, 0, dBatch, 0, count);
-    LinearDecoder seq = LinearDecoder.builder(cb).parallel(false).build();
-    seq.decode(batch, 0, dSequential, 0, count);
-    for (int v = 0; v < count; v++) {
-      seq.decode(batch, v * cb8, dSingle, v * d);
-    }
-    assertArrayEquals(dBatch, dSingle);
-    assertArrayEquals(dBatch, dSequential);
+    TestData.assertBatchesEqualOneAtATime(cb, x, count);
   }
 
   @Test

@@ -150,11 +150,7 @@ class StructuredCodebookTest {
     assertEquals(v3, Codebook.read(new ByteArrayInputStream(v3.toByteArray())));
     assertTrue(back.isStructured());
     float[] x = TestData.isotropic(50, 768, 12);
-    byte[] c1 = new byte[50 * cb.codeBytes()];
-    byte[] c2 = new byte[c1.length];
-    SignEncoder.of(cb).encode(x, 0, c1, 0, 50);
-    SignEncoder.of(back).encode(x, 0, c2, 0, 50);
-    assertArrayEquals(c1, c2);
+    assertArrayEquals(TestData.encode(cb, x, 50), TestData.encode(back, x, 50));
     for (int len = 0; len < bytes.length; len += 13) {
       byte[] cut = java.util.Arrays.copyOf(bytes, len);
       assertThrows(TruncatedInputException.class,

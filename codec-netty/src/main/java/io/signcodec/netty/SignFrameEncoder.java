@@ -7,6 +7,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.MessageToByteEncoder;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.SignEncoder;
+import io.signcodec.core.VectorChecks;
 import io.signcodec.core.stream.BlockFraming;
 import io.signcodec.core.stream.StreamFormat;
 import io.signcodec.core.stream.StreamHeader;
@@ -85,10 +86,7 @@ public final class SignFrameEncoder extends MessageToByteEncoder<EmbeddingBatch>
     if (endSent) {
       throw new IllegalStateException("stream already ended");
     }
-    if (msg.dimension() != dimension) {
-      throw new IllegalArgumentException("batch has dimension " + msg.dimension()
-          + ", codebook expects " + dimension);
-    }
+    VectorChecks.checkDimension("batch", msg.dimension(), dimension);
     int count = msg.count();
     int blockBytes = (int) framing.blockBytes(Math.min(count, blockVectors));
     if (scratch.length < blockBytes) {

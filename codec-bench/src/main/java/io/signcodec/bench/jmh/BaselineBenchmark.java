@@ -50,13 +50,12 @@ public class BaselineBenchmark {
 
     float[] pool;
     float[] acc;
-    int poolVectors;
-    int cursor;
+    BenchInputs.PoolCursor cursor;
 
     @Setup
     public void setup() {
       pool = BenchInputs.gaussianPool(dim, 1);
-      poolVectors = pool.length / dim;
+      cursor = new BenchInputs.PoolCursor(pool.length / dim);
       acc = new float[dim];
     }
   }
@@ -89,8 +88,7 @@ public class BaselineBenchmark {
     int dim = in.dim;
     float[] pool = in.pool;
     float[] acc = in.acc;
-    int first = in.cursor;
-    in.cursor = (first + BenchInputs.BATCH) % in.poolVectors;
+    int first = in.cursor.nextBatch();
     for (int v = first; v < first + BenchInputs.BATCH; v++) {
       int off = v * dim;
       for (int k = 0; k < dim; k++) {

@@ -18,6 +18,26 @@ public final class BenchInputs {
 
   private BenchInputs() {}
 
+  /**
+   * Where each invocation's batch of a pool starts: one batch further every time, back to the
+   * start after the last, so that consecutive invocations read different memory.
+   */
+  static final class PoolCursor {
+    private final int poolVectors;
+    private int next;
+
+    PoolCursor(int poolVectors) {
+      this.poolVectors = poolVectors;
+    }
+
+    /** The first vector of this invocation's batch. */
+    int nextBatch() {
+      int first = next;
+      next = (first + BATCH) % poolVectors;
+      return first;
+    }
+  }
+
   /** Vectors in the pool at dimension {@code dim}: a whole number of batches. */
   static int poolVectors(int dim) {
     int v = (int) (POOL_BYTES / 4 / dim);

@@ -17,7 +17,7 @@ public class DecodeBenchmark extends KernelBenchmark {
   private int codeBytes;
   private float[] output;
   private int poolVectors;
-  private int cursor;
+  private BenchInputs.PoolCursor cursor;
   private LinearDecoder decoder;
 
   @Setup
@@ -25,6 +25,7 @@ public class DecodeBenchmark extends KernelBenchmark {
     Codebook cb = codebook();
     float[] input = BenchInputs.gaussianPool(dim, 1);
     poolVectors = input.length / dim;
+    cursor = new BenchInputs.PoolCursor(poolVectors);
     codeBytes = cb.codeBytes();
     codes = new byte[poolVectors * codeBytes];
     SignEncoder.of(cb).encode(input, 0, codes, 0, poolVectors);
@@ -35,8 +36,7 @@ public class DecodeBenchmark extends KernelBenchmark {
   @Benchmark
   @OperationsPerInvocation(BenchInputs.BATCH)
   public float[] decode() {
-    int first = cursor;
-    cursor = (cursor + BenchInputs.BATCH) % poolVectors;
+    int first = cursor.nextBatch();
     decoder.decode(codes, first * codeBytes, output, first * dim, BenchInputs.BATCH);
     return output;
   }

@@ -12,8 +12,7 @@ import org.openjdk.jmh.annotations.Setup;
  */
 public class EncodeBenchmark extends KernelBenchmark {
   private float[] input;
-  private int poolVectors;
-  private int cursor;
+  private BenchInputs.PoolCursor cursor;
   private byte[] codes;
   private SignEncoder encoder;
 
@@ -22,15 +21,14 @@ public class EncodeBenchmark extends KernelBenchmark {
     Codebook cb = codebook();
     encoder = SignEncoder.builder(cb).parallel(false).build();
     input = BenchInputs.gaussianPool(dim, 1);
-    poolVectors = input.length / dim;
+    cursor = new BenchInputs.PoolCursor(input.length / dim);
     codes = new byte[BenchInputs.BATCH * cb.codeBytes()];
   }
 
   @Benchmark
   @OperationsPerInvocation(BenchInputs.BATCH)
   public byte[] encode() {
-    int first = cursor;
-    cursor = (cursor + BenchInputs.BATCH) % poolVectors;
+    int first = cursor.nextBatch();
     encoder.encode(input, first * dim, codes, 0, BenchInputs.BATCH);
     return codes;
   }

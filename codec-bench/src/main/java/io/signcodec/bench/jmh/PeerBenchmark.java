@@ -29,13 +29,14 @@ public class PeerBenchmark extends ShapeBenchmark {
   private List<VectorFloat<?>> vectors;
   private ByteSequence<?>[] codes;
   private ProductQuantization pq;
-  private int cursor;
+  private BenchInputs.PoolCursor cursor;
 
   @Setup
   public void setup() {
     VectorTypeSupport vts = VectorizationProvider.getInstance().getVectorTypeSupport();
     float[] input = BenchInputs.gaussianPool(dim, 1);
     int count = input.length / dim;
+    cursor = new BenchInputs.PoolCursor(count);
     vectors = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       vectors.add(vts.createFloatVector(Arrays.copyOfRange(input, i * dim, (i + 1) * dim)));
@@ -53,8 +54,7 @@ public class PeerBenchmark extends ShapeBenchmark {
   @Benchmark
   @OperationsPerInvocation(BenchInputs.BATCH)
   public ByteSequence<?> pqEncode() {
-    int first = cursor;
-    cursor = (cursor + BenchInputs.BATCH) % vectors.size();
+    int first = cursor.nextBatch();
     for (int i = first; i < first + BenchInputs.BATCH; i++) {
       pq.encodeTo(vectors.get(i), codes[i]);
     }
@@ -64,8 +64,7 @@ public class PeerBenchmark extends ShapeBenchmark {
   @Benchmark
   @OperationsPerInvocation(BenchInputs.BATCH)
   public VectorFloat<?> pqDecode() {
-    int first = cursor;
-    cursor = (cursor + BenchInputs.BATCH) % vectors.size();
+    int first = cursor.nextBatch();
     for (int i = first; i < first + BenchInputs.BATCH; i++) {
       pq.decode(codes[i], vectors.get(i)); // the pool doubles as the output
     }

@@ -21,6 +21,22 @@ public final class Checks {
   }
 
   /**
+   * The bounds check of a vector reader's {@code read} ({@code reading}) or a writer's
+   * {@code write}: {@code count} vectors of {@code dimension} floats from {@code offset} in an
+   * array of {@code length}.
+   *
+   * @throws IndexOutOfBoundsException as the reader and writer interfaces promise
+   */
+  public static void checkTransfer(boolean reading, int length, int offset, int count,
+      int dimension) {
+    if (count < 0 || offset < 0 || offset + (long) count * dimension > length) {
+      throw new IndexOutOfBoundsException((reading ? "cannot read " : "cannot take ") + count
+          + " vectors of dimension " + dimension + (reading ? " into" : " from")
+          + " an array of length " + length + " at offset " + offset);
+    }
+  }
+
+  /**
    * Checks that every component of {@code count} vectors from {@code off} is finite; the message
    * numbers vectors from 0 at {@code off}.
    */

@@ -3,6 +3,7 @@ package io.signcodec.core.stream;
 import io.signcodec.core.Caps;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.SignEncoder;
+import io.signcodec.core.VectorChecks;
 import io.signcodec.core.internal.Checks;
 import java.io.Closeable;
 import java.io.Flushable;
@@ -77,10 +78,7 @@ public final class SignStreamWriter implements Closeable, Flushable {
 
   /** Encodes and adds one vector of the codebook's dimension. */
   public void write(float[] vector) throws IOException {
-    if (vector.length != dimension) {
-      throw new IllegalArgumentException("vector has dimension " + vector.length
-          + ", codebook expects " + dimension);
-    }
+    VectorChecks.checkDimension("vector", vector, dimension);
     write(vector, 0, 1);
   }
 

@@ -568,7 +568,9 @@ public final class CodebookTrainer {
    * held-out vectors, does best on them; infinity stands for A* itself.
    */
   private static double chooseShrinkage(RefitAccumulator refit, DMatrixRMaj aStar) {
-    if (refit.holdoutCount() == 0 || refit.trainCount() == 0) {
+    RefitAccumulator.Part train = refit.train();
+    RefitAccumulator.Part holdout = refit.holdout();
+    if (holdout.count == 0 || train.count == 0) {
       return Double.POSITIVE_INFINITY;
     }
     double bestAlpha = Double.POSITIVE_INFINITY;
@@ -576,12 +578,11 @@ public final class CodebookTrainer {
     for (double alpha : SHRINKAGE_GRID) {
       DMatrixRMaj a;
       try {
-        a = fitDecoder(refit.crossTrain(), refit.gramTrain(), refit.trainCount(), alpha, aStar);
+        a = fitDecoder(train.cross, train.gram, train.count, alpha, aStar);
       } catch (IllegalStateException singular) {
         continue; // too little data for so weak a ridge
       }
-      double error = refit.holdoutSquaredNorm() - 2 * dot(a, refit.crossHoldout())
-          + quadratic(a, refit.gramHoldout());
+      double error = holdout.squaredNorm - 2 * dot(a, holdout.cross) + quadratic(a, holdout.gram);
       if (error < bestError) {
         bestError = error;
         bestAlpha = alpha;

@@ -22,12 +22,7 @@ final class DistortionAccumulator implements PassAccumulator<DistortionAccumulat
 
   @Override
   public void add(float[] vectors, int offset, int count) {
-    if (codebook == null) {
-      throw new IllegalStateException("a distortion accumulator that was serialized only merges");
-    }
-    if (roundTrip == null) {
-      roundTrip = new RoundTrip(codebook);
-    }
+    roundTrip = RoundTrip.ensure(roundTrip, codebook, "distortion");
     distortion.add(vectors, offset, roundTrip.reconstruct(vectors, offset, count), 0, count);
   }
 

@@ -43,8 +43,11 @@ final class RefitAccumulator implements PassAccumulator<RefitAccumulator> {
     this.holdout = new Part(d, n);
   }
 
-  /** The statistics of one of the two sets of vectors, and its open block. */
-  private static final class Part implements java.io.Serializable {
+  /**
+   * The statistics of one of the two sets of vectors: their count, {@code Σ‖x‖²}, {@code X Zᵀ}
+   * and {@code Z Zᵀ}; and its open block.
+   */
+  static final class Part implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
     long count;
     double squaredNorm;
@@ -161,47 +164,27 @@ final class RefitAccumulator implements PassAccumulator<RefitAccumulator> {
     return seen;
   }
 
-  long trainCount() {
-    return train.count;
-  }
-
-  long holdoutCount() {
-    return holdout.count;
-  }
-
-  DMatrixRMaj crossTrain() {
+  /** The sums over the vectors the decoder is fitted on, their open block flushed. */
+  Part train() {
     flush();
-    return train.cross;
+    return train;
   }
 
-  DMatrixRMaj gramTrain() {
+  /** The sums over the held-out vectors that choose the shrinkage, their open block flushed. */
+  Part holdout() {
     flush();
-    return train.gram;
-  }
-
-  DMatrixRMaj crossHoldout() {
-    flush();
-    return holdout.cross;
-  }
-
-  DMatrixRMaj gramHoldout() {
-    flush();
-    return holdout.gram;
-  }
-
-  double holdoutSquaredNorm() {
-    return holdout.squaredNorm;
+    return holdout;
   }
 
   DMatrixRMaj crossAll() {
-    DMatrixRMaj all = crossTrain().copy();
-    CommonOps_DDRM.addEquals(all, crossHoldout());
+    DMatrixRMaj all = train().cross.copy();
+    CommonOps_DDRM.addEquals(all, holdout.cross);
     return all;
   }
 
   DMatrixRMaj gramAll() {
-    DMatrixRMaj all = gramTrain().copy();
-    CommonOps_DDRM.addEquals(all, gramHoldout());
+    DMatrixRMaj all = train().gram.copy();
+    CommonOps_DDRM.addEquals(all, holdout.gram);
     return all;
   }
 }

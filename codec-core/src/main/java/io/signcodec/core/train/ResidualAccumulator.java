@@ -28,12 +28,7 @@ final class ResidualAccumulator<A extends PassAccumulator<A>>
 
   @Override
   public void add(float[] vectors, int offset, int count) {
-    if (partial == null) {
-      throw new IllegalStateException("a residual accumulator that was serialized only merges");
-    }
-    if (roundTrip == null) {
-      roundTrip = new RoundTrip(partial);
-    }
+    roundTrip = RoundTrip.ensure(roundTrip, partial, "residual");
     int d = partial.dimension();
     float[] decoded = roundTrip.reconstruct(vectors, offset, count);
     if (residuals.length < count * d) {

@@ -25,6 +25,24 @@ final class RoundTrip {
   }
 
   /**
+   * {@code current}, or on an accumulator's first batch a round trip of {@code codebook}; an
+   * accumulator that travelled has no codebook (it is transient) and is refused, as it may only
+   * be merged.
+   *
+   * @param accumulator what the accumulator holds, for the message
+   */
+  static RoundTrip ensure(RoundTrip current, Codebook codebook, String accumulator) {
+    if (current != null) {
+      return current;
+    }
+    if (codebook == null) {
+      throw new IllegalStateException("a " + accumulator + " accumulator that was serialized only "
+          + "merges");
+    }
+    return new RoundTrip(codebook);
+  }
+
+  /**
    * The reconstructions of the {@code count} vectors at {@code vectors[offset..]}, row-major from
    * index 0 of the array returned (valid until the next call).
    */

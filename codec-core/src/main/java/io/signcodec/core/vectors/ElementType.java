@@ -2,39 +2,37 @@ package io.signcodec.core.vectors;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.IntBuffer;
 
 /** How one stored coordinate is encoded, and how to widen or narrow it to a float. */
 enum ElementType {
-  FLOAT32_LE("<f4", 4),
-  FLOAT32_BE(">f4", 4),
-  FLOAT64_LE("<f8", 8),
-  FLOAT64_BE(">f8", 8),
-  UINT8("|u1", 1),
-  INT32_LE("<i4", 4),
-  INT32_BE(">i4", 4);
+  FLOAT32_LE("<f4", 4, ByteOrder.LITTLE_ENDIAN),
+  FLOAT32_BE(">f4", 4, ByteOrder.BIG_ENDIAN),
+  FLOAT64_LE("<f8", 8, ByteOrder.LITTLE_ENDIAN),
+  FLOAT64_BE(">f8", 8, ByteOrder.BIG_ENDIAN),
+  UINT8("|u1", 1, ByteOrder.LITTLE_ENDIAN),
+  INT32_LE("<i4", 4, ByteOrder.LITTLE_ENDIAN),
+  INT32_BE(">i4", 4, ByteOrder.BIG_ENDIAN);
 
   private static final VarHandle F32_LE =
       MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final VarHandle F32_BE =
-      MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.BIG_ENDIAN);
-  private static final VarHandle F64_LE =
-      MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final VarHandle F64_BE =
-      MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.BIG_ENDIAN);
   private static final VarHandle I32_LE =
       MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final VarHandle I32_BE =
-      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
   /** The NumPy {@code descr} string of this type. */
   final String descr;
   /** Bytes per coordinate. */
   final int size;
+  /** The byte order of a coordinate (any, for one byte). */
+  final ByteOrder order;
 
-  ElementType(String descr, int size) {
+  ElementType(String descr, int size, ByteOrder order) {
     this.descr = descr;
     this.size = size;
+    this.order = order;
   }
 
   /** The type for a NumPy {@code descr}, or null if it is not one of these. */
@@ -62,44 +60,26 @@ enum ElementType {
    * are converted exactly up to 2^24 and rounded beyond.
    */
   void decode(byte[] src, int srcOff, float[] dst, int dstOff, int n) {
-    switch (this) {
-      case FLOAT32_LE:
-        for (int i = 0; i < n; i++) {
-          dst[dstOff + i] = (float) F32_LE.get(src, srcOff + 4 * i);
-        }
-        break;
-      case FLOAT32_BE:
-        for (int i = 0; i < n; i++) {
-          dst[dstOff + i] = (float) F32_BE.get(src, srcOff + 4 * i);
-        }
-        break;
-      case FLOAT64_LE:
-        for (int i = 0; i < n; i++) {
-          dst[dstOff + i] = (float) (double) F64_LE.get(src, srcOff + 8 * i);
-        }
-        break;
-      case FLOAT64_BE:
-        for (int i = 0; i < n; i++) {
-          dst[dstOff + i] = (float) (double) F64_BE.get(src, srcOff + 8 * i);
-        }
-        break;
-      case UINT8:
-        for (int i = 0; i < n; i++) {
-          dst[dstOff + i] = src[srcOff + i] & 0xFF;
-        }
-        break;
-      case INT32_LE:
-        for (int i = 0; i < n; i++) {
-          dst[dstOff + i] = (int) I32_LE.get(src, srcOff + 4 * i);
-        }
-        break;
-      case INT32_BE:
-        for (int i = 0; i < n; i++) {
-          dst[dstOff + i] = (int) I32_BE.get(src, srcOff + 4 * i);
-        }
-        break;
-      default:
-        throw new AssertionError(this);
+    if (this == UINT8) {
+      for (int i = 0; i < n; i++) {
+        dst[dstOff + i] = src[srcOff + i] & 0xFF;
+      }
+      return;
+    }
+    // A view in the file's byte order: one loop per width serves both orders.
+    ByteBuffer stored = ByteBuffer.wrap(src, srcOff, n * size).order(order);
+    if (size == 8) {
+      DoubleBuffer doubles = stored.asDoubleBuffer();
+      for (int i = 0; i < n; i++) {
+        dst[dstOff + i] = (float) doubles.get(i);
+      }
+    } else if (this == FLOAT32_LE || this == FLOAT32_BE) {
+      stored.asFloatBuffer().get(dst, dstOff, n);
+    } else {
+      IntBuffer ints = stored.asIntBuffer();
+      for (int i = 0; i < n; i++) {
+        dst[dstOff + i] = ints.get(i);
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import io.signcodec.core.Caps;
 import io.signcodec.core.MalformedInputException;
 import io.signcodec.core.TruncatedInputException;
 import io.signcodec.core.VectorReader;
+import io.signcodec.core.internal.Checks;
 import java.io.IOException;
 
 /**
@@ -112,11 +113,7 @@ final class FixedRowReader implements VectorReader {
     if (closed) {
       throw new IllegalStateException(Messages.prefix(name) + "reader is closed");
     }
-    if (maxVectors < 0 || dstOffset < 0
-        || dstOffset + (long) maxVectors * dimension > dst.length) {
-      throw new IndexOutOfBoundsException("cannot read " + maxVectors + " vectors of dimension "
-          + dimension + " into an array of length " + dst.length + " at offset " + dstOffset);
-    }
+    Checks.checkTransfer(true, dst.length, dstOffset, maxVectors, dimension);
     if (pending != null) {
       throw pending;
     }

@@ -9,12 +9,10 @@ import io.signcodec.core.VectorSource;
 public final class LoadedVectors {
   private final float[] vectors;
   private final int dimension;
-  private final int count;
 
-  LoadedVectors(float[] vectors, int dimension, int count) {
+  LoadedVectors(float[] vectors, int dimension) {
     this.vectors = vectors;
     this.dimension = dimension;
-    this.count = count;
   }
 
   /** The vectors, row-major, exactly {@code count() * dimension()} long; not a copy. */
@@ -27,7 +25,7 @@ public final class LoadedVectors {
   }
 
   public int count() {
-    return count;
+    return vectors.length / dimension;
   }
 
   /** A source over these vectors (sharing the array). */
@@ -37,6 +35,6 @@ public final class LoadedVectors {
 
   @Override
   public String toString() {
-    return "LoadedVectors[" + count + " x " + dimension + "]";
+    return "LoadedVectors[" + count() + " x " + dimension + "]";
   }
 }

@@ -1,6 +1,7 @@
 package io.signcodec.core.vectors;
 
 import io.signcodec.core.Caps;
+import io.signcodec.core.internal.Checks;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -116,10 +117,7 @@ final class RowWriter implements VectorWriter {
     if (closed) {
       throw new IllegalStateException("writer is closed");
     }
-    if (count < 0 || srcOffset < 0 || srcOffset + (long) count * dimension > src.length) {
-      throw new IndexOutOfBoundsException("cannot take " + count + " vectors of dimension "
-          + dimension + " from an array of length " + src.length + " at offset " + srcOffset);
-    }
+    Checks.checkTransfer(false, src.length, srcOffset, count, dimension);
     if (expected >= 0 && count > expected - written) {
       throw new IllegalArgumentException("writing " + count + " more vectors would exceed the "
           + expected + " declared in the npy header (" + written + " written)");

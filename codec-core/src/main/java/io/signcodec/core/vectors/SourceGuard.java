@@ -18,6 +18,12 @@ import java.util.function.Predicate;
  * turns any other decoder failure into a {@code MalformedInputException}.
  */
 final class SourceGuard {
+  /** One call on a wrapped stream, its int or long result widened to long. */
+  @FunctionalInterface
+  private interface StreamCall {
+    long run() throws IOException;
+  }
+
   /** Bound on cause chains walked, in case a library builds a cyclic one. */
   private static final int MAX_CAUSE_DEPTH = 32;
 
@@ -36,47 +42,33 @@ final class SourceGuard {
     return new FilterInputStream(source) {
       @Override
       public int read() throws IOException {
-        try {
-          return in.read();
-        } catch (IOException | RuntimeException e) {
-          note(e);
-          throw e;
-        }
+        return (int) watched(() -> in.read());
       }
 
       @Override
       public int read(byte[] b, int off, int len) throws IOException {
-        try {
-          return in.read(b, off, len);
-        } catch (IOException | RuntimeException e) {
-          note(e);
-          throw e;
-        }
+        return (int) watched(() -> in.read(b, off, len));
       }
 
       @Override
       public long skip(long n) throws IOException {
-        try {
-          return in.skip(n);
-        } catch (IOException | RuntimeException e) {
-          note(e);
-          throw e;
-        }
+        return watched(() -> in.skip(n));
       }
 
       @Override
       public int available() throws IOException {
-        try {
-          return in.available();
-        } catch (IOException | RuntimeException e) {
-          note(e);
-          throw e;
-        }
+        return (int) watched(() -> in.available());
       }
 
-      private void note(Exception e) {
-        if (isSourceFailure.test(e)) {
-          record(e);
+      /** Runs one call on the source, noting its failure before passing it on. */
+      private long watched(StreamCall call) throws IOException {
+        try {
+          return call.run();
+        } catch (IOException | RuntimeException e) {
+          if (isSourceFailure.test(e)) {
+            record(e);
+          }
+          throw e;
         }
       }
     };
@@ -138,54 +130,42 @@ final class SourceGuard {
 
       @Override
       public int read() throws IOException {
-        try {
-          int b = in.read();
-          if (b >= 0) {
-            delivered++;
-          }
-          return b;
-        } catch (IOException | RuntimeException e) {
-          throw translate(e, name, what, delivered);
-        }
+        int b = (int) translated(() -> in.read());
+        delivered += b >= 0 ? 1 : 0;
+        return b;
       }
 
       @Override
       public int read(byte[] b, int off, int len) throws IOException {
-        try {
-          int n = in.read(b, off, len);
-          if (n > 0) {
-            delivered += n;
-          }
-          return n;
-        } catch (IOException | RuntimeException e) {
-          throw translate(e, name, what, delivered);
-        }
+        int n = (int) translated(() -> in.read(b, off, len));
+        delivered += Math.max(0, n);
+        return n;
       }
 
       @Override
       public long skip(long n) throws IOException {
-        try {
-          long skipped = in.skip(n);
-          delivered += Math.max(0, skipped);
-          return skipped;
-        } catch (IOException | RuntimeException e) {
-          throw translate(e, name, what, delivered);
-        }
+        long skipped = translated(() -> in.skip(n));
+        delivered += Math.max(0, skipped);
+        return skipped;
       }
 
       @Override
       public int available() throws IOException {
-        try {
-          return in.available();
-        } catch (IOException | RuntimeException e) {
-          throw translate(e, name, what, delivered);
-        }
+        return (int) translated(() -> in.available());
       }
 
       @Override
       public void close() throws IOException {
-        try {
+        translated(() -> {
           in.close();
+          return 0;
+        });
+      }
+
+      /** Runs one call on the decoder, its failure {@linkplain #translate translated}. */
+      private long translated(StreamCall call) throws IOException {
+        try {
+          return call.run();
         } catch (IOException | RuntimeException e) {
           throw translate(e, name, what, delivered);
         }

@@ -301,8 +301,7 @@ public final class VectorFiles {
         count += n;
       }
     }
-    return new LoadedVectors(count * d == data.length ? data : Arrays.copyOf(data, count * d), d,
-        count);
+    return new LoadedVectors(count * d == data.length ? data : Arrays.copyOf(data, count * d), d);
   }
 
   private static void closeQuietly(java.io.Closeable c) {

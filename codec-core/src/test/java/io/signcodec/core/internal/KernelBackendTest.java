@@ -88,28 +88,22 @@ class KernelBackendTest {
         }
         assertArrayEquals(byHand, a, "radix 2 against its definition, " + where);
 
-        float[] two = w.clone();
-        SCALAR.butterflies(two, 5, 5 + len, span, null, stride);
-        SCALAR.butterflies(two, 5, 5 + len, 2 * span, scale, stride);
-        float[] c = w.clone();
-        float[] d = w.clone();
-        SCALAR.butterflies4(c, 5, 5 + len, span, scale, stride);
-        VECTOR.butterflies4(d, 5, 5 + len, span, scale, stride);
-        assertArrayEquals(two, c, "radix 4 against two radix-2 levels, " + where);
-        assertArrayEquals(two, d, "vector radix 4, " + where);
-
-        float[] three = w.clone();
-        SCALAR.butterflies(three, 5, 5 + len, span, null, stride);
-        SCALAR.butterflies(three, 5, 5 + len, 2 * span, null, stride);
-        SCALAR.butterflies(three, 5, 5 + len, 4 * span, scale, stride);
-        float[] e = w.clone();
-        float[] f = w.clone();
-        SCALAR.butterflies8(e, 5, 5 + len, span, scale, stride);
-        VECTOR.butterflies8(f, 5, 5 + len, span, scale, stride);
-        assertArrayEquals(three, e, "radix 8 against three radix-2 levels, " + where);
-        assertArrayEquals(three, f, "vector radix 8, " + where);
-        assertEquals(w[2], e[2], "entries before from are not touched");
-        assertEquals(w[5 + len], e[5 + len], "entries from end on are not touched");
+        for (int radix : new int[] {4, 8}) {
+          float[] byLevels = w.clone();
+          for (int s = span; s < radix * span; s *= 2) {
+            SCALAR.butterflies(byLevels, 5, 5 + len, s, 2 * s == radix * span ? scale : null,
+                stride);
+          }
+          float[] scalar = w.clone();
+          float[] vector = w.clone();
+          butterflies(SCALAR, radix, scalar, 5, 5 + len, span, scale, stride);
+          butterflies(VECTOR, radix, vector, 5, 5 + len, span, scale, stride);
+          assertArrayEquals(byLevels, scalar, "radix " + radix + " against its radix-2 levels, "
+              + where);
+          assertArrayEquals(byLevels, vector, "vector radix " + radix + ", " + where);
+          assertEquals(w[2], scalar[2], "entries before from are not touched");
+          assertEquals(w[5 + len], scalar[5 + len], "entries from end on are not touched");
+        }
       }
     }
   }
@@ -303,5 +297,15 @@ class KernelBackendTest {
       b[i] = a[i].clone();
     }
     return b;
+  }
+
+  /** Two (radix 4) or three (radix 8) Walsh–Hadamard levels at once on {@code backend}. */
+  private static void butterflies(KernelBackend backend, int radix, float[] w, int from, int end,
+      int span, float[] scale, int stride) {
+    if (radix == 4) {
+      backend.butterflies4(w, from, end, span, scale, stride);
+    } else {
+      backend.butterflies8(w, from, end, span, scale, stride);
+    }
   }
 }

@@ -1,6 +1,7 @@
 package io.signcodec.core.stream;
 
 import io.signcodec.core.Codebook;
+import io.signcodec.core.FuzzInputs;
 import io.signcodec.core.MalformedInputException;
 import io.signcodec.core.TestData;
 import io.signcodec.core.train.CodebookTrainer;
@@ -9,7 +10,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -41,15 +41,8 @@ public class SignStreamFuzzTest {
 
   @Provide
   Arbitrary<byte[]> noise() {
-    Arbitrary<byte[]> tail = Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
     // Most cases keep the real header so the block parser is what gets exercised.
-    return Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(1, tail),
-        net.jqwik.api.Tuple.of(3, tail.map(t -> {
-          byte[] b = Arrays.copyOf(VALID, StreamFormat.HEADER_BYTES + t.length);
-          System.arraycopy(t, 0, b, StreamFormat.HEADER_BYTES, t.length);
-          return b;
-        })));
+    return FuzzInputs.noiseAfter(VALID, StreamFormat.HEADER_BYTES, 300, 3);
   }
 
   @Property(tries = 400, seed = "31")

@@ -45,8 +45,7 @@ class SignStreamTest {
   static float[] expectedDecoded(int count) {
     byte[] codes = new byte[count * CODE];
     SignEncoder.of(CODEBOOK).encode(X, 0, codes, 0, count);
-    float[] out = new float[count * D];
-    LinearDecoder.of(CODEBOOK).decode(codes, 0, out, 0, count);
+    float[] out = TestData.decode(CODEBOOK, codes, count);
     return out;
   }
 
@@ -133,17 +132,10 @@ class SignStreamTest {
       }
       SignStreamReader r = new SignStreamReader(in, CODEBOOK);
       float[] got = new float[24 * D];
-      int n = 0;
-      TruncatedInputException e = null;
-      try {
-        int m;
-        while ((m = r.read(got, n * D, 24 - n)) > 0) {
-          n += m;
-        }
-      } catch (TruncatedInputException t) {
-        e = t;
-      }
-      assertTrue(e != null, "prefix " + len + " was read as complete");
+      Arrival arrival = readUntilFailure(done -> r.read(got, done * D, 24 - done));
+      int n = arrival.count();
+      TruncatedInputException e = assertInstanceOf(TruncatedInputException.class,
+          arrival.failure(), "prefix " + len + " was read as complete");
       int intactBlocks = Math.min(4, (len - 32) / blockBytes);
       int intact = len >= 32 + 4 * blockBytes + 4 + 3 * CODE + 4 ? 23 : intactBlocks * 5;
       assertEquals(intact, n, "prefix " + len);
@@ -165,16 +157,9 @@ class SignStreamTest {
       bad[i] ^= 0x10;
       SignStreamReader r = new SignStreamReader(new ByteArrayInputStream(bad), CODEBOOK);
       byte[] codes = new byte[24 * CODE];
-      int n = 0;
-      MalformedInputException e = null;
-      try {
-        int m;
-        while ((m = r.readCodes(codes, n * CODE, 24 - n)) > 0) {
-          n += m;
-        }
-      } catch (MalformedInputException t) {
-        e = t;
-      }
+      Arrival arrival = readUntilFailure(done -> r.readCodes(codes, done * CODE, 24 - done));
+      int n = arrival.count();
+      MalformedInputException e = arrival.failure();
       assertTrue(e != null, "flip at " + i + " went unnoticed");
       int block = (i - 32) / blockBytes;
       assertEquals(i >= bytes.length - 16 ? 23 : Math.min(block, 4) * 5, n, "flip at " + i);
@@ -259,5 +244,27 @@ class SignStreamTest {
     assertThrows(IllegalArgumentException.class, () -> w.write(new float[D + 1]));
     assertThrows(IllegalArgumentException.class,
         () -> new SignStreamWriter(new ByteArrayOutputStream(), CODEBOOK, 0));
+  }
+
+  /** One read of a reader: at most what is left after {@code done} vectors, as it returns. */
+  @FunctionalInterface
+  private interface ReadStep {
+    int read(int done) throws IOException;
+  }
+
+  /** How many vectors arrived before the reader ended or failed, and its failure if it did. */
+  private record Arrival(int count, MalformedInputException failure) {}
+
+  private static Arrival readUntilFailure(ReadStep step) throws IOException {
+    int n = 0;
+    try {
+      int m;
+      while ((m = step.read(n)) > 0) {
+        n += m;
+      }
+    } catch (MalformedInputException e) {
+      return new Arrival(n, e);
+    }
+    return new Arrival(n, null);
   }
 }

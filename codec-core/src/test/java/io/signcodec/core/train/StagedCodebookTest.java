@@ -87,8 +87,7 @@ class StagedCodebookTest {
     int d = cb.dimension();
     assertArrayEquals(new int[] {9, 20, 6}, cb.stageBits());
     float[] x = TestData.powerLaw(200, d, 1, 62);
-    byte[] codes = new byte[200 * cb.codeBytes()];
-    SignEncoder.of(cb).encode(x, 0, codes, 0, 200);
+    byte[] codes = TestData.encode(cb, x, 200);
     float[] mu = cb.mean();
     float[] b = cb.encoder();
     float[] a = cb.decoder();
@@ -125,8 +124,7 @@ class StagedCodebookTest {
     }
     assertEquals(0, flips);
     // Decoding is the one linear map of the concatenated code.
-    float[] decoded = new float[200 * d];
-    LinearDecoder.of(cb).decode(codes, 0, decoded, 0, 200);
+    float[] decoded = TestData.decode(cb, codes, 200);
     for (int k = 0; k < d; k++) {
       double expected = mu[k];
       for (int i = 0; i < n; i++) {
@@ -141,14 +139,7 @@ class StagedCodebookTest {
     Codebook cb = small();
     int d = cb.dimension();
     float[] x = TestData.powerLaw(300, d, 1, 63);
-    byte[] batch = new byte[300 * cb.codeBytes()];
-    byte[] single = new byte[batch.length];
-    SignEncoder.of(cb).encode(x, 0, batch, 0, 300);
-    SignEncoder one = SignEncoder.builder(cb).parallel(false).build();
-    for (int v = 0; v < 300; v++) {
-      one.encode(x, v * d, single, v * cb.codeBytes());
-    }
-    assertArrayEquals(batch, single);
+    TestData.assertBatchesEqualOneAtATime(cb, x, 300);
 
     byte[] bytes = cb.toByteArray();
     assertEquals(4, bytes[8]);

@@ -1,5 +1,6 @@
 package io.signcodec.core.vectors;
 
+import io.signcodec.core.TestData;
 import io.signcodec.core.VectorReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -13,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.zip.CRC32;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
@@ -27,12 +27,7 @@ public final class Fixtures {
 
   /** {@code n * d} floats from a fixed seed, some negative, some with long mantissas. */
   public static float[] randomVectors(long seed, int n, int d) {
-    Random random = new Random(seed);
-    float[] v = new float[n * d];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = (float) (random.nextGaussian() * 3);
-    }
-    return v;
+    return TestData.gaussian(n, d, seed, 3);
   }
 
   public static byte[] fvecs(float[] v, int d) {
