@@ -147,8 +147,11 @@ final class Methods {
             settings::stagedTrainer, false),
         new SigncodecTrainer("signcodec-shallow", "signcodec trained, one shallow stage",
             settings::shallowTrainer, true),
-        new SigncodecDataFree(settings, gaussianPrediction), LeastSquaresSigns.coordinates(),
-        LeastSquaresSigns.rotations(), new JVectorPq(), LeastSquaresSigns.principal());
+        new SigncodecDataFree("signcodec-data-free", "signcodec data-free", settings,
+            gaussianPrediction),
+        LeastSquaresSigns.coordinates(), LeastSquaresSigns.rotations(),
+        new JVectorPq("jvector-pq", "peer: JVector PQ (256 centroids/subspace)"),
+        LeastSquaresSigns.principal());
   }
 
   /**
@@ -211,25 +214,8 @@ final class Methods {
    * Hadamard rotations stored as a seed) and in stages above one bit per coordinate, as
    * {@code train --isotropic} makes it.
    */
-  static final class SigncodecDataFree implements Method {
-    private final TrainerSettings settings;
-    private final boolean predict;
-
-    SigncodecDataFree(TrainerSettings settings, boolean predict) {
-      this.settings = settings;
-      this.predict = predict;
-    }
-
-    @Override
-    public String id() {
-      return "signcodec-data-free";
-    }
-
-    @Override
-    public String label() {
-      return "signcodec data-free";
-    }
-
+  record SigncodecDataFree(String id, String label, TrainerSettings settings, boolean predict)
+      implements Method {
     @Override
     public int bitsUsed(int dimension, int bits) {
       return bits <= Caps.MAX_STAGED_RATE * dimension ? bits : 0;
@@ -319,18 +305,8 @@ final class Methods {
    * subspaces as the budget allows ({@code floor(bits / 8)}, at most d), globally centred,
    * unweighted (MSE) k-means; reconstruction is JVector's own {@code decode}.
    */
-  static final class JVectorPq implements Method {
+  record JVectorPq(String id, String label) implements Method {
     static final int CLUSTERS = 256;
-
-    @Override
-    public String id() {
-      return "jvector-pq";
-    }
-
-    @Override
-    public String label() {
-      return "peer: JVector PQ (256 centroids/subspace)";
-    }
 
     @Override
     public int bitsUsed(int dimension, int bits) {

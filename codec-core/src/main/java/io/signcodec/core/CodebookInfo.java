@@ -1,5 +1,6 @@
 package io.signcodec.core;
 
+import io.signcodec.core.internal.Checks;
 import java.util.Objects;
 
 /**
@@ -47,8 +48,6 @@ public record CodebookInfo(
 
   public CodebookInfo {
     Objects.requireNonNull(method, "method");
-    if (trainVectors < 0) {
-      throw new IllegalArgumentException("trainVectors must be >= 0: " + trainVectors);
-    }
+    Checks.checkAtLeast("trainVectors", trainVectors, 0);
   }
 }

@@ -22,9 +22,7 @@ public final class Distortion implements java.io.Serializable {
   private double cosineSum;
 
   public Distortion(int dimension) {
-    if (dimension < 1) {
-      throw new IllegalArgumentException("dimension must be positive: " + dimension);
-    }
+    Checks.checkPositive("dimension", dimension);
     this.dimension = dimension;
     this.originals = new RunningMoments(dimension);
   }

@@ -98,9 +98,7 @@ public final class SearchRecall {
           + "vectors of the codebook's dimension " + dimension);
     }
     this.queryCount = queries.length / dimension;
-    if (k < 1) {
-      throw new IllegalArgumentException("k must be >= 1: " + k);
-    }
+    Checks.checkAtLeast("k", k, 1);
     if ((long) queryCount * k > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException(queryCount + " queries × k = " + k
           + " neighbours do not fit in one array");
@@ -150,9 +148,7 @@ public final class SearchRecall {
   public static SearchRecall measure(Codebook codebook, float[] queries, int k,
       VectorSource database, int batchVectors) throws IOException {
     Objects.requireNonNull(database, "database");
-    if (batchVectors < 1) {
-      throw new IllegalArgumentException("batchVectors must be >= 1: " + batchVectors);
-    }
+    Checks.checkAtLeast("batchVectors", batchVectors, 1);
     SearchRecall recall = new SearchRecall(codebook, queries, k);
     int d = recall.dimension;
     VectorChecks.checkDimension("database", database.dimension(), d);

@@ -33,9 +33,7 @@ public interface VectorSource {
    */
   default long forEachBatch(int batchVectors, BatchConsumer consumer, LongConsumer progress)
       throws IOException {
-    if (batchVectors < 1) {
-      throw new IllegalArgumentException("batchVectors must be positive: " + batchVectors);
-    }
+    Checks.checkPositive("batchVectors", batchVectors);
     int d = dimension();
     float[] batch = new float[Math.multiplyExact(batchVectors, d)];
     long total = 0;
@@ -72,9 +70,7 @@ public interface VectorSource {
    * @throws IllegalArgumentException if {@code maxVectors} is negative
    */
   default VectorSource limit(long maxVectors) {
-    if (maxVectors < 0) {
-      throw new IllegalArgumentException("maxVectors must be >= 0: " + maxVectors);
-    }
+    Checks.checkAtLeast("maxVectors", maxVectors, 0);
     return map(reader -> new LimitedReader(reader, maxVectors));
   }
 
@@ -118,9 +114,7 @@ public interface VectorSource {
    */
   static VectorSource of(float[] vectors, int dimension) {
     Objects.requireNonNull(vectors, "vectors");
-    if (dimension <= 0) {
-      throw new IllegalArgumentException("dimension must be positive: " + dimension);
-    }
+    Checks.checkPositive("dimension", dimension);
     if (vectors.length % dimension != 0) {
       throw new IllegalArgumentException("array length " + vectors.length
           + " is not a multiple of the dimension " + dimension);

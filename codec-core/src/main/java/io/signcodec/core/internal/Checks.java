@@ -5,13 +5,33 @@ public final class Checks {
   private Checks() {}
 
   /**
+   * Checks that {@code value}, the argument {@code name}, is at least 1.
+   *
+   * @throws IllegalArgumentException as {@code "dimension must be positive: 0"}
+   */
+  public static void checkPositive(String name, long value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(name + " must be positive: " + value);
+    }
+  }
+
+  /**
+   * Checks that {@code value}, the argument {@code name}, is at least {@code min}.
+   *
+   * @throws IllegalArgumentException as {@code "k must be >= 1: 0"}
+   */
+  public static void checkAtLeast(String name, long value, long min) {
+    if (value < min) {
+      throw new IllegalArgumentException(name + " must be >= " + min + ": " + value);
+    }
+  }
+
+  /**
    * Checks that {@code count} items of {@code stride} elements fit in an array of {@code length}
    * from {@code off}.
    */
   public static void checkRange(String name, int length, int off, int count, int stride) {
-    if (count < 0) {
-      throw new IllegalArgumentException("count must be >= 0: " + count);
-    }
+    checkAtLeast("count", count, 0);
     long end = off + (long) count * stride;
     if (off < 0 || end > length) {
       throw new IllegalArgumentException(String.format(

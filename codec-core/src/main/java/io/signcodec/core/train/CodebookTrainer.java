@@ -4,6 +4,7 @@ import io.signcodec.core.Caps;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.CodebookInfo;
 import io.signcodec.core.VectorSource;
+import io.signcodec.core.internal.Checks;
 import io.signcodec.core.internal.GaussianSignModel;
 import io.signcodec.core.internal.Matrices;
 import java.io.IOException;
@@ -126,9 +127,7 @@ public final class CodebookTrainer {
 
     /** Code length in bits, 1..8d. Overrides {@link #rate}. */
     public Builder bits(int bits) {
-      if (bits < 1) {
-        throw new IllegalArgumentException("bits must be positive: " + bits);
-      }
+      Checks.checkPositive("bits", bits);
       this.bits = bits;
       this.rate = Double.NaN;
       this.stageRates = null;
@@ -202,9 +201,7 @@ public final class CodebookTrainer {
 
     /** Most optimisation steps (default 150). */
     public Builder maxSteps(int maxSteps) {
-      if (maxSteps < 0) {
-        throw new IllegalArgumentException("maxSteps must be >= 0: " + maxSteps);
-      }
+      Checks.checkAtLeast("maxSteps", maxSteps, 0);
       this.maxSteps = maxSteps;
       return this;
     }
@@ -347,9 +344,7 @@ public final class CodebookTrainer {
    * this does the d×d work (eigendecompositions, fits) on the calling thread.
    */
   public Codebook train(int dimension, PassRunner runner) throws IOException {
-    if (dimension < 1) {
-      throw new IllegalArgumentException("dimension must be positive: " + dimension);
-    }
+    Checks.checkPositive("dimension", dimension);
     Objects.requireNonNull(runner, "runner");
     int d = dimension;
     int[] stages = stageBitsFor(d);
@@ -654,9 +649,7 @@ public final class CodebookTrainer {
 
   /** {@link #trainIsotropic(VectorSource)} over the vectors that {@code runner} passes over. */
   public Codebook trainIsotropic(int dimension, PassRunner runner) throws IOException {
-    if (dimension < 1) {
-      throw new IllegalArgumentException("dimension must be positive: " + dimension);
-    }
+    Checks.checkPositive("dimension", dimension);
     int d = dimension;
     ScaleAccumulator moments = runner.run(new Passes.Scale(d));
     long count = moments.count();
@@ -672,9 +665,7 @@ public final class CodebookTrainer {
 
   /** The data-free optimal form for {@code N(0, I)} in dimension {@code d}: μ = 0, scale 1. */
   public Codebook isotropic(int dimension) {
-    if (dimension < 1) {
-      throw new IllegalArgumentException("dimension must be positive: " + dimension);
-    }
+    Checks.checkPositive("dimension", dimension);
     return isotropic(dimension, new float[dimension], 1, 0, Double.NaN);
   }
 

@@ -32,9 +32,7 @@ public final class CovarianceAccumulator implements PassAccumulator<CovarianceAc
   private transient double[] blockMean;
 
   public CovarianceAccumulator(int dimension) {
-    if (dimension < 1) {
-      throw new IllegalArgumentException("dimension must be positive: " + dimension);
-    }
+    Checks.checkPositive("dimension", dimension);
     this.dimension = dimension;
     this.mean = new double[dimension];
     this.comoment = new double[Math.multiplyExact(dimension, dimension)];

@@ -9,13 +9,13 @@ import java.nio.IntBuffer;
 
 /** How one stored coordinate is encoded, and how to widen or narrow it to a float. */
 enum ElementType {
-  FLOAT32_LE("<f4", 4, ByteOrder.LITTLE_ENDIAN),
-  FLOAT32_BE(">f4", 4, ByteOrder.BIG_ENDIAN),
-  FLOAT64_LE("<f8", 8, ByteOrder.LITTLE_ENDIAN),
-  FLOAT64_BE(">f8", 8, ByteOrder.BIG_ENDIAN),
-  UINT8("|u1", 1, ByteOrder.LITTLE_ENDIAN),
-  INT32_LE("<i4", 4, ByteOrder.LITTLE_ENDIAN),
-  INT32_BE(">i4", 4, ByteOrder.BIG_ENDIAN);
+  FLOAT32_LE("<f4", 4),
+  FLOAT32_BE(">f4", 4),
+  FLOAT64_LE("<f8", 8),
+  FLOAT64_BE(">f8", 8),
+  UINT8("|u1", 1),
+  INT32_LE("<i4", 4),
+  INT32_BE(">i4", 4);
 
   private static final VarHandle F32_LE =
       MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
@@ -26,13 +26,13 @@ enum ElementType {
   final String descr;
   /** Bytes per coordinate. */
   final int size;
-  /** The byte order of a coordinate (any, for one byte). */
+  /** The byte order of a coordinate, as the descr's first character says ('|': no order). */
   final ByteOrder order;
 
-  ElementType(String descr, int size, ByteOrder order) {
+  ElementType(String descr, int size) {
     this.descr = descr;
     this.size = size;
-    this.order = order;
+    this.order = descr.charAt(0) == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
   }
 
   /** The type for a NumPy {@code descr}, or null if it is not one of these. */
