@@ -4,12 +4,18 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** What every subcommand shares: the common options and the output streams. */
+/**
+ * What every subcommand shares: the common options and the output streams. Its help lists the
+ * options in the order their {@code order} attributes give, the command's own before the common
+ * ones, rather than by name.
+ */
+@Command(sortOptions = false)
 abstract class CliCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

@@ -27,6 +27,10 @@ final class CliFiles {
   /** The name that stands for standard input ({@code --input}) or output ({@code --out}). */
   static final String STANDARD_STREAM = "-";
 
+  /** The end of every {@code --out} option's help: how {@link #write} treats what it names. */
+  static final String HOW_OUT_IS_WRITTEN = " A file is replaced when the command succeeds; a "
+      + "device or FIFO is written in place.";
+
   private static final int BUFFER_BYTES = 1 << 16;
 
   /**

@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code decode}: a container of sign codes back to vectors. */
-@Command(name = "decode", sortOptions = false,
+@Command(name = "decode",
     header = "Decode a container back to vectors (.fvecs or .npy).",
     description = {
         "Decodes a container stream written by encode (x^ = mu + A z) and writes the vectors to "
@@ -37,8 +37,7 @@ final class DecodeCommand extends CliCommand {
 
   @Option(names = "--out", required = true, paramLabel = "FILE", order = 2,
       description = "The vector file to write: .fvecs or .npy; - for standard output (with "
-          + "--format). A file is replaced when the command succeeds; a device or FIFO is "
-          + "written in place.")
+          + "--format)." + CliFiles.HOW_OUT_IS_WRITTEN)
   Path out;
 
   @Option(names = "--format", paramLabel = "FORMAT", order = 3,

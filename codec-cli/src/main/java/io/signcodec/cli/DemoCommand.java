@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
  * anisotropic Gaussian data, measures them on fresh vectors, prints a table against the limits and
  * writes the codebooks, the test vectors and a plot.
  */
-@Command(name = "demo", sortOptions = false,
+@Command(name = "demo",
     header = "The main job: codebooks at six rates on generated data, a table and a plot.",
     description = {
         "Generates isotropic and anisotropic (eigenvalues k^-1) Gaussian data, trains codebooks "

@@ -10,7 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code encode}: a vector file to a container of sign codes. */
-@Command(name = "encode", sortOptions = false,
+@Command(name = "encode",
     header = "Encode a vector file to a container of sign codes.",
     description = {
         "Encodes every vector of a file with a codebook and writes the codes as a container "
@@ -20,26 +20,24 @@ import picocli.CommandLine.Option;
 final class EncodeCommand extends CliCommand {
   static final int BATCH = 4096;
 
-  @Option(names = "--codebook", required = true, paramLabel = "CODEBOOK", order = 0,
-      description = "The codebook file.")
-  Path codebookPath;
+  @Mixin
+  CodebookFile codebookFile;
 
   @Mixin
   VectorInput input;
 
   @Option(names = "--out", required = true, paramLabel = "FILE", order = 4,
-      description = "The container file to write; - for standard output. A file is replaced "
-          + "when the command succeeds; a device or FIFO is written in place.")
+      description = "The container file to write; - for standard output."
+          + CliFiles.HOW_OUT_IS_WRITTEN)
   Path out;
 
   @Override
   public Integer call() {
     refuseOverwriting(out, "--input", input.path);
-    refuseOverwriting(out, "--codebook", codebookPath);
+    refuseOverwriting(out, "--codebook", codebookFile.path);
     CliFiles.Output output = output(out);
-    Codebook codebook = CliFiles.readCodebook(codebookPath);
-    VectorSource source = input.open(commandLine());
-    input.checkDimension(source, codebook, codebookPath);
+    Codebook codebook = codebookFile.read();
+    VectorSource source = input.open(commandLine(), codebook, codebookFile.path);
     long t0 = System.nanoTime();
     long[] vectors = {0};
     long bytes;

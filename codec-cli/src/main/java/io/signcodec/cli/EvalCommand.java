@@ -3,9 +3,7 @@ package io.signcodec.cli;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.Distortion;
 import io.signcodec.core.Limits;
-import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.SearchRecall;
-import io.signcodec.core.SignEncoder;
 import io.signcodec.core.VectorSource;
 import io.signcodec.core.train.CovarianceAccumulator;
 import java.nio.file.Path;
@@ -17,7 +15,7 @@ import picocli.CommandLine.Option;
  * {@code eval}: how well a codebook reconstructs a vector file, and with {@code --queries} how well
  * searching its codes finds the file's nearest neighbours.
  */
-@Command(name = "eval", sortOptions = false,
+@Command(name = "eval",
     header = "Measure a codebook on a vector file: NMSE, prediction, limits, search recall.",
     description = {
         "Encodes and decodes every vector of a file with a codebook and prints one JSON object:",
@@ -40,9 +38,8 @@ final class EvalCommand extends CliCommand {
   static final int MAX_K = 1000;
   static final int DEFAULT_K = 10;
 
-  @Option(names = "--codebook", required = true, paramLabel = "CODEBOOK", order = 0,
-      description = "The codebook file.")
-  Path codebookPath;
+  @Mixin
+  CodebookFile codebookFile;
 
   @Mixin
   VectorInput input;
@@ -72,32 +69,27 @@ final class EvalCommand extends CliCommand {
       throw usage("Invalid value for option '--max-vectors': must be >= 1, was " + maxVectors);
     }
     int neighbours = checkRecallOptions();
-    Codebook codebook = CliFiles.readCodebook(codebookPath);
-    VectorSource file = input.open(commandLine());
-    input.checkDimension(file, codebook, codebookPath);
+    Codebook codebook = codebookFile.read();
+    VectorSource file = input.open(commandLine(), codebook, codebookFile.path);
     VectorSource source = maxVectors == null ? file : file.limit(maxVectors);
     SearchRecall recall = queriesPath == null ? null : new SearchRecall(codebook,
-        QueryFile.read(queriesPath, queriesKey, codebook, codebookPath, neighbours), neighbours);
+        QueryFile.read(queriesPath, queriesKey, codebook, codebookFile.path, neighbours),
+        neighbours);
 
     int d = codebook.dimension();
-    SignEncoder encoder = SignEncoder.of(codebook);
-    LinearDecoder decoder = LinearDecoder.of(codebook);
-    Distortion distortion = new Distortion(d);
+    RoundTrip roundTrip = new RoundTrip(codebook, BATCH);
     CovarianceAccumulator moments = new CovarianceAccumulator(d);
-    byte[] codes = new byte[BATCH * codebook.codeBytes()];
-    float[] decoded = new float[BATCH * d];
     long vectors;
     try (Progress progress = progress()) {
       vectors = input.forEachBatch(source, BATCH, (batch, n) -> {
-        encoder.encode(batch, 0, codes, 0, n);
-        decoder.decode(codes, 0, decoded, 0, n);
-        distortion.add(batch, 0, decoded, 0, n);
+        roundTrip.add(batch, n);
         moments.add(batch, 0, n);
         if (recall != null) {
-          recall.add(batch, 0, codes, 0, n);
+          recall.add(batch, 0, roundTrip.codes(), 0, n);
         }
       }, done -> progress.update("eval", done, 0, "vectors"));
     }
+    Distortion distortion = roundTrip.distortion();
     if (vectors == 0) {
       throw new DataException(input.name(), "contains no vectors");
     }

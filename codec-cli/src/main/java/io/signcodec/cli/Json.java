@@ -8,6 +8,14 @@ package io.signcodec.cli;
  * Strings are escaped as RFC 8259 requires (quote, backslash and control characters).
  */
 final class Json {
+  /**
+   * The characters JSON writes as a backslash and one letter, and (at the same index) the letter.
+   * Other control characters, and U+2028 and U+2029 (line ends to JavaScript), are written as
+   * backslash-u escapes.
+   */
+  private static final String SHORT_ESCAPED = "\"\\\n\r\t\b\f";
+  private static final String SHORT_ESCAPES = "\"\\nrtbf";
+
   private final StringBuilder out = new StringBuilder("{");
 
   private Json() {}
@@ -59,34 +67,13 @@ final class Json {
     b.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      switch (c) {
-        case '"':
-          b.append("\\\"");
-          break;
-        case '\\':
-          b.append("\\\\");
-          break;
-        case '\n':
-          b.append("\\n");
-          break;
-        case '\r':
-          b.append("\\r");
-          break;
-        case '\t':
-          b.append("\\t");
-          break;
-        case '\b':
-          b.append("\\b");
-          break;
-        case '\f':
-          b.append("\\f");
-          break;
-        default:
-          if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
+      int shortEscape = SHORT_ESCAPED.indexOf(c);
+      if (shortEscape >= 0) {
+        b.append('\\').append(SHORT_ESCAPES.charAt(shortEscape));
+      } else if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+        b.append(String.format("\\u%04x", (int) c));
+      } else {
+        b.append(c);
       }
     }
     b.append('"');

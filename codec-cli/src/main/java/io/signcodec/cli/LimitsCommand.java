@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code limits --rate R}: the sign-autoencoder limit and Shannon's bound at a rate. */
-@Command(name = "limits", sortOptions = false,
+@Command(name = "limits",
     header = "Print the sign-autoencoder limit and Shannon's bound at a rate.",
     description = {
         "Prints the distortion limits at a rate as one JSON object:",

@@ -16,8 +16,6 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.signcodec.core.Caps;
 import io.signcodec.core.Codebook;
-import io.signcodec.core.Distortion;
-import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.SignEncoder;
 import io.signcodec.core.VectorSource;
 import io.signcodec.netty.EmbeddingBatch;
@@ -33,7 +31,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code send}: stream a vector file to a {@code serve} and check what it decoded. */
-@Command(name = "send", sortOptions = false,
+@Command(name = "send",
     header = "Stream a vector file to 'serve' and verify the server's decode.",
     description = {
         "Encodes the file's vectors and sends them as signcodec frames, a batch at a time, "
@@ -81,15 +79,13 @@ final class SendCommand extends CliCommand {
       throw usage("Invalid value for option '--batch': must be in 1..65536, was " + batch);
     }
     Codebook codebook = CliFiles.readCodebook(codebookPath);
-    VectorSource source = input.open(commandLine());
-    input.checkDimension(source, codebook, codebookPath);
+    VectorSource source = input.open(commandLine(), codebook, codebookPath);
     int d = codebook.dimension();
     // Frames no larger than serve's default cap, so that any --batch gets through to it.
     int blockVectors = Math.min(batch, Math.min(Caps.maxBlockVectors(codebook.codeBytes()),
         (ServeCommand.DEFAULT_MAX_FRAME_BYTES - 8) / codebook.codeBytes()));
     SslContext tls = tlsTrust == null ? null : clientTls();
     SignEncoder encoder = SignEncoder.of(codebook);
-    LinearDecoder decoder = LinearDecoder.of(codebook);
 
     AckChecker acks = new AckChecker();
     AtomicLong wireBytes = new AtomicLong();
@@ -137,19 +133,15 @@ final class SendCommand extends CliCommand {
         }
       }
 
-      Distortion distortion = new Distortion(d);
-      byte[] codes = new byte[batch * codebook.codeBytes()];
-      float[] decoded = new float[batch * d];
+      RoundTrip roundTrip = new RoundTrip(codebook, batch);
       long t0 = System.nanoTime();
       long vectors;
       try (Progress progress = progress()) {
         vectors = input.forEachBatch(source, batch, (x, n) -> {
-          encoder.encode(x, 0, codes, 0, n);
-          decoder.decode(codes, 0, decoded, 0, n);
-          distortion.add(x, 0, decoded, 0, n);
+          roundTrip.add(x, n);
           long[] digests = new long[n];
           for (int i = 0; i < n; i++) {
-            digests[i] = Acknowledgement.vectorDigest(decoded, i * d, d);
+            digests[i] = Acknowledgement.vectorDigest(roundTrip.decoded(), i * d, d);
           }
           acks.expect(digests);
           awaitWritable(ch);
@@ -169,7 +161,7 @@ final class SendCommand extends CliCommand {
           .put("vectors", vectors)
           .put("wireBytes", wireBytes.get())
           .put("rawBytes", vectors * d * 4L)
-          .put("nmse", distortion.nmse())
+          .put("nmse", roundTrip.distortion().nmse())
           .put("serverVerified", verified)
           .put("seconds", seconds)
           .put("vectorsPerSecond", vectors / seconds));

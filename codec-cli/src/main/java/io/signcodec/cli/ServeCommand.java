@@ -33,10 +33,11 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code serve}: receive embeddings over TCP, decode them, acknowledge every batch. */
-@Command(name = "serve", sortOptions = false,
+@Command(name = "serve",
     header = "Receive signcodec frames over TCP and acknowledge what was decoded.",
     description = {
         "Listens on HOST:PORT (loopback by default), decodes the frames each client sends with "
@@ -66,9 +67,8 @@ final class ServeCommand extends CliCommand {
   /** Acknowledgements gathered in one buffer before it is written: fewer, larger writes. */
   private static final int ACK_CHUNK = 4096;
 
-  @Option(names = "--codebook", required = true, paramLabel = "CODEBOOK", order = 0,
-      description = "The codebook file.")
-  Path codebookPath;
+  @Mixin
+  CodebookFile codebookFile;
 
   @Option(names = "--port", required = true, paramLabel = "P", order = 1,
       description = "TCP port (0: any free port).")
@@ -136,7 +136,7 @@ final class ServeCommand extends CliCommand {
       throw usage("Invalid value for option '--max-batch-floats': must be positive, was "
           + maxBatchFloats);
     }
-    Codebook codebook = CliFiles.readCodebook(codebookPath);
+    Codebook codebook = codebookFile.read();
     SignFrameDecoder.Builder decoding = SignFrameDecoder.builder(codebook)
         .maxFrameBytes(maxFrameBytes).maxBatchFloats(maxBatchFloats)
         .frameTimeout(Math.round(frameTimeout * 1e9), TimeUnit.NANOSECONDS);

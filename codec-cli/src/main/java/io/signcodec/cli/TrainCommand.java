@@ -13,7 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code train}: a codebook from a vector file. */
-@Command(name = "train", sortOptions = false,
+@Command(name = "train",
     header = "Train a codebook from a vector file.",
     description = {
         "Trains a codebook from a vector file and writes it to --out. Prints one JSON object "
@@ -25,8 +25,8 @@ final class TrainCommand extends CliCommand {
   VectorInput input;
 
   @Option(names = "--out", required = true, paramLabel = "CODEBOOK", order = 4,
-      description = "The codebook file to write; - for standard output. A file is replaced "
-          + "when the command succeeds; a device or FIFO is written in place.")
+      description = "The codebook file to write; - for standard output."
+          + CliFiles.HOW_OUT_IS_WRITTEN)
   Path out;
 
   @ArgGroup(exclusive = true, multiplicity = "1", order = 5)
@@ -135,7 +135,7 @@ final class TrainCommand extends CliCommand {
     Codebook codebook;
     long t0 = System.nanoTime();
     try (Progress progress = progress()) {
-      builder.listener(new ProgressListener(progress, isotropic));
+      builder.listener(progressListener(progress, isotropic));
       if (isotropic && codebookFitsStructured(builder.build(), d)) {
         // The data-free form as fast transforms: O(d log d) per vector, a seed in the file.
         builder.structured();
@@ -184,30 +184,26 @@ final class TrainCommand extends CliCommand {
   }
 
   /** Feeds the trainer's progress to the bar. */
-  private static final class ProgressListener implements TrainingListener {
-    private final Progress progress;
-    private final boolean isotropic;
-    private long firstPass;
+  private static TrainingListener progressListener(Progress progress, boolean isotropic) {
+    return new TrainingListener() {
+      /** The vectors the first pass read: the second pass's total. */
+      private long firstPass;
 
-    ProgressListener(Progress progress, boolean isotropic) {
-      this.progress = progress;
-      this.isotropic = isotropic;
-    }
-
-    @Override
-    public void vectorsRead(Pass pass, long vectors) {
-      if (pass == Pass.MOMENTS) {
-        firstPass = vectors;
-        progress.update("train 1/2 moments", vectors, 0, "vectors");
-      } else {
-        progress.update(isotropic ? "train 2/2 NMSE" : "train 2/2 decoder",
-            vectors, firstPass, "vectors");
+      @Override
+      public void vectorsRead(Pass pass, long vectors) {
+        if (pass == Pass.MOMENTS) {
+          firstPass = vectors;
+          progress.update("train 1/2 moments", vectors, 0, "vectors");
+        } else {
+          progress.update(isotropic ? "train 2/2 NMSE" : "train 2/2 decoder",
+              vectors, firstPass, "vectors");
+        }
       }
-    }
 
-    @Override
-    public void step(int step, int maxSteps, double predictedNmse) {
-      progress.update("train steps", step, maxSteps, "steps");
-    }
+      @Override
+      public void step(int step, int maxSteps, double predictedNmse) {
+        progress.update("train steps", step, maxSteps, "steps");
+      }
+    };
   }
 }

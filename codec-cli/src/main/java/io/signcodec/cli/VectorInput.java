@@ -1,6 +1,7 @@
 package io.signcodec.cli;
 
 import io.signcodec.core.Caps;
+import io.signcodec.core.Codebook;
 import io.signcodec.core.VectorSource;
 import io.signcodec.core.vectors.VectorFileOptions;
 import io.signcodec.core.vectors.VectorFiles;
@@ -162,11 +163,17 @@ final class VectorInput {
     }
   }
 
-  /** Fails unless the file's vectors have the codebook's dimension. */
-  void checkDimension(VectorSource source, io.signcodec.core.Codebook codebook, Path codebookPath) {
+  /**
+   * Opens the input, as {@link #open(CommandLine)}, for coding with {@code codebook} (read from
+   * {@code codebookPath}): a {@link DataException} unless its vectors have the codebook's
+   * dimension.
+   */
+  VectorSource open(CommandLine cmd, Codebook codebook, Path codebookPath) {
+    VectorSource source = open(cmd);
     if (source.dimension() != codebook.dimension()) {
       throw new DataException(name(), "vectors have dimension " + source.dimension()
           + ", but codebook " + codebookPath + " is for dimension " + codebook.dimension());
     }
+    return source;
   }
 }

@@ -1,10 +1,15 @@
 package io.signcodec.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 
 /** Runs the command line in-process with captured standard output and error. */
@@ -34,6 +39,15 @@ final class Cli {
 
   static Result run(String... args) {
     return runWithInput(new byte[0], args);
+  }
+
+  /** Runs {@code train --input input --out out} with {@code options}; it must succeed. */
+  static Result train(Path input, Path out, String... options) {
+    String[] args = Stream.concat(Stream.of("train", "--input", input.toString(), "--out",
+        out.toString()), Arrays.stream(options)).toArray(String[]::new);
+    Result res = run(args);
+    assertEquals(0, res.exit(), res::toString);
+    return res;
   }
 
   /** A run whose standard input ({@code --input -}) holds {@code input}. */

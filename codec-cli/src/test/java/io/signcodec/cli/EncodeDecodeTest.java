@@ -42,9 +42,7 @@ class EncodeDecodeTest {
     data = TestFiles.gaussian(COUNT, D, 5);
     fvecs = TestFiles.fvecs(dir.resolve("x.fvecs"), data, D);
     codebookPath = dir.resolve("cb.sgncb");
-    Cli.Result train = Cli.run("train", "--input", s(fvecs), "--out", s(codebookPath),
-        "--rate", "0.75");
-    assertEquals(0, train.exit(), train::toString);
+    Cli.train(fvecs, codebookPath, "--rate", "0.75");
     codebook = TrainEvalTest.read(codebookPath);
     container = dir.resolve("x.sgnc");
     Cli.Result encode = Cli.run("encode", "--codebook", s(codebookPath), "--input", s(fvecs),
@@ -174,8 +172,7 @@ class EncodeDecodeTest {
   @Test
   void codebookMismatchOnDecode() throws IOException {
     Path other = dir.resolve("other.sgncb");
-    assertEquals(0, Cli.run("train", "--input", s(fvecs), "--out", s(other), "--rate", "0.75",
-        "--seed", "9").exit());
+    Cli.train(fvecs, other, "--rate", "0.75", "--seed", "9");
     Path out = dir.resolve("mismatch.fvecs");
     Cli.Result res = Cli.run("decode", "--codebook", s(other), "--input", s(container),
         "--out", s(out));
@@ -187,7 +184,7 @@ class EncodeDecodeTest {
 
   @Test
   void encodeErrors() throws IOException {
-    Path d16 = TestFiles.fvecs(dir.resolve("d16.fvecs"), TestFiles.gaussian(10, 16, 1), 16);
+    Path d16 = TestFiles.gaussianFvecs(dir.resolve("d16.fvecs"), 10, 16, 1);
     Path out = dir.resolve("bad.sgnc");
     dataError(Cli.run("encode", "--codebook", s(codebookPath), "--input", s(d16), "--out", s(out)),
         "signcodec encode: " + d16 + ": vectors have dimension 16, but codebook " + codebookPath

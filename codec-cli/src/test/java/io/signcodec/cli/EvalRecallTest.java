@@ -42,9 +42,7 @@ class EvalRecallTest {
     fvecs = TestFiles.fvecs(dir.resolve("db.fvecs"), data, D);
     queryFile = TestFiles.fvecs(dir.resolve("queries.fvecs"), queries, D);
     codebookPath = dir.resolve("r1.sgncb");
-    Cli.Result train = Cli.run("train", "--input", s(fvecs), "--out", s(codebookPath),
-        "--rate", "1");
-    assertEquals(0, train.exit(), train::toString);
+    Cli.train(fvecs, codebookPath, "--rate", "1");
     codebook = read(codebookPath);
   }
 

@@ -60,12 +60,10 @@ class OutputSafetyTest {
 
   @BeforeAll
   static void files() throws IOException {
-    fvecs = TestFiles.fvecs(dir.resolve("x.fvecs"), TestFiles.gaussian(COUNT, D, 3), D);
+    fvecs = TestFiles.gaussianFvecs(dir.resolve("x.fvecs"), COUNT, D, 3);
     fvecsBytes = Files.readAllBytes(fvecs);
     codebook = dir.resolve("cb.sgncb");
-    Cli.Result train = Cli.run("train", "--input", s(fvecs), "--out", s(codebook), "--rate", "1",
-        "--quiet");
-    assertEquals(0, train.exit(), train::toString);
+    Cli.train(fvecs, codebook, "--rate", "1", "--quiet");
     codebookBytes = Files.readAllBytes(codebook);
     Path reference = dir.resolve("reference.sgnc");
     assertEquals(0, encode(reference).exit());

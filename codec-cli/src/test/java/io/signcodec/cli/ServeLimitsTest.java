@@ -38,7 +38,7 @@ class ServeLimitsTest {
 
   @BeforeEach
   void codebook() throws IOException {
-    data = TestFiles.fvecs(dir.resolve("x.fvecs"), TestFiles.gaussian(3_000, D, 5), D);
+    data = TestFiles.gaussianFvecs(dir.resolve("x.fvecs"), 3_000, D, 5);
     cbFile = ServeSendTest.codebook(dir, "cb.sgncb", 1, data);
     codebook = CliFiles.readCodebook(cbFile);
   }
@@ -172,8 +172,7 @@ class ServeLimitsTest {
       assertTrue(closedByServer(b));
     }
     awaitErrLines(server, 3);
-    Cli.Result send = Cli.run("send", "--codebook", cbFile.toString(), "--input",
-        data.toString(), "--port", String.valueOf(server.port()), "--quiet");
+    Cli.Result send = ServeSendTest.send(cbFile, data, server.port(), "--quiet");
     assertEquals(0, send.exit(), send.toString());
     assertEquals(0, server.exit().get(20, TimeUnit.SECONDS));
     String[] lines = server.err().toString().split("\\R");

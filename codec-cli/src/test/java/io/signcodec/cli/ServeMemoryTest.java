@@ -40,11 +40,9 @@ class ServeMemoryTest {
   @Test
   @Timeout(120)
   void eightLargeFramesAtOnceFitASmallHeap() throws Exception {
-    Path data = TestFiles.fvecs(dir.resolve("x.fvecs"), TestFiles.gaussian(2_000, D, 3), D);
+    Path data = TestFiles.gaussianFvecs(dir.resolve("x.fvecs"), 2_000, D, 3);
     Path cbFile = dir.resolve("cb.sgncb");
-    Cli.Result train = Cli.run("train", "--input", data.toString(), "--out", cbFile.toString(),
-        "--rate", "0.125", "--quiet");
-    assertEquals(0, train.exit(), train.toString());
+    Cli.train(data, cbFile, "--rate", "0.125", "--quiet");
     Codebook codebook = CliFiles.readCodebook(cbFile);
     assertEquals(1, codebook.codeBytes());
 

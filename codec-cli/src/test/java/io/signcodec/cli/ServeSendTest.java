@@ -3,12 +3,15 @@ package io.signcodec.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,30 +55,59 @@ class ServeSendTest {
     return new Server(((Double) listening.get("port")).intValue(), exit, err);
   }
 
-  Path codebook(String name, long seed, Path data) {
-    return codebook(dir, name, seed, data);
-  }
-
   static Path codebook(Path dir, String name, long seed, Path data) {
     Path cb = dir.resolve(name);
-    Cli.Result train = Cli.run("train", "--input", data.toString(), "--out", cb.toString(),
-        "--rate", "1", "--seed", String.valueOf(seed), "--quiet");
-    assertEquals(0, train.exit(), train.toString());
+    Cli.train(data, cb, "--rate", "1", "--seed", String.valueOf(seed), "--quiet");
     return cb;
+  }
+
+  /** A vector file, and a codebook trained on it for {@code serve} and {@code send} to share. */
+  record Trained(Path data, Path codebook) {
+    /** Runs {@code send} of the file with the codebook to {@code port}. */
+    Cli.Result send(int port, String... options) {
+      return ServeSendTest.send(codebook, data, port, options);
+    }
+  }
+
+  /**
+   * {@code name.fvecs}, {@code count} {@link TestFiles#gaussian} vectors of dimension {@code d},
+   * and {@code name.sgncb}, a codebook trained on them with seed 1.
+   */
+  static Trained trained(Path dir, String name, int count, int d, long seed) throws IOException {
+    Path data = TestFiles.gaussianFvecs(dir.resolve(name + ".fvecs"), count, d, seed);
+    return new Trained(data, codebook(dir, name + ".sgncb", 1, data));
+  }
+
+  /** Runs {@code send} of {@code data} with codebook {@code cb} to {@code port}. */
+  static Cli.Result send(Path cb, Path data, int port, String... options) {
+    String[] args = Stream.concat(Stream.of("send", "--codebook", cb.toString(), "--input",
+        data.toString(), "--port", String.valueOf(port)), Arrays.stream(options))
+        .toArray(String[]::new);
+    return Cli.run(args);
+  }
+
+  /**
+   * Sends the file to {@code server}, which must acknowledge every vector as it decoded it and
+   * then stop without a complaint; returns send's JSON object.
+   */
+  static Map<String, Object> sendVerified(Server server, Trained files, String... options)
+      throws Exception {
+    Cli.Result send = files.send(server.port(), options);
+    assertEquals(0, send.exit(), send.toString());
+    Map<String, Object> json = send.json();
+    assertEquals(true, json.get("serverVerified"));
+    assertEquals(0, server.exit().get(20, TimeUnit.SECONDS));
+    assertEquals("", server.err().toString());
+    return json;
   }
 
   @Test
   @Timeout(60)
   void sendIsVerifiedByTheServer() throws Exception {
     int d = 32;
-    Path data = TestFiles.fvecs(dir.resolve("x.fvecs"), TestFiles.gaussian(20_000, d, 5), d);
-    Path cb = codebook("cb.sgncb", 1, data);
-    Server server = serve(cb, 1);
-    Cli.Result send = Cli.run("send", "--codebook", cb.toString(), "--input", data.toString(),
-        "--port", String.valueOf(server.port()), "--batch", "700", "--quiet");
-    assertEquals(0, send.exit(), send.toString());
-    Map<String, Object> json = send.json();
-    assertEquals(true, json.get("serverVerified"));
+    Trained x = trained(dir, "x", 20_000, d, 5);
+    Map<String, Object> json = sendVerified(serve(x.codebook(), 1), x, "--batch", "700",
+        "--quiet");
     assertEquals(20_000.0, json.get("vectors"));
     assertEquals(20_000.0 * d * 4, json.get("rawBytes"));
     // 32 header + 4 bytes of code a vector + 16 end marker + 8 per frame, frames of ≤ 700.
@@ -83,39 +115,29 @@ class ServeSendTest {
     assertEquals(0, frames % 8);
     assertTrue(frames / 8 >= 29 && frames / 8 <= 200, frames / 8 + " frames");
     assertTrue((Double) json.get("rawBytes") / (Double) json.get("wireBytes") > 30);
-    Map<String, Object> eval = Cli.run("eval", "--codebook", cb.toString(), "--input",
-        data.toString(), "--quiet").json();
+    Map<String, Object> eval = Cli.run("eval", "--codebook", x.codebook().toString(), "--input",
+        x.data().toString(), "--quiet").json();
     assertEquals((Double) eval.get("nmse"), (Double) json.get("nmse"), 1e-9);
-    assertEquals(0, server.exit().get(20, TimeUnit.SECONDS));
-    assertEquals("", server.err().toString());
   }
 
   @Test
   @Timeout(60)
   void batchesTheServerAcknowledgesInPartsAreVerifiedToo() throws Exception {
     int d = 32;
-    Path data = TestFiles.fvecs(dir.resolve("p.fvecs"), TestFiles.gaussian(5_000, d, 8), d);
-    Path cb = codebook("p.sgncb", 1, data);
+    Trained p = trained(dir, "p", 5_000, d, 8);
     // 700-vector frames decoded 64 vectors at a time: eleven acknowledgements a frame.
-    Server server = serve(cb, 1, "--max-batch-floats", String.valueOf(64 * d));
-    Cli.Result send = Cli.run("send", "--codebook", cb.toString(), "--input", data.toString(),
-        "--port", String.valueOf(server.port()), "--batch", "700", "--quiet");
-    assertEquals(0, send.exit(), send.toString());
-    assertEquals(true, send.json().get("serverVerified"));
-    assertEquals(0, server.exit().get(20, TimeUnit.SECONDS));
-    assertEquals("", server.err().toString());
+    sendVerified(serve(p.codebook(), 1, "--max-batch-floats", String.valueOf(64 * d)), p,
+        "--batch", "700", "--quiet");
   }
 
   @Test
   @Timeout(60)
   void aServerWithAnotherCodebookFailsTheSend() throws Exception {
     int d = 16;
-    Path data = TestFiles.fvecs(dir.resolve("y.fvecs"), TestFiles.gaussian(3_000, d, 6), d);
-    Path mine = codebook("mine.sgncb", 1, data);
-    Path theirs = codebook("theirs.sgncb", 2, data);
+    Trained mine = trained(dir, "mine", 3_000, d, 6);
+    Path theirs = codebook(dir, "theirs.sgncb", 2, mine.data());
     Server server = serve(theirs, 1);
-    Cli.Result send = Cli.run("send", "--codebook", mine.toString(), "--input", data.toString(),
-        "--port", String.valueOf(server.port()), "--quiet");
+    Cli.Result send = mine.send(server.port(), "--quiet");
     assertEquals(1, send.exit(), send.toString());
     assertEquals(false, send.json().get("serverVerified"));
     assertEquals(1, send.errLines().length, send.toString());
@@ -133,20 +155,17 @@ class ServeSendTest {
   @Test
   void nobodyListeningIsADataError() throws Exception {
     int d = 8;
-    Path data = TestFiles.fvecs(dir.resolve("z.fvecs"), TestFiles.gaussian(500, d, 7), d);
-    Path cb = codebook("z.sgncb", 1, data);
+    Trained z = trained(dir, "z", 500, d, 7);
     int port;
     try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
       port = probe.getLocalPort();
     }
-    Cli.Result r = Cli.run("send", "--codebook", cb.toString(), "--input", data.toString(),
-        "--port", String.valueOf(port), "--quiet");
+    Cli.Result r = z.send(port, "--quiet");
     assertEquals(1, r.exit(), r.toString());
     assertEquals(1, r.errLines().length, r.toString());
     assertTrue(r.errLines()[0].startsWith("signcodec send: 127.0.0.1:" + port
         + ": cannot connect: "), r.toString());
-    Cli.Result bad = Cli.run("send", "--codebook", cb.toString(), "--input", data.toString(),
-        "--port", "0");
+    Cli.Result bad = z.send(0);
     assertEquals(2, bad.exit(), bad.toString());
     assertTrue(bad.err().startsWith("Invalid value for option '--port'"), bad.toString());
   }

@@ -63,41 +63,35 @@ class ServeTlsTest {
   @Timeout(90)
   void sendIsVerifiedOverTlsAndRefusedWithoutTheRightTrust() throws Exception {
     int d = 16;
-    Path data = TestFiles.fvecs(dir.resolve("x.fvecs"), TestFiles.gaussian(5_000, d, 9), d);
-    Path cb = ServeSendTest.codebook(dir, "cb.sgncb", 1, data);
+    ServeSendTest.Trained x = ServeSendTest.trained(dir, "x", 5_000, d, 9);
     Identity server = selfSigned("server", "ip:127.0.0.1");
     Identity stranger = selfSigned("stranger", "ip:127.0.0.1");
-    ServeSendTest.Server serve = ServeSendTest.serve(cb, 4, "--tls-cert",
+    ServeSendTest.Server serve = ServeSendTest.serve(x.codebook(), 4, "--tls-cert",
         server.cert().toString(), "--tls-key", server.key().toString());
 
-    Cli.Result send = Cli.run("send", "--codebook", cb.toString(), "--input", data.toString(),
-        "--port", String.valueOf(serve.port()), "--tls-trust", server.cert().toString(),
-        "--quiet");
+    Cli.Result send = x.send(serve.port(), "--tls-trust", server.cert().toString(), "--quiet");
     assertEquals(0, send.exit(), send.toString());
     Map<String, Object> json = send.json();
     assertEquals(true, json.get("serverVerified"));
     assertEquals(5_000.0, json.get("vectors"));
 
     // Trusting another certificate: the handshake fails on both sides, one line each.
-    Cli.Result wrongTrust = Cli.run("send", "--codebook", cb.toString(), "--input",
-        data.toString(), "--port", String.valueOf(serve.port()), "--tls-trust",
-        stranger.cert().toString(), "--quiet");
+    Cli.Result wrongTrust = x.send(serve.port(), "--tls-trust", stranger.cert().toString(),
+        "--quiet");
     assertEquals(1, wrongTrust.exit(), wrongTrust.toString());
     assertEquals(1, wrongTrust.errLines().length, wrongTrust.toString());
     assertTrue(wrongTrust.errLines()[0].startsWith("signcodec send: 127.0.0.1:" + serve.port()
         + ": TLS handshake failed: "), wrongTrust.toString());
 
     // The right certificate, but not for the name connected to: it names 127.0.0.1 only.
-    Cli.Result wrongName = Cli.run("send", "--codebook", cb.toString(), "--input",
-        data.toString(), "--host", "localhost", "--port", String.valueOf(serve.port()),
-        "--tls-trust", server.cert().toString(), "--quiet");
+    Cli.Result wrongName = x.send(serve.port(), "--host", "localhost", "--tls-trust",
+        server.cert().toString(), "--quiet");
     assertEquals(1, wrongName.exit(), wrongName.toString());
     assertEquals("signcodec send: localhost:" + serve.port() + ": TLS handshake failed: No"
         + " name matching localhost found", wrongName.errLines()[0]);
 
     // Plain frames to a TLS port are not a TLS record: refused, one line on the server.
-    Cli.Result plain = Cli.run("send", "--codebook", cb.toString(), "--input", data.toString(),
-        "--port", String.valueOf(serve.port()), "--quiet");
+    Cli.Result plain = x.send(serve.port(), "--quiet");
     assertEquals(1, plain.exit(), plain.toString());
     assertEquals(false, plain.json().get("serverVerified"));
 
@@ -115,14 +109,13 @@ class ServeTlsTest {
 
   @Test
   void aKeyThatIsNotAKeyIsNamed() throws Exception {
-    Path data = TestFiles.fvecs(dir.resolve("y.fvecs"), TestFiles.gaussian(500, 8, 2), 8);
-    Path cb = ServeSendTest.codebook(dir, "y.sgncb", 1, data);
+    ServeSendTest.Trained y = ServeSendTest.trained(dir, "y", 500, 8, 2);
     Identity id = selfSigned("server", "ip:127.0.0.1");
-    Cli.Result r = Cli.run("serve", "--codebook", cb.toString(), "--port", "0", "--tls-cert",
-        id.cert().toString(), "--tls-key", data.toString());
+    Cli.Result r = Cli.run("serve", "--codebook", y.codebook().toString(), "--port", "0",
+        "--tls-cert", id.cert().toString(), "--tls-key", y.data().toString());
     assertEquals(1, r.exit(), r.toString());
     assertEquals(1, r.errLines().length, r.toString());
     assertTrue(r.errLines()[0].startsWith("signcodec serve: " + id.cert()
-        + ": cannot use as TLS certificate with key " + data + ": "), r.toString());
+        + ": cannot use as TLS certificate with key " + y.data() + ": "), r.toString());
   }
 }

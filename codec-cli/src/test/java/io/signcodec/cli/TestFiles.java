@@ -33,6 +33,11 @@ final class TestFiles {
     return x;
   }
 
+  /** {@link #gaussian} vectors as an .fvecs file. */
+  static Path gaussianFvecs(Path file, int count, int d, long seed) throws IOException {
+    return fvecs(file, gaussian(count, d, seed), d);
+  }
+
   static Path fvecs(Path file, float[] x, int d) throws IOException {
     try (VectorWriter w = VectorFiles.fvecsWriter(file, d)) {
       w.write(x, 0, x.length / d);

@@ -52,9 +52,7 @@ class TrainEvalTest {
   @Test
   void trainPrintsItsNumbersAndEvalAgrees() throws IOException {
     Path cb = dir.resolve("r05.sgncb");
-    Cli.Result train = Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--rate", "0.5",
-        "--seed", "7");
-    assertEquals(0, train.exit(), train::toString);
+    Cli.Result train = Cli.train(fvecs, cb, "--rate", "0.5", "--seed", "7");
     assertEquals("", train.err());
     assertEquals(1, train.out().lines().count());
     Map<String, Object> t = train.json();
@@ -97,10 +95,9 @@ class TrainEvalTest {
     Path a = dir.resolve("a.sgncb");
     Path b = dir.resolve("b.sgncb");
     Path c = dir.resolve("c.sgncb");
-    assertEquals(0, Cli.run("train", "--input", s(fvecs), "--out", s(a), "--bits", "12").exit());
-    assertEquals(0, Cli.run("train", "--input", s(fvecs), "--out", s(b), "--bits", "12").exit());
-    assertEquals(0, Cli.run("train", "--input", s(fvecs), "--out", s(c), "--bits", "12",
-        "--seed", "2").exit());
+    Cli.train(fvecs, a, "--bits", "12");
+    Cli.train(fvecs, b, "--bits", "12");
+    Cli.train(fvecs, c, "--bits", "12", "--seed", "2");
     assertEquals(read(a), read(b));
     assertNotEquals(read(a), read(c));
     assertEquals(12, read(a).bits());
@@ -110,9 +107,7 @@ class TrainEvalTest {
   @Test
   void maxVectorsLimitsTrainAndEval() throws IOException {
     Path cb = dir.resolve("max.sgncb");
-    Cli.Result train = Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--rate", "1",
-        "--max-vectors", "500");
-    assertEquals(0, train.exit(), train::toString);
+    Cli.Result train = Cli.train(fvecs, cb, "--rate", "1", "--max-vectors", "500");
     assertEquals(500, num(train.json(), "trainVectors"), 0);
     assertEquals(500, read(cb).info().trainVectors());
     Cli.Result eval = Cli.run("eval", "--codebook", s(cb), "--input", s(fvecs),
@@ -128,9 +123,7 @@ class TrainEvalTest {
   @Test
   void isotropicUsesTheDataFreeForm() throws IOException {
     Path cb = dir.resolve("iso.sgncb");
-    Cli.Result train = Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--rate", "1",
-        "--isotropic");
-    assertEquals(0, train.exit(), train::toString);
+    Cli.Result train = Cli.train(fvecs, cb, "--rate", "1", "--isotropic");
     Codebook codebook = read(cb);
     assertEquals(CodebookInfo.Method.ISOTROPIC, codebook.info().method());
     Cli.Result eval = Cli.run("eval", "--codebook", s(cb), "--input", s(fvecs));
@@ -141,7 +134,7 @@ class TrainEvalTest {
   @Test
   void readsEveryInputFormat() throws IOException {
     Path cb = dir.resolve("formats.sgncb");
-    assertEquals(0, Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--rate", "0.5").exit());
+    Cli.train(fvecs, cb, "--rate", "0.5");
     Cli.Result ref = Cli.run("eval", "--codebook", s(cb), "--input", s(fvecs));
     double nmse = num(ref.json(), "nmse");
     Path npy = TestFiles.npy(dir.resolve("x.npy"), data, D);
@@ -203,7 +196,7 @@ class TrainEvalTest {
         "signcodec train: " + file + ": vector 1234, component 5 is NaN (not finite)");
     assertFalse(Files.exists(cb));
     Path good = dir.resolve("good.sgncb");
-    assertEquals(0, Cli.run("train", "--input", s(fvecs), "--out", s(good), "--rate", "1").exit());
+    Cli.train(fvecs, good, "--rate", "1");
     dataError(Cli.run("eval", "--codebook", s(good), "--input", s(file)),
         "signcodec eval: " + file + ": vector 1234, component 5 is NaN (not finite)");
     try (Stream<Path> files = Files.list(dir)) {
@@ -244,22 +237,18 @@ class TrainEvalTest {
     Path fast = dir.resolve("fast.sgncb");
     Path shallow = dir.resolve("shallow.sgncb");
     Path allocated = dir.resolve("allocated.sgncb");
-    assertEquals(0, Cli.run("train", "--input", s(fvecs), "--out", s(staged), "--rate", "2",
-        "--staged").exit());
+    Cli.train(fvecs, staged, "--rate", "2", "--staged");
     // These vectors are not centred, so by default the mean's direction would take 8 of the 32
     // bits (for search); the squared error is compared without it.
-    assertEquals(0, Cli.run("train", "--input", s(fvecs), "--out", s(allocated), "--rate", "2",
-        "--mean-bits", "0").exit());
+    Cli.train(fvecs, allocated, "--rate", "2", "--mean-bits", "0");
     usageError(Cli.run("train", "--input", s(fvecs), "--out", s(dir.resolve("x.sgncb")),
         "--rate", "2", "--mean-bits", "9"), "Invalid value for option '--mean-bits': must be 0 to 8 or auto, was 9");
     usageError(Cli.run("train", "--input", s(fvecs), "--out", s(dir.resolve("x.sgncb")),
         "--rate", "2", "--staged", "--mean-bits", "4"), "--mean-bits applies to the default");
     usageError(Cli.run("train", "--input", s(fvecs), "--out", s(dir.resolve("x.sgncb")),
         "--rate", "2", "--staged", "--shallow"), "--shallow and --staged contradict");
-    assertEquals(0, Cli.run("train", "--input", s(fvecs), "--out", s(fast), "--rate", "2",
-        "--isotropic").exit());
-    assertEquals(0, Cli.run("train", "--input", s(fvecs), "--out", s(shallow), "--rate", "2",
-        "--shallow").exit());
+    Cli.train(fvecs, fast, "--rate", "2", "--isotropic");
+    Cli.train(fvecs, shallow, "--rate", "2", "--shallow");
     Codebook stagedCb;
     Codebook fastCb;
     try (java.io.InputStream in = Files.newInputStream(staged)) {
@@ -288,7 +277,7 @@ class TrainEvalTest {
   @Test
   void corruptCodebooks() throws IOException {
     Path good = dir.resolve("ok.sgncb");
-    assertEquals(0, Cli.run("train", "--input", s(fvecs), "--out", s(good), "--rate", "1").exit());
+    Cli.train(fvecs, good, "--rate", "1");
     byte[] bytes = Files.readAllBytes(good);
 
     byte[] flipped = bytes.clone();
@@ -316,8 +305,8 @@ class TrainEvalTest {
   @Test
   void dimensionMismatchBetweenFileAndCodebook() throws IOException {
     Path cb = dir.resolve("d16.sgncb");
-    assertEquals(0, Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--rate", "1").exit());
-    Path d24 = TestFiles.fvecs(dir.resolve("d24.fvecs"), TestFiles.gaussian(100, 24, 3), 24);
+    Cli.train(fvecs, cb, "--rate", "1");
+    Path d24 = TestFiles.gaussianFvecs(dir.resolve("d24.fvecs"), 100, 24, 3);
     dataError(Cli.run("eval", "--codebook", s(cb), "--input", s(d24)),
         "signcodec eval: " + d24 + ": vectors have dimension 24, but codebook " + cb
             + " is for dimension 16");
@@ -338,8 +327,7 @@ class TrainEvalTest {
     // A --dim that disagrees with a file that records its dimension.
     dataError(Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--rate", "1", "--dim", "8"),
         "signcodec train: " + fvecs + ": row 0 has dimension 16, expected 8");
-    assertEquals(0, Cli.run("train", "--input", s(raw), "--out", s(cb), "--rate", "1",
-        "--dim", "16").exit());
+    Cli.train(raw, cb, "--rate", "1", "--dim", "16");
   }
 
   @Test
@@ -355,7 +343,7 @@ class TrainEvalTest {
     dataError(Cli.run("train", "--input", s(fvecs), "--out", s(noDir), "--rate", "1"),
         "signcodec train: " + noDir + ": directory ", "does not exist");
     Path empty = Files.write(dir.resolve("empty.fvecs"), new byte[0]);
-    assertEquals(0, Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--rate", "1").exit());
+    Cli.train(fvecs, cb, "--rate", "1");
     dataError(Cli.run("eval", "--codebook", s(cb), "--input", s(empty), "--dim", "16"),
         "signcodec eval: " + empty + ": contains no vectors");
   }
@@ -365,7 +353,7 @@ class TrainEvalTest {
     // The core says how to read an empty .fvecs in Java terms (VectorFileOptions.withDimension).
     Path empty = Files.write(dir.resolve("nothing.fvecs"), new byte[0]);
     Path cb = dir.resolve("options.sgncb");
-    assertEquals(0, Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--rate", "1").exit());
+    Cli.train(fvecs, cb, "--rate", "1");
     Cli.Result res = Cli.run("eval", "--codebook", s(cb), "--input", s(empty));
     dataError(res, "signcodec eval: " + empty + ": empty input: an empty .fvecs file has no "
         + "vectors and so does not record their dimension; give the dimension with --dim to read "

@@ -1,5 +1,6 @@
 package io.signcodec.cli;
 
+import static io.signcodec.cli.TrainEvalTest.usageError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,43 +25,37 @@ class UsageTest {
     }
   }
 
+  /** A usage error whose first line on standard error is exactly {@code firstLine}. */
+  static Cli.Result usageErrorLine(Cli.Result res, String firstLine) {
+    usageError(res, firstLine);
+    assertEquals(firstLine, res.errLines()[0]);
+    return res;
+  }
+
   @Test
   void badRateIsAUsageError() {
     for (String bad : new String[] {"-1", "NaN", "Infinity"}) {
-      Cli.Result res = Cli.run("limits", "--rate", bad);
-      assertEquals(2, res.exit(), res::toString);
-      assertEquals("", res.out());
-      assertTrue(res.errLines()[0].startsWith("Invalid value for option '--rate'"), res::toString);
+      usageError(Cli.run("limits", "--rate", bad), "Invalid value for option '--rate'");
     }
-    Cli.Result res = Cli.run("limits", "--rate", "abc");
-    assertEquals(2, res.exit(), res::toString);
-    assertTrue(res.errLines()[0].contains("'abc' is not a double"), res::toString);
+    usageError(Cli.run("limits", "--rate", "abc"),
+        "Invalid value for option '--rate': 'abc' is not a double");
   }
 
   @Test
   void missingOptionIsAUsageError() {
-    Cli.Result res = Cli.run("limits");
-    assertEquals(2, res.exit(), res::toString);
-    assertEquals("Missing required option: '--rate=R'", res.errLines()[0]);
+    Cli.Result res = usageErrorLine(Cli.run("limits"), "Missing required option: '--rate=R'");
     assertTrue(res.err().contains("Try 'signcodec limits --help'"), res::toString);
   }
 
   @Test
   void unknownOptionIsAUsageError() {
-    Cli.Result res = Cli.run("limits", "--rate", "1", "--bogus");
-    assertEquals(2, res.exit(), res::toString);
-    assertEquals("", res.out());
-    assertEquals("Unknown option: '--bogus'", res.errLines()[0]);
+    usageErrorLine(Cli.run("limits", "--rate", "1", "--bogus"), "Unknown option: '--bogus'");
   }
 
   @Test
   void unknownAndMissingCommandsAreUsageErrors() {
-    Cli.Result res = Cli.run("trian");
-    assertEquals(2, res.exit(), res::toString);
-    assertTrue(res.errLines()[0].startsWith("Unmatched argument at index 0: 'trian'"), res::toString);
-    res = Cli.run();
-    assertEquals(2, res.exit(), res::toString);
-    assertTrue(res.errLines()[0].startsWith("Missing required command"), res::toString);
+    usageError(Cli.run("trian"), "Unmatched argument at index 0: 'trian'");
+    usageError(Cli.run(), "Missing required command");
   }
 
   @Test
