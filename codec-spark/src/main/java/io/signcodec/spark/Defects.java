@@ -8,6 +8,11 @@ package io.signcodec.spark;
 final class Defects {
   private Defects() {}
 
+  /** A vector's defect: null ({@code length} -1), or not of the expected dimension. */
+  static String vector(int length, int expected) {
+    return length < 0 ? "vector is null" : dimension(length, expected);
+  }
+
   static String dimension(int got, int expected) {
     return got == expected ? null
         : "vector has dimension " + got + ", expected " + expected;

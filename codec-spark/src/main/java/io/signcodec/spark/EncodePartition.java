@@ -14,115 +14,54 @@ import scala.Tuple3;
  *
  * @param <X> the vector as the task receives it
  */
-final class EncodePartition<X>
+record EncodePartition<X>(ShippedCodebook codebook, VectorInput<X> input, String column,
+    SparkCodecOptions options)
     implements MapPartitionsFunction<Tuple2<Row, X>, Tuple3<Row, X, byte[]>> {
-  private static final long serialVersionUID = 1L;
-
-  private final ShippedCodebook codebook;
-  private final VectorInput<X> input;
-  private final String column;
-  private final SparkCodecOptions options;
-
-  EncodePartition(ShippedCodebook codebook, VectorInput<X> input, String column,
-      SparkCodecOptions options) {
-    this.codebook = codebook;
-    this.input = input;
-    this.column = column;
-    this.options = options;
-  }
 
   @Override
   public Iterator<Tuple3<Row, X, byte[]>> call(Iterator<Tuple2<Row, X>> rows) {
-    return new Encoding(rows);
+    return new Encoding(rows, options.batchRows(codebook.dimension()));
   }
 
-  private final class Encoding extends Batches<Tuple3<Row, X, byte[]>> {
-    private final Iterator<Tuple2<Row, X>> rows;
-    private final RowReader<Tuple2<Row, X>> reader;
-    private final SignEncoder encoder;
-    private final int d;
-    private final int codeBytes;
-    private final int batchRows;
+  private final class Encoding extends ColumnBatches<X, byte[]> {
+    private final SignEncoder encoder = codebook.coders().encoder;
+    private final int d = codebook.dimension();
+    private final int codeBytes = codebook.codeBytes();
     private final float[] vectors;
     private final byte[] codes;
-    private final Object[] pending;
-    private final long[] indices;
 
-    Encoding(Iterator<Tuple2<Row, X>> rows) {
-      this.rows = rows;
-      this.reader = new RowReader<>(rows, column, options);
-      this.encoder = codebook.coders().encoder;
-      this.d = codebook.dimension();
-      this.codeBytes = codebook.codeBytes();
-      this.batchRows = options.batchRows(d);
+    Encoding(Iterator<Tuple2<Row, X>> rows, int batchRows) {
+      super(rows, column, options, batchRows);
       this.vectors = new float[batchRows * d];
       this.codes = new byte[batchRows * codeBytes];
-      this.pending = new Object[batchRows];
-      this.indices = new long[batchRows];
     }
 
     @Override
-    int capacity() {
-      return batchRows;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked") // pending holds the rows read from the iterator
-    int fill(Object[] out) {
-      int n = 0;
-      while (n == 0 && rows.hasNext()) {
-        while (n < batchRows && rows.hasNext()) {
-          Tuple2<Row, X> row = reader.next();
-          if (row == null) {
-            continue; // invalid, skipped
-          }
-          String defect = input.copy(row._2(), vectors, n * d, d);
-          if (defect != null) {
-            reader.reject(defect);
-            continue;
-          }
-          pending[n] = row;
-          indices[n] = reader.index();
-          n++;
-        }
-        n = encode(n);
-      }
-      for (int i = 0; i < n; i++) {
-        Tuple2<Row, X> row = (Tuple2<Row, X>) pending[i];
-        out[i] = new Tuple3<>(row._1(), row._2(),
-            Arrays.copyOfRange(codes, i * codeBytes, (i + 1) * codeBytes));
-        pending[i] = null;
-      }
-      return n;
+    String put(X vector, int slot) {
+      return input.copy(vector, vectors, slot * d, d);
     }
 
     /**
-     * Encodes the {@code n} pending vectors. The encoder checks that all are finite first; if one
-     * is not, the batch is refused untouched, and only then is each row looked at: the invalid
-     * ones are rejected, the rest moved up and encoded.
-     *
-     * @return the rows kept
+     * The encoder checks that all {@code n} vectors are finite first; if one is not, the batch
+     * is refused untouched, and only then is each row looked at: the invalid ones are rejected,
+     * the rest moved up and encoded.
      */
-    @SuppressWarnings("unchecked") // pending holds the rows read from the iterator
-    private int encode(int n) {
+    @Override
+    int code(int n) {
       try {
         encoder.encode(vectors, 0, codes, 0, n);
         return n;
       } catch (IllegalArgumentException refused) {
         int kept = 0;
         for (int i = 0; i < n; i++) {
-          Tuple2<Row, X> row = (Tuple2<Row, X>) pending[i];
-          String defect = input.nonFinite(row._2());
+          String defect = input.nonFinite(pendingInput(i));
           if (defect != null) {
-            reader.reject(indices[i], defect);
-            pending[i] = null;
+            reject(i, defect);
             continue;
           }
           if (kept != i) {
             System.arraycopy(vectors, i * d, vectors, kept * d, d);
-            pending[kept] = row;
-            indices[kept] = indices[i];
-            pending[i] = null;
+            move(i, kept);
           }
           kept++;
         }
@@ -132,6 +71,11 @@ final class EncodePartition<X>
         encoder.encode(vectors, 0, codes, 0, kept);
         return kept;
       }
+    }
+
+    @Override
+    byte[] output(int slot) {
+      return Arrays.copyOfRange(codes, slot * codeBytes, (slot + 1) * codeBytes);
     }
   }
 }

@@ -21,30 +21,26 @@ final class MlVectors {
    * @return null, or its defect if it is null or of another size
    */
   static String copy(Object value, float[] dst, int offset, int dimension) {
-    if (value == null) {
-      return "vector is null";
-    }
-    if (value instanceof DenseVector) {
-      double[] values = ((DenseVector) value).values();
-      String defect = Defects.dimension(values.length, dimension);
-      if (defect == null) {
-        for (int k = 0; k < dimension; k++) {
-          dst[offset + k] = (float) values[k];
-        }
-      }
-      return defect;
-    }
-    SparseVector sparse = (SparseVector) value;
-    String defect = Defects.dimension(sparse.size(), dimension);
+    String defect = Defects.vector(size(value), dimension);
     if (defect == null) {
-      java.util.Arrays.fill(dst, offset, offset + dimension, 0f);
-      int[] indices = sparse.indices();
-      double[] values = sparse.values();
-      for (int j = 0; j < indices.length; j++) {
-        dst[offset + indices[j]] = (float) values[j];
-      }
+      narrow(value, dst, offset);
     }
     return defect;
+  }
+
+  /** Copies the components of vector {@code value}, not null, into {@code dst} at offset. */
+  static void narrow(Object value, float[] dst, int offset) {
+    if (value instanceof DenseVector) {
+      VectorInput.copyNarrowed(((DenseVector) value).values(), dst, offset);
+      return;
+    }
+    SparseVector sparse = (SparseVector) value;
+    java.util.Arrays.fill(dst, offset, offset + sparse.size(), 0f);
+    int[] indices = sparse.indices();
+    double[] values = sparse.values();
+    for (int j = 0; j < indices.length; j++) {
+      dst[offset + indices[j]] = (float) values[j];
+    }
   }
 
   /** The size of vector {@code value}, or -1 if it is null. */

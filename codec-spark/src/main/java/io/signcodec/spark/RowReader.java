@@ -21,6 +21,7 @@ final class RowReader<T> {
   private final LongAccumulator skipped;
   private final int partition;
   private long index = -1;
+  /** Whether the row read last failed inside Spark and was rejected. */
   private boolean skippedLast;
 
   RowReader(Iterator<T> rows, String column, SparkCodecOptions options) {
@@ -40,8 +41,8 @@ final class RowReader<T> {
     this.partition = task == null ? -1 : task.partitionId();
   }
 
-  /** The next row, or null if it was invalid and skipped ({@link #skippedLast}). */
-  T next() {
+  /** The next row, or null if it failed inside Spark and was rejected. */
+  private T next() {
     index++;
     skippedLast = false;
     try {
@@ -56,25 +57,56 @@ final class RowReader<T> {
     }
   }
 
-  /**
-   * Whether {@link #next} skipped the row it read, for rows that may themselves be null (a
-   * vector read alone, not in a tuple).
-   */
-  boolean skippedLast() {
-    return skippedLast;
+  /** Whether the partition has rows left to read. */
+  boolean hasNext() {
+    return rows.hasNext();
   }
 
-  /** The index of the row {@link #next} returned last. */
+  /**
+   * Reads rows into {@code batch} until it has taken {@code limit} of them or the partition
+   * ends. Rows that fail inside Spark are rejected here, and {@code batch} rejects the rest.
+   *
+   * @return the rows taken, in slots 0 to that number; 0 only at the end of the partition
+   */
+  int fill(int limit, Batch<T> batch) {
+    int n = 0;
+    while (n < limit && rows.hasNext()) {
+      T row = next();
+      // Not row == null: a vector read alone, not in a tuple, may itself be null.
+      if (!skippedLast && batch.take(row, n)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Where {@link #fill} puts the rows it reads. */
+  interface Batch<T> {
+    /**
+     * Puts {@code row} in slot {@code slot}, or rejects it through the reader (see {@link
+     * RowReader#accepts}) and returns false; a later row then takes the slot.
+     */
+    boolean take(T row, int slot);
+  }
+
+  /**
+   * Whether the row read last is valid: true if {@code defect} is null, else the row is rejected
+   * for it.
+   */
+  boolean accepts(String defect) {
+    if (defect == null) {
+      return true;
+    }
+    reject(column, index, defect, null);
+    return false;
+  }
+
+  /** The index of the row read last. */
   long index() {
     return index;
   }
 
-  /** Rejects the row {@link #next} returned last. */
-  void reject(String defect) {
-    reject(column, index, defect, null);
-  }
-
-  /** Rejects the row {@link #next} returned last for a defect of another of its columns. */
+  /** Rejects the row read last for a defect of another of its columns. */
   void reject(String otherColumn, String defect) {
     reject(otherColumn, index, defect, null);
   }
@@ -119,5 +151,4 @@ final class RowReader<T> {
     }
     return false;
   }
-
 }

@@ -18,25 +18,9 @@ import org.apache.spark.sql.RowFactory;
  * <p>The order is {@link Hit#ORDER}'s, the total order the global merge sorts by, so that the k
  * best of the union of the partitions' k best are the k best overall.
  */
-final class SearchPartition implements MapPartitionsFunction<Row, Row> {
-  private static final long serialVersionUID = 1L;
-
-  private final ShippedCodebook codebook;
-  private final Broadcast<float[][]> queries;
-  private final int k;
-  private final String codeColumn;
-  private final String idColumn;
-  private final SparkCodecOptions options;
-
-  SearchPartition(ShippedCodebook codebook, Broadcast<float[][]> queries, int k,
-      String codeColumn, String idColumn, SparkCodecOptions options) {
-    this.codebook = codebook;
-    this.queries = queries;
-    this.k = k;
-    this.codeColumn = codeColumn;
-    this.idColumn = idColumn;
-    this.options = options;
-  }
+record SearchPartition(ShippedCodebook codebook, Broadcast<float[][]> queries, int k,
+    String codeColumn, String idColumn, SparkCodecOptions options)
+    implements MapPartitionsFunction<Row, Row> {
 
   @Override
   public Iterator<Row> call(Iterator<Row> rows) {
@@ -52,36 +36,27 @@ final class SearchPartition implements MapPartitionsFunction<Row, Row> {
       // The worst on top; grown as hits come, as k may be far more than a partition holds.
       best.add(new PriorityQueue<>(Math.min(k, 1024) + 1, Hit.ORDER.reversed()));
     }
-    RowReader<Row> reader = new RowReader<>(rows, codeColumn,
-        options);
-    int codeBytes = codebook.codeBytes();
+    RowReader<Row> reader = new RowReader<>(rows, codeColumn, options);
     int batchRows = options.batchRows(codebook.dimension());
-    byte[] codes = new byte[batchRows * codeBytes];
+    CodeBatch codes = new CodeBatch(codebook.codeBytes(), batchRows);
     float[] scores = new float[batchRows];
     Object[] ids = new Object[batchRows];
-    while (rows.hasNext()) {
-      int n = 0;
-      while (n < batchRows && rows.hasNext()) {
-        Row row = reader.next();
-        if (row == null) {
-          continue; // invalid, skipped
-        }
-        Object id = row.get(0);
-        byte[] code = (byte[]) row.get(1);
-        if (id == null) {
-          reader.reject(idColumn, "id is null");
-          continue;
-        }
-        String defect = Defects.code(code, codeBytes);
-        if (defect != null) {
-          reader.reject(defect);
-          continue;
-        }
-        System.arraycopy(code, 0, codes, n * codeBytes, codeBytes);
-        ids[n++] = id;
+    RowReader.Batch<Row> batch = (row, slot) -> {
+      Object id = row.get(0);
+      if (id == null) {
+        reader.reject(idColumn, "id is null");
+        return false;
       }
+      if (!reader.accepts(codes.put((byte[]) row.get(1), slot))) {
+        return false;
+      }
+      ids[slot] = id;
+      return true;
+    };
+    while (reader.hasNext()) {
+      int n = reader.fill(batchRows, batch);
       for (int i = 0; i < q.length; i++) {
-        prepared[i].scoreAll(codes, 0, n, scores, 0);
+        prepared[i].scoreAll(codes.codes(), 0, n, scores, 0);
         PriorityQueue<Hit> top = best.get(i);
         for (int j = 0; j < n; j++) {
           // Most codes lose to the current k-th: compare before allocating a hit.

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -22,6 +23,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.Tuple2;
 import scala.Tuple3;
 
 /**
@@ -154,14 +156,10 @@ public final class SignCodecSpark {
       String codeColumn, Codebook codebook, SparkCodecOptions options) {
     SparkSession spark = df.sparkSession();
     StructField field = df.schema().fields()[index];
-    Encoder<Row> rest = Encoders.row(restSchema(df, index));
-    Encoder<X> vectors = input.encoder(spark, field);
     ShippedCodebook shipped = ShippedCodebook.broadcast(spark, codebook);
-    Dataset<Tuple3<Row, X, byte[]>> coded = df
-        .select(rest(df, index).as("_1"), input.select(Columns.col(field.name())).as("_2"))
-        .as(Encoders.tuple(rest, vectors))
-        .mapPartitions(new EncodePartition<>(shipped, input, field.name(), options),
-            Encoders.tuple(rest, vectors, Encoders.BINARY()));
+    Dataset<Tuple3<Row, X, byte[]>> coded = mapPartitions(df, index,
+        input.select(Columns.col(field.name())), input.encoder(spark, field),
+        new EncodePartition<>(shipped, input, field.name(), options), Encoders.BINARY());
     // The cast gives an array column back its element nullability, which the primitive array
     // dropped; Spark's optimizer removes it, as widening nullability changes no value.
     Column vector = input.unselect(functions.col("_2")).cast(field.dataType());
@@ -192,15 +190,11 @@ public final class SignCodecSpark {
     int index = codeColumn(df, codeColumn, codebook);
     Columns.requireAbsent(df, vectorColumn);
     SparkSession spark = df.sparkSession();
-    StructField field = df.schema().fields()[index];
-    Encoder<Row> rest = Encoders.row(restSchema(df, index));
-    Encoder<float[]> vectors = spark.implicits().newFloatArrayEncoder();
+    String column = df.schema().fields()[index].name();
     ShippedCodebook shipped = ShippedCodebook.broadcast(spark, codebook);
-    Dataset<Tuple3<Row, byte[], float[]>> decoded = df
-        .select(rest(df, index).as("_1"), Columns.col(field.name()).as("_2"))
-        .as(Encoders.tuple(rest, Encoders.BINARY()))
-        .mapPartitions(new DecodePartition(shipped, field.name(), options),
-            Encoders.tuple(rest, Encoders.BINARY(), vectors));
+    Dataset<Tuple3<Row, byte[], float[]>> decoded = mapPartitions(df, index, Columns.col(column),
+        Encoders.BINARY(), new DecodePartition(shipped, column, options),
+        spark.implicits().newFloatArrayEncoder());
     return decoded.select(columns(df, index, functions.col("_2"),
         functions.col("_3").as(vectorColumn)));
   }
@@ -319,6 +313,20 @@ public final class SignCodecSpark {
           + prefix);
     }
     SqlFunctions.register(spark, codebook, prefix);
+  }
+
+  /**
+   * {@code df}'s rows through {@code task}, which receives each as (the struct of the other
+   * columns, {@code in} of the column at {@code index}) and adds an {@code out}: rows of {@code
+   * _1}, {@code _2} and {@code _3}, which {@link #columns} turns back into {@code df}'s columns.
+   */
+  private static <I, O> Dataset<Tuple3<Row, I, O>> mapPartitions(Dataset<Row> df, int index,
+      Column in, Encoder<I> inEncoder,
+      MapPartitionsFunction<Tuple2<Row, I>, Tuple3<Row, I, O>> task, Encoder<O> outEncoder) {
+    Encoder<Row> rest = Encoders.row(restSchema(df, index));
+    return df.select(rest(df, index).as("_1"), in.as("_2"))
+        .as(Encoders.tuple(rest, inEncoder))
+        .mapPartitions(task, Encoders.tuple(rest, inEncoder, outEncoder));
   }
 
   /**

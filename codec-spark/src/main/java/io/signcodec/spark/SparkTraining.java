@@ -40,8 +40,8 @@ final class SparkTraining {
     LongAccumulator skipped = options.skippedCounter();
     // The first pass counts the rows it skips; the later ones skip the same rows again.
     SparkPassRunner runner = new SparkPassRunner(pass -> vectors.javaRDD().mapPartitions(
-        rows -> batches(new RowReader<>(rows, column, skip, pass == 0 ? skipped : null), rows,
-            input, dimension, batchRows), true), dimension);
+        rows -> batches(new RowReader<>(rows, column, skip, pass == 0 ? skipped : null), input,
+            dimension, batchRows), true), dimension);
     try {
       return isotropic ? trainer.trainIsotropic(dimension, runner)
           : trainer.train(dimension, runner);
@@ -63,8 +63,8 @@ final class SparkTraining {
   }
 
   /** The valid rows of one partition as batches of at most {@code batchRows} vectors. */
-  static <X> Iterator<VectorBatch> batches(RowReader<X> reader, Iterator<X> rows,
-      VectorInput<X> input, int dimension, int batchRows) {
+  static <X> Iterator<VectorBatch> batches(RowReader<X> reader, VectorInput<X> input,
+      int dimension, int batchRows) {
     return new Iterator<>() {
       private VectorBatch next;
 
@@ -88,22 +88,13 @@ final class SparkTraining {
 
       private VectorBatch fill() {
         float[] vectors = new float[batchRows * dimension];
-        int m = 0;
-        while (m < batchRows && rows.hasNext()) {
-          X row = reader.next();
-          if (reader.skippedLast()) {
-            continue;
-          }
-          String defect = input.copy(row, vectors, m * dimension, dimension);
-          if (defect == null && !finite(vectors, m * dimension, dimension)) {
+        int m = reader.fill(batchRows, (row, slot) -> {
+          String defect = input.copy(row, vectors, slot * dimension, dimension);
+          if (defect == null && !finite(vectors, slot * dimension, dimension)) {
             defect = input.nonFinite(row);
           }
-          if (defect != null) {
-            reader.reject(defect);
-            continue;
-          }
-          m++;
-        }
+          return reader.accepts(defect);
+        });
         return new VectorBatch(vectors, m);
       }
     };

@@ -34,29 +34,43 @@ final class SqlFunctions {
     }
   }
 
-  private static InvalidVectorException invalid(String function, String defect) {
-    TaskContext task = TaskContext.get();
-    return InvalidVectorException.inFunction(function, task == null ? -1 : task.partitionId(),
-        defect);
-  }
+  /**
+   * A function of one value under the broadcast {@link #codebook()}, {@link #name()} in SQL. A
+   * null value gives null, as it does to SQL's own functions.
+   *
+   * @param <R> the result
+   */
+  interface CodebookFunction<R> extends UDF1<Object, R> {
+    ShippedCodebook codebook();
 
-  /** {@code <prefix>_encode(vector)}: the code, or null for a null vector. */
-  static final class Encode implements UDF1<Object, byte[]> {
-    private static final long serialVersionUID = 1L;
+    String name();
 
-    private final ShippedCodebook codebook;
-    private final String name;
-
-    Encode(ShippedCodebook codebook, String name) {
-      this.codebook = codebook;
-      this.name = name;
-    }
+    /** The result for {@code value}, not null. */
+    R apply(Object value);
 
     @Override
-    public byte[] call(Object value) {
-      if (value == null) {
-        return null;
-      }
+    default R call(Object value) {
+      return value == null ? null : apply(value);
+    }
+
+    /** The failure for a value of a type the function does not take; {@code takes} says what. */
+    default IllegalArgumentException refuse(String takes, Object value) {
+      return new IllegalArgumentException(name() + " " + takes + ", not "
+          + value.getClass().getName());
+    }
+
+    /** The failure for a value of the right type that cannot be coded. */
+    default InvalidVectorException invalid(String defect) {
+      TaskContext task = TaskContext.get();
+      return InvalidVectorException.inFunction(name(), task == null ? -1 : task.partitionId(),
+          defect);
+    }
+  }
+
+  /** {@code <prefix>_encode(vector)}: the code. */
+  record Encode(ShippedCodebook codebook, String name) implements CodebookFunction<byte[]> {
+    @Override
+    public byte[] apply(Object value) {
       int d = codebook.dimension();
       float[] vector = new float[d];
       String defect;
@@ -68,11 +82,10 @@ final class SqlFunctions {
           defect = MlVectors.nonFinite(value);
         }
       } else {
-        throw new IllegalArgumentException(name + " encodes array<float>, array<double> or an ML "
-            + "vector, not " + value.getClass().getName());
+        throw refuse("encodes array<float>, array<double> or an ML vector", value);
       }
       if (defect != null) {
-        throw invalid(name, defect);
+        throw invalid(defect);
       }
       return codebook.coders().encoder.encode(vector);
     }
@@ -102,31 +115,17 @@ final class SqlFunctions {
     }
   }
 
-  /** {@code <prefix>_decode(code)}: the vector, or null for a null code. */
-  static final class Decode implements UDF1<Object, float[]> {
-    private static final long serialVersionUID = 1L;
-
-    private final ShippedCodebook codebook;
-    private final String name;
-
-    Decode(ShippedCodebook codebook, String name) {
-      this.codebook = codebook;
-      this.name = name;
-    }
-
+  /** {@code <prefix>_decode(code)}: the vector. */
+  record Decode(ShippedCodebook codebook, String name) implements CodebookFunction<float[]> {
     @Override
-    public float[] call(Object value) {
-      if (value == null) {
-        return null;
-      }
+    public float[] apply(Object value) {
       if (!(value instanceof byte[])) {
-        throw new IllegalArgumentException(name + " decodes binary codes, not "
-            + value.getClass().getName());
+        throw refuse("decodes binary codes", value);
       }
       byte[] code = (byte[]) value;
       String defect = Defects.code(code, codebook.codeBytes());
       if (defect != null) {
-        throw invalid(name, defect);
+        throw invalid(defect);
       }
       return codebook.coders().decoder.decode(code);
     }

@@ -79,13 +79,29 @@ abstract class VectorInput<X> implements Serializable {
    * @return null, or its defect if it is null or of another dimension (non-finite components are
    *     the encoder's to find, in one pass over the batch)
    */
-  abstract String copy(X value, float[] dst, int offset, int dimension);
+  final String copy(X value, float[] dst, int offset, int dimension) {
+    String defect = Defects.vector(length(value), dimension);
+    if (defect == null) {
+      narrow(value, dst, offset);
+    }
+    return defect;
+  }
 
   /** The number of components of {@code value}, or -1 if it is null. */
   abstract int length(X value);
 
+  /** Copies the components of {@code value}, not null, as floats into {@code dst} at offset. */
+  abstract void narrow(X value, float[] dst, int offset);
+
   /** The first component of {@code value} (copied before) that does not code to a finite float. */
   abstract String nonFinite(X value);
+
+  /** Copies {@code values}, narrowed to float, into {@code dst} at {@code offset}. */
+  static void copyNarrowed(double[] values, float[] dst, int offset) {
+    for (int k = 0; k < values.length; k++) {
+      dst[offset + k] = (float) values[k];
+    }
+  }
 
   static final class FloatArrays extends VectorInput<float[]> {
     private static final long serialVersionUID = 1L;
@@ -96,20 +112,13 @@ abstract class VectorInput<X> implements Serializable {
     }
 
     @Override
-    String copy(float[] value, float[] dst, int offset, int dimension) {
-      if (value == null) {
-        return "vector is null";
-      }
-      String defect = Defects.dimension(value.length, dimension);
-      if (defect == null) {
-        System.arraycopy(value, 0, dst, offset, dimension);
-      }
-      return defect;
+    int length(float[] value) {
+      return value == null ? -1 : value.length;
     }
 
     @Override
-    int length(float[] value) {
-      return value == null ? -1 : value.length;
+    void narrow(float[] value, float[] dst, int offset) {
+      System.arraycopy(value, 0, dst, offset, value.length);
     }
 
     @Override
@@ -127,22 +136,13 @@ abstract class VectorInput<X> implements Serializable {
     }
 
     @Override
-    String copy(double[] value, float[] dst, int offset, int dimension) {
-      if (value == null) {
-        return "vector is null";
-      }
-      String defect = Defects.dimension(value.length, dimension);
-      if (defect == null) {
-        for (int k = 0; k < dimension; k++) {
-          dst[offset + k] = (float) value[k];
-        }
-      }
-      return defect;
+    int length(double[] value) {
+      return value == null ? -1 : value.length;
     }
 
     @Override
-    int length(double[] value) {
-      return value == null ? -1 : value.length;
+    void narrow(double[] value, float[] dst, int offset) {
+      copyNarrowed(value, dst, offset);
     }
 
     @Override
@@ -180,13 +180,13 @@ abstract class VectorInput<X> implements Serializable {
     }
 
     @Override
-    String copy(Row value, float[] dst, int offset, int dimension) {
-      return MlVectors.copy(value.get(0), dst, offset, dimension);
+    int length(Row value) {
+      return MlVectors.size(value.get(0));
     }
 
     @Override
-    int length(Row value) {
-      return MlVectors.size(value.get(0));
+    void narrow(Row value, float[] dst, int offset) {
+      MlVectors.narrow(value.get(0), dst, offset);
     }
 
     @Override

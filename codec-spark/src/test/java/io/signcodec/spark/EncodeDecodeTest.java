@@ -18,7 +18,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
@@ -27,21 +26,13 @@ import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Encode and decode columns give exactly the core's codes and vectors. */
-@ExtendWith(LocalSpark.class)
-class EncodeDecodeTest {
+class EncodeDecodeTest extends LocalSparkTest {
   private static final int D = 96;
-
-  private final SparkSession spark;
-
-  EncodeDecodeTest(SparkSession spark) {
-    this.spark = spark;
-  }
 
   static Stream<Arguments> formsAndRates() {
     List<Arguments> cases = new ArrayList<>();

@@ -8,9 +8,11 @@ import io.signcodec.core.VectorSource;
 import io.signcodec.core.train.CodebookTrainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntFunction;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -97,23 +99,20 @@ final class Fixtures {
   static float[] floatColumn(Dataset<Row> df, String column) {
     List<float[]> values = df.orderBy("id").select(column)
         .as(df.sparkSession().implicits().newFloatArrayEncoder()).collectAsList();
-    int length = values.stream().mapToInt(v -> v.length).sum();
-    float[] out = new float[length];
-    int at = 0;
-    for (float[] v : values) {
-      System.arraycopy(v, 0, out, at, v.length);
-      at += v.length;
-    }
-    return out;
+    return concat(values, float[]::new);
   }
 
   static byte[] concat(List<byte[]> values) {
-    int length = values.stream().mapToInt(v -> v.length).sum();
-    byte[] out = new byte[length];
+    return concat(values, byte[]::new);
+  }
+
+  /** The arrays {@code values}, all of one primitive type, end to end in one from {@code make}. */
+  private static <A> A concat(List<A> values, IntFunction<A> make) {
+    A out = make.apply(values.stream().mapToInt(Array::getLength).sum());
     int at = 0;
-    for (byte[] v : values) {
-      System.arraycopy(v, 0, out, at, v.length);
-      at += v.length;
+    for (A v : values) {
+      System.arraycopy(v, 0, out, at, Array.getLength(v));
+      at += Array.getLength(v);
     }
     return out;
   }

@@ -17,31 +17,23 @@ import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Invalid rows fail the task with a message that names the column, partition, row and defect, and
  * that reaches the driver; or, when asked, are dropped and counted.
  */
-@ExtendWith(LocalSpark.class)
-class InvalidRowsTest {
+class InvalidRowsTest extends LocalSparkTest {
   private static final int D = 8;
   private static final DataType FLOATS = DataTypes.createArrayType(DataTypes.FloatType, true);
   private static final DataType DOUBLES = DataTypes.createArrayType(DataTypes.DoubleType, true);
 
-  private final SparkSession spark;
   private final Codebook codebook = Fixtures.codebook(Form.STRUCTURED, D, 1);
-
-  InvalidRowsTest(SparkSession spark) {
-    this.spark = spark;
-  }
 
   /** Rows (id, v) of {@code vectors}, ids from 0, in two partitions (of five, for ten). */
   private Dataset<Row> frame(DataType type, List<Object> vectors) {
@@ -101,46 +93,46 @@ class InvalidRowsTest {
     assertEquals(defect, invalid.defect());
   }
 
+  /** Encodes column {@code v} of {@code frame(type, vectors)} and checks the failure. */
+  private void assertEncodeFails(DataType type, List<Object> vectors, int partition, long row,
+      String defect) {
+    assertFails(SignCodecSpark.encode(frame(type, vectors), "v", "code", codebook), "v",
+        partition, row, defect);
+  }
+
   @Test
   void nanNamesPartitionRowAndComponent() {
     float[] x = vectors();
     x[7 * D + 3] = Float.NaN; // row 7: partition 1, its row 2
-    Dataset<Row> df = SignCodecSpark.encode(frame(FLOATS, floats(x)), "v", "code", codebook);
-    assertFails(df, "v", 1, 2, "component 3 is NaN (not finite)");
+    assertEncodeFails(FLOATS, floats(x), 1, 2, "component 3 is NaN (not finite)");
   }
 
   @Test
   void infinityNamesPartitionRowAndComponent() {
     float[] x = vectors();
     x[D + 0] = Float.POSITIVE_INFINITY;
-    Dataset<Row> df = SignCodecSpark.encode(frame(FLOATS, floats(x)), "v", "code", codebook);
-    assertFails(df, "v", 0, 1, "component 0 is Infinity (not finite)");
+    assertEncodeFails(FLOATS, floats(x), 0, 1, "component 0 is Infinity (not finite)");
   }
 
   @Test
   void nullVector() {
     List<Object> v = floats(vectors());
     v.set(4, null);
-    Dataset<Row> df = SignCodecSpark.encode(frame(FLOATS, v), "v", "code", codebook);
-    assertFails(df, "v", 0, 4, "vector is null");
+    assertEncodeFails(FLOATS, v, 0, 4, "vector is null");
   }
 
   @Test
   void nullComponent() {
     List<Object> v = floats(vectors());
-    @SuppressWarnings("unchecked")
-    List<Float> sixth = (List<Float>) v.get(5);
-    sixth.set(2, null);
-    Dataset<Row> df = SignCodecSpark.encode(frame(FLOATS, v), "v", "code", codebook);
-    assertFails(df, "v", 1, 0, "a component is null");
+    cast(v.get(5)).set(2, null);
+    assertEncodeFails(FLOATS, v, 1, 0, "a component is null");
   }
 
   @Test
   void wrongLength() {
     List<Object> v = floats(vectors());
     v.set(9, Arrays.asList(1f, 2f, 3f));
-    Dataset<Row> df = SignCodecSpark.encode(frame(FLOATS, v), "v", "code", codebook);
-    assertFails(df, "v", 1, 4, "vector has dimension 3, expected 8");
+    assertEncodeFails(FLOATS, v, 1, 4, "vector has dimension 3, expected 8");
   }
 
   @Test
@@ -149,12 +141,10 @@ class InvalidRowsTest {
     @SuppressWarnings("unchecked")
     List<Double> first = (List<Double>) v.get(0);
     first.set(6, 1e300);
-    Dataset<Row> df = SignCodecSpark.encode(frame(DOUBLES, v), "v", "code", codebook);
-    assertFails(df, "v", 0, 0, "component 6 is 1.0E300 (beyond the float range)");
+    assertEncodeFails(DOUBLES, v, 0, 0, "component 6 is 1.0E300 (beyond the float range)");
 
     first.set(6, Double.NEGATIVE_INFINITY);
-    df = SignCodecSpark.encode(frame(DOUBLES, v), "v", "code", codebook);
-    assertFails(df, "v", 0, 0, "component 6 is -Infinity (not finite)");
+    assertEncodeFails(DOUBLES, v, 0, 0, "component 6 is -Infinity (not finite)");
   }
 
   @Test
@@ -169,16 +159,13 @@ class InvalidRowsTest {
       v.add(Vectors.dense(values));
     }
     v.set(8, Vectors.sparse(D, new int[] {1, 5}, new double[] {0.5, Double.NaN}));
-    Dataset<Row> df = SignCodecSpark.encode(frame(new VectorUDT(), v), "v", "code", codebook);
-    assertFails(df, "v", 1, 3, "component 5 is NaN (not finite)");
+    assertEncodeFails(new VectorUDT(), v, 1, 3, "component 5 is NaN (not finite)");
 
     v.set(8, Vectors.dense(1, 2));
-    df = SignCodecSpark.encode(frame(new VectorUDT(), v), "v", "code", codebook);
-    assertFails(df, "v", 1, 3, "vector has dimension 2, expected 8");
+    assertEncodeFails(new VectorUDT(), v, 1, 3, "vector has dimension 2, expected 8");
 
     v.set(8, null);
-    df = SignCodecSpark.encode(frame(new VectorUDT(), v), "v", "code", codebook);
-    assertFails(df, "v", 1, 3, "vector is null");
+    assertEncodeFails(new VectorUDT(), v, 1, 3, "vector is null");
   }
 
   @Test
@@ -186,9 +173,9 @@ class InvalidRowsTest {
     float[] x = vectors();
     List<Object> v = floats(x);
     v.set(0, null);
-    ((List<Float>) cast(v.get(2))).set(1, Float.NaN);
-    ((List<Float>) cast(v.get(3))).set(7, Float.NEGATIVE_INFINITY);
-    ((List<Float>) cast(v.get(6))).set(0, null);
+    cast(v.get(2)).set(1, Float.NaN);
+    cast(v.get(3)).set(7, Float.NEGATIVE_INFINITY);
+    cast(v.get(6)).set(0, null);
     v.set(9, Arrays.asList(1f));
     LongAccumulator skipped = spark.sparkContext().longAccumulator("skipped");
     // Batches of 2: the first batch of partition 0 ({null, 1} then {2 NaN, 3 -Inf}) loses rows in

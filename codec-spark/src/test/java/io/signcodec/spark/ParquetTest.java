@@ -12,22 +12,13 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Codes survive Parquet bit for bit, their codebook's fingerprint with them. */
-@ExtendWith(LocalSpark.class)
-class ParquetTest {
+class ParquetTest extends LocalSparkTest {
   private static final int D = 768;
   private static final int COUNT = 4000;
-
-  private final SparkSession spark;
-
-  ParquetTest(SparkSession spark) {
-    this.spark = spark;
-  }
 
   @Test
   void roundTripDecodesBitIdenticallyAndKeepsTheFingerprint(@TempDir Path dir) throws IOException {

@@ -11,36 +11,17 @@ import java.util.Comparator;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.util.LongAccumulator;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Top-k search over a code column equals the core's scores of the same codes, sorted. */
-@ExtendWith(LocalSpark.class)
-class SearchTest {
+class SearchTest extends LocalSparkTest {
   private static final int D = 64;
 
-  private final SparkSession spark;
-
-  SearchTest(SparkSession spark) {
-    this.spark = spark;
-  }
-
   /** One expected hit. */
-  private static final class Hit {
-    final int query;
-    final Object id;
-    final float score;
-
-    Hit(int query, Object id, float score) {
-      this.query = query;
-      this.id = id;
-      this.score = score;
-    }
-
+  private record Hit(int query, Object id, float score) {
     @Override
     public String toString() {
       return query + ":" + id + "=" + score;
@@ -62,11 +43,11 @@ class SearchTest {
       for (int i = 0; i < n; i++) {
         all.add(new Hit(qi, ids[i], scores[i]));
       }
-      all.sort(Comparator.<Hit>comparingDouble(h -> -h.score)
-          .thenComparing(h -> h.id, idOrder));
+      all.sort(Comparator.<Hit>comparingDouble(h -> -h.score())
+          .thenComparing(Hit::id, idOrder));
       for (int r = 0; r < Math.min(k, n); r++) {
         Hit h = all.get(r);
-        out.add(row(h.query, r + 1, h.id, h.score));
+        out.add(row(h.query(), r + 1, h.id(), h.score()));
       }
     }
     return out;

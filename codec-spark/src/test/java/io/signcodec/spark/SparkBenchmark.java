@@ -12,12 +12,10 @@ import java.util.Locale;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The Spark benchmark of BENCHMARKS.md, not a test: training time and encode throughput in
@@ -32,13 +30,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Writes {@code codec-spark/target/spark-bench.md}.
  */
 @Tag("benchmark")
-@ExtendWith(LocalSpark.class)
-class SparkBenchmark {
+class SparkBenchmark extends LocalSparkTest {
   private static final int D = 384;
   private static final int PARTITIONS = 8;
 
   @Test
-  void report(SparkSession spark) throws IOException {
+  void report() throws IOException {
     int count = Integer.getInteger("bench.vectors", 1_000_000);
     Path out = Path.of("target", "spark-bench.md");
     StringBuilder md = new StringBuilder();

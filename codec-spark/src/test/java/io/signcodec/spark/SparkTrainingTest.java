@@ -20,20 +20,12 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.util.LongAccumulator;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Training on a Dataset column equals training on the same vectors with the library alone: byte
  * for byte from one partition, within 1e-6 in NMSE from eight, the same on every run.
  */
-@ExtendWith(LocalSpark.class)
-class SparkTrainingTest {
-  private final SparkSession spark;
-
-  SparkTrainingTest(SparkSession spark) {
-    this.spark = spark;
-  }
-
+class SparkTrainingTest extends LocalSparkTest {
   /**
    * Vector {@code id}: coordinate k is Gaussian with variance (k + 1)^-1 around 0.3, from a
    * generator seeded by the id, so that a Dataset and a local array hold the same vectors

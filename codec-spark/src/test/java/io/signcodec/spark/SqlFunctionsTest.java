@@ -16,22 +16,13 @@ import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The SQL functions, called by name, code exactly as the core does. */
-@ExtendWith(LocalSpark.class)
-class SqlFunctionsTest {
+class SqlFunctionsTest extends LocalSparkTest {
   private static final int D = 64;
-
-  private final SparkSession spark;
-
-  SqlFunctionsTest(SparkSession spark) {
-    this.spark = spark;
-  }
 
   @Test
   void encodeAndDecodeByName() {
