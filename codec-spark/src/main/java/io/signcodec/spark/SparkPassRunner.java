@@ -31,10 +31,11 @@ import scala.Tuple2;
  * makes training deterministic for a given partitioning, and with one partition exactly the
  * local training.
  *
- * <p>Accumulators travel as their own Java serialization, as bytes, whatever the job's
- * {@code spark.serializer}: an accumulator's open block is flushed by its {@code writeObject},
- * which Kryo's field serializer would skip. At most {@value #FAN_IN} of them are in memory at
- * once in a merging task.
+ * <p>Passes and accumulators travel as their own Java serialization, as bytes, whatever the
+ * job's {@code spark.serializer}: an accumulator's open block is flushed by its
+ * {@code writeObject}, which Kryo's field serializer would skip, and Kryo cannot build the passes
+ * at all (records, whose fields it cannot set). At most {@value #FAN_IN} accumulators are in
+ * memory at once in a merging task.
  */
 final class SparkPassRunner implements PassRunner {
   /** Accumulators merged by one task of the merge tree. */
@@ -66,10 +67,11 @@ final class SparkPassRunner implements PassRunner {
     }
     JavaRDD<VectorBatch> vectors = batches.apply(passes++);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(vectors.context());
-    Broadcast<TrainingPass<A>> shipped = jsc.broadcast(pass);
+    Broadcast<byte[]> shipped = jsc.broadcast(serialize(pass));
     try {
       JavaPairRDD<Integer, byte[]> parts = vectors.mapPartitionsWithIndex((index, it) -> {
-        A accumulator = shipped.value().newAccumulator();
+        A accumulator = SparkPassRunner.<TrainingPass<A>>deserialize(shipped.value())
+            .newAccumulator();
         while (it.hasNext()) {
           VectorBatch batch = it.next();
           accumulator.add(batch.vectors(), 0, batch.count());
@@ -111,10 +113,10 @@ final class SparkPassRunner implements PassRunner {
     return merged;
   }
 
-  static byte[] serialize(Object accumulator) {
+  static byte[] serialize(Object value) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(accumulator);
+      out.writeObject(value);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -9,8 +9,12 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * One local[2] SparkSession for every test class of the module (starting one costs seconds):
  * resolves a {@link SparkSession} parameter, and stops the session once all tests have run.
+ *
+ * <p>The system property {@value #SERIALIZER} names the session's {@code spark.serializer}, so
+ * that the same tests run with Kryo (many jobs use it) as well as with Java serialization.
  */
 public final class LocalSpark implements ParameterResolver {
+  static final String SERIALIZER = "signcodec.test.spark.serializer";
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(LocalSpark.class);
 
@@ -31,6 +35,7 @@ public final class LocalSpark implements ParameterResolver {
 
     Session() {
       Path target = Path.of("target").toAbsolutePath();
+      String serializer = System.getProperty(SERIALIZER, "");
       spark = SparkSession.builder()
           .master("local[2]")
           .appName("codec-spark tests")
@@ -41,6 +46,8 @@ public final class LocalSpark implements ParameterResolver {
           .config("spark.default.parallelism", "2")
           .config("spark.sql.warehouse.dir", target.resolve("spark-warehouse").toUri().toString())
           .config("spark.local.dir", target.resolve("spark-local").toString())
+          .config("spark.serializer", serializer.isBlank()
+              ? "org.apache.spark.serializer.JavaSerializer" : serializer)
           .getOrCreate();
     }
 
