@@ -357,15 +357,7 @@ final class AllocatedForm implements CodebookForm {
   /** Column {@code f_k + i} is {@code c_{i,k} u_i}: {@code x̂ = μ + A z} exactly. */
   @Override
   public float[] denseDecoder() {
-    float[] basis = basisRows();
-    float[] a = new float[dimension * bits];
-    for (int j = 0; j < bits; j++) {
-      int i = bitDirection[j];
-      for (int t = 0; t < dimension; t++) {
-        a[t * bits + j] = bitScales[j] * basis[i * dimension + t];
-      }
-    }
-    return a;
+    return CodebookForm.scaledTranspose(denseEncoder(), bits, dimension, bitScales);
   }
 
   // ------------------------------------------------------------------------------- format

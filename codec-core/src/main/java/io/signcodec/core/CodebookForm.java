@@ -36,6 +36,20 @@ sealed interface CodebookForm permits DenseForm, StructuredForm, AllocatedForm {
   /** The decoder A, d×n row-major, as a new array. */
   float[] denseDecoder();
 
+  /**
+   * {@code A = Bᵀ diag(scales)} (d×n) from the encoder B (n×d): the decoder of the forms whose
+   * bit j is decoded along its own encoder row, times that bit's scale.
+   */
+  static float[] scaledTranspose(float[] encoder, int bits, int dimension, float[] scales) {
+    float[] a = new float[dimension * bits];
+    for (int j = 0; j < bits; j++) {
+      for (int t = 0; t < dimension; t++) {
+        a[t * bits + j] = scales[j] * encoder[j * dimension + t];
+      }
+    }
+    return a;
+  }
+
   /** Whether the codebook format version can hold this form. */
   boolean writableIn(int version);
 

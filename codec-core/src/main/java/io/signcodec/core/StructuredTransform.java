@@ -362,17 +362,12 @@ final class StructuredTransform {
   float[] denseDecoder() {
     float[] b = denseEncoder();
     int n = b.length / dimension;
-    float[] a = new float[dimension * n];
+    float[] columnScales = new float[n];
     int first = 0;
     for (int stage = 0; stage < stageBits.length; stage++) {
-      float c = (float) scales[stage];
-      for (int j = first; j < first + stageBits[stage]; j++) {
-        for (int k = 0; k < dimension; k++) {
-          a[k * n + j] = c * b[j * dimension + k];
-        }
-      }
+      java.util.Arrays.fill(columnScales, first, first + stageBits[stage], (float) scales[stage]);
       first += stageBits[stage];
     }
-    return a;
+    return CodebookForm.scaledTranspose(b, n, dimension, columnScales);
   }
 }

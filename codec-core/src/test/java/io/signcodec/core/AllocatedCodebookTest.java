@@ -9,11 +9,16 @@ import io.signcodec.core.train.CodebookTrainer;
 import io.signcodec.core.VectorSource;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Allocated codebooks (docs/THEORY.md §7): the distortions they promise on Gaussian data, the
@@ -173,8 +178,7 @@ class AllocatedCodebookTest {
     assertEquals(Limits.signAutoencoderLimit(0.5), cb.info().predictedNmse(), 1e-6);
   }
 
-  @ParameterizedTest(name = "structured = {0}")
-  @CsvSource({"false", "true"})
+  @OnBothBases
   void decodingIsOneLinearMapAndScoringUsesIt(boolean structured) throws IOException {
     int d = 40;
     float[] x = TestData.powerLaw(2_000, d, 1, 7);
@@ -231,8 +235,7 @@ class AllocatedCodebookTest {
     }
   }
 
-  @ParameterizedTest(name = "structured = {0}")
-  @CsvSource({"false", "true"})
+  @OnBothBases
   void batchesParallelOrNotEqualOneVectorAtATime(boolean structured) throws IOException {
     int d = 37;
     float[] x = TestData.powerLaw(1_000, d, 1, 8);
@@ -296,8 +299,7 @@ class AllocatedCodebookTest {
     assertArrayEquals(a.toByteArray(), trainer.train(odd).toByteArray());
   }
 
-  @ParameterizedTest(name = "structured = {0}")
-  @CsvSource({"false", "true"})
+  @OnBothBases
   void theFileRoundTripsAndEveryDamageIsCaught(boolean structured) throws IOException {
     int d = 12;
     float[] x = TestData.powerLaw(500, d, 1, 5);
@@ -362,4 +364,11 @@ class AllocatedCodebookTest {
     VectorSource source = VectorSource.of(x, d);
     return structured ? b.structured().build().trainIsotropic(source) : b.build().train(source);
   }
+
+  /** A test run with a dense (trained) basis, then with a structured (data-free) one. */
+  @Retention(RetentionPolicy.RUNTIME)
+  @Target(ElementType.METHOD)
+  @ParameterizedTest(name = "structured = {0}")
+  @ValueSource(booleans = {false, true})
+  @interface OnBothBases {}
 }
