@@ -107,9 +107,7 @@ public final class SignCodecSpark {
    */
   public static Codebook train(Dataset<Row> df, String vectorColumn, CodebookTrainer trainer,
       SparkCodecOptions options) {
-    Objects.requireNonNull(df, "df");
-    Objects.requireNonNull(trainer, "trainer");
-    Objects.requireNonNull(options, "options");
+    requireArguments(df, trainer, "trainer", options);
     return SparkTraining.train(df, vectorColumn, trainer, false, options);
   }
 
@@ -120,9 +118,7 @@ public final class SignCodecSpark {
    */
   public static Codebook trainIsotropic(Dataset<Row> df, String vectorColumn,
       CodebookTrainer trainer, SparkCodecOptions options) {
-    Objects.requireNonNull(df, "df");
-    Objects.requireNonNull(trainer, "trainer");
-    Objects.requireNonNull(options, "options");
+    requireArguments(df, trainer, "trainer", options);
     return SparkTraining.train(df, vectorColumn, trainer, true, options);
   }
 
@@ -143,9 +139,7 @@ public final class SignCodecSpark {
   /** As {@link #encode(Dataset, String, String, Codebook)}, with {@code options}. */
   public static Dataset<Row> encode(Dataset<Row> df, String vectorColumn, String codeColumn,
       Codebook codebook, SparkCodecOptions options) {
-    Objects.requireNonNull(df, "df");
-    Objects.requireNonNull(codebook, "codebook");
-    Objects.requireNonNull(options, "options");
+    requireArguments(df, codebook, "codebook", options);
     int index = Columns.index(df, vectorColumn);
     Columns.requireAbsent(df, codeColumn);
     VectorInput<?> input = VectorInput.of(df.schema().fields()[index]);
@@ -184,9 +178,7 @@ public final class SignCodecSpark {
   /** As {@link #decode(Dataset, String, String, Codebook)}, with {@code options}. */
   public static Dataset<Row> decode(Dataset<Row> df, String codeColumn, String vectorColumn,
       Codebook codebook, SparkCodecOptions options) {
-    Objects.requireNonNull(df, "df");
-    Objects.requireNonNull(codebook, "codebook");
-    Objects.requireNonNull(options, "options");
+    requireArguments(df, codebook, "codebook", options);
     int index = codeColumn(df, codeColumn, codebook);
     Columns.requireAbsent(df, vectorColumn);
     SparkSession spark = df.sparkSession();
@@ -234,9 +226,7 @@ public final class SignCodecSpark {
    */
   public static Dataset<Row> search(Dataset<Row> df, String codeColumn, String idColumn,
       float[][] queries, int k, Codebook codebook, SparkCodecOptions options) {
-    Objects.requireNonNull(df, "df");
-    Objects.requireNonNull(codebook, "codebook");
-    Objects.requireNonNull(options, "options");
+    requireArguments(df, codebook, "codebook", options);
     float[][] q = checkQueries(queries, codebook.dimension());
     if (k < 1) {
       throw new IllegalArgumentException("k must be positive: " + k);
@@ -398,11 +388,8 @@ public final class SignCodecSpark {
     }
     float[][] copy = new float[queries.length][];
     for (int i = 0; i < queries.length; i++) {
-      float[] q = Objects.requireNonNull(queries[i], "query " + i);
-      if (q.length != dimension) {
-        throw new IllegalArgumentException("query " + i + " has dimension " + q.length
-            + ", codebook expects " + dimension);
-      }
+      float[] q = queries[i];
+      VectorChecks.checkDimension("query " + i, q, dimension);
       try {
         VectorChecks.checkFinite(q, 0, 1, dimension, i);
       } catch (IllegalArgumentException e) {
@@ -411,5 +398,13 @@ public final class SignCodecSpark {
       copy[i] = q.clone();
     }
     return copy;
+  }
+
+  /** The null checks of every operation on a dataset: it, what it is coded with, the options. */
+  private static void requireArguments(Dataset<Row> df, Object with, String withName,
+      SparkCodecOptions options) {
+    Objects.requireNonNull(df, "df");
+    Objects.requireNonNull(with, withName);
+    Objects.requireNonNull(options, "options");
   }
 }
