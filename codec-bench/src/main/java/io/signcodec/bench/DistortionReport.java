@@ -110,7 +110,7 @@ public final class DistortionReport {
           : Path.of("target");
     }
 
-    /** A copy with other trainer settings; the rest is shared: options are replaced, not changed. */
+    /** A copy with other trainer settings; the rest is shared, as options are only replaced. */
     Options withTrainer(Methods.TrainerSettings settings) {
       Options c;
       try {

@@ -239,7 +239,7 @@ final class ReportWriter {
     return sb.toString();
   }
 
-  /** {@code items} as JSON objects, each on a new line at {@code indent}, written by {@code body}. */
+  /** {@code items} as JSON objects, each on a new line at {@code indent}, as {@code body} says. */
   private static <T> void objects(StringBuilder sb, List<T> items, String indent,
       Consumer<T> body) {
     for (int i = 0; i < items.size(); i++) {

@@ -11,7 +11,7 @@ import io.signcodec.core.internal.FloatKernels;
  * level for an allocated code — so that is all they supply.
  */
 final class DenseTileDecoder implements TileDecoder {
-  /** Writes the {@code width} coefficients of the code at {@code src[off..]} to {@code into[at..]}. */
+  /** Writes the coefficients of the code at {@code src[off..]} to {@code into[at..]}. */
   @FunctionalInterface
   interface Coefficients {
     void unpack(byte[] src, int off, float[] into, int at);
