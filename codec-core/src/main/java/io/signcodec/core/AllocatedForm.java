@@ -249,6 +249,31 @@ final class AllocatedForm implements CodebookForm {
     return code;
   }
 
+  /**
+   * The vector of one code by the plain rule, {@code μ + Σ_i level_i u_i} with each level summed
+   * by {@link #level}: the reference the tile decoders are tested against, bit for bit.
+   */
+  float[] decodeOne(byte[] code, int off) {
+    float[] out = new float[dimension];
+    if (transform != null) {
+      float[] w = new float[dimension * StructuredTransform.LANES];
+      for (int i = 0; i < directions; i++) {
+        w[i * StructuredTransform.LANES] = level(code, off, i);
+      }
+      transform.reconstructLanes(w, 1, mean, out, 0);
+    } else {
+      float[][] row = {mean.clone()};
+      float[] levels = new float[directions];
+      for (int i = 0; i < directions; i++) {
+        levels[i] = level(code, off, i);
+      }
+      FloatKernels.multiplyAdd(levels, 0, directions, null, rows, 0, directions, 0, dimension,
+          row, 1);
+      out = row[0];
+    }
+    return out;
+  }
+
   /** Codes the projections {@code y[off + i · stride]} of one vector into its code bytes. */
   private void pack(float[] y, int off, int stride, boolean greedy, byte[] dst, int dstOff,
       int codeBytes) {
@@ -295,26 +320,69 @@ final class AllocatedForm implements CodebookForm {
   public TileDecoder newTileDecoder() {
     int codeBytes = SignCodes.codeBytes(bits);
     if (transform != null) {
-      float[] w = new float[dimension * StructuredTransform.LANES];
-      return (src, srcOff, dst, dstOff, count) -> {
-        for (int v = 0; v < count; v += StructuredTransform.LANES) {
-          int lanes = Math.min(StructuredTransform.LANES, count - v);
-          Arrays.fill(w, 0f);
-          for (int l = 0; l < lanes; l++) {
-            int off = srcOff + (v + l) * codeBytes;
-            for (int i = 0; i < directions; i++) {
-              w[i * StructuredTransform.LANES + l] = level(src, off, i);
-            }
-          }
-          transform.reconstructLanes(w, lanes, mean, dst, dstOff + v * dimension);
-        }
-      };
+      return new LaneDecoder(codeBytes);
     }
     return new DenseTileDecoder(mean, rows, directions, codeBytes, (src, off, levels, at) -> {
       for (int i = 0; i < directions; i++) {
         levels[at + i] = level(src, off, i);
       }
     });
+  }
+
+  /**
+   * The structured decoder, {@value StructuredTransform#LANES} codes at a time: each level of a
+   * group is summed in its lanes, depth after depth — the signs of a depth's bits unpacked for all
+   * lanes at once, times each direction's scale at that depth — in the order {@link #level} sums
+   * it, so the levels are the same floats; then one inverse transform of the lanes.
+   */
+  private final class LaneDecoder implements TileDecoder {
+    private static final int LANES = StructuredTransform.LANES;
+    private final int codeBytes;
+    /** Directions i with a bit at depth k ({@code depths[i] > k}): the first so many. */
+    private final int[] directionsAt;
+    /** {@code scales[k][i]}: the scale of direction i's bit at depth k. */
+    private final float[][] scales;
+    private final float[] signs = new float[directions * LANES];
+    private final float[] w = new float[dimension * LANES];
+
+    LaneDecoder(int codeBytes) {
+      this.codeBytes = codeBytes;
+      this.directionsAt = new int[stageBits.length];
+      this.scales = new float[stageBits.length][];
+      for (int k = 0; k < stageBits.length; k++) {
+        int n = 0;
+        while (n < directions && depths[n] > k) {
+          n++;
+        }
+        directionsAt[k] = n;
+        scales[k] = new float[n];
+        for (int i = 0; i < n; i++) {
+          scales[k][i] = levels[i].scale(k);
+        }
+      }
+    }
+
+    @Override
+    public void decode(byte[] src, int srcOff, float[] dst, int dstOff, int count) {
+      for (int v = 0; v < count; v += LANES) {
+        int lanes = Math.min(LANES, count - v);
+        int off = srcOff + v * codeBytes;
+        Arrays.fill(w, 0f);
+        for (int k = 0; k < stageBits.length; k++) {
+          int n = directionsAt[k];
+          // Lanes past the group's end read as all clear: finite levels, never written out.
+          FloatKernels.unpackSigns(src, off, codeBytes, lanes, stageStart[k], n, 1f, signs);
+          float[] c = scales[k];
+          for (int i = 0; i < n; i++) {
+            float ci = c[i];
+            for (int q = i * LANES; q < (i + 1) * LANES; q++) {
+              w[q] += ci * signs[q];
+            }
+          }
+        }
+        transform.reconstructLanes(w, lanes, mean, dst, dstOff + v * dimension);
+      }
+    }
   }
 
   /** {@code w_{(i,k)} = c_{i,k} (u_i · q)}. */
