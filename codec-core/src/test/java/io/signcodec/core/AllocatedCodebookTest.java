@@ -208,12 +208,14 @@ class AllocatedCodebookTest {
    * The tile encoders (the structured one packs every direction's sign from the transform's
    * lanes, then overwrites the deeper directions' bits) give the codes of the plain rule, one
    * direction at a time, for both searches, at rates with and without deep directions, and for
-   * vectors whose projections are exactly zero.
+   * vectors whose projections are exactly zero; the tile decoders (the structured one sums each
+   * depth's signs for sixteen codes at once) give its floats, one code at a time, for random
+   * codes.
    */
   @ParameterizedTest(name = "structured = {0}, r = {1}")
   @CsvSource({"false, 0.5", "true, 0.5", "false, 1", "true, 1", "true, 1.5", "false, 2.5",
       "true, 2.5", "true, 4"})
-  void tileEncodersGiveTheCodesOfThePlainRule(boolean structured, double rate)
+  void tileCodersGiveTheCodesAndVectorsOfThePlainRule(boolean structured, double rate)
       throws IOException {
     int d = 40;
     float[] x = TestData.powerLaw(300, d, 1, 14);
@@ -233,28 +235,13 @@ class AllocatedCodebookTest {
             search + ", vector " + i);
       }
     }
-  }
 
-  /**
-   * The tile decoders (the structured one sums each depth's signs for sixteen codes at once) give
-   * the floats of the plain rule, one code and one direction at a time, for random codes at rates
-   * with and without deep directions.
-   */
-  @ParameterizedTest(name = "structured = {0}, r = {1}")
-  @CsvSource({"false, 0.5", "true, 0.5", "false, 1", "true, 1", "true, 1.5", "false, 2.5",
-      "true, 2.5", "true, 4"})
-  void tileDecodersGiveTheVectorsOfThePlainRule(boolean structured, double rate)
-      throws IOException {
-    int d = 40;
-    Codebook cb = allocated(structured, rate, 3, TestData.powerLaw(300, d, 1, 15), d);
-    AllocatedForm form = (AllocatedForm) cb.form();
-    int k = cb.codeBytes();
     int count = 37; // two full groups of lanes and a partial one
-    byte[] codes = new byte[count * k];
-    new Random(16).nextBytes(codes);
-    float[] decoded = TestData.decode(cb, codes, count);
+    byte[] random = new byte[count * k];
+    new Random(16).nextBytes(random);
+    float[] decoded = TestData.decode(cb, random, count);
     for (int i = 0; i < count; i++) {
-      assertArrayEquals(form.decodeOne(codes, i * k),
+      assertArrayEquals(form.decodeOne(random, i * k),
           java.util.Arrays.copyOfRange(decoded, i * d, (i + 1) * d), "code " + i);
     }
   }
