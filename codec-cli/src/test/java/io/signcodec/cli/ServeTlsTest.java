@@ -87,8 +87,10 @@ class ServeTlsTest {
     Cli.Result wrongName = x.send(serve.port(), "--host", "localhost", "--tls-trust",
         server.cert().toString(), "--quiet");
     assertEquals(1, wrongName.exit(), wrongName.toString());
-    assertEquals("signcodec send: localhost:" + serve.port() + ": TLS handshake failed: No"
-        + " name matching localhost found", wrongName.errLines()[0]);
+    // The JDK's own reason ends the line; Java 21 and later put the alert's name before it.
+    String line = wrongName.errLines()[0];
+    assertTrue(line.startsWith("signcodec send: localhost:" + serve.port()
+        + ": TLS handshake failed: ") && line.endsWith("No name matching localhost found"), line);
 
     // Plain frames to a TLS port are not a TLS record: refused, one line on the server.
     Cli.Result plain = x.send(serve.port(), "--quiet");
