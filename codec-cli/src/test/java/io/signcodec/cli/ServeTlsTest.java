@@ -88,9 +88,10 @@ class ServeTlsTest {
         server.cert().toString(), "--quiet");
     assertEquals(1, wrongName.exit(), wrongName.toString());
     // The JDK's own reason ends the line; Java 21 and later put the alert's name before it.
-    String line = wrongName.errLines()[0];
-    assertTrue(line.startsWith("signcodec send: localhost:" + serve.port()
-        + ": TLS handshake failed: ") && line.endsWith("No name matching localhost found"), line);
+    String refusal = wrongName.errLines()[0];
+    assertTrue(refusal.startsWith("signcodec send: localhost:" + serve.port()
+        + ": TLS handshake failed: ") && refusal.endsWith("No name matching localhost found"),
+        refusal);
 
     // Plain frames to a TLS port are not a TLS record: refused, one line on the server.
     Cli.Result plain = x.send(serve.port(), "--quiet");
