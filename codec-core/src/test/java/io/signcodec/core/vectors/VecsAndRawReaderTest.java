@@ -63,7 +63,9 @@ class VecsAndRawReaderTest {
   @Test
   void badDestinationIsTheCallersMistake() throws IOException {
     try (VectorReader r = reader(fvecs(new float[8], 4), "v.fvecs", VectorFormat.FVECS)) {
-      assertThrows(IndexOutOfBoundsException.class, () -> r.read(new float[7], 0, 2));
+      assertEquals("cannot read 2 vectors of dimension 4 into an array of length 7 at offset 0",
+          assertThrows(IndexOutOfBoundsException.class, () -> r.read(new float[7], 0, 2))
+              .getMessage());
       assertThrows(IndexOutOfBoundsException.class, () -> r.read(new float[8], 1, 2));
       assertThrows(IndexOutOfBoundsException.class, () -> r.read(new float[8], 0, -1));
       r.close();

@@ -145,9 +145,23 @@ class VectorFilesTest {
   }
 
   @Test
+  void anArraySourceChecksTheDestination() throws IOException {
+    try (VectorReader r = VectorSource.of(new float[12], 3).open()) {
+      assertEquals("cannot read 2 vectors of dimension 3 into an array of length 5 at offset 0",
+          assertThrows(IndexOutOfBoundsException.class, () -> r.read(new float[5], 0, 2))
+              .getMessage());
+      assertThrows(IndexOutOfBoundsException.class, () -> r.read(new float[6], 1, 2));
+      assertThrows(IndexOutOfBoundsException.class, () -> r.read(new float[6], 0, -1));
+      assertEquals(2, r.read(new float[6], 0, 2));
+    }
+  }
+
+  @Test
   void writersCheckTheirArguments() throws IOException {
     VectorWriter w = VectorFiles.fvecsWriter(new ByteArrayOutputStream(), 3);
-    assertThrows(IndexOutOfBoundsException.class, () -> w.write(new float[5], 0, 2));
+    assertEquals("cannot take 2 vectors of dimension 3 from an array of length 5 at offset 0",
+        assertThrows(IndexOutOfBoundsException.class, () -> w.write(new float[5], 0, 2))
+            .getMessage());
     assertThrows(IndexOutOfBoundsException.class, () -> w.write(new float[6], -1, 1));
     assertThrows(IllegalArgumentException.class,
         () -> VectorFiles.fvecsWriter(new ByteArrayOutputStream(), 65537));
