@@ -19,7 +19,10 @@ import io.netty.channel.WriteBufferWaterMark;
  *
  * <p>Set the water marks with {@code ChannelOption.WRITE_BUFFER_WATER_MARK}. Stateless, so one
  * instance may serve every channel. A channel paused this way reads nothing, so a read-idle
- * timeout ({@code IdleStateHandler}) eventually closes a peer that never reads.
+ * timeout ({@code IdleStateHandler}) eventually closes a peer that never reads; a
+ * {@link SignFrameDecoder}'s frame timeout does not count the pause against the peer. Reading
+ * resumes only when no other reason holds it too (a {@link SignFrameDecoder} with a
+ * {@link DecodeScheduler} pauses it while its slice is decoded).
  */
 @Sharable
 public final class BackpressureHandler extends ChannelInboundHandlerAdapter {
@@ -44,9 +47,7 @@ public final class BackpressureHandler extends ChannelInboundHandlerAdapter {
   }
 
   private static void follow(ChannelHandlerContext ctx) {
-    boolean writable = ctx.channel().isWritable();
-    if (ctx.channel().config().isAutoRead() != writable) {
-      ctx.channel().config().setAutoRead(writable);
-    }
+    ReadGate.of(ctx.channel()).set(ReadGate.WRITE_BACKLOG, !ctx.channel().isWritable(),
+        System.nanoTime());
   }
 }

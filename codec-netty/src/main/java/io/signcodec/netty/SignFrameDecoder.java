@@ -1,6 +1,7 @@
 package io.signcodec.netty;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.CorruptedFrameException;
@@ -17,6 +18,7 @@ import io.signcodec.core.stream.StreamFormat;
 import io.signcodec.core.stream.StreamHeader;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,20 +42,34 @@ import java.util.concurrent.TimeUnit;
  * 100 connections each hold one batch in flight in 400 MiB, and a handler that lets each batch go
  * after reading it keeps only one batch per event-loop thread alive.
  *
+ * <p>With a {@linkplain Builder#decodeScheduler decode scheduler}, the slices are decoded on the
+ * scheduler's threads instead of the event loop, one at a time per connection and in turn with
+ * the other connections, into arrays the scheduler lends; the channel is not read while its slice
+ * waits or is decoded. What a connection holds is then its undecoded input only, and the decoded
+ * floats of the whole server are bounded by the scheduler (see {@link DecodeScheduler}).
+ *
  * <h2>Slow frames</h2>
  * With a {@linkplain Builder#frameTimeout frame timeout}, a frame (the header or a block) that has
  * not fully arrived that long after its first bytes did fails the connection with a
- * {@link FrameTimeoutDecoderException}. The check runs when bytes arrive, so it catches a sender
- * that drips a frame a byte at a time; one that stops sending altogether is a read-idle timeout's
- * job ({@code IdleStateHandler}).
+ * {@link FrameTimeoutDecoderException}: checked when bytes arrive (a sender that drips a frame a
+ * byte at a time) and by a timer on the event loop (a sender that stops in the middle of a
+ * frame). The clock counts only what the peer is answerable for: not the time the channel was
+ * not being read because the server chose not to (acknowledgements piling up under a
+ * {@link BackpressureHandler}, a slice waiting for its {@link DecodeScheduler}), nor the time the
+ * event loop was too busy to run the clock's own check. The decoder sees decrypted bytes only;
+ * over TLS put a {@link TlsRecordTimeoutHandler} before the {@code SslHandler} to bound the
+ * ciphertext too. A peer that sends nothing at all between frames is a read-idle timeout's job
+ * ({@code IdleStateHandler}).
  *
  * <h2>Errors</h2>
  * {@link DecoderException}s: {@link CodebookMismatchDecoderException} when the header names
  * another codebook, {@link TooLongFrameException} for a block above the cap,
  * {@link CorruptedFrameException} for a bad checksum or garbage,
  * {@link FrameTimeoutDecoderException} for a frame that took too long, and
- * {@link TruncatedStreamDecoderException} when the channel closes before the end marker. Every
- * batch decoded before the error has been passed on. After an error the decoder discards all
+ * {@link TruncatedStreamDecoderException} when the channel closes before the end marker; the
+ * stream header's magic number is checked byte by byte as it arrives, so that a client of another
+ * protocol is refused at its first wrong byte. Every batch decoded before the error has been
+ * passed on. After an error the decoder discards all
  * input and, unless built with {@code closeOnError = false}, closes the channel. Keeps
  * per-connection state, so it is not {@code @Sharable}.
  */
@@ -74,12 +90,19 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
   private final int sliceVectors;
   private final long frameTimeoutNanos;
   private final boolean closeOnError;
+  private final DecodeScheduler scheduler;
+  private final FrameClock clock;
   private byte[] scratch = new byte[0];
   private State state = State.HEADER;
   /** Vectors of the verified block in progress not yet passed on (state SLICES). */
   private int sliceLeft;
-  /** When the first bytes of the frame now awaited arrived, or -1 if none have. */
-  private long frameStartNanos = -1;
+  private ChannelHandlerContext ctx;
+  /** A slice is with the scheduler: nothing more is decoded until it has been passed on. */
+  private boolean inFlight;
+  /** The channel went inactive while a slice was with the scheduler; passed on after it. */
+  private boolean inactivePending;
+  /** False once the decoder is removed or failed: a slice in flight is not worth decoding. */
+  private volatile boolean wanted = true;
   private long blocks;
   private long vectors;
   /** Stream bytes consumed so far: the offset of the next frame, for messages. */
@@ -104,7 +127,8 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
   }
 
   private SignFrameDecoder(Builder b) {
-    this.decoder = b.decoder;
+    this.decoder = b.scheduler != null && b.fromCodebook
+        ? LinearDecoder.builder(b.decoder.codebook()).parallel(false).build() : b.decoder;
     this.codebook = decoder.codebook();
     this.dimension = codebook.dimension();
     this.codeBytes = codebook.codeBytes();
@@ -118,28 +142,33 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
     this.sliceVectors = Math.max(1, b.maxBatchFloats / dimension);
     this.frameTimeoutNanos = b.frameTimeoutNanos;
     this.closeOnError = b.closeOnError;
+    this.scheduler = b.scheduler;
+    this.clock = new FrameClock(frameTimeoutNanos, this::clockExpired);
   }
 
   /** Options for a decoder that decodes with {@code codebook}. */
   public static Builder builder(Codebook codebook) {
-    return new Builder(LinearDecoder.of(Objects.requireNonNull(codebook, "codebook")));
+    return new Builder(LinearDecoder.of(Objects.requireNonNull(codebook, "codebook")), true);
   }
 
   /** Options for a decoder that decodes with {@code decoder} (its codebook and options). */
   public static Builder builder(LinearDecoder decoder) {
-    return new Builder(Objects.requireNonNull(decoder, "decoder"));
+    return new Builder(Objects.requireNonNull(decoder, "decoder"), false);
   }
 
   /** Options for a {@link SignFrameDecoder}; {@link #build} checks them against the codebook. */
   public static final class Builder {
     private final LinearDecoder decoder;
+    private final boolean fromCodebook;
     private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
     private int maxBatchFloats = DEFAULT_MAX_BATCH_FLOATS;
     private long frameTimeoutNanos;
     private boolean closeOnError = true;
+    private DecodeScheduler scheduler;
 
-    private Builder(LinearDecoder decoder) {
+    private Builder(LinearDecoder decoder, boolean fromCodebook) {
       this.decoder = decoder;
+      this.fromCodebook = fromCodebook;
     }
 
     /**
@@ -178,6 +207,22 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
       return this;
     }
 
+    /**
+     * Decodes the slices on {@code scheduler}'s threads, in turn with the other connections that
+     * use it, instead of on the event loop; {@code null} (the default) decodes on the event loop.
+     * A decoder built {@linkplain SignFrameDecoder#builder(Codebook) from a codebook} then decodes
+     * each slice on one thread; one built from a {@link LinearDecoder} uses it as it is (build it
+     * with {@code parallel(false)} to keep decoding within the scheduler's threads).
+     *
+     * <p>The batches lend their arrays: the array of a batch goes back to the scheduler when the
+     * batch's {@code channelRead} returns, so a handler uses or copies the floats there and keeps
+     * no reference to them.
+     */
+    public Builder decodeScheduler(DecodeScheduler scheduler) {
+      this.scheduler = scheduler;
+      return this;
+    }
+
     /** Whether to close the channel after a decoding error (default true). */
     public Builder closeOnError(boolean closeOnError) {
       this.closeOnError = closeOnError;
@@ -196,9 +241,10 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
     try {
-      while (true) {
+      while (!inFlight) {
         switch (state) {
           case HEADER:
+            checkMagic(in);
             if (in.readableBytes() < StreamFormat.HEADER_BYTES) {
               awaitMore(in);
               return;
@@ -212,6 +258,10 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
             }
             break;
           case SLICES:
+            if (scheduler != null) {
+              submitSlice(in);
+              break;
+            }
             readSlice(in, out);
             return;
           case ENDED:
@@ -226,8 +276,7 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
         }
       }
     } catch (DecoderException e) {
-      state = State.CORRUPTED;
-      in.skipBytes(in.readableBytes());
+      corrupted(in);
       if (closeOnError) {
         // After the exception has gone through the pipeline, so handlers see it first.
         ctx.channel().eventLoop().execute(ctx::close);
@@ -236,21 +285,60 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
     }
   }
 
+  private void corrupted(ByteBuf in) {
+    state = State.CORRUPTED;
+    wanted = false;
+    clock.stop();
+    in.skipBytes(in.readableBytes());
+  }
+
+  /** Refuses a stream whose first bytes are not the magic number, without waiting for more. */
+  private static void checkMagic(ByteBuf in) {
+    int have = Math.min(in.readableBytes(), StreamFormat.MAGIC.length);
+    for (int i = 0; i < have; i++) {
+      if (in.getByte(in.readerIndex() + i) != StreamFormat.MAGIC[i]) {
+        MalformedInputException e =
+            new MalformedInputException("not a signcodec stream: bad magic", i);
+        throw new CorruptedFrameException("invalid stream header: " + e.getMessage(), e);
+      }
+    }
+  }
+
   /** Starts or checks the clock of a frame that has begun to arrive but is not complete. */
   private void awaitMore(ByteBuf in) {
-    if (frameTimeoutNanos == 0 || !in.isReadable()) {
+    if (!clock.enabled() || !in.isReadable()) {
       return;
     }
     long now = System.nanoTime();
-    if (frameStartNanos < 0) {
-      frameStartNanos = now;
-    } else if (now - frameStartNanos > frameTimeoutNanos) {
-      throw new FrameTimeoutDecoderException(String.format(
-          "%s still incomplete %d ms after its first bytes arrived (%d bytes of it so far;"
-              + " expected: within %d ms)",
-          state == State.HEADER ? "stream header" : "frame " + where(),
-          TimeUnit.NANOSECONDS.toMillis(now - frameStartNanos), in.readableBytes(),
-          TimeUnit.NANOSECONDS.toMillis(frameTimeoutNanos)));
+    clock.start(ctx, now);
+    if (clock.expired(now)) {
+      throw timedOut(clock.counted(now), clock.notCounted(now), in.readableBytes());
+    }
+  }
+
+  private FrameTimeoutDecoderException timedOut(long counted, long notCounted, int buffered) {
+    return new FrameTimeoutDecoderException(String.format(
+        "%s still incomplete %d ms after its first bytes arrived (%d bytes of it so far;"
+            + " expected: within %d ms%s)",
+        state == State.HEADER ? "stream header" : "frame " + where(),
+        TimeUnit.NANOSECONDS.toMillis(counted), buffered,
+        TimeUnit.NANOSECONDS.toMillis(frameTimeoutNanos),
+        notCounted > TimeUnit.MILLISECONDS.toNanos(FrameClock.LAG_SLACK_MILLIS)
+            ? "; the " + TimeUnit.NANOSECONDS.toMillis(notCounted) + " ms this connection was"
+                + " not being read are not counted" : ""));
+  }
+
+  /** The timer found the frame in arrival too old: fails the channel as decode would. */
+  private void clockExpired(long counted, long notCounted) {
+    if (state == State.CORRUPTED || state == State.ENDED || ctx.isRemoved()) {
+      return;
+    }
+    ByteBuf in = internalBuffer();
+    FrameTimeoutDecoderException e = timedOut(counted, notCounted, in.readableBytes());
+    corrupted(in);
+    ctx.fireExceptionCaught(e);
+    if (closeOnError) {
+      ctx.close();
     }
   }
 
@@ -268,7 +356,7 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
     }
     in.skipBytes(StreamFormat.HEADER_BYTES);
     offset = StreamFormat.HEADER_BYTES;
-    frameStartNanos = -1;
+    clock.stop();
     state = State.FRAME;
   }
 
@@ -303,7 +391,7 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
     in.skipBytes(BlockFraming.COUNT_BYTES);
     offset += len;
     sliceLeft = count;
-    frameStartNanos = -1;
+    clock.stop();
     state = State.SLICES;
     return true;
   }
@@ -320,7 +408,7 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
     }
     in.skipBytes(StreamFormat.END_BYTES);
     offset += StreamFormat.END_BYTES;
-    frameStartNanos = -1;
+    clock.stop();
     state = State.ENDED;
     return true;
   }
@@ -353,6 +441,123 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
       state = State.FRAME;
     }
     out.add(new EmbeddingBatch(dimension, m, decoded));
+  }
+
+  /**
+   * Hands the next slice of the verified block to the scheduler and pauses reading until it has
+   * been decoded and passed on ({@link #decoded}).
+   */
+  private void submitSlice(ByteBuf in) {
+    int m = Math.min(sliceLeft, sliceVectors);
+    ByteBuf codes = in.retainedSlice(in.readerIndex(), m * codeBytes);
+    in.skipBytes(m * codeBytes);
+    sliceLeft -= m;
+    if (sliceLeft == 0) {
+      in.skipBytes(4); // the block's checksum, verified before the first slice
+      blocks++;
+      state = State.FRAME;
+    }
+    inFlight = true;
+    ReadGate.of(ctx.channel()).set(ReadGate.DECODING, true, System.nanoTime());
+    scheduler.submit(new DecodeScheduler.Job(this, decoder, codes, m));
+  }
+
+  /** For the scheduler: whether a slice of this decoder is still worth decoding. */
+  boolean wanted() {
+    return wanted;
+  }
+
+  /** For the scheduler: the event loop that {@link #decoded} must run on. */
+  Executor executor() {
+    return ctx.executor();
+  }
+
+  /**
+   * On the event loop, when the scheduler has decoded a slice into {@code floats} (lent until
+   * this returns): passes it on, then decodes what else has arrived meanwhile.
+   */
+  void decoded(float[] floats, int count, Throwable failure) {
+    inFlight = false;
+    if (ctx.isRemoved() || state == State.CORRUPTED) {
+      finishInactive();
+      return;
+    }
+    if (failure != null) {
+      corrupted(internalBuffer());
+      ctx.fireExceptionCaught(failure instanceof DecoderException ? failure
+          : new DecoderException("decoding failed " + where() + ": " + failure, failure));
+      if (closeOnError) {
+        ctx.close();
+      }
+      finishInactive();
+      return;
+    }
+    vectors += count;
+    ctx.fireChannelRead(new EmbeddingBatch(dimension, count, floats));
+    ctx.fireChannelReadComplete();
+    if (!ctx.isRemoved() && internalBuffer().isReadable()) {
+      try {
+        channelRead(ctx, Unpooled.EMPTY_BUFFER); // what arrived while the slice was decoded
+      } catch (Exception e) {
+        ctx.fireExceptionCaught(e);
+      }
+    }
+    if (!inFlight) {
+      ReadGate.of(ctx.channel()).set(ReadGate.DECODING, false, System.nanoTime());
+      finishInactive();
+    }
+  }
+
+  private void finishInactive() {
+    if (inactivePending && !inFlight) {
+      inactivePending = false;
+      try {
+        super.channelInactive(ctx);
+      } catch (Exception e) {
+        ctx.fireExceptionCaught(e);
+      }
+    }
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+    this.ctx = ctx;
+    super.handlerAdded(ctx);
+  }
+
+  @Override
+  protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
+    wanted = false;
+    clock.stop();
+    super.handlerRemoved0(ctx);
+  }
+
+  /**
+   * Waits with the close while a slice is with the scheduler: the input that arrived before the
+   * close is decoded and passed on first, then the close is passed on (and a stream cut short
+   * reported, as without a scheduler).
+   */
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    clock.stop();
+    if (inFlight) {
+      inactivePending = true;
+      return;
+    }
+    super.channelInactive(ctx);
+  }
+
+  /**
+   * While a slice is with the scheduler the decoder produces nothing, and the channel is paused:
+   * {@code ByteToMessageDecoder} would ask for another read then, which must wait.
+   */
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    if (inFlight) {
+      ctx.fireChannelReadComplete();
+      return;
+    }
+    super.channelReadComplete(ctx);
   }
 
   /** Where in the stream the next frame stands, for messages. */

@@ -197,6 +197,18 @@ class HostileFrameTest {
     assertFalse(ch.finish());
   }
 
+  /**
+   * Lets {@code ch}'s event loop run its timers for {@code millis}, as an idle loop does (an
+   * EmbeddedChannel runs them only when asked).
+   */
+  static void idle(EmbeddedChannel ch, long millis) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    for (int i = 0; i < 10_000 && System.nanoTime() < end; i++) {
+      Thread.sleep(2);
+      ch.runScheduledPendingTasks();
+    }
+  }
+
   @Test
   void aDripIsCutOffOnceAFrameOutlivesTheFrameTimeout() throws Exception {
     SignFrameDecoder decoder = SignFrameDecoder.builder(CODEBOOK)
@@ -205,9 +217,11 @@ class HostileFrameTest {
     ch.writeInbound(header(CODEBOOK));
     byte[] frame = block(2, randomCodes(2, CODEBOOK, 7));
     ch.writeInbound(Unpooled.wrappedBuffer(frame, 0, 1));
-    Thread.sleep(300);
-    FrameTimeoutDecoderException e = assertThrows(FrameTimeoutDecoderException.class,
-        () -> ch.writeInbound(Unpooled.wrappedBuffer(frame, 1, 1)));
+    ch.writeInbound(Unpooled.wrappedBuffer(frame, 1, 1));
+    // The sender stops in the middle of the frame: the clock's own timer closes it.
+    idle(ch, 400);
+    FrameTimeoutDecoderException e =
+        assertThrows(FrameTimeoutDecoderException.class, ch::checkException);
     assertTrue(e.getMessage().matches("frame before any block still incomplete \\d+ ms after its"
         + " first bytes arrived \\(2 bytes of it so far; expected: within 200 ms\\)"),
         e.getMessage());
@@ -219,10 +233,11 @@ class HostileFrameTest {
         .frameTimeout(200, TimeUnit.MILLISECONDS).build());
     byte[] h = StreamHeader.of(CODEBOOK).toBytes();
     head.writeInbound(Unpooled.wrappedBuffer(h, 0, 5));
-    Thread.sleep(300);
-    FrameTimeoutDecoderException eh = assertThrows(FrameTimeoutDecoderException.class,
-        () -> head.writeInbound(Unpooled.wrappedBuffer(h, 5, 1)));
+    idle(head, 400);
+    FrameTimeoutDecoderException eh =
+        assertThrows(FrameTimeoutDecoderException.class, head::checkException);
     assertTrue(eh.getMessage().startsWith("stream header still incomplete "), eh.getMessage());
+    assertFalse(head.isOpen());
 
     // A fast byte-by-byte sender is not a drip: each frame completes within the timeout.
     SignFrameDecoder patient = SignFrameDecoder.builder(CODEBOOK)
@@ -235,6 +250,117 @@ class HostileFrameTest {
     assertTrue(patient.ended());
     assertEquals(3, patient.vectorsRead());
     fine.finishAndReleaseAll();
+  }
+
+  /**
+   * The frame clock blames the peer only for the peer's time: not while the server has paused
+   * the channel (here as BackpressureHandler does), nor while the event loop was too busy to
+   * run the clock's check (here: no task runs for 500 ms, then bytes arrive).
+   */
+  @Test
+  void theFrameClockDoesNotCountTheServersOwnDelays() throws Exception {
+    byte[] frame = block(2, randomCodes(2, CODEBOOK, 7));
+    SignFrameDecoder decoder = SignFrameDecoder.builder(CODEBOOK)
+        .frameTimeout(200, TimeUnit.MILLISECONDS).build();
+    EmbeddedChannel ch = new EmbeddedChannel(decoder);
+    ch.writeInbound(header(CODEBOOK));
+    ch.writeInbound(Unpooled.wrappedBuffer(frame, 0, 1));
+    ReadGate.of(ch).set(ReadGate.WRITE_BACKLOG, true, System.nanoTime());
+    assertFalse(ch.config().isAutoRead());
+    idle(ch, 500);
+    ch.checkException();
+    assertTrue(ch.isOpen(), "closed while the server itself was not reading");
+    ReadGate.of(ch).set(ReadGate.WRITE_BACKLOG, false, System.nanoTime());
+    assertTrue(ch.config().isAutoRead());
+    ch.writeInbound(Unpooled.wrappedBuffer(frame, 1, frame.length - 1));
+    assertEquals(2, ((EmbeddingBatch) ch.readInbound()).count());
+
+    // A busy loop: the bytes of the next frame arrive, nothing runs for 500 ms, more arrive.
+    ch.writeInbound(Unpooled.wrappedBuffer(frame, 0, 1));
+    Thread.sleep(500);
+    ch.writeInbound(Unpooled.wrappedBuffer(frame, 1, 1));
+    ch.checkException();
+    assertTrue(ch.isOpen(), "closed for the loop's own delay");
+    // The peer's own time still counts: an idle loop, and the frame stays incomplete.
+    idle(ch, 400);
+    FrameTimeoutDecoderException e =
+        assertThrows(FrameTimeoutDecoderException.class, ch::checkException);
+    assertTrue(e.getMessage().contains("ms this connection was not being read are not counted"),
+        e.getMessage());
+    assertFalse(ch.isOpen());
+  }
+
+  /** A client of another protocol is refused at its first wrong byte, not after 32 bytes. */
+  @Test
+  void aWrongMagicIsRefusedAtItsFirstByte() {
+    EmbeddedChannel ch = new EmbeddedChannel(new SignFrameDecoder(CODEBOOK));
+    CorruptedFrameException e = assertThrows(CorruptedFrameException.class,
+        () -> ch.writeInbound(Unpooled.wrappedBuffer("GET / HTTP/1.1\r\n".getBytes(
+            java.nio.charset.StandardCharsets.US_ASCII))));
+    assertEquals("invalid stream header: not a signcodec stream: bad magic (at byte offset 0)",
+        e.getMessage());
+    EmbeddedChannel late = new EmbeddedChannel(new SignFrameDecoder(CODEBOOK));
+    late.writeInbound(Unpooled.wrappedBuffer(StreamFormat.MAGIC, 0, 3));
+    CorruptedFrameException e3 = assertThrows(CorruptedFrameException.class,
+        () -> late.writeInbound(Unpooled.wrappedBuffer(new byte[] {'X'})));
+    assertTrue(e3.getMessage().endsWith("bad magic (at byte offset 3)"), e3.getMessage());
+    assertFalse(late.isOpen());
+  }
+
+  /** A TLS record dripped before the SslHandler: the ciphertext is bounded too. */
+  @Test
+  void aDrippedTlsRecordIsCutOffAtTheRecordTimeout() throws Exception {
+    byte[] record = new byte[5 + 300];
+    record[0] = 23; // application data
+    record[1] = 3;
+    record[2] = 3;
+    record[3] = 1; // length 300
+    record[4] = 44;
+    List<Object> passed = new ArrayList<>();
+    java.util.function.Supplier<ChannelInboundHandlerAdapter> sink =
+        () -> new ChannelInboundHandlerAdapter() {
+          @Override
+          public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            passed.add(((ByteBuf) msg).readableBytes());
+            ReferenceCountUtil.release(msg);
+          }
+        };
+    // Whole records, and one cut in two that completes at once: never a timeout.
+    EmbeddedChannel fine = new EmbeddedChannel(
+        new TlsRecordTimeoutHandler(200, TimeUnit.MILLISECONDS), sink.get());
+    for (int i = 0; i < 3; i++) {
+      fine.writeInbound(Unpooled.wrappedBuffer(record));
+    }
+    fine.writeInbound(Unpooled.wrappedBuffer(record, 0, 3));
+    fine.writeInbound(Unpooled.wrappedBuffer(record, 3, record.length - 3));
+    idle(fine, 400);
+    fine.checkException();
+    assertTrue(fine.isOpen());
+    assertEquals(List.of(305, 305, 305, 3, 302), passed);
+
+    // Dripped: each byte passes on at once, but the record does not complete in time.
+    EmbeddedChannel drip = new EmbeddedChannel(
+        new TlsRecordTimeoutHandler(200, TimeUnit.MILLISECONDS), sink.get());
+    drip.writeInbound(Unpooled.wrappedBuffer(record));
+    for (int i = 0; i < 7; i++) {
+      drip.writeInbound(Unpooled.wrappedBuffer(record, i, 1));
+      idle(drip, 20);
+    }
+    idle(drip, 300);
+    FrameTimeoutDecoderException e =
+        assertThrows(FrameTimeoutDecoderException.class, drip::checkException);
+    assertTrue(e.getMessage().matches("TLS record 2 still incomplete \\d+ ms after its first"
+        + " byte arrived \\(7 of 305 bytes of it so far; expected: within 200 ms\\)"),
+        e.getMessage());
+    assertFalse(drip.isOpen());
+
+    // Not TLS at all: passed on unwatched, for the SslHandler to refuse.
+    EmbeddedChannel plain = new EmbeddedChannel(
+        new TlsRecordTimeoutHandler(200, TimeUnit.MILLISECONDS), sink.get());
+    plain.writeInbound(Unpooled.wrappedBuffer(StreamFormat.MAGIC, 0, 2));
+    idle(plain, 300);
+    plain.checkException();
+    assertTrue(plain.isOpen());
   }
 
   @Test

@@ -1,0 +1,188 @@
+package io.signcodec.netty;
+
+import io.netty.buffer.ByteBuf;
+import io.signcodec.core.LinearDecoder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Decodes the slices of many {@link SignFrameDecoder}s on a fixed number of threads, in turn,
+ * and off their event loops: give one to every decoder of a server with
+ * {@link SignFrameDecoder.Builder#decodeScheduler}.
+ *
+ * <p>Why: decoding is where a connection's cost is, and it is out of proportion to its traffic
+ * (one byte of 1-bit codes at d = 384 is 1 536 bytes of floats). Decoded on the event loop, a few
+ * connections that each send a large legal frame keep every loop busy; the others' bytes wait
+ * unread in the kernel, their frame clocks run, and an honest client's small batches queue behind
+ * megabytes of someone else's. Here:
+ * <ul>
+ *   <li><b>CPU</b>: decoding runs on {@link #threads()} threads, each slice on one of them (the
+ *       decoders of a scheduler decode sequentially), so the event loops stay free to read,
+ *       verify checksums and answer.
+ *   <li><b>Fairness</b>: a decoder submits its next slice only when its last one has been passed
+ *       on, and the slices wait in one first-in, first-out queue: every connection with work gets
+ *       one slice (at most {@code maxBatchFloats} floats) per turn, however much it has sent.
+ *   <li><b>Memory</b>: the decoded floats go into a pool of {@code 2 × threads} arrays, each
+ *       returned once its batch has been passed down the pipeline; at most that many batches
+ *       exist at once, however many connections there are. A connection waiting for its turn
+ *       holds only its undecoded bytes, and is not read meanwhile.
+ * </ul>
+ * The batches therefore lend their arrays: a handler must use or copy a batch's floats before its
+ * {@code channelRead} returns (see {@link SignFrameDecoder.Builder#decodeScheduler}).
+ *
+ * <p>Thread-safe. Its threads are daemons; {@link #close} stops them.
+ */
+public final class DecodeScheduler implements AutoCloseable {
+  private final BlockingQueue<Job> jobs = new LinkedBlockingQueue<>();
+  private final BlockingQueue<float[]> buffers;
+  private final List<Thread> workers = new ArrayList<>();
+  private volatile boolean closed;
+
+  /** A scheduler with {@code threads} decoding threads, named {@code signcodec-decode-N}. */
+  public DecodeScheduler(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads: " + threads + " (expected: > 0)");
+    }
+    buffers = new ArrayBlockingQueue<>(2 * threads);
+    for (int i = 0; i < 2 * threads; i++) {
+      buffers.add(new float[0]);
+    }
+    for (int i = 0; i < threads; i++) {
+      Thread t = new Thread(this::work, "signcodec-decode-" + i);
+      t.setDaemon(true);
+      workers.add(t);
+      t.start();
+    }
+  }
+
+  /** Decoding threads. */
+  public int threads() {
+    return workers.size();
+  }
+
+  /** Slices waiting for a thread (at most one per connection). */
+  public int queued() {
+    return jobs.size();
+  }
+
+  /** Stops the threads; slices not yet decoded are dropped, and their decoders fail. */
+  @Override
+  public void close() {
+    closed = true;
+    for (Thread t : workers) {
+      t.interrupt();
+    }
+    Job job;
+    while ((job = jobs.poll()) != null) {
+      job.codes.release();
+      fail(job, new RejectedExecutionException("decode scheduler closed"));
+    }
+  }
+
+  /** One slice of verified codes: {@code codes} is the decoder's retained slice of its input. */
+  static final class Job {
+    final SignFrameDecoder owner;
+    final LinearDecoder decoder;
+    final ByteBuf codes;
+    final int count;
+
+    Job(SignFrameDecoder owner, LinearDecoder decoder, ByteBuf codes, int count) {
+      this.owner = owner;
+      this.decoder = decoder;
+      this.codes = codes;
+      this.count = count;
+    }
+  }
+
+  void submit(Job job) {
+    if (closed) {
+      job.codes.release();
+      fail(job, new RejectedExecutionException("decode scheduler closed"));
+      return;
+    }
+    jobs.add(job);
+  }
+
+  private static void fail(Job job, Throwable failure) {
+    try {
+      job.owner.executor().execute(() -> job.owner.decoded(null, job.count, failure));
+    } catch (RejectedExecutionException loopGone) {
+      // The channel's loop is gone with its channel.
+    }
+  }
+
+  /** Returns a batch's array once its batch has been passed on. */
+  void recycle(float[] buffer) {
+    buffers.offer(buffer);
+  }
+
+  private void work() {
+    byte[] scratch = new byte[0];
+    while (!closed) {
+      float[] out;
+      Job job;
+      try {
+        out = buffers.take();
+      } catch (InterruptedException e) {
+        return;
+      }
+      try {
+        job = jobs.take();
+      } catch (InterruptedException e) {
+        buffers.offer(out);
+        return;
+      }
+      Throwable failure = null;
+      try {
+        if (job.owner.wanted()) {
+          int floats = job.count * job.decoder.dimension();
+          if (out.length < floats) {
+            out = new float[floats];
+          }
+          ByteBuf b = job.codes;
+          int length = b.readableBytes();
+          if (b.hasArray()) {
+            job.decoder.decode(b.array(), b.arrayOffset() + b.readerIndex(), out, 0, job.count);
+          } else {
+            if (scratch.length < length) {
+              scratch = new byte[length];
+            }
+            b.getBytes(b.readerIndex(), scratch, 0, length);
+            job.decoder.decode(scratch, 0, out, 0, job.count);
+          }
+        }
+      } catch (Throwable t) {
+        failure = t;
+      } finally {
+        job.codes.release();
+      }
+      float[] decoded = out;
+      Throwable failed = failure;
+      try {
+        job.owner.executor().execute(() -> {
+          try {
+            job.owner.decoded(decoded, job.count, failed);
+          } finally {
+            recycle(decoded);
+          }
+        });
+      } catch (RejectedExecutionException loopGone) {
+        recycle(decoded);
+      }
+    }
+  }
+
+  /** For tests: waits until every thread has stopped, at most {@code millis}. */
+  boolean awaitStopped(long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    for (Thread t : workers) {
+      t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+    }
+    return workers.stream().noneMatch(Thread::isAlive);
+  }
+}
