@@ -36,14 +36,15 @@ import picocli.CommandLine.Option;
     description = {
         "Encodes the file's vectors and sends them as signcodec frames, a batch at a time, "
             + "waiting whenever the connection's send buffer is full. Checks every "
-            + "acknowledgement against its own decode of the same codes and prints one JSON "
-            + "object:",
+            + "acknowledgement against its own decode of the same codes and, when every vector "
+            + "was acknowledged as sent, prints one JSON object:",
         "{\"vectors\":..., \"wireBytes\":..., \"rawBytes\":..., \"nmse\":..., "
-            + "\"serverVerified\":true|false, \"seconds\":..., \"vectorsPerSecond\":...}",
+            + "\"serverVerified\":true, \"seconds\":..., \"vectorsPerSecond\":...}",
         "wireBytes: bytes of the stream sent (before TLS); rawBytes: what the vectors cost as "
             + "float32. A batch whose codes exceed what 'serve' accepts by default in one frame "
-            + "(1 MiB) goes as several frames. Exit status 1 if the acknowledgements do not "
-            + "match or do not all arrive."})
+            + "(1 MiB) goes as several frames. If the acknowledgements do not match or do not "
+            + "all arrive, nothing is printed on standard output: one line on standard error "
+            + "says how many vectors were acknowledged, and the exit status is 1."})
 final class SendCommand extends CliCommand {
   @Option(names = "--codebook", required = true, paramLabel = "CODEBOOK", order = 0,
       description = "The codebook file (the server must have the same).")
@@ -157,15 +158,9 @@ final class SendCommand extends CliCommand {
       ch.close().sync();
       // Every vector sent was acknowledged once, and every acknowledgement matched.
       boolean verified = !acks.mismatch && acks.acknowledged.get() == vectors;
-      printJson(Json.object()
-          .put("vectors", vectors)
-          .put("wireBytes", wireBytes.get())
-          .put("rawBytes", vectors * d * 4L)
-          .put("nmse", roundTrip.distortion().nmse())
-          .put("serverVerified", verified)
-          .put("seconds", seconds)
-          .put("vectorsPerSecond", vectors / seconds));
       if (!verified) {
+        // Nothing on standard output: a result there, even one saying "serverVerified":false,
+        // reads like a transfer that happened.
         err().println("signcodec send: " + host + ":" + port + ": "
             + (acks.mismatch ? "the server's decoded vectors differ from ours"
                 : acks.acknowledged.get() + " of " + vectors + " vectors acknowledged"
@@ -174,6 +169,14 @@ final class SendCommand extends CliCommand {
         err().flush();
         return 1;
       }
+      printJson(Json.object()
+          .put("vectors", vectors)
+          .put("wireBytes", wireBytes.get())
+          .put("rawBytes", vectors * d * 4L)
+          .put("nmse", roundTrip.distortion().nmse())
+          .put("serverVerified", true)
+          .put("seconds", seconds)
+          .put("vectorsPerSecond", vectors / seconds));
       return 0;
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
