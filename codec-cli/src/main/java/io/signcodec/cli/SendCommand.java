@@ -11,6 +11,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.FixedLengthFrameDecoder;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -21,11 +22,14 @@ import io.signcodec.core.VectorSource;
 import io.signcodec.netty.EmbeddingBatch;
 import io.signcodec.netty.SignFrameEncoder;
 import io.signcodec.netty.WrittenBytesCounter;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -112,7 +116,7 @@ final class SendCommand extends CliCommand {
 
                       @Override
                       public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                        failure[0] = String.valueOf(cause.getMessage());
+                        failure[0] = reason(cause);
                         ctx.close();
                       }
                     },
@@ -130,7 +134,7 @@ final class SendCommand extends CliCommand {
         } catch (Exception e) {
           ch.close();
           throw new DataException(Path.of(host + ":" + port), "TLS handshake failed: "
-              + DataException.oneLine(String.valueOf(e.getMessage())), e);
+              + handshakeFailure(e), e);
         }
       }
 
@@ -164,7 +168,7 @@ final class SendCommand extends CliCommand {
         err().println("signcodec send: " + host + ":" + port + ": "
             + (acks.mismatch ? "the server's decoded vectors differ from ours"
                 : acks.acknowledged.get() + " of " + vectors + " vectors acknowledged"
-                    + (failure[0] != null ? " (" + DataException.oneLine(failure[0]) + ")"
+                    + (failure[0] != null ? " (" + failure[0] + ")"
                         : " (the server closed the connection; see its log)")));
         err().flush();
         return 1;
@@ -193,6 +197,48 @@ final class SendCommand extends CliCommand {
       throw new DataException(tlsTrust, "cannot use as trusted TLS certificate: "
           + DataException.oneLine(String.valueOf(e.getMessage())), e);
     }
+  }
+
+  /** How far the failures below are followed through their causes: a chain is short. */
+  private static final int MAX_CAUSES = 16;
+
+  /**
+   * Why a TLS handshake failed, in words, from the exception chain: a server that closed the
+   * connection (Netty's {@link ClosedChannelException}, which has no message), broke it, or
+   * answered with something that is not a TLS record is probably not serving TLS, and the message
+   * asks; otherwise {@link #reason} (the JDK's: an untrusted certificate, a name that does not
+   * match). Never "null".
+   */
+  static String handshakeFailure(Throwable failure) {
+    String servingTls = " (is it serving TLS?)";
+    Throwable t = failure;
+    for (int i = 0; t != null && i < MAX_CAUSES; i++, t = t.getCause()) {
+      if (t instanceof NotSslRecordException) {
+        return "the server's answer is not TLS" + servingTls;
+      }
+      if (t instanceof ClosedChannelException) {
+        return "the server closed the connection during the handshake" + servingTls;
+      }
+      if (t instanceof IOException && !(t instanceof SSLException)) {
+        return "the connection broke during the handshake (" + reason(t) + "; is it serving "
+            + "TLS?)";
+      }
+    }
+    return reason(failure);
+  }
+
+  /**
+   * The first message in {@code failure}'s chain, on one line, or its type's name if none has
+   * one: never "null".
+   */
+  static String reason(Throwable failure) {
+    Throwable t = failure;
+    for (int i = 0; t != null && i < MAX_CAUSES; i++, t = t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        return DataException.oneLine(t.getMessage());
+      }
+    }
+    return failure.getClass().getSimpleName();
   }
 
   /** Back-pressure: wait while the socket's send buffer is above its high-water mark. */

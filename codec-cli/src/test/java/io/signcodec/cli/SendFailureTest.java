@@ -1,6 +1,7 @@
 package io.signcodec.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A {@code send} that fails prints nothing on standard output, only one line on standard error
- * saying why, with exit status 1. The servers are on 127.0.0.1: {@code serve}, or a plain socket that acts out one failure.
+ * saying why, with exit status 1; a TLS client against a server that does not speak TLS says so.
+ * The servers are on 127.0.0.1: {@code serve}, or a plain socket that acts out one failure.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class SendFailureTest {
@@ -92,5 +95,50 @@ class SendFailureTest {
     assertTrue(line.startsWith("signcodec send: 127.0.0.1:" + hangUp.port()
         + ": 0 of 3000 vectors acknowledged"), line);
     hangUp.done().get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void tlsToAServerThatClosesSaysItMayNotServeTls() throws Exception {
+    ServeSendTest.Trained x = ServeSendTest.trained(dir, "x", 500, D, 4);
+    Path trust = certificate();
+    FakeServer plain = fakeServer(new byte[0]);
+    String line = failed(x.send(plain.port(), "--tls-trust", trust.toString(), "--quiet"));
+    assertEquals("signcodec send: 127.0.0.1:" + plain.port() + ": TLS handshake failed: the "
+        + "server closed the connection during the handshake (is it serving TLS?)", line);
+    plain.done().get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void tlsToAServerThatAnswersPlainTextSaysItIsNotTls() throws Exception {
+    ServeSendTest.Trained x = ServeSendTest.trained(dir, "x", 500, D, 4);
+    Path trust = certificate();
+    FakeServer http = fakeServer("HTTP/1.1 400 Bad Request\r\n\r\n"
+        .getBytes(StandardCharsets.US_ASCII));
+    String line = failed(x.send(http.port(), "--tls-trust", trust.toString(), "--quiet"));
+    assertTrue(line.startsWith("signcodec send: 127.0.0.1:" + http.port()
+        + ": TLS handshake failed: the server's answer is not TLS (is it serving TLS?)"), line);
+    assertFalse(line.contains("null"), line);
+    http.done().get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void tlsToAPlainServeSaysItMayNotServeTls() throws Exception {
+    ServeSendTest.Trained x = ServeSendTest.trained(dir, "x", 500, D, 4);
+    Path trust = certificate();
+    ServeSendTest.Server plain = ServeSendTest.serve(x.codebook(), 1);
+    String line = failed(x.send(plain.port(), "--tls-trust", trust.toString(), "--quiet"));
+    // Closed, or reset if the server closes before it has read all the client sent.
+    assertTrue(line.startsWith("signcodec send: 127.0.0.1:" + plain.port()
+        + ": TLS handshake failed: the "), line);
+    assertTrue(line.endsWith("is it serving TLS?)"), line);
+    assertFalse(line.contains("null"), line);
+    assertEquals(0, plain.exit().get(20, TimeUnit.SECONDS));
+  }
+
+  /** A self-signed certificate for 127.0.0.1 (PEM), made as ServeTlsTest makes its own. */
+  private Path certificate() throws Exception {
+    ServeTlsTest maker = new ServeTlsTest();
+    maker.dir = dir;
+    return maker.selfSigned("server", "ip:127.0.0.1").cert();
   }
 }
