@@ -76,6 +76,24 @@ abstract class CliCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * As {@link #refuseOverwriting}, for an input option ({@code option}) where {@code -} is
+   * standard input: then a usage error if {@code out} exists and is the file standard input reads
+   * from (a shell's {@code < FILE}), the same device and inode by any path, so that
+   * {@code --input - --out FILE < FILE} never replaces what it reads either.
+   */
+  void refuseOverwritingInput(Path out, String option, Path input) {
+    if (!CliFiles.isStandardStream(input)) {
+      refuseOverwriting(out, option, input);
+      return;
+    }
+    Path standardInput = SignCodecCli.standardInputFile(commandLine());
+    if (standardInput != null && CliFiles.sameFile(out, standardInput)) {
+      throw usage("Invalid value for option '--out': '" + out + "' is the file standard input "
+          + "reads from (" + option + " -); refusing to overwrite an input");
+    }
+  }
+
   /** {@code --out} resolved before any long work; see {@link CliFiles#output}. */
   CliFiles.Output output(Path out) {
     return CliFiles.output(out, SignCodecCli.standardOutput(commandLine()));

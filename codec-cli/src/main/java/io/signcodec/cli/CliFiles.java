@@ -17,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -107,6 +108,27 @@ final class CliFiles {
     } catch (IOException e) {
       return false; // unreadable: the command's own open reports it
     }
+  }
+
+  /**
+   * The links through which a process reaches its own standard input (file descriptor 0): Linux's
+   * procfs, then the {@code /dev/stdin} of other Unixes. Following one gives the file, pipe or
+   * terminal that descriptor 0 is, even when no path names it.
+   */
+  private static final List<Path> STANDARD_INPUT_LINKS =
+      List.of(Path.of("/proc/self/fd/0"), Path.of("/dev/stdin"));
+
+  /**
+   * A path that resolves to this process's standard input (file descriptor 0), or null if there
+   * is none here (Windows) or descriptor 0 is closed.
+   */
+  static Path standardInputDescriptor() {
+    for (Path link : STANDARD_INPUT_LINKS) {
+      if (Files.exists(link)) {
+        return link;
+      }
+    }
+    return null;
   }
 
   /** Reads a codebook file; the file must hold exactly one codebook. */

@@ -52,7 +52,7 @@ final class DecodeCommand extends CliCommand {
           + "front, so decode reads the container twice, and " + CliFiles.inputName(input)
           + " can be read only once; write fvecs, or give a file");
     }
-    refuseOverwriting(out, "--input", input);
+    refuseOverwritingInput(out, "--input", input);
     refuseOverwriting(out, "--codebook", codebookPath);
     CliFiles.Output output = output(out);
     Codebook codebook = CliFiles.readCodebook(codebookPath);

@@ -33,7 +33,7 @@ final class EncodeCommand extends CliCommand {
 
   @Override
   public Integer call() {
-    refuseOverwriting(out, "--input", input.path);
+    refuseOverwritingInput(out, "--input", input.path);
     refuseOverwriting(out, "--codebook", codebookFile.path);
     CliFiles.Output output = output(out);
     Codebook codebook = codebookFile.read();

@@ -11,6 +11,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.FixedLengthFrameDecoder;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -21,11 +22,14 @@ import io.signcodec.core.VectorSource;
 import io.signcodec.netty.EmbeddingBatch;
 import io.signcodec.netty.SignFrameEncoder;
 import io.signcodec.netty.WrittenBytesCounter;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,14 +40,15 @@ import picocli.CommandLine.Option;
     description = {
         "Encodes the file's vectors and sends them as signcodec frames, a batch at a time, "
             + "waiting whenever the connection's send buffer is full. Checks every "
-            + "acknowledgement against its own decode of the same codes and prints one JSON "
-            + "object:",
+            + "acknowledgement against its own decode of the same codes and, when every vector "
+            + "was acknowledged as sent, prints one JSON object:",
         "{\"vectors\":..., \"wireBytes\":..., \"rawBytes\":..., \"nmse\":..., "
-            + "\"serverVerified\":true|false, \"seconds\":..., \"vectorsPerSecond\":...}",
+            + "\"serverVerified\":true, \"seconds\":..., \"vectorsPerSecond\":...}",
         "wireBytes: bytes of the stream sent (before TLS); rawBytes: what the vectors cost as "
             + "float32. A batch whose codes exceed what 'serve' accepts by default in one frame "
-            + "(1 MiB) goes as several frames. Exit status 1 if the acknowledgements do not "
-            + "match or do not all arrive."})
+            + "(1 MiB) goes as several frames. If the acknowledgements do not match or do not "
+            + "all arrive, nothing is printed on standard output: one line on standard error "
+            + "says how many vectors were acknowledged, and the exit status is 1."})
 final class SendCommand extends CliCommand {
   @Option(names = "--codebook", required = true, paramLabel = "CODEBOOK", order = 0,
       description = "The codebook file (the server must have the same).")
@@ -111,7 +116,7 @@ final class SendCommand extends CliCommand {
 
                       @Override
                       public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                        failure[0] = String.valueOf(cause.getMessage());
+                        failure[0] = reason(cause);
                         ctx.close();
                       }
                     },
@@ -129,7 +134,7 @@ final class SendCommand extends CliCommand {
         } catch (Exception e) {
           ch.close();
           throw new DataException(Path.of(host + ":" + port), "TLS handshake failed: "
-              + DataException.oneLine(String.valueOf(e.getMessage())), e);
+              + handshakeFailure(e), e);
         }
       }
 
@@ -157,23 +162,25 @@ final class SendCommand extends CliCommand {
       ch.close().sync();
       // Every vector sent was acknowledged once, and every acknowledgement matched.
       boolean verified = !acks.mismatch && acks.acknowledged.get() == vectors;
+      if (!verified) {
+        // Nothing on standard output: a result there, even one saying "serverVerified":false,
+        // reads like a transfer that happened.
+        err().println("signcodec send: " + host + ":" + port + ": "
+            + (acks.mismatch ? "the server's decoded vectors differ from ours"
+                : acks.acknowledged.get() + " of " + vectors + " vectors acknowledged"
+                    + (failure[0] != null ? " (" + failure[0] + ")"
+                        : " (the server closed the connection; see its log)")));
+        err().flush();
+        return 1;
+      }
       printJson(Json.object()
           .put("vectors", vectors)
           .put("wireBytes", wireBytes.get())
           .put("rawBytes", vectors * d * 4L)
           .put("nmse", roundTrip.distortion().nmse())
-          .put("serverVerified", verified)
+          .put("serverVerified", true)
           .put("seconds", seconds)
           .put("vectorsPerSecond", vectors / seconds));
-      if (!verified) {
-        err().println("signcodec send: " + host + ":" + port + ": "
-            + (acks.mismatch ? "the server's decoded vectors differ from ours"
-                : acks.acknowledged.get() + " of " + vectors + " vectors acknowledged"
-                    + (failure[0] != null ? " (" + DataException.oneLine(failure[0]) + ")"
-                        : " (the server closed the connection; see its log)")));
-        err().flush();
-        return 1;
-      }
       return 0;
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -190,6 +197,48 @@ final class SendCommand extends CliCommand {
       throw new DataException(tlsTrust, "cannot use as trusted TLS certificate: "
           + DataException.oneLine(String.valueOf(e.getMessage())), e);
     }
+  }
+
+  /** How far the failures below are followed through their causes: a chain is short. */
+  private static final int MAX_CAUSES = 16;
+
+  /**
+   * Why a TLS handshake failed, in words, from the exception chain: a server that closed the
+   * connection (Netty's {@link ClosedChannelException}, which has no message), broke it, or
+   * answered with something that is not a TLS record is probably not serving TLS, and the message
+   * asks; otherwise {@link #reason} (the JDK's: an untrusted certificate, a name that does not
+   * match). Never "null".
+   */
+  static String handshakeFailure(Throwable failure) {
+    String servingTls = " (is it serving TLS?)";
+    Throwable t = failure;
+    for (int i = 0; t != null && i < MAX_CAUSES; i++, t = t.getCause()) {
+      if (t instanceof NotSslRecordException) {
+        return "the server's answer is not TLS" + servingTls;
+      }
+      if (t instanceof ClosedChannelException) {
+        return "the server closed the connection during the handshake" + servingTls;
+      }
+      if (t instanceof IOException && !(t instanceof SSLException)) {
+        return "the connection broke during the handshake (" + reason(t) + "; is it serving "
+            + "TLS?)";
+      }
+    }
+    return reason(failure);
+  }
+
+  /**
+   * The first message in {@code failure}'s chain, on one line, or its type's name if none has
+   * one: never "null".
+   */
+  static String reason(Throwable failure) {
+    Throwable t = failure;
+    for (int i = 0; t != null && i < MAX_CAUSES; i++, t = t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        return DataException.oneLine(t.getMessage());
+      }
+    }
+    return failure.getClass().getSimpleName();
   }
 
   /** Back-pressure: wait while the socket's send buffer is above its high-water mark. */

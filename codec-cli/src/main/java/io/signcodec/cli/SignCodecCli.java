@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
@@ -50,7 +51,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         "Outputs: - is standard output (the JSON object then goes to standard error); a file is "
             + "written to a hidden temporary file beside it and renamed over it on success; a "
             + "device or FIFO is written in place; a symbolic link's target is written; an output "
-            + "that is one of the inputs is refused.",
+            + "that is one of the inputs is refused, and so is, with --input -, the file standard "
+            + "input reads from.",
         "Exit status: 0 ok, 1 unreadable, corrupt or mismatched input, 2 usage error."})
 public final class SignCodecCli implements Callable<Integer> {
   @Spec
@@ -62,9 +64,17 @@ public final class SignCodecCli implements Callable<Integer> {
   /** What {@code --out -} writes: bytes, beside picocli's text writer on the same stream. */
   private final OutputStream standardOutput;
 
-  private SignCodecCli(InputStream standardInput, OutputStream standardOutput) {
+  /**
+   * A path the kernel resolves to the file {@link #standardInput} reads from (file descriptor 0),
+   * so that an output can be compared with it; null if there is none (an in-memory input).
+   */
+  private final Path standardInputFile;
+
+  private SignCodecCli(InputStream standardInput, OutputStream standardOutput,
+      Path standardInputFile) {
     this.standardInput = standardInput;
     this.standardOutput = standardOutput;
+    this.standardInputFile = standardInputFile;
   }
 
   /**
@@ -89,7 +99,8 @@ public final class SignCodecCli implements Callable<Integer> {
    */
   public static CommandLine commandLine() {
     // Not System.out: a PrintStream swallows write errors (a full disk, a closed pipe).
-    return commandLine(System.in, new FileOutputStream(FileDescriptor.out));
+    return commandLine(System.in, new FileOutputStream(FileDescriptor.out),
+        CliFiles.standardInputDescriptor());
   }
 
   /**
@@ -98,7 +109,13 @@ public final class SignCodecCli implements Callable<Integer> {
    * command line's out and err writers).
    */
   static CommandLine commandLine(InputStream standardInput, OutputStream standardOutput) {
-    CommandLine cl = new CommandLine(new SignCodecCli(standardInput, standardOutput));
+    return commandLine(standardInput, standardOutput, null);
+  }
+
+  private static CommandLine commandLine(InputStream standardInput, OutputStream standardOutput,
+      Path standardInputFile) {
+    CommandLine cl = new CommandLine(new SignCodecCli(standardInput, standardOutput,
+        standardInputFile));
     cl.setParameterExceptionHandler(new UsageErrors());
     cl.setExecutionExceptionHandler(new DataErrors());
     return cl;
@@ -112,6 +129,14 @@ public final class SignCodecCli implements Callable<Integer> {
   /** The bytes of standard output, for the command line {@code cmd} is part of. */
   static OutputStream standardOutput(CommandLine cmd) {
     return root(cmd).standardOutput;
+  }
+
+  /**
+   * A path to the file that standard input reads from, for the command line {@code cmd} is part
+   * of (see {@link CliFiles#standardInputDescriptor}), or null if it reads no file.
+   */
+  static Path standardInputFile(CommandLine cmd) {
+    return root(cmd).standardInputFile;
   }
 
   private static SignCodecCli root(CommandLine cmd) {

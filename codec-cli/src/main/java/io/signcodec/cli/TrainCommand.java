@@ -82,7 +82,7 @@ final class TrainCommand extends CliCommand {
       throw usage("Invalid value for option '--input': training reads its input twice, and "
           + input.name() + " can be read only once; give a file");
     }
-    refuseOverwriting(out, "--input", input.path);
+    refuseOverwritingInput(out, "--input", input.path);
     CliFiles.Output output = output(out);
     CodebookTrainer.Builder builder = CodebookTrainer.builder().seed(seed);
     if (length.rate != null) {
