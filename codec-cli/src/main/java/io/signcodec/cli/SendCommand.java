@@ -159,6 +159,7 @@ final class SendCommand extends CliCommand {
         Thread.sleep(1);
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
+      boolean stillOpen = ch.isActive();
       ch.close().sync();
       // Every vector sent was acknowledged once, and every acknowledgement matched.
       boolean verified = !acks.mismatch && acks.acknowledged.get() == vectors;
@@ -169,6 +170,7 @@ final class SendCommand extends CliCommand {
             + (acks.mismatch ? "the server's decoded vectors differ from ours"
                 : acks.acknowledged.get() + " of " + vectors + " vectors acknowledged"
                     + (failure[0] != null ? " (" + failure[0] + ")"
+                        : stillOpen ? " (no acknowledgement of the rest within 60 s)"
                         : " (the server closed the connection; see its log)")));
         err().flush();
         return 1;

@@ -2,6 +2,7 @@ package io.signcodec.cli;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -17,6 +18,9 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -24,8 +28,11 @@ import io.signcodec.core.Codebook;
 import io.signcodec.core.stream.BlockFraming;
 import io.signcodec.netty.BackpressureHandler;
 import io.signcodec.netty.ConnectionLimitHandler;
+import io.signcodec.netty.DecodeScheduler;
 import io.signcodec.netty.EmbeddingBatch;
 import io.signcodec.netty.SignFrameDecoder;
+import io.signcodec.netty.TlsRecordTimeoutHandler;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -47,11 +54,17 @@ import picocli.CommandLine.Option;
             + "\"tls\":...} once listening (port 0 picks a free one), one line on standard "
             + "error per failed, timed-out or refused connection, and runs until killed.",
         "",
-        "Every connection is bounded: it buffers at most one frame (--max-frame-bytes) and "
-            + "decodes it --max-batch-floats at a time; it is not read while its "
-            + "acknowledgements are not being read; it is closed when it sends nothing for "
-            + "--idle-timeout or takes longer than --frame-timeout to send one frame. At most "
+        "Every connection is bounded: it buffers at most one frame (--max-frame-bytes), whose "
+            + "codes --decode-threads threads decode --max-batch-floats at a time, in turn with "
+            + "the other connections; it is not read while its acknowledgements are not being "
+            + "read or its codes wait to be decoded; it is closed when it sends nothing for "
+            + "--idle-timeout, takes longer than --frame-timeout to send one frame (or one TLS "
+            + "record), or --handshake-timeout to complete its TLS handshake. A timeout counts "
+            + "only the client's time, not the time the server was not reading it. At most "
             + "--max-connections are served at once; more are closed on arrival.",
+        "",
+        "Memory: with the defaults, run it as java -Xmx512m -jar signcodec.jar serve ...: "
+            + "the buffers are on the Java heap, so -Xmx bounds them (docs/CLI.md).",
         "",
         "Without --tls-cert/--tls-key the frames travel in the clear and anyone who can reach "
             + "the port can send: do not let the port face a network you do not trust."})
@@ -64,6 +77,12 @@ final class ServeCommand extends CliCommand {
   static final int DEFAULT_MAX_FRAME_BYTES = (1 << 20) + BlockFraming.BLOCK_OVERHEAD;
   static final int WRITE_LOW_WATER_MARK = 32 << 10;
   static final int WRITE_HIGH_WATER_MARK = 64 << 10;
+  /**
+   * Default cap on the floats of one decoded batch: 1 MiB. Smaller than the library's default
+   * (4 MiB), so that a connection's turn at a decoding thread is short (some milliseconds) and
+   * the next connection's waits little.
+   */
+  static final int DEFAULT_MAX_BATCH_FLOATS = 1 << 18;
   /** Acknowledgements gathered in one buffer before it is written: fewer, larger writes. */
   private static final int ACK_CHUNK = 4096;
 
@@ -101,16 +120,29 @@ final class ServeCommand extends CliCommand {
   int maxFrameBytes;
 
   @Option(names = "--max-batch-floats",
-      defaultValue = "" + SignFrameDecoder.DEFAULT_MAX_BATCH_FLOATS, paramLabel = "N", order = 7,
-      description = "Most floats decoded at once per connection; a larger frame is decoded and "
-          + "acknowledged as several batches (default: ${DEFAULT-VALUE}, 4 MiB).")
+      defaultValue = "" + DEFAULT_MAX_BATCH_FLOATS, paramLabel = "N", order = 7,
+      description = "Most floats decoded at once per connection: one turn at a decoding thread; "
+          + "a larger frame is decoded and acknowledged as several batches "
+          + "(default: ${DEFAULT-VALUE}, 1 MiB).")
   int maxBatchFloats;
 
-  @Option(names = "--tls-cert", paramLabel = "CERT.pem", order = 8,
+  @Option(names = "--decode-threads", paramLabel = "N", order = 8,
+      description = "Threads that decode, shared fairly by all connections: each connection "
+          + "with codes waiting gets one batch of at most --max-batch-floats per turn "
+          + "(default: the number of processors).")
+  Integer decodeThreads;
+
+  @Option(names = "--handshake-timeout", defaultValue = "10", paramLabel = "SECONDS",
+      order = 9,
+      description = "With TLS: close a connection whose handshake is not complete this long "
+          + "after it connected; 0: never (default: ${DEFAULT-VALUE}).")
+  double handshakeTimeout;
+
+  @Option(names = "--tls-cert", paramLabel = "CERT.pem", order = 10,
       description = "Serve over TLS with this certificate chain (PEM); needs --tls-key.")
   Path tlsCert;
 
-  @Option(names = "--tls-key", paramLabel = "KEY.pem", order = 9,
+  @Option(names = "--tls-key", paramLabel = "KEY.pem", order = 11,
       description = "The certificate's private key (PKCS#8 PEM, unencrypted).")
   Path tlsKey;
 
@@ -129,6 +161,13 @@ final class ServeCommand extends CliCommand {
     }
     checkSeconds("--idle-timeout", idleTimeout);
     checkSeconds("--frame-timeout", frameTimeout);
+    checkSeconds("--handshake-timeout", handshakeTimeout);
+    int threads = decodeThreads == null ? Runtime.getRuntime().availableProcessors()
+        : decodeThreads;
+    if (threads < 1) {
+      throw usage("Invalid value for option '--decode-threads': must be positive, was "
+          + threads);
+    }
     if ((tlsCert == null) != (tlsKey == null)) {
       throw usage("Options '--tls-cert' and '--tls-key' go together");
     }
@@ -147,6 +186,10 @@ final class ServeCommand extends CliCommand {
       throw usage("Invalid value for option '--max-frame-bytes': " + e.getMessage());
     }
     SslContext tls = tlsCert == null ? null : serverTls();
+    DecodeScheduler scheduler = new DecodeScheduler(threads);
+    decoding.decodeScheduler(scheduler);
+    long frameNanos = Math.round(frameTimeout * 1e9);
+    long handshakeMillis = Math.round(handshakeTimeout * 1e3);
     CountDownLatch closed = new CountDownLatch(exitAfter == null ? Integer.MAX_VALUE : exitAfter);
     ConnectionLimitHandler limit = new ConnectionLimitHandler(maxConnections);
     BackpressureHandler backpressure = new BackpressureHandler();
@@ -158,6 +201,8 @@ final class ServeCommand extends CliCommand {
       try {
         server = new ServerBootstrap().group(boss, workers)
             .channel(NioServerSocketChannel.class)
+            // On the Java heap, so that -Xmx bounds what the connections hold.
+            .childOption(ChannelOption.ALLOCATOR, new PooledByteBufAllocator(false))
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                 new WriteBufferWaterMark(WRITE_LOW_WATER_MARK, WRITE_HIGH_WATER_MARK))
             .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -175,14 +220,21 @@ final class ServeCommand extends CliCommand {
                 });
                 ChannelPipeline p = ch.pipeline();
                 p.addLast(limit);
-                if (idleNanos > 0) {
+                ClientIdleHandler idle = idleNanos > 0 ? new ClientIdleHandler(idleNanos) : null;
+                if (idle != null) {
                   // Before the SslHandler, so that TLS handshake bytes count as activity too.
-                  p.addLast(new IdleStateHandler(idleNanos, 0, 0, TimeUnit.NANOSECONDS));
+                  p.addLast(idle);
                 }
                 if (tls != null) {
-                  p.addLast(tls.newHandler(ch.alloc()));
+                  if (frameNanos > 0) {
+                    // Ciphertext: a record within the frame timeout of its first byte.
+                    p.addLast(new TlsRecordTimeoutHandler(frameNanos, TimeUnit.NANOSECONDS));
+                  }
+                  SslHandler ssl = tls.newHandler(ch.alloc());
+                  ssl.setHandshakeTimeoutMillis(handshakeMillis);
+                  p.addLast(ssl);
                 }
-                p.addLast(backpressure, decoding.build(), new Acknowledger());
+                p.addLast(backpressure, decoding.build(), new Acknowledger(idle));
               }
             })
             .bind(new InetSocketAddress(host, port)).sync().channel();
@@ -209,6 +261,7 @@ final class ServeCommand extends CliCommand {
     } finally {
       workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      scheduler.close();
     }
   }
 
@@ -235,11 +288,22 @@ final class ServeCommand extends CliCommand {
    * and closes it.
    */
   private final class Acknowledger extends SimpleChannelInboundHandler<EmbeddingBatch> {
+    private final ClientIdleHandler idle;
     private ByteBuf pending;
     private boolean reported;
+    /** A transport failure (a reset), reported at the close unless the decoder says more. */
+    private String transportFailure;
+
+    Acknowledger(ClientIdleHandler idle) {
+      this.idle = idle;
+    }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, EmbeddingBatch batch) {
+      if (idle != null) {
+        // The client waited for this decoding: its idle time starts now.
+        idle.resetReadTimeout();
+      }
       if (pending == null) {
         pending = ctx.alloc().buffer(ACK_CHUNK);
       }
@@ -265,6 +329,11 @@ final class ServeCommand extends CliCommand {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
       release();
+      if (transportFailure != null) {
+        // The decoder reports a stream cut short right after the close has gone by (its
+        // exception follows its channelInactive): that says more than the reset, if it comes.
+        ctx.executor().execute(() -> report(ctx, transportFailure));
+      }
       ctx.fireChannelInactive();
     }
 
@@ -288,11 +357,25 @@ final class ServeCommand extends CliCommand {
         ctx.close();
         return;
       }
+      if (evt instanceof SslHandshakeCompletionEvent
+          && ((SslHandshakeCompletionEvent) evt).cause() instanceof SslHandshakeTimeoutException) {
+        // SslHandler closes the connection itself, and says nothing else.
+        report(ctx, "TLS handshake not complete " + seconds(handshakeTimeout)
+            + " after the connection opened (--handshake-timeout): closed");
+        ctx.close();
+        return;
+      }
       ctx.fireUserEventTriggered(evt);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (cause instanceof IOException && !reported && ctx.channel().isOpen()) {
+        // A reset: the close follows, and with it the decoder's word on what was cut short.
+        transportFailure = describe(cause);
+        ctx.close();
+        return;
+      }
       report(ctx, describe(cause));
       ctx.close();
     }
@@ -308,6 +391,27 @@ final class ServeCommand extends CliCommand {
     }
   }
 
+  /**
+   * Netty's read-idle timeout, less the time the server itself holds a connection back: a channel
+   * that is not read while it is writable is waiting for its turn to decode (BackpressureHandler
+   * pauses only unwritable ones, whose idleness is the client's, as it does not read its
+   * acknowledgements), and each decoded batch starts the idle time afresh.
+   */
+  static final class ClientIdleHandler extends IdleStateHandler {
+    ClientIdleHandler(long idleNanos) {
+      super(idleNanos, 0, 0, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) throws Exception {
+      Channel ch = ctx.channel();
+      if (!ch.config().isAutoRead() && ch.isWritable()) {
+        return;
+      }
+      super.channelIdle(ctx, evt);
+    }
+  }
+
   /** A failure in one line, without the class names and hex dumps some TLS failures carry. */
   static String describe(Throwable cause) {
     if (cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
@@ -317,6 +421,10 @@ final class ServeCommand extends CliCommand {
       return "TLS: the client did not start a TLS handshake (plain frames to a TLS port?)";
     }
     String message = DataException.oneLine(String.valueOf(cause.getMessage()));
+    if (cause instanceof IOException && !(cause instanceof SSLException)
+        && message.toLowerCase(java.util.Locale.ROOT).contains("connection reset")) {
+      return "the client reset the connection (" + message + ")";
+    }
     return cause instanceof SSLException ? "TLS: " + message : message;
   }
 

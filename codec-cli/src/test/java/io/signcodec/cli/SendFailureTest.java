@@ -137,8 +137,6 @@ class SendFailureTest {
 
   /** A self-signed certificate for 127.0.0.1 (PEM), made as ServeTlsTest makes its own. */
   private Path certificate() throws Exception {
-    ServeTlsTest maker = new ServeTlsTest();
-    maker.dir = dir;
-    return maker.selfSigned("server", "ip:127.0.0.1").cert();
+    return ServeTlsTest.selfSigned(dir, "server", "ip:127.0.0.1").cert();
   }
 }

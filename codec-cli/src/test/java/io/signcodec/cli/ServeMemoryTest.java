@@ -2,11 +2,13 @@ package io.signcodec.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.signcodec.core.Codebook;
 import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.stream.StreamHeader;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -19,20 +21,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code serve} in a child JVM with a 96 MiB heap, and eight clients that each send one frame
- * that decodes to 64 MiB of floats: 512 MiB at once if frames were decoded whole. Sliced into
- * 4 MiB batches, the server acknowledges all of it and exits normally.
+ * {@code serve} in a child JVM, and clients that each send one large frame at once. Eight frames
+ * that decode to 64 MiB of floats each (512 MiB at once if frames were decoded whole) fit a 96
+ * MiB heap; 32 frames of 1 MiB of codes, with the heap setting docs/CLI.md gives for
+ * {@code serve} ({@code -Xmx512m}), keep the process's resident memory (VmHWM, not only its live
+ * objects) below the figure docs/CLI.md states for them.
  */
 class ServeMemoryTest {
-  private static final int D = 64;
-  private static final int CLIENTS = 8;
-  private static final int VECTORS = 1 << 18;
+  /** docs/CLI.md: 32 connections each sending 1 MiB frames, with -Xmx512m. */
+  static final long DOCUMENTED_RSS_MIB = 400;
 
   @TempDir
   Path dir;
@@ -40,18 +44,45 @@ class ServeMemoryTest {
   @Test
   @Timeout(120)
   void eightLargeFramesAtOnceFitASmallHeap() throws Exception {
-    Path data = TestFiles.gaussianFvecs(dir.resolve("x.fvecs"), 2_000, D, 3);
+    Path data = TestFiles.gaussianFvecs(dir.resolve("x.fvecs"), 2_000, 64, 3);
     Path cbFile = dir.resolve("cb.sgncb");
     Cli.train(data, cbFile, "--rate", "0.125", "--quiet");
     Codebook codebook = CliFiles.readCodebook(cbFile);
     assertEquals(1, codebook.codeBytes());
+    long peak = serveFrames(cbFile, codebook, "-Xmx96m", 8, 1 << 18);
+    assertTrue(peak > 0 || !Files.exists(Path.of("/proc/self/status")));
+  }
 
+  @Test
+  @Timeout(120)
+  void thirtyTwoFramesStayWithinTheDocumentedResidentMemory() throws Exception {
+    assumeTrue(Files.exists(Path.of("/proc/self/status")), "needs /proc (Linux)");
+    Path data = TestFiles.gaussianFvecs(dir.resolve("x.fvecs"), 2_000, 16, 3);
+    Path cbFile = dir.resolve("cb.sgncb");
+    Cli.train(data, cbFile, "--rate", "1", "--quiet");
+    Codebook codebook = CliFiles.readCodebook(cbFile);
+    int vectors = ((1 << 20) - 8) / codebook.codeBytes();
+    long peakKib = serveFrames(cbFile, codebook, "-Xmx512m", 32, vectors);
+    System.out.println("ServeMemoryTest: 32 frames of 1 MiB, -Xmx512m: VmHWM " + (peakKib >> 10) + " MiB");
+    assertTrue(peakKib >> 10 < DOCUMENTED_RSS_MIB, "serve's peak resident memory was "
+        + (peakKib >> 10) + " MiB, documented: below " + DOCUMENTED_RSS_MIB + " MiB");
+  }
+
+  /**
+   * Starts {@code serve} with {@code heap}; {@code clients} each send the header and one frame of
+   * {@code vectors} random codes at once and check every acknowledgement; once all have been
+   * acknowledged, reads the server's VmHWM (KiB; 0 without /proc), then the clients end their
+   * streams and the server exits normally with nothing on standard error.
+   */
+  long serveFrames(Path cbFile, Codebook codebook, String heap, int clients, int vectors)
+      throws Exception {
+    int d = codebook.dimension();
     Path err = dir.resolve("serve.err");
     Process serve = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx96m",
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), heap,
         "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
         SignCodecCli.class.getName(), "serve", "--codebook", cbFile.toString(), "--port", "0",
-        "--exit-after", String.valueOf(CLIENTS))
+        "--exit-after", String.valueOf(clients))
         .redirectError(err.toFile()).start();
     try {
       BufferedReader out = new BufferedReader(
@@ -61,51 +92,76 @@ class ServeMemoryTest {
       Map<String, Object> json = JsonParser.parseObject(listening);
       int port = ((Double) json.get("port")).intValue();
 
-      byte[] codes = new byte[VECTORS];
+      byte[] codes = new byte[vectors * codebook.codeBytes()];
       new Random(4).nextBytes(codes);
-      byte[] frame = ServeLimitsTest.block(VECTORS, codes);
-      float[] decoded = new float[VECTORS * D];
-      LinearDecoder.of(codebook).decode(codes, 0, decoded, 0, VECTORS);
-      int perBatch = (1 << 20) / D;
-      long[] expected = new long[VECTORS / perBatch];
+      byte[] frame = ServeLimitsTest.block(vectors, codes);
+      float[] decoded = new float[vectors * d];
+      LinearDecoder.of(codebook).decode(codes, 0, decoded, 0, vectors);
+      int perBatch = ServeCommand.DEFAULT_MAX_BATCH_FLOATS / d;
+      long[] expected = new long[(vectors + perBatch - 1) / perBatch];
       for (int i = 0; i < expected.length; i++) {
-        expected[i] = Acknowledgement.digest(decoded, i * perBatch, perBatch, D);
+        int n = Math.min(perBatch, vectors - i * perBatch);
+        expected[i] = Acknowledgement.digest(decoded, i * perBatch, n, d);
       }
 
-      List<CompletableFuture<long[]>> clients = new ArrayList<>();
-      for (int c = 0; c < CLIENTS; c++) {
+      CountDownLatch acknowledged = new CountDownLatch(clients);
+      CountDownLatch measured = new CountDownLatch(1);
+      List<CompletableFuture<long[]>> done = new ArrayList<>();
+      for (int c = 0; c < clients; c++) {
         CompletableFuture<long[]> acks = new CompletableFuture<>();
         Thread t = new Thread(() -> {
           try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(60_000);
+            s.setSoTimeout(90_000);
             s.getOutputStream().write(StreamHeader.of(codebook).toBytes());
             s.getOutputStream().write(frame);
             byte[] got = s.getInputStream().readNBytes(expected.length * Acknowledgement.BYTES);
             ByteBuffer b = ByteBuffer.wrap(got).order(ByteOrder.LITTLE_ENDIAN);
             long[] digests = new long[got.length / Acknowledgement.BYTES];
             for (int i = 0; i < digests.length; i++) {
-              assertEquals(perBatch, b.getLong());
+              assertEquals(Math.min(perBatch, vectors - i * perBatch), b.getLong());
               digests[i] = b.getLong();
             }
-            s.getOutputStream().write(ServeLimitsTest.end(VECTORS));
+            acknowledged.countDown();
+            measured.await(90, TimeUnit.SECONDS);
+            s.getOutputStream().write(ServeLimitsTest.end(vectors));
             acks.complete(digests);
           } catch (Throwable e) {
+            acknowledged.countDown();
             acks.completeExceptionally(e);
           }
         }, "client-" + c);
+        t.setDaemon(true);
         t.start();
-        clients.add(acks);
+        done.add(acks);
       }
-      for (CompletableFuture<long[]> acks : clients) {
+      assertTrue(acknowledged.await(90, TimeUnit.SECONDS), "not every frame acknowledged");
+      long peak = status(serve.pid(), "VmHWM");
+      measured.countDown();
+      for (CompletableFuture<long[]> acks : done) {
         assertEquals(java.util.Arrays.toString(expected),
             java.util.Arrays.toString(acks.get(60, TimeUnit.SECONDS)));
       }
       assertTrue(serve.waitFor(30, TimeUnit.SECONDS), "serve did not exit");
       assertEquals("", withoutUnsafeWarnings(Files.readString(err)));
       assertEquals(0, serve.exitValue());
+      return peak;
     } finally {
       serve.destroyForcibly();
     }
+  }
+
+  /** A field of /proc/PID/status in KiB, or 0 where there is none. */
+  static long status(long pid, String field) throws IOException {
+    Path file = Path.of("/proc/" + pid + "/status");
+    if (!Files.exists(file)) {
+      return 0;
+    }
+    for (String line : Files.readAllLines(file)) {
+      if (line.startsWith(field + ":")) {
+        return Long.parseLong(line.replaceAll("\\D+", ""));
+      }
+    }
+    return 0;
   }
 
   /**

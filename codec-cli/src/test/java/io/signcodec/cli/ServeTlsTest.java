@@ -30,6 +30,11 @@ class ServeTlsTest {
    * certificate and PKCS#8 key are then written as PEM, the form Netty's SslContextBuilder reads.
    */
   Identity selfSigned(String name, String subjectAltName) throws Exception {
+    return selfSigned(dir, name, subjectAltName);
+  }
+
+  /** A self-signed EC certificate and its key, as PEM files in {@code dir}. */
+  static Identity selfSigned(Path dir, String name, String subjectAltName) throws Exception {
     Path store = dir.resolve(name + ".p12");
     String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
     Process p = new ProcessBuilder(keytool, "-genkeypair", "-alias", name, "-keyalg", "EC",

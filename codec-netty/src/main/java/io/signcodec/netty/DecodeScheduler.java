@@ -6,9 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Decodes the slices of many {@link SignFrameDecoder}s on a fixed number of threads, in turn,
@@ -25,8 +26,15 @@ import java.util.concurrent.TimeUnit;
  *       decoders of a scheduler decode sequentially), so the event loops stay free to read,
  *       verify checksums and answer.
  *   <li><b>Fairness</b>: a decoder submits its next slice only when its last one has been passed
- *       on, and the slices wait in one first-in, first-out queue: every connection with work gets
- *       one slice (at most {@code maxBatchFloats} floats) per turn, however much it has sent.
+ *       on, so a connection waits with at most one slice (at most {@code maxBatchFloats} floats),
+ *       however much it has sent. A free thread takes the waiting slice of the connection that
+ *       has had the least decoding time recently: each connection's decoding time, in thread
+ *       nanoseconds, decays with a half-life of {@value #HALF_LIFE_SECONDS} s (ties: the slice
+ *       that has waited longest). A connection that floods the server has a large recent share
+ *       and waits behind one that sends a little, which is decoded at once; connections that
+ *       all flood share equally. The order is told from each connection's own history only, so
+ *       a client that keeps opening new connections starts each one afresh:
+ *       {@link ConnectionLimitHandler} bounds how many it holds.
  *   <li><b>Memory</b>: the decoded floats go into a pool of {@code 2 × threads} arrays, each
  *       returned once its batch has been passed down the pipeline; at most that many batches
  *       exist at once, however many connections there are. A connection waiting for its turn
@@ -38,7 +46,15 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safe. Its threads are daemons; {@link #close} stops them.
  */
 public final class DecodeScheduler implements AutoCloseable {
-  private final BlockingQueue<Job> jobs = new LinkedBlockingQueue<>();
+  /** Half-life of a connection's recent decoding time, which orders the waiting slices. */
+  public static final int HALF_LIFE_SECONDS = 30;
+  private static final double HALF_LIFE_NANOS = TimeUnit.SECONDS.toNanos(HALF_LIFE_SECONDS);
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition waiting = lock.newCondition();
+  /** Slices waiting for a thread, at most one per decoder; guarded by {@link #lock}. */
+  private final List<Job> jobs = new ArrayList<>();
+  private long submitted;
   private final BlockingQueue<float[]> buffers;
   private final List<Thread> workers = new ArrayList<>();
   private volatile boolean closed;
@@ -67,7 +83,12 @@ public final class DecodeScheduler implements AutoCloseable {
 
   /** Slices waiting for a thread (at most one per connection). */
   public int queued() {
-    return jobs.size();
+    lock.lock();
+    try {
+      return jobs.size();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Stops the threads; slices not yet decoded are dropped, and their decoders fail. */
@@ -77,8 +98,15 @@ public final class DecodeScheduler implements AutoCloseable {
     for (Thread t : workers) {
       t.interrupt();
     }
-    Job job;
-    while ((job = jobs.poll()) != null) {
+    List<Job> dropped;
+    lock.lock();
+    try {
+      dropped = new ArrayList<>(jobs);
+      jobs.clear();
+    } finally {
+      lock.unlock();
+    }
+    for (Job job : dropped) {
       job.codes.release();
       fail(job, new RejectedExecutionException("decode scheduler closed"));
     }
@@ -90,6 +118,7 @@ public final class DecodeScheduler implements AutoCloseable {
     final LinearDecoder decoder;
     final ByteBuf codes;
     final int count;
+    long order;
 
     Job(SignFrameDecoder owner, LinearDecoder decoder, ByteBuf codes, int count) {
       this.owner = owner;
@@ -105,7 +134,54 @@ public final class DecodeScheduler implements AutoCloseable {
       fail(job, new RejectedExecutionException("decode scheduler closed"));
       return;
     }
-    jobs.add(job);
+    lock.lock();
+    try {
+      job.order = submitted++;
+      jobs.add(job);
+      waiting.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The waiting slice whose connection has had the least decoding time recently. */
+  private Job next() throws InterruptedException {
+    lock.lockInterruptibly();
+    try {
+      while (jobs.isEmpty()) {
+        waiting.await();
+      }
+      long now = System.nanoTime();
+      int best = 0;
+      double bestUsage = Double.MAX_VALUE;
+      for (int i = 0; i < jobs.size(); i++) {
+        Job j = jobs.get(i);
+        double usage = decayed(j.owner, now);
+        if (usage < bestUsage || (usage == bestUsage && j.order < jobs.get(best).order)) {
+          best = i;
+          bestUsage = usage;
+        }
+      }
+      return jobs.remove(best);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static double decayed(SignFrameDecoder owner, long now) {
+    return owner.decodeNanos == 0 ? 0
+        : owner.decodeNanos * Math.pow(0.5, (now - owner.decodeNanosAt) / HALF_LIFE_NANOS);
+  }
+
+  private void charge(SignFrameDecoder owner, long nanos) {
+    lock.lock();
+    try {
+      long now = System.nanoTime();
+      owner.decodeNanos = decayed(owner, now) + nanos;
+      owner.decodeNanosAt = now;
+    } finally {
+      lock.unlock();
+    }
   }
 
   private static void fail(Job job, Throwable failure) {
@@ -132,12 +208,13 @@ public final class DecodeScheduler implements AutoCloseable {
         return;
       }
       try {
-        job = jobs.take();
+        job = next();
       } catch (InterruptedException e) {
         buffers.offer(out);
         return;
       }
       Throwable failure = null;
+      long started = System.nanoTime();
       try {
         if (job.owner.wanted()) {
           int floats = job.count * job.decoder.dimension();
@@ -161,6 +238,7 @@ public final class DecodeScheduler implements AutoCloseable {
       } finally {
         job.codes.release();
       }
+      charge(job.owner, System.nanoTime() - started);
       float[] decoded = out;
       Throwable failed = failure;
       try {
