@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ServeMemoryTest {
   /** docs/CLI.md: 32 connections each sending 1 MiB frames, with -Xmx512m. */
-  static final long DOCUMENTED_RSS_MIB = 400;
+  static final long DOCUMENTED_RSS_MIB = 256;
 
   @TempDir
   Path dir;
