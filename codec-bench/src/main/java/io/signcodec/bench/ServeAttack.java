@@ -164,7 +164,7 @@ public final class ServeAttack {
     }
   }
 
-  private static void flood(Socket s, Codebook codebook, byte[] frame, long deadline) {
+  static void flood(Socket s, Codebook codebook, byte[] frame, long deadline) {
     try {
       OutputStream out = s.getOutputStream();
       out.write(StreamHeader.of(codebook).toBytes());
@@ -176,7 +176,7 @@ public final class ServeAttack {
     }
   }
 
-  private static void drain(Socket s, AtomicLong acked) {
+  static void drain(Socket s, AtomicLong acked) {
     byte[] ack = new byte[16];
     try {
       InputStream in = s.getInputStream();

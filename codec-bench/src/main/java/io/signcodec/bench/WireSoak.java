@@ -39,7 +39,9 @@ import java.util.zip.CRC32C;
 /**
  * Soak of {@code serve}: the server from {@code signcodec.jar} in a child JVM on 127.0.0.1, with
  * its default limits, and N well-behaved clients that each keep a few batches in flight for M
- * seconds, plus K hostile ones that write one-vector frames and never read an acknowledgement.
+ * seconds, plus K hostile ones that write one-vector frames and never read an acknowledgement,
+ * plus F flooders that write legal frames of 1 MiB of codes as fast as the server takes them
+ * (reading and dropping their acknowledgements, as {@link ServeAttack}'s attackers do).
  * Reports acknowledged vectors per second, the batch round trip (write to acknowledgement) at
  * p50/p99/max (with a window of W batches per client in flight, that is mostly W × clients
  * batches of queueing: Little's law), and the server's peak resident memory (VmHWM of the
@@ -49,8 +51,8 @@ import java.util.zip.CRC32C;
  * <pre>
  * java --add-modules jdk.incubator.vector -cp codec-bench/target/benchmarks.jar \
  *     io.signcodec.bench.WireSoak \
- *     [--clients 8] [--hostile 2] [--seconds 20] [--dim 384] [--rate 1] [--batch 1024] \
- *     [--window 2] [--server-heap 1g] [--jar codec-cli/target/signcodec.jar]
+ *     [--clients 8] [--hostile 2] [--flooders 0] [--seconds 20] [--dim 384] [--rate 1] \
+ *     [--batch 1024] [--window 2] [--server-heap 512m] [--jar codec-cli/target/signcodec.jar]
  * </pre>
  */
 public final class WireSoak {
@@ -61,12 +63,13 @@ public final class WireSoak {
   public static void main(String[] args) throws Exception {
     int clients = intArg(args, "--clients", 8);
     int hostile = intArg(args, "--hostile", 2);
+    int flooders = intArg(args, "--flooders", 0);
     int seconds = intArg(args, "--seconds", 20);
     int d = intArg(args, "--dim", 384);
     double rate = Double.parseDouble(arg(args, "--rate", "1"));
     int batch = intArg(args, "--batch", 1024);
     int window = intArg(args, "--window", 2);
-    String heap = arg(args, "--server-heap", "1g");
+    String heap = arg(args, "--server-heap", "512m");
     Path jar = Path.of(arg(args, "--jar", "codec-cli/target/signcodec.jar"));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalArgumentException(jar + " not found: build it with mvn -pl codec-cli -am"
@@ -99,12 +102,13 @@ public final class WireSoak {
       }
       int port = Integer.parseInt(listening.replaceAll(".*\"port\":\\s*(\\d+).*", "$1"));
       long startRss = status(server.pid(), "VmRSS");
-      System.out.printf("WireSoak: %d clients + %d that never read, %d s, d = %d, r = %s (n = %d,"
-          + " dense), batches of %d, window %d%n", clients, hostile, seconds, d, rate,
-          codebook.bits(), batch, window);
+      System.out.printf("WireSoak: %d clients + %d that never read + %d flooders, %d s, d = %d,"
+          + " r = %s (n = %d, dense), batches of %d, window %d%n", clients, hostile, flooders,
+          seconds, d, rate, codebook.bits(), batch, window);
       System.out.println("server: java " + String.join(" ", command.subList(1, command.size()))
           .replace(cbFile.toString(), "CODEBOOK") + " (its default limits)");
-      run(codebook, port, clients, hostile, seconds, batch, window, server.pid(), startRss);
+      run(codebook, port, clients, hostile, flooders, seconds, batch, window, server.pid(),
+          startRss);
       server.waitFor(1, TimeUnit.SECONDS);
       String log = Files.readString(err).lines()
           .filter(line -> !line.startsWith("WARNING: Using incubator modules"))
@@ -122,8 +126,8 @@ public final class WireSoak {
     }
   }
 
-  private static void run(Codebook codebook, int port, int clients, int hostile, int seconds,
-      int batch, int window, long serverPid, long startRss) throws Exception {
+  private static void run(Codebook codebook, int port, int clients, int hostile, int flooders,
+      int seconds, int batch, int window, long serverPid, long startRss) throws Exception {
     int d = codebook.dimension();
     Random random = new Random(2);
     float[][] pool = new float[16][batch * d];
@@ -150,6 +154,25 @@ public final class WireSoak {
         t.start();
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+      AtomicLong flooded = new AtomicLong();
+      int floodCount = ((1 << 20) - 8) / codebook.codeBytes();
+      byte[] floodCodes = new byte[floodCount * codebook.codeBytes()];
+      random.nextBytes(floodCodes);
+      byte[] floodFrame = ServeAttack.block(floodCount, floodCodes);
+      for (int f = 0; f < flooders; f++) {
+        Socket s = new Socket("127.0.0.1", port);
+        hostiles.add(s);
+        Thread reader = new Thread(() -> ServeAttack.drain(s, flooded), "flood-acks");
+        reader.setDaemon(true);
+        reader.start();
+        Thread writer = new Thread(() -> ServeAttack.flood(s, codebook, floodFrame, deadline),
+            "flooder");
+        writer.setDaemon(true);
+        writer.start();
+      }
+      if (flooders > 0) {
+        Thread.sleep(1_000); // the flood under way before the clients start
+      }
       long t0 = System.nanoTime();
       for (int c = 0; c < clients; c++) {
         Client client = new Client(group, port, codebook, window, acked, latencies);
@@ -180,6 +203,9 @@ public final class WireSoak {
       }
       System.out.printf("clients that never read wrote %,d bytes before their writes blocked"
           + " (the kernel's socket buffers included)%n", hostileBytes.get());
+      if (flooders > 0) {
+        System.out.printf("flooders: %,d vectors decoded in all%n", flooded.get());
+      }
       System.out.printf("server resident memory: %d MiB at start, peak %d MiB (VmHWM), largest"
           + " sample %d MiB (VmRSS)%n", startRss >> 10, hwm >> 10, maxRss[0] >> 10);
     } finally {
