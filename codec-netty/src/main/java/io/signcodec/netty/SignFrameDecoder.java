@@ -532,6 +532,10 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
   protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
     wanted = false;
     clock.stop();
+    if (inFlight) {
+      // The slice's batch will not be passed on: reading must not wait for it.
+      ReadGate.of(ctx.channel()).set(ReadGate.DECODING, false, System.nanoTime());
+    }
     super.handlerRemoved0(ctx);
   }
 
