@@ -41,7 +41,9 @@ import java.util.zip.CRC32C;
  * its default limits, and N well-behaved clients that each keep a few batches in flight for M
  * seconds, plus K hostile ones that write one-vector frames and never read an acknowledgement,
  * plus F flooders that write legal frames of 1 MiB of codes as fast as the server takes them
- * (reading and dropping their acknowledgements, as {@link ServeAttack}'s attackers do).
+ * (reading and dropping their acknowledgements, as {@link ServeAttack}'s attackers do); with
+ * flooders, the clients first run alone for {@code --warmup} seconds (both JVMs' JIT: the Vector
+ * API is slow until compiled), figures dropped.
  * Reports acknowledged vectors per second, the batch round trip (write to acknowledgement) at
  * p50/p99/max (with a window of W batches per client in flight, that is mostly W × clients
  * batches of queueing: Little's law), and the server's peak resident memory (VmHWM of the
@@ -51,7 +53,8 @@ import java.util.zip.CRC32C;
  * <pre>
  * java --add-modules jdk.incubator.vector -cp codec-bench/target/benchmarks.jar \
  *     io.signcodec.bench.WireSoak \
- *     [--clients 8] [--hostile 2] [--flooders 0] [--seconds 20] [--dim 384] [--rate 1] \
+ *     [--clients 8] [--hostile 2] [--flooders 0] [--warmup 15] [--seconds 20] [--dim 384] \
+ *     [--rate 1] \
  *     [--batch 1024] [--window 2] [--server-heap 512m] [--jar codec-cli/target/signcodec.jar]
  * </pre>
  */
@@ -64,6 +67,7 @@ public final class WireSoak {
     int clients = intArg(args, "--clients", 8);
     int hostile = intArg(args, "--hostile", 2);
     int flooders = intArg(args, "--flooders", 0);
+    int warmupSeconds = intArg(args, "--warmup", 15);
     int seconds = intArg(args, "--seconds", 20);
     int d = intArg(args, "--dim", 384);
     double rate = Double.parseDouble(arg(args, "--rate", "1"));
@@ -107,8 +111,8 @@ public final class WireSoak {
           seconds, d, rate, codebook.bits(), batch, window);
       System.out.println("server: java " + String.join(" ", command.subList(1, command.size()))
           .replace(cbFile.toString(), "CODEBOOK") + " (its default limits)");
-      run(codebook, port, clients, hostile, flooders, seconds, batch, window, server.pid(),
-          startRss);
+      run(codebook, port, clients, hostile, flooders, warmupSeconds, seconds, batch, window,
+          server.pid(), startRss);
       server.waitFor(1, TimeUnit.SECONDS);
       String log = Files.readString(err).lines()
           .filter(line -> !line.startsWith("WARNING: Using incubator modules"))
@@ -127,7 +131,8 @@ public final class WireSoak {
   }
 
   private static void run(Codebook codebook, int port, int clients, int hostile, int flooders,
-      int seconds, int batch, int window, long serverPid, long startRss) throws Exception {
+      int warmupSeconds, int seconds, int batch, int window, long serverPid, long startRss)
+      throws Exception {
     int d = codebook.dimension();
     Random random = new Random(2);
     float[][] pool = new float[16][batch * d];
@@ -153,27 +158,11 @@ public final class WireSoak {
         t.setDaemon(true);
         t.start();
       }
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-      AtomicLong flooded = new AtomicLong();
-      int floodCount = ((1 << 20) - 8) / codebook.codeBytes();
-      byte[] floodCodes = new byte[floodCount * codebook.codeBytes()];
-      random.nextBytes(floodCodes);
-      byte[] floodFrame = ServeAttack.block(floodCount, floodCodes);
-      for (int f = 0; f < flooders; f++) {
-        Socket s = new Socket("127.0.0.1", port);
-        hostiles.add(s);
-        Thread reader = new Thread(() -> ServeAttack.drain(s, flooded), "flood-acks");
-        reader.setDaemon(true);
-        reader.start();
-        Thread writer = new Thread(() -> ServeAttack.flood(s, codebook, floodFrame, deadline),
-            "flooder");
-        writer.setDaemon(true);
-        writer.start();
-      }
-      if (flooders > 0) {
-        Thread.sleep(1_000); // the flood under way before the clients start
-      }
-      long t0 = System.nanoTime();
+      // With flooders: the clients first run alone for a warm-up (both JITs), whose figures are
+      // dropped; then the flood starts, and after a second of it the measurement.
+      long warmup = flooders > 0 ? TimeUnit.SECONDS.toNanos(warmupSeconds) : 0;
+      long deadline = System.nanoTime() + warmup + TimeUnit.SECONDS.toNanos(seconds)
+          + (flooders > 0 ? TimeUnit.SECONDS.toNanos(1) : 0);
       for (int c = 0; c < clients; c++) {
         Client client = new Client(group, port, codebook, window, acked, latencies);
         int first = c;
@@ -181,6 +170,32 @@ public final class WireSoak {
         t.start();
         threads.add(t);
       }
+      AtomicLong flooded = new AtomicLong();
+      if (flooders > 0) {
+        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(warmup));
+        int floodCount = ((1 << 20) - 8) / codebook.codeBytes();
+        byte[] floodCodes = new byte[floodCount * codebook.codeBytes()];
+        random.nextBytes(floodCodes);
+        byte[] floodFrame = ServeAttack.block(floodCount, floodCodes);
+        for (int f = 0; f < flooders; f++) {
+          Socket s = new Socket("127.0.0.1", port);
+          hostiles.add(s);
+          Thread reader = new Thread(() -> ServeAttack.drain(s, flooded), "flood-acks");
+          reader.setDaemon(true);
+          reader.start();
+          Thread writer = new Thread(() -> ServeAttack.flood(s, codebook, floodFrame, deadline),
+              "flooder");
+          writer.setDaemon(true);
+          writer.start();
+        }
+        Thread.sleep(1_000); // the flood under way
+        System.out.printf("alone, warming up: %,d vectors acknowledged in %.0f s%n", acked.get(),
+            warmup / 1e9 + 1);
+        acked.set(0);
+        latencies.clear();
+        flooded.set(0);
+      }
+      long t0 = System.nanoTime();
       while (System.nanoTime() < deadline) {
         Thread.sleep(250);
         maxRss[0] = Math.max(maxRss[0], status(serverPid, "VmRSS"));
