@@ -1,11 +1,10 @@
 package io.signcodec.bench;
 
 import io.signcodec.core.Codebook;
+import io.signcodec.core.stream.BlockFraming;
 import io.signcodec.core.stream.StreamHeader;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -20,7 +19,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-import java.util.zip.CRC32C;
 
 /**
  * An honest {@code send} while N connections flood {@code serve} with legal frames: the fairness
@@ -82,12 +80,7 @@ public final class ServeAttack {
     Path err = dir.resolve("serve.err");
     Process server = new ProcessBuilder(command).redirectError(err.toFile()).start();
     try {
-      String listening = new BufferedReader(new InputStreamReader(server.getInputStream(),
-          StandardCharsets.UTF_8)).readLine();
-      if (listening == null) {
-        throw new IllegalStateException("serve printed nothing: " + Files.readString(err));
-      }
-      int port = Integer.parseInt(listening.replaceAll(".*\"port\":\\s*(\\d+).*", "$1"));
+      int port = WireSoak.listeningPort(server, err);
       System.out.printf("ServeAttack: d = %d, r = %s (%d-byte codes, %s), %d attackers"
           + " sending %d-byte frames for %d s, honest send of %d vectors%n", d, rate,
           codebook.codeBytes(), codebook.info().method(), attackers, frameBytes, seconds, vectors);
@@ -102,7 +95,7 @@ public final class ServeAttack {
       int count = (frameBytes - 8) / codebook.codeBytes();
       byte[] codes = new byte[count * codebook.codeBytes()];
       new Random(3).nextBytes(codes);
-      byte[] frame = block(count, codes);
+      byte[] frame = block(codebook, count, codes);
       AtomicLong acked = new AtomicLong();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
       List<Thread> threads = new ArrayList<>();
@@ -188,13 +181,12 @@ public final class ServeAttack {
     }
   }
 
-  static byte[] block(int count, byte[] codes) {
-    ByteBuffer b = ByteBuffer.allocate(8 + codes.length).order(ByteOrder.LITTLE_ENDIAN);
-    b.putInt(count).put(codes);
-    CRC32C crc = new CRC32C();
-    crc.update(b.array(), 0, 4 + codes.length);
-    b.putInt((int) crc.getValue());
-    return b.array();
+  /** A legal block frame of {@code count} codes (format §3), sealed by the core's framing. */
+  static byte[] block(Codebook codebook, int count, byte[] codes) {
+    byte[] b = new byte[BlockFraming.BLOCK_OVERHEAD + codes.length];
+    System.arraycopy(codes, 0, b, BlockFraming.COUNT_BYTES, codes.length);
+    new BlockFraming(codebook.codeBytes(), count).sealBlock(b, 0, count);
+    return b;
   }
 
   private static double timed(List<String> command) throws Exception {

@@ -99,12 +99,7 @@ public final class WireSoak {
         "--codebook", cbFile.toString(), "--port", "0");
     Process server = new ProcessBuilder(command).redirectError(err.toFile()).start();
     try {
-      String listening = new BufferedReader(new InputStreamReader(server.getInputStream(),
-          StandardCharsets.UTF_8)).readLine();
-      if (listening == null) {
-        throw new IllegalStateException("serve printed nothing: " + Files.readString(err));
-      }
-      int port = Integer.parseInt(listening.replaceAll(".*\"port\":\\s*(\\d+).*", "$1"));
+      int port = listeningPort(server, err);
       long startRss = status(server.pid(), "VmRSS");
       System.out.printf("WireSoak: %d clients + %d that never read + %d flooders, %d s, d = %d,"
           + " r = %s (n = %d, dense), batches of %d, window %d%n", clients, hostile, flooders,
@@ -176,7 +171,7 @@ public final class WireSoak {
         int floodCount = ((1 << 20) - 8) / codebook.codeBytes();
         byte[] floodCodes = new byte[floodCount * codebook.codeBytes()];
         random.nextBytes(floodCodes);
-        byte[] floodFrame = ServeAttack.block(floodCount, floodCodes);
+        byte[] floodFrame = ServeAttack.block(codebook, floodCount, floodCodes);
         for (int f = 0; f < flooders; f++) {
           Socket s = new Socket("127.0.0.1", port);
           hostiles.add(s);
@@ -311,6 +306,16 @@ public final class WireSoak {
     } catch (IOException closed) {
       // Closed at the end of the soak, or by the server's idle timeout.
     }
+  }
+
+  /** The port a {@code serve} child reports in its first line; its stderr if it reports none. */
+  static int listeningPort(Process server, Path err) throws IOException {
+    String listening = new BufferedReader(new InputStreamReader(server.getInputStream(),
+        StandardCharsets.UTF_8)).readLine();
+    if (listening == null) {
+      throw new IllegalStateException("serve printed nothing: " + Files.readString(err));
+    }
+    return Integer.parseInt(listening.replaceAll(".*\"port\":\\s*(\\d+).*", "$1"));
   }
 
   private static double percentile(long[] sorted, double p) {

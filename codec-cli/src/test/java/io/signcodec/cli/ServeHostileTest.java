@@ -129,6 +129,21 @@ class ServeHostileTest {
     return CliFiles.readCodebook(cbFile);
   }
 
+  /** A 1-bit codebook at d = 16, trained on a small Gaussian file. */
+  Path smallCodebook() throws IOException {
+    Path data = TestFiles.gaussianFvecs(dir.resolve("x.fvecs"), 2_000, 16, 5);
+    return ServeSendTest.codebook(dir, "cb.sgncb", 1, data);
+  }
+
+  /** {@code serve} over TLS with {@code id}, for one connection. */
+  static ServeSendTest.Server serveTls(Path cbFile, ServeTlsTest.Identity id, String... options)
+      throws Exception {
+    List<String> args = new ArrayList<>(List.of("--tls-cert", id.cert().toString(),
+        "--tls-key", id.key().toString()));
+    args.addAll(List.of(options));
+    return ServeSendTest.serve(cbFile, 1, args.toArray(new String[0]));
+  }
+
   /**
    * After the handshake, the client's bytes arrive one per 50 ms: the SslHandler holds the
    * record back, the decoder sees nothing and the connection never goes idle. The record's own
@@ -137,11 +152,9 @@ class ServeHostileTest {
   @Test
   @Timeout(60)
   void aTlsRecordDrippedAfterTheHandshakeIsClosedAtTheFrameTimeout() throws Exception {
-    Path data = TestFiles.gaussianFvecs(dir.resolve("x.fvecs"), 2_000, 16, 5);
-    Path cbFile = ServeSendTest.codebook(dir, "cb.sgncb", 1, data);
+    Path cbFile = smallCodebook();
     ServeTlsTest.Identity id = ServeTlsTest.selfSigned(dir, "server", "ip:127.0.0.1");
-    ServeSendTest.Server server = ServeSendTest.serve(cbFile, 1, "--tls-cert",
-        id.cert().toString(), "--tls-key", id.key().toString(), "--frame-timeout", "1",
+    ServeSendTest.Server server = serveTls(cbFile, id, "--frame-timeout", "1",
         "--idle-timeout", "20");
     long t0;
     try (DripProxy proxy = new DripProxy(server.port());
@@ -180,11 +193,8 @@ class ServeHostileTest {
   @Test
   @Timeout(60)
   void aHandshakeThatNeverCompletesIsClosedAtTheHandshakeTimeout() throws Exception {
-    Path data = TestFiles.gaussianFvecs(dir.resolve("x.fvecs"), 2_000, 16, 5);
-    Path cbFile = ServeSendTest.codebook(dir, "cb.sgncb", 1, data);
-    ServeTlsTest.Identity id = ServeTlsTest.selfSigned(dir, "server", "ip:127.0.0.1");
-    ServeSendTest.Server server = ServeSendTest.serve(cbFile, 1, "--tls-cert",
-        id.cert().toString(), "--tls-key", id.key().toString(), "--handshake-timeout", "1",
+    ServeSendTest.Server server = serveTls(smallCodebook(),
+        ServeTlsTest.selfSigned(dir, "server", "ip:127.0.0.1"), "--handshake-timeout", "1",
         "--frame-timeout", "30", "--idle-timeout", "30");
     long t0 = System.nanoTime();
     try (Socket s = new Socket("127.0.0.1", server.port())) {
@@ -273,8 +283,7 @@ class ServeHostileTest {
   @Test
   @Timeout(60)
   void aResetInTheMiddleOfAStreamIsReportedAsTheStreamCutShort() throws Exception {
-    Path data = TestFiles.gaussianFvecs(dir.resolve("x.fvecs"), 2_000, 16, 5);
-    Path cbFile = ServeSendTest.codebook(dir, "cb.sgncb", 1, data);
+    Path cbFile = smallCodebook();
     Codebook codebook = codebook(cbFile);
     ServeSendTest.Server server = ServeSendTest.serve(cbFile, 1);
     try (Socket s = new Socket("127.0.0.1", server.port())) {
