@@ -9,17 +9,18 @@ import java.util.Arrays;
 /**
  * A codebook that spends its bits unevenly over the directions of one orthogonal basis
  * (docs/THEORY.md §7, docs/FORMAT.md §2.4): direction i gets {@code b_i} tied bits, so its
- * projection {@code y_i = u_i · (x − μ)} is coded as the nearest of the 2^{b_i} levels
- * {@code Σ_k c_{i,k} z_{i,k}} ({@link TiedLevels}), and decoding is the linear map
+ * projection {@code y_i = u_i · (x − μ)} is coded as one of the 2^{b_i} levels
+ * {@code Σ_k c_{i,k} z_{i,k}} ({@link TiedLevels}; the nearest, unless the encoder was built
+ * with {@link LevelSearch#GREEDY}), and decoding is the linear map
  * {@code x̂ = μ + Σ_i u_i Σ_k c_{i,k} z_{i,k}}. Directions are ordered by decreasing depth; the
  * code is stage-major: bits of depth 0 of every direction, then depth 1 of those that have it,
- * and so on, so stage k has {@code s_k} bits and bit {@code (i, k)} is bit {@code f_k + i} with
- * {@code f_k = s_0 + … + s_{k−1}}.
+ * and so on, so stage k has {@code n_k = #{i : b_i > k}} bits and {@code z_{i,k}} is bit
+ * {@code f_k + i} with {@code f_k = n_0 + … + n_{k−1}}.
  *
- * <p>The basis is either m dense orthonormal rows (trained: the covariance's eigenvectors) or
- * the first m outputs of one randomized Hadamard transform drawn from the seed (data-free,
- * O(d log d)). Either way encoding is one projection and a binary search per direction, however
- * many bits a direction has.
+ * <p>The basis is either {@code m = n_0} dense orthonormal rows (trained: the covariance's
+ * eigenvectors) or the first m outputs of one randomized Hadamard transform drawn from the seed
+ * (data-free, O(d log d)). Either way encoding is one projection and a binary search per
+ * direction, however many bits a direction has.
  */
 final class AllocatedForm implements CodebookForm {
   /** Basis byte of the format: m dense rows follow. */
@@ -45,9 +46,10 @@ final class AllocatedForm implements CodebookForm {
   /** Structured basis: one stage of d outputs, of which the first m are the directions. */
   private final StructuredTransform transform;
   private final long seed;
+  private final double safeMagnitude;
 
-  private AllocatedForm(float[] mean, int[] stageBits, float[] bitScales, float[][] rows,
-      long seed, boolean structured) {
+  private AllocatedForm(float[] mean, int[] stageBits, float[] bitScales, TiedLevels[] levels,
+      float[][] rows, long seed, boolean structured) {
     this.dimension = mean.length;
     this.mean = mean;
     this.stageBits = stageBits;
@@ -64,19 +66,10 @@ final class AllocatedForm implements CodebookForm {
         bitDirection[stageStart[k] + i] = i;
       }
     }
+    this.levels = levels;
     this.depths = new int[directions];
-    this.levels = new TiedLevels[directions];
     for (int i = 0; i < directions; i++) {
-      int b = 0;
-      while (b < stageBits.length && stageBits[b] > i) {
-        b++;
-      }
-      depths[i] = b;
-      float[] c = new float[b];
-      for (int k = 0; k < b; k++) {
-        c[k] = bitScales[stageStart[k] + i];
-      }
-      levels[i] = new TiedLevels(c);
+      depths[i] = levels[i].depth();
     }
     this.seed = seed;
     if (structured) {
@@ -84,6 +77,9 @@ final class AllocatedForm implements CodebookForm {
       this.rowsTransposed = null;
       this.transform = new StructuredTransform(dimension, new int[] {dimension},
           new double[] {1}, seed);
+      // one orthogonal transform: as StructuredForm's first stage
+      this.safeMagnitude = CodebookForm.safeMagnitude(
+          Math.sqrt((double) transform.block() * dimension), 0, mean);
     } else {
       this.rows = rows;
       this.rowsTransposed = new float[dimension][directions];
@@ -93,6 +89,16 @@ final class AllocatedForm implements CodebookForm {
         }
       }
       this.transform = null;
+      // |y_i| ≤ ‖u_i‖₁ ‖x − μ‖∞, as for one dense stage
+      double gain = 0;
+      for (float[] row : rows) {
+        double norm = 0;
+        for (float v : row) {
+          norm += Math.abs(v);
+        }
+        gain = Math.max(gain, norm);
+      }
+      this.safeMagnitude = CodebookForm.safeMagnitude(gain, 0, mean);
     }
   }
 
@@ -103,12 +109,47 @@ final class AllocatedForm implements CodebookForm {
     for (int i = 0; i < rows.length; i++) {
       rows[i] = Arrays.copyOfRange(basis, i * d, (i + 1) * d);
     }
-    return new AllocatedForm(mean, stageBits, bitScales, rows, 0, false);
+    return new AllocatedForm(mean, stageBits, bitScales, levels(stageBits, bitScales), rows, 0,
+        false);
   }
 
   /** The first m outputs of the randomized Hadamard transform drawn from {@code seed}. */
   static AllocatedForm structured(float[] mean, int[] stageBits, float[] bitScales, long seed) {
-    return new AllocatedForm(mean, stageBits, bitScales, null, seed, true);
+    return new AllocatedForm(mean, stageBits, bitScales, levels(stageBits, bitScales), null,
+        seed, true);
+  }
+
+  /**
+   * The levels of every direction: direction i has a bit in each stage k with
+   * {@code stageBits[k] > i}, bit {@code f_k + i}, whose scale is {@code bitScales[f_k + i]}.
+   */
+  static TiedLevels[] levels(int[] stageBits, float[] bitScales) {
+    TiedLevels[] levels = new TiedLevels[stageBits[0]];
+    for (int i = 0; i < levels.length; i++) {
+      int b = 0;
+      while (b < stageBits.length && stageBits[b] > i) {
+        b++;
+      }
+      float[] c = new float[b];
+      for (int k = 0, first = 0; k < b; first += stageBits[k], k++) {
+        c[k] = bitScales[first + i];
+      }
+      levels[i] = new TiedLevels(c);
+    }
+    return levels;
+  }
+
+  /**
+   * The first direction whose levels or thresholds are not finite in float32 (its scales are,
+   * but their sums may not be), or −1.
+   */
+  static int overflowingDirection(TiedLevels[] levels) {
+    for (int i = 0; i < levels.length; i++) {
+      if (levels[i].nonFinite() != null) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   boolean structuredBasis() {
@@ -232,21 +273,31 @@ final class AllocatedForm implements CodebookForm {
    */
   byte[] encodeOne(float[] x, int off, LevelSearch search) {
     byte[] code = new byte[SignCodes.codeBytes(bits)];
-    float[] y;
-    int stride;
-    if (transform != null) {
-      y = new float[dimension * StructuredTransform.LANES];
-      transform.projectLanes(x, off, 1, mean, y);
-      stride = StructuredTransform.LANES;
-    } else {
-      float[][] p = new float[1][directions];
-      FloatKernels.multiplyAdd(x, off, dimension, mean, rowsTransposed, 0, dimension, 0,
-          directions, p, 1);
-      y = p[0];
-      stride = 1;
-    }
-    pack(y, 0, stride, search == LevelSearch.GREEDY, code, 0, code.length);
+    pack(projections(x, off), 0, 1, search == LevelSearch.GREEDY, code, 0, code.length);
     return code;
+  }
+
+  /** {@code y_0 … y_{m−1}}, one vector's projections on the directions. */
+  @Override
+  public float[] projections(float[] x, int off) {
+    if (transform != null) {
+      float[] w = new float[dimension * StructuredTransform.LANES];
+      transform.projectLanes(x, off, 1, mean, w);
+      float[] y = new float[directions];
+      for (int i = 0; i < directions; i++) {
+        y[i] = w[i * StructuredTransform.LANES];
+      }
+      return y;
+    }
+    float[][] p = new float[1][directions];
+    FloatKernels.multiplyAdd(x, off, dimension, mean, rowsTransposed, 0, dimension, 0,
+        directions, p, 1);
+    return p[0];
+  }
+
+  @Override
+  public double safeMagnitude() {
+    return safeMagnitude;
   }
 
   /**
@@ -464,29 +515,30 @@ final class AllocatedForm implements CodebookForm {
   }
 
   /**
-   * Reads the body of an allocated codebook whose header {@code in} has read and checked: stage
-   * sizes, the basis, the scales, the mean and the CRC32C; then checks the values.
+   * Reads the body of an allocated codebook whose header {@code in} has read and checked. What
+   * sizes the body is checked as soon as it is read: n_0 (the number of directions), then the
+   * basis byte. The rest is read to the CRC32C, which is checked, and then every field in the
+   * order of the file: the stage sizes, the reserved bytes, the rounds or the basis rows, the
+   * scales (then each direction's levels), the mean.
    */
   static AllocatedForm read(FormatReader in, int stages, int dimension, long bits, long seed)
       throws IOException {
-    if (stages > TiedLevels.MAX_DEPTH) {
-      throw new MalformedInputException("allocated codebook has " + stages + " stages (expected:"
-          + " 1-" + TiedLevels.MAX_DEPTH + ")", 10);
-    }
     long base = in.position();
-    byte[] stageBytes = in.readBytes(4 * stages, "codebook stages");
-    byte[] basisKind = in.readBytes(4, "codebook basis");
-    // The stage sizes are checked after the checksum, but the basis length follows from s_0:
-    // bound it by d now so that a damaged size cannot claim a huge basis.
+    byte[] stageBytes = new byte[4 * stages];
+    in.readFully(stageBytes, 0, 4, "codebook stages");
+    // The basis length follows from n_0: bound it by d now, so that a damaged size cannot claim
+    // a huge basis.
     long directions = Integer.toUnsignedLong(
         ByteBuffer.wrap(stageBytes).order(ByteOrder.LITTLE_ENDIAN).getInt(0));
+    if (directions < 1 || directions > dimension) {
+      throw new MalformedInputException("codebook stage 0 has " + directions + " bits, out of"
+          + " range 1.." + dimension, base);
+    }
+    in.readFully(stageBytes, 4, 4 * (stages - 1), "codebook stages");
+    byte[] basisKind = in.readBytes(4, "codebook basis");
     boolean structured = basisKind[0] == BASIS_STRUCTURED;
     if (basisKind[0] != BASIS_DENSE && !structured) {
       throw new MalformedInputException("unknown codebook basis " + basisKind[0], base + 4L * stages);
-    }
-    if (directions < 1 || directions > dimension) {
-      throw new MalformedInputException("codebook has " + directions + " directions, out of"
-          + " range 1.." + dimension, base);
     }
     int m = (int) directions;
     byte[] rounds = structured ? in.readBytes(4, "codebook basis") : new byte[0];
@@ -496,16 +548,10 @@ final class AllocatedForm implements CodebookForm {
     FormatReader.Floats mean = in.readFloats(dimension, "codebook mean");
     in.checkCrc("codebook checksum mismatch");
 
+    int[] stageBits = CodebookFormat.stageSizes(stageBytes, stages, dimension, bits, base, true);
     if (basisKind[1] != 0 || basisKind[2] != 0 || basisKind[3] != 0) {
       throw new MalformedInputException("codebook reserved field is not zero",
           base + 4L * stages + 1);
-    }
-    int[] stageBits = CodebookFormat.stageSizes(stageBytes, stages, dimension, bits, base);
-    for (int k = 1; k < stages; k++) {
-      if (stageBits[k] > stageBits[k - 1]) {
-        throw new MalformedInputException("codebook stage " + k + " has " + stageBits[k]
-            + " bits, more than stage " + (k - 1) + " (" + stageBits[k - 1] + ")", base + 4L * k);
-      }
     }
     long at = base + 4L * stages + 4;
     if (structured) {
@@ -516,23 +562,27 @@ final class AllocatedForm implements CodebookForm {
       }
       at += 4;
     } else {
-      basis.checkFinite(0, (long) m * dimension, "basis", at);
-      for (int i = 0; i < m; i++) {
-        if (basis.allZero((long) i * dimension, dimension)) {
-          throw new MalformedInputException("invalid codebook: basis row " + i + " is all zeros",
-              at + 4L * i * dimension);
-        }
-      }
+      basis.checkRows(0, m, dimension, "basis", at);
       at += 4L * m * dimension;
     }
-    scales.checkFinite(0, bits, "scale", at);
     float[] c = new float[(int) bits];
     for (int j = 0; j < c.length; j++) {
       c[j] = scales.get(j);
+      if (!Float.isFinite(c[j])) {
+        throw new MalformedInputException("codebook scale[" + j + "] is not finite: " + c[j],
+            at + 4L * j);
+      }
       if (!(c[j] > 0)) {
         throw new MalformedInputException("codebook scale[" + j + "] is not positive: " + c[j],
             at + 4L * j);
       }
+    }
+    TiedLevels[] levels = levels(stageBits, c);
+    int overflowing = overflowingDirection(levels);
+    if (overflowing >= 0) {
+      // named at the direction's first scale, c_{i,0}: code bit i
+      throw new MalformedInputException("codebook direction " + overflowing + " overflows"
+          + " float32: " + levels[overflowing].nonFinite(), at + 4L * overflowing);
     }
     at += 4 * bits;
     mean.checkFinite(0, dimension, "mean", at);
@@ -540,16 +590,16 @@ final class AllocatedForm implements CodebookForm {
     for (int t = 0; t < dimension; t++) {
       mu[t] = mean.get(t);
     }
-    if (structured) {
-      return structured(mu, stageBits, c, seed);
-    }
-    float[][] rows = new float[m][dimension];
-    for (int i = 0; i < m; i++) {
-      for (int t = 0; t < dimension; t++) {
-        rows[i][t] = basis.get((long) i * dimension + t);
+    float[][] rows = null;
+    if (!structured) {
+      rows = new float[m][dimension];
+      for (int i = 0; i < m; i++) {
+        for (int t = 0; t < dimension; t++) {
+          rows[i][t] = basis.get((long) i * dimension + t);
+        }
       }
     }
-    return new AllocatedForm(mu, stageBits, c, rows, 0, false);
+    return new AllocatedForm(mu, stageBits, c, levels, rows, structured ? seed : 0, structured);
   }
 
   @Override

@@ -11,12 +11,15 @@ import java.util.Objects;
  * {@code x̂ = μ + A z}. Immutable and safe to share between threads.
  *
  * <p>A codebook may code in K stages (docs/THEORY.md §5): B and A are split into K consecutive
- * blocks of rows and columns, stage k codes the residual the stages before it left,
- * {@code z_k = sign(B_k (x − μ − Σ_{j<k} A_j z_j))}, and decoding is still the one linear map
- * {@code x̂ = μ + A z} on the concatenated code. A single-stage codebook is the case K = 1.
+ * blocks of rows and columns, stage k = 0 … K−1 codes the residual the stages before it left,
+ * {@code z^(k) = sign(B^(k) (x − μ − Σ_{l<k} A^(l) z^(l)))}, and decoding is still the one
+ * linear map {@code x̂ = μ + A z} on the concatenated code. A single-stage codebook is the case
+ * K = 1.
  *
- * <p>Its maps come in one of two forms: dense float32 matrices ({@link #of}), or randomized fast
- * orthogonal transforms stored as a seed ({@link #structured}, {@link #isStructured()}). The
+ * <p>Its maps come in one of three forms: dense float32 matrices ({@link #of}), randomized fast
+ * orthogonal transforms stored as a seed ({@link #structured}, {@link #isStructured()}), or tied
+ * bits allocated over the directions of one basis ({@link #allocated}, {@link #isAllocated()}).
+ * The
  * {@link #fingerprint() fingerprint} identifies the exact serialized content, so streams written
  * with one codebook can refuse to be decoded with another.
  *
@@ -93,7 +96,8 @@ public final class Codebook implements java.io.Serializable {
    * Encoding and decoding cost O(d log d) per stage, and the file holds the seed, not matrices.
    *
    * @param stageBits bits of each stage, each 1..d
-   * @param scales the decoder scale of each stage, finite and positive
+   * @param scales the decoder scale of each stage, finite and positive also once rounded to the
+   *     float32 in which it is used
    */
   public static Codebook structured(int dimension, int[] stageBits, float[] mean,
       double[] scales, CodebookInfo info) {
@@ -111,9 +115,9 @@ public final class Codebook implements java.io.Serializable {
         throw new IllegalArgumentException("a structured stage codes at most d = " + dimension
             + " bits: stage " + k + " has " + stageBits[k]);
       }
-      if (!(scales[k] > 0) || Double.isInfinite(scales[k])) {
-        throw new IllegalArgumentException("scale of stage " + k + " must be finite and positive: "
-            + scales[k]);
+      if (!StructuredForm.positiveFiniteFloat(scales[k])) {
+        throw new IllegalArgumentException("scale of stage " + k + " must be finite and positive"
+            + " in float32, where it is used: " + scales[k]);
       }
     }
     int[] stages = stageBits.clone();
@@ -130,8 +134,9 @@ public final class Codebook implements java.io.Serializable {
    * bits as there are stages with more than i.
    *
    * @param stageBits non-increasing, each 1..d, at most {@value TiedLevels#MAX_DEPTH} stages
-   * @param scales {@code c} of every bit in code order (bit {@code f_k + i} of stage k), finite
-   *     and positive
+   * @param scales {@code c_{i,k}} of every bit in code order (bit {@code f_k + i} of stage k),
+   *     finite and positive, and such that every level and threshold of a direction is finite
+   *     in float32
    * @param basis the m rows {@code u_i} (m×d, row-major), orthonormal for the levels to mean what
    *     they say; or null for the first m outputs of the randomized Hadamard transform drawn
    *     from {@code info.seed()}
@@ -159,6 +164,12 @@ public final class Codebook implements java.io.Serializable {
       }
     }
     int[] stages = stageBits.clone();
+    TiedLevels[] levels = AllocatedForm.levels(stages, scales);
+    int overflowing = AllocatedForm.overflowingDirection(levels);
+    if (overflowing >= 0) {
+      throw new IllegalArgumentException("direction " + overflowing + " overflows float32: "
+          + levels[overflowing].nonFinite());
+    }
     float[] mu = mean.clone();
     if (basis == null) {
       return new Codebook(CodebookFormat.VERSION_CHECKED, stages, mu, info,

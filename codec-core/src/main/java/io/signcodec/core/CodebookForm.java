@@ -25,6 +25,35 @@ sealed interface CodebookForm permits DenseForm, StructuredForm, AllocatedForm {
 
   TileEncoder newTileEncoder(LevelSearch search);
 
+  /**
+   * The projections of the vector at {@code x[off..]}, as the tile encoders compute them, to the
+   * bit (docs/FORMAT.md §1.1): {@code p_0 … p_{n−1}}, whose signs are the code bits, or for an
+   * allocated codebook {@code y_0 … y_{m−1}}, one per direction. One vector at a time: what the
+   * encoder looks at when a vector is too large for {@link #safeMagnitude} to vouch for it.
+   */
+  float[] projections(float[] x, int off);
+
+  /**
+   * A magnitude below which no component can make a projection overflow: if every
+   * {@code |x_t| ≤ safeMagnitude()}, every projection (and every value the encoder computes on
+   * the way) is finite. Zero or negative if no input is safe without looking.
+   */
+  double safeMagnitude();
+
+  /**
+   * The {@link #safeMagnitude} of a form in which every value the encoder computes is at most
+   * {@code gain · (max_t |x_t − μ_t| + offset)} in exact arithmetic. The margin of 4 covers the
+   * roundings: each is a factor of at most 1 + 2^-24, and no value goes through more than
+   * 2^17 of them (d terms of a projection, n of a residual), a factor below 1.01.
+   */
+  static double safeMagnitude(double gain, double offset, float[] mean) {
+    double largest = 0;
+    for (float v : mean) {
+      largest = Math.max(largest, Math.abs(v));
+    }
+    return Float.MAX_VALUE / (4 * Math.max(gain, 1)) - offset - largest;
+  }
+
   TileDecoder newTileDecoder();
 
   /** {@code w = Aᵀ q} in double precision: the weight of each code bit in {@code ⟨q, A z⟩}. */

@@ -15,10 +15,11 @@ import java.nio.charset.StandardCharsets;
  * The codebook file format (see {@code docs/FORMAT.md} §2). All integers and floats are
  * little-endian. Every codebook starts with the same 56 bytes; version 4, which the library
  * writes, follows them with a CRC32C of its own, so that a damaged header is reported as such
- * before any size it declares is trusted, and says in a form byte whether matrices (dense) or a
- * seed (structured) follow. Versions 1 (dense, one stage), 2 (dense, stages) and 3 (structured)
- * have no header checksum; they are still read, and a codebook read from one is written back in
- * it, byte for byte, so that its fingerprint and the streams that carry it stay valid.
+ * before any size it declares is trusted, and says in a form byte whether matrices (dense), a
+ * seed (structured) or bits allocated over a basis follow. Versions 1 (dense, one stage), 2
+ * (dense, stages) and 3 (structured) have no header checksum; they are still read, and a codebook
+ * read from one is written back in it, byte for byte, so that its fingerprint and the streams
+ * that carry it stay valid.
  *
  * <pre>
  * offset  size  field
@@ -28,7 +29,7 @@ import java.nio.charset.StandardCharsets;
  *     12     4  d, dimension (1..65536)
  *     16     4  n, code bits (1..maxBits(d, K))
  *     20     1  method (0 trained, 1 isotropic, 2 external)
- *     21     1  v4: form (0 dense, 1 structured); v1-v3: reserved, 0
+ *     21     1  v4: form (0 dense, 1 structured, 2 allocated); v1-v3: reserved, 0
  *     22     2  reserved, 0
  *     24     8  seed (int64)
  *     32     8  training vectors (int64, ≥ 0)
@@ -36,7 +37,7 @@ import java.nio.charset.StandardCharsets;
  *     48     8  predicted NMSE (float64, NaN if unknown)
  *     56     4  v4 only: CRC32C of bytes 0..55
  * dense (v1, v2, v4 form 0)
- *            4K  stage sizes n_1..n_K (v2 and v4 only)
+ *            4K  stage sizes n_0..n_{K-1} (v2 and v4 only)
  *            4d  mean μ (float32)
  *           4nd  encoder B, n rows of d (float32)
  *           4dn  decoder A, d rows of n (float32)
@@ -46,11 +47,20 @@ import java.nio.charset.StandardCharsets;
  *           12K  per stage: n_k (uint32), c_k (float64)
  *            4d  mean μ (float32)
  *             4  CRC32C of every byte before it
+ * allocated (v4 form 2)
+ *            4K  stage sizes n_0..n_{K-1}, non-increasing; m = n_0 directions
+ *             1  basis (0 dense, 1 structured), then 3 reserved bytes
+ *     4md or 4  dense: the m rows u_i (float32); structured: rounds (3)
+ *            4n  scales c_{i,k} in code order (float32)
+ *            4d  mean μ (float32)
+ *             4  CRC32C of every byte before it
  * </pre>
  *
- * <p>The reader checks magic, version, the header checksum (v4), reserved bytes and sizes before
- * it reads the payload, and reads the payload in bounded chunks, so a short input that claims a
- * huge codebook fails without a huge allocation.
+ * <p>The reader checks the fields in the order of the file (docs/FORMAT.md §2.5): each header
+ * field as soon as it is read (in version 4, after the header checksum), what sizes the body as
+ * soon as it is read, and the rest of the body once the final checksum holds. It reads the body
+ * in bounded chunks, so a short input that claims a huge codebook fails without a huge
+ * allocation.
  */
 final class CodebookFormat {
   /** The first 8 bytes of every codebook. */
@@ -124,87 +134,144 @@ final class CodebookFormat {
     cb.form().writeBody(w, version);
   }
 
+  /**
+   * Reads one codebook, checking the header's fields in the order of the file, each as soon as
+   * it is read (in version 4, as soon as the header's checksum, which follows them, holds); then
+   * the body ({@link DenseForm#read}, {@link StructuredForm#read}, {@link AllocatedForm#read}).
+   * docs/FORMAT.md §2.5 lists the checks and their messages.
+   */
   static Codebook read(InputStream stream) throws IOException {
     FormatReader in = new FormatReader(stream);
-    byte[] header = in.readBytes(HEADER_BYTES, "codebook header");
-    ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
-    for (int i = 0; i < MAGIC.length; i++) {
-      if (header[i] != MAGIC[i]) {
-        throw new MalformedInputException("not a signcodec codebook: bad magic", i);
-      }
+    byte[] header = new byte[HEADER_BYTES];
+    try {
+      in.readFully(header, 0, MAGIC.length, "codebook magic");
+    } catch (TruncatedInputException e) {
+      checkMagic(header, (int) e.offset()); // a short input that is not a codebook says so
+      throw e;
     }
+    checkMagic(header, MAGIC.length);
+    ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
+    in.readFully(header, 8, 2, "codebook format version");
     int version = Short.toUnsignedInt(h.getShort(8));
     if (version < VERSION || version > VERSION_CHECKED) {
       throw new UnsupportedVersionException("codebook format", version, VERSION_CHECKED, 8);
     }
     if (version == VERSION_CHECKED) {
+      readHeaderTo(in, header, HEADER_BYTES, "codebook header");
       in.checkCrc("corrupt codebook header");
-    } else {
-      // Without a header checksum, a damaged size reads as a short input: say both.
-      in.noteOnTruncation("; the input is cut short, or the sizes in its header are damaged"
-          + " (format version " + version + " has no header checksum)");
     }
-    boolean structured = version == VERSION_STRUCTURED
-        || (version == VERSION_CHECKED && header[21] == FORM_STRUCTURED);
-    boolean allocated = version == VERSION_CHECKED && header[21] == FORM_ALLOCATED;
-    if (version == VERSION_CHECKED && header[21] != FORM_DENSE && !structured && !allocated) {
-      throw new MalformedInputException("unknown codebook form " + header[21], 21);
-    }
+    readHeaderTo(in, header, 12,
+        version == VERSION ? "codebook reserved field" : "codebook stage count");
     int stageCount = Short.toUnsignedInt(h.getShort(10));
     if (version == VERSION && stageCount != 0) {
       throw new MalformedInputException("codebook reserved field is not zero", 10);
     }
     int minStages = version == VERSION_STAGED ? 2 : 1;
-    if (version != VERSION && (stageCount < minStages || stageCount > MAX_STAGES)) {
+    // Version 4 has read its whole header: the allocated form's cap is checked with K.
+    boolean allocated = version == VERSION_CHECKED && header[21] == FORM_ALLOCATED;
+    int maxStages = allocated ? TiedLevels.MAX_DEPTH : MAX_STAGES;
+    if (version != VERSION && (stageCount < minStages || stageCount > maxStages)) {
       throw new MalformedInputException("codebook stage count " + stageCount
-          + " out of range " + minStages + ".." + MAX_STAGES, 10);
+          + " out of range " + minStages + ".." + maxStages
+          + (allocated ? " for the allocated form" : ""), 10);
     }
     int k = version == VERSION ? 1 : stageCount;
+    readHeaderTo(in, header, 16, "codebook dimension");
     long d = Integer.toUnsignedLong(h.getInt(12));
-    long n = Integer.toUnsignedLong(h.getInt(16));
     if (d < 1 || d > MAX_DIMENSION) {
       throw new MalformedInputException("codebook dimension " + d + " out of range 1.."
           + MAX_DIMENSION, 12);
     }
+    readHeaderTo(in, header, 20, "codebook bits");
+    long n = Integer.toUnsignedLong(h.getInt(16));
     if (n < 1 || n > maxBits((int) d, k)) {
       throw new MalformedInputException("codebook bits " + n + " out of range 1.."
           + maxBits((int) d, k) + " for dimension " + d, 16);
     }
+    readHeaderTo(in, header, 21, "codebook method");
     CodebookInfo.Method method = CodebookInfo.Method.fromCode(header[20]);
     if (method == null) {
       throw new MalformedInputException("unknown codebook method " + header[20], 20);
     }
-    int reservedFrom = version == VERSION_CHECKED ? 22 : 21;
-    for (int i = reservedFrom; i < 24; i++) {
-      if (header[i] != 0) {
-        throw new MalformedInputException("codebook reserved field is not zero", reservedFrom);
+    readHeaderTo(in, header, 22,
+        version == VERSION_CHECKED ? "codebook form" : "codebook reserved field");
+    int form = version == VERSION_STRUCTURED ? FORM_STRUCTURED : FORM_DENSE;
+    if (version != VERSION_CHECKED) {
+      checkReserved(header, 21, 22);
+    } else {
+      form = header[21];
+      if (form != FORM_DENSE && form != FORM_STRUCTURED && form != FORM_ALLOCATED) {
+        throw new MalformedInputException("unknown codebook form " + header[21], 21);
       }
     }
+    readHeaderTo(in, header, 24, "codebook reserved field");
+    checkReserved(header, 22, 24);
+    readHeaderTo(in, header, 32, "codebook seed");
     long seed = h.getLong(24);
+    readHeaderTo(in, header, 40, "codebook training vector count");
     long trainVectors = h.getLong(32);
     if (trainVectors < 0) {
       throw new MalformedInputException("negative training vector count " + trainVectors, 32);
     }
+    readHeaderTo(in, header, HEADER_BYTES, "codebook header");
+    if (version != VERSION_CHECKED) {
+      // Without a header checksum, a damaged size reads as a short input: say both.
+      in.noteOnTruncation("; the input is cut short, or the sizes in its header are damaged"
+          + " (format version " + version + " has no header checksum)");
+    }
     CodebookInfo info = new CodebookInfo(method, seed, trainVectors, h.getDouble(40),
         h.getDouble(48));
-    if (allocated) {
-      AllocatedForm form = AllocatedForm.read(in, k, (int) d, n, seed);
-      return Codebook.ofValidated(version, form.stageBits(), form.mean(), info, form);
+    if (form == FORM_ALLOCATED) {
+      AllocatedForm body = AllocatedForm.read(in, k, (int) d, n, seed);
+      return Codebook.ofValidated(version, body.stageBits(), body.mean(), info, body);
     }
-    if (structured) {
-      StructuredForm form = StructuredForm.read(in, k, (int) d, n, seed);
-      return Codebook.ofValidated(version, form.stageBits(), form.mean(), info, form);
+    if (form == FORM_STRUCTURED) {
+      StructuredForm body = StructuredForm.read(in, k, (int) d, n, seed);
+      return Codebook.ofValidated(version, body.stageBits(), body.mean(), info, body);
     }
-    DenseForm form = DenseForm.read(in, version, k, (int) d, (int) n);
-    return Codebook.ofValidated(version, form.stageBits(), form.mean(), info, form);
+    DenseForm body = DenseForm.read(in, version, k, (int) d, (int) n);
+    return Codebook.ofValidated(version, body.stageBits(), body.mean(), info, body);
+  }
+
+  /** Throws if one of the first {@code len} bytes of {@code header} is not the magic's. */
+  private static void checkMagic(byte[] header, int len) throws MalformedInputException {
+    for (int i = 0; i < len; i++) {
+      if (header[i] != MAGIC[i]) {
+        throw new MalformedInputException("not a signcodec codebook: bad magic", i);
+      }
+    }
   }
 
   /**
-   * Parses and checks the {@code stages} uint32 stage sizes of a body: each in
-   * {@code 1..maxStage}, together {@code bits}; {@code at} is their offset in the input.
+   * Reads the header up to offset {@code end}, unless it is read already: the fields are read
+   * one by one, so that each is checked before the next is read (version 4 reads them all, and
+   * its header checksum, first).
    */
-  static int[] stageSizes(byte[] bytes, int stages, long maxStage, long bits, long at)
+  private static void readHeaderTo(FormatReader in, byte[] header, int end, String what)
+      throws IOException {
+    int from = (int) in.position();
+    if (from < end) {
+      in.readFully(header, from, end - from, what);
+    }
+  }
+
+  /** Throws if the header's reserved bytes {@code from..to-1} are not all zero. */
+  private static void checkReserved(byte[] header, int from, int to)
       throws MalformedInputException {
+    for (int i = from; i < to; i++) {
+      if (header[i] != 0) {
+        throw new MalformedInputException("codebook reserved field is not zero", from);
+      }
+    }
+  }
+
+  /**
+   * Parses and checks the {@code stages} uint32 stage sizes of a body, in order: each in
+   * {@code 1..maxStage} (and, if {@code nonIncreasing}, at most the one before it), then that
+   * together they are {@code bits}; {@code at} is their offset in the input.
+   */
+  static int[] stageSizes(byte[] bytes, int stages, long maxStage, long bits, long at,
+      boolean nonIncreasing) throws MalformedInputException {
     ByteBuffer sb = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     int[] sizes = new int[stages];
     long sum = 0;
@@ -213,6 +280,10 @@ final class CodebookFormat {
       if (b < 1 || b > maxStage) {
         throw new MalformedInputException("codebook stage " + i + " has " + b
             + " bits, out of range 1.." + maxStage, at + 4L * i);
+      }
+      if (nonIncreasing && i > 0 && b > sizes[i - 1]) {
+        throw new MalformedInputException("codebook stage " + i + " has " + b
+            + " bits, more than stage " + (i - 1) + " (" + sizes[i - 1] + ")", at + 4L * i);
       }
       sizes[i] = (int) b;
       sum += b;

@@ -19,12 +19,30 @@ final class DenseForm extends StageLayout implements CodebookForm {
 
   private final float[][] encoderTransposed;
   private final float[][] decoderTransposed;
+  private final double safeMagnitude;
 
   private DenseForm(int[] stageBits, float[] mean, float[][] encoderTransposed,
       float[][] decoderTransposed) {
     super(stageBits, mean);
     this.encoderTransposed = encoderTransposed;
     this.decoderTransposed = decoderTransposed;
+    // |p_j| ≤ ‖B_j‖₁ ‖r‖∞, and each stage but the last adds at most Σ_j |A[t][j]| to |r_t|.
+    double[] rowNorms = new double[bits];
+    for (float[] column : encoderTransposed) {
+      for (int j = 0; j < bits; j++) {
+        rowNorms[j] += Math.abs(column[j]);
+      }
+    }
+    double gain = Arrays.stream(rowNorms).max().orElse(0);
+    int subtracted = bits - stageBits[stageBits.length - 1];
+    double[] added = new double[dimension];
+    for (int j = 0; j < subtracted; j++) {
+      for (int t = 0; t < dimension; t++) {
+        added[t] += Math.abs(decoderTransposed[j][t]);
+      }
+    }
+    this.safeMagnitude = CodebookForm.safeMagnitude(gain,
+        Arrays.stream(added).max().orElse(0), mean);
   }
 
   /** From row-major B (n×d) and A (d×n), which are not kept. */
@@ -85,6 +103,24 @@ final class DenseForm extends StageLayout implements CodebookForm {
   @Override
   public TileEncoder newTileEncoder(LevelSearch search) {
     return stageBits.length == 1 ? new OneStageEncoder() : new StagedEncoder();
+  }
+
+  @Override
+  public float[] projections(float[] x, int off) {
+    if (stageBits.length == 1) {
+      float[][] p = new float[1][bits];
+      FloatKernels.multiplyAdd(x, off, dimension, mean, encoderTransposed, 0, dimension, 0, bits,
+          p, 1);
+      return p[0];
+    }
+    StagedEncoder staged = new StagedEncoder();
+    staged.encodeTile(x, off, 1);
+    return staged.projections[0];
+  }
+
+  @Override
+  public double safeMagnitude() {
+    return safeMagnitude;
   }
 
   /** {@code p = B (x − μ)} a tile at a time, the centring done on the fly. */
@@ -211,7 +247,8 @@ final class DenseForm extends StageLayout implements CodebookForm {
 
   /**
    * Reads the body of a dense codebook whose header {@code in} has read and checked: stage sizes
-   * (not in version 1), μ, B, A, the CRC32C; then checks the values. Memory grows only as bytes
+   * (not in version 1), μ, B, A, the CRC32C; then checks the values in that order (B row by
+   * row: finite, then not all zeros). Memory grows only as bytes
    * arrive: matrices are read in chunks, and laid out for the kernels only once all of them are
    * there and the checksum holds.
    */
@@ -226,20 +263,15 @@ final class DenseForm extends StageLayout implements CodebookForm {
     FormatReader.Floats values = in.readFloats(d + 2 * nd, "codebook matrices");
     in.checkCrc("codebook checksum mismatch");
 
+    // In the order of the file.
     int[] stageBits = {bits};
     if (version != CodebookFormat.VERSION) {
-      stageBits = CodebookFormat.stageSizes(stageBytes, stages, 2L * d, bits, base);
+      stageBits = CodebookFormat.stageSizes(stageBytes, stages, 2L * d, bits, base, false);
       base += stageBytes.length;
     }
     values.checkFinite(0, d, "mean", base);
-    values.checkFinite(d, nd, "encoder", base + 4L * d);
+    values.checkRows(d, bits, d, "encoder", base + 4L * d);
     values.checkFinite(d + nd, nd, "decoder", base + 4L * (d + nd));
-    for (int j = 0; j < bits; j++) {
-      if (values.allZero(d + (long) j * d, d)) {
-        throw new MalformedInputException("invalid codebook: encoder row " + j
-            + " is all zeros", base + 4L * d);
-      }
-    }
     float[] mean = new float[d];
     for (int t = 0; t < d; t++) {
       mean[t] = values.get(t);

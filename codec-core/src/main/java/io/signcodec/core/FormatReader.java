@@ -124,11 +124,34 @@ final class FormatReader {
      * {@code name[i]} (i counted from {@code from}) at its offset from {@code at}.
      */
     void checkFinite(long from, long len, String name, long at) throws MalformedInputException {
-      for (long i = 0; i < len; i++) {
+      checkFinite(from, 0, len, name, at);
+    }
+
+    /** As {@link #checkFinite(long, long, String, long)} for values {@code first..first+len}. */
+    private void checkFinite(long from, long first, long len, String name, long at)
+        throws MalformedInputException {
+      for (long i = first; i < first + len; i++) {
         float v = get(from + i);
         if (!Float.isFinite(v)) {
           throw new MalformedInputException("codebook " + name + "[" + i + "] is not finite: "
               + v, at + 4 * i);
+        }
+      }
+    }
+
+    /**
+     * Checks {@code rows} rows of {@code cols} values from {@code from} (a matrix named
+     * {@code name}, at offset {@code at}), row by row: every value of the row finite (named as
+     * {@link #checkFinite(long, long, String, long)} names it), then the row not all zeros.
+     */
+    void checkRows(long from, int rows, int cols, String name, long at)
+        throws MalformedInputException {
+      for (int r = 0; r < rows; r++) {
+        long row = (long) r * cols;
+        checkFinite(from, row, cols, name, at);
+        if (allZero(from + row, cols)) {
+          throw new MalformedInputException("invalid codebook: " + name + " row " + r
+              + " is all zeros", at + 4 * row);
         }
       }
     }

@@ -178,13 +178,14 @@ public final class SearchRecall {
    * Adds the next {@code count} database vectors (row-major at {@code vectors[offset..]}),
    * encoding them with {@link SignEncoder#of}.
    *
-   * @throws IllegalArgumentException if the range does not fit or a component is not finite
-   *     (numbered by its position in the database)
+   * @throws IllegalArgumentException if the range does not fit, a component is not finite or a
+   *     vector cannot be encoded ({@link VectorChecks#checkEncodable}; numbered by its position
+   *     in the database), before any of the vectors is added
    */
   public void add(float[] vectors, int offset, int count) {
     Objects.requireNonNull(vectors, "vectors");
     Checks.checkRange("vectors", vectors.length, offset, count, dimension);
-    Checks.checkFinite(vectors, offset, count, dimension, databaseVectors());
+    VectorChecks.checkEncodable(scorer.codebook(), vectors, offset, count, databaseVectors());
     if (encoder == null) {
       encoder = SignEncoder.of(scorer.codebook());
     }

@@ -20,7 +20,7 @@ abstract class StageLayout {
     this.mean = mean;
   }
 
-  /** n_1..n_K, the code bits of each stage (not copied). */
+  /** n_0..n_{K−1}, the code bits of each stage (not copied). */
   final int[] stageBits() {
     return stageBits;
   }

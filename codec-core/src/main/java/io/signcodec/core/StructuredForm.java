@@ -13,12 +13,34 @@ final class StructuredForm extends StageLayout implements CodebookForm {
   private final double[] scales;
   private final long seed;
   private final StructuredTransform transform;
+  private final double safeMagnitude;
 
   StructuredForm(int[] stageBits, float[] mean, double[] scales, long seed) {
     super(stageBits, mean);
     this.scales = scales;
     this.seed = seed;
     this.transform = new StructuredTransform(dimension, stageBits, scales, seed);
+    // The transforms are orthogonal: they keep ‖r‖₂ ≤ √d ‖r‖∞, and no value inside a Hadamard
+    // step exceeds √w times it (w the block width); each stage but the last adds at most
+    // fl(c_k) √n_k to ‖r‖₂.
+    double added = 0;
+    for (int k = 0; k < stageBits.length - 1; k++) {
+      added += (float) scales[k] * Math.sqrt(stageBits[k]);
+    }
+    this.safeMagnitude = CodebookForm.safeMagnitude(
+        Math.sqrt((double) transform.block() * dimension), added / Math.sqrt(dimension), mean);
+  }
+
+  @Override
+  public float[] projections(float[] x, int off) {
+    float[] p = new float[bits];
+    transform.project(x, off, mean, p, new float[dimension], new float[dimension]);
+    return p;
+  }
+
+  @Override
+  public double safeMagnitude() {
+    return safeMagnitude;
   }
 
   StructuredTransform transform() {
@@ -121,7 +143,8 @@ final class StructuredForm extends StageLayout implements CodebookForm {
 
   /**
    * Reads the body of a structured codebook whose header {@code in} has read and checked:
-   * rounds, (bits, scale) per stage, the mean, the CRC32C; then checks the values.
+   * rounds, (bits, scale) per stage, the mean, the CRC32C; then checks the values in that
+   * order.
    */
   static StructuredForm read(FormatReader in, int stages, int dimension, long bits, long seed)
       throws IOException {
@@ -145,8 +168,10 @@ final class StructuredForm extends StageLayout implements CodebookForm {
         throw new MalformedInputException("structured stage " + i + " has " + n
             + " bits, out of range 1.." + dimension, at);
       }
-      if (!(scale > 0) || Double.isInfinite(scale)) {
-        throw new MalformedInputException("structured stage " + i + " has scale " + scale, at + 4);
+      if (!positiveFiniteFloat(scale)) {
+        throw new MalformedInputException("structured stage " + i + " has scale " + scale
+            + ", which is " + (float) scale + " in float32 (it must be finite and positive)",
+            at + 4);
       }
       stageBits[i] = (int) n;
       scales[i] = scale;
@@ -154,7 +179,7 @@ final class StructuredForm extends StageLayout implements CodebookForm {
     }
     if (sum != bits) {
       throw new MalformedInputException("codebook stages hold " + sum + " bits, header says "
-          + bits, 16);
+          + bits, base + 4);
     }
     float[] mean = new float[dimension];
     for (int i = 0; i < dimension; i++) {
@@ -162,6 +187,15 @@ final class StructuredForm extends StageLayout implements CodebookForm {
     }
     CodebookFormat.checkFinite(mean, "mean", base + 4 + 12L * stages);
     return new StructuredForm(stageBits, mean, scales, seed);
+  }
+
+  /**
+   * Whether a stage's scale, stored in binary64, is finite and positive once rounded to the
+   * float32 the encoder and decoder use: 1e300 and 1e-50 are not.
+   */
+  static boolean positiveFiniteFloat(double scale) {
+    float f = (float) scale;
+    return f > 0 && f != Float.POSITIVE_INFINITY;
   }
 
   @Override

@@ -9,8 +9,8 @@ import java.util.Random;
  * are the stage's projections; its decoder is {@code c_k Q_kᵀ} restricted to those outputs.
  *
  * <p>{@code Q_k} is {@value #ROUNDS} rounds of: flip the signs of the coordinates by a random ±1
- * diagonal, then an orthonormal Walsh–Hadamard transform on the first m coordinates and another
- * on the last m, with m the largest power of two ≤ d. The two blocks overlap (m > d/2), so every
+ * diagonal, then an orthonormal Walsh–Hadamard transform on the first w coordinates and another
+ * on the last w, with w the largest power of two ≤ d. The two blocks overlap (w > d/2), so every
  * coordinate is mixed, and each step is orthogonal, so their product is. The signs come from
  * {@code java.util.Random(seed)}, whose sequence is fixed by its specification: a codebook stores
  * the seed, not the matrix.
@@ -84,6 +84,11 @@ final class StructuredTransform {
         }
       }
     }
+  }
+
+  /** w, the width of a Hadamard block: the largest power of two ≤ d. */
+  int block() {
+    return block;
   }
 
   /** {@code v ← Q_k v}. */
@@ -316,7 +321,7 @@ final class StructuredTransform {
   }
 
   /**
-   * {@code out = μ + Σ_k c_k Q_kᵀ [z_k; 0]} for the code at {@code code[off..]}. One vector at a
+   * {@code out = μ + Σ_k c_k Q_kᵀ [z^(k); 0]} for the code at {@code code[off..]}. One vector at a
    * time: the reference that {@link #reconstructLanes} is tested against, bit for bit.
    */
   void reconstruct(byte[] code, int off, float[] mean, float[] out, int outOff, float[] u) {

@@ -3,15 +3,16 @@ package io.signcodec.core;
 import java.util.Arrays;
 
 /**
- * The levels of one direction coded with b tied bits: {@code ℓ(z) = Σ_k c_k z_k}, {@code z_k = ±1},
- * {@code c_0 ≥ c_1 ≥ … > 0} (docs/FORMAT.md §2.4). The 2^b levels are a scalar quantizer whose
- * value is linear in the bits, so decoding stays one linear map and codes can be scored without
- * decoding.
+ * The levels of one direction i coded with {@code b_i} tied bits (docs/FORMAT.md §1.1, §2.4):
+ * for a pattern q of {@code b_i} bits, {@code ℓ_i(q) = Σ_k ±c_{i,k}}, {@code +c_{i,k}} where bit
+ * k of q is set ({@code z_{i,k} = +1}), with scales {@code c_{i,0} ≥ c_{i,1} ≥ … > 0}. The
+ * 2^{b_i} levels are a scalar quantizer whose value is linear in the bits, so decoding stays one
+ * linear map and codes can be scored without decoding.
  *
- * <p>A level is summed in float32 in the order k = 0, 1, …; pattern bit k set means
- * {@code z_k = +1}. Levels are sorted by value (then by pattern), and the thresholds between
- * neighbours are {@code fl(fl(a + b) · 0.5)}: the nearest-level encoder picks the level whose
- * index is the number of thresholds {@code ≤ y}, so a tie goes up, as the sign rule does.
+ * <p>A level is summed in float32 in the order k = 0, 1, …. Levels are sorted by value (then by
+ * pattern), {@code λ_{i,0} ≤ λ_{i,1} ≤ …}, and the thresholds between neighbours are
+ * {@code τ_{i,j} = fl(fl(λ_{i,j} + λ_{i,j+1}) · 0.5)}: the nearest-level search picks the level
+ * whose index is the number of thresholds {@code ≤ y}, so a tie goes up, as the sign rule does.
  *
  * <p>Immutable.
  */
@@ -55,13 +56,33 @@ final class TiedLevels {
     }
   }
 
-  /** {@code Σ_k (bit k of pattern ? c_k : −c_k)}, summed in float32 in order k = 0, 1, …. */
+  /** {@code ℓ(q) = Σ_k (bit k of q ? c_{i,k} : −c_{i,k})}, summed in float32 in order k = 0, 1, …. */
   static float level(float[] scales, int pattern) {
     float v = 0f;
     for (int k = 0; k < scales.length; k++) {
       v += ((pattern >>> k) & 1) != 0 ? scales[k] : -scales[k];
     }
     return v;
+  }
+
+  /**
+   * What is not finite in float32, the levels first (by pattern), then the thresholds (in
+   * order): {@code "its level for pattern 255 is Infinity"}, {@code "its threshold 254 is
+   * Infinity"}; null if every one is finite. Finite scales can have an infinite sum.
+   */
+  String nonFinite() {
+    for (int q = 0; q < 1 << scales.length; q++) {
+      float v = level(scales, q);
+      if (!Float.isFinite(v)) {
+        return "its level for pattern " + q + " is " + v;
+      }
+    }
+    for (int j = 0; j < thresholds.length; j++) {
+      if (!Float.isFinite(thresholds[j])) {
+        return "its threshold " + j + " is " + thresholds[j];
+      }
+    }
+    return null;
   }
 
   int depth() {
@@ -128,7 +149,7 @@ final class TiedLevels {
 
   /**
    * The pattern the greedy encoder picks: bit k is the sign of what bits 0 … k−1 left of
-   * {@code y}, {@code r ← r ∓ c_k} in float32.
+   * {@code y}, {@code δ ← δ ∓ c_{i,k}} in float32.
    */
   int greedy(float y) {
     float r = y;

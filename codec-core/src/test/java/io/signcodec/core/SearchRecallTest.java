@@ -207,6 +207,19 @@ class SearchRecallTest {
     assertTrue(trained > 0.3, "recall " + trained);
   }
 
+  /** A vector that overflows the codebook's arithmetic refuses its batch before any is added. */
+  @Test
+  void aDatabaseBatchThatOverflowsIsRefusedWhole() {
+    SearchRecall recall = new SearchRecall(rateOne, queries, K);
+    recall.add(database, 0, 40);
+    float[] batch = Arrays.copyOfRange(database, 40 * D, 50 * D);
+    Arrays.fill(batch, 5 * D, 6 * D, Float.MAX_VALUE);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> recall.add(batch, 0, 10));
+    assertTrue(e.getMessage().startsWith("vector 45, projection "), e.getMessage());
+    assertEquals(40, recall.databaseVectors());
+  }
+
   @Test
   void badArgumentsAreRejectedWithTheirReason() {
     VectorSource db = VectorSource.of(database, D);

@@ -150,6 +150,17 @@ public final class FloatKernels {
     Backends.ACTIVE.unpackSigns(src, srcOff, codeBytes, count, first, n, magnitude, w);
   }
 
+  /**
+   * Whether every value of {@code x[off..off+len)} lies within {@code ±bound}, where
+   * {@code bound = Float.intBitsToFloat(boundBits)} is finite and not negative; a NaN never does,
+   * and nothing does if {@code boundBits} is negative. One pass that both finds non-finite values
+   * (with {@code boundBits} those of {@link Float#MAX_VALUE}) and bounds the finite ones: the bits
+   * of magnitudes order as the magnitudes do.
+   */
+  public static boolean allWithin(float[] x, int off, int len, int boundBits) {
+    return Backends.ACTIVE.allWithin(x, off, len, boundBits);
+  }
+
   /** The backend in use for the encode and decode products: "scalar" or "vector (…)". */
   public static String backend() {
     return Backends.ACTIVE.name();

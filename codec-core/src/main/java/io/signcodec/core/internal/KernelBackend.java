@@ -41,6 +41,9 @@ interface KernelBackend {
   /** Whether {@code x[off..off+len)} holds no NaN and no infinity. */
   boolean allFinite(float[] x, int off, int len);
 
+  /** See {@link FloatKernels#allWithin}. */
+  boolean allWithin(float[] x, int off, int len, int boundBits);
+
   /** A short name for logs: "scalar" or "vector (N lanes)". */
   String name();
 }

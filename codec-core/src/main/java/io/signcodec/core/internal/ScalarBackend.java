@@ -186,6 +186,19 @@ final class ScalarBackend implements KernelBackend {
   }
 
   @Override
+  public boolean allWithin(float[] x, int off, int len, int boundBits) {
+    // |x| + (MAX − bound) in the bits carries into the sign bit exactly where |x| exceeds the
+    // bound (NaN's bits exceed every finite bound's; a negative bound makes the sum negative);
+    // integer ORs vectorise, an integer max does not
+    int excess = Integer.MAX_VALUE - boundBits;
+    int carry = boundBits;
+    for (int q = off; q < off + len; q++) {
+      carry |= (Float.floatToRawIntBits(x[q]) & 0x7fffffff) + excess;
+    }
+    return carry >= 0;
+  }
+
+  @Override
   public String name() {
     return "scalar";
   }

@@ -703,6 +703,24 @@ final class VectorBackend implements KernelBackend {
   }
 
   @Override
+  public boolean allWithin(float[] x, int off, int len, int boundBits) {
+    // as the scalar backend: |x| + (MAX − bound) in the bits, ORed, is negative iff one |x|
+    // exceeds the bound
+    int excess = Integer.MAX_VALUE - boundBits;
+    IntVector acc = IntVector.broadcast(INT_SPECIES, boundBits);
+    int q = off;
+    for (int last = off + len - V; q <= last; q += V) {
+      acc = acc.or(FloatVector.fromArray(SPECIES, x, q).reinterpretAsInts().and(0x7fffffff)
+          .add(excess));
+    }
+    int carry = acc.reduceLanes(VectorOperators.OR);
+    for (; q < off + len; q++) {
+      carry |= (Float.floatToRawIntBits(x[q]) & 0x7fffffff) + excess;
+    }
+    return carry >= 0;
+  }
+
+  @Override
   public String name() {
     return "vector (" + V + " float lanes)";
   }

@@ -89,7 +89,7 @@ public final class SignStreamWriter implements Closeable, Flushable {
   public void write(float[] src, int off, int count) throws IOException {
     ensureOpen();
     Checks.checkRange("src", src.length, off, count, dimension);
-    Checks.checkFinite(src, off, count, dimension);
+    VectorChecks.checkEncodable(encoder.codebook(), src, off, count, 0);
     while (count > 0) {
       int m = Math.min(count, blockVectors - pending);
       encoder.encode(src, off, block, BlockFraming.COUNT_BYTES + pending * codeBytes, m);

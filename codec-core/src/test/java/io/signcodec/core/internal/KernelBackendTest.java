@@ -256,6 +256,48 @@ class KernelBackendTest {
     }
   }
 
+  /**
+   * Whether every value is within ±bound: the definition on both backends, with the values
+   * outside the range ignored, for bounds below, at and above the values, at 0, at the largest
+   * float and below 0 (nothing is within), with zeros of both signs, subnormals, ±∞ and NaNs of
+   * either sign (never within) placed at every position.
+   */
+  @Test
+  void allWithinComparesEveryMagnitudeWithTheBound() {
+    Random random = new Random(10);
+    float[] odd = {-0f, 0f, Float.MIN_VALUE, -Float.MIN_NORMAL, -2.5f, 2.5f, -Float.MAX_VALUE,
+        Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN,
+        Float.intBitsToFloat(0xffc00001)};
+    float[] bounds = {0f, 1f, 2.5f, 3f, 1e30f, Float.MAX_VALUE};
+    for (int len : new int[] {0, 1, 15, 16, 17, 33, 100}) {
+      float[] x = randomArray(random, len + 3);
+      x[0] = Float.NaN; // outside the range
+      x[len + 2] = Float.NEGATIVE_INFINITY;
+      for (float v : odd) {
+        for (int at = 1; at < len + 1; at += Math.max(1, len / 7)) {
+          float[] y = x.clone();
+          y[at] = v;
+          for (float bound : bounds) {
+            boolean expected = true;
+            for (int q = 1; q < len + 1; q++) {
+              expected &= Math.abs(y[q]) <= bound;
+            }
+            int bits = Float.floatToRawIntBits(bound);
+            String where = v + " at " + at + ", bound " + bound + ", length " + len;
+            assertEquals(expected, SCALAR.allWithin(y, 1, len, bits), where);
+            assertEquals(expected, VECTOR.allWithin(y, 1, len, bits), where);
+          }
+          assertEquals(false, SCALAR.allWithin(y, 1, len, -1), "no bound");
+          assertEquals(false, VECTOR.allWithin(y, 1, len, -1), "no bound");
+        }
+      }
+    }
+    for (KernelBackend backend : new KernelBackend[] {SCALAR, VECTOR}) {
+      assertEquals(true, backend.allWithin(new float[] {Float.NaN}, 1, 0, 0), "empty");
+      assertEquals(false, backend.allWithin(new float[] {Float.NaN}, 1, 0, -1), "empty, no bound");
+    }
+  }
+
   @Test
   void theChoiceCanBeForcedAndIsChecked() {
     assertEquals("scalar", Backends.choose("scalar").name());

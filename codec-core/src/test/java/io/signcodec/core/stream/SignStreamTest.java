@@ -246,6 +246,32 @@ class SignStreamTest {
         () -> new SignStreamWriter(new ByteArrayOutputStream(), CODEBOOK, 0));
   }
 
+  /**
+   * A batch whose eighth vector overflows the codebook's arithmetic (finite components at the end
+   * of the float range) is refused as a whole, although the block it would start is written
+   * only after the first five: nothing of it is added.
+   */
+  @Test
+  void writerRefusesABatchThatOverflowsBeforeAddingAnyOfIt() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    SignStreamWriter w = new SignStreamWriter(out, CODEBOOK, 5);
+    w.write(X, 0, 2);
+    float[] batch = Arrays.copyOf(X, 10 * D);
+    Arrays.fill(batch, 7 * D, 8 * D, Float.MAX_VALUE);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> w.write(batch, 0, 10));
+    assertTrue(e.getMessage().startsWith("vector 7, projection "), e.getMessage());
+    assertTrue(e.getMessage().endsWith(" (not finite: the vector overflows float32 in this"
+        + " codebook's arithmetic)"), e.getMessage());
+    assertEquals(2, w.vectorsWritten());
+    w.close();
+    SignStreamReader r = new SignStreamReader(new ByteArrayInputStream(out.toByteArray()),
+        CODEBOOK);
+    float[] got = new float[3 * D];
+    assertEquals(2, r.read(got, 0, 3));
+    assertEquals(-1, r.read(got, 0, 3));
+  }
+
   /** One read of a reader: at most what is left after {@code done} vectors, as it returns. */
   @FunctionalInterface
   private interface ReadStep {
