@@ -1,6 +1,7 @@
 package io.signcodec.spark;
 
 import io.signcodec.core.SignEncoder;
+import io.signcodec.core.VectorChecks;
 import java.util.Arrays;
 import java.util.Iterator;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -42,9 +43,9 @@ record EncodePartition<X>(ShippedCodebook codebook, VectorInput<X> input, String
     }
 
     /**
-     * The encoder checks that all {@code n} vectors are finite first; if one is not, the batch
-     * is refused untouched, and only then is each row looked at: the invalid ones are rejected,
-     * the rest moved up and encoded.
+     * The encoder checks that all {@code n} vectors are finite, and that none overflows in the
+     * codebook's arithmetic, first; if one is not, the batch is refused untouched, and only then
+     * is each row looked at: the invalid ones are rejected, the rest moved up and encoded.
      */
     @Override
     int code(int n) {
@@ -55,6 +56,9 @@ record EncodePartition<X>(ShippedCodebook codebook, VectorInput<X> input, String
         int kept = 0;
         for (int i = 0; i < n; i++) {
           String defect = input.nonFinite(pendingInput(i));
+          if (defect == null) {
+            defect = overflow(i);
+          }
           if (defect != null) {
             reject(i, defect);
             continue;
@@ -70,6 +74,19 @@ record EncodePartition<X>(ShippedCodebook codebook, VectorInput<X> input, String
         }
         encoder.encode(vectors, 0, codes, 0, kept);
         return kept;
+      }
+    }
+
+    /**
+     * Whether the finite vector in slot {@code i} overflows float32 in the codebook's
+     * arithmetic: {@code "projection 5 is Infinity (not finite: ...)"}, or null.
+     */
+    private String overflow(int i) {
+      try {
+        VectorChecks.checkEncodable(encoder.codebook(), vectors, i * d, 1, 0);
+        return null;
+      } catch (IllegalArgumentException e) {
+        return e.getMessage().replaceFirst("^vector 0, ", "");
       }
     }
 

@@ -114,6 +114,23 @@ class InvalidRowsTest extends LocalSparkTest {
     assertEncodeFails(FLOATS, floats(x), 0, 1, "component 0 is Infinity (not finite)");
   }
 
+  /**
+   * Finite components whose projections overflow float32 (the structured transform sums them):
+   * the row is refused as such, not the whole partition as "not a row's fault".
+   */
+  @Test
+  void aRowThatOverflowsTheCodebooksArithmeticIsNamed() {
+    float[] x = vectors();
+    Arrays.fill(x, 6 * D, 7 * D, 3e38f); // row 6: partition 1, its row 1
+    float[] row = Arrays.copyOfRange(x, 6 * D, 7 * D);
+    IllegalArgumentException direct = assertThrows(IllegalArgumentException.class,
+        () -> io.signcodec.core.VectorChecks.checkEncodable(codebook, row, 0, 1, 0));
+    String defect = direct.getMessage().replaceFirst("^vector 0, ", "");
+    assertTrue(defect.matches("projection \\d+ is (NaN|-?Infinity) \\(not finite: the vector overflows"
+        + " float32 in this codebook's arithmetic\\)"), defect);
+    assertEncodeFails(FLOATS, floats(x), 1, 1, defect);
+  }
+
   @Test
   void nullVector() {
     List<Object> v = floats(vectors());
