@@ -15,7 +15,6 @@ import io.signcodec.core.Codebook;
 import io.signcodec.core.stream.StreamHeader;
 import io.signcodec.core.train.CodebookTrainer;
 import io.signcodec.netty.EmbeddingBatch;
-import io.signcodec.netty.SignFrameDecoder;
 import io.signcodec.netty.SignFrameEncoder;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -79,12 +78,6 @@ public final class WireSoak {
       throw new IllegalArgumentException(jar + " not found: build it with mvn -pl codec-cli -am"
           + " package");
     }
-    if ((long) batch * d > SignFrameDecoder.DEFAULT_MAX_BATCH_FLOATS) {
-      // serve would acknowledge such a batch in slices; the latency bookkeeping wants one ack.
-      throw new IllegalArgumentException("batch x d must be at most "
-          + SignFrameDecoder.DEFAULT_MAX_BATCH_FLOATS);
-    }
-
     Codebook codebook = CodebookTrainer.builder().rate(rate).seed(1).build().isotropic(d);
     Path dir = Files.createTempDirectory("wire-soak");
     Path cbFile = dir.resolve("soak.sgncb");
@@ -231,7 +224,8 @@ public final class WireSoak {
     private final Channel channel;
     private final int windowSize;
     private final Semaphore window;
-    private final ConcurrentLinkedQueue<Long> sent = new ConcurrentLinkedQueue<>();
+    /** Batches written and not yet wholly acknowledged: {write time, vectors not yet acked}. */
+    private final ConcurrentLinkedQueue<long[]> sent = new ConcurrentLinkedQueue<>();
     private final int d;
 
     Client(EventLoopGroup group, int port, Codebook codebook, int windowSize, AtomicLong acked,
@@ -247,13 +241,21 @@ public final class WireSoak {
                   new SimpleChannelInboundHandler<ByteBuf>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf ack) {
+                      // serve acknowledges a batch in slices (--max-batch-floats): a batch's
+                      // round trip ends with the acknowledgement of its last vector.
                       long now = System.nanoTime();
-                      acked.addAndGet(ack.readLongLE());
-                      Long t = sent.poll();
-                      if (t != null) {
-                        latencies.add(now - t);
+                      long n = ack.readLongLE();
+                      acked.addAndGet(n);
+                      for (long[] head; n > 0 && (head = sent.peek()) != null; ) {
+                        long take = Math.min(n, head[1]);
+                        head[1] -= take;
+                        n -= take;
+                        if (head[1] == 0) {
+                          sent.poll();
+                          latencies.add(now - head[0]);
+                          window.release();
+                        }
                       }
-                      window.release();
                     }
                   },
                   new SignFrameEncoder(codebook));
@@ -268,7 +270,7 @@ public final class WireSoak {
           if (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
             continue;
           }
-          sent.add(System.nanoTime());
+          sent.add(new long[] {System.nanoTime(), batch});
           channel.writeAndFlush(new EmbeddingBatch(d, batch, pool[i % pool.length]));
         }
         // The last acknowledgements, then the end marker.

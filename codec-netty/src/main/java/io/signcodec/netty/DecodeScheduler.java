@@ -28,13 +28,15 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li><b>Fairness</b>: a decoder submits its next slice only when its last one has been passed
  *       on, so a connection waits with at most one slice (at most {@code maxBatchFloats} floats),
  *       however much it has sent. A free thread takes the waiting slice of the connection that
- *       has had the least decoding time recently: each connection's decoding time, in thread
- *       nanoseconds, decays with a half-life of {@value #HALF_LIFE_SECONDS} s (ties: the slice
- *       that has waited longest). A connection that floods the server has a large recent share
- *       and waits behind one that sends a little, which is decoded at once; connections that
- *       all flood share equally. The order is told from each connection's own history only, so
- *       a client that keeps opening new connections starts each one afresh:
- *       {@link ConnectionLimitHandler} bounds how many it holds.
+ *       has had the least decoding time (in thread nanoseconds, as a fair-queueing scheduler
+ *       counts virtual time; ties: the slice that has waited longest). A connection that comes
+ *       back with work after a pause, or a new one, is credited with at most
+ *       {@value #CREDIT_MILLIS} ms of decoding time ahead of the least-served connection with
+ *       work: so a client that sends a little now and then is decoded at once, ahead of a flood;
+ *       connections that all have work share the threads equally; and a newcomer, however long
+ *       the others have been served, cannot take more than that credit before sharing. The order
+ *       is told from each connection's own history only: {@link ConnectionLimitHandler} bounds
+ *       how many connections one client holds, and so how many credits.
  *   <li><b>Memory</b>: the decoded floats go into a pool of {@code 2 × threads} arrays, each
  *       returned once its batch has been passed down the pipeline; at most that many batches
  *       exist at once, however many connections there are. A connection waiting for its turn
@@ -46,15 +48,23 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Thread-safe. Its threads are daemons; {@link #close} stops them.
  */
 public final class DecodeScheduler implements AutoCloseable {
-  /** Half-life of a connection's recent decoding time, which orders the waiting slices. */
-  public static final int HALF_LIFE_SECONDS = 30;
-  private static final double HALF_LIFE_NANOS = TimeUnit.SECONDS.toNanos(HALF_LIFE_SECONDS);
+  /**
+   * Most decoding time, in milliseconds of one thread, a connection that comes back with work
+   * (or a new one) may be ahead of the least-served connection with work.
+   */
+  public static final int CREDIT_MILLIS = 500;
+  private static final long CREDIT_NANOS = TimeUnit.MILLISECONDS.toNanos(CREDIT_MILLIS);
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition waiting = lock.newCondition();
   /** Slices waiting for a thread, at most one per decoder; guarded by {@link #lock}. */
   private final List<Job> jobs = new ArrayList<>();
   private long submitted;
+  /**
+   * The least decoding time among the connections with work, never decreasing: where a
+   * connection that comes back stands at most {@link #CREDIT_NANOS} behind. Guarded by lock.
+   */
+  private long floor;
   private final BlockingQueue<float[]> buffers;
   private final List<Thread> workers = new ArrayList<>();
   private volatile boolean closed;
@@ -137,6 +147,8 @@ public final class DecodeScheduler implements AutoCloseable {
     lock.lock();
     try {
       job.order = submitted++;
+      // Back with work: whatever it was owed while it had none is capped at the credit.
+      job.owner.decodeNanos = Math.max(job.owner.decodeNanos, floor - CREDIT_NANOS);
       jobs.add(job);
       waiting.signal();
     } finally {
@@ -144,41 +156,34 @@ public final class DecodeScheduler implements AutoCloseable {
     }
   }
 
-  /** The waiting slice whose connection has had the least decoding time recently. */
+  /** The waiting slice whose connection has had the least decoding time. */
   private Job next() throws InterruptedException {
     lock.lockInterruptibly();
     try {
       while (jobs.isEmpty()) {
         waiting.await();
       }
-      long now = System.nanoTime();
       int best = 0;
-      double bestUsage = Double.MAX_VALUE;
-      for (int i = 0; i < jobs.size(); i++) {
+      for (int i = 1; i < jobs.size(); i++) {
         Job j = jobs.get(i);
-        double usage = decayed(j.owner, now);
-        if (usage < bestUsage || (usage == bestUsage && j.order < jobs.get(best).order)) {
+        Job b = jobs.get(best);
+        if (j.owner.decodeNanos < b.owner.decodeNanos
+            || (j.owner.decodeNanos == b.owner.decodeNanos && j.order < b.order)) {
           best = i;
-          bestUsage = usage;
         }
       }
-      return jobs.remove(best);
+      Job job = jobs.remove(best);
+      floor = Math.max(floor, job.owner.decodeNanos);
+      return job;
     } finally {
       lock.unlock();
     }
   }
 
-  private static double decayed(SignFrameDecoder owner, long now) {
-    return owner.decodeNanos == 0 ? 0
-        : owner.decodeNanos * Math.pow(0.5, (now - owner.decodeNanosAt) / HALF_LIFE_NANOS);
-  }
-
   private void charge(SignFrameDecoder owner, long nanos) {
     lock.lock();
     try {
-      long now = System.nanoTime();
-      owner.decodeNanos = decayed(owner, now) + nanos;
-      owner.decodeNanosAt = now;
+      owner.decodeNanos += nanos;
     } finally {
       lock.unlock();
     }

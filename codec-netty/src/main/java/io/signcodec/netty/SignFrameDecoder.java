@@ -101,9 +101,8 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
   private boolean inFlight;
   /** The channel went inactive while a slice was with the scheduler; passed on after it. */
   private boolean inactivePending;
-  /** Recent decoding time, decayed to {@link #decodeNanosAt}: kept by the scheduler. */
-  double decodeNanos;
-  long decodeNanosAt;
+  /** Decoding time charged to this connection, as its scheduler counts it; guarded by it. */
+  long decodeNanos;
   /** False once the decoder is removed or failed: a slice in flight is not worth decoding. */
   private volatile boolean wanted = true;
   private long blocks;
