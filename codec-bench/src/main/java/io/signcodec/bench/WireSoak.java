@@ -107,6 +107,11 @@ public final class WireSoak {
           .collect(java.util.stream.Collectors.joining("\n"));
       System.out.println("server stderr: " + (log.isEmpty() ? "(empty)"
           : log.lines().count() + " lines, first: " + log.lines().findFirst().orElse("")));
+      if (log.contains("Exception")) {
+        // Not a one-line report: what the server did not handle, in full.
+        System.out.println(log.lines().limit(40).collect(java.util.stream.Collectors.joining(
+            "\n")));
+      }
     } finally {
       server.destroy();
       if (!server.waitFor(10, TimeUnit.SECONDS)) {
@@ -151,6 +156,7 @@ public final class WireSoak {
       long warmup = flooders > 0 ? TimeUnit.SECONDS.toNanos(warmupSeconds) : 0;
       long deadline = System.nanoTime() + warmup + TimeUnit.SECONDS.toNanos(seconds)
           + (flooders > 0 ? TimeUnit.SECONDS.toNanos(1) : 0);
+      long t0 = System.nanoTime();
       for (int c = 0; c < clients; c++) {
         Client client = new Client(group, port, codebook, window, acked, latencies);
         int first = c;
@@ -182,8 +188,8 @@ public final class WireSoak {
         acked.set(0);
         latencies.clear();
         flooded.set(0);
+        t0 = System.nanoTime();
       }
-      long t0 = System.nanoTime();
       while (System.nanoTime() < deadline) {
         Thread.sleep(250);
         maxRss[0] = Math.max(maxRss[0], status(serverPid, "VmRSS"));

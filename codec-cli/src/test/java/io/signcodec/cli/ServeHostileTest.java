@@ -275,6 +275,27 @@ class ServeHostileTest {
     assertEquals("", server.err().toString());
   }
 
+  /** A 27-byte HTTP request is refused at once, not after the idle timeout. */
+  @Test
+  @Timeout(60)
+  void aClientOfAnotherProtocolIsRefusedAtItsFirstByte() throws Exception {
+    ServeSendTest.Server server = ServeSendTest.serve(smallCodebook(), 1, "--idle-timeout", "30");
+    long t0 = System.nanoTime();
+    try (Socket s = new Socket("127.0.0.1", server.port())) {
+      s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(
+          java.nio.charset.StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      assertTrue(ServeLimitsTest.closedByServer(s));
+    }
+    long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+    assertTrue(seconds < 10, "closed only after " + seconds + " s");
+    assertEquals(0, server.exit().get(20, TimeUnit.SECONDS));
+    String[] lines = ServeLimitsTest.awaitErrLines(server, 1);
+    assertEquals(1, lines.length, server.err().toString());
+    assertTrue(lines[0].matches("signcodec serve: /127\\.0\\.0\\.1:\\d+: invalid stream header:"
+        + " not a signcodec stream: bad magic \\(at byte offset 0\\)"), lines[0]);
+  }
+
   /**
    * A client sends a block, has it acknowledged, sends half of the next frame and closes without
    * reading the acknowledgement: its kernel resets the connection. The server says what was cut

@@ -129,6 +129,13 @@ public final class DecodeScheduler implements AutoCloseable {
     final ByteBuf codes;
     final int count;
     long order;
+    /** Counted down once a thread has decoded it (into {@link #floats}, or failed). */
+    final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    volatile float[] floats;
+    volatile Throwable failure;
+    /** Set by whoever passes the batch on: the event loop's task, or its owner at a close. */
+    final java.util.concurrent.atomic.AtomicBoolean delivered =
+        new java.util.concurrent.atomic.AtomicBoolean();
 
     Job(SignFrameDecoder owner, LinearDecoder decoder, ByteBuf codes, int count) {
       this.owner = owner;
@@ -154,6 +161,33 @@ public final class DecodeScheduler implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Takes back a slice no thread has started, for its owner to decode itself; false if a thread
+   * has it (then {@link Job#done} counts down when it is decoded).
+   */
+  boolean withdraw(Job job) {
+    lock.lock();
+    try {
+      return jobs.remove(job);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Decodes {@code job}'s codes into {@code out}; {@code scratch} for codes not on the heap. */
+  static byte[] decode(Job job, float[] out, byte[] scratch) {
+    ByteBuf b = job.codes;
+    int length = b.readableBytes();
+    if (b.hasArray()) {
+      job.decoder.decode(b.array(), b.arrayOffset() + b.readerIndex(), out, 0, job.count);
+      return scratch;
+    }
+    byte[] codes = scratch.length < length ? new byte[length] : scratch;
+    b.getBytes(b.readerIndex(), codes, 0, length);
+    job.decoder.decode(codes, 0, out, 0, job.count);
+    return codes;
   }
 
   /** The waiting slice whose connection has had the least decoding time. */
@@ -190,8 +224,14 @@ public final class DecodeScheduler implements AutoCloseable {
   }
 
   private static void fail(Job job, Throwable failure) {
+    job.failure = failure;
+    job.done.countDown();
     try {
-      job.owner.executor().execute(() -> job.owner.decoded(null, job.count, failure));
+      job.owner.executor().execute(() -> {
+        if (job.delivered.compareAndSet(false, true)) {
+          job.owner.decoded(null, job.count, failure);
+        }
+      });
     } catch (RejectedExecutionException loopGone) {
       // The channel's loop is gone with its channel.
     }
@@ -226,17 +266,7 @@ public final class DecodeScheduler implements AutoCloseable {
           if (out.length < floats) {
             out = new float[floats];
           }
-          ByteBuf b = job.codes;
-          int length = b.readableBytes();
-          if (b.hasArray()) {
-            job.decoder.decode(b.array(), b.arrayOffset() + b.readerIndex(), out, 0, job.count);
-          } else {
-            if (scratch.length < length) {
-              scratch = new byte[length];
-            }
-            b.getBytes(b.readerIndex(), scratch, 0, length);
-            job.decoder.decode(scratch, 0, out, 0, job.count);
-          }
+          scratch = decode(job, out, scratch);
         }
       } catch (Throwable t) {
         failure = t;
@@ -245,11 +275,15 @@ public final class DecodeScheduler implements AutoCloseable {
       }
       charge(job.owner, System.nanoTime() - started);
       float[] decoded = out;
-      Throwable failed = failure;
+      job.floats = decoded;
+      job.failure = failure;
+      job.done.countDown();
       try {
         job.owner.executor().execute(() -> {
           try {
-            job.owner.decoded(decoded, job.count, failed);
+            if (job.delivered.compareAndSet(false, true)) {
+              job.owner.decoded(decoded, job.count, job.failure);
+            }
           } finally {
             recycle(decoded);
           }

@@ -99,8 +99,10 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
   private ChannelHandlerContext ctx;
   /** A slice is with the scheduler: nothing more is decoded until it has been passed on. */
   private boolean inFlight;
-  /** The channel went inactive while a slice was with the scheduler; passed on after it. */
-  private boolean inactivePending;
+  /** The slice with the scheduler, while {@link #inFlight}. */
+  private DecodeScheduler.Job current;
+  /** The channel has closed: what is left is decoded here, as without a scheduler. */
+  private boolean closing;
   /** Decoding time charged to this connection, as its scheduler counts it; guarded by it. */
   long decodeNanos;
   /** False once the decoder is removed or failed: a slice in flight is not worth decoding. */
@@ -260,7 +262,7 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
             }
             break;
           case SLICES:
-            if (scheduler != null) {
+            if (scheduler != null && !closing) {
               submitSlice(in);
               break;
             }
@@ -461,7 +463,8 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
     }
     inFlight = true;
     ReadGate.of(ctx.channel()).set(ReadGate.DECODING, true, System.nanoTime());
-    scheduler.submit(new DecodeScheduler.Job(this, decoder, codes, m));
+    current = new DecodeScheduler.Job(this, decoder, codes, m);
+    scheduler.submit(current);
   }
 
   /** For the scheduler: whether a slice of this decoder is still worth decoding. */
@@ -480,8 +483,8 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
    */
   void decoded(float[] floats, int count, Throwable failure) {
     inFlight = false;
+    current = null;
     if (ctx.isRemoved() || state == State.CORRUPTED) {
-      finishInactive();
       return;
     }
     if (failure != null) {
@@ -491,12 +494,14 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
       if (closeOnError) {
         ctx.close();
       }
-      finishInactive();
       return;
     }
     vectors += count;
     ctx.fireChannelRead(new EmbeddingBatch(dimension, count, floats));
     ctx.fireChannelReadComplete();
+    if (closing) {
+      return; // channelInactive decodes the rest
+    }
     if (!ctx.isRemoved() && internalBuffer().isReadable()) {
       try {
         channelRead(ctx, Unpooled.EMPTY_BUFFER); // what arrived while the slice was decoded
@@ -506,18 +511,34 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
     }
     if (!inFlight) {
       ReadGate.of(ctx.channel()).set(ReadGate.DECODING, false, System.nanoTime());
-      finishInactive();
     }
   }
 
-  private void finishInactive() {
-    if (inactivePending && !inFlight) {
-      inactivePending = false;
+  /**
+   * At the close, the slice with the scheduler is passed on here: taken back and decoded if no
+   * thread has started it, else awaited (one slice's decoding).
+   */
+  private void finishInFlight() throws InterruptedException {
+    DecodeScheduler.Job job = current;
+    if (scheduler.withdraw(job)) {
+      float[] floats = null;
+      Throwable failure = null;
       try {
-        super.channelInactive(ctx);
-      } catch (Exception e) {
-        ctx.fireExceptionCaught(e);
+        floats = new float[job.count * dimension];
+        DecodeScheduler.decode(job, floats, new byte[0]);
+      } catch (Throwable t) {
+        failure = t;
+      } finally {
+        job.codes.release();
       }
+      job.delivered.set(true);
+      decoded(floats, job.count, failure);
+      return;
+    }
+    job.done.await();
+    if (job.delivered.compareAndSet(false, true)) {
+      // Its array goes back to the scheduler when the thread's own task runs, after this.
+      decoded(job.floats, job.count, job.failure);
     }
   }
 
@@ -539,16 +560,19 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
   }
 
   /**
-   * Waits with the close while a slice is with the scheduler: the input that arrived before the
-   * close is decoded and passed on first, then the close is passed on (and a stream cut short
-   * reported, as without a scheduler).
+   * At the close, the input that arrived before it is decoded and passed on first, then the close
+   * (and a stream cut short reported), as without a scheduler: with one, the slice it has is
+   * passed on here (waiting for at most that slice's decoding if a thread has started it), and
+   * what is left is decoded on the event loop, as the pipeline goes away with the channel.
    */
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     clock.stop();
-    if (inFlight) {
-      inactivePending = true;
-      return;
+    if (scheduler != null) {
+      closing = true;
+      if (inFlight) {
+        finishInFlight();
+      }
     }
     super.channelInactive(ctx);
   }

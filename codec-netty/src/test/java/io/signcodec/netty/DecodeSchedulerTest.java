@@ -271,6 +271,61 @@ class DecodeSchedulerTest {
     }
   }
 
+  /**
+   * The server closes a connection while a slice is with the scheduler (here its own handler, at
+   * the first batch; in a server, a failed write or a timeout). As without a scheduler, what had
+   * arrived is still passed on, in order, then the close and the stream cut short, all before
+   * the pipeline goes away with the channel.
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void aCloseWhileASliceIsDecodedPassesOnWhatArrivedFirst() throws Exception {
+    int count = 3_000;
+    float[] x = TestData.isotropic(count, D, 30);
+    float[] expected = TestData.libraryDecode(CODEBOOK, x);
+    byte[] stream = stream(x, count);
+    byte[] cut = Arrays.copyOf(stream, stream.length - 16); // no end marker
+    float[] received = new float[count * D];
+    int[] n = {0};
+    List<String> events = new ArrayList<>();
+    CompletableFuture<Void> closed = new CompletableFuture<>();
+    try (DecodeScheduler scheduler = new DecodeScheduler(1);
+        Server server = new Server(scheduler, 300, ch -> { }, new Receiver() {
+          @Override
+          public void batch(Channel ch, EmbeddingBatch batch) {
+            System.arraycopy(batch.vectors(), 0, received, n[0] * D, batch.count() * D);
+            n[0] += batch.count();
+            if (events.isEmpty()) {
+              ch.close();
+            }
+            events.add("batch");
+          }
+
+          @Override
+          public void closed(Channel ch, long vectors) {
+            events.add("inactive after " + n[0]);
+            closed.complete(null);
+          }
+
+          @Override
+          public void failed(Channel ch, Throwable cause) {
+            events.add(cause.getClass().getSimpleName() + ": " + cause.getMessage());
+          }
+        });
+        Socket s = new Socket()) {
+      s.connect(server.address());
+      s.getOutputStream().write(cut);
+      s.getOutputStream().flush();
+      closed.get(30, TimeUnit.SECONDS);
+    }
+    assertEquals(count, n[0], events.toString());
+    assertArrayEquals(expected, received);
+    List<String> tail = events.subList(events.size() - 2, events.size());
+    // ByteToMessageDecoder's order: the close, then what it found cut short.
+    assertEquals(List.of("inactive after " + count, "TruncatedStreamDecoderException: connection"
+        + " closed after block 0 (" + count + " vectors) without the end marker"), tail);
+  }
+
   @Test
   void refusesNoThreads() {
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
