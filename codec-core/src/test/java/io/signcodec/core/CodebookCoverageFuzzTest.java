@@ -22,7 +22,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * subtypes {@link TruncatedInputException}, {@link UnsupportedVersionException} and
  * {@link ChecksumMismatchException} included), never another exception or an {@link Error}, and
  * allocates within the caps (the fuzz execution's heap is small); a codebook it returns writes
- * back to exactly the bytes it was read from, reads back equal, and encodes and decodes.
+ * back to exactly the bytes it was read from, reads back equal, and encodes (or refuses a vector
+ * that overflows its arithmetic, as the encoder documents) and decodes.
  *
  * <p>Seeds ({@code CodebookCoverageFuzzTestInputs/readCodebook}) are codebooks of every form the
  * library writes, rewritten by {@link #writeSeeds}.
@@ -75,7 +76,16 @@ class CodebookCoverageFuzzTest {
       x[i] = (float) Math.sin(i + 1);
     }
     byte[] code = new byte[cb.codeBytes()];
-    SignEncoder.of(cb).encode(x, 0, code, 0);
+    try {
+      SignEncoder.of(cb).encode(x, 0, code, 0);
+    } catch (IllegalArgumentException overflow) {
+      // Documented (SignEncoder, VectorChecks.checkEncodable, on main since a782bcf): a codebook
+      // of finite values near ±3.4e38 can overflow float32 on any vector; it refuses the vector
+      // as "... is Infinity (not finite: ...)". The all-zero code is decoded below instead.
+      if (overflow.getMessage() == null || !overflow.getMessage().contains("not finite")) {
+        throw new AssertionError("undocumented exception from the encoder", overflow);
+      }
+    }
     float[] y = LinearDecoder.of(cb).decode(code);
     if (y.length != cb.dimension()) {
       throw new AssertionError("decoded " + y.length + " floats for d = " + cb.dimension());
