@@ -127,9 +127,10 @@ final class ServeCommand extends CliCommand {
   int maxBatchFloats;
 
   @Option(names = "--decode-threads", paramLabel = "N", order = 8,
-      description = "Threads that decode, shared fairly by all connections: each connection "
-          + "with codes waiting gets one batch of at most --max-batch-floats per turn "
-          + "(default: the number of processors).")
+      description = "Threads that decode, shared fairly by all connections: a free thread "
+          + "decodes one batch (at most --max-batch-floats) of the waiting connection that has "
+          + "had the least decoding time, so a flood waits behind a client that sends a little "
+          + "(docs/CLI.md; default: the number of processors).")
   Integer decodeThreads;
 
   @Option(names = "--handshake-timeout", defaultValue = "10", paramLabel = "SECONDS",
