@@ -19,11 +19,19 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 import org.ejml.interfaces.linsol.LinearSolverDense;
 
 /**
- * Trains sign-autoencoder codebooks (docs/THEORY.md §2–3).
+ * Trains codebooks from data or from nothing (docs/THEORY.md).
  *
- * <p>{@link #train} learns from data in two streaming passes: the first accumulates μ and Σ; then
- * projected gradient ascent (Adam; the step warms up linearly, then decays on a cosine) on the Gaussian surrogate {@code J(U)}
- * from a random start, working on Σ alone; the second pass refits the decoder on the samples.
+ * <p>By default ({@link #allocates()}), {@link #train} makes the allocated codebook of
+ * docs/THEORY.md §7: one pass accumulates μ and Σ, the bits are
+ * allocated over Σ's principal directions with tied levels fitted per direction, and (by
+ * default, {@link #MEAN_DIRECTION_AUTO}) some of them code the mean's direction when the data
+ * are far from centred.
+ *
+ * <p>With {@link Builder#shallow()}, {@link Builder#staged()} or {@link Builder#stages} it trains
+ * the sign codes of docs/THEORY.md §2–3 instead, in two streaming passes per stage: the first
+ * accumulates μ and Σ; then projected gradient ascent (Adam; the step warms up linearly, then
+ * decays on a cosine) on the Gaussian surrogate {@code J(U)} from a random start, working on Σ
+ * alone; the second pass refits the decoder on the samples.
  * The refit is a ridge regression shrunk toward the Gaussian-optimal decoder
  * {@code A* = C K⁻¹}: {@code A = (Xᵀ Z + λ A*)(Zᵀ Z + λ I)⁻¹}, with λ chosen from a grid by the
  * error on every 8th training vector held out. On Gaussian data this picks a large λ (the
