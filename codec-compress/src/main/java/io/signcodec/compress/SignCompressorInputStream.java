@@ -47,15 +47,7 @@ public final class SignCompressorInputStream extends CompressorInputStream
 
   /** Whether {@code signature} starts like a signcodec container stream. */
   public static boolean matches(byte[] signature, int length) {
-    if (length < StreamFormat.MAGIC.length) {
-      return false;
-    }
-    for (int i = 0; i < StreamFormat.MAGIC.length; i++) {
-      if (signature[i] != StreamFormat.MAGIC[i]) {
-        return false;
-      }
-    }
-    return true;
+    return length >= StreamFormat.MAGIC_BYTES && StreamFormat.magicMismatch(signature, length) < 0;
   }
 
   @Override

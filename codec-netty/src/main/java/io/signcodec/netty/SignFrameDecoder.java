@@ -298,9 +298,9 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
 
   /** Refuses a stream whose first bytes are not the magic number, without waiting for more. */
   private static void checkMagic(ByteBuf in) {
-    int have = Math.min(in.readableBytes(), StreamFormat.MAGIC.length);
+    int have = Math.min(in.readableBytes(), StreamFormat.MAGIC_BYTES);
     for (int i = 0; i < have; i++) {
-      if (in.getByte(in.readerIndex() + i) != StreamFormat.MAGIC[i]) {
+      if (in.getByte(in.readerIndex() + i) != StreamFormat.magicByte(i)) {
         MalformedInputException e =
             new MalformedInputException("not a signcodec stream: bad magic", i);
         throw new CorruptedFrameException("invalid stream header: " + e.getMessage(), e);

@@ -300,7 +300,7 @@ class HostileFrameTest {
     assertEquals("invalid stream header: not a signcodec stream: bad magic (at byte offset 0)",
         e.getMessage());
     EmbeddedChannel late = new EmbeddedChannel(new SignFrameDecoder(CODEBOOK));
-    late.writeInbound(Unpooled.wrappedBuffer(StreamFormat.MAGIC, 0, 3));
+    late.writeInbound(Unpooled.wrappedBuffer(StreamFormat.magic(), 0, 3));
     CorruptedFrameException e3 = assertThrows(CorruptedFrameException.class,
         () -> late.writeInbound(Unpooled.wrappedBuffer(new byte[] {'X'})));
     assertTrue(e3.getMessage().endsWith("bad magic (at byte offset 3)"), e3.getMessage());
@@ -357,7 +357,7 @@ class HostileFrameTest {
     // Not TLS at all: passed on unwatched, for the SslHandler to refuse.
     EmbeddedChannel plain = new EmbeddedChannel(
         new TlsRecordTimeoutHandler(200, TimeUnit.MILLISECONDS), sink.get());
-    plain.writeInbound(Unpooled.wrappedBuffer(StreamFormat.MAGIC, 0, 2));
+    plain.writeInbound(Unpooled.wrappedBuffer(StreamFormat.magic(), 0, 2));
     idle(plain, 300);
     plain.checkException();
     assertTrue(plain.isOpen());

@@ -209,8 +209,8 @@ class SignFrameDecoderCoverageFuzzTest {
 
   /** Whether the bytes there are of the magic, as far as they go. */
   private static boolean startsLikeAStream(byte[] wire) {
-    for (int i = 0; i < Math.min(wire.length, StreamFormat.MAGIC.length); i++) {
-      if (wire[i] != StreamFormat.MAGIC[i]) {
+    for (int i = 0; i < Math.min(wire.length, StreamFormat.MAGIC_BYTES); i++) {
+      if (wire[i] != StreamFormat.magicByte(i)) {
         return false;
       }
     }

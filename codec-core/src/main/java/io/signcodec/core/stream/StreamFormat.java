@@ -25,7 +25,9 @@ import java.nio.charset.StandardCharsets;
  * </pre>
  */
 public final class StreamFormat {
-  public static final byte[] MAGIC = "SGNCSTRM".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MAGIC = "SGNCSTRM".getBytes(StandardCharsets.US_ASCII);
+  /** Bytes of the magic number that opens a stream. */
+  public static final int MAGIC_BYTES = MAGIC.length;
   public static final int VERSION = 1;
   public static final int HEADER_BYTES = 32;
   /** Vectors per block a writer uses unless told otherwise. */
@@ -34,4 +36,27 @@ public final class StreamFormat {
   public static final int END_BYTES = 16;
 
   private StreamFormat() {}
+
+  /** The magic number that opens a stream, {@code "SGNCSTRM"} in ASCII: a new array each call. */
+  public static byte[] magic() {
+    return MAGIC.clone();
+  }
+
+  /**
+   * The first of the first {@code min(length, MAGIC_BYTES)} bytes of {@code b} that differs from
+   * the magic number, or -1 if none does (so a prefix of the magic matches).
+   */
+  public static int magicMismatch(byte[] b, int length) {
+    for (int i = 0; i < Math.min(length, MAGIC.length); i++) {
+      if (b[i] != MAGIC[i]) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Byte {@code i} of the magic number, {@code 0 <= i < MAGIC_BYTES}. */
+  public static byte magicByte(int i) {
+    return MAGIC[i];
+  }
 }

@@ -29,7 +29,7 @@ public record StreamHeader(int dimension, int bits, long fingerprint) {
   /** The 32 bytes of this header. */
   public byte[] toBytes() {
     ByteBuffer b = ByteBuffer.allocate(StreamFormat.HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    b.put(StreamFormat.MAGIC).putShort((short) StreamFormat.VERSION).putShort((short) 0)
+    b.put(StreamFormat.magic()).putShort((short) StreamFormat.VERSION).putShort((short) 0)
         .putInt(dimension).putInt(bits);
     b.order(ByteOrder.BIG_ENDIAN).putLong(fingerprint).order(ByteOrder.LITTLE_ENDIAN);
     CRC32C crc = new CRC32C();
@@ -40,17 +40,17 @@ public record StreamHeader(int dimension, int bits, long fingerprint) {
 
   /**
    * Parses a header from its 32 bytes, checking magic, version, checksum and sizes in that
-   * order. Fewer than 32 bytes are a truncated header; bytes after the 32nd are not looked at.
+   * order. Fewer than 32 bytes are a truncated header, unless those there already break the
+   * magic; bytes after the 32nd are not looked at.
    */
   public static StreamHeader parse(byte[] h) throws MalformedInputException {
+    int bad = StreamFormat.magicMismatch(h, h.length);
+    if (bad >= 0) {
+      throw new MalformedInputException("not a signcodec stream: bad magic", bad);
+    }
     if (h.length < StreamFormat.HEADER_BYTES) {
       throw new TruncatedInputException("premature end of stream while reading stream header: "
           + h.length + " of " + StreamFormat.HEADER_BYTES + " bytes", h.length);
-    }
-    for (int i = 0; i < StreamFormat.MAGIC.length; i++) {
-      if (h[i] != StreamFormat.MAGIC[i]) {
-        throw new MalformedInputException("not a signcodec stream: bad magic", i);
-      }
     }
     ByteBuffer b = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN);
     int version = Short.toUnsignedInt(b.getShort(8));

@@ -49,6 +49,23 @@ class SignStreamTest {
     return out;
   }
 
+  /** A short header whose bytes already break the magic says so, not that it is short. */
+  @Test
+  void aShortHeaderWithABadMagicIsABadMagic() {
+    MalformedInputException bad = assertThrows(MalformedInputException.class,
+        () -> StreamHeader.parse(new byte[] {'S', 'G', 'X'}));
+    assertFalse(bad instanceof TruncatedInputException);
+    assertEquals("not a signcodec stream: bad magic (at byte offset 2)", bad.getMessage());
+    assertInstanceOf(TruncatedInputException.class,
+        assertThrows(MalformedInputException.class,
+            () -> StreamHeader.parse(new byte[] {'S', 'G', 'N'})));
+    // The magic is no public array to overwrite.
+    byte[] magic = StreamFormat.magic();
+    magic[0] = 'X';
+    assertEquals('S', StreamFormat.magicByte(0));
+    assertEquals(-1, StreamFormat.magicMismatch(StreamFormat.magic(), StreamFormat.MAGIC_BYTES));
+  }
+
   @Test
   void roundTripGivesWhatTheLibraryDecodes() throws IOException {
     byte[] bytes = stream();
