@@ -3,9 +3,10 @@ package io.signcodec.core;
 import java.util.Arrays;
 
 /**
- * What every codebook form holds besides its maps: the code bits of each stage and the mean, with
- * the dimension and total bits they imply. The forms extend it, so the reader and writer of the
- * format find these the same way whatever the form.
+ * What the dense and structured forms hold besides their maps: the code bits of each stage and
+ * the mean, with the dimension and total bits they imply. {@link DenseForm} and
+ * {@link StructuredForm} extend it; {@link AllocatedForm}, whose stages are bit depths over its
+ * directions, keeps its own.
  */
 abstract class StageLayout {
   final int dimension;

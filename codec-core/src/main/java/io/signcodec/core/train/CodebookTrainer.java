@@ -118,9 +118,10 @@ public final class CodebookTrainer {
     private Builder() {}
 
     /**
-     * Bits per coordinate, in (0, 8]; the code length is {@code round(rate · d)}, at least 1.
-     * Above 1 bit per coordinate the code is split into stages (see {@link #stageBitsFor})
-     * unless {@link #shallow()} is set.
+     * Bits per coordinate, in (0, 8]; the code length is {@code round(rate · d)}, at least 1. The
+     * default (allocated) codebook spends them over the principal directions, up to 8 bits on
+     * one; the sign codes ({@link #staged()}) split a code above 1 bit per coordinate into stages
+     * (see {@link CodebookTrainer#stageBitsFor}), unless {@link #shallow()} is set.
      */
     public Builder rate(double rate) {
       if (!(rate > 0) || rate > Caps.MAX_STAGED_RATE) {
