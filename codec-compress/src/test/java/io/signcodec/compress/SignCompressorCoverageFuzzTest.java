@@ -3,6 +3,7 @@ package io.signcodec.compress;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.FuzzChecksums;
+import io.signcodec.core.FuzzInputs;
 import io.signcodec.core.MalformedInputException;
 import io.signcodec.core.TestData;
 import io.signcodec.core.stream.SignStreamCoverageFuzzTest;
@@ -13,8 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -150,21 +149,18 @@ class SignCompressorCoverageFuzzTest {
    */
   @Test
   @EnabledIfSystemProperty(named = "fuzz.writeSeeds", matches = ".+")
-  void writeSeeds() throws IOException {
-    Path dir = Path.of(System.getProperty("fuzz.writeSeeds"),
-        "io/signcodec/compress/SignCompressorCoverageFuzzTestInputs/readCompressed");
-    Files.createDirectories(dir);
-    for (Map.Entry<String, byte[]> seed : seeds().entrySet()) {
-      Files.write(dir.resolve("seed-" + seed.getKey()), seed.getValue());
-      readCompressed(seed.getValue());
-      try (InputStream in = new SignCompressorInputStream(
-          new ByteArrayInputStream(seed.getValue()), SignStreamCoverageFuzzTest.codebookFor(
-              seed.getValue()))) {
-        if (in.readAllBytes().length != 9 * 4 * SignStreamCoverageFuzzTest.codebookFor(
-            seed.getValue()).dimension()) {
-          throw new AssertionError("seed " + seed.getKey() + " does not hold 9 vectors");
-        }
-      }
-    }
+  void writeSeeds() throws Exception {
+    FuzzInputs.writeSeeds(
+        "io/signcodec/compress/SignCompressorCoverageFuzzTestInputs/readCompressed", seeds(),
+        (name, seed) -> {
+          readCompressed(seed);
+          Codebook codebook = SignStreamCoverageFuzzTest.codebookFor(seed);
+          try (InputStream in =
+              new SignCompressorInputStream(new ByteArrayInputStream(seed), codebook)) {
+            if (in.readAllBytes().length != 9 * 4 * codebook.dimension()) {
+              throw new AssertionError("seed " + name + " does not hold 9 vectors");
+            }
+          }
+        });
   }
 }

@@ -5,8 +5,6 @@ import io.signcodec.core.train.CodebookTrainer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -146,13 +144,7 @@ class CodebookCoverageFuzzTest {
    */
   @Test
   @EnabledIfSystemProperty(named = "fuzz.writeSeeds", matches = ".+")
-  void writeSeeds() throws IOException {
-    Path dir = Path.of(System.getProperty("fuzz.writeSeeds"),
-        "io/signcodec/core/CodebookCoverageFuzzTestInputs/readCodebook");
-    Files.createDirectories(dir);
-    for (Map.Entry<String, byte[]> seed : seeds().entrySet()) {
-      Files.write(dir.resolve("seed-" + seed.getKey()), seed.getValue());
-      readCodebook(seed.getValue());
-    }
+  void writeSeeds() throws Exception {
+    io.signcodec.core.FuzzInputs.writeSeeds("io/signcodec/core/CodebookCoverageFuzzTestInputs/readCodebook", seeds(), (name, seed) -> readCodebook(seed));
   }
 }

@@ -22,4 +22,24 @@ public final class FuzzInputs {
       return b;
     })));
   }
+
+  /** What {@link #writeSeeds} runs on each seed it writes. */
+  public interface SeedCheck {
+    void accept(String name, byte[] seed) throws Exception;
+  }
+
+  /**
+   * Writes each of {@code seeds} as {@code seed-NAME} into {@code inputs} (a fuzz target's inputs
+   * directory, relative to the directory the system property {@code fuzz.writeSeeds} names),
+   * then runs {@code check} on it.
+   */
+  public static void writeSeeds(String inputs, java.util.Map<String, byte[]> seeds,
+      SeedCheck check) throws Exception {
+    java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("fuzz.writeSeeds"), inputs);
+    java.nio.file.Files.createDirectories(dir);
+    for (java.util.Map.Entry<String, byte[]> seed : seeds.entrySet()) {
+      java.nio.file.Files.write(dir.resolve("seed-" + seed.getKey()), seed.getValue());
+      check.accept(seed.getKey(), seed.getValue());
+    }
+  }
 }

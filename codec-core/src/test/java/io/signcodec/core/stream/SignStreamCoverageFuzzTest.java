@@ -13,8 +13,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -239,13 +237,7 @@ public class SignStreamCoverageFuzzTest {
    */
   @Test
   @EnabledIfSystemProperty(named = "fuzz.writeSeeds", matches = ".+")
-  void writeSeeds() throws IOException {
-    Path dir = Path.of(System.getProperty("fuzz.writeSeeds"),
-        "io/signcodec/core/stream/SignStreamCoverageFuzzTestInputs/readStream");
-    Files.createDirectories(dir);
-    for (Map.Entry<String, byte[]> seed : seeds().entrySet()) {
-      Files.write(dir.resolve("seed-" + seed.getKey()), seed.getValue());
-      readStream(seed.getValue());
-    }
+  void writeSeeds() throws Exception {
+    io.signcodec.core.FuzzInputs.writeSeeds("io/signcodec/core/stream/SignStreamCoverageFuzzTestInputs/readStream", seeds(), (name, seed) -> readStream(seed));
   }
 }

@@ -5,8 +5,6 @@ import io.signcodec.core.MalformedInputException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.text.ParseException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -187,13 +185,7 @@ class NpyHeaderCoverageFuzzTest {
    */
   @Test
   @EnabledIfSystemProperty(named = "fuzz.writeSeeds", matches = ".+")
-  void writeSeeds() throws IOException {
-    Path dir = Path.of(System.getProperty("fuzz.writeSeeds"),
-        "io/signcodec/core/vectors/NpyHeaderCoverageFuzzTestInputs/parseHeader");
-    Files.createDirectories(dir);
-    for (Map.Entry<String, byte[]> seed : seeds().entrySet()) {
-      Files.write(dir.resolve("seed-" + seed.getKey()), seed.getValue());
-      parseHeader(seed.getValue());
-    }
+  void writeSeeds() throws Exception {
+    io.signcodec.core.FuzzInputs.writeSeeds("io/signcodec/core/vectors/NpyHeaderCoverageFuzzTestInputs/parseHeader", seeds(), (name, seed) -> parseHeader(seed));
   }
 }

@@ -7,7 +7,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -212,13 +211,7 @@ public class VectorFilesCoverageFuzzTest {
    */
   @Test
   @EnabledIfSystemProperty(named = "fuzz.writeSeeds", matches = ".+")
-  void writeSeeds() throws IOException {
-    Path dir = Path.of(System.getProperty("fuzz.writeSeeds"),
-        "io/signcodec/core/vectors/VectorFilesCoverageFuzzTestInputs/readVectors");
-    Files.createDirectories(dir);
-    for (Map.Entry<String, byte[]> seed : seeds().entrySet()) {
-      Files.write(dir.resolve("seed-" + seed.getKey()), seed.getValue());
-      readVectors(seed.getValue());
-    }
+  void writeSeeds() throws Exception {
+    io.signcodec.core.FuzzInputs.writeSeeds("io/signcodec/core/vectors/VectorFilesCoverageFuzzTestInputs/readVectors", seeds(), (name, seed) -> readVectors(seed));
   }
 }
