@@ -12,5 +12,6 @@ module io.signcodec.cli {
   requires java.desktop;
   requires java.logging;
 
-  opens io.signcodec.cli to info.picocli;
+  opens io.signcodec.cli to
+      info.picocli;
 }

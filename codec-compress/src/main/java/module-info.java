@@ -8,8 +8,8 @@ module io.signcodec.compress {
 
   exports io.signcodec.compress;
 
-  provides io.signcodec.core.vectors.spi.Decompressor
-      with io.signcodec.compress.CommonsCompressDecompressor;
-  provides org.apache.commons.compress.compressors.CompressorStreamProvider
-      with io.signcodec.compress.SignCompressorStreamProvider;
+  provides io.signcodec.core.vectors.spi.Decompressor with
+      io.signcodec.compress.CommonsCompressDecompressor;
+  provides org.apache.commons.compress.compressors.CompressorStreamProvider with
+      io.signcodec.compress.SignCompressorStreamProvider;
 }

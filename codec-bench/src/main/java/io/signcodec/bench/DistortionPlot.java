@@ -20,8 +20,14 @@ import java.util.Map;
  */
 final class DistortionPlot {
   private static final Color[] COLORS = {
-      new Color(0xd62728), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0x1f77b4),
-      new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2)};
+    new Color(0xd62728),
+    new Color(0xff7f0e),
+    new Color(0x2ca02c),
+    new Color(0x1f77b4),
+    new Color(0x9467bd),
+    new Color(0x8c564b),
+    new Color(0xe377c2)
+  };
 
   private DistortionPlot() {}
 
@@ -31,37 +37,55 @@ final class DistortionPlot {
     List<double[]> predicted = new ArrayList<>();
     double rMax = 2;
     for (DistortionResults.Row r : data.rows()) {
-      byMethod.computeIfAbsent(r.method(), k -> new ArrayList<>()).add(new double[] {
-          (double) r.bitsUsed() / data.dimension(), r.nmse()});
+      byMethod
+          .computeIfAbsent(r.method(), k -> new ArrayList<>())
+          .add(new double[] {(double) r.bitsUsed() / data.dimension(), r.nmse()});
       labels.put(r.method(), r.label());
       if (r.method().equals("signcodec-trained") && Double.isFinite(r.predictedNmse())) {
         predicted.add(new double[] {r.rate(), r.predictedNmse()});
       }
       rMax = Math.max(rMax, r.rate());
     }
-    NmsePlot plot = new NmsePlot(data.title(), rMax * 1.05, rMax > 2 ? 0.5 : 0.25).logScale()
-        .note(String.format(Locale.ROOT, "d = %d, %d train / %d test", data.dimension(),
-            data.trainCount(), data.testCount()));
+    NmsePlot plot =
+        new NmsePlot(data.title(), rMax * 1.05, rMax > 2 ? 0.5 : 0.25)
+            .logScale()
+            .note(
+                String.format(
+                    Locale.ROOT,
+                    "d = %d, %d train / %d test",
+                    data.dimension(),
+                    data.trainCount(),
+                    data.testCount()));
     int c = 0;
     for (Map.Entry<String, List<double[]>> e : byMethod.entrySet()) {
-      points(plot, labels.get(e.getKey()), COLORS[c++ % COLORS.length], NmsePlot.Style.CIRCLES,
+      points(
+          plot,
+          labels.get(e.getKey()),
+          COLORS[c++ % COLORS.length],
+          NmsePlot.Style.CIRCLES,
           e.getValue());
     }
     if (!predicted.isEmpty()) {
-      points(plot, "signcodec trained, Gaussian prediction", COLORS[0], NmsePlot.Style.DOTTED,
+      points(
+          plot,
+          "signcodec trained, Gaussian prediction",
+          COLORS[0],
+          NmsePlot.Style.DOTTED,
           predicted);
     }
-    plot.curve("sign-AE limit (one stage)", Color.BLACK, NmsePlot.Style.DASHED,
+    plot.curve(
+        "sign-AE limit (one stage)",
+        Color.BLACK,
+        NmsePlot.Style.DASHED,
         Limits::signAutoencoderLimit);
-    plot.curve("Shannon bound 2^(-2r)", Color.GRAY, NmsePlot.Style.DASHED,
-        Limits::shannonBound);
+    plot.curve("Shannon bound 2^(-2r)", Color.GRAY, NmsePlot.Style.DASHED, Limits::shannonBound);
     try (OutputStream out = Files.newOutputStream(file)) {
       plot.writePng(out);
     }
   }
 
-  private static void points(NmsePlot plot, String name, Color color, NmsePlot.Style style,
-      List<double[]> xy) {
+  private static void points(
+      NmsePlot plot, String name, Color color, NmsePlot.Style style, List<double[]> xy) {
     double[] x = new double[xy.size()];
     double[] y = new double[xy.size()];
     for (int i = 0; i < x.length; i++) {

@@ -27,11 +27,20 @@ final class Linalg {
       }
     }
     float[] out = new float[count * q];
-    productTiles(x, count, d, shift, mt, q, 4, () -> (first, rows, c) -> {
-      for (int i = 0; i < rows; i++) {
-        System.arraycopy(c[i], 0, out, (first + i) * q, q);
-      }
-    });
+    productTiles(
+        x,
+        count,
+        d,
+        shift,
+        mt,
+        q,
+        4,
+        () ->
+            (first, rows, c) -> {
+              for (int i = 0; i < rows; i++) {
+                System.arraycopy(c[i], 0, out, (first + i) * q, q);
+              }
+            });
     return out;
   }
 
@@ -42,25 +51,36 @@ final class Linalg {
   }
 
   /**
-   * {@code (X − shift) · Mᵀ} for {@code count} rows of X (d wide), M given transposed as d rows
-   * of q, in tiles of {@value #TILE} rows on the common pool, each tile handed to a consumer;
-   * every chunk of {@code grain} tiles gets a consumer of its own from {@code consumers}, so that
-   * a consumer may keep scratch. {@code shift} may be null.
+   * {@code (X − shift) · Mᵀ} for {@code count} rows of X (d wide), M given transposed as d rows of
+   * q, in tiles of {@value #TILE} rows on the common pool, each tile handed to a consumer; every
+   * chunk of {@code grain} tiles gets a consumer of its own from {@code consumers}, so that a
+   * consumer may keep scratch. {@code shift} may be null.
    */
-  static void productTiles(float[] x, int count, int d, float[] shift, float[][] mt, int q,
-      int grain, Supplier<ProductTile> consumers) {
+  static void productTiles(
+      float[] x,
+      int count,
+      int d,
+      float[] shift,
+      float[][] mt,
+      int q,
+      int grain,
+      Supplier<ProductTile> consumers) {
     int tiles = (count + TILE - 1) / TILE;
-    Parallel.forRange(tiles, grain, true, (from, to) -> {
-      float[][] c = new float[TILE][q];
-      ProductTile consumer = consumers.get();
-      for (int t = from; t < to; t++) {
-        int first = t * TILE;
-        int rows = Math.min(TILE, count - first);
-        FloatKernels.clear(c, rows, q);
-        FloatKernels.multiplyAdd(x, first * d, d, shift, mt, 0, d, 0, q, c, rows);
-        consumer.accept(first, rows, c);
-      }
-    });
+    Parallel.forRange(
+        tiles,
+        grain,
+        true,
+        (from, to) -> {
+          float[][] c = new float[TILE][q];
+          ProductTile consumer = consumers.get();
+          for (int t = from; t < to; t++) {
+            int first = t * TILE;
+            int rows = Math.min(TILE, count - first);
+            FloatKernels.clear(c, rows, q);
+            FloatKernels.multiplyAdd(x, first * d, d, shift, mt, 0, d, 0, q, c, rows);
+            consumer.accept(first, rows, c);
+          }
+        });
   }
 
   /** Mean and covariance (d×d row-major, divided by the count) of row-major vectors. */
@@ -82,10 +102,12 @@ final class Linalg {
     for (int k = 0; k < d; k++) {
       order[k] = k;
     }
-    Arrays.sort(order, (a, b) -> {
-      int c = Double.compare(eig.getEigenvalue(b).real, eig.getEigenvalue(a).real);
-      return c != 0 ? c : Integer.compare(a, b);
-    });
+    Arrays.sort(
+        order,
+        (a, b) -> {
+          int c = Double.compare(eig.getEigenvalue(b).real, eig.getEigenvalue(a).real);
+          return c != 0 ? c : Integer.compare(a, b);
+        });
     double[] values = new double[d];
     double[] rows = new double[d * d];
     for (int k = 0; k < d; k++) {

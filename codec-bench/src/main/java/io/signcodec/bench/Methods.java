@@ -31,7 +31,9 @@ final class Methods {
 
   /** A compressor fitted to a training set. */
   interface Fitted {
-    /** Compresses and decompresses {@code count} row-major vectors of {@code x} into {@code out}. */
+    /**
+     * Compresses and decompresses {@code count} row-major vectors of {@code x} into {@code out}.
+     */
     void reconstruct(float[] x, int count, float[] out);
 
     /** The Gaussian prediction of the NMSE from the training covariance, or NaN. */
@@ -44,8 +46,8 @@ final class Methods {
      * query, searched in compressed form; {@code decoded} is the database as this method
      * reconstructs it. By default an exact search over {@code decoded}.
      */
-    default int[] search(float[] queries, int queryCount, float[] database, float[] decoded,
-        int dbCount, int d) {
+    default int[] search(
+        float[] queries, int queryCount, float[] database, float[] decoded, int dbCount, int d) {
       return Retrieval.topK(queries, queryCount, decoded, dbCount, d);
     }
   }
@@ -97,17 +99,17 @@ final class Methods {
     static final TrainerSettings DEFAULTS = new TrainerSettings(150, 1e-6, 1);
 
     /**
-     * The library's default, bits allocated over principal directions with tied levels, without
-     * the mean's direction (which the default codes first on data far from centred: the next
-     * method), so that the two columns compare the allocation with and without it.
+     * The library's default, bits allocated over principal directions with tied levels, without the
+     * mean's direction (which the default codes first on data far from centred: the next method),
+     * so that the two columns compare the allocation with and without it.
      */
     CodebookTrainer trainer(int bits) {
       return builder(bits).meanDirectionBits(0).build();
     }
 
     /**
-     * The allocation with the mean's direction coded first, with 8 of the bits: the per-vector
-     * term for inner-product search on data that are not centred.
+     * The allocation with the mean's direction coded first, with 8 of the bits: the per-vector term
+     * for inner-product search on data that are not centred.
      */
     CodebookTrainer meanDirectionTrainer(int bits) {
       return builder(bits).meanDirectionBits(Math.min(8, bits)).build();
@@ -132,24 +134,34 @@ final class Methods {
     }
 
     private CodebookTrainer.Builder builder(int bits) {
-      return CodebookTrainer.builder().bits(bits).seed(seed).maxSteps(maxSteps)
+      return CodebookTrainer.builder()
+          .bits(bits)
+          .seed(seed)
+          .maxSteps(maxSteps)
           .tolerance(tolerance);
     }
   }
 
   static List<Method> all(TrainerSettings settings, boolean gaussianPrediction) {
     return List.of(
-        new SigncodecTrainer("signcodec-trained", "signcodec trained (allocated)",
-            settings::trainer, false),
-        new SigncodecTrainer("signcodec-mean8", "signcodec trained, mean direction 8 bits",
-            settings::meanDirectionTrainer, false),
-        new SigncodecTrainer("signcodec-staged", "signcodec sign code, staged",
-            settings::stagedTrainer, false),
-        new SigncodecTrainer("signcodec-shallow", "signcodec trained, one shallow stage",
-            settings::shallowTrainer, true),
-        new SigncodecDataFree("signcodec-data-free", "signcodec data-free", settings,
-            gaussianPrediction),
-        LeastSquaresSigns.coordinates(), LeastSquaresSigns.rotations(),
+        new SigncodecTrainer(
+            "signcodec-trained", "signcodec trained (allocated)", settings::trainer, false),
+        new SigncodecTrainer(
+            "signcodec-mean8",
+            "signcodec trained, mean direction 8 bits",
+            settings::meanDirectionTrainer,
+            false),
+        new SigncodecTrainer(
+            "signcodec-staged", "signcodec sign code, staged", settings::stagedTrainer, false),
+        new SigncodecTrainer(
+            "signcodec-shallow",
+            "signcodec trained, one shallow stage",
+            settings::shallowTrainer,
+            true),
+        new SigncodecDataFree(
+            "signcodec-data-free", "signcodec data-free", settings, gaussianPrediction),
+        LeastSquaresSigns.coordinates(),
+        LeastSquaresSigns.rotations(),
         new JVectorPq("jvector-pq", "peer: JVector PQ (256 centroids/subspace)"),
         LeastSquaresSigns.principal());
   }
@@ -164,8 +176,8 @@ final class Methods {
     CodeScorer scorer = CodeScorer.of(decoding);
     return new Fitted() {
       @Override
-      public int[] search(float[] queries, int queryCount, float[] database, float[] decoded,
-          int dbCount, int d) {
+      public int[] search(
+          float[] queries, int queryCount, float[] database, float[] decoded, int dbCount, int d) {
         byte[] codes = new byte[dbCount * encoder.codeBytes()];
         encoder.encode(database, 0, codes, 0, dbCount);
         return Retrieval.topKOnCodes(queries, queryCount, scorer, codes, dbCount);
@@ -193,12 +205,15 @@ final class Methods {
    * @param shallowRange whether it is measured only where one shallow stage differs from the
    *     default, above one bit per coordinate up to two; else up to the staged codes' cap
    */
-  record SigncodecTrainer(String id, String label, IntFunction<CodebookTrainer> trainer,
-      boolean shallowRange) implements Method {
+  record SigncodecTrainer(
+      String id, String label, IntFunction<CodebookTrainer> trainer, boolean shallowRange)
+      implements Method {
     @Override
     public int bitsUsed(int dimension, int bits) {
-      boolean measured = shallowRange ? bits > dimension && bits <= 2 * dimension
-          : bits <= Caps.MAX_STAGED_RATE * dimension;
+      boolean measured =
+          shallowRange
+              ? bits > dimension && bits <= 2 * dimension
+              : bits <= Caps.MAX_STAGED_RATE * dimension;
       return measured ? bits : 0;
     }
 
@@ -211,8 +226,8 @@ final class Methods {
 
   /**
    * signcodec's data-free form: {@link CodebookTrainer#trainIsotropic}, structured (randomized
-   * Hadamard rotations stored as a seed) and in stages above one bit per coordinate, as
-   * {@code train --isotropic} makes it.
+   * Hadamard rotations stored as a seed) and in stages above one bit per coordinate, as {@code
+   * train --isotropic} makes it.
    */
   record SigncodecDataFree(String id, String label, TrainerSettings settings, boolean predict)
       implements Method {
@@ -223,8 +238,10 @@ final class Methods {
 
     @Override
     public Fitted fit(TrainingSet train, int bits) throws IOException {
-      Codebook cb = settings.structuredTrainer(bits).trainIsotropic(
-          VectorSource.of(train.vectors, train.dimension));
+      Codebook cb =
+          settings
+              .structuredTrainer(bits)
+              .trainIsotropic(VectorSource.of(train.vectors, train.dimension));
       double predicted = predict ? Limits.predictedNmse(cb, train.covariance) : Double.NaN;
       return codec(cb, cb, predicted);
     }
@@ -238,15 +255,22 @@ final class Methods {
    * @param usable whether the peer can spend {@code bits} bits in dimension d
    * @param rows the projections for a budget, {@code bits × d} row-major
    */
-  record LeastSquaresSigns(String id, String label, BiPredicate<Integer, Integer> usable,
-      BiFunction<TrainingSet, Integer, double[]> rows) implements Method {
+  record LeastSquaresSigns(
+      String id,
+      String label,
+      BiPredicate<Integer, Integer> usable,
+      BiFunction<TrainingSet, Integer, double[]> rows)
+      implements Method {
     /**
-     * Peer 1: the sign of each centred coordinate, as "binary quantization" in vector stores
-     * does. One bit per coordinate, so r = 1 only.
+     * Peer 1: the sign of each centred coordinate, as "binary quantization" in vector stores does.
+     * One bit per coordinate, so r = 1 only.
      */
     static LeastSquaresSigns coordinates() {
-      return new LeastSquaresSigns("coordinate-signs", "peer: sign of centred coordinates + LS",
-          (d, bits) -> bits.equals(d), (train, bits) -> {
+      return new LeastSquaresSigns(
+          "coordinate-signs",
+          "peer: sign of centred coordinates + LS",
+          (d, bits) -> bits.equals(d),
+          (train, bits) -> {
             int d = train.dimension;
             double[] identity = new double[d * d];
             for (int k = 0; k < d; k++) {
@@ -261,8 +285,11 @@ final class Methods {
      * come from independent rotations stacked.
      */
     static LeastSquaresSigns rotations() {
-      return new LeastSquaresSigns("rotation-signs", "peer: random rotation + sign + LS",
-          (d, bits) -> bits <= 2 * d, (train, bits) -> {
+      return new LeastSquaresSigns(
+          "rotation-signs",
+          "peer: random rotation + sign + LS",
+          (d, bits) -> bits <= 2 * d,
+          (train, bits) -> {
             int d = train.dimension;
             Random random = new Random(7);
             double[] rows = new double[bits * d];
@@ -277,14 +304,16 @@ final class Methods {
     }
 
     /**
-     * Peer 4: one bit for each of the top-n principal directions. There are only d directions,
-     * so r ≤ 1.
+     * Peer 4: one bit for each of the top-n principal directions. There are only d directions, so r
+     * ≤ 1.
      */
     static LeastSquaresSigns principal() {
-      return new LeastSquaresSigns("principal-signs",
-          "peer: top-n principal directions + sign + LS", (d, bits) -> bits <= d,
-          (train, bits) -> java.util.Arrays.copyOf(train.eigen().vectorsAsRows(),
-              bits * train.dimension));
+      return new LeastSquaresSigns(
+          "principal-signs",
+          "peer: top-n principal directions + sign + LS",
+          (d, bits) -> bits <= d,
+          (train, bits) ->
+              java.util.Arrays.copyOf(train.eigen().vectorsAsRows(), bits * train.dimension));
     }
 
     @Override
@@ -294,8 +323,9 @@ final class Methods {
 
     @Override
     public Fitted fit(TrainingSet train, int bits) {
-      SignLeastSquares.Pair p = SignLeastSquares.fit(train.vectors, train.dimension, train.mean,
-          rows.apply(train, bits), bits);
+      SignLeastSquares.Pair p =
+          SignLeastSquares.fit(
+              train.vectors, train.dimension, train.mean, rows.apply(train, bits), bits);
       return codec(p.encoding(), p.decoding(), Double.NaN);
     }
   }
@@ -323,22 +353,26 @@ final class Methods {
     public Fitted fit(TrainingSet train, int bits) {
       int d = train.dimension;
       int m = subspaces(d, bits);
-      ProductQuantization pq = ProductQuantization.compute(ravv(train.vectors, d), m, CLUSTERS,
-          true);
+      ProductQuantization pq =
+          ProductQuantization.compute(ravv(train.vectors, d), m, CLUSTERS, true);
       return (x, count, out) -> {
         VectorTypeSupport vts = VectorizationProvider.getInstance().getVectorTypeSupport();
-        Parallel.forRange(count, 64, true, (from, to) -> {
-          ByteSequence<?> code = vts.createByteSequence(m);
-          VectorFloat<?> decoded = vts.createFloatVector(d);
-          for (int i = from; i < to; i++) {
-            pq.encodeTo(vts.createFloatVector(java.util.Arrays.copyOfRange(x, i * d, i * d + d)),
-                code);
-            pq.decode(code, decoded);
-            for (int k = 0; k < d; k++) {
-              out[i * d + k] = decoded.get(k);
-            }
-          }
-        });
+        Parallel.forRange(
+            count,
+            64,
+            true,
+            (from, to) -> {
+              ByteSequence<?> code = vts.createByteSequence(m);
+              VectorFloat<?> decoded = vts.createFloatVector(d);
+              for (int i = from; i < to; i++) {
+                pq.encodeTo(
+                    vts.createFloatVector(java.util.Arrays.copyOfRange(x, i * d, i * d + d)), code);
+                pq.decode(code, decoded);
+                for (int k = 0; k < d; k++) {
+                  out[i * d + k] = decoded.get(k);
+                }
+              }
+            });
       };
     }
 

@@ -14,15 +14,30 @@ final class ReportWriter {
   private ReportWriter() {}
 
   /** Facts about the run that both renderings carry. */
-  record RunInfo(String mode, String cpu, int cores, String java, String command,
-      double seconds, List<String> notes) {}
+  record RunInfo(
+      String mode,
+      String cpu,
+      int cores,
+      String java,
+      String command,
+      double seconds,
+      List<String> notes) {}
 
-  static String markdown(RunInfo run, List<DistortionResults.Dataset> datasets,
+  static String markdown(
+      RunInfo run,
+      List<DistortionResults.Dataset> datasets,
       List<DistortionResults.Skipped> skipped) {
     StringBuilder sb = new StringBuilder();
     sb.append("## Distortion (").append(run.mode()).append(" run)\n\n");
-    sb.append(String.format(Locale.ROOT, "%s, %d cores, Java %s. Command: `%s`. Wall time "
-        + "%.0f s.%n%n", run.cpu(), run.cores(), run.java(), run.command(), run.seconds()));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%s, %d cores, Java %s. Command: `%s`. Wall time " + "%.0f s.%n%n",
+            run.cpu(),
+            run.cores(),
+            run.java(),
+            run.command(),
+            run.seconds()));
     for (String n : run.notes()) {
       sb.append("- ").append(n).append('\n');
     }
@@ -41,11 +56,17 @@ final class ReportWriter {
     for (String n : d.notes()) {
       sb.append(n).append(' ');
     }
-    sb.append(String.format(Locale.ROOT, "Recall@10: %d queries from the test split search the "
-        + "other %d test vectors, compressed, by inner product (signcodec scores its codes with "
-        + "CodeScorer; peers are searched over their decoded vectors); ground truth is exact "
-        + "search over the originals. Plot: `%s.png`. (%.0f s)%n%n", d.queries(), d.databaseCount(), d.id(),
-        d.seconds()));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "Recall@10: %d queries from the test split search the "
+                + "other %d test vectors, compressed, by inner product (signcodec scores its codes with "
+                + "CodeScorer; peers are searched over their decoded vectors); ground truth is exact "
+                + "search over the originals. Plot: `%s.png`. (%.0f s)%n%n",
+            d.queries(),
+            d.databaseCount(),
+            d.id(),
+            d.seconds()));
 
     List<String> methods = new ArrayList<>();
     Map<String, String> labels = new LinkedHashMap<>();
@@ -63,26 +84,43 @@ final class ReportWriter {
     pivot(sb, methods, labels, rates, d, predicted, true);
     stagedAgainstShallow(sb, d, rates);
     pivot(sb, methods, labels, rates, d, false, false);
-    sb.append("All figures (cos = mean cosine similarity between x and its reconstruction; "
-        + "train = seconds to fit on the training split):\n\n");
+    sb.append(
+        "All figures (cos = mean cosine similarity between x and its reconstruction; "
+            + "train = seconds to fit on the training split):\n\n");
     sb.append("| r | method | bits | NMSE | cos | recall@10 | train (s) |\n");
     sb.append("|---|---|---|---|---|---|---|\n");
     for (double rate : rates) {
       for (DistortionResults.Row r : rowsAt(d, rate)) {
-        sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.4f | %.4f | %.3f | %.1f |%n",
-            num(rate), r.label(), r.bitsUsed(), r.nmse(), r.meanCosine(), r.recallAt10(),
-            r.trainSeconds()));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %s | %d | %.4f | %.4f | %.3f | %.1f |%n",
+                num(rate),
+                r.label(),
+                r.bitsUsed(),
+                r.nmse(),
+                r.meanCosine(),
+                r.recallAt10(),
+                r.trainSeconds()));
       }
     }
     sb.append('\n');
   }
 
   /** One row per rate, one column per method: NMSE (with the limits) or recall@10. */
-  private static void pivot(StringBuilder sb, List<String> methods, Map<String, String> labels,
-      TreeSet<Double> rates, DistortionResults.Dataset d, boolean predicted, boolean nmse) {
-    sb.append(nmse ? "NMSE on the test split (lower is better; **bold** = best at that rate):"
-        : "Recall@10 of inner-product search over the decoded vectors (higher is better; "
-            + "**bold** = best at that rate):");
+  private static void pivot(
+      StringBuilder sb,
+      List<String> methods,
+      Map<String, String> labels,
+      TreeSet<Double> rates,
+      DistortionResults.Dataset d,
+      boolean predicted,
+      boolean nmse) {
+    sb.append(
+        nmse
+            ? "NMSE on the test split (lower is better; **bold** = best at that rate):"
+            : "Recall@10 of inner-product search over the decoded vectors (higher is better; "
+                + "**bold** = best at that rate):");
     sb.append("\n\n| r | bits |");
     for (String m : methods) {
       sb.append(' ').append(shortLabel(labels.get(m))).append(" |");
@@ -94,9 +132,13 @@ final class ReportWriter {
     sb.append("---|".repeat(methods.size() + (predicted ? 1 : 0) + (nmse ? 2 : 0))).append('\n');
     for (double rate : rates) {
       List<DistortionResults.Row> rows = rowsAt(d, rate);
-      double best = nmse
-          ? rows.stream().mapToDouble(DistortionResults.Row::nmse).min().orElse(Double.NaN)
-          : rows.stream().mapToDouble(DistortionResults.Row::recallAt10).max().orElse(Double.NaN);
+      double best =
+          nmse
+              ? rows.stream().mapToDouble(DistortionResults.Row::nmse).min().orElse(Double.NaN)
+              : rows.stream()
+                  .mapToDouble(DistortionResults.Row::recallAt10)
+                  .max()
+                  .orElse(Double.NaN);
       sb.append("| ").append(num(rate)).append(" | ").append(rows.get(0).bits()).append(" |");
       for (String m : methods) {
         DistortionResults.Row r = find(rows, m);
@@ -114,13 +156,19 @@ final class ReportWriter {
           sb.append(' ').append(v).append(" |");
         }
         if (predicted && m.equals("signcodec-trained")) {
-          sb.append(r == null || !Double.isFinite(r.predictedNmse()) ? " — |"
-              : String.format(Locale.ROOT, " %.4f |", r.predictedNmse()));
+          sb.append(
+              r == null || !Double.isFinite(r.predictedNmse())
+                  ? " — |"
+                  : String.format(Locale.ROOT, " %.4f |", r.predictedNmse()));
         }
       }
       if (nmse) {
-        sb.append(String.format(Locale.ROOT, " %.4f | %.4f |", Limits.signAutoencoderLimit(rate),
-            Limits.shannonBound(rate)));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                " %.4f | %.4f |",
+                Limits.signAutoencoderLimit(rate),
+                Limits.shannonBound(rate)));
       }
       sb.append('\n');
     }
@@ -128,8 +176,8 @@ final class ReportWriter {
   }
 
   /** Checked on every dataset: a staged sign codebook never loses to one shallow stage. */
-  private static void stagedAgainstShallow(StringBuilder sb, DistortionResults.Dataset d,
-      TreeSet<Double> rates) {
+  private static void stagedAgainstShallow(
+      StringBuilder sb, DistortionResults.Dataset d, TreeSet<Double> rates) {
     List<String> worse = new ArrayList<>();
     int compared = 0;
     for (double rate : rates) {
@@ -141,15 +189,23 @@ final class ReportWriter {
       }
       compared++;
       if (staged.nmse() > shallow.nmse()) {
-        worse.add(String.format(Locale.ROOT, "r = %s (%.4f against %.4f)", num(rate),
-            staged.nmse(), shallow.nmse()));
+        worse.add(
+            String.format(
+                Locale.ROOT,
+                "r = %s (%.4f against %.4f)",
+                num(rate),
+                staged.nmse(),
+                shallow.nmse()));
       }
     }
     if (compared > 0) {
-      sb.append(worse.isEmpty()
-          ? "Staged sign codes are at least as good as one shallow stage at every rate where "
-              + "both exist.\n\n"
-          : "**Staged is worse than one shallow stage at " + String.join(", ", worse) + ".**\n\n");
+      sb.append(
+          worse.isEmpty()
+              ? "Staged sign codes are at least as good as one shallow stage at every rate where "
+                  + "both exist.\n\n"
+              : "**Staged is worse than one shallow stage at "
+                  + String.join(", ", worse)
+                  + ".**\n\n");
     }
   }
 
@@ -182,7 +238,9 @@ final class ReportWriter {
 
   // ------------------------------------------------------------------ JSON
 
-  static String json(RunInfo run, List<DistortionResults.Dataset> datasets,
+  static String json(
+      RunInfo run,
+      List<DistortionResults.Dataset> datasets,
       List<DistortionResults.Skipped> skipped) {
     StringBuilder sb = new StringBuilder();
     sb.append("{\n  \"run\": {");
@@ -194,54 +252,71 @@ final class ReportWriter {
     sb.append(", \"seconds\": ").append(number(run.seconds()));
     sb.append(", \"notes\": ").append(strings(run.notes())).append("},\n");
     sb.append("  \"skipped\": [");
-    objects(sb, skipped, "    ", s -> {
-      field(sb, "id", s.id(), true);
-      field(sb, "title", s.title(), false);
-      field(sb, "reason", s.reason(), false);
-    });
+    objects(
+        sb,
+        skipped,
+        "    ",
+        s -> {
+          field(sb, "id", s.id(), true);
+          field(sb, "title", s.title(), false);
+          field(sb, "reason", s.reason(), false);
+        });
     sb.append(skipped.isEmpty() ? "],\n" : "\n  ],\n");
     sb.append("  \"datasets\": [");
-    objects(sb, datasets, "    ", d -> {
-      field(sb, "id", d.id(), true);
-      field(sb, "title", d.title(), false);
-      sb.append(", \"dimension\": ").append(d.dimension());
-      sb.append(", \"train\": ").append(d.trainCount());
-      sb.append(", \"test\": ").append(d.testCount());
-      sb.append(", \"queries\": ").append(d.queries());
-      sb.append(", \"database\": ").append(d.databaseCount());
-      sb.append(", \"seconds\": ").append(number(d.seconds()));
-      sb.append(", \"notes\": ").append(strings(d.notes()));
-      TreeSet<Double> rates = new TreeSet<>();
-      d.rows().forEach(r -> rates.add(r.rate()));
-      sb.append(",\n      \"limits\": [");
-      int j = 0;
-      for (double rate : rates) {
-        sb.append(j++ == 0 ? "" : ", ").append(String.format(Locale.ROOT,
-            "{\"rate\": %s, \"signAutoencoderLimit\": %s, \"shannonBound\": %s}", number(rate),
-            number(Limits.signAutoencoderLimit(rate)), number(Limits.shannonBound(rate))));
-      }
-      sb.append("],\n      \"results\": [");
-      objects(sb, d.rows(), "        ", r -> {
-        field(sb, "method", r.method(), true);
-        field(sb, "label", r.label(), false);
-        sb.append(", \"rate\": ").append(number(r.rate()));
-        sb.append(", \"bits\": ").append(r.bits());
-        sb.append(", \"bitsUsed\": ").append(r.bitsUsed());
-        sb.append(", \"nmse\": ").append(number(r.nmse()));
-        sb.append(", \"meanCosine\": ").append(number(r.meanCosine()));
-        sb.append(", \"recallAt10\": ").append(number(r.recallAt10()));
-        sb.append(", \"trainSeconds\": ").append(number(r.trainSeconds()));
-        sb.append(", \"gaussianPredictedNmse\": ").append(number(r.predictedNmse()));
-      });
-      sb.append("\n      ]");
-    });
+    objects(
+        sb,
+        datasets,
+        "    ",
+        d -> {
+          field(sb, "id", d.id(), true);
+          field(sb, "title", d.title(), false);
+          sb.append(", \"dimension\": ").append(d.dimension());
+          sb.append(", \"train\": ").append(d.trainCount());
+          sb.append(", \"test\": ").append(d.testCount());
+          sb.append(", \"queries\": ").append(d.queries());
+          sb.append(", \"database\": ").append(d.databaseCount());
+          sb.append(", \"seconds\": ").append(number(d.seconds()));
+          sb.append(", \"notes\": ").append(strings(d.notes()));
+          TreeSet<Double> rates = new TreeSet<>();
+          d.rows().forEach(r -> rates.add(r.rate()));
+          sb.append(",\n      \"limits\": [");
+          int j = 0;
+          for (double rate : rates) {
+            sb.append(j++ == 0 ? "" : ", ")
+                .append(
+                    String.format(
+                        Locale.ROOT,
+                        "{\"rate\": %s, \"signAutoencoderLimit\": %s, \"shannonBound\": %s}",
+                        number(rate),
+                        number(Limits.signAutoencoderLimit(rate)),
+                        number(Limits.shannonBound(rate))));
+          }
+          sb.append("],\n      \"results\": [");
+          objects(
+              sb,
+              d.rows(),
+              "        ",
+              r -> {
+                field(sb, "method", r.method(), true);
+                field(sb, "label", r.label(), false);
+                sb.append(", \"rate\": ").append(number(r.rate()));
+                sb.append(", \"bits\": ").append(r.bits());
+                sb.append(", \"bitsUsed\": ").append(r.bitsUsed());
+                sb.append(", \"nmse\": ").append(number(r.nmse()));
+                sb.append(", \"meanCosine\": ").append(number(r.meanCosine()));
+                sb.append(", \"recallAt10\": ").append(number(r.recallAt10()));
+                sb.append(", \"trainSeconds\": ").append(number(r.trainSeconds()));
+                sb.append(", \"gaussianPredictedNmse\": ").append(number(r.predictedNmse()));
+              });
+          sb.append("\n      ]");
+        });
     sb.append(datasets.isEmpty() ? "]\n}\n" : "\n  ]\n}\n");
     return sb.toString();
   }
 
   /** {@code items} as JSON objects, each on a new line at {@code indent}, as {@code body} says. */
-  private static <T> void objects(StringBuilder sb, List<T> items, String indent,
-      Consumer<T> body) {
+  private static <T> void objects(
+      StringBuilder sb, List<T> items, String indent, Consumer<T> body) {
     for (int i = 0; i < items.size(); i++) {
       sb.append(i == 0 ? "\n" : ",\n").append(indent).append('{');
       body.accept(items.get(i));
@@ -265,9 +340,12 @@ final class ReportWriter {
     if (!Double.isFinite(v)) {
       return "null";
     }
-    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)
-        : String.format(Locale.ROOT, "%.6g", v).replaceAll("(\\.\\d*?)0+(e|$)", "$1$2")
-            .replace(".e", "e").replaceAll("\\.$", "");
+    return v == Math.rint(v) && Math.abs(v) < 1e15
+        ? Long.toString((long) v)
+        : String.format(Locale.ROOT, "%.6g", v)
+            .replaceAll("(\\.\\d*?)0+(e|$)", "$1$2")
+            .replace(".e", "e")
+            .replaceAll("\\.$", "");
   }
 
   static String quote(String s) {

@@ -4,10 +4,10 @@ import io.signcodec.core.CodeScorer;
 import io.signcodec.core.internal.Parallel;
 
 /**
- * Recall@k of maximum-inner-product search: the queries (uncompressed) search a compressed
- * database by inner product with the reconstructions (signcodec on the codes themselves, with
- * {@link CodeScorer}; peers over their decoded vectors), and the hits are compared with the exact
- * top k over the original database vectors.
+ * Recall@k of maximum-inner-product search: the queries (uncompressed) search a compressed database
+ * by inner product with the reconstructions (signcodec on the codes themselves, with {@link
+ * CodeScorer}; peers over their decoded vectors), and the hits are compared with the exact top k
+ * over the original database vectors.
  */
 final class Retrieval {
   static final int K = 10;
@@ -23,39 +23,51 @@ final class Retrieval {
       }
     }
     int[] top = new int[queryCount * K];
-    Linalg.productTiles(queries, queryCount, d, null, dbT, dbCount, 1, () -> {
-      float[] best = new float[K];
-      int[] bestIndex = new int[K];
-      return (first, m, scores) -> {
-        for (int q = 0; q < m; q++) {
-          select(scores[q], dbCount, best, bestIndex);
-          System.arraycopy(bestIndex, 0, top, (first + q) * K, K);
-        }
-      };
-    });
+    Linalg.productTiles(
+        queries,
+        queryCount,
+        d,
+        null,
+        dbT,
+        dbCount,
+        1,
+        () -> {
+          float[] best = new float[K];
+          int[] bestIndex = new int[K];
+          return (first, m, scores) -> {
+            for (int q = 0; q < m; q++) {
+              select(scores[q], dbCount, best, bestIndex);
+              System.arraycopy(bestIndex, 0, top, (first + q) * K, K);
+            }
+          };
+        });
     return top;
   }
 
   /**
-   * As {@link #topK}, scoring the database's codes without decoding them: one
-   * {@link CodeScorer.Query} per query, {@code ⟨q, x̂⟩} straight from the code bytes.
+   * As {@link #topK}, scoring the database's codes without decoding them: one {@link
+   * CodeScorer.Query} per query, {@code ⟨q, x̂⟩} straight from the code bytes.
    */
-  static int[] topKOnCodes(float[] queries, int queryCount, CodeScorer scorer, byte[] codes,
-      int dbCount) {
+  static int[] topKOnCodes(
+      float[] queries, int queryCount, CodeScorer scorer, byte[] codes, int dbCount) {
     int d = scorer.codebook().dimension();
     int[] top = new int[queryCount * K];
-    Parallel.forRange(queryCount, 8, true, (from, to) -> {
-      float[] scores = new float[dbCount];
-      float[] best = new float[K];
-      int[] bestIndex = new int[K];
-      for (int q = from; q < to; q++) {
-        CodeScorer.Query query = scorer.prepare(
-            java.util.Arrays.copyOfRange(queries, q * d, (q + 1) * d));
-        query.scoreAll(codes, 0, dbCount, scores, 0);
-        select(scores, dbCount, best, bestIndex);
-        System.arraycopy(bestIndex, 0, top, q * K, K);
-      }
-    });
+    Parallel.forRange(
+        queryCount,
+        8,
+        true,
+        (from, to) -> {
+          float[] scores = new float[dbCount];
+          float[] best = new float[K];
+          int[] bestIndex = new int[K];
+          for (int q = from; q < to; q++) {
+            CodeScorer.Query query =
+                scorer.prepare(java.util.Arrays.copyOfRange(queries, q * d, (q + 1) * d));
+            query.scoreAll(codes, 0, dbCount, scores, 0);
+            select(scores, dbCount, best, bestIndex);
+            System.arraycopy(bestIndex, 0, top, q * K, K);
+          }
+        });
     return top;
   }
 

@@ -24,14 +24,13 @@ import java.util.stream.Collectors;
  * An honest {@code send} while N connections flood {@code serve} with legal frames: the fairness
  * and memory figures of docs/CLI.md. The server is {@code signcodec.jar serve} in a child JVM with
  * the given JVM options and its default limits; the codebook is what {@code train} makes of
- * Gaussian data (d = 384, 1 bit per coordinate by default); each attacker writes the stream
- * header, then legal frames of {@code --frame-bytes} (1 MiB of codes by default, every byte
- * handed to the kernel at once) for {@code --seconds}, reading and dropping the
- * acknowledgements, so that the server decodes all it can. The honest client is the CLI's
- * {@code send} of {@code --vectors} vectors in a child JVM, timed alone, then under the attack.
- * Reports both times and their ratio, the vectors the attackers had decoded, the server's
- * connections closed by a timeout, and its peak resident memory (VmHWM). Not part of CI; every
- * loop is bounded by the duration.
+ * Gaussian data (d = 384, 1 bit per coordinate by default); each attacker writes the stream header,
+ * then legal frames of {@code --frame-bytes} (1 MiB of codes by default, every byte handed to the
+ * kernel at once) for {@code --seconds}, reading and dropping the acknowledgements, so that the
+ * server decodes all it can. The honest client is the CLI's {@code send} of {@code --vectors}
+ * vectors in a child JVM, timed alone, then under the attack. Reports both times and their ratio,
+ * the vectors the attackers had decoded, the server's connections closed by a timeout, and its peak
+ * resident memory (VmHWM). Not part of CI; every loop is bounded by the duration.
  *
  * <pre>
  * java -cp codec-bench/target/benchmarks.jar io.signcodec.bench.ServeAttack \
@@ -53,8 +52,8 @@ public final class ServeAttack {
     String serveArgs = arg(args, "--serve-args", "");
     Path jar = Path.of(arg(args, "--jar", "codec-cli/target/signcodec.jar"));
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalArgumentException(jar + " not found: build it with mvn -pl codec-cli -am"
-          + " package");
+      throw new IllegalArgumentException(
+          jar + " not found: build it with mvn -pl codec-cli -am" + " package");
     }
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path dir = Files.createTempDirectory("serve-attack");
@@ -63,8 +62,19 @@ public final class ServeAttack {
     writeGaussian(train, 20_000, d, 1);
     writeGaussian(data, vectors, d, 2);
     Path cbFile = dir.resolve("cb.sgncb");
-    run(List.of(java, "-jar", jar.toString(), "train", "--input", train.toString(), "--rate",
-        rate, "--out", cbFile.toString(), "--quiet"));
+    run(
+        List.of(
+            java,
+            "-jar",
+            jar.toString(),
+            "train",
+            "--input",
+            train.toString(),
+            "--rate",
+            rate,
+            "--out",
+            cbFile.toString(),
+            "--quiet"));
     Codebook codebook;
     try (InputStream in = Files.newInputStream(cbFile)) {
       codebook = Codebook.read(in);
@@ -72,8 +82,8 @@ public final class ServeAttack {
 
     List<String> command = new ArrayList<>(List.of(java));
     command.addAll(Arrays.asList(serverJvm.trim().split("\\s+")));
-    command.addAll(List.of("-jar", jar.toString(), "serve", "--codebook", cbFile.toString(),
-        "--port", "0"));
+    command.addAll(
+        List.of("-jar", jar.toString(), "serve", "--codebook", cbFile.toString(), "--port", "0"));
     if (!serveArgs.isBlank()) {
       command.addAll(Arrays.asList(serveArgs.trim().split("\\s+")));
     }
@@ -81,16 +91,37 @@ public final class ServeAttack {
     Process server = new ProcessBuilder(command).redirectError(err.toFile()).start();
     try {
       int port = WireSoak.listeningPort(server, err);
-      System.out.printf("ServeAttack: d = %d, r = %s (%d-byte codes, %s), %d attackers"
-          + " sending %d-byte frames for %d s, honest send of %d vectors%n", d, rate,
-          codebook.codeBytes(), codebook.info().method(), attackers, frameBytes, seconds, vectors);
-      System.out.println("server: java " + String.join(" ", command.subList(1, command.size()))
-          .replace(cbFile.toString(), "CODEBOOK"));
-      List<String> send = List.of(java, "-jar", jar.toString(), "send", "--codebook",
-          cbFile.toString(), "--input", data.toString(), "--port", String.valueOf(port));
+      System.out.printf(
+          "ServeAttack: d = %d, r = %s (%d-byte codes, %s), %d attackers"
+              + " sending %d-byte frames for %d s, honest send of %d vectors%n",
+          d,
+          rate,
+          codebook.codeBytes(),
+          codebook.info().method(),
+          attackers,
+          frameBytes,
+          seconds,
+          vectors);
+      System.out.println(
+          "server: java "
+              + String.join(" ", command.subList(1, command.size()))
+                  .replace(cbFile.toString(), "CODEBOOK"));
+      List<String> send =
+          List.of(
+              java,
+              "-jar",
+              jar.toString(),
+              "send",
+              "--codebook",
+              cbFile.toString(),
+              "--input",
+              data.toString(),
+              "--port",
+              String.valueOf(port));
       run(send); // warms the server's JIT as the attack will
       double[] alone = timed(send);
-      System.out.printf("honest send alone: %.2f s (the transfer, as send reports it: %.2f s)%n",
+      System.out.printf(
+          "honest send alone: %.2f s (the transfer, as send reports it: %.2f s)%n",
           alone[0], alone[1]);
 
       int count = (frameBytes - 8) / codebook.codeBytes();
@@ -124,10 +155,15 @@ public final class ServeAttack {
         attacked = new double[] {(System.nanoTime() - t0) / 1e9, Double.NaN};
       }
       long ackedDuring = acked.get() - ackedBefore;
-      System.out.printf("honest send under attack: %s %.2f s (%.1f x alone; the transfer %.2f s,"
-          + " %.1f x alone); the attackers had %,d vectors decoded meanwhile (%,.0f vectors/s)%n",
-          failed == null ? "done in" : "FAILED (" + failed + ") after", attacked[0],
-          attacked[0] / alone[0], attacked[1], attacked[1] / alone[1], ackedDuring,
+      System.out.printf(
+          "honest send under attack: %s %.2f s (%.1f x alone; the transfer %.2f s,"
+              + " %.1f x alone); the attackers had %,d vectors decoded meanwhile (%,.0f vectors/s)%n",
+          failed == null ? "done in" : "FAILED (" + failed + ") after",
+          attacked[0],
+          attacked[0] / alone[0],
+          attacked[1],
+          attacked[1] / alone[1],
+          ackedDuring,
           ackedDuring / attacked[0]);
       for (Thread t : threads) {
         t.join(TimeUnit.SECONDS.toMillis(seconds + 30));
@@ -137,15 +173,16 @@ public final class ServeAttack {
         s.close();
       }
       Thread.sleep(500);
-      List<String> log = Files.readAllLines(err).stream()
-          .filter(l -> l.startsWith("signcodec serve:")).toList();
+      List<String> log =
+          Files.readAllLines(err).stream().filter(l -> l.startsWith("signcodec serve:")).toList();
       long timedOut = log.stream().filter(l -> l.contains("timeout")).count();
-      System.out.printf("server: peak resident memory %d MiB (VmHWM); %d log lines, %d of them"
-          + " timeouts%s%n", hwm >> 10, log.size(), timedOut,
-          log.isEmpty() ? "" : "; first: " + log.get(0));
+      System.out.printf(
+          "server: peak resident memory %d MiB (VmHWM); %d log lines, %d of them" + " timeouts%s%n",
+          hwm >> 10, log.size(), timedOut, log.isEmpty() ? "" : "; first: " + log.get(0));
     } catch (RuntimeException e) {
-      System.out.println("server stderr:\n" + Files.readString(err).lines().limit(20)
-          .collect(Collectors.joining("\n")));
+      System.out.println(
+          "server stderr:\n"
+              + Files.readString(err).lines().limit(20).collect(Collectors.joining("\n")));
       throw e;
     } finally {
       server.destroy();
@@ -196,8 +233,8 @@ public final class ServeAttack {
     long t0 = System.nanoTime();
     String out = run(command);
     double whole = (System.nanoTime() - t0) / 1e9;
-    double transfer = Double.parseDouble(out.replaceAll("(?s).*\"seconds\":\\s*([0-9.Ee+-]+).*",
-        "$1"));
+    double transfer =
+        Double.parseDouble(out.replaceAll("(?s).*\"seconds\":\\s*([0-9.Ee+-]+).*", "$1"));
     return new double[] {whole, transfer};
   }
 
@@ -205,8 +242,8 @@ public final class ServeAttack {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     byte[] out = p.getInputStream().readAllBytes();
     if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IllegalStateException(String.join(" ", command) + " failed: "
-          + new String(out, StandardCharsets.UTF_8));
+      throw new IllegalStateException(
+          String.join(" ", command) + " failed: " + new String(out, StandardCharsets.UTF_8));
     }
     return new String(out, StandardCharsets.UTF_8);
   }

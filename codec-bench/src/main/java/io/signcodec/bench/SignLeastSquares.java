@@ -11,18 +11,19 @@ import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
 import org.ejml.interfaces.linsol.LinearSolverDense;
 
 /**
- * The best affine decoder for a fixed sign encoder: given {@code z = sign(B (x − μ))}, fits
- * {@code x̂ = c + A z} by least squares on the training vectors,
- * {@code A = Cov(x, z) Cov(z)⁻¹}, {@code c = x̄ − A z̄}. This is the decoder every sign-code peer
- * gets; it is at least as good as signcodec's own form {@code μ + A z} (which has no free
- * intercept), so the comparison does not favour signcodec.
+ * The best affine decoder for a fixed sign encoder: given {@code z = sign(B (x − μ))}, fits {@code
+ * x̂ = c + A z} by least squares on the training vectors, {@code A = Cov(x, z) Cov(z)⁻¹}, {@code c
+ * = x̄ − A z̄}. This is the decoder every sign-code peer gets; it is at least as good as
+ * signcodec's own form {@code μ + A z} (which has no free intercept), so the comparison does not
+ * favour signcodec.
  *
- * <p>The result is a pair of codebooks run by codec-core's encoder and decoder: one with the
- * peer's thresholds μ and rows B for encoding, one with mean {@code c} and decoder A for decoding.
+ * <p>The result is a pair of codebooks run by codec-core's encoder and decoder: one with the peer's
+ * thresholds μ and rows B for encoding, one with mean {@code c} and decoder A for decoding.
  */
 final class SignLeastSquares {
   /** Vectors per float accumulation block; sums are folded into double after each block. */
   private static final int BLOCK = 1024;
+
   /** Ridge added to Cov(z), relative to its mean diagonal, only to keep the solve stable. */
   private static final double RIDGE = 1e-6;
 
@@ -40,8 +41,8 @@ final class SignLeastSquares {
     for (int i = 0; i < b.length; i++) {
       b[i] = (float) rows[i];
     }
-    CodebookInfo info = new CodebookInfo(CodebookInfo.Method.EXTERNAL, 0, 0, Double.NaN,
-        Double.NaN);
+    CodebookInfo info =
+        new CodebookInfo(CodebookInfo.Method.EXTERNAL, 0, 0, Double.NaN, Double.NaN);
     Codebook enc = Codebook.of(d, n, mean, b, new float[d * n], info);
     SignEncoder encoder = SignEncoder.of(enc);
     int count = train.length / d;

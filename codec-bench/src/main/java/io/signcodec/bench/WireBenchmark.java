@@ -28,8 +28,8 @@ import java.util.function.Supplier;
 
 /**
  * Sends vectors over a loopback TCP connection through a Netty pipeline and times it until the
- * server has decoded the last one: once with the signcodec frame handlers, once with plain
- * float32 frames (a 4-byte length, then the floats) for comparison.
+ * server has decoded the last one: once with the signcodec frame handlers, once with plain float32
+ * frames (a 4-byte length, then the floats) for comparison.
  */
 final class WireBenchmark {
   /** What one run measured. */
@@ -43,19 +43,35 @@ final class WireBenchmark {
 
   static Result signcodec(Codebook codebook, float[] x, int batch) throws Exception {
     int d = codebook.dimension();
-    return run(x, d, batch, () -> new SignFrameEncoder(codebook),
+    return run(
+        x,
+        d,
+        batch,
+        () -> new SignFrameEncoder(codebook),
         () -> new ChannelHandler[] {new SignFrameDecoder(codebook)});
   }
 
   static Result rawFloat32(float[] x, int d, int batch) throws Exception {
-    return run(x, d, batch, RawFloatEncoder::new, () -> new ChannelHandler[] {
-        new LengthFieldBasedFrameDecoder(java.nio.ByteOrder.LITTLE_ENDIAN, 64 << 20, 0, 4, 0, 4,
-            true),
-        new RawFloatDecoder(d)});
+    return run(
+        x,
+        d,
+        batch,
+        RawFloatEncoder::new,
+        () ->
+            new ChannelHandler[] {
+              new LengthFieldBasedFrameDecoder(
+                  java.nio.ByteOrder.LITTLE_ENDIAN, 64 << 20, 0, 4, 0, 4, true),
+              new RawFloatDecoder(d)
+            });
   }
 
-  private static Result run(float[] x, int d, int batch, Supplier<ChannelHandler> encoder,
-      Supplier<ChannelHandler[]> decoders) throws Exception {
+  private static Result run(
+      float[] x,
+      int d,
+      int batch,
+      Supplier<ChannelHandler> encoder,
+      Supplier<ChannelHandler[]> decoders)
+      throws Exception {
     int count = x.length / d;
     AtomicLong received = new AtomicLong();
     AtomicLong bytes = new AtomicLong();
@@ -63,35 +79,51 @@ final class WireBenchmark {
     EventLoopGroup server = new NioEventLoopGroup(1);
     EventLoopGroup client = new NioEventLoopGroup(1);
     try {
-      Channel listener = new ServerBootstrap().group(server).channel(NioServerSocketChannel.class)
-          .childHandler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-              ch.pipeline().addLast(decoders.get());
-              ch.pipeline().addLast(new SimpleChannelInboundHandler<EmbeddingBatch>() {
-                @Override
-                protected void channelRead0(ChannelHandlerContext ctx, EmbeddingBatch b) {
-                  if (received.addAndGet(b.count()) == count) {
-                    done.complete(System.nanoTime());
-                  }
-                }
+      Channel listener =
+          new ServerBootstrap()
+              .group(server)
+              .channel(NioServerSocketChannel.class)
+              .childHandler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                      ch.pipeline().addLast(decoders.get());
+                      ch.pipeline()
+                          .addLast(
+                              new SimpleChannelInboundHandler<EmbeddingBatch>() {
+                                @Override
+                                protected void channelRead0(
+                                    ChannelHandlerContext ctx, EmbeddingBatch b) {
+                                  if (received.addAndGet(b.count()) == count) {
+                                    done.complete(System.nanoTime());
+                                  }
+                                }
 
-                @Override
-                public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                  done.completeExceptionally(cause);
-                }
-              });
-            }
-          })
-          .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
-      Channel ch = new Bootstrap().group(client).channel(NioSocketChannel.class)
-          .handler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel c) {
-              c.pipeline().addLast(new WrittenBytesCounter(bytes), encoder.get());
-            }
-          })
-          .connect(listener.localAddress()).sync().channel();
+                                @Override
+                                public void exceptionCaught(
+                                    ChannelHandlerContext ctx, Throwable cause) {
+                                  done.completeExceptionally(cause);
+                                }
+                              });
+                    }
+                  })
+              .bind(new InetSocketAddress("127.0.0.1", 0))
+              .sync()
+              .channel();
+      Channel ch =
+          new Bootstrap()
+              .group(client)
+              .channel(NioSocketChannel.class)
+              .handler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel c) {
+                      c.pipeline().addLast(new WrittenBytesCounter(bytes), encoder.get());
+                    }
+                  })
+              .connect(listener.localAddress())
+              .sync()
+              .channel();
       long t0 = System.nanoTime();
       for (int first = 0; first < count; first += batch) {
         int m = Math.min(batch, count - first);

@@ -38,16 +38,15 @@ import java.util.zip.CRC32C;
 /**
  * Soak of {@code serve}: the server from {@code signcodec.jar} in a child JVM on 127.0.0.1, with
  * its default limits, and N well-behaved clients that each keep a few batches in flight for M
- * seconds, plus K hostile ones that write one-vector frames and never read an acknowledgement,
- * plus F flooders that write legal frames of 1 MiB of codes as fast as the server takes them
- * (reading and dropping their acknowledgements, as {@link ServeAttack}'s attackers do); with
- * flooders, the clients first run alone for {@code --warmup} seconds (both JVMs' JIT: the Vector
- * API is slow until compiled), figures dropped.
- * Reports acknowledged vectors per second, the batch round trip (write to acknowledgement) at
- * p50/p99/max (with a window of W batches per client in flight, that is mostly W × clients
- * batches of queueing: Little's law), and the server's peak resident memory (VmHWM of the
- * child, and the largest VmRSS sampled every 250 ms). Not part of CI; every loop is bounded by
- * the duration.
+ * seconds, plus K hostile ones that write one-vector frames and never read an acknowledgement, plus
+ * F flooders that write legal frames of 1 MiB of codes as fast as the server takes them (reading
+ * and dropping their acknowledgements, as {@link ServeAttack}'s attackers do); with flooders, the
+ * clients first run alone for {@code --warmup} seconds (both JVMs' JIT: the Vector API is slow
+ * until compiled), figures dropped. Reports acknowledged vectors per second, the batch round trip
+ * (write to acknowledgement) at p50/p99/max (with a window of W batches per client in flight, that
+ * is mostly W × clients batches of queueing: Little's law), and the server's peak resident memory
+ * (VmHWM of the child, and the largest VmRSS sampled every 250 ms). Not part of CI; every loop is
+ * bounded by the duration.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp codec-bench/target/benchmarks.jar \
@@ -75,8 +74,8 @@ public final class WireSoak {
     String heap = arg(args, "--server-heap", "512m");
     Path jar = Path.of(arg(args, "--jar", "codec-cli/target/signcodec.jar"));
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalArgumentException(jar + " not found: build it with mvn -pl codec-cli -am"
-          + " package");
+      throw new IllegalArgumentException(
+          jar + " not found: build it with mvn -pl codec-cli -am" + " package");
     }
     Codebook codebook = CodebookTrainer.builder().rate(rate).seed(1).build().isotropic(d);
     Path dir = Files.createTempDirectory("wire-soak");
@@ -87,30 +86,59 @@ public final class WireSoak {
     Path err = dir.resolve("serve.err");
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     // With the Vector API, as the README runs the jar for speed.
-    List<String> command = List.of(javaBin, "-Xmx" + heap, "--add-modules", "jdk.incubator.vector",
-        "-jar", jar.toString(), "serve",
-        "--codebook", cbFile.toString(), "--port", "0");
+    List<String> command =
+        List.of(
+            javaBin,
+            "-Xmx" + heap,
+            "--add-modules",
+            "jdk.incubator.vector",
+            "-jar",
+            jar.toString(),
+            "serve",
+            "--codebook",
+            cbFile.toString(),
+            "--port",
+            "0");
     Process server = new ProcessBuilder(command).redirectError(err.toFile()).start();
     try {
       int port = listeningPort(server, err);
       long startRss = status(server.pid(), "VmRSS");
-      System.out.printf("WireSoak: %d clients + %d that never read + %d flooders, %d s, d = %d,"
-          + " r = %s (n = %d, dense), batches of %d, window %d%n", clients, hostile, flooders,
-          seconds, d, rate, codebook.bits(), batch, window);
-      System.out.println("server: java " + String.join(" ", command.subList(1, command.size()))
-          .replace(cbFile.toString(), "CODEBOOK") + " (its default limits)");
-      run(codebook, port, clients, hostile, flooders, warmupSeconds, seconds, batch, window,
-          server.pid(), startRss);
+      System.out.printf(
+          "WireSoak: %d clients + %d that never read + %d flooders, %d s, d = %d,"
+              + " r = %s (n = %d, dense), batches of %d, window %d%n",
+          clients, hostile, flooders, seconds, d, rate, codebook.bits(), batch, window);
+      System.out.println(
+          "server: java "
+              + String.join(" ", command.subList(1, command.size()))
+                  .replace(cbFile.toString(), "CODEBOOK")
+              + " (its default limits)");
+      run(
+          codebook,
+          port,
+          clients,
+          hostile,
+          flooders,
+          warmupSeconds,
+          seconds,
+          batch,
+          window,
+          server.pid(),
+          startRss);
       server.waitFor(1, TimeUnit.SECONDS);
-      String log = Files.readString(err).lines()
-          .filter(line -> !line.startsWith("WARNING: Using incubator modules"))
-          .collect(java.util.stream.Collectors.joining("\n"));
-      System.out.println("server stderr: " + (log.isEmpty() ? "(empty)"
-          : log.lines().count() + " lines, first: " + log.lines().findFirst().orElse("")));
+      String log =
+          Files.readString(err)
+              .lines()
+              .filter(line -> !line.startsWith("WARNING: Using incubator modules"))
+              .collect(java.util.stream.Collectors.joining("\n"));
+      System.out.println(
+          "server stderr: "
+              + (log.isEmpty()
+                  ? "(empty)"
+                  : log.lines().count() + " lines, first: " + log.lines().findFirst().orElse("")));
       if (log.contains("Exception")) {
         // Not a one-line report: what the server did not handle, in full.
-        System.out.println(log.lines().limit(40).collect(java.util.stream.Collectors.joining(
-            "\n")));
+        System.out.println(
+            log.lines().limit(40).collect(java.util.stream.Collectors.joining("\n")));
       }
     } finally {
       server.destroy();
@@ -123,8 +151,18 @@ public final class WireSoak {
     }
   }
 
-  private static void run(Codebook codebook, int port, int clients, int hostile, int flooders,
-      int warmupSeconds, int seconds, int batch, int window, long serverPid, long startRss)
+  private static void run(
+      Codebook codebook,
+      int port,
+      int clients,
+      int hostile,
+      int flooders,
+      int warmupSeconds,
+      int seconds,
+      int batch,
+      int window,
+      long serverPid,
+      long startRss)
       throws Exception {
     int d = codebook.dimension();
     Random random = new Random(2);
@@ -154,8 +192,11 @@ public final class WireSoak {
       // With flooders: the clients first run alone for a warm-up (both JITs), whose figures are
       // dropped; then the flood starts, and after a second of it the measurement.
       long warmup = flooders > 0 ? TimeUnit.SECONDS.toNanos(warmupSeconds) : 0;
-      long deadline = System.nanoTime() + warmup + TimeUnit.SECONDS.toNanos(seconds)
-          + (flooders > 0 ? TimeUnit.SECONDS.toNanos(1) : 0);
+      long deadline =
+          System.nanoTime()
+              + warmup
+              + TimeUnit.SECONDS.toNanos(seconds)
+              + (flooders > 0 ? TimeUnit.SECONDS.toNanos(1) : 0);
       long t0 = System.nanoTime();
       for (int c = 0; c < clients; c++) {
         Client client = new Client(group, port, codebook, window, acked, latencies);
@@ -177,14 +218,15 @@ public final class WireSoak {
           Thread reader = new Thread(() -> ServeAttack.drain(s, flooded), "flood-acks");
           reader.setDaemon(true);
           reader.start();
-          Thread writer = new Thread(() -> ServeAttack.flood(s, codebook, floodFrame, deadline),
-              "flooder");
+          Thread writer =
+              new Thread(() -> ServeAttack.flood(s, codebook, floodFrame, deadline), "flooder");
           writer.setDaemon(true);
           writer.start();
         }
         Thread.sleep(1_000); // the flood under way
-        System.out.printf("alone, warming up: %,d vectors acknowledged in %.0f s%n", acked.get(),
-            warmup / 1e9 + 1);
+        System.out.printf(
+            "alone, warming up: %,d vectors acknowledged in %.0f s%n",
+            acked.get(), warmup / 1e9 + 1);
         acked.set(0);
         latencies.clear();
         flooded.set(0);
@@ -203,20 +245,28 @@ public final class WireSoak {
         s.close();
       }
       long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-      System.out.printf("acknowledged: %,d vectors in %.1f s: %,.0f vectors/s%n", acked.get(),
-          elapsed, acked.get() / elapsed);
+      System.out.printf(
+          "acknowledged: %,d vectors in %.1f s: %,.0f vectors/s%n",
+          acked.get(), elapsed, acked.get() / elapsed);
       if (sorted.length > 0) {
-        System.out.printf("batch round trip: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%,d batches)%n",
-            percentile(sorted, 0.50) / 1e6, percentile(sorted, 0.99) / 1e6,
-            sorted[sorted.length - 1] / 1e6, sorted.length);
+        System.out.printf(
+            "batch round trip: p50 %.2f ms, p99 %.2f ms, max %.2f ms (%,d batches)%n",
+            percentile(sorted, 0.50) / 1e6,
+            percentile(sorted, 0.99) / 1e6,
+            sorted[sorted.length - 1] / 1e6,
+            sorted.length);
       }
-      System.out.printf("clients that never read wrote %,d bytes before their writes blocked"
-          + " (the kernel's socket buffers included)%n", hostileBytes.get());
+      System.out.printf(
+          "clients that never read wrote %,d bytes before their writes blocked"
+              + " (the kernel's socket buffers included)%n",
+          hostileBytes.get());
       if (flooders > 0) {
         System.out.printf("flooders: %,d vectors decoded in all%n", flooded.get());
       }
-      System.out.printf("server resident memory: %d MiB at start, peak %d MiB (VmHWM), largest"
-          + " sample %d MiB (VmRSS)%n", startRss >> 10, hwm >> 10, maxRss[0] >> 10);
+      System.out.printf(
+          "server resident memory: %d MiB at start, peak %d MiB (VmHWM), largest"
+              + " sample %d MiB (VmRSS)%n",
+          startRss >> 10, hwm >> 10, maxRss[0] >> 10);
     } finally {
       for (Socket s : hostiles) {
         s.close();
@@ -230,44 +280,62 @@ public final class WireSoak {
     private final Channel channel;
     private final int windowSize;
     private final Semaphore window;
+
     /** Batches written and not yet wholly acknowledged: {write time, vectors not yet acked}. */
     private final ConcurrentLinkedQueue<long[]> sent = new ConcurrentLinkedQueue<>();
+
     private final int d;
 
-    Client(EventLoopGroup group, int port, Codebook codebook, int windowSize, AtomicLong acked,
-        ConcurrentLinkedQueue<Long> latencies) throws InterruptedException {
+    Client(
+        EventLoopGroup group,
+        int port,
+        Codebook codebook,
+        int windowSize,
+        AtomicLong acked,
+        ConcurrentLinkedQueue<Long> latencies)
+        throws InterruptedException {
       this.d = codebook.dimension();
       this.windowSize = windowSize;
       this.window = new Semaphore(windowSize);
-      this.channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
-          .handler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-              ch.pipeline().addLast(new FixedLengthFrameDecoder(ACK_BYTES),
-                  new SimpleChannelInboundHandler<ByteBuf>() {
+      this.channel =
+          new Bootstrap()
+              .group(group)
+              .channel(NioSocketChannel.class)
+              .handler(
+                  new ChannelInitializer<SocketChannel>() {
                     @Override
-                    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf ack) {
-                      // serve acknowledges a batch in slices (--max-batch-floats): a batch's
-                      // round trip ends with the acknowledgement of its last vector.
-                      long now = System.nanoTime();
-                      long n = ack.readLongLE();
-                      acked.addAndGet(n);
-                      for (long[] head; n > 0 && (head = sent.peek()) != null; ) {
-                        long take = Math.min(n, head[1]);
-                        head[1] -= take;
-                        n -= take;
-                        if (head[1] == 0) {
-                          sent.poll();
-                          latencies.add(now - head[0]);
-                          window.release();
-                        }
-                      }
+                    protected void initChannel(SocketChannel ch) {
+                      ch.pipeline()
+                          .addLast(
+                              new FixedLengthFrameDecoder(ACK_BYTES),
+                              new SimpleChannelInboundHandler<ByteBuf>() {
+                                @Override
+                                protected void channelRead0(
+                                    ChannelHandlerContext ctx, ByteBuf ack) {
+                                  // serve acknowledges a batch in slices (--max-batch-floats): a
+                                  // batch's
+                                  // round trip ends with the acknowledgement of its last vector.
+                                  long now = System.nanoTime();
+                                  long n = ack.readLongLE();
+                                  acked.addAndGet(n);
+                                  for (long[] head; n > 0 && (head = sent.peek()) != null; ) {
+                                    long take = Math.min(n, head[1]);
+                                    head[1] -= take;
+                                    n -= take;
+                                    if (head[1] == 0) {
+                                      sent.poll();
+                                      latencies.add(now - head[0]);
+                                      window.release();
+                                    }
+                                  }
+                                }
+                              },
+                              new SignFrameEncoder(codebook));
                     }
-                  },
-                  new SignFrameEncoder(codebook));
-            }
-          })
-          .connect(new InetSocketAddress("127.0.0.1", port)).sync().channel();
+                  })
+              .connect(new InetSocketAddress("127.0.0.1", port))
+              .sync()
+              .channel();
     }
 
     void sendUntil(long deadline, float[][] pool, int first, int batch) {
@@ -318,8 +386,9 @@ public final class WireSoak {
 
   /** The port a {@code serve} child reports in its first line; its stderr if it reports none. */
   static int listeningPort(Process server, Path err) throws IOException {
-    String listening = new BufferedReader(new InputStreamReader(server.getInputStream(),
-        StandardCharsets.UTF_8)).readLine();
+    String listening =
+        new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))
+            .readLine();
     if (listening == null) {
       throw new IllegalStateException("serve printed nothing: " + Files.readString(err));
     }

@@ -26,12 +26,12 @@ class BenchSmokeTest {
 
   @Test
   void tinyDistortionReportWritesSaneFigures() throws Exception {
-    DistortionReport.Options o = DistortionReport.Options.parse(
-        new String[] {"--tiny", "--out", OUT.toString()});
+    DistortionReport.Options o =
+        DistortionReport.Options.parse(new String[] {"--tiny", "--out", OUT.toString()});
     List<DistortionResults.Dataset> done = DistortionReport.run(o, System.err);
 
-    for (String f : List.of("distortion.md", "distortion.json", "gauss-iso-64.png",
-        "gauss-powerlaw-64.png")) {
+    for (String f :
+        List.of("distortion.md", "distortion.json", "gauss-iso-64.png", "gauss-powerlaw-64.png")) {
       Path p = OUT.resolve(f);
       assertTrue(Files.isRegularFile(p) && Files.size(p) > 100, f + " missing or empty");
     }
@@ -60,10 +60,14 @@ class BenchSmokeTest {
       assertEquals(9, d.rows().stream().map(DistortionResults.Row::method).distinct().count());
     }
     // signcodec reaches the sign-autoencoder limit on isotropic Gaussian data (d = 64 and 2 000
-    // training vectors leave a small excess): one stage up to r = 2, below it in stages above r = 1.
+    // training vectors leave a small excess): one stage up to r = 2, below it in stages above r =
+    // 1.
     for (DistortionResults.Row r : iso.rows()) {
-      boolean oneStage = (r.rate() <= 1 && !r.method().equals("signcodec-trained")
-          && !r.method().equals("signcodec-mean8")) || r.method().equals("signcodec-shallow");
+      boolean oneStage =
+          (r.rate() <= 1
+                  && !r.method().equals("signcodec-trained")
+                  && !r.method().equals("signcodec-mean8"))
+              || r.method().equals("signcodec-shallow");
       if (r.method().startsWith("signcodec") && oneStage) {
         double limit = Limits.signAutoencoderLimit(r.rate());
         assertTrue(Math.abs(r.nmse() / limit - 1) < 0.05, r + " vs limit " + limit);
@@ -74,9 +78,11 @@ class BenchSmokeTest {
     // allocation beats stages (§7)
     for (DistortionResults.Dataset d : done) {
       for (double rate : new double[] {1.5, 2}) {
-        assertTrue(nmse(d, "signcodec-staged", rate) < nmse(d, "signcodec-shallow", rate),
+        assertTrue(
+            nmse(d, "signcodec-staged", rate) < nmse(d, "signcodec-shallow", rate),
             d.id() + " rate " + rate);
-        assertTrue(nmse(d, "signcodec-trained", rate) < nmse(d, "signcodec-staged", rate),
+        assertTrue(
+            nmse(d, "signcodec-trained", rate) < nmse(d, "signcodec-staged", rate),
             d.id() + " rate " + rate);
       }
     }
@@ -87,37 +93,47 @@ class BenchSmokeTest {
     }
     // on anisotropic data, learning the encoder beats the data-free form at every rate
     for (double rate : DistortionReport.RATES) {
-      assertTrue(nmse(powerLaw, "signcodec-trained", rate)
-          < nmse(powerLaw, "signcodec-data-free", rate), "rate " + rate);
+      assertTrue(
+          nmse(powerLaw, "signcodec-trained", rate) < nmse(powerLaw, "signcodec-data-free", rate),
+          "rate " + rate);
     }
   }
 
   private static double nmse(DistortionResults.Dataset d, String method, double rate) {
-    return d.rows().stream().filter(r -> r.method().equals(method) && r.rate() == rate)
-        .findFirst().orElseThrow().nmse();
+    return d.rows().stream()
+        .filter(r -> r.method().equals(method) && r.rate() == rate)
+        .findFirst()
+        .orElseThrow()
+        .nmse();
   }
 
   @Test
   void oneShortJmhIteration() throws Exception {
-    Options opts = new OptionsBuilder()
-        .include("io\\.signcodec\\.bench\\.jmh\\.EncodeBenchmark\\.encode")
-        .param("dim", "384")
-        .param("rate", "1")
-        // in-process: the kernels are whatever this JVM chose first; all four forms run
-        .param("kernels", "scalar")
-        .forks(0)
-        .warmupIterations(0)
-        .measurementIterations(1)
-        .measurementTime(TimeValue.milliseconds(300))
-        .timeUnit(TimeUnit.SECONDS)
-        .shouldFailOnError(true)
-        .build();
+    Options opts =
+        new OptionsBuilder()
+            .include("io\\.signcodec\\.bench\\.jmh\\.EncodeBenchmark\\.encode")
+            .param("dim", "384")
+            .param("rate", "1")
+            // in-process: the kernels are whatever this JVM chose first; all four forms run
+            .param("kernels", "scalar")
+            .forks(0)
+            .warmupIterations(0)
+            .measurementIterations(1)
+            .measurementTime(TimeValue.milliseconds(300))
+            .timeUnit(TimeUnit.SECONDS)
+            .shouldFailOnError(true)
+            .build();
     Collection<RunResult> results = new Runner(opts).run();
     assertEquals(4, results.size());
     for (RunResult r : results) {
       double vectorsPerSecond = r.getPrimaryResult().getScore();
-      assertTrue(vectorsPerSecond > 100, "encode at d = 384, r = 1, " + r.getParams()
-          .getParam("form") + ": " + vectorsPerSecond + " vectors/s");
+      assertTrue(
+          vectorsPerSecond > 100,
+          "encode at d = 384, r = 1, "
+              + r.getParams().getParam("form")
+              + ": "
+              + vectorsPerSecond
+              + " vectors/s");
     }
   }
 }

@@ -3,13 +3,13 @@ package io.signcodec.cli;
 import io.netty.buffer.ByteBuf;
 
 /**
- * What {@code serve} sends back for every batch it decodes, so that {@code send} can check that
- * the server's vectors are bit-identical to its own decode: 16 bytes, the batch's vector count and
+ * What {@code serve} sends back for every batch it decodes, so that {@code send} can check that the
+ * server's vectors are bit-identical to its own decode: 16 bytes, the batch's vector count and
  * {@link #digest} of its decoded vectors, both little-endian uint64.
  *
- * <p>The server may decode one sent batch as several (a frame larger than its
- * {@code --max-batch-floats}), so the digest is built to be checked for any run of vectors: it
- * hashes the vectors' own digests in order, and the sender keeps one digest per vector it sent.
+ * <p>The server may decode one sent batch as several (a frame larger than its {@code
+ * --max-batch-floats}), so the digest is built to be checked for any run of vectors: it hashes the
+ * vectors' own digests in order, and the sender keeps one digest per vector it sent.
  */
 record Acknowledgement(long vectors, long digest) {
   static final int BYTES = 16;

@@ -17,11 +17,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(sortOptions = false)
 abstract class CliCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Mixin
-  CommonOptions common;
+  @Mixin CommonOptions common;
 
   /** Standard output: the JSON result or the demo's table, nothing else (text; see output()). */
   PrintWriter out() {
@@ -66,21 +64,26 @@ abstract class CliCommand implements Callable<Integer> {
 
   /**
    * A usage error if {@code out} is the file given to the input option {@code option} (the same
-   * file by any path: a link, another spelling), so that a command never writes over what it
-   * reads. Checked before any work.
+   * file by any path: a link, another spelling), so that a command never writes over what it reads.
+   * Checked before any work.
    */
   void refuseOverwriting(Path out, String option, Path input) {
     if (CliFiles.sameFile(out, input)) {
-      throw usage("Invalid value for option '--out': '" + out + "' is the file given to " + option
-          + (input.equals(out) ? "" : " ('" + input + "')") + "; refusing to overwrite an input");
+      throw usage(
+          "Invalid value for option '--out': '"
+              + out
+              + "' is the file given to "
+              + option
+              + (input.equals(out) ? "" : " ('" + input + "')")
+              + "; refusing to overwrite an input");
     }
   }
 
   /**
-   * As {@link #refuseOverwriting}, for an input option ({@code option}) where {@code -} is
-   * standard input: then a usage error if {@code out} exists and is the file standard input reads
-   * from (a shell's {@code < FILE}), the same device and inode by any path, so that
-   * {@code --input - --out FILE < FILE} never replaces what it reads either.
+   * As {@link #refuseOverwriting}, for an input option ({@code option}) where {@code -} is standard
+   * input: then a usage error if {@code out} exists and is the file standard input reads from (a
+   * shell's {@code < FILE}), the same device and inode by any path, so that {@code --input - --out
+   * FILE < FILE} never replaces what it reads either.
    */
   void refuseOverwritingInput(Path out, String option, Path input) {
     if (!CliFiles.isStandardStream(input)) {
@@ -89,8 +92,13 @@ abstract class CliCommand implements Callable<Integer> {
     }
     Path standardInput = SignCodecCli.standardInputFile(commandLine());
     if (standardInput != null && CliFiles.sameFile(out, standardInput)) {
-      throw usage("Invalid value for option '--out': '" + out + "' is the file standard input "
-          + "reads from (" + option + " -); refusing to overwrite an input");
+      throw usage(
+          "Invalid value for option '--out': '"
+              + out
+              + "' is the file standard input "
+              + "reads from ("
+              + option
+              + " -); refusing to overwrite an input");
     }
   }
 

@@ -29,8 +29,8 @@ final class CliFiles {
   static final String STANDARD_STREAM = "-";
 
   /** The end of every {@code --out} option's help: how {@link #write} treats what it names. */
-  static final String HOW_OUT_IS_WRITTEN = " A file is replaced when the command succeeds; a "
-      + "device or FIFO is written in place.";
+  static final String HOW_OUT_IS_WRITTEN =
+      " A file is replaced when the command succeeds; a " + "device or FIFO is written in place.";
 
   private static final int BUFFER_BYTES = 1 << 16;
 
@@ -47,8 +47,8 @@ final class CliFiles {
   /** Registered with the runtime on the first temporary file, not for commands that make none. */
   private static boolean cleanupRegistered;
 
-  private static final Thread CLEANUP = new Thread(CliFiles::deleteLiveTemporaries,
-      "signcodec-partial-cleanup");
+  private static final Thread CLEANUP =
+      new Thread(CliFiles::deleteLiveTemporaries, "signcodec-partial-cleanup");
 
   /** Writes to an output stream; may throw {@link DataException}s about other files. */
   @FunctionalInterface
@@ -119,8 +119,8 @@ final class CliFiles {
       List.of(Path.of("/proc/self/fd/0"), Path.of("/dev/stdin"));
 
   /**
-   * A path that resolves to this process's standard input (file descriptor 0), or null if there
-   * is none here (Windows) or descriptor 0 is closed.
+   * A path that resolves to this process's standard input (file descriptor 0), or null if there is
+   * none here (Windows) or descriptor 0 is closed.
    */
   static Path standardInputDescriptor() {
     for (Path link : STANDARD_INPUT_LINKS) {
@@ -136,8 +136,8 @@ final class CliFiles {
     try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
       Codebook codebook = Codebook.read(in);
       if (in.read() >= 0) {
-        throw new MalformedInputException("unexpected bytes after the codebook",
-            codebook.serializedSize());
+        throw new MalformedInputException(
+            "unexpected bytes after the codebook", codebook.serializedSize());
       }
       return codebook;
     } catch (IOException e) {
@@ -180,14 +180,15 @@ final class CliFiles {
 
     /** The problem {@code e} reports about writing this output. */
     DataException failure(IOException e) {
-      return kind == Kind.STANDARD_OUTPUT ? DataException.of(name(), name(), e)
+      return kind == Kind.STANDARD_OUTPUT
+          ? DataException.of(name(), name(), e)
           : DataException.of(named, e);
     }
   }
 
   /**
-   * Decides how {@code named} (an {@code --out}) is written, before any long work, and fails now
-   * if it cannot be: {@code -} is {@code standardOutput}; a symbolic link stands for the file it
+   * Decides how {@code named} (an {@code --out}) is written, before any long work, and fails now if
+   * it cannot be: {@code -} is {@code standardOutput}; a symbolic link stands for the file it
    * points to (the link stays); a regular file or a new name is replaced all or nothing; an
    * existing device or FIFO (also a pipe behind {@code /dev/stdout}) is written in place. A
    * directory, a dangling link, or a missing or read-only directory is a {@link DataException}.
@@ -202,8 +203,8 @@ final class CliFiles {
         file = named.toRealPath();
       } catch (NoSuchFileException e) {
         if (!Files.exists(named)) {
-          throw new DataException(named, "is a symbolic link to " + linkTarget(named)
-              + ", which does not exist", e);
+          throw new DataException(
+              named, "is a symbolic link to " + linkTarget(named) + ", which does not exist", e);
         }
         // A link only the kernel can follow, to a pipe or socket without a path (/dev/stdout,
         // /proc/self/fd/N): written through the link, below, as a FIFO is.
@@ -253,11 +254,11 @@ final class CliFiles {
 
   /**
    * Writes {@code output} with {@code writer} and returns the number of bytes written. A file
-   * ({@link Output.Kind#REPLACED_FILE}) is written all or nothing: into a hidden
-   * {@code .NAME.*.partial} file beside it, renamed over it on success, deleted on failure and
-   * when the JVM is stopped, so that a failed or interrupted command leaves the old file as it was
-   * and no partial file. Standard output, a device and a FIFO get the bytes as they are made, so a
-   * failure leaves there what was written before it.
+   * ({@link Output.Kind#REPLACED_FILE}) is written all or nothing: into a hidden {@code
+   * .NAME.*.partial} file beside it, renamed over it on success, deleted on failure and when the
+   * JVM is stopped, so that a failed or interrupted command leaves the old file as it was and no
+   * partial file. Standard output, a device and a FIFO get the bytes as they are made, so a failure
+   * leaves there what was written before it.
    */
   static long write(Output output, Writer writer) {
     try {
@@ -268,8 +269,12 @@ final class CliFiles {
         case WRITTEN_IN_PLACE:
           // TRUNCATE_EXISTING does nothing to a device or FIFO; it keeps a file that took the
           // device's place since output() from keeping a stale tail.
-          return writeTo(new CountingStream(Files.newOutputStream(output.file,
-              StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING), true), writer);
+          return writeTo(
+              new CountingStream(
+                  Files.newOutputStream(
+                      output.file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING),
+                  true),
+              writer);
         case REPLACED_FILE:
           return replace(output.file, writer);
         default:
@@ -301,10 +306,17 @@ final class CliFiles {
           cleanupRegistered = true;
         }
         // Not Files.createTempFile: its files are private (0600) whatever the umask.
-        tmp = file.resolveSibling("." + file.getFileName() + "."
-            + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".partial");
-        counted = new CountingStream(Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE), true);
+        tmp =
+            file.resolveSibling(
+                "."
+                    + file.getFileName()
+                    + "."
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                    + ".partial");
+        counted =
+            new CountingStream(
+                Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                true);
         LIVE_TEMPORARIES.add(tmp);
       }
       long bytes = writeTo(counted, writer);

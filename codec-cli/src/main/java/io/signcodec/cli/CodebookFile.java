@@ -9,7 +9,11 @@ import picocli.CommandLine.Option;
  * codebook file"; {@code decode} and {@code send} say more about which codebook, in their own.
  */
 final class CodebookFile {
-  @Option(names = "--codebook", required = true, paramLabel = "CODEBOOK", order = 0,
+  @Option(
+      names = "--codebook",
+      required = true,
+      paramLabel = "CODEBOOK",
+      order = 0,
       description = "The codebook file.")
   Path path;
 

@@ -10,7 +10,10 @@ final class CommonOptions {
   @Option(names = "--verbose", order = 91, description = "On an error, print the stack trace too.")
   boolean verbose;
 
-  @Option(names = {"-h", "--help"}, usageHelp = true, order = 92,
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      order = 92,
       description = "Show this help and exit.")
   boolean help;
 }

@@ -87,8 +87,11 @@ final class DataException extends RuntimeException {
       message = "not a directory" + other(file, (FileSystemException) failure);
     } else if (failure instanceof FileSystemException) {
       FileSystemException fse = (FileSystemException) failure;
-      message = (fse.getReason() != null ? fse.getReason()
-          : fse.getClass().getSimpleName().replace("Exception", "")) + other(file, fse);
+      message =
+          (fse.getReason() != null
+                  ? fse.getReason()
+                  : fse.getClass().getSimpleName().replace("Exception", ""))
+              + other(file, fse);
     } else if (failure.getMessage() != null && !failure.getMessage().isBlank()) {
       message = failure.getMessage();
     } else {

@@ -17,30 +17,49 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code decode}: a container of sign codes back to vectors. */
-@Command(name = "decode",
+@Command(
+    name = "decode",
     header = "Decode a container back to vectors (.fvecs or .npy).",
     description = {
-        "Decodes a container stream written by encode (x^ = mu + A z) and writes the vectors to "
-            + "--out as .fvecs or .npy (float32), chosen by its extension or --format. Prints one "
-            + "JSON object (on standard error with --out -):",
-        "{\"vectors\":..., \"dim\":..., \"seconds\":...}"})
+      "Decodes a container stream written by encode (x^ = mu + A z) and writes the vectors to "
+          + "--out as .fvecs or .npy (float32), chosen by its extension or --format. Prints one "
+          + "JSON object (on standard error with --out -):",
+      "{\"vectors\":..., \"dim\":..., \"seconds\":...}"
+    })
 final class DecodeCommand extends CliCommand {
   static final int BATCH = StreamFormat.DEFAULT_BLOCK_VECTORS;
 
-  @Option(names = "--codebook", required = true, paramLabel = "CODEBOOK", order = 0,
+  @Option(
+      names = "--codebook",
+      required = true,
+      paramLabel = "CODEBOOK",
+      order = 0,
       description = "The codebook the container was written with.")
   Path codebookPath;
 
-  @Option(names = "--input", required = true, paramLabel = "FILE", order = 1,
+  @Option(
+      names = "--input",
+      required = true,
+      paramLabel = "FILE",
+      order = 1,
       description = "The container file; - for standard input.")
   Path input;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE", order = 2,
-      description = "The vector file to write: .fvecs or .npy; - for standard output (with "
-          + "--format)." + CliFiles.HOW_OUT_IS_WRITTEN)
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "FILE",
+      order = 2,
+      description =
+          "The vector file to write: .fvecs or .npy; - for standard output (with "
+              + "--format)."
+              + CliFiles.HOW_OUT_IS_WRITTEN)
   Path out;
 
-  @Option(names = "--format", paramLabel = "FORMAT", order = 3,
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      order = 3,
       description = "The output format, fvecs or npy, instead of the one --out's name says.")
   String format;
 
@@ -48,9 +67,11 @@ final class DecodeCommand extends CliCommand {
   public Integer call() {
     boolean npy = npy();
     if (npy && CliFiles.readableOnce(input)) {
-      throw usage("Invalid value for option '--input': .npy output states its row count up "
-          + "front, so decode reads the container twice, and " + CliFiles.inputName(input)
-          + " can be read only once; write fvecs, or give a file");
+      throw usage(
+          "Invalid value for option '--input': .npy output states its row count up "
+              + "front, so decode reads the container twice, and "
+              + CliFiles.inputName(input)
+              + " can be read only once; write fvecs, or give a file");
     }
     refuseOverwritingInput(out, "--input", input);
     refuseOverwriting(out, "--codebook", codebookPath);
@@ -62,26 +83,32 @@ final class DecodeCommand extends CliCommand {
     try (Progress progress = progress()) {
       // .npy states its row count up front: a first pass counts (and verifies) the codes.
       long count = npy ? countCodes(codebook, progress) : 0;
-      CliFiles.write(output, stream -> {
-        try (Container container = new Container(codebook);
-            VectorWriter writer = npy ? VectorFiles.npyWriter(stream, d, count)
-                : VectorFiles.fvecsWriter(stream, d)) {
-          float[] batch = new float[BATCH * d];
-          int n;
-          while ((n = container.read(batch)) >= 0) {
-            writer.write(batch, 0, n);
-            vectors[0] += n;
-            progress.update(npy ? "decode 2/2" : "decode", vectors[0], count, "vectors");
-          }
-          container.checkEnd();
-        }
-      });
+      CliFiles.write(
+          output,
+          stream -> {
+            try (Container container = new Container(codebook);
+                VectorWriter writer =
+                    npy
+                        ? VectorFiles.npyWriter(stream, d, count)
+                        : VectorFiles.fvecsWriter(stream, d)) {
+              float[] batch = new float[BATCH * d];
+              int n;
+              while ((n = container.read(batch)) >= 0) {
+                writer.write(batch, 0, n);
+                vectors[0] += n;
+                progress.update(npy ? "decode 2/2" : "decode", vectors[0], count, "vectors");
+              }
+              container.checkEnd();
+            }
+          });
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    printJson(Json.object()
-        .put("vectors", vectors[0])
-        .put("dim", d)
-        .put("seconds", Math.round(seconds * 1000) / 1000.0), output);
+    printJson(
+        Json.object()
+            .put("vectors", vectors[0])
+            .put("dim", d)
+            .put("seconds", Math.round(seconds * 1000) / 1000.0),
+        output);
     return 0;
   }
 
@@ -90,21 +117,24 @@ final class DecodeCommand extends CliCommand {
     if (format != null) {
       String lower = format.toLowerCase(Locale.ROOT);
       if (!lower.equals("npy") && !lower.equals("fvecs")) {
-        throw usage("Invalid value for option '--format': '" + format
-            + "' is not one of fvecs, npy");
+        throw usage(
+            "Invalid value for option '--format': '" + format + "' is not one of fvecs, npy");
       }
       return lower.equals("npy");
     }
     if (CliFiles.isStandardStream(out)) {
-      throw usage("Invalid value for option '--out': '-' (standard output) has no extension to "
-          + "choose the format by; give it with --format fvecs or --format npy");
+      throw usage(
+          "Invalid value for option '--out': '-' (standard output) has no extension to "
+              + "choose the format by; give it with --format fvecs or --format npy");
     }
     Path name = out.getFileName();
     String lower = (name == null ? out.toString() : name.toString()).toLowerCase(Locale.ROOT);
     if (!lower.endsWith(".npy") && !lower.endsWith(".fvecs")) {
-      throw usage("Invalid value for option '--out': '" + out
-          + "' must end in .fvecs or .npy (the output format is chosen by the extension), "
-          + "or give the format with --format");
+      throw usage(
+          "Invalid value for option '--out': '"
+              + out
+              + "' must end in .fvecs or .npy (the output format is chosen by the extension), "
+              + "or give the format with --format");
     }
     return lower.endsWith(".npy");
   }
@@ -132,15 +162,18 @@ final class DecodeCommand extends CliCommand {
     Container(Codebook codebook) {
       InputStream stream = null;
       try {
-        stream = new BufferedInputStream(
-            CliFiles.openInput(input, SignCodecCli.standardInput(commandLine())), 1 << 16);
+        stream =
+            new BufferedInputStream(
+                CliFiles.openInput(input, SignCodecCli.standardInput(commandLine())), 1 << 16);
         reader = new SignStreamReader(stream, codebook);
         in = stream;
       } catch (IOException e) {
         closeQuietly(stream);
         if (e instanceof CodebookMismatchException) {
-          throw new DataException(CliFiles.inputName(input), DataException.oneLine(e.getMessage())
-              + " (--codebook " + codebookPath + ")", e);
+          throw new DataException(
+              CliFiles.inputName(input),
+              DataException.oneLine(e.getMessage()) + " (--codebook " + codebookPath + ")",
+              e);
         }
         throw CliFiles.inputError(input, e);
       }
@@ -163,14 +196,14 @@ final class DecodeCommand extends CliCommand {
     }
 
     /**
-     * After the end marker: a container file holds nothing else. (The library's reader leaves
-     * what follows unread, for streams inside something bigger; a file given to decode is one.)
+     * After the end marker: a container file holds nothing else. (The library's reader leaves what
+     * follows unread, for streams inside something bigger; a file given to decode is one.)
      */
     void checkEnd() {
       try {
         if (in.read() >= 0) {
-          throw new MalformedInputException("unexpected bytes after the end marker (a container "
-              + "file holds one stream)", -1);
+          throw new MalformedInputException(
+              "unexpected bytes after the end marker (a container " + "file holds one stream)", -1);
         }
       } catch (IOException e) {
         throw CliFiles.inputError(input, e);

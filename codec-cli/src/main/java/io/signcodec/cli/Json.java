@@ -14,6 +14,7 @@ final class Json {
    * backslash-u escapes.
    */
   private static final String SHORT_ESCAPED = "\"\\\n\r\t\b\f";
+
   private static final String SHORT_ESCAPES = "\"\\nrtbf";
 
   private final StringBuilder out = new StringBuilder("{");

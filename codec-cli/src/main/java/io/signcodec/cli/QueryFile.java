@@ -3,10 +3,10 @@ package io.signcodec.cli;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.SearchRecall;
 import io.signcodec.core.VectorChecks;
+import io.signcodec.core.VectorReader;
 import io.signcodec.core.vectors.VectorFileOptions;
 import io.signcodec.core.vectors.VectorFiles;
 import io.signcodec.core.vectors.VectorFormat;
-import io.signcodec.core.VectorReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -15,17 +15,19 @@ import java.util.Arrays;
 /**
  * The query vectors of {@code eval --queries FILE}, read whole into memory. The format comes from
  * the name as for {@code --input} (.fvecs, .bvecs, .npy, .npz with the array {@code --queries-key}
- * names or its first, optionally compressed); any other name is raw float32 of the codebook's dimension, which the queries must
- * have anyway. A pipe is read once, like any file.
+ * names or its first, optionally compressed); any other name is raw float32 of the codebook's
+ * dimension, which the queries must have anyway. A pipe is read once, like any file.
  */
 final class QueryFile {
   /** Most queries eval reads. */
   static final int MAX_QUERIES = 100_000;
+
   /**
    * Most bytes the queries and what the search keeps for each ({@link SearchRecall#bytesPerQuery})
    * may take together; at d = n = 768 and k = 10, about 115 000 queries' worth.
    */
   static final long MAX_BYTES = 1L << 30;
+
   private static final int BATCH = 1024;
 
   private QueryFile() {}
@@ -37,8 +39,9 @@ final class QueryFile {
   }
 
   /**
-   * Reads the queries (from the npz array {@code npzKey}, or the first if null), row-major, checking that they are finite, have the codebook's dimension
-   * and are no more than {@link #maxQueries}.
+   * Reads the queries (from the npz array {@code npzKey}, or the first if null), row-major,
+   * checking that they are finite, have the codebook's dimension and are no more than {@link
+   * #maxQueries}.
    *
    * @throws DataException about the file if it is unreadable, empty, too large or does not match
    */
@@ -46,8 +49,8 @@ final class QueryFile {
     String name = CliFiles.inputName(path);
     int d = codebook.dimension();
     int max = maxQueries(codebook, k);
-    VectorFormat format = VectorFormat.fromFileName(CliFiles.libraryName(path))
-        .orElse(VectorFormat.RAW_FLOAT32);
+    VectorFormat format =
+        VectorFormat.fromFileName(CliFiles.libraryName(path)).orElse(VectorFormat.RAW_FLOAT32);
     VectorFileOptions options = VectorFileOptions.defaults().withFormat(format);
     if (npzKey != null) {
       options = options.withNpzKey(npzKey);
@@ -59,8 +62,14 @@ final class QueryFile {
     int count = 0;
     try (VectorReader reader = open(path, format, options)) {
       if (reader.dimension() != d) {
-        throw new DataException(name, "queries have dimension " + reader.dimension()
-            + ", but codebook " + codebookPath + " is for dimension " + d);
+        throw new DataException(
+            name,
+            "queries have dimension "
+                + reader.dimension()
+                + ", but codebook "
+                + codebookPath
+                + " is for dimension "
+                + d);
       }
       while (true) {
         if (count == queries.length / d) {
@@ -69,11 +78,21 @@ final class QueryFile {
             if (reader.read(new float[d], 0, 1) < 0) {
               break;
             }
-            throw new DataException(name, "has more than " + max + " queries, the most eval "
-                + "holds in memory (at most " + MAX_QUERIES + ", and their vectors and search "
-                + "state within " + (MAX_BYTES >> 30) + " GiB at "
-                + (4L * d + SearchRecall.bytesPerQuery(codebook, k)) + " bytes each for k = " + k
-                + ")");
+            throw new DataException(
+                name,
+                "has more than "
+                    + max
+                    + " queries, the most eval "
+                    + "holds in memory (at most "
+                    + MAX_QUERIES
+                    + ", and their vectors and search "
+                    + "state within "
+                    + (MAX_BYTES >> 30)
+                    + " GiB at "
+                    + (4L * d + SearchRecall.bytesPerQuery(codebook, k))
+                    + " bytes each for k = "
+                    + k
+                    + ")");
           }
           queries = Arrays.copyOf(queries, Math.min(max, 2 * count) * d);
         }

@@ -1,8 +1,8 @@
 package io.signcodec.cli;
 
 /**
- * Shannon's distortion-rate function of a Gaussian source with independent components of
- * variances {@code λ_k} (reverse water-filling): the NMSE no code of {@code r·d} bits can beat.
+ * Shannon's distortion-rate function of a Gaussian source with independent components of variances
+ * {@code λ_k} (reverse water-filling): the NMSE no code of {@code r·d} bits can beat.
  */
 final class RateDistortion {
   private RateDistortion() {}

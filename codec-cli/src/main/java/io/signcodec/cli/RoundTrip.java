@@ -7,8 +7,8 @@ import io.signcodec.core.SignEncoder;
 
 /**
  * Encodes batches of vectors and decodes the codes again, as a receiver would, and measures the
- * distortion over every batch. The codes and decoded vectors of the last batch are kept for what
- * a command does with them besides.
+ * distortion over every batch. The codes and decoded vectors of the last batch are kept for what a
+ * command does with them besides.
  */
 final class RoundTrip {
   private final SignEncoder encoder;

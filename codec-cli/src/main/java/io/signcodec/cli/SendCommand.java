@@ -35,44 +35,66 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code send}: stream a vector file to a {@code serve} and check what it decoded. */
-@Command(name = "send",
+@Command(
+    name = "send",
     header = "Stream a vector file to 'serve' and verify the server's decode.",
     description = {
-        "Encodes the file's vectors and sends them as signcodec frames, a batch at a time, "
-            + "waiting whenever the connection's send buffer is full. Checks every "
-            + "acknowledgement against its own decode of the same codes and, when every vector "
-            + "was acknowledged as sent, prints one JSON object:",
-        "{\"vectors\":..., \"wireBytes\":..., \"rawBytes\":..., \"nmse\":..., "
-            + "\"serverVerified\":true, \"seconds\":..., \"vectorsPerSecond\":...}",
-        "wireBytes: bytes of the stream sent (before TLS); rawBytes: what the vectors cost as "
-            + "float32. A batch whose codes exceed what 'serve' accepts by default in one frame "
-            + "(1 MiB) goes as several frames. If the acknowledgements do not match or do not "
-            + "all arrive, nothing is printed on standard output: one line on standard error "
-            + "says how many vectors were acknowledged, and the exit status is 1."})
+      "Encodes the file's vectors and sends them as signcodec frames, a batch at a time, "
+          + "waiting whenever the connection's send buffer is full. Checks every "
+          + "acknowledgement against its own decode of the same codes and, when every vector "
+          + "was acknowledged as sent, prints one JSON object:",
+      "{\"vectors\":..., \"wireBytes\":..., \"rawBytes\":..., \"nmse\":..., "
+          + "\"serverVerified\":true, \"seconds\":..., \"vectorsPerSecond\":...}",
+      "wireBytes: bytes of the stream sent (before TLS); rawBytes: what the vectors cost as "
+          + "float32. A batch whose codes exceed what 'serve' accepts by default in one frame "
+          + "(1 MiB) goes as several frames. If the acknowledgements do not match or do not "
+          + "all arrive, nothing is printed on standard output: one line on standard error "
+          + "says how many vectors were acknowledged, and the exit status is 1."
+    })
 final class SendCommand extends CliCommand {
-  @Option(names = "--codebook", required = true, paramLabel = "CODEBOOK", order = 0,
+  @Option(
+      names = "--codebook",
+      required = true,
+      paramLabel = "CODEBOOK",
+      order = 0,
       description = "The codebook file (the server must have the same).")
   Path codebookPath;
 
-  @Mixin
-  VectorInput input;
+  @Mixin VectorInput input;
 
-  @Option(names = "--port", required = true, paramLabel = "P", order = 4,
+  @Option(
+      names = "--port",
+      required = true,
+      paramLabel = "P",
+      order = 4,
       description = "The server's TCP port.")
   int port;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST", order = 5,
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
+      paramLabel = "HOST",
+      order = 5,
       description = "The server's address (default: ${DEFAULT-VALUE}).")
   String host;
 
-  @Option(names = "--batch", defaultValue = "1024", paramLabel = "N", order = 6,
-      description = "Vectors per batch: one frame each, unless its codes exceed 1 MiB "
-          + "(default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batch",
+      defaultValue = "1024",
+      paramLabel = "N",
+      order = 6,
+      description =
+          "Vectors per batch: one frame each, unless its codes exceed 1 MiB "
+              + "(default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--tls-trust", paramLabel = "CERT.pem", order = 7,
-      description = "Connect over TLS, trusting this certificate (PEM: the server's own, or the "
-          + "authority that signed it); the server's name or address must match it.")
+  @Option(
+      names = "--tls-trust",
+      paramLabel = "CERT.pem",
+      order = 7,
+      description =
+          "Connect over TLS, trusting this certificate (PEM: the server's own, or the "
+              + "authority that signed it); the server's name or address must match it.")
   Path tlsTrust;
 
   @Override
@@ -87,8 +109,12 @@ final class SendCommand extends CliCommand {
     VectorSource source = input.open(commandLine(), codebook, codebookPath);
     int d = codebook.dimension();
     // Frames no larger than serve's default cap, so that any --batch gets through to it.
-    int blockVectors = Math.min(batch, Math.min(Caps.maxBlockVectors(codebook.codeBytes()),
-        (ServeCommand.DEFAULT_MAX_FRAME_BYTES - 8) / codebook.codeBytes()));
+    int blockVectors =
+        Math.min(
+            batch,
+            Math.min(
+                Caps.maxBlockVectors(codebook.codeBytes()),
+                (ServeCommand.DEFAULT_MAX_FRAME_BYTES - 8) / codebook.codeBytes()));
     SslContext tls = tlsTrust == null ? null : clientTls();
     SignEncoder encoder = SignEncoder.of(codebook);
 
@@ -99,42 +125,51 @@ final class SendCommand extends CliCommand {
     try {
       Channel ch;
       try {
-        ch = new Bootstrap().group(group).channel(NioSocketChannel.class)
-            .handler(new ChannelInitializer<SocketChannel>() {
-              @Override
-              protected void initChannel(SocketChannel c) {
-                if (tls != null) {
-                  c.pipeline().addLast(tls.newHandler(c.alloc(), host, port));
-                }
-                c.pipeline().addLast(new WrittenBytesCounter(wireBytes),
-                    new FixedLengthFrameDecoder(Acknowledgement.BYTES),
-                    new SimpleChannelInboundHandler<ByteBuf>() {
+        ch =
+            new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                .handler(
+                    new ChannelInitializer<SocketChannel>() {
                       @Override
-                      protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
-                        acks.check(Acknowledgement.readFrom(msg));
-                      }
+                      protected void initChannel(SocketChannel c) {
+                        if (tls != null) {
+                          c.pipeline().addLast(tls.newHandler(c.alloc(), host, port));
+                        }
+                        c.pipeline()
+                            .addLast(
+                                new WrittenBytesCounter(wireBytes),
+                                new FixedLengthFrameDecoder(Acknowledgement.BYTES),
+                                new SimpleChannelInboundHandler<ByteBuf>() {
+                                  @Override
+                                  protected void channelRead0(
+                                      ChannelHandlerContext ctx, ByteBuf msg) {
+                                    acks.check(Acknowledgement.readFrom(msg));
+                                  }
 
-                      @Override
-                      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                        failure[0] = reason(cause);
-                        ctx.close();
+                                  @Override
+                                  public void exceptionCaught(
+                                      ChannelHandlerContext ctx, Throwable cause) {
+                                    failure[0] = reason(cause);
+                                    ctx.close();
+                                  }
+                                },
+                                new SignFrameEncoder(encoder, blockVectors));
                       }
-                    },
-                    new SignFrameEncoder(encoder, blockVectors));
-              }
-            })
-            .connect(new InetSocketAddress(host, port)).sync().channel();
+                    })
+                .connect(new InetSocketAddress(host, port))
+                .sync()
+                .channel();
       } catch (Exception e) {
-        throw new DataException(Path.of(host + ":" + port), "cannot connect: " + e.getMessage(),
-            e);
+        throw new DataException(Path.of(host + ":" + port), "cannot connect: " + e.getMessage(), e);
       }
       if (tls != null) {
         try {
           ch.pipeline().get(SslHandler.class).handshakeFuture().sync();
         } catch (Exception e) {
           ch.close();
-          throw new DataException(Path.of(host + ":" + port), "TLS handshake failed: "
-              + handshakeFailure(e), e);
+          throw new DataException(
+              Path.of(host + ":" + port), "TLS handshake failed: " + handshakeFailure(e), e);
         }
       }
 
@@ -142,20 +177,24 @@ final class SendCommand extends CliCommand {
       long t0 = System.nanoTime();
       long vectors;
       try (Progress progress = progress()) {
-        vectors = input.forEachBatch(source, batch, (x, n) -> {
-          roundTrip.add(x, n);
-          long[] digests = new long[n];
-          for (int i = 0; i < n; i++) {
-            digests[i] = Acknowledgement.vectorDigest(roundTrip.decoded(), i * d, d);
-          }
-          acks.expect(digests);
-          awaitWritable(ch);
-          ch.writeAndFlush(new EmbeddingBatch(d, n, java.util.Arrays.copyOf(x, n * d)));
-        }, done -> progress.update("send", done, 0, "vectors"));
+        vectors =
+            input.forEachBatch(
+                source,
+                batch,
+                (x, n) -> {
+                  roundTrip.add(x, n);
+                  long[] digests = new long[n];
+                  for (int i = 0; i < n; i++) {
+                    digests[i] = Acknowledgement.vectorDigest(roundTrip.decoded(), i * d, d);
+                  }
+                  acks.expect(digests);
+                  awaitWritable(ch);
+                  ch.writeAndFlush(new EmbeddingBatch(d, n, java.util.Arrays.copyOf(x, n * d)));
+                },
+                done -> progress.update("send", done, 0, "vectors"));
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (acks.acknowledged.get() < vectors && ch.isActive()
-          && System.nanoTime() < deadline) {
+      while (acks.acknowledged.get() < vectors && ch.isActive() && System.nanoTime() < deadline) {
         Thread.sleep(1);
       }
       double seconds = (System.nanoTime() - t0) / 1e9;
@@ -166,23 +205,36 @@ final class SendCommand extends CliCommand {
       if (!verified) {
         // Nothing on standard output: a result there, even one saying "serverVerified":false,
         // reads like a transfer that happened.
-        err().println("signcodec send: " + host + ":" + port + ": "
-            + (acks.mismatch ? "the server's decoded vectors differ from ours"
-                : acks.acknowledged.get() + " of " + vectors + " vectors acknowledged"
-                    + (failure[0] != null ? " (" + failure[0] + ")"
-                        : stillOpen ? " (no acknowledgement of the rest within 60 s)"
-                        : " (the server closed the connection; see its log)")));
+        err()
+            .println(
+                "signcodec send: "
+                    + host
+                    + ":"
+                    + port
+                    + ": "
+                    + (acks.mismatch
+                        ? "the server's decoded vectors differ from ours"
+                        : acks.acknowledged.get()
+                            + " of "
+                            + vectors
+                            + " vectors acknowledged"
+                            + (failure[0] != null
+                                ? " (" + failure[0] + ")"
+                                : stillOpen
+                                    ? " (no acknowledgement of the rest within 60 s)"
+                                    : " (the server closed the connection; see its log)")));
         err().flush();
         return 1;
       }
-      printJson(Json.object()
-          .put("vectors", vectors)
-          .put("wireBytes", wireBytes.get())
-          .put("rawBytes", vectors * d * 4L)
-          .put("nmse", roundTrip.distortion().nmse())
-          .put("serverVerified", true)
-          .put("seconds", seconds)
-          .put("vectorsPerSecond", vectors / seconds));
+      printJson(
+          Json.object()
+              .put("vectors", vectors)
+              .put("wireBytes", wireBytes.get())
+              .put("rawBytes", vectors * d * 4L)
+              .put("nmse", roundTrip.distortion().nmse())
+              .put("serverVerified", true)
+              .put("seconds", seconds)
+              .put("vectorsPerSecond", vectors / seconds));
       return 0;
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -193,11 +245,16 @@ final class SendCommand extends CliCommand {
     try {
       // Netty 4.1 does not check the server's name by default; a certificate for another host
       // must not do.
-      return SslContextBuilder.forClient().trustManager(tlsTrust.toFile())
-          .endpointIdentificationAlgorithm("HTTPS").build();
+      return SslContextBuilder.forClient()
+          .trustManager(tlsTrust.toFile())
+          .endpointIdentificationAlgorithm("HTTPS")
+          .build();
     } catch (Exception e) {
-      throw new DataException(tlsTrust, "cannot use as trusted TLS certificate: "
-          + DataException.oneLine(String.valueOf(e.getMessage())), e);
+      throw new DataException(
+          tlsTrust,
+          "cannot use as trusted TLS certificate: "
+              + DataException.oneLine(String.valueOf(e.getMessage())),
+          e);
     }
   }
 
@@ -222,7 +279,9 @@ final class SendCommand extends CliCommand {
         return "the server closed the connection during the handshake" + servingTls;
       }
       if (t instanceof IOException && !(t instanceof SSLException)) {
-        return "the connection broke during the handshake (" + reason(t) + "; is it serving "
+        return "the connection broke during the handshake ("
+            + reason(t)
+            + "; is it serving "
             + "TLS?)";
       }
     }
@@ -230,8 +289,8 @@ final class SendCommand extends CliCommand {
   }
 
   /**
-   * The first message in {@code failure}'s chain, on one line, or its type's name if none has
-   * one: never "null".
+   * The first message in {@code failure}'s chain, on one line, or its type's name if none has one:
+   * never "null".
    */
   static String reason(Throwable failure) {
     Throwable t = failure;
@@ -256,9 +315,9 @@ final class SendCommand extends CliCommand {
   }
 
   /**
-   * Checks acknowledgements against the digests of the vectors sent, one digest per vector, so
-   * that a batch the server acknowledged in several parts checks as well as a whole one.
-   * {@link #expect} runs on the sending thread, {@link #check} on the event loop.
+   * Checks acknowledgements against the digests of the vectors sent, one digest per vector, so that
+   * a batch the server acknowledged in several parts checks as well as a whole one. {@link #expect}
+   * runs on the sending thread, {@link #check} on the event loop.
    */
   private static final class AckChecker {
     private final ConcurrentLinkedQueue<long[]> expected = new ConcurrentLinkedQueue<>();

@@ -44,110 +44,162 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code serve}: receive embeddings over TCP, decode them, acknowledge every batch. */
-@Command(name = "serve",
+@Command(
+    name = "serve",
     header = "Receive signcodec frames over TCP and acknowledge what was decoded.",
     description = {
-        "Listens on HOST:PORT (loopback by default), decodes the frames each client sends with "
-            + "the codebook, and answers every decoded batch with its vector count and a 64-bit "
-            + "digest of the decoded floats, so that 'send' can check the server's vectors are "
-            + "bit-identical to its own decode. Prints {\"host\":..., \"port\":..., "
-            + "\"tls\":...} once listening (port 0 picks a free one), one line on standard "
-            + "error per failed, timed-out or refused connection, and runs until killed.",
-        "",
-        "Every connection is bounded: it buffers at most one frame (--max-frame-bytes), whose "
-            + "codes --decode-threads threads decode --max-batch-floats at a time, in turn with "
-            + "the other connections; it is not read while its acknowledgements are not being "
-            + "read or its codes wait to be decoded; it is closed when it sends nothing for "
-            + "--idle-timeout, takes longer than --frame-timeout to send one frame (or one TLS "
-            + "record), or --handshake-timeout to complete its TLS handshake. A timeout counts "
-            + "only the client's time, not the time the server was not reading it. At most "
-            + "--max-connections are served at once; more are closed on arrival.",
-        "",
-        "Memory: with the defaults, run it as java -Xmx512m -jar signcodec.jar serve ...: "
-            + "the buffers are on the Java heap, so -Xmx bounds them (docs/CLI.md).",
-        "",
-        "Without --tls-cert/--tls-key the frames travel in the clear and anyone who can reach "
-            + "the port can send: do not let the port face a network you do not trust."})
+      "Listens on HOST:PORT (loopback by default), decodes the frames each client sends with "
+          + "the codebook, and answers every decoded batch with its vector count and a 64-bit "
+          + "digest of the decoded floats, so that 'send' can check the server's vectors are "
+          + "bit-identical to its own decode. Prints {\"host\":..., \"port\":..., "
+          + "\"tls\":...} once listening (port 0 picks a free one), one line on standard "
+          + "error per failed, timed-out or refused connection, and runs until killed.",
+      "",
+      "Every connection is bounded: it buffers at most one frame (--max-frame-bytes), whose "
+          + "codes --decode-threads threads decode --max-batch-floats at a time, in turn with "
+          + "the other connections; it is not read while its acknowledgements are not being "
+          + "read or its codes wait to be decoded; it is closed when it sends nothing for "
+          + "--idle-timeout, takes longer than --frame-timeout to send one frame (or one TLS "
+          + "record), or --handshake-timeout to complete its TLS handshake. A timeout counts "
+          + "only the client's time, not the time the server was not reading it. At most "
+          + "--max-connections are served at once; more are closed on arrival.",
+      "",
+      "Memory: with the defaults, run it as java -Xmx512m -jar signcodec.jar serve ...: "
+          + "the buffers are on the Java heap, so -Xmx bounds them (docs/CLI.md).",
+      "",
+      "Without --tls-cert/--tls-key the frames travel in the clear and anyone who can reach "
+          + "the port can send: do not let the port face a network you do not trust."
+    })
 final class ServeCommand extends CliCommand {
   /**
-   * Default cap on one frame: 1 MiB of codes. What 100 connections may buffer then stays near
-   * 200 MiB (Netty's cumulation rounds up to a power of two); the format's own cap, 16 MiB a
-   * frame, would let them hold 2 GiB.
+   * Default cap on one frame: 1 MiB of codes. What 100 connections may buffer then stays near 200
+   * MiB (Netty's cumulation rounds up to a power of two); the format's own cap, 16 MiB a frame,
+   * would let them hold 2 GiB.
    */
   static final int DEFAULT_MAX_FRAME_BYTES = (1 << 20) + BlockFraming.BLOCK_OVERHEAD;
+
   static final int WRITE_LOW_WATER_MARK = 32 << 10;
   static final int WRITE_HIGH_WATER_MARK = 64 << 10;
+
   /**
-   * Default cap on the floats of one decoded batch: 1 MiB. Smaller than the library's default
-   * (4 MiB), so that a connection's turn at a decoding thread is short (some milliseconds) and
-   * the next connection's waits little.
+   * Default cap on the floats of one decoded batch: 1 MiB. Smaller than the library's default (4
+   * MiB), so that a connection's turn at a decoding thread is short (some milliseconds) and the
+   * next connection's waits little.
    */
   static final int DEFAULT_MAX_BATCH_FLOATS = 1 << 18;
+
   /** Acknowledgements gathered in one buffer before it is written: fewer, larger writes. */
   private static final int ACK_CHUNK = 4096;
 
-  @Mixin
-  CodebookFile codebookFile;
+  @Mixin CodebookFile codebookFile;
 
-  @Option(names = "--port", required = true, paramLabel = "P", order = 1,
+  @Option(
+      names = "--port",
+      required = true,
+      paramLabel = "P",
+      order = 1,
       description = "TCP port (0: any free port).")
   int port;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST", order = 2,
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
+      paramLabel = "HOST",
+      order = 2,
       description = "Address to bind (default: ${DEFAULT-VALUE}).")
   String host;
 
-  @Option(names = "--max-connections", defaultValue = "100", paramLabel = "N", order = 3,
-      description = "Most connections served at once; more are closed on arrival "
-          + "(default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-connections",
+      defaultValue = "100",
+      paramLabel = "N",
+      order = 3,
+      description =
+          "Most connections served at once; more are closed on arrival "
+              + "(default: ${DEFAULT-VALUE}).")
   int maxConnections;
 
-  @Option(names = "--idle-timeout", defaultValue = "30", paramLabel = "SECONDS", order = 4,
-      description = "Close a connection that sends nothing for this long, including one that "
-          + "is not being read because it does not read its acknowledgements; 0: never "
-          + "(default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--idle-timeout",
+      defaultValue = "30",
+      paramLabel = "SECONDS",
+      order = 4,
+      description =
+          "Close a connection that sends nothing for this long, including one that "
+              + "is not being read because it does not read its acknowledgements; 0: never "
+              + "(default: ${DEFAULT-VALUE}).")
   double idleTimeout;
 
-  @Option(names = "--frame-timeout", defaultValue = "30", paramLabel = "SECONDS", order = 5,
-      description = "Close a connection whose frame has not fully arrived this long after its "
-          + "first bytes did (a sender that drips); 0: never (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--frame-timeout",
+      defaultValue = "30",
+      paramLabel = "SECONDS",
+      order = 5,
+      description =
+          "Close a connection whose frame has not fully arrived this long after its "
+              + "first bytes did (a sender that drips); 0: never (default: ${DEFAULT-VALUE}).")
   double frameTimeout;
 
-  @Option(names = "--max-frame-bytes", defaultValue = "" + DEFAULT_MAX_FRAME_BYTES,
-      paramLabel = "BYTES", order = 6,
-      description = "Largest frame accepted, count and checksum included, up to 16777224 "
-          + "(default: ${DEFAULT-VALUE}, 1 MiB of codes).")
+  @Option(
+      names = "--max-frame-bytes",
+      defaultValue = "" + DEFAULT_MAX_FRAME_BYTES,
+      paramLabel = "BYTES",
+      order = 6,
+      description =
+          "Largest frame accepted, count and checksum included, up to 16777224 "
+              + "(default: ${DEFAULT-VALUE}, 1 MiB of codes).")
   int maxFrameBytes;
 
-  @Option(names = "--max-batch-floats",
-      defaultValue = "" + DEFAULT_MAX_BATCH_FLOATS, paramLabel = "N", order = 7,
-      description = "Most floats decoded at once per connection: one turn at a decoding thread; "
-          + "a larger frame is decoded and acknowledged as several batches "
-          + "(default: ${DEFAULT-VALUE}, 1 MiB).")
+  @Option(
+      names = "--max-batch-floats",
+      defaultValue = "" + DEFAULT_MAX_BATCH_FLOATS,
+      paramLabel = "N",
+      order = 7,
+      description =
+          "Most floats decoded at once per connection: one turn at a decoding thread; "
+              + "a larger frame is decoded and acknowledged as several batches "
+              + "(default: ${DEFAULT-VALUE}, 1 MiB).")
   int maxBatchFloats;
 
-  @Option(names = "--decode-threads", paramLabel = "N", order = 8,
-      description = "Threads that decode, shared fairly by all connections: a free thread "
-          + "decodes one batch (at most --max-batch-floats) of the waiting connection that has "
-          + "had the least decoding time, so a flood waits behind a client that sends a little "
-          + "(docs/CLI.md; default: the number of processors).")
+  @Option(
+      names = "--decode-threads",
+      paramLabel = "N",
+      order = 8,
+      description =
+          "Threads that decode, shared fairly by all connections: a free thread "
+              + "decodes one batch (at most --max-batch-floats) of the waiting connection that has "
+              + "had the least decoding time, so a flood waits behind a client that sends a little "
+              + "(docs/CLI.md; default: the number of processors).")
   Integer decodeThreads;
 
-  @Option(names = "--handshake-timeout", defaultValue = "10", paramLabel = "SECONDS",
+  @Option(
+      names = "--handshake-timeout",
+      defaultValue = "10",
+      paramLabel = "SECONDS",
       order = 9,
-      description = "With TLS: close a connection whose handshake is not complete this long "
-          + "after it connected; 0: never (default: ${DEFAULT-VALUE}).")
+      description =
+          "With TLS: close a connection whose handshake is not complete this long "
+              + "after it connected; 0: never (default: ${DEFAULT-VALUE}).")
   double handshakeTimeout;
 
-  @Option(names = "--tls-cert", paramLabel = "CERT.pem", order = 10,
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "CERT.pem",
+      order = 10,
       description = "Serve over TLS with this certificate chain (PEM); needs --tls-key.")
   Path tlsCert;
 
-  @Option(names = "--tls-key", paramLabel = "KEY.pem", order = 11,
+  @Option(
+      names = "--tls-key",
+      paramLabel = "KEY.pem",
+      order = 11,
       description = "The certificate's private key (PKCS#8 PEM, unencrypted).")
   Path tlsKey;
 
-  @Option(names = "--exit-after", hidden = true, paramLabel = "N",
+  @Option(
+      names = "--exit-after",
+      hidden = true,
+      paramLabel = "N",
       description = "Stop after N connections, refused ones included, have closed (for tests).")
   Integer exitAfter;
 
@@ -157,29 +209,30 @@ final class ServeCommand extends CliCommand {
       throw usage("Invalid value for option '--port': must be in 0..65535, was " + port);
     }
     if (maxConnections < 1) {
-      throw usage("Invalid value for option '--max-connections': must be positive, was "
-          + maxConnections);
+      throw usage(
+          "Invalid value for option '--max-connections': must be positive, was " + maxConnections);
     }
     checkSeconds("--idle-timeout", idleTimeout);
     checkSeconds("--frame-timeout", frameTimeout);
     checkSeconds("--handshake-timeout", handshakeTimeout);
-    int threads = decodeThreads == null ? Runtime.getRuntime().availableProcessors()
-        : decodeThreads;
+    int threads =
+        decodeThreads == null ? Runtime.getRuntime().availableProcessors() : decodeThreads;
     if (threads < 1) {
-      throw usage("Invalid value for option '--decode-threads': must be positive, was "
-          + threads);
+      throw usage("Invalid value for option '--decode-threads': must be positive, was " + threads);
     }
     if ((tlsCert == null) != (tlsKey == null)) {
       throw usage("Options '--tls-cert' and '--tls-key' go together");
     }
     if (maxBatchFloats < 1) {
-      throw usage("Invalid value for option '--max-batch-floats': must be positive, was "
-          + maxBatchFloats);
+      throw usage(
+          "Invalid value for option '--max-batch-floats': must be positive, was " + maxBatchFloats);
     }
     Codebook codebook = codebookFile.read();
-    SignFrameDecoder.Builder decoding = SignFrameDecoder.builder(codebook)
-        .maxFrameBytes(maxFrameBytes).maxBatchFloats(maxBatchFloats)
-        .frameTimeout(Math.round(frameTimeout * 1e9), TimeUnit.NANOSECONDS);
+    SignFrameDecoder.Builder decoding =
+        SignFrameDecoder.builder(codebook)
+            .maxFrameBytes(maxFrameBytes)
+            .maxBatchFloats(maxBatchFloats)
+            .frameTimeout(Math.round(frameTimeout * 1e9), TimeUnit.NANOSECONDS);
     try {
       decoding.build();
     } catch (IllegalArgumentException e) {
@@ -200,56 +253,77 @@ final class ServeCommand extends CliCommand {
     try {
       Channel server;
       try {
-        server = new ServerBootstrap().group(boss, workers)
-            .channel(NioServerSocketChannel.class)
-            // On the Java heap, so that -Xmx bounds what the connections hold.
-            .childOption(ChannelOption.ALLOCATOR, new PooledByteBufAllocator(false))
-            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                new WriteBufferWaterMark(WRITE_LOW_WATER_MARK, WRITE_HIGH_WATER_MARK))
-            .childHandler(new ChannelInitializer<SocketChannel>() {
-              @Override
-              protected void initChannel(SocketChannel ch) {
-                // Counted once the event loop has finished the task that closed the channel: a
-                // handler that closes on a failure (SslHandler on a non-TLS record) does so before
-                // the failure reaches exceptionCaught, whose line must be out before serve exits.
-                ch.closeFuture().addListener(f -> {
-                  try {
-                    ch.eventLoop().execute(closed::countDown);
-                  } catch (RejectedExecutionException stopping) {
-                    closed.countDown(); // the loop is already shutting down
-                  }
-                });
-                ChannelPipeline p = ch.pipeline();
-                p.addLast(limit);
-                ClientIdleHandler idle = idleNanos > 0 ? new ClientIdleHandler(idleNanos) : null;
-                if (idle != null) {
-                  // Before the SslHandler, so that TLS handshake bytes count as activity too.
-                  p.addLast(idle);
-                }
-                if (tls != null) {
-                  if (frameNanos > 0) {
-                    // Ciphertext: a record within the frame timeout of its first byte.
-                    p.addLast(new TlsRecordTimeoutHandler(frameNanos, TimeUnit.NANOSECONDS));
-                  }
-                  SslHandler ssl = tls.newHandler(ch.alloc());
-                  ssl.setHandshakeTimeoutMillis(handshakeMillis);
-                  p.addLast(ssl);
-                }
-                p.addLast(backpressure, decoding.build(), new Acknowledger(idle));
-              }
-            })
-            .bind(new InetSocketAddress(host, port)).sync().channel();
+        server =
+            new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                // On the Java heap, so that -Xmx bounds what the connections hold.
+                .childOption(ChannelOption.ALLOCATOR, new PooledByteBufAllocator(false))
+                .childOption(
+                    ChannelOption.WRITE_BUFFER_WATER_MARK,
+                    new WriteBufferWaterMark(WRITE_LOW_WATER_MARK, WRITE_HIGH_WATER_MARK))
+                .childHandler(
+                    new ChannelInitializer<SocketChannel>() {
+                      @Override
+                      protected void initChannel(SocketChannel ch) {
+                        // Counted once the event loop has finished the task that closed the
+                        // channel: a
+                        // handler that closes on a failure (SslHandler on a non-TLS record) does so
+                        // before
+                        // the failure reaches exceptionCaught, whose line must be out before serve
+                        // exits.
+                        ch.closeFuture()
+                            .addListener(
+                                f -> {
+                                  try {
+                                    ch.eventLoop().execute(closed::countDown);
+                                  } catch (RejectedExecutionException stopping) {
+                                    closed.countDown(); // the loop is already shutting down
+                                  }
+                                });
+                        ChannelPipeline p = ch.pipeline();
+                        p.addLast(limit);
+                        ClientIdleHandler idle =
+                            idleNanos > 0 ? new ClientIdleHandler(idleNanos) : null;
+                        if (idle != null) {
+                          // Before the SslHandler, so that TLS handshake bytes count as activity
+                          // too.
+                          p.addLast(idle);
+                        }
+                        if (tls != null) {
+                          if (frameNanos > 0) {
+                            // Ciphertext: a record within the frame timeout of its first byte.
+                            p.addLast(
+                                new TlsRecordTimeoutHandler(frameNanos, TimeUnit.NANOSECONDS));
+                          }
+                          SslHandler ssl = tls.newHandler(ch.alloc());
+                          ssl.setHandshakeTimeoutMillis(handshakeMillis);
+                          p.addLast(ssl);
+                        }
+                        p.addLast(backpressure, decoding.build(), new Acknowledger(idle));
+                      }
+                    })
+                .bind(new InetSocketAddress(host, port))
+                .sync()
+                .channel();
       } catch (Exception e) {
-        throw new DataException(Path.of(host + ":" + port), "cannot listen: " + e.getMessage(),
-            e);
+        throw new DataException(Path.of(host + ":" + port), "cannot listen: " + e.getMessage(), e);
       }
       InetSocketAddress bound = (InetSocketAddress) server.localAddress();
-      printJson(Json.object().put("host", bound.getHostString()).put("port", bound.getPort())
-          .put("tls", tls != null));
+      printJson(
+          Json.object()
+              .put("host", bound.getHostString())
+              .put("port", bound.getPort())
+              .put("tls", tls != null));
       if (tls == null && !bound.getAddress().isLoopbackAddress()) {
-        err().println("signcodec serve: warning: listening on " + bound.getHostString() + ":"
-            + bound.getPort() + " without TLS: frames travel in the clear and anyone who can "
-            + "reach the port can send; use --tls-cert and --tls-key on untrusted networks");
+        err()
+            .println(
+                "signcodec serve: warning: listening on "
+                    + bound.getHostString()
+                    + ":"
+                    + bound.getPort()
+                    + " without TLS: frames travel in the clear and anyone who can "
+                    + "reach the port can send; use --tls-cert and --tls-key on untrusted networks");
         err().flush();
       }
       while (!closed.await(1, TimeUnit.SECONDS)) {
@@ -268,8 +342,12 @@ final class ServeCommand extends CliCommand {
 
   private void checkSeconds(String option, double seconds) {
     if (!(seconds >= 0) || seconds > TimeUnit.DAYS.toSeconds(365)) {
-      throw usage("Invalid value for option '" + option + "': must be 0 (none) or a positive "
-          + "number of seconds, was " + seconds);
+      throw usage(
+          "Invalid value for option '"
+              + option
+              + "': must be 0 (none) or a positive "
+              + "number of seconds, was "
+              + seconds);
     }
   }
 
@@ -278,20 +356,26 @@ final class ServeCommand extends CliCommand {
       return SslContextBuilder.forServer(tlsCert.toFile(), tlsKey.toFile()).build();
     } catch (Exception e) {
       // Netty names neither file: say both, with its reason.
-      throw new DataException(tlsCert, "cannot use as TLS certificate with key " + tlsKey + ": "
-          + DataException.oneLine(String.valueOf(e.getMessage())), e);
+      throw new DataException(
+          tlsCert,
+          "cannot use as TLS certificate with key "
+              + tlsKey
+              + ": "
+              + DataException.oneLine(String.valueOf(e.getMessage())),
+          e);
     }
   }
 
   /**
-   * Answers each decoded batch, gathering the answers of one read into few buffers that are
-   * written and flushed when the read is done; reports a connection's first failure in one line
-   * and closes it.
+   * Answers each decoded batch, gathering the answers of one read into few buffers that are written
+   * and flushed when the read is done; reports a connection's first failure in one line and closes
+   * it.
    */
   private final class Acknowledger extends SimpleChannelInboundHandler<EmbeddingBatch> {
     private final ClientIdleHandler idle;
     private ByteBuf pending;
     private boolean reported;
+
     /** A transport failure (a reset), reported at the close unless the decoder says more. */
     private String transportFailure;
 
@@ -308,8 +392,10 @@ final class ServeCommand extends CliCommand {
       if (pending == null) {
         pending = ctx.alloc().buffer(ACK_CHUNK);
       }
-      new Acknowledgement(batch.count(), Acknowledgement.digest(batch.vectors(), 0,
-          batch.count(), batch.dimension())).writeTo(pending);
+      new Acknowledgement(
+              batch.count(),
+              Acknowledgement.digest(batch.vectors(), 0, batch.count(), batch.dimension()))
+          .writeTo(pending);
       if (pending.writableBytes() < Acknowledgement.BYTES) {
         // Written, not flushed: the channel's writability (and so BackpressureHandler) sees it.
         ctx.write(pending);
@@ -361,8 +447,11 @@ final class ServeCommand extends CliCommand {
       if (evt instanceof SslHandshakeCompletionEvent
           && ((SslHandshakeCompletionEvent) evt).cause() instanceof SslHandshakeTimeoutException) {
         // SslHandler closes the connection itself, and says nothing else.
-        report(ctx, "TLS handshake not complete " + seconds(handshakeTimeout)
-            + " after the connection opened (--handshake-timeout): closed");
+        report(
+            ctx,
+            "TLS handshake not complete "
+                + seconds(handshakeTimeout)
+                + " after the connection opened (--handshake-timeout): closed");
         ctx.close();
         return;
       }
@@ -422,7 +511,8 @@ final class ServeCommand extends CliCommand {
       return "TLS: the client did not start a TLS handshake (plain frames to a TLS port?)";
     }
     String message = DataException.oneLine(String.valueOf(cause.getMessage()));
-    if (cause instanceof IOException && !(cause instanceof SSLException)
+    if (cause instanceof IOException
+        && !(cause instanceof SSLException)
         && message.toLowerCase(java.util.Locale.ROOT).contains("connection reset")) {
       return "the client reset the connection (" + message + ")";
     }

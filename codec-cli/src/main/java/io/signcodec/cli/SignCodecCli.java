@@ -31,32 +31,36 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * only the command's JSON object, or the demo's table, or with {@code --out -} the command's data
  * (the JSON object then goes to standard error).
  */
-@Command(name = "signcodec", mixinStandardHelpOptions = true,
+@Command(
+    name = "signcodec",
+    mixinStandardHelpOptions = true,
     versionProvider = SignCodecCli.Version.class,
     description = "Trains sign-autoencoder codebooks offline and codes vector files with them.",
     subcommands = {
-        TrainCommand.class,
-        EncodeCommand.class,
-        DecodeCommand.class,
-        EvalCommand.class,
-        LimitsCommand.class,
-        DemoCommand.class,
-        ServeCommand.class,
-        SendCommand.class,
-        CommandLine.HelpCommand.class},
-    footer = {"",
-        "Vector files: .fvecs, .bvecs, .npy, .npz (--key NAME picks the array) or raw float32 "
-            + "(--dim D), optionally gzip, bzip2, xz or zstd compressed (detected from the "
-            + "bytes, not the name); - is standard input.",
-        "Outputs: - is standard output (the JSON object then goes to standard error); a file is "
-            + "written to a hidden temporary file beside it and renamed over it on success; a "
-            + "device or FIFO is written in place; a symbolic link's target is written; an output "
-            + "that is one of the inputs is refused, and so is, with --input -, the file standard "
-            + "input reads from.",
-        "Exit status: 0 ok, 1 unreadable, corrupt or mismatched input, 2 usage error."})
+      TrainCommand.class,
+      EncodeCommand.class,
+      DecodeCommand.class,
+      EvalCommand.class,
+      LimitsCommand.class,
+      DemoCommand.class,
+      ServeCommand.class,
+      SendCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footer = {
+      "",
+      "Vector files: .fvecs, .bvecs, .npy, .npz (--key NAME picks the array) or raw float32 "
+          + "(--dim D), optionally gzip, bzip2, xz or zstd compressed (detected from the "
+          + "bytes, not the name); - is standard input.",
+      "Outputs: - is standard output (the JSON object then goes to standard error); a file is "
+          + "written to a hidden temporary file beside it and renamed over it on success; a "
+          + "device or FIFO is written in place; a symbolic link's target is written; an output "
+          + "that is one of the inputs is refused, and so is, with --input -, the file standard "
+          + "input reads from.",
+      "Exit status: 0 ok, 1 unreadable, corrupt or mismatched input, 2 usage error."
+    })
 public final class SignCodecCli implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   /** What {@code --input -} reads. */
   private final InputStream standardInput;
@@ -70,8 +74,8 @@ public final class SignCodecCli implements Callable<Integer> {
    */
   private final Path standardInputFile;
 
-  private SignCodecCli(InputStream standardInput, OutputStream standardOutput,
-      Path standardInputFile) {
+  private SignCodecCli(
+      InputStream standardInput, OutputStream standardOutput, Path standardInputFile) {
     this.standardInput = standardInput;
     this.standardOutput = standardOutput;
     this.standardInputFile = standardInputFile;
@@ -99,23 +103,23 @@ public final class SignCodecCli implements Callable<Integer> {
    */
   public static CommandLine commandLine() {
     // Not System.out: a PrintStream swallows write errors (a full disk, a closed pipe).
-    return commandLine(System.in, new FileOutputStream(FileDescriptor.out),
-        CliFiles.standardInputDescriptor());
+    return commandLine(
+        System.in, new FileOutputStream(FileDescriptor.out), CliFiles.standardInputDescriptor());
   }
 
   /**
-   * As {@link #commandLine()}, with the byte streams that {@code --input -} reads and
-   * {@code --out -} writes (for tests; the text of standard output and error goes to the
-   * command line's out and err writers).
+   * As {@link #commandLine()}, with the byte streams that {@code --input -} reads and {@code --out
+   * -} writes (for tests; the text of standard output and error goes to the command line's out and
+   * err writers).
    */
   static CommandLine commandLine(InputStream standardInput, OutputStream standardOutput) {
     return commandLine(standardInput, standardOutput, null);
   }
 
-  private static CommandLine commandLine(InputStream standardInput, OutputStream standardOutput,
-      Path standardInputFile) {
-    CommandLine cl = new CommandLine(new SignCodecCli(standardInput, standardOutput,
-        standardInputFile));
+  private static CommandLine commandLine(
+      InputStream standardInput, OutputStream standardOutput, Path standardInputFile) {
+    CommandLine cl =
+        new CommandLine(new SignCodecCli(standardInput, standardOutput, standardInputFile));
     cl.setParameterExceptionHandler(new UsageErrors());
     cl.setExecutionExceptionHandler(new DataErrors());
     return cl;
@@ -132,8 +136,8 @@ public final class SignCodecCli implements Callable<Integer> {
   }
 
   /**
-   * A path to the file that standard input reads from, for the command line {@code cmd} is part
-   * of (see {@link CliFiles#standardInputDescriptor}), or null if it reads no file.
+   * A path to the file that standard input reads from, for the command line {@code cmd} is part of
+   * (see {@link CliFiles#standardInputDescriptor}), or null if it reads no file.
    */
   static Path standardInputFile(CommandLine cmd) {
     return root(cmd).standardInputFile;
@@ -145,8 +149,9 @@ public final class SignCodecCli implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new ParameterException(spec.commandLine(), "Missing required command: one of "
-        + String.join(", ", spec.subcommands().keySet()));
+    throw new ParameterException(
+        spec.commandLine(),
+        "Missing required command: one of " + String.join(", ", spec.subcommands().keySet()));
   }
 
   /** Usage errors: picocli's message, suggestions for a mistyped name, a pointer to --help. */
@@ -157,7 +162,8 @@ public final class SignCodecCli implements Callable<Integer> {
       PrintWriter err = cmd.getErr();
       err.println(ex.getMessage());
       UnmatchedArgumentException.printSuggestions(ex, err);
-      err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+      err.println(
+          "Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
       err.flush();
       return cmd.getCommandSpec().exitCodeOnInvalidInput();
     }
@@ -189,7 +195,8 @@ public final class SignCodecCli implements Callable<Integer> {
         // Not expected (file problems are wrapped with their file), but still a data problem.
         return DataException.oneLine(String.valueOf(ex.getMessage()));
       }
-      return "internal error: " + DataException.oneLine(ex.toString())
+      return "internal error: "
+          + DataException.oneLine(ex.toString())
           + (verbose ? "" : " (run with --verbose for the stack trace)");
     }
   }

@@ -13,20 +13,25 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code train}: a codebook from a vector file. */
-@Command(name = "train",
+@Command(
+    name = "train",
     header = "Train a codebook from a vector file.",
     description = {
-        "Trains a codebook from a vector file and writes it to --out. Prints one JSON object "
-            + "(on standard error with --out -):",
-        "{\"dim\":..., \"bits\":..., \"rate\":..., \"trainVectors\":..., \"trainNmse\":..., "
-            + "\"predictedNmse\":..., \"seconds\":..., \"fingerprint\":\"...\"}"})
+      "Trains a codebook from a vector file and writes it to --out. Prints one JSON object "
+          + "(on standard error with --out -):",
+      "{\"dim\":..., \"bits\":..., \"rate\":..., \"trainVectors\":..., \"trainNmse\":..., "
+          + "\"predictedNmse\":..., \"seconds\":..., \"fingerprint\":\"...\"}"
+    })
 final class TrainCommand extends CliCommand {
-  @Mixin
-  VectorInput input;
+  @Mixin VectorInput input;
 
-  @Option(names = "--out", required = true, paramLabel = "CODEBOOK", order = 4,
-      description = "The codebook file to write; - for standard output."
-          + CliFiles.HOW_OUT_IS_WRITTEN)
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "CODEBOOK",
+      order = 4,
+      description =
+          "The codebook file to write; - for standard output." + CliFiles.HOW_OUT_IS_WRITTEN)
   Path out;
 
   @ArgGroup(exclusive = true, multiplicity = "1", order = 5)
@@ -34,53 +39,84 @@ final class TrainCommand extends CliCommand {
 
   /** Exactly one of --rate and --bits. */
   static final class CodeLength {
-    @Option(names = "--rate", required = true, paramLabel = "R",
-        description = "Bits per coordinate, in (0, 8]: the code has round(R*d) bits, spread "
-            + "over the principal directions (several bits where the variance is, none where "
-            + "it is not), unless --shallow or --staged.")
+    @Option(
+        names = "--rate",
+        required = true,
+        paramLabel = "R",
+        description =
+            "Bits per coordinate, in (0, 8]: the code has round(R*d) bits, spread "
+                + "over the principal directions (several bits where the variance is, none where "
+                + "it is not), unless --shallow or --staged.")
     Double rate;
 
-    @Option(names = "--bits", required = true, paramLabel = "N",
+    @Option(
+        names = "--bits",
+        required = true,
+        paramLabel = "N",
         description = "Code length in bits, 1..8d (2d with --shallow).")
     Integer bits;
   }
 
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "1", order = 6,
-      description = "Seed of the random start (default: ${DEFAULT-VALUE}); the same file and "
-          + "seed give the same codebook.")
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      defaultValue = "1",
+      order = 6,
+      description =
+          "Seed of the random start (default: ${DEFAULT-VALUE}); the same file and "
+              + "seed give the same codebook.")
   long seed;
 
-  @Option(names = "--max-vectors", paramLabel = "M", order = 7,
+  @Option(
+      names = "--max-vectors",
+      paramLabel = "M",
+      order = 7,
       description = "Train on the first M vectors only.")
   Long maxVectors;
 
-  @Option(names = "--isotropic", order = 8,
-      description = "The data-free optimal form instead: uses the file only for its dimension, "
-          + "mean and overall scale.")
+  @Option(
+      names = "--isotropic",
+      order = 8,
+      description =
+          "The data-free optimal form instead: uses the file only for its dimension, "
+              + "mean and overall scale.")
   boolean isotropic;
 
-  @Option(names = "--shallow", order = 9,
-      description = "The plain sign autoencoder instead: one sign per projection, the encoder "
-          + "trained by gradient ascent, one stage (at most 2 bits per coordinate, a tight frame "
-          + "above 1).")
+  @Option(
+      names = "--shallow",
+      order = 9,
+      description =
+          "The plain sign autoencoder instead: one sign per projection, the encoder "
+              + "trained by gradient ascent, one stage (at most 2 bits per coordinate, a tight frame "
+              + "above 1).")
   boolean shallow;
 
-  @Option(names = "--staged", order = 10,
-      description = "Sign codes in residual stages instead: 1 bit per coordinate per stage, "
-          + "each coding what the stages before it left.")
+  @Option(
+      names = "--staged",
+      order = 10,
+      description =
+          "Sign codes in residual stages instead: 1 bit per coordinate per stage, "
+              + "each coding what the stages before it left.")
   boolean staged;
 
-  @Option(names = "--mean-bits", paramLabel = "B|auto", defaultValue = "auto", order = 11,
-      description = "Bits (0 to 8) for the direction of the data's mean, coded first, for "
-          + "inner-product search on data that are not centred; 'auto' (the default): 8 when "
-          + "|mean|^2 >= trace(covariance)/4, else 0. Default codebooks only.")
+  @Option(
+      names = "--mean-bits",
+      paramLabel = "B|auto",
+      defaultValue = "auto",
+      order = 11,
+      description =
+          "Bits (0 to 8) for the direction of the data's mean, coded first, for "
+              + "inner-product search on data that are not centred; 'auto' (the default): 8 when "
+              + "|mean|^2 >= trace(covariance)/4, else 0. Default codebooks only.")
   String meanBits;
 
   @Override
   public Integer call() {
     if (input.readableOnce()) {
-      throw usage("Invalid value for option '--input': training reads its input twice, and "
-          + input.name() + " can be read only once; give a file");
+      throw usage(
+          "Invalid value for option '--input': training reads its input twice, and "
+              + input.name()
+              + " can be read only once; give a file");
     }
     refuseOverwritingInput(out, "--input", input.path);
     CliFiles.Output output = output(out);
@@ -88,8 +124,11 @@ final class TrainCommand extends CliCommand {
     if (length.rate != null) {
       double r = length.rate;
       if (!(r > 0 && r <= Caps.MAX_STAGED_RATE)) {
-        throw usage("Invalid value for option '--rate': must be in (0, "
-            + Caps.MAX_STAGED_RATE + "], was " + r);
+        throw usage(
+            "Invalid value for option '--rate': must be in (0, "
+                + Caps.MAX_STAGED_RATE
+                + "], was "
+                + r);
       }
       builder.rate(r);
     } else {
@@ -112,12 +151,13 @@ final class TrainCommand extends CliCommand {
         b = -1;
       }
       if (b < 0 || b > 8) {
-        throw usage("Invalid value for option '--mean-bits': must be 0 to 8 or auto, was "
-            + meanBits);
+        throw usage(
+            "Invalid value for option '--mean-bits': must be 0 to 8 or auto, was " + meanBits);
       }
       if (shallow || staged || isotropic) {
-        throw usage("--mean-bits applies to the default codebooks only, not to --shallow, "
-            + "--staged or --isotropic");
+        throw usage(
+            "--mean-bits applies to the default codebooks only, not to --shallow, "
+                + "--staged or --isotropic");
       }
       builder.meanDirectionBits(b);
     }
@@ -148,18 +188,21 @@ final class TrainCommand extends CliCommand {
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     if (codebook.bits() != bits) {
-      throw new IllegalStateException("trainer made " + codebook.bits() + " bits, expected " + bits);
+      throw new IllegalStateException(
+          "trainer made " + codebook.bits() + " bits, expected " + bits);
     }
     CliFiles.write(output, codebook::write);
-    printJson(Json.object()
-        .put("dim", codebook.dimension())
-        .put("bits", codebook.bits())
-        .put("rate", codebook.rate())
-        .put("trainVectors", codebook.info().trainVectors())
-        .put("trainNmse", codebook.info().trainNmse())
-        .put("predictedNmse", codebook.info().predictedNmse())
-        .put("seconds", Math.round(seconds * 1000) / 1000.0)
-        .put("fingerprint", codebook.fingerprintHex()), output);
+    printJson(
+        Json.object()
+            .put("dim", codebook.dimension())
+            .put("bits", codebook.bits())
+            .put("rate", codebook.rate())
+            .put("trainVectors", codebook.info().trainVectors())
+            .put("trainNmse", codebook.info().trainNmse())
+            .put("predictedNmse", codebook.info().predictedNmse())
+            .put("seconds", Math.round(seconds * 1000) / 1000.0)
+            .put("fingerprint", codebook.fingerprintHex()),
+        output);
     return 0;
   }
 
@@ -169,8 +212,16 @@ final class TrainCommand extends CliCommand {
       return builder.build().bitsFor(d);
     } catch (IllegalArgumentException e) {
       String option = length.bits != null ? "--bits" : "--rate";
-      throw usage("Invalid value for option '" + option + "': " + e.getMessage() + " ("
-          + input.name() + " has dimension " + d + ")");
+      throw usage(
+          "Invalid value for option '"
+              + option
+              + "': "
+              + e.getMessage()
+              + " ("
+              + input.name()
+              + " has dimension "
+              + d
+              + ")");
     }
   }
 
@@ -195,8 +246,8 @@ final class TrainCommand extends CliCommand {
           firstPass = vectors;
           progress.update("train 1/2 moments", vectors, 0, "vectors");
         } else {
-          progress.update(isotropic ? "train 2/2 NMSE" : "train 2/2 decoder",
-              vectors, firstPass, "vectors");
+          progress.update(
+              isotropic ? "train 2/2 NMSE" : "train 2/2 decoder", vectors, firstPass, "vectors");
         }
       }
 

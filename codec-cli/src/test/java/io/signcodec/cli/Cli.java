@@ -43,8 +43,11 @@ final class Cli {
 
   /** Runs {@code train --input input --out out} with {@code options}; it must succeed. */
   static Result train(Path input, Path out, String... options) {
-    String[] args = Stream.concat(Stream.of("train", "--input", input.toString(), "--out",
-        out.toString()), Arrays.stream(options)).toArray(String[]::new);
+    String[] args =
+        Stream.concat(
+                Stream.of("train", "--input", input.toString(), "--out", out.toString()),
+                Arrays.stream(options))
+            .toArray(String[]::new);
     Result res = run(args);
     assertEquals(0, res.exit(), res::toString);
     return res;

@@ -19,23 +19,36 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DemoTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void tinyDemoPrintsEveryRateAndWritesThePlot() throws IOException {
     Path out = dir.resolve("demo");
-    Cli.Result res = Cli.run("demo", "--out", out.toString(), "--dim", "16", "--train-vectors",
-        "600", "--test-vectors", "300");
+    Cli.Result res =
+        Cli.run(
+            "demo",
+            "--out",
+            out.toString(),
+            "--dim",
+            "16",
+            "--train-vectors",
+            "600",
+            "--test-vectors",
+            "300");
     assertEquals(0, res.exit(), res::toString);
     assertEquals("", res.err());
     List<String> lines = res.out().lines().collect(Collectors.toList());
-    assertTrue(lines.get(0).startsWith("signcodec demo: d = 16, 600 training and 300"), res::toString);
-    assertTrue(lines.get(2).matches("dataset +rate +bits/vector +ratio +NMSE +limit +Shannon +train s"),
+    assertTrue(
+        lines.get(0).startsWith("signcodec demo: d = 16, 600 training and 300"), res::toString);
+    assertTrue(
+        lines.get(2).matches("dataset +rate +bits/vector +ratio +NMSE +limit +Shannon +train s"),
         lines.get(2));
     for (String dataset : new String[] {"isotropic", "anisotropic"}) {
-      List<String[]> rows = lines.stream().filter(l -> l.startsWith(dataset + " "))
-          .map(l -> l.trim().split(" +")).collect(Collectors.toList());
+      List<String[]> rows =
+          lines.stream()
+              .filter(l -> l.startsWith(dataset + " "))
+              .map(l -> l.trim().split(" +"))
+              .collect(Collectors.toList());
       assertEquals(DemoCommand.RATES.length, rows.size(), res::toString);
       for (int i = 0; i < rows.size(); i++) {
         String[] row = rows.get(i);

@@ -29,8 +29,7 @@ class EncodeDecodeTest {
   static final int D = 24;
   static final int COUNT = 5000; // more than one container block (4096 vectors)
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static float[] data;
   static Path fvecs;
   static Path codebookPath;
@@ -45,8 +44,9 @@ class EncodeDecodeTest {
     Cli.train(fvecs, codebookPath, "--rate", "0.75");
     codebook = TrainEvalTest.read(codebookPath);
     container = dir.resolve("x.sgnc");
-    Cli.Result encode = Cli.run("encode", "--codebook", s(codebookPath), "--input", s(fvecs),
-        "--out", s(container));
+    Cli.Result encode =
+        Cli.run(
+            "encode", "--codebook", s(codebookPath), "--input", s(fvecs), "--out", s(container));
     assertEquals(0, encode.exit(), encode::toString);
   }
 
@@ -67,8 +67,15 @@ class EncodeDecodeTest {
 
   @Test
   void encodeWritesTheEncodersCodes() throws IOException {
-    Cli.Result res = Cli.run("encode", "--codebook", s(codebookPath), "--input", s(fvecs),
-        "--out", s(dir.resolve("again.sgnc")));
+    Cli.Result res =
+        Cli.run(
+            "encode",
+            "--codebook",
+            s(codebookPath),
+            "--input",
+            s(fvecs),
+            "--out",
+            s(dir.resolve("again.sgnc")));
     assertEquals(0, res.exit(), res::toString);
     assertEquals("", res.err());
     Map<String, Object> json = res.json();
@@ -90,8 +97,9 @@ class EncodeDecodeTest {
     LinearDecoder.of(codebook).decode(codes, 0, expected, 0, COUNT);
     for (String name : new String[] {"y.fvecs", "y.npy", "Y.NPY"}) {
       Path out = dir.resolve(name);
-      Cli.Result res = Cli.run("decode", "--codebook", s(codebookPath), "--input", s(container),
-          "--out", s(out));
+      Cli.Result res =
+          Cli.run(
+              "decode", "--codebook", s(codebookPath), "--input", s(container), "--out", s(out));
       assertEquals(0, res.exit(), res::toString);
       assertEquals("", res.err());
       Map<String, Object> json = res.json();
@@ -111,8 +119,8 @@ class EncodeDecodeTest {
   void encodeReadsOtherFormats() throws IOException {
     Path npy = TestFiles.npy(dir.resolve("x.npy"), data, D);
     Path out = dir.resolve("from-npy.sgnc");
-    Cli.Result res = Cli.run("encode", "--codebook", s(codebookPath), "--input", s(npy),
-        "--out", s(out));
+    Cli.Result res =
+        Cli.run("encode", "--codebook", s(codebookPath), "--input", s(npy), "--out", s(out));
     assertEquals(0, res.exit(), res::toString);
     assertArrayEquals(Files.readAllBytes(container), Files.readAllBytes(out));
   }
@@ -121,8 +129,8 @@ class EncodeDecodeTest {
   void emptyInputGivesAnEmptyContainer() throws IOException {
     Path empty = TestFiles.npy(dir.resolve("empty.npy"), new float[0], D);
     Path out = dir.resolve("empty.sgnc");
-    Cli.Result res = Cli.run("encode", "--codebook", s(codebookPath), "--input", s(empty),
-        "--out", s(out));
+    Cli.Result res =
+        Cli.run("encode", "--codebook", s(codebookPath), "--input", s(empty), "--out", s(out));
     assertEquals(0, res.exit(), res::toString);
     assertEquals(0, (Double) res.json().get("vectors"), 0);
     Path back = dir.resolve("empty-back.npy");
@@ -140,10 +148,11 @@ class EncodeDecodeTest {
       Path truncated = Files.write(dir.resolve("cut" + cut + ".sgnc"), Arrays.copyOf(bytes, cut));
       for (String ext : new String[] {"fvecs", "npy"}) {
         Path out = dir.resolve("cut" + cut + "." + ext);
-        Cli.Result res = Cli.run("decode", "--codebook", s(codebookPath), "--input",
-            s(truncated), "--out", s(out));
-        dataError(res, "signcodec decode: " + truncated + ": ", "premature end of stream",
-            "byte offset");
+        Cli.Result res =
+            Cli.run(
+                "decode", "--codebook", s(codebookPath), "--input", s(truncated), "--out", s(out));
+        dataError(
+            res, "signcodec decode: " + truncated + ": ", "premature end of stream", "byte offset");
         assertFalse(Files.exists(out), "no partial output");
       }
     }
@@ -154,17 +163,40 @@ class EncodeDecodeTest {
     byte[] bytes = Files.readAllBytes(container);
     bytes[200] ^= 1;
     Path corrupt = Files.write(dir.resolve("corrupt.sgnc"), bytes);
-    dataError(Cli.run("decode", "--codebook", s(codebookPath), "--input", s(corrupt),
-        "--out", s(dir.resolve("corrupt.fvecs"))),
+    dataError(
+        Cli.run(
+            "decode",
+            "--codebook",
+            s(codebookPath),
+            "--input",
+            s(corrupt),
+            "--out",
+            s(dir.resolve("corrupt.fvecs"))),
         "signcodec decode: " + corrupt + ": block 0 is corrupt: stored CRC32C");
-    dataError(Cli.run("decode", "--codebook", s(codebookPath), "--input", s(fvecs),
-        "--out", s(dir.resolve("notone.fvecs"))),
+    dataError(
+        Cli.run(
+            "decode",
+            "--codebook",
+            s(codebookPath),
+            "--input",
+            s(fvecs),
+            "--out",
+            s(dir.resolve("notone.fvecs"))),
         "signcodec decode: " + fvecs + ": not a signcodec stream: bad magic");
     byte[] longer = Arrays.copyOf(Files.readAllBytes(container), (int) Files.size(container) + 1);
     Path trailing = Files.write(dir.resolve("trailing.sgnc"), longer);
-    dataError(Cli.run("decode", "--codebook", s(codebookPath), "--input", s(trailing),
-        "--out", s(dir.resolve("trailing.fvecs"))),
-        "signcodec decode: " + trailing + ": unexpected bytes after the end marker (a container "
+    dataError(
+        Cli.run(
+            "decode",
+            "--codebook",
+            s(codebookPath),
+            "--input",
+            s(trailing),
+            "--out",
+            s(dir.resolve("trailing.fvecs"))),
+        "signcodec decode: "
+            + trailing
+            + ": unexpected bytes after the end marker (a container "
             + "file holds one stream)");
     assertFalse(Files.exists(dir.resolve("trailing.fvecs")), "no output");
   }
@@ -174,10 +206,15 @@ class EncodeDecodeTest {
     Path other = dir.resolve("other.sgncb");
     Cli.train(fvecs, other, "--rate", "0.75", "--seed", "9");
     Path out = dir.resolve("mismatch.fvecs");
-    Cli.Result res = Cli.run("decode", "--codebook", s(other), "--input", s(container),
-        "--out", s(out));
-    dataError(res, "signcodec decode: " + container + ": stream was written with codebook "
-        + codebook.fingerprintHex(), "not " + TrainEvalTest.read(other).fingerprintHex(),
+    Cli.Result res =
+        Cli.run("decode", "--codebook", s(other), "--input", s(container), "--out", s(out));
+    dataError(
+        res,
+        "signcodec decode: "
+            + container
+            + ": stream was written with codebook "
+            + codebook.fingerprintHex(),
+        "not " + TrainEvalTest.read(other).fingerprintHex(),
         "(--codebook " + other + ")");
     assertFalse(Files.exists(out));
   }
@@ -186,32 +223,58 @@ class EncodeDecodeTest {
   void encodeErrors() throws IOException {
     Path d16 = TestFiles.gaussianFvecs(dir.resolve("d16.fvecs"), 10, 16, 1);
     Path out = dir.resolve("bad.sgnc");
-    dataError(Cli.run("encode", "--codebook", s(codebookPath), "--input", s(d16), "--out", s(out)),
-        "signcodec encode: " + d16 + ": vectors have dimension 16, but codebook " + codebookPath
+    dataError(
+        Cli.run("encode", "--codebook", s(codebookPath), "--input", s(d16), "--out", s(out)),
+        "signcodec encode: "
+            + d16
+            + ": vectors have dimension 16, but codebook "
+            + codebookPath
             + " is for dimension 24");
     float[] bad = data.clone();
     bad[4500 * D + 3] = Float.POSITIVE_INFINITY;
     Path inf = TestFiles.fvecs(dir.resolve("inf.fvecs"), bad, D);
-    dataError(Cli.run("encode", "--codebook", s(codebookPath), "--input", s(inf), "--out", s(out)),
+    dataError(
+        Cli.run("encode", "--codebook", s(codebookPath), "--input", s(inf), "--out", s(out)),
         "signcodec encode: " + inf + ": vector 4500, component 3 is Infinity (not finite)");
     assertFalse(Files.exists(out), "no partial output");
     Path missing = dir.resolve("missing.sgncb");
-    dataError(Cli.run("encode", "--codebook", s(missing), "--input", s(fvecs), "--out", s(out)),
+    dataError(
+        Cli.run("encode", "--codebook", s(missing), "--input", s(fvecs), "--out", s(out)),
         "signcodec encode: " + missing + ": no such file or directory");
-    usageError(Cli.run("encode", "--codebook", s(codebookPath), "--input", s(fvecs)),
+    usageError(
+        Cli.run("encode", "--codebook", s(codebookPath), "--input", s(fvecs)),
         "Missing required option: '--out=FILE'");
   }
 
   @Test
   void decodeNeedsAKnownOutputExtensionOrFormat() throws IOException {
-    usageError(Cli.run("decode", "--codebook", s(codebookPath), "--input", s(container),
-        "--out", s(dir.resolve("y.csv"))), "Invalid value for option '--out': ");
+    usageError(
+        Cli.run(
+            "decode",
+            "--codebook",
+            s(codebookPath),
+            "--input",
+            s(container),
+            "--out",
+            s(dir.resolve("y.csv"))),
+        "Invalid value for option '--out': ");
     Path npy = dir.resolve("by-extension.npy");
-    assertEquals(0, Cli.run("decode", "--codebook", s(codebookPath), "--input", s(container),
-        "--out", s(npy)).exit());
+    assertEquals(
+        0,
+        Cli.run("decode", "--codebook", s(codebookPath), "--input", s(container), "--out", s(npy))
+            .exit());
     Path named = dir.resolve("y.vectors");
-    Cli.Result res = Cli.run("decode", "--codebook", s(codebookPath), "--input", s(container),
-        "--out", s(named), "--format", "NPY");
+    Cli.Result res =
+        Cli.run(
+            "decode",
+            "--codebook",
+            s(codebookPath),
+            "--input",
+            s(container),
+            "--out",
+            s(named),
+            "--format",
+            "NPY");
     assertEquals(0, res.exit(), res::toString);
     assertArrayEquals(Files.readAllBytes(npy), Files.readAllBytes(named));
   }

@@ -95,14 +95,30 @@ final class JsonParser {
       if (c == '\\') {
         char e = next();
         switch (e) {
-          case '"': b.append('"'); break;
-          case '\\': b.append('\\'); break;
-          case '/': b.append('/'); break;
-          case 'n': b.append('\n'); break;
-          case 'r': b.append('\r'); break;
-          case 't': b.append('\t'); break;
-          case 'b': b.append('\b'); break;
-          case 'f': b.append('\f'); break;
+          case '"':
+            b.append('"');
+            break;
+          case '\\':
+            b.append('\\');
+            break;
+          case '/':
+            b.append('/');
+            break;
+          case 'n':
+            b.append('\n');
+            break;
+          case 'r':
+            b.append('\r');
+            break;
+          case 't':
+            b.append('\t');
+            break;
+          case 'b':
+            b.append('\b');
+            break;
+          case 'f':
+            b.append('\f');
+            break;
           case 'u':
             b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
             i += 4;

@@ -15,8 +15,18 @@ class JsonTest {
 
   @Test
   void doublesRoundTrip() {
-    double[] values = {0.1, 1.0 / 3, Math.PI, 1e-300, 123456789.123456789, -2.5e20, 0, -0.0,
-        Double.MIN_VALUE, Double.MAX_VALUE};
+    double[] values = {
+      0.1,
+      1.0 / 3,
+      Math.PI,
+      1e-300,
+      123456789.123456789,
+      -2.5e20,
+      0,
+      -0.0,
+      Double.MIN_VALUE,
+      Double.MAX_VALUE
+    };
     for (double v : values) {
       Map<String, Object> m = JsonParser.parseObject(Json.object().put("v", v).toString());
       assertEquals(v, (Double) m.get("v"), 0.0, "value " + v);
@@ -25,8 +35,9 @@ class JsonTest {
 
   @Test
   void nonFiniteNumbersAreNull() {
-    Map<String, Object> m = JsonParser.parseObject(Json.object().put("nan", Double.NaN)
-        .put("inf", Double.NEGATIVE_INFINITY).toString());
+    Map<String, Object> m =
+        JsonParser.parseObject(
+            Json.object().put("nan", Double.NaN).put("inf", Double.NEGATIVE_INFINITY).toString());
     assertNull(m.get("nan"));
     assertNull(m.get("inf"));
     assertEquals(2, m.size());

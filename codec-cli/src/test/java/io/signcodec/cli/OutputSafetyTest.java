@@ -40,22 +40,25 @@ class OutputSafetyTest {
 
   /** The file type bits of a {@code unix:mode}. */
   static final int S_IFMT = 0170000;
+
   static final int S_IFIFO = 0010000;
   static final int S_IFCHR = 0020000;
   static final int S_IFDIR = 0040000;
   static final int S_IFREG = 0100000;
   static final int S_IFLNK = 0120000;
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static Path fvecs;
   static byte[] fvecsBytes;
   static Path codebook;
   static byte[] codebookBytes;
+
   /** The container encode writes to a new regular file: what every other output must get. */
   static byte[] container;
+
   /** decode of it as .fvecs. */
   static byte[] decodedFvecs;
+
   static ExecutorService fifoReaders;
 
   @BeforeAll
@@ -69,15 +72,17 @@ class OutputSafetyTest {
     assertEquals(0, encode(reference).exit());
     container = Files.readAllBytes(reference);
     Path decoded = dir.resolve("reference.fvecs");
-    Cli.Result decode = Cli.run("decode", "--codebook", s(codebook), "--input", s(reference),
-        "--out", s(decoded));
+    Cli.Result decode =
+        Cli.run("decode", "--codebook", s(codebook), "--input", s(reference), "--out", s(decoded));
     assertEquals(0, decode.exit(), decode::toString);
     decodedFvecs = Files.readAllBytes(decoded);
-    fifoReaders = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "fifo-reader");
-      t.setDaemon(true);
-      return t;
-    });
+    fifoReaders =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "fifo-reader");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   @AfterAll
@@ -90,8 +95,8 @@ class OutputSafetyTest {
   }
 
   static Cli.Result encode(Path input, Path out) {
-    return Cli.run("encode", "--codebook", s(codebook), "--input", s(input), "--out", s(out),
-        "--quiet");
+    return Cli.run(
+        "encode", "--codebook", s(codebook), "--input", s(input), "--out", s(out), "--quiet");
   }
 
   /** The file type of {@code p} itself (a link is a link), as {@code S_IF*} bits. */
@@ -102,7 +107,8 @@ class OutputSafetyTest {
   /** The hidden temporary files left anywhere under the test directory. */
   static List<Path> partials() throws IOException {
     try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(p -> p.getFileName().toString().endsWith(".partial"))
+      return files
+          .filter(p -> p.getFileName().toString().endsWith(".partial"))
           .collect(Collectors.toList());
     }
   }
@@ -119,11 +125,13 @@ class OutputSafetyTest {
    * opening it for writing here, so nothing waits for ever.
    */
   static FifoRun withFifoReader(Path fifo, Supplier<Cli.Result> command) throws Exception {
-    Future<byte[]> read = fifoReaders.submit(() -> {
-      try (InputStream in = Files.newInputStream(fifo)) {
-        return in.readAllBytes();
-      }
-    });
+    Future<byte[]> read =
+        fifoReaders.submit(
+            () -> {
+              try (InputStream in = Files.newInputStream(fifo)) {
+                return in.readAllBytes();
+              }
+            });
     Cli.Result result = command.get();
     try {
       return new FifoRun(result, read.get(30, TimeUnit.SECONDS));
@@ -138,17 +146,19 @@ class OutputSafetyTest {
   record FifoRun(Cli.Result result, byte[] read) {}
 
   /**
-   * Runs {@code command} while another thread writes {@code bytes} into the FIFO and closes it.
-   * If the command never opens the FIFO, the writer is released by opening it for reading here.
+   * Runs {@code command} while another thread writes {@code bytes} into the FIFO and closes it. If
+   * the command never opens the FIFO, the writer is released by opening it for reading here.
    */
   static Cli.Result withFifoWriter(Path fifo, byte[] bytes, Supplier<Cli.Result> command)
       throws Exception {
-    Future<?> written = fifoReaders.submit(() -> {
-      try (OutputStream out = Files.newOutputStream(fifo)) {
-        out.write(bytes);
-      }
-      return null;
-    });
+    Future<?> written =
+        fifoReaders.submit(
+            () -> {
+              try (OutputStream out = Files.newOutputStream(fifo)) {
+                out.write(bytes);
+              }
+              return null;
+            });
     Cli.Result result = command.get();
     try {
       written.get(30, TimeUnit.SECONDS);
@@ -165,21 +175,45 @@ class OutputSafetyTest {
 
   @Test
   void anOutputThatIsAnInputIsRefused() throws IOException {
-    usageError(encode(fvecs), "Invalid value for option '--out': '" + fvecs
-        + "' is the file given to --input; refusing to overwrite an input");
+    usageError(
+        encode(fvecs),
+        "Invalid value for option '--out': '"
+            + fvecs
+            + "' is the file given to --input; refusing to overwrite an input");
     Path link = Files.createSymbolicLink(dir.resolve("link-to-input.fvecs"), fvecs);
-    usageError(encode(link), "Invalid value for option '--out': '" + link
-        + "' is the file given to --input ('" + fvecs + "'); refusing to overwrite an input");
+    usageError(
+        encode(link),
+        "Invalid value for option '--out': '"
+            + link
+            + "' is the file given to --input ('"
+            + fvecs
+            + "'); refusing to overwrite an input");
     Path hardLink = Files.createLink(dir.resolve("hard-link-to-input.fvecs"), fvecs);
-    usageError(encode(hardLink), "Invalid value for option '--out': '" + hardLink
-        + "' is the file given to --input ('" + fvecs + "')");
-    usageError(encode(codebook), "Invalid value for option '--out': '" + codebook
-        + "' is the file given to --codebook");
-    usageError(Cli.run("train", "--input", s(fvecs), "--out", s(fvecs), "--rate", "1"),
+    usageError(
+        encode(hardLink),
+        "Invalid value for option '--out': '"
+            + hardLink
+            + "' is the file given to --input ('"
+            + fvecs
+            + "')");
+    usageError(
+        encode(codebook),
+        "Invalid value for option '--out': '" + codebook + "' is the file given to --codebook");
+    usageError(
+        Cli.run("train", "--input", s(fvecs), "--out", s(fvecs), "--rate", "1"),
         "Invalid value for option '--out': '" + fvecs + "' is the file given to --input");
     Path containerFile = Files.write(dir.resolve("own.sgnc"), container);
-    usageError(Cli.run("decode", "--codebook", s(codebook), "--input", s(containerFile),
-        "--out", s(containerFile), "--format", "fvecs"),
+    usageError(
+        Cli.run(
+            "decode",
+            "--codebook",
+            s(codebook),
+            "--input",
+            s(containerFile),
+            "--out",
+            s(containerFile),
+            "--format",
+            "fvecs"),
         "Invalid value for option '--out': '" + containerFile + "' is the file given to --input");
     assertArrayEquals(fvecsBytes, Files.readAllBytes(fvecs), "the input is untouched");
     assertArrayEquals(container, Files.readAllBytes(containerFile));
@@ -215,8 +249,17 @@ class OutputSafetyTest {
     assertEquals(container.length, (Double) res.json().get("bytes"), 0);
     assertEquals(S_IFCHR, fileType(devNull));
     // Decode's output format comes from --format when the name has no extension.
-    res = Cli.run("decode", "--codebook", s(codebook), "--input", s(dir.resolve("reference.sgnc")),
-        "--out", s(devNull), "--format", "npy");
+    res =
+        Cli.run(
+            "decode",
+            "--codebook",
+            s(codebook),
+            "--input",
+            s(dir.resolve("reference.sgnc")),
+            "--out",
+            s(devNull),
+            "--format",
+            "npy");
     assertEquals(0, res.exit(), res::toString);
     assertEquals(COUNT, (Double) res.json().get("vectors"), 0);
     assertEquals(S_IFCHR, fileType(devNull));
@@ -226,7 +269,8 @@ class OutputSafetyTest {
   @Test
   void devFullReportsTheWriteFailureAndStaysADevice() throws IOException {
     Path devFull = Path.of("/dev/full");
-    assumeTrue(Files.exists(devFull) && fileType(devFull) == S_IFCHR,
+    assumeTrue(
+        Files.exists(devFull) && fileType(devFull) == S_IFCHR,
         "/dev/full is a character device here");
     Cli.Result res = encode(devFull);
     dataError(res, "signcodec encode: /dev/full: ");
@@ -247,8 +291,19 @@ class OutputSafetyTest {
     // decode into a FIFO named .fvecs: its format by the name, written in place too.
     Path vectors = dir.resolve("vectors-fifo.fvecs");
     mkfifo(vectors);
-    run = withFifoReader(vectors, () -> Cli.run("decode", "--codebook", s(codebook), "--input",
-        s(dir.resolve("reference.sgnc")), "--out", s(vectors), "--quiet"));
+    run =
+        withFifoReader(
+            vectors,
+            () ->
+                Cli.run(
+                    "decode",
+                    "--codebook",
+                    s(codebook),
+                    "--input",
+                    s(dir.resolve("reference.sgnc")),
+                    "--out",
+                    s(vectors),
+                    "--quiet"));
     assertEquals(0, run.result().exit(), run.result()::toString);
     assertArrayEquals(decodedFvecs, run.read());
     assertEquals(S_IFIFO, fileType(vectors));
@@ -260,11 +315,22 @@ class OutputSafetyTest {
     // In a child JVM, whose standard output is a pipe to this test: /dev/stdout is a link to
     // /proc/self/fd/1, a link the kernel follows to a pipe that has no path.
     assumeTrue(Files.isSymbolicLink(Path.of("/dev/stdout")), "/dev/stdout is a link here");
-    Process child = new ProcessBuilder(InterruptTest.javaBinary(), "-cp",
-        System.getProperty("java.class.path"), SignCodecCli.class.getName(), "encode",
-        "--codebook", s(codebook), "--input", s(fvecs), "--out", "/dev/stdout", "--quiet")
-        .redirectError(dir.resolve("dev-stdout.err").toFile())
-        .start();
+    Process child =
+        new ProcessBuilder(
+                InterruptTest.javaBinary(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                SignCodecCli.class.getName(),
+                "encode",
+                "--codebook",
+                s(codebook),
+                "--input",
+                s(fvecs),
+                "--out",
+                "/dev/stdout",
+                "--quiet")
+            .redirectError(dir.resolve("dev-stdout.err").toFile())
+            .start();
     byte[] out;
     try (InputStream stdout = child.getInputStream()) {
       out = stdout.readAllBytes(); // ends when the child exits
@@ -277,8 +343,8 @@ class OutputSafetyTest {
     assertEquals(0, child.exitValue(), err);
     // The codes, then the JSON line: /dev/stdout is a file to the command, not "-".
     assertArrayEquals(container, Arrays.copyOf(out, container.length), err);
-    String json = new String(out, container.length, out.length - container.length,
-        StandardCharsets.UTF_8);
+    String json =
+        new String(out, container.length, out.length - container.length, StandardCharsets.UTF_8);
     assertEquals(container.length, (Double) JsonParser.parseObject(json.strip()).get("bytes"), 0);
   }
 
@@ -299,10 +365,13 @@ class OutputSafetyTest {
       assertEquals(List.of(link), files.collect(Collectors.toList()), "nothing beside the link");
     }
 
-    Path dangling = Files.createSymbolicLink(links.resolve("dangling.sgnc"),
-        Path.of("nowhere.sgnc"));
-    dataError(encode(dangling), "signcodec encode: " + dangling
-        + ": is a symbolic link to nowhere.sgnc, which does not exist");
+    Path dangling =
+        Files.createSymbolicLink(links.resolve("dangling.sgnc"), Path.of("nowhere.sgnc"));
+    dataError(
+        encode(dangling),
+        "signcodec encode: "
+            + dangling
+            + ": is a symbolic link to nowhere.sgnc, which does not exist");
     assertEquals(S_IFLNK, fileType(dangling));
     assertFalse(Files.exists(links.resolve("nowhere.sgnc")));
     assertEquals(List.of(), partials());
@@ -320,16 +389,39 @@ class OutputSafetyTest {
     Path codeFifo = dir.resolve("codes-in.sgnc");
     mkfifo(codeFifo);
     Path decoded = dir.resolve("from-fifo.fvecs");
-    res = withFifoWriter(codeFifo, container, () -> Cli.run("decode", "--codebook", s(codebook),
-        "--input", s(codeFifo), "--out", s(decoded), "--quiet"));
+    res =
+        withFifoWriter(
+            codeFifo,
+            container,
+            () ->
+                Cli.run(
+                    "decode",
+                    "--codebook",
+                    s(codebook),
+                    "--input",
+                    s(codeFifo),
+                    "--out",
+                    s(decoded),
+                    "--quiet"));
     assertEquals(0, res.exit(), res::toString);
     assertArrayEquals(decodedFvecs, Files.readAllBytes(decoded));
     // Neither a training (two passes) nor a decode to .npy (a counting pass first) from a pipe.
-    usageError(Cli.run("train", "--input", s(vectors), "--out", s(dir.resolve("never.sgncb")),
-        "--rate", "1"), "Invalid value for option '--input': training reads its input twice, and "
-        + vectors + " can be read only once; give a file");
-    usageError(Cli.run("decode", "--codebook", s(codebook), "--input", s(codeFifo), "--out",
-        s(dir.resolve("never.npy"))), "Invalid value for option '--input': .npy output");
+    usageError(
+        Cli.run(
+            "train", "--input", s(vectors), "--out", s(dir.resolve("never.sgncb")), "--rate", "1"),
+        "Invalid value for option '--input': training reads its input twice, and "
+            + vectors
+            + " can be read only once; give a file");
+    usageError(
+        Cli.run(
+            "decode",
+            "--codebook",
+            s(codebook),
+            "--input",
+            s(codeFifo),
+            "--out",
+            s(dir.resolve("never.npy"))),
+        "Invalid value for option '--input': .npy output");
     assertEquals(S_IFIFO, fileType(vectors));
     assertEquals(S_IFIFO, fileType(codeFifo));
   }
@@ -338,17 +430,26 @@ class OutputSafetyTest {
 
   @Test
   void dashIsStandardOutputAndTheJsonGoesToStandardError() {
-    Cli.Result res = Cli.run("encode", "--codebook", s(codebook), "--input", s(fvecs),
-        "--out", "-");
+    Cli.Result res =
+        Cli.run("encode", "--codebook", s(codebook), "--input", s(fvecs), "--out", "-");
     assertEquals(0, res.exit(), res::toString);
     assertEquals("", res.out(), "no text on standard output: it carries the codes");
     assertArrayEquals(container, res.data());
     assertEquals(1, res.errLines().length, res::toString);
-    assertEquals(container.length,
-        (Double) JsonParser.parseObject(res.err().strip()).get("bytes"), 0);
+    assertEquals(
+        container.length, (Double) JsonParser.parseObject(res.err().strip()).get("bytes"), 0);
 
-    res = Cli.run("decode", "--codebook", s(codebook), "--input",
-        s(dir.resolve("reference.sgnc")), "--out", "-", "--format", "fvecs");
+    res =
+        Cli.run(
+            "decode",
+            "--codebook",
+            s(codebook),
+            "--input",
+            s(dir.resolve("reference.sgnc")),
+            "--out",
+            "-",
+            "--format",
+            "fvecs");
     assertEquals(0, res.exit(), res::toString);
     assertEquals("", res.out());
     assertArrayEquals(decodedFvecs, res.data());
@@ -358,48 +459,131 @@ class OutputSafetyTest {
   @Test
   void dashIsStandardInput() {
     Path codes = dir.resolve("from-stdin.sgnc");
-    Cli.Result res = Cli.runWithInput(fvecsBytes, "encode", "--codebook", s(codebook),
-        "--input", "-", "--format", "fvecs", "--out", s(codes));
+    Cli.Result res =
+        Cli.runWithInput(
+            fvecsBytes,
+            "encode",
+            "--codebook",
+            s(codebook),
+            "--input",
+            "-",
+            "--format",
+            "fvecs",
+            "--out",
+            s(codes));
     assertEquals(0, res.exit(), res::toString);
     assertEquals(COUNT, (Double) res.json().get("vectors"), 0);
 
     // A pipeline's middle: standard input to standard output.
-    res = Cli.runWithInput(container, "decode", "--codebook", s(codebook), "--input", "-",
-        "--out", "-", "--format", "fvecs");
+    res =
+        Cli.runWithInput(
+            container,
+            "decode",
+            "--codebook",
+            s(codebook),
+            "--input",
+            "-",
+            "--out",
+            "-",
+            "--format",
+            "fvecs");
     assertEquals(0, res.exit(), res::toString);
     assertArrayEquals(decodedFvecs, res.data());
 
-    res = Cli.runWithInput(fvecsBytes, "eval", "--codebook", s(codebook), "--input", "-",
-        "--format", "fvecs");
+    res =
+        Cli.runWithInput(
+            fvecsBytes, "eval", "--codebook", s(codebook), "--input", "-", "--format", "fvecs");
     assertEquals(0, res.exit(), res::toString);
     assertEquals(COUNT, (Double) res.json().get("vectors"), 0);
   }
 
   @Test
   void standardStreamsThatCannotWork() {
-    usageError(Cli.runWithInput(container, "decode", "--codebook", s(codebook), "--input", "-",
-        "--out", s(dir.resolve("never.npy"))),
+    usageError(
+        Cli.runWithInput(
+            container,
+            "decode",
+            "--codebook",
+            s(codebook),
+            "--input",
+            "-",
+            "--out",
+            s(dir.resolve("never.npy"))),
         "Invalid value for option '--input': .npy output states its row count up front, so "
             + "decode reads the container twice, and standard input can be read only once");
-    usageError(Cli.run("decode", "--codebook", s(codebook), "--input",
-        s(dir.resolve("reference.sgnc")), "--out", "-"),
+    usageError(
+        Cli.run(
+            "decode",
+            "--codebook",
+            s(codebook),
+            "--input",
+            s(dir.resolve("reference.sgnc")),
+            "--out",
+            "-"),
         "Invalid value for option '--out': '-' (standard output) has no extension");
-    usageError(Cli.run("decode", "--codebook", s(codebook), "--input",
-        s(dir.resolve("reference.sgnc")), "--out", "-", "--format", "csv"),
+    usageError(
+        Cli.run(
+            "decode",
+            "--codebook",
+            s(codebook),
+            "--input",
+            s(dir.resolve("reference.sgnc")),
+            "--out",
+            "-",
+            "--format",
+            "csv"),
         "Invalid value for option '--format': 'csv' is not one of fvecs, npy");
-    usageError(Cli.runWithInput(fvecsBytes, "train", "--input", "-", "--format", "fvecs",
-        "--out", s(dir.resolve("never.sgncb")), "--rate", "1"),
+    usageError(
+        Cli.runWithInput(
+            fvecsBytes,
+            "train",
+            "--input",
+            "-",
+            "--format",
+            "fvecs",
+            "--out",
+            s(dir.resolve("never.sgncb")),
+            "--rate",
+            "1"),
         "Invalid value for option '--input': training reads its input twice, and standard input"
             + " can be read only once");
-    usageError(Cli.runWithInput(fvecsBytes, "encode", "--codebook", s(codebook), "--input", "-",
-        "--out", s(dir.resolve("never.sgnc"))),
+    usageError(
+        Cli.runWithInput(
+            fvecsBytes,
+            "encode",
+            "--codebook",
+            s(codebook),
+            "--input",
+            "-",
+            "--out",
+            s(dir.resolve("never.sgnc"))),
         "Cannot tell the format of standard input (--input -); give it with --format, or for "
             + "raw float32 the dimension with --dim");
-    usageError(Cli.runWithInput(fvecsBytes, "encode", "--codebook", s(codebook), "--input", "-",
-        "--format", "csv", "--out", s(dir.resolve("never.sgnc"))),
+    usageError(
+        Cli.runWithInput(
+            fvecsBytes,
+            "encode",
+            "--codebook",
+            s(codebook),
+            "--input",
+            "-",
+            "--format",
+            "csv",
+            "--out",
+            s(dir.resolve("never.sgnc"))),
         "Invalid value for option '--format': 'csv' is not one of fvecs, bvecs, npy, npz, raw");
-    usageError(Cli.runWithInput(fvecsBytes, "encode", "--codebook", s(codebook), "--input", "-",
-        "--format", "raw", "--out", s(dir.resolve("never.sgnc"))),
+    usageError(
+        Cli.runWithInput(
+            fvecsBytes,
+            "encode",
+            "--codebook",
+            s(codebook),
+            "--input",
+            "-",
+            "--format",
+            "raw",
+            "--out",
+            s(dir.resolve("never.sgnc"))),
         "--format raw needs the dimension: give it with --dim");
     assertFalse(Files.exists(dir.resolve("never.npy")));
     assertFalse(Files.exists(dir.resolve("never.sgncb")));
@@ -409,10 +593,20 @@ class OutputSafetyTest {
   @Test
   void trailingBytesOnStandardInputAreRejected() {
     byte[] longer = Arrays.copyOf(container, container.length + 1);
-    Cli.Result res = Cli.runWithInput(longer, "decode", "--codebook", s(codebook), "--input", "-",
-        "--out", s(dir.resolve("trailing-stdin.fvecs")));
-    dataError(res, "signcodec decode: standard input: unexpected bytes after the end marker "
-        + "(a container file holds one stream)");
+    Cli.Result res =
+        Cli.runWithInput(
+            longer,
+            "decode",
+            "--codebook",
+            s(codebook),
+            "--input",
+            "-",
+            "--out",
+            s(dir.resolve("trailing-stdin.fvecs")));
+    dataError(
+        res,
+        "signcodec decode: standard input: unexpected bytes after the end marker "
+            + "(a container file holds one stream)");
     assertFalse(Files.exists(dir.resolve("trailing-stdin.fvecs")));
   }
 
@@ -424,15 +618,18 @@ class OutputSafetyTest {
     bad[4500 * D + 3] = Float.NaN; // after the first block of 4096 vectors was written
     Path nan = TestFiles.fvecs(dir.resolve("nan.fvecs"), bad, D);
     Path old = Files.writeString(dir.resolve("old.sgnc"), "old contents");
-    dataError(Cli.run("encode", "--codebook", s(codebook), "--input", s(nan), "--out", s(old)),
+    dataError(
+        Cli.run("encode", "--codebook", s(codebook), "--input", s(nan), "--out", s(old)),
         "signcodec encode: " + nan + ": vector 4500, component 3 is NaN (not finite)");
     assertEquals("old contents", Files.readString(old, StandardCharsets.UTF_8));
 
     byte[] truncated = Arrays.copyOf(container, container.length / 2);
     Path cut = Files.write(dir.resolve("cut.sgnc"), truncated);
     Path oldVectors = Files.writeString(dir.resolve("old.fvecs"), "old vectors");
-    dataError(Cli.run("decode", "--codebook", s(codebook), "--input", s(cut), "--out",
-        s(oldVectors)), "signcodec decode: " + cut + ": ", "premature end of stream");
+    dataError(
+        Cli.run("decode", "--codebook", s(codebook), "--input", s(cut), "--out", s(oldVectors)),
+        "signcodec decode: " + cut + ": ",
+        "premature end of stream");
     assertEquals("old vectors", Files.readString(oldVectors, StandardCharsets.UTF_8));
     assertEquals(List.of(), partials());
   }
@@ -442,13 +639,20 @@ class OutputSafetyTest {
     float[] bad = TestFiles.gaussian(COUNT, D, 3);
     bad[4500 * D] = Float.POSITIVE_INFINITY;
     Path inf = TestFiles.fvecs(dir.resolve("inf.fvecs"), bad, D);
-    Cli.Result res = Cli.run("encode", "--codebook", s(codebook), "--input", s(inf), "--out",
-        "-");
+    Cli.Result res = Cli.run("encode", "--codebook", s(codebook), "--input", s(inf), "--out", "-");
     dataError(res, "signcodec encode: " + inf + ": vector 4500, component 0 is Infinity");
     assertTrue(res.data().length > 0, "the stream had begun when the bad vector came");
     // What went out has no end marker, so decode says it is cut short.
     Path written = Files.write(dir.resolve("failed-stdout.sgnc"), res.data());
-    dataError(Cli.run("decode", "--codebook", s(codebook), "--input", s(written), "--out",
-        s(dir.resolve("failed-stdout.fvecs"))), "without an end marker");
+    dataError(
+        Cli.run(
+            "decode",
+            "--codebook",
+            s(codebook),
+            "--input",
+            s(written),
+            "--out",
+            s(dir.resolve("failed-stdout.fvecs"))),
+        "without an end marker");
   }
 }

@@ -44,9 +44,11 @@ class ProgressTest {
 
   @Test
   void rendersABarWhenTheTotalIsKnown() {
-    assertEquals("train [##########----------]  50% 500 vectors  2.5 s",
+    assertEquals(
+        "train [##########----------]  50% 500 vectors  2.5 s",
         Progress.render("train", 500, 1000, "vectors", 2.5));
-    assertEquals("train [####################] 100% 150 steps  0.0 s",
+    assertEquals(
+        "train [####################] 100% 150 steps  0.0 s",
         Progress.render("train", 150, 150, "steps", 0));
     assertTrue(Progress.render("x".repeat(200), 1, 2, "v", 1).length() <= Progress.WIDTH);
   }

@@ -30,11 +30,11 @@ class RateGridTest {
   static final int D = 16;
   static final int COUNT = 200;
   static final double[] RATES = {0.125, 0.25, 0.5, 1, 1.5, 2, 3, 4, 6, Caps.MAX_STAGED_RATE};
+
   /** One stage holds at most 2 bits per coordinate. */
   static final double MAX_SHALLOW_RATE = 2;
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static float[] data;
   static Path fvecs;
 
@@ -56,8 +56,8 @@ class RateGridTest {
     }
 
     /**
-     * The CLI makes the isotropic form structured (fast transforms) when every stage has at most
-     * d bits: always in stages, in one stage up to 1 bit per coordinate; a trained one is dense.
+     * The CLI makes the isotropic form structured (fast transforms) when every stage has at most d
+     * bits: always in stages, in one stage up to 1 bit per coordinate; a trained one is dense.
      */
     boolean structured(double rate) {
       return flags.contains("--isotropic") && (!shallow() || rate <= 1);
@@ -83,9 +83,9 @@ class RateGridTest {
   }
 
   /**
-   * Whether the core's container stream header takes a codebook of {@code bits} bits for
-   * dimension {@code d}. A core whose header caps n below the staged codebooks' 8d could not
-   * decode their containers, so the decode half of the grid is skipped where it refuses.
+   * Whether the core's container stream header takes a codebook of {@code bits} bits for dimension
+   * {@code d}. A core whose header caps n below the staged codebooks' 8d could not decode their
+   * containers, so the decode half of the grid is skipped where it refuses.
    */
   static boolean streamHeaderTakes(int d, int bits) {
     try {
@@ -101,8 +101,17 @@ class RateGridTest {
   void decodeThroughTheCliIsTheLibrarysDecode(Form form, double rate) throws IOException {
     String name = form.name().toLowerCase() + "-r" + rate;
     Path codebookPath = dir.resolve(name + ".sgncb");
-    List<String> train = new ArrayList<>(List.of("train", "--input", s(fvecs), "--out",
-        s(codebookPath), "--rate", Double.toString(rate), "--quiet"));
+    List<String> train =
+        new ArrayList<>(
+            List.of(
+                "train",
+                "--input",
+                s(fvecs),
+                "--out",
+                s(codebookPath),
+                "--rate",
+                Double.toString(rate),
+                "--quiet"));
     train.addAll(form.flags);
     Cli.Result res = Cli.run(train.toArray(String[]::new));
     assertEquals(0, res.exit(), res::toString);
@@ -111,15 +120,32 @@ class RateGridTest {
     assertEquals(form.structured(rate), codebook.isStructured(), "structured form");
 
     Path container = dir.resolve(name + ".sgnc");
-    res = Cli.run("encode", "--codebook", s(codebookPath), "--input", s(fvecs), "--out",
-        s(container), "--quiet");
+    res =
+        Cli.run(
+            "encode",
+            "--codebook",
+            s(codebookPath),
+            "--input",
+            s(fvecs),
+            "--out",
+            s(container),
+            "--quiet");
     assertEquals(0, res.exit(), res::toString);
 
-    assumeTrue(streamHeaderTakes(D, codebook.bits()), "the core's stream header refuses "
-        + codebook.bits() + " bits at d = " + D);
+    assumeTrue(
+        streamHeaderTakes(D, codebook.bits()),
+        "the core's stream header refuses " + codebook.bits() + " bits at d = " + D);
     Path decoded = dir.resolve(name + ".fvecs");
-    res = Cli.run("decode", "--codebook", s(codebookPath), "--input", s(container), "--out",
-        s(decoded), "--quiet");
+    res =
+        Cli.run(
+            "decode",
+            "--codebook",
+            s(codebookPath),
+            "--input",
+            s(container),
+            "--out",
+            s(decoded),
+            "--quiet");
     assertEquals(0, res.exit(), res::toString);
 
     byte[] codes = new byte[COUNT * codebook.codeBytes()];

@@ -35,12 +35,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code serve} against what a hostile-client probe found: a TLS record dripped after the
  * handshake, a handshake that never completes, honest clients of a server busy decoding (the
- * timeouts must blame them only for their own time), and a client that resets the connection in
- * the middle of its stream. Raw sockets on 127.0.0.1; every loop bounded in count and time.
+ * timeouts must blame them only for their own time), and a client that resets the connection in the
+ * middle of its stream. Raw sockets on 127.0.0.1; every loop bounded in count and time.
  */
 class ServeHostileTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   /** A TLS client whose bytes to the server pass through a proxy that can drip them. */
   static final class DripProxy implements AutoCloseable {
@@ -50,19 +49,22 @@ class ServeHostileTest {
 
     DripProxy(int serverPort) throws IOException {
       listener.bind(new InetSocketAddress("127.0.0.1", 0));
-      Thread t = new Thread(() -> {
-        try (Socket client = listener.accept();
-            Socket server = new Socket("127.0.0.1", serverPort)) {
-          sockets.add(client);
-          sockets.add(server);
-          Thread back = new Thread(() -> copy(server, client, null), "proxy-back");
-          back.setDaemon(true);
-          back.start();
-          copy(client, server, drip);
-        } catch (IOException | RuntimeException e) {
-          // The test closes the proxy.
-        }
-      }, "proxy");
+      Thread t =
+          new Thread(
+              () -> {
+                try (Socket client = listener.accept();
+                    Socket server = new Socket("127.0.0.1", serverPort)) {
+                  sockets.add(client);
+                  sockets.add(server);
+                  Thread back = new Thread(() -> copy(server, client, null), "proxy-back");
+                  back.setDaemon(true);
+                  back.start();
+                  copy(client, server, drip);
+                } catch (IOException | RuntimeException e) {
+                  // The test closes the proxy.
+                }
+              },
+              "proxy");
       t.setDaemon(true);
       t.start();
     }
@@ -114,8 +116,8 @@ class ServeHostileTest {
     KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
     trust.load(null, null);
     try (InputStream in = Files.newInputStream(certPem)) {
-      trust.setCertificateEntry("server",
-          CertificateFactory.getInstance("X.509").generateCertificate(in));
+      trust.setCertificateEntry(
+          "server", CertificateFactory.getInstance("X.509").generateCertificate(in));
     }
     TrustManagerFactory tmf =
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -138,29 +140,33 @@ class ServeHostileTest {
   /** {@code serve} over TLS with {@code id}, for one connection. */
   static ServeSendTest.Server serveTls(Path cbFile, ServeTlsTest.Identity id, String... options)
       throws Exception {
-    List<String> args = new ArrayList<>(List.of("--tls-cert", id.cert().toString(),
-        "--tls-key", id.key().toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of("--tls-cert", id.cert().toString(), "--tls-key", id.key().toString()));
     args.addAll(List.of(options));
     return ServeSendTest.serve(cbFile, 1, args.toArray(new String[0]));
   }
 
   /**
-   * After the handshake, the client's bytes arrive one per 50 ms: the SslHandler holds the
-   * record back, the decoder sees nothing and the connection never goes idle. The record's own
-   * clock (--frame-timeout, 1 s) closes it, with one line.
+   * After the handshake, the client's bytes arrive one per 50 ms: the SslHandler holds the record
+   * back, the decoder sees nothing and the connection never goes idle. The record's own clock
+   * (--frame-timeout, 1 s) closes it, with one line.
    */
   @Test
   @Timeout(60)
   void aTlsRecordDrippedAfterTheHandshakeIsClosedAtTheFrameTimeout() throws Exception {
     Path cbFile = smallCodebook();
     ServeTlsTest.Identity id = ServeTlsTest.selfSigned(dir, "server", "ip:127.0.0.1");
-    ServeSendTest.Server server = serveTls(cbFile, id, "--frame-timeout", "1",
-        "--idle-timeout", "20");
+    ServeSendTest.Server server =
+        serveTls(cbFile, id, "--frame-timeout", "1", "--idle-timeout", "20");
     long t0;
     try (DripProxy proxy = new DripProxy(server.port());
         Socket raw = new Socket("127.0.0.1", proxy.port());
-        SSLSocket tls = (SSLSocket) trusting(id.cert()).getSocketFactory()
-            .createSocket(raw, "127.0.0.1", proxy.port(), true)) {
+        SSLSocket tls =
+            (SSLSocket)
+                trusting(id.cert())
+                    .getSocketFactory()
+                    .createSocket(raw, "127.0.0.1", proxy.port(), true)) {
       tls.setSoTimeout(30_000);
       tls.startHandshake();
       proxy.drip.set(true);
@@ -184,18 +190,28 @@ class ServeHostileTest {
     assertTrue(seconds < 5, "closed only after " + seconds + " s");
     String[] lines = ServeLimitsTest.awaitErrLines(server, 1);
     assertEquals(1, lines.length, server.err().toString());
-    assertTrue(lines[0].matches("signcodec serve: /127\\.0\\.0\\.1:\\d+: TLS record \\d+ still"
-        + " incomplete \\d+ ms after its first byte arrived \\(\\d+ of \\d+ bytes of it so far;"
-        + " expected: within 1000 ms\\)"), lines[0]);
+    assertTrue(
+        lines[0].matches(
+            "signcodec serve: /127\\.0\\.0\\.1:\\d+: TLS record \\d+ still"
+                + " incomplete \\d+ ms after its first byte arrived \\(\\d+ of \\d+ bytes of it so far;"
+                + " expected: within 1000 ms\\)"),
+        lines[0]);
   }
 
   /** A client that starts a TLS handshake and never finishes it: closed, with one line. */
   @Test
   @Timeout(60)
   void aHandshakeThatNeverCompletesIsClosedAtTheHandshakeTimeout() throws Exception {
-    ServeSendTest.Server server = serveTls(smallCodebook(),
-        ServeTlsTest.selfSigned(dir, "server", "ip:127.0.0.1"), "--handshake-timeout", "1",
-        "--frame-timeout", "30", "--idle-timeout", "30");
+    ServeSendTest.Server server =
+        serveTls(
+            smallCodebook(),
+            ServeTlsTest.selfSigned(dir, "server", "ip:127.0.0.1"),
+            "--handshake-timeout",
+            "1",
+            "--frame-timeout",
+            "30",
+            "--idle-timeout",
+            "30");
     long t0 = System.nanoTime();
     try (Socket s = new Socket("127.0.0.1", server.port())) {
       // The first bytes of a handshake record, and no more.
@@ -208,16 +224,18 @@ class ServeHostileTest {
     assertEquals(0, server.exit().get(20, TimeUnit.SECONDS));
     String[] lines = ServeLimitsTest.awaitErrLines(server, 1);
     assertEquals(1, lines.length, server.err().toString());
-    assertTrue(lines[0].matches("signcodec serve: /127\\.0\\.0\\.1:\\d+: TLS handshake not"
-        + " complete 1 s after the connection opened \\(--handshake-timeout\\): closed"),
+    assertTrue(
+        lines[0].matches(
+            "signcodec serve: /127\\.0\\.0\\.1:\\d+: TLS handshake not"
+                + " complete 1 s after the connection opened \\(--handshake-timeout\\): closed"),
         lines[0]);
   }
 
   /**
-   * 32 honest clients each hand the kernel a whole stream at once: header, one frame, end
-   * marker. Decoding it all on one thread takes seconds, far longer than the 1 s frame and idle
-   * timeouts; a client waits for its turn, but that is the server's time, so no one is closed
-   * and every vector is acknowledged as the library decodes it.
+   * 32 honest clients each hand the kernel a whole stream at once: header, one frame, end marker.
+   * Decoding it all on one thread takes seconds, far longer than the 1 s frame and idle timeouts; a
+   * client waits for its turn, but that is the server's time, so no one is closed and every vector
+   * is acknowledged as the library decodes it.
    */
   @Test
   @Timeout(120)
@@ -228,8 +246,16 @@ class ServeHostileTest {
     Path data = TestFiles.gaussianFvecs(dir.resolve("x.fvecs"), 3_000, d, 5);
     Path cbFile = ServeSendTest.codebook(dir, "cb.sgncb", 1, data);
     Codebook codebook = codebook(cbFile);
-    ServeSendTest.Server server = ServeSendTest.serve(cbFile, clients, "--decode-threads", "1",
-        "--frame-timeout", "1", "--idle-timeout", "1");
+    ServeSendTest.Server server =
+        ServeSendTest.serve(
+            cbFile,
+            clients,
+            "--decode-threads",
+            "1",
+            "--frame-timeout",
+            "1",
+            "--idle-timeout",
+            "1");
     byte[] codes = new byte[vectors * codebook.codeBytes()];
     new Random(6).nextBytes(codes);
     float[] decoded = new float[vectors * d];
@@ -248,23 +274,29 @@ class ServeHostileTest {
     for (int c = 0; c < clients; c++) {
       CompletableFuture<Void> f = new CompletableFuture<>();
       done.add(f);
-      Thread t = new Thread(() -> {
-        try (Socket s = new Socket("127.0.0.1", server.port())) {
-          s.setSoTimeout(60_000);
-          s.getOutputStream().write(stream);
-          s.getOutputStream().flush();
-          ByteBuffer acks = ByteBuffer.wrap(s.getInputStream()
-              .readNBytes(batches * Acknowledgement.BYTES)).order(ByteOrder.LITTLE_ENDIAN);
-          for (int b = 0; b < batches; b++) {
-            int n = Math.min(perBatch, vectors - b * perBatch);
-            assertEquals(n, acks.getLong(), "batch " + b);
-            assertEquals(Acknowledgement.digest(decoded, b * perBatch, n, d), acks.getLong());
-          }
-          f.complete(null);
-        } catch (Throwable e) {
-          f.completeExceptionally(e);
-        }
-      }, "honest-" + c);
+      Thread t =
+          new Thread(
+              () -> {
+                try (Socket s = new Socket("127.0.0.1", server.port())) {
+                  s.setSoTimeout(60_000);
+                  s.getOutputStream().write(stream);
+                  s.getOutputStream().flush();
+                  ByteBuffer acks =
+                      ByteBuffer.wrap(
+                              s.getInputStream().readNBytes(batches * Acknowledgement.BYTES))
+                          .order(ByteOrder.LITTLE_ENDIAN);
+                  for (int b = 0; b < batches; b++) {
+                    int n = Math.min(perBatch, vectors - b * perBatch);
+                    assertEquals(n, acks.getLong(), "batch " + b);
+                    assertEquals(
+                        Acknowledgement.digest(decoded, b * perBatch, n, d), acks.getLong());
+                  }
+                  f.complete(null);
+                } catch (Throwable e) {
+                  f.completeExceptionally(e);
+                }
+              },
+              "honest-" + c);
       t.setDaemon(true);
       t.start();
     }
@@ -282,8 +314,10 @@ class ServeHostileTest {
     ServeSendTest.Server server = ServeSendTest.serve(smallCodebook(), 1, "--idle-timeout", "30");
     long t0 = System.nanoTime();
     try (Socket s = new Socket("127.0.0.1", server.port())) {
-      s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(
-          java.nio.charset.StandardCharsets.US_ASCII));
+      s.getOutputStream()
+          .write(
+              "GET / HTTP/1.1\r\nHost: x\r\n\r\n"
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       s.getOutputStream().flush();
       assertTrue(ServeLimitsTest.closedByServer(s));
     }
@@ -292,8 +326,11 @@ class ServeHostileTest {
     assertEquals(0, server.exit().get(20, TimeUnit.SECONDS));
     String[] lines = ServeLimitsTest.awaitErrLines(server, 1);
     assertEquals(1, lines.length, server.err().toString());
-    assertTrue(lines[0].matches("signcodec serve: /127\\.0\\.0\\.1:\\d+: invalid stream header:"
-        + " not a signcodec stream: bad magic \\(at byte offset 0\\)"), lines[0]);
+    assertTrue(
+        lines[0].matches(
+            "signcodec serve: /127\\.0\\.0\\.1:\\d+: invalid stream header:"
+                + " not a signcodec stream: bad magic \\(at byte offset 0\\)"),
+        lines[0]);
   }
 
   /**
@@ -329,8 +366,11 @@ class ServeHostileTest {
     assertEquals(0, server.exit().get(20, TimeUnit.SECONDS));
     String[] lines = ServeLimitsTest.awaitErrLines(server, 1);
     assertEquals(1, lines.length, server.err().toString());
-    assertTrue(lines[0].matches("signcodec serve: /127\\.0\\.0\\.1:\\d+: connection closed after"
-        + " block 0 \\(1 vectors\\) (inside a frame \\(\\d+ bytes of it arrived\\)|without the"
-        + " end marker)"), lines[0]);
+    assertTrue(
+        lines[0].matches(
+            "signcodec serve: /127\\.0\\.0\\.1:\\d+: connection closed after"
+                + " block 0 \\(1 vectors\\) (inside a frame \\(\\d+ bytes of it arrived\\)|without the"
+                + " end marker)"),
+        lines[0]);
   }
 }

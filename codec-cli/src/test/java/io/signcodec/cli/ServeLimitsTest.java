@@ -24,14 +24,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code serve} against clients that misbehave: idle, dripping, too many, too large, never
- * reading. Raw sockets on 127.0.0.1; the timeouts are test-short.
+ * {@code serve} against clients that misbehave: idle, dripping, too many, too large, never reading.
+ * Raw sockets on 127.0.0.1; the timeouts are test-short.
  */
 class ServeLimitsTest {
   private static final int D = 16;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   Path data;
   Path cbFile;
   Codebook codebook;
@@ -121,16 +120,19 @@ class ServeLimitsTest {
     String[] lines = awaitErrLines(server, 2);
     assertEquals(2, lines.length, server.err().toString());
     for (String line : lines) {
-      assertTrue(line.matches("signcodec serve: /127\\.0\\.0\\.1:\\d+: sent nothing for 0\\.5 s"
-          + " \\(--idle-timeout\\): closed"), line);
+      assertTrue(
+          line.matches(
+              "signcodec serve: /127\\.0\\.0\\.1:\\d+: sent nothing for 0\\.5 s"
+                  + " \\(--idle-timeout\\): closed"),
+          line);
     }
   }
 
   @Test
   @Timeout(60)
   void aDripIsClosedAtTheFrameTimeoutThoughItNeverGoesIdle() throws Exception {
-    ServeSendTest.Server server = ServeSendTest.serve(cbFile, 1, "--idle-timeout", "5",
-        "--frame-timeout", "0.5");
+    ServeSendTest.Server server =
+        ServeSendTest.serve(cbFile, 1, "--idle-timeout", "5", "--frame-timeout", "0.5");
     byte[] header = StreamHeader.of(codebook).toBytes();
     try (Socket drip = new Socket("127.0.0.1", server.port())) {
       OutputStream out = drip.getOutputStream();
@@ -150,9 +152,12 @@ class ServeLimitsTest {
     assertEquals(0, server.exit().get(20, TimeUnit.SECONDS));
     String[] lines = awaitErrLines(server, 1);
     assertEquals(1, lines.length, server.err().toString());
-    assertTrue(lines[0].matches("signcodec serve: /127\\.0\\.0\\.1:\\d+: stream header still"
-        + " incomplete \\d+ ms after its first bytes arrived \\(\\d+ bytes of it so far;"
-        + " expected: within 500 ms\\)"), lines[0]);
+    assertTrue(
+        lines[0].matches(
+            "signcodec serve: /127\\.0\\.0\\.1:\\d+: stream header still"
+                + " incomplete \\d+ ms after its first bytes arrived \\(\\d+ bytes of it so far;"
+                + " expected: within 500 ms\\)"),
+        lines[0]);
   }
 
   @Test
@@ -160,14 +165,18 @@ class ServeLimitsTest {
   void connectionsBeyondTheLimitAreClosedOnArrival() throws Exception {
     // A and B fill the limit, C is refused; A and B then go idle and are closed, and a send
     // gets through.
-    ServeSendTest.Server server = ServeSendTest.serve(cbFile, 4, "--max-connections", "2",
-        "--idle-timeout", "1");
-    try (Socket a = admitted(server.port()); Socket b = admitted(server.port());
+    ServeSendTest.Server server =
+        ServeSendTest.serve(cbFile, 4, "--max-connections", "2", "--idle-timeout", "1");
+    try (Socket a = admitted(server.port());
+        Socket b = admitted(server.port());
         Socket c = new Socket("127.0.0.1", server.port())) {
       assertTrue(closedByServer(c));
       String[] refused = awaitErrLines(server, 1);
-      assertTrue(refused[0].matches("signcodec serve: /127\\.0\\.0\\.1:\\d+: connection limit"
-          + " reached \\(2 open\\): closed"), server.err().toString());
+      assertTrue(
+          refused[0].matches(
+              "signcodec serve: /127\\.0\\.0\\.1:\\d+: connection limit"
+                  + " reached \\(2 open\\): closed"),
+          server.err().toString());
       assertTrue(closedByServer(a));
       assertTrue(closedByServer(b));
     }
@@ -183,8 +192,14 @@ class ServeLimitsTest {
   @Timeout(60)
   void framesAboveTheCapAreRefusedAndLargeOnesAcknowledgedInSlices() throws Exception {
     int code = codebook.codeBytes();
-    ServeSendTest.Server server = ServeSendTest.serve(cbFile, 2, "--max-frame-bytes",
-        String.valueOf(8 + 3_000 * code), "--max-batch-floats", String.valueOf(1_000 * D + 7));
+    ServeSendTest.Server server =
+        ServeSendTest.serve(
+            cbFile,
+            2,
+            "--max-frame-bytes",
+            String.valueOf(8 + 3_000 * code),
+            "--max-batch-floats",
+            String.valueOf(1_000 * D + 7));
     // 3000 vectors in one frame come back as three acknowledgements of 1000.
     byte[] codes = codes(3_000, 2);
     float[] decoded = new float[3_000 * D];
@@ -209,13 +224,21 @@ class ServeLimitsTest {
     assertEquals(0, server.exit().get(20, TimeUnit.SECONDS));
     // The first connection ended without an end marker; the second was refused. The two
     // connections may be on different event loops, so the lines come in either order.
-    java.util.List<String> lines = java.util.Arrays.stream(awaitErrLines(server, 2))
-        .map(line -> line.replaceFirst("^signcodec serve: /127\\.0\\.0\\.1:\\d+: ", ""))
-        .sorted().collect(java.util.stream.Collectors.toList());
-    assertEquals(java.util.List.of(
-        "block 0 declares 4294967295 vectors, " + (8 + 4294967295L * code) + " bytes (expected:"
-            + " 1-3000 vectors, at most " + (8 + 3_000 * code) + " bytes) (at byte offset 32)",
-        "connection closed after block 0 (3000 vectors) without the end marker"), lines);
+    java.util.List<String> lines =
+        java.util.Arrays.stream(awaitErrLines(server, 2))
+            .map(line -> line.replaceFirst("^signcodec serve: /127\\.0\\.0\\.1:\\d+: ", ""))
+            .sorted()
+            .collect(java.util.stream.Collectors.toList());
+    assertEquals(
+        java.util.List.of(
+            "block 0 declares 4294967295 vectors, "
+                + (8 + 4294967295L * code)
+                + " bytes (expected:"
+                + " 1-3000 vectors, at most "
+                + (8 + 3_000 * code)
+                + " bytes) (at byte offset 32)",
+            "connection closed after block 0 (3000 vectors) without the end marker"),
+        lines);
   }
 
   @Test
@@ -233,19 +256,22 @@ class ServeLimitsTest {
       OutputStream out = s.getOutputStream();
       // Writes at most 1 GiB; blocks once the server stops reading, and fails when it closes.
       CompletableFuture<String> writer = new CompletableFuture<>();
-      Thread t = new Thread(() -> {
-        long written = 0;
-        try {
-          out.write(StreamHeader.of(codebook).toBytes());
-          while (written < (1L << 30)) {
-            out.write(chunk);
-            written += chunk.length;
-          }
-          writer.complete("wrote all " + written + " bytes");
-        } catch (IOException e) {
-          writer.complete("closed after " + written + " bytes");
-        }
-      }, "never-reads");
+      Thread t =
+          new Thread(
+              () -> {
+                long written = 0;
+                try {
+                  out.write(StreamHeader.of(codebook).toBytes());
+                  while (written < (1L << 30)) {
+                    out.write(chunk);
+                    written += chunk.length;
+                  }
+                  writer.complete("wrote all " + written + " bytes");
+                } catch (IOException e) {
+                  writer.complete("closed after " + written + " bytes");
+                }
+              },
+              "never-reads");
       t.start();
       String outcome = writer.get(60, TimeUnit.SECONDS);
       assertTrue(outcome.startsWith("closed after "), outcome);
@@ -258,22 +284,33 @@ class ServeLimitsTest {
 
   @Test
   void badLimitsAreUsageErrors() {
-    Cli.Result r = Cli.run("serve", "--codebook", cbFile.toString(), "--port", "0",
-        "--max-frame-bytes", "5");
+    Cli.Result r =
+        Cli.run("serve", "--codebook", cbFile.toString(), "--port", "0", "--max-frame-bytes", "5");
     assertEquals(2, r.exit(), r.toString());
-    assertEquals("Invalid value for option '--max-frame-bytes': maxFrameBytes: 5 (expected: "
-        + (8 + codebook.codeBytes()) + "-16777224)", r.errLines()[0]);
+    assertEquals(
+        "Invalid value for option '--max-frame-bytes': maxFrameBytes: 5 (expected: "
+            + (8 + codebook.codeBytes())
+            + "-16777224)",
+        r.errLines()[0]);
     r = Cli.run("serve", "--codebook", cbFile.toString(), "--port", "0", "--idle-timeout", "-1");
     assertEquals(2, r.exit(), r.toString());
-    assertEquals("Invalid value for option '--idle-timeout': must be 0 (none) or a positive"
-        + " number of seconds, was -1.0", r.errLines()[0]);
-    r = Cli.run("serve", "--codebook", cbFile.toString(), "--port", "0", "--max-connections",
-        "0");
-    assertEquals(2, r.exit(), r.toString());
-    assertEquals("Invalid value for option '--max-connections': must be positive, was 0",
+    assertEquals(
+        "Invalid value for option '--idle-timeout': must be 0 (none) or a positive"
+            + " number of seconds, was -1.0",
         r.errLines()[0]);
-    r = Cli.run("serve", "--codebook", cbFile.toString(), "--port", "0", "--tls-cert",
-        cbFile.toString());
+    r = Cli.run("serve", "--codebook", cbFile.toString(), "--port", "0", "--max-connections", "0");
+    assertEquals(2, r.exit(), r.toString());
+    assertEquals(
+        "Invalid value for option '--max-connections': must be positive, was 0", r.errLines()[0]);
+    r =
+        Cli.run(
+            "serve",
+            "--codebook",
+            cbFile.toString(),
+            "--port",
+            "0",
+            "--tls-cert",
+            cbFile.toString());
     assertEquals(2, r.exit(), r.toString());
     assertEquals("Options '--tls-cert' and '--tls-key' go together", r.errLines()[0]);
   }

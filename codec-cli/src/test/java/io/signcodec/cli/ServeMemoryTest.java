@@ -29,17 +29,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code serve} in a child JVM, and clients that each send one large frame at once. Eight frames
- * that decode to 64 MiB of floats each (512 MiB at once if frames were decoded whole) fit a 96
- * MiB heap; 32 frames of 1 MiB of codes, with the heap setting docs/CLI.md gives for
- * {@code serve} ({@code -Xmx512m}), keep the process's resident memory (VmHWM, not only its live
- * objects) below the figure docs/CLI.md states for them.
+ * that decode to 64 MiB of floats each (512 MiB at once if frames were decoded whole) fit a 96 MiB
+ * heap; 32 frames of 1 MiB of codes, with the heap setting docs/CLI.md gives for {@code serve}
+ * ({@code -Xmx512m}), keep the process's resident memory (VmHWM, not only its live objects) below
+ * the figure docs/CLI.md states for them.
  */
 class ServeMemoryTest {
   /** docs/CLI.md: 32 connections each sending 1 MiB frames, with -Xmx512m. */
   static final long DOCUMENTED_RSS_MIB = 256;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   @Timeout(120)
@@ -63,9 +62,15 @@ class ServeMemoryTest {
     Codebook codebook = CliFiles.readCodebook(cbFile);
     int vectors = ((1 << 20) - 8) / codebook.codeBytes();
     long peakKib = serveFrames(cbFile, codebook, "-Xmx512m", 32, vectors);
-    System.out.println("ServeMemoryTest: 32 frames of 1 MiB, -Xmx512m: VmHWM " + (peakKib >> 10) + " MiB");
-    assertTrue(peakKib >> 10 < DOCUMENTED_RSS_MIB, "serve's peak resident memory was "
-        + (peakKib >> 10) + " MiB, documented: below " + DOCUMENTED_RSS_MIB + " MiB");
+    System.out.println(
+        "ServeMemoryTest: 32 frames of 1 MiB, -Xmx512m: VmHWM " + (peakKib >> 10) + " MiB");
+    assertTrue(
+        peakKib >> 10 < DOCUMENTED_RSS_MIB,
+        "serve's peak resident memory was "
+            + (peakKib >> 10)
+            + " MiB, documented: below "
+            + DOCUMENTED_RSS_MIB
+            + " MiB");
   }
 
   /**
@@ -78,15 +83,26 @@ class ServeMemoryTest {
       throws Exception {
     int d = codebook.dimension();
     Path err = dir.resolve("serve.err");
-    Process serve = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), heap,
-        "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
-        SignCodecCli.class.getName(), "serve", "--codebook", cbFile.toString(), "--port", "0",
-        "--exit-after", String.valueOf(clients))
-        .redirectError(err.toFile()).start();
+    Process serve =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                heap,
+                "-XX:+ExitOnOutOfMemoryError",
+                "-cp",
+                System.getProperty("java.class.path"),
+                SignCodecCli.class.getName(),
+                "serve",
+                "--codebook",
+                cbFile.toString(),
+                "--port",
+                "0",
+                "--exit-after",
+                String.valueOf(clients))
+            .redirectError(err.toFile())
+            .start();
     try {
-      BufferedReader out = new BufferedReader(
-          new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
       String listening = out.readLine();
       assertTrue(listening != null, "serve printed nothing: " + Files.readString(err));
       Map<String, Object> json = JsonParser.parseObject(listening);
@@ -109,27 +125,31 @@ class ServeMemoryTest {
       List<CompletableFuture<long[]>> done = new ArrayList<>();
       for (int c = 0; c < clients; c++) {
         CompletableFuture<long[]> acks = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-          try (Socket s = new Socket("127.0.0.1", port)) {
-            s.setSoTimeout(90_000);
-            s.getOutputStream().write(StreamHeader.of(codebook).toBytes());
-            s.getOutputStream().write(frame);
-            byte[] got = s.getInputStream().readNBytes(expected.length * Acknowledgement.BYTES);
-            ByteBuffer b = ByteBuffer.wrap(got).order(ByteOrder.LITTLE_ENDIAN);
-            long[] digests = new long[got.length / Acknowledgement.BYTES];
-            for (int i = 0; i < digests.length; i++) {
-              assertEquals(Math.min(perBatch, vectors - i * perBatch), b.getLong());
-              digests[i] = b.getLong();
-            }
-            acknowledged.countDown();
-            measured.await(90, TimeUnit.SECONDS);
-            s.getOutputStream().write(ServeLimitsTest.end(vectors));
-            acks.complete(digests);
-          } catch (Throwable e) {
-            acknowledged.countDown();
-            acks.completeExceptionally(e);
-          }
-        }, "client-" + c);
+        Thread t =
+            new Thread(
+                () -> {
+                  try (Socket s = new Socket("127.0.0.1", port)) {
+                    s.setSoTimeout(90_000);
+                    s.getOutputStream().write(StreamHeader.of(codebook).toBytes());
+                    s.getOutputStream().write(frame);
+                    byte[] got =
+                        s.getInputStream().readNBytes(expected.length * Acknowledgement.BYTES);
+                    ByteBuffer b = ByteBuffer.wrap(got).order(ByteOrder.LITTLE_ENDIAN);
+                    long[] digests = new long[got.length / Acknowledgement.BYTES];
+                    for (int i = 0; i < digests.length; i++) {
+                      assertEquals(Math.min(perBatch, vectors - i * perBatch), b.getLong());
+                      digests[i] = b.getLong();
+                    }
+                    acknowledged.countDown();
+                    measured.await(90, TimeUnit.SECONDS);
+                    s.getOutputStream().write(ServeLimitsTest.end(vectors));
+                    acks.complete(digests);
+                  } catch (Throwable e) {
+                    acknowledged.countDown();
+                    acks.completeExceptionally(e);
+                  }
+                },
+                "client-" + c);
         t.setDaemon(true);
         t.start();
         done.add(acks);
@@ -138,7 +158,8 @@ class ServeMemoryTest {
       long peak = status(serve.pid(), "VmHWM");
       measured.countDown();
       for (CompletableFuture<long[]> acks : done) {
-        assertEquals(java.util.Arrays.toString(expected),
+        assertEquals(
+            java.util.Arrays.toString(expected),
             java.util.Arrays.toString(acks.get(60, TimeUnit.SECONDS)));
       }
       assertTrue(serve.waitFor(30, TimeUnit.SECONDS), "serve did not exit");
@@ -169,9 +190,14 @@ class ServeMemoryTest {
    * (Java 24 and later print it; Netty's maintainers keep Unsafe for its speed in 4.1).
    */
   static String withoutUnsafeWarnings(String stderr) {
-    return stderr.lines()
-        .filter(l -> !(l.startsWith("WARNING: ") && (l.contains("sun.misc.Unsafe")
-            || l.contains("Please consider reporting this to the maintainers of class io.netty"))))
+    return stderr
+        .lines()
+        .filter(
+            l ->
+                !(l.startsWith("WARNING: ")
+                    && (l.contains("sun.misc.Unsafe")
+                        || l.contains(
+                            "Please consider reporting this to the maintainers of class io.netty"))))
         .map(l -> l + "\n")
         .collect(java.util.stream.Collectors.joining());
   }

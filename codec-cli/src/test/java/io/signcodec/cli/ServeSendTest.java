@@ -19,8 +19,7 @@ import picocli.CommandLine;
 
 /** serve and send over real loopback TCP, in-process. */
 class ServeSendTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   /** A running {@code serve}: its port, and its exit status once it stops. */
   record Server(int port, CompletableFuture<Integer> exit, StringWriter err) {}
@@ -32,14 +31,21 @@ class ServeSendTest {
     CommandLine cl = SignCodecCli.commandLine();
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
-    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("serve",
-        "--codebook", codebook.toString(), "--port", "0", "--exit-after",
-        String.valueOf(connections)));
+    java.util.List<String> args =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "serve",
+                "--codebook",
+                codebook.toString(),
+                "--port",
+                "0",
+                "--exit-after",
+                String.valueOf(connections)));
     args.addAll(java.util.List.of(options));
     // Its own thread: a server blocks, and must not take the common pool's only worker.
     CompletableFuture<Integer> exit = new CompletableFuture<>();
-    Thread thread = new Thread(() -> exit.complete(cl.execute(args.toArray(new String[0]))),
-        "serve");
+    Thread thread =
+        new Thread(() -> exit.complete(cl.execute(args.toArray(new String[0]))), "serve");
     thread.setDaemon(true);
     thread.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -80,15 +86,24 @@ class ServeSendTest {
 
   /** Runs {@code send} of {@code data} with codebook {@code cb} to {@code port}. */
   static Cli.Result send(Path cb, Path data, int port, String... options) {
-    String[] args = Stream.concat(Stream.of("send", "--codebook", cb.toString(), "--input",
-        data.toString(), "--port", String.valueOf(port)), Arrays.stream(options))
-        .toArray(String[]::new);
+    String[] args =
+        Stream.concat(
+                Stream.of(
+                    "send",
+                    "--codebook",
+                    cb.toString(),
+                    "--input",
+                    data.toString(),
+                    "--port",
+                    String.valueOf(port)),
+                Arrays.stream(options))
+            .toArray(String[]::new);
     return Cli.run(args);
   }
 
   /**
-   * Sends the file to {@code server}, which must acknowledge every vector as it decoded it and
-   * then stop without a complaint; returns send's JSON object.
+   * Sends the file to {@code server}, which must acknowledge every vector as it decoded it and then
+   * stop without a complaint; returns send's JSON object.
    */
   static Map<String, Object> sendVerified(Server server, Trained files, String... options)
       throws Exception {
@@ -106,8 +121,7 @@ class ServeSendTest {
   void sendIsVerifiedByTheServer() throws Exception {
     int d = 32;
     Trained x = trained(dir, "x", 20_000, d, 5);
-    Map<String, Object> json = sendVerified(serve(x.codebook(), 1), x, "--batch", "700",
-        "--quiet");
+    Map<String, Object> json = sendVerified(serve(x.codebook(), 1), x, "--batch", "700", "--quiet");
     assertEquals(20_000.0, json.get("vectors"));
     assertEquals(20_000.0 * d * 4, json.get("rawBytes"));
     // 32 header + 4 bytes of code a vector + 16 end marker + 8 per frame, frames of ≤ 700.
@@ -115,8 +129,15 @@ class ServeSendTest {
     assertEquals(0, frames % 8);
     assertTrue(frames / 8 >= 29 && frames / 8 <= 200, frames / 8 + " frames");
     assertTrue((Double) json.get("rawBytes") / (Double) json.get("wireBytes") > 30);
-    Map<String, Object> eval = Cli.run("eval", "--codebook", x.codebook().toString(), "--input",
-        x.data().toString(), "--quiet").json();
+    Map<String, Object> eval =
+        Cli.run(
+                "eval",
+                "--codebook",
+                x.codebook().toString(),
+                "--input",
+                x.data().toString(),
+                "--quiet")
+            .json();
     assertEquals((Double) eval.get("nmse"), (Double) json.get("nmse"), 1e-9);
   }
 
@@ -126,8 +147,12 @@ class ServeSendTest {
     int d = 32;
     Trained p = trained(dir, "p", 5_000, d, 8);
     // 700-vector frames decoded 64 vectors at a time: eleven acknowledgements a frame.
-    sendVerified(serve(p.codebook(), 1, "--max-batch-floats", String.valueOf(64 * d)), p,
-        "--batch", "700", "--quiet");
+    sendVerified(
+        serve(p.codebook(), 1, "--max-batch-floats", String.valueOf(64 * d)),
+        p,
+        "--batch",
+        "700",
+        "--quiet");
   }
 
   @Test
@@ -141,15 +166,20 @@ class ServeSendTest {
     assertEquals(1, send.exit(), send.toString());
     assertEquals("", send.out(), "a failed send prints no result");
     assertEquals(1, send.errLines().length, send.toString());
-    assertTrue(send.errLines()[0].startsWith("signcodec send: 127.0.0.1:" + server.port()
-        + ": 0 of 3000 vectors acknowledged"), send.toString());
+    assertTrue(
+        send.errLines()[0].startsWith(
+            "signcodec send: 127.0.0.1:" + server.port() + ": 0 of 3000 vectors acknowledged"),
+        send.toString());
     assertEquals(0, server.exit().get(20, TimeUnit.SECONDS));
     // One line for the failed connection, not one per consequence of the failure.
     String[] lines = server.err().toString().split("\\R");
     assertEquals(1, lines.length, server.err().toString());
-    assertTrue(lines[0].matches("signcodec serve: /127\\.0\\.0\\.1:\\d+: stream was written with"
-        + " codebook [0-9a-f]{16} \\(d=16, n=16\\), not [0-9a-f]{16} \\(d=16, n=16\\)"
-        + " \\(at byte offset 20\\)"), lines[0]);
+    assertTrue(
+        lines[0].matches(
+            "signcodec serve: /127\\.0\\.0\\.1:\\d+: stream was written with"
+                + " codebook [0-9a-f]{16} \\(d=16, n=16\\), not [0-9a-f]{16} \\(d=16, n=16\\)"
+                + " \\(at byte offset 20\\)"),
+        lines[0]);
   }
 
   @Test
@@ -163,8 +193,9 @@ class ServeSendTest {
     Cli.Result r = z.send(port, "--quiet");
     assertEquals(1, r.exit(), r.toString());
     assertEquals(1, r.errLines().length, r.toString());
-    assertTrue(r.errLines()[0].startsWith("signcodec send: 127.0.0.1:" + port
-        + ": cannot connect: "), r.toString());
+    assertTrue(
+        r.errLines()[0].startsWith("signcodec send: 127.0.0.1:" + port + ": cannot connect: "),
+        r.toString());
     Cli.Result bad = z.send(0);
     assertEquals(2, bad.exit(), bad.toString());
     assertTrue(bad.err().startsWith("Invalid value for option '--port'"), bad.toString());

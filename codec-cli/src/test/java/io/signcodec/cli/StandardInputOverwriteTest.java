@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code --out} is never the file that standard input reads from when an input is {@code -}
- * ({@code encode --input - --out victim.fvecs < victim.fvecs}): the command is refused before it
- * writes anything, and the file stays as it was. Each case runs the CLI in a child JVM whose file
+ * {@code --out} is never the file that standard input reads from when an input is {@code -} ({@code
+ * encode --input - --out victim.fvecs < victim.fvecs}): the command is refused before it writes
+ * anything, and the file stays as it was. Each case runs the CLI in a child JVM whose file
  * descriptor 0 is the file itself, as a shell's {@code <} makes it.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -29,10 +29,10 @@ class StandardInputOverwriteTest {
   static final int D = 16;
   static final int COUNT = 3000;
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static Path codebook;
   static byte[] fvecsBytes;
+
   /** What encode makes of the vectors: what a run that is not refused must write. */
   static byte[] container;
 
@@ -45,8 +45,16 @@ class StandardInputOverwriteTest {
     codebook = dir.resolve("cb.sgncb");
     Cli.train(vectors, codebook, "--rate", "1", "--quiet");
     Path reference = dir.resolve("reference.sgnc");
-    Cli.Result res = Cli.run("encode", "--codebook", s(codebook), "--input", s(vectors), "--out",
-        s(reference), "--quiet");
+    Cli.Result res =
+        Cli.run(
+            "encode",
+            "--codebook",
+            s(codebook),
+            "--input",
+            s(vectors),
+            "--out",
+            s(reference),
+            "--quiet");
     assertEquals(0, res.exit(), res::toString);
     container = Files.readAllBytes(reference);
   }
@@ -65,15 +73,25 @@ class StandardInputOverwriteTest {
 
   /** Runs the CLI in a child JVM with {@code stdin} as its standard input (file descriptor 0). */
   static Child run(Path stdin, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(InterruptTest.javaBinary(), "-cp",
-        System.getProperty("java.class.path"), SignCodecCli.class.getName()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                InterruptTest.javaBinary(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                SignCodecCli.class.getName()));
     command.addAll(List.of(args));
     Path out = Files.createTempFile(dir, "child", ".out");
     Path err = Files.createTempFile(dir, "child", ".err");
-    Process child = new ProcessBuilder(command).redirectInput(stdin.toFile())
-        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Process child =
+        new ProcessBuilder(command)
+            .redirectInput(stdin.toFile())
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
     try {
-      assertTrue(child.waitFor(InterruptTest.PATIENCE_MILLIS, TimeUnit.MILLISECONDS),
+      assertTrue(
+          child.waitFor(InterruptTest.PATIENCE_MILLIS, TimeUnit.MILLISECONDS),
           "the child did not finish: " + command);
     } finally {
       if (child.isAlive()) {
@@ -81,7 +99,9 @@ class StandardInputOverwriteTest {
         child.waitFor(InterruptTest.PATIENCE_MILLIS, TimeUnit.MILLISECONDS);
       }
     }
-    return new Child(child.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+    return new Child(
+        child.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
         Files.readString(err, StandardCharsets.UTF_8));
   }
 
@@ -95,17 +115,45 @@ class StandardInputOverwriteTest {
   @Test
   void encodeRefusesToWriteTheFileStandardInputReadsFrom() throws Exception {
     Path victim = Files.write(dir.resolve("victim.fvecs"), fvecsBytes);
-    Child res = run(victim, "encode", "--codebook", s(codebook), "--input", "-", "--format",
-        "fvecs", "--out", s(victim), "--quiet");
-    refused(res, "Invalid value for option '--out': '" + victim + "' is the file standard input "
-        + "reads from (--input -); refusing to overwrite an input");
+    Child res =
+        run(
+            victim,
+            "encode",
+            "--codebook",
+            s(codebook),
+            "--input",
+            "-",
+            "--format",
+            "fvecs",
+            "--out",
+            s(victim),
+            "--quiet");
+    refused(
+        res,
+        "Invalid value for option '--out': '"
+            + victim
+            + "' is the file standard input "
+            + "reads from (--input -); refusing to overwrite an input");
     assertArrayEquals(fvecsBytes, Files.readAllBytes(victim), "the input is untouched");
 
     // A link to it names the same file.
     Path link = Files.createSymbolicLink(dir.resolve("link-to-victim.sgnc"), victim);
-    refused(run(victim, "encode", "--codebook", s(codebook), "--input", "-", "--format", "fvecs",
-        "--out", s(link), "--quiet"), "Invalid value for option '--out': '" + link
-        + "' is the file standard input reads from (--input -)");
+    refused(
+        run(
+            victim,
+            "encode",
+            "--codebook",
+            s(codebook),
+            "--input",
+            "-",
+            "--format",
+            "fvecs",
+            "--out",
+            s(link),
+            "--quiet"),
+        "Invalid value for option '--out': '"
+            + link
+            + "' is the file standard input reads from (--input -)");
     assertArrayEquals(fvecsBytes, Files.readAllBytes(victim));
     assertTrue(Files.isSymbolicLink(link));
     assertEquals(List.of(), InterruptTest.partials(dir));
@@ -114,10 +162,25 @@ class StandardInputOverwriteTest {
   @Test
   void decodeRefusesToWriteTheFileStandardInputReadsFrom() throws Exception {
     Path victim = Files.write(dir.resolve("victim.sgnc"), container);
-    Child res = run(victim, "decode", "--codebook", s(codebook), "--input", "-", "--out",
-        s(victim), "--format", "fvecs", "--quiet");
-    refused(res, "Invalid value for option '--out': '" + victim + "' is the file standard input "
-        + "reads from (--input -); refusing to overwrite an input");
+    Child res =
+        run(
+            victim,
+            "decode",
+            "--codebook",
+            s(codebook),
+            "--input",
+            "-",
+            "--out",
+            s(victim),
+            "--format",
+            "fvecs",
+            "--quiet");
+    refused(
+        res,
+        "Invalid value for option '--out': '"
+            + victim
+            + "' is the file standard input "
+            + "reads from (--input -); refusing to overwrite an input");
     assertArrayEquals(container, Files.readAllBytes(victim), "the input is untouched");
     assertEquals(List.of(), InterruptTest.partials(dir));
   }
@@ -126,9 +189,25 @@ class StandardInputOverwriteTest {
   void standardInputByItsPathIsTheFileToo() throws Exception {
     Path victim = Files.write(dir.resolve("victim-by-path.fvecs"), fvecsBytes);
     for (String descriptor : List.of("/dev/stdin", "/dev/fd/0", "/proc/self/fd/0")) {
-      refused(run(victim, "encode", "--codebook", s(codebook), "--input", descriptor,
-          "--format", "fvecs", "--out", s(victim), "--quiet"), "Invalid value for option "
-          + "'--out': '" + victim + "' is the file given to --input ('" + descriptor + "')");
+      refused(
+          run(
+              victim,
+              "encode",
+              "--codebook",
+              s(codebook),
+              "--input",
+              descriptor,
+              "--format",
+              "fvecs",
+              "--out",
+              s(victim),
+              "--quiet"),
+          "Invalid value for option "
+              + "'--out': '"
+              + victim
+              + "' is the file given to --input ('"
+              + descriptor
+              + "')");
       assertArrayEquals(fvecsBytes, Files.readAllBytes(victim), descriptor);
     }
     assertEquals(List.of(), InterruptTest.partials(dir));
@@ -138,8 +217,19 @@ class StandardInputOverwriteTest {
   void anotherOutputFromStandardInputIsWritten() throws Exception {
     Path vectors = Files.write(dir.resolve("input.fvecs"), fvecsBytes);
     Path codes = dir.resolve("from-stdin.sgnc");
-    Child res = run(vectors, "encode", "--codebook", s(codebook), "--input", "-", "--format",
-        "fvecs", "--out", s(codes), "--quiet");
+    Child res =
+        run(
+            vectors,
+            "encode",
+            "--codebook",
+            s(codebook),
+            "--input",
+            "-",
+            "--format",
+            "fvecs",
+            "--out",
+            s(codes),
+            "--quiet");
     assertEquals(0, res.exit(), res::toString);
     assertEquals((double) COUNT, JsonParser.parseObject(res.out().strip()).get("vectors"));
     assertArrayEquals(container, Files.readAllBytes(codes));

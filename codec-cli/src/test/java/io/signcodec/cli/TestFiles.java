@@ -19,8 +19,8 @@ final class TestFiles {
   private TestFiles() {}
 
   /**
-   * {@code count} Gaussian vectors with standard deviation {@code 1/sqrt(k+1)} on coordinate k
-   * (so eigenvalues k^-1) and a non-zero mean.
+   * {@code count} Gaussian vectors with standard deviation {@code 1/sqrt(k+1)} on coordinate k (so
+   * eigenvalues k^-1) and a non-zero mean.
    */
   static float[] gaussian(int count, int d, long seed) {
     Random random = new Random(seed);

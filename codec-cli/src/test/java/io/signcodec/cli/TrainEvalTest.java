@@ -23,8 +23,7 @@ class TrainEvalTest {
   static final int D = 16;
   static final int COUNT = 3000;
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static float[] data;
   static Path fvecs;
 
@@ -56,8 +55,17 @@ class TrainEvalTest {
     assertEquals("", train.err());
     assertEquals(1, train.out().lines().count());
     Map<String, Object> t = train.json();
-    assertEquals(List.of("dim", "bits", "rate", "trainVectors", "trainNmse", "predictedNmse",
-        "seconds", "fingerprint"), List.copyOf(t.keySet()));
+    assertEquals(
+        List.of(
+            "dim",
+            "bits",
+            "rate",
+            "trainVectors",
+            "trainNmse",
+            "predictedNmse",
+            "seconds",
+            "fingerprint"),
+        List.copyOf(t.keySet()));
     Codebook codebook = read(cb);
     assertEquals(D, num(t, "dim"), 0);
     assertEquals(8, num(t, "bits"), 0);
@@ -74,8 +82,18 @@ class TrainEvalTest {
     assertEquals(0, eval.exit(), eval::toString);
     assertEquals("", eval.err());
     Map<String, Object> e = eval.json();
-    assertEquals(List.of("vectors", "dim", "bits", "rate", "nmse", "predictedNmse", "limit",
-        "shannon", "meanCosine"), List.copyOf(e.keySet()));
+    assertEquals(
+        List.of(
+            "vectors",
+            "dim",
+            "bits",
+            "rate",
+            "nmse",
+            "predictedNmse",
+            "limit",
+            "shannon",
+            "meanCosine"),
+        List.copyOf(e.keySet()));
     assertEquals(COUNT, num(e, "vectors"), 0);
     assertEquals(D, num(e, "dim"), 0);
     assertEquals(8, num(e, "bits"), 0);
@@ -110,8 +128,8 @@ class TrainEvalTest {
     Cli.Result train = Cli.train(fvecs, cb, "--rate", "1", "--max-vectors", "500");
     assertEquals(500, num(train.json(), "trainVectors"), 0);
     assertEquals(500, read(cb).info().trainVectors());
-    Cli.Result eval = Cli.run("eval", "--codebook", s(cb), "--input", s(fvecs),
-        "--max-vectors", "500");
+    Cli.Result eval =
+        Cli.run("eval", "--codebook", s(cb), "--input", s(fvecs), "--max-vectors", "500");
     assertEquals(0, eval.exit(), eval::toString);
     assertEquals(500, num(eval.json(), "vectors"), 0);
     assertEquals(num(train.json(), "trainNmse"), num(eval.json(), "nmse"), 1e-3);
@@ -141,15 +159,16 @@ class TrainEvalTest {
     Path npz = TestFiles.npz(dir.resolve("x.npz"), "emb", data, D);
     Path raw = TestFiles.raw(dir.resolve("x.f32"), data);
     Path gz = TestFiles.gzipFvecs(dir.resolve("x.fvecs.gz"), data, D);
-    List<List<String>> inputs = List.of(
-        List.of("--input", s(npy)),
-        List.of("--input", s(npz), "--key", "emb"),
-        List.of("--input", s(raw), "--dim", "16"),
-        List.of("--input", s(gz)),
-        List.of("--input", s(fvecs), "--dim", "16"));
+    List<List<String>> inputs =
+        List.of(
+            List.of("--input", s(npy)),
+            List.of("--input", s(npz), "--key", "emb"),
+            List.of("--input", s(raw), "--dim", "16"),
+            List.of("--input", s(gz)),
+            List.of("--input", s(fvecs), "--dim", "16"));
     for (List<String> in : inputs) {
-      String[] args = Stream.concat(Stream.of("eval", "--codebook", s(cb)), in.stream())
-          .toArray(String[]::new);
+      String[] args =
+          Stream.concat(Stream.of("eval", "--codebook", s(cb)), in.stream()).toArray(String[]::new);
       Cli.Result res = Cli.run(args);
       assertEquals(0, res.exit(), res::toString);
       assertEquals(nmse, num(res.json(), "nmse"), 0, in::toString);
@@ -179,10 +198,12 @@ class TrainEvalTest {
   void missingInputFile() {
     Path missing = dir.resolve("missing.fvecs");
     Path cb = dir.resolve("never.sgncb");
-    dataError(Cli.run("train", "--input", s(missing), "--out", s(cb), "--rate", "1"),
+    dataError(
+        Cli.run("train", "--input", s(missing), "--out", s(cb), "--rate", "1"),
         "signcodec train: " + missing + ": no such file or directory");
     assertFalse(Files.exists(cb));
-    dataError(Cli.run("eval", "--codebook", s(missing), "--input", s(fvecs)),
+    dataError(
+        Cli.run("eval", "--codebook", s(missing), "--input", s(fvecs)),
         "signcodec eval: " + missing + ": no such file or directory");
   }
 
@@ -192,12 +213,14 @@ class TrainEvalTest {
     bad[1234 * D + 5] = Float.NaN;
     Path file = TestFiles.fvecs(dir.resolve("nan.fvecs"), bad, D);
     Path cb = dir.resolve("nan.sgncb");
-    dataError(Cli.run("train", "--input", s(file), "--out", s(cb), "--rate", "1"),
+    dataError(
+        Cli.run("train", "--input", s(file), "--out", s(cb), "--rate", "1"),
         "signcodec train: " + file + ": vector 1234, component 5 is NaN (not finite)");
     assertFalse(Files.exists(cb));
     Path good = dir.resolve("good.sgncb");
     Cli.train(fvecs, good, "--rate", "1");
-    dataError(Cli.run("eval", "--codebook", s(good), "--input", s(file)),
+    dataError(
+        Cli.run("eval", "--codebook", s(good), "--input", s(file)),
         "signcodec eval: " + file + ": vector 1234, component 5 is NaN (not finite)");
     try (Stream<Path> files = Files.list(dir)) {
       assertTrue(files.noneMatch(p -> p.toString().endsWith(".partial")));
@@ -208,25 +231,34 @@ class TrainEvalTest {
   void badCodeLengthOptions() {
     Path cb = dir.resolve("never.sgncb");
     for (String rate : new String[] {"0", "-1", "8.5", "NaN"}) {
-      usageError(Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--rate", rate),
+      usageError(
+          Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--rate", rate),
           "Invalid value for option '--rate': must be in (0, 8]");
     }
-    usageError(Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--rate", "half"),
+    usageError(
+        Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--rate", "half"),
         "Invalid value for option '--rate': 'half' is not a double");
-    usageError(Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--bits", "33",
-        "--shallow"), "Invalid value for option '--bits': 33 bits is more than 2d = 32");
-    usageError(Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--bits", "129"),
+    usageError(
+        Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--bits", "33", "--shallow"),
+        "Invalid value for option '--bits': 33 bits is more than 2d = 32");
+    usageError(
+        Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--bits", "129"),
         "Invalid value for option '--bits': 129 bits in 9 stages is more than a codebook of"
             + " dimension 16 may hold (128)");
-    usageError(Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--bits", "0"),
+    usageError(
+        Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--bits", "0"),
         "Invalid value for option '--bits': must be >= 1");
-    usageError(Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--rate", "1",
-        "--bits", "8"), "Error: --rate=R, --bits=N are mutually exclusive");
-    usageError(Cli.run("train", "--input", s(fvecs), "--out", s(cb)),
+    usageError(
+        Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--rate", "1", "--bits", "8"),
+        "Error: --rate=R, --bits=N are mutually exclusive");
+    usageError(
+        Cli.run("train", "--input", s(fvecs), "--out", s(cb)),
         "Error: Missing required argument (specify one of these): (--rate=R | --bits=N)");
-    usageError(Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--rate", "1",
-        "--max-vectors", "0"), "Invalid value for option '--max-vectors': must be >= 1");
-    usageError(Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--rate", "1", "--fast"),
+    usageError(
+        Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--rate", "1", "--max-vectors", "0"),
+        "Invalid value for option '--max-vectors': must be >= 1");
+    usageError(
+        Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--rate", "1", "--fast"),
         "Unknown option: '--fast'");
     assertFalse(Files.exists(cb));
   }
@@ -241,12 +273,43 @@ class TrainEvalTest {
     // These vectors are not centred, so by default the mean's direction would take 8 of the 32
     // bits (for search); the squared error is compared without it.
     Cli.train(fvecs, allocated, "--rate", "2", "--mean-bits", "0");
-    usageError(Cli.run("train", "--input", s(fvecs), "--out", s(dir.resolve("x.sgncb")),
-        "--rate", "2", "--mean-bits", "9"), "Invalid value for option '--mean-bits': must be 0 to 8 or auto, was 9");
-    usageError(Cli.run("train", "--input", s(fvecs), "--out", s(dir.resolve("x.sgncb")),
-        "--rate", "2", "--staged", "--mean-bits", "4"), "--mean-bits applies to the default");
-    usageError(Cli.run("train", "--input", s(fvecs), "--out", s(dir.resolve("x.sgncb")),
-        "--rate", "2", "--staged", "--shallow"), "--shallow and --staged contradict");
+    usageError(
+        Cli.run(
+            "train",
+            "--input",
+            s(fvecs),
+            "--out",
+            s(dir.resolve("x.sgncb")),
+            "--rate",
+            "2",
+            "--mean-bits",
+            "9"),
+        "Invalid value for option '--mean-bits': must be 0 to 8 or auto, was 9");
+    usageError(
+        Cli.run(
+            "train",
+            "--input",
+            s(fvecs),
+            "--out",
+            s(dir.resolve("x.sgncb")),
+            "--rate",
+            "2",
+            "--staged",
+            "--mean-bits",
+            "4"),
+        "--mean-bits applies to the default");
+    usageError(
+        Cli.run(
+            "train",
+            "--input",
+            s(fvecs),
+            "--out",
+            s(dir.resolve("x.sgncb")),
+            "--rate",
+            "2",
+            "--staged",
+            "--shallow"),
+        "--shallow and --staged contradict");
     Cli.train(fvecs, fast, "--rate", "2", "--isotropic");
     Cli.train(fvecs, shallow, "--rate", "2", "--shallow");
     Codebook stagedCb;
@@ -259,13 +322,14 @@ class TrainEvalTest {
     }
     assertEquals(2, stagedCb.stageCount());
     assertTrue(fastCb.isStructured(), "--isotropic gives the structured form");
-    double nmseStaged = (Double) Cli.run("eval", "--codebook", s(staged), "--input", s(fvecs))
-        .json().get("nmse");
-    double nmseShallow = (Double) Cli.run("eval", "--codebook", s(shallow), "--input",
-        s(fvecs)).json().get("nmse");
+    double nmseStaged =
+        (Double) Cli.run("eval", "--codebook", s(staged), "--input", s(fvecs)).json().get("nmse");
+    double nmseShallow =
+        (Double) Cli.run("eval", "--codebook", s(shallow), "--input", s(fvecs)).json().get("nmse");
     assertTrue(nmseStaged < nmseShallow, nmseStaged + " vs shallow " + nmseShallow);
-    double nmseAllocated = (Double) Cli.run("eval", "--codebook", s(allocated), "--input",
-        s(fvecs)).json().get("nmse");
+    double nmseAllocated =
+        (Double)
+            Cli.run("eval", "--codebook", s(allocated), "--input", s(fvecs)).json().get("nmse");
     assertTrue(nmseAllocated < nmseStaged, nmseAllocated + " vs staged " + nmseStaged);
     Codebook allocatedCb;
     try (java.io.InputStream in = Files.newInputStream(allocated)) {
@@ -283,23 +347,34 @@ class TrainEvalTest {
     byte[] flipped = bytes.clone();
     flipped[100] ^= 0x10;
     Path corrupt = Files.write(dir.resolve("flipped.sgncb"), flipped);
-    dataError(Cli.run("eval", "--codebook", s(corrupt), "--input", s(fvecs)),
-        "signcodec eval: " + corrupt + ": ", "CRC32C");
+    dataError(
+        Cli.run("eval", "--codebook", s(corrupt), "--input", s(fvecs)),
+        "signcodec eval: " + corrupt + ": ",
+        "CRC32C");
 
-    Path truncated = Files.write(dir.resolve("truncated.sgncb"),
-        java.util.Arrays.copyOf(bytes, bytes.length - 10));
-    dataError(Cli.run("eval", "--codebook", s(truncated), "--input", s(fvecs)),
-        "signcodec eval: " + truncated + ": ", "byte offset");
+    Path truncated =
+        Files.write(
+            dir.resolve("truncated.sgncb"), java.util.Arrays.copyOf(bytes, bytes.length - 10));
+    dataError(
+        Cli.run("eval", "--codebook", s(truncated), "--input", s(fvecs)),
+        "signcodec eval: " + truncated + ": ",
+        "byte offset");
 
     Path notOne = Files.write(dir.resolve("text.sgncb"), "hello, world\n".repeat(20).getBytes());
-    dataError(Cli.run("eval", "--codebook", s(notOne), "--input", s(fvecs)),
-        "signcodec eval: " + notOne + ": ", "not a signcodec codebook");
+    dataError(
+        Cli.run("eval", "--codebook", s(notOne), "--input", s(fvecs)),
+        "signcodec eval: " + notOne + ": ",
+        "not a signcodec codebook");
 
     byte[] longer = java.util.Arrays.copyOf(bytes, bytes.length + 3);
     Path trailing = Files.write(dir.resolve("trailing.sgncb"), longer);
-    dataError(Cli.run("eval", "--codebook", s(trailing), "--input", s(fvecs)),
-        "signcodec eval: " + trailing + ": unexpected bytes after the codebook (at byte offset "
-            + bytes.length + ")");
+    dataError(
+        Cli.run("eval", "--codebook", s(trailing), "--input", s(fvecs)),
+        "signcodec eval: "
+            + trailing
+            + ": unexpected bytes after the codebook (at byte offset "
+            + bytes.length
+            + ")");
   }
 
   @Test
@@ -307,8 +382,12 @@ class TrainEvalTest {
     Path cb = dir.resolve("d16.sgncb");
     Cli.train(fvecs, cb, "--rate", "1");
     Path d24 = TestFiles.gaussianFvecs(dir.resolve("d24.fvecs"), 100, 24, 3);
-    dataError(Cli.run("eval", "--codebook", s(cb), "--input", s(d24)),
-        "signcodec eval: " + d24 + ": vectors have dimension 24, but codebook " + cb
+    dataError(
+        Cli.run("eval", "--codebook", s(cb), "--input", s(d24)),
+        "signcodec eval: "
+            + d24
+            + ": vectors have dimension 24, but codebook "
+            + cb
             + " is for dimension 16");
   }
 
@@ -316,16 +395,20 @@ class TrainEvalTest {
   void rawInputNeedsTheRightDim() throws IOException {
     Path raw = TestFiles.raw(dir.resolve("vectors.bin"), data);
     Path cb = dir.resolve("raw.sgncb");
-    usageError(Cli.run("train", "--input", s(raw), "--out", s(cb), "--rate", "1"),
+    usageError(
+        Cli.run("train", "--input", s(raw), "--out", s(cb), "--rate", "1"),
         "Cannot tell the format of '" + raw + "' from its name");
     // 3000 × 16 floats are not a whole number of 28-float vectors.
-    dataError(Cli.run("train", "--input", s(raw), "--out", s(cb), "--rate", "1", "--dim", "28"),
+    dataError(
+        Cli.run("train", "--input", s(raw), "--out", s(cb), "--rate", "1", "--dim", "28"),
         "signcodec train: " + raw + ": ");
-    usageError(Cli.run("train", "--input", s(raw), "--out", s(cb), "--rate", "1", "--dim", "0"),
+    usageError(
+        Cli.run("train", "--input", s(raw), "--out", s(cb), "--rate", "1", "--dim", "0"),
         "Invalid value for option '--dim': must be in 1..65536");
     assertFalse(Files.exists(cb));
     // A --dim that disagrees with a file that records its dimension.
-    dataError(Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--rate", "1", "--dim", "8"),
+    dataError(
+        Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--rate", "1", "--dim", "8"),
         "signcodec train: " + fvecs + ": row 0 has dimension 16, expected 8");
     Cli.train(raw, cb, "--rate", "1", "--dim", "16");
   }
@@ -334,17 +417,23 @@ class TrainEvalTest {
   void otherDataErrors() throws IOException {
     Path cb = dir.resolve("other.sgncb");
     Path npz = TestFiles.npz(dir.resolve("keys.npz"), "emb", data, D);
-    dataError(Cli.run("train", "--input", s(npz), "--out", s(cb), "--rate", "1", "--key", "nope"),
-        "signcodec train: " + npz + ": ", "nope");
+    dataError(
+        Cli.run("train", "--input", s(npz), "--out", s(cb), "--rate", "1", "--key", "nope"),
+        "signcodec train: " + npz + ": ",
+        "nope");
     Path one = TestFiles.fvecs(dir.resolve("one.fvecs"), new float[D], D);
-    dataError(Cli.run("train", "--input", s(one), "--out", s(cb), "--rate", "1"),
+    dataError(
+        Cli.run("train", "--input", s(one), "--out", s(cb), "--rate", "1"),
         "signcodec train: " + one + ": training needs at least 2 vectors, got 1");
     Path noDir = dir.resolve("no/such/dir/cb.sgncb");
-    dataError(Cli.run("train", "--input", s(fvecs), "--out", s(noDir), "--rate", "1"),
-        "signcodec train: " + noDir + ": directory ", "does not exist");
+    dataError(
+        Cli.run("train", "--input", s(fvecs), "--out", s(noDir), "--rate", "1"),
+        "signcodec train: " + noDir + ": directory ",
+        "does not exist");
     Path empty = Files.write(dir.resolve("empty.fvecs"), new byte[0]);
     Cli.train(fvecs, cb, "--rate", "1");
-    dataError(Cli.run("eval", "--codebook", s(cb), "--input", s(empty), "--dim", "16"),
+    dataError(
+        Cli.run("eval", "--codebook", s(cb), "--input", s(empty), "--dim", "16"),
         "signcodec eval: " + empty + ": contains no vectors");
   }
 
@@ -355,12 +444,23 @@ class TrainEvalTest {
     Path cb = dir.resolve("options.sgncb");
     Cli.train(fvecs, cb, "--rate", "1");
     Cli.Result res = Cli.run("eval", "--codebook", s(cb), "--input", s(empty));
-    dataError(res, "signcodec eval: " + empty + ": empty input: an empty .fvecs file has no "
-        + "vectors and so does not record their dimension; give the dimension with --dim to read "
-        + "it as zero vectors");
+    dataError(
+        res,
+        "signcodec eval: "
+            + empty
+            + ": empty input: an empty .fvecs file has no "
+            + "vectors and so does not record their dimension; give the dimension with --dim to read "
+            + "it as zero vectors");
     assertFalse(res.err().contains("VectorFileOptions"), res::toString);
-    res = Cli.run("encode", "--codebook", s(cb), "--input", s(empty), "--out",
-        s(dir.resolve("nothing.sgnc")));
+    res =
+        Cli.run(
+            "encode",
+            "--codebook",
+            s(cb),
+            "--input",
+            s(empty),
+            "--out",
+            s(dir.resolve("nothing.sgnc")));
     dataError(res, "signcodec encode: " + empty + ": ", "give the dimension with --dim");
     assertFalse(res.err().contains("VectorFileOptions"), res::toString);
     assertFalse(Files.exists(dir.resolve("nothing.sgnc")));
@@ -369,8 +469,16 @@ class TrainEvalTest {
   @Test
   void verbosePrintsTheStackTrace() throws IOException {
     Path missing = dir.resolve("missing.fvecs");
-    Cli.Result res = Cli.run("train", "--input", s(missing), "--out", s(dir.resolve("v.sgncb")),
-        "--rate", "1", "--verbose");
+    Cli.Result res =
+        Cli.run(
+            "train",
+            "--input",
+            s(missing),
+            "--out",
+            s(dir.resolve("v.sgncb")),
+            "--rate",
+            "1",
+            "--verbose");
     assertEquals(1, res.exit(), res::toString);
     assertTrue(res.errLines()[0].endsWith(missing + ": no such file or directory"), res::toString);
     assertTrue(res.errLines().length > 3, res::toString);

@@ -18,7 +18,8 @@ class UsageTest {
       assertEquals("", res.err());
       assertEquals(1, res.out().lines().count());
       Map<String, Object> json = res.json();
-      assertEquals(java.util.List.of("rate", "limit", "shannon"), java.util.List.copyOf(json.keySet()));
+      assertEquals(
+          java.util.List.of("rate", "limit", "shannon"), java.util.List.copyOf(json.keySet()));
       assertEquals(r, (Double) json.get("rate"), 0.0);
       assertEquals(Limits.signAutoencoderLimit(r), (Double) json.get("limit"), 0.0);
       assertEquals(Limits.shannonBound(r), (Double) json.get("shannon"), 0.0);
@@ -37,7 +38,8 @@ class UsageTest {
     for (String bad : new String[] {"-1", "NaN", "Infinity"}) {
       usageError(Cli.run("limits", "--rate", bad), "Invalid value for option '--rate'");
     }
-    usageError(Cli.run("limits", "--rate", "abc"),
+    usageError(
+        Cli.run("limits", "--rate", "abc"),
         "Invalid value for option '--rate': 'abc' is not a double");
   }
 

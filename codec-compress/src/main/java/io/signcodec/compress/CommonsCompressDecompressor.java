@@ -14,9 +14,9 @@ import org.apache.commons.compress.compressors.zstandard.ZstdUtils;
 
 /**
  * bzip2, xz and zstd vector-file input for the core, decoded by Commons Compress; concatenated
- * streams are read as one. xz and zstd need Commons Compress's optional libraries
- * ({@code org.tukaani:xz}, {@code com.github.luben:zstd-jni}), which this provider names when
- * they are missing.
+ * streams are read as one. xz and zstd need Commons Compress's optional libraries ({@code
+ * org.tukaani:xz}, {@code com.github.luben:zstd-jni}), which this provider names when they are
+ * missing.
  */
 public final class CommonsCompressDecompressor implements Decompressor {
   /** Made by the core, which finds the provider with {@code ServiceLoader}. */
@@ -31,10 +31,12 @@ public final class CommonsCompressDecompressor implements Decompressor {
   public Optional<String> missingDependency(CompressionFormat format) {
     switch (format) {
       case XZ:
-        return XZUtils.isXZCompressionAvailable() ? Optional.empty()
+        return XZUtils.isXZCompressionAvailable()
+            ? Optional.empty()
             : Optional.of("org.tukaani:xz");
       case ZSTD:
-        return ZstdUtils.isZstdCompressionAvailable() ? Optional.empty()
+        return ZstdUtils.isZstdCompressionAvailable()
+            ? Optional.empty()
             : Optional.of("com.github.luben:zstd-jni");
       default:
         return Optional.empty();

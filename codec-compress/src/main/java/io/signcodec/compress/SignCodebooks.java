@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The codebooks that {@link SignCompressorStreamProvider} may use. {@code CompressorStreamFactory}
- * builds streams from a name alone, so the codebook has to come from somewhere: streams are
- * decoded with the registered codebook whose fingerprint their header names, and written with the
- * default codebook (the first registered, unless {@link #setDefault} says otherwise).
+ * builds streams from a name alone, so the codebook has to come from somewhere: streams are decoded
+ * with the registered codebook whose fingerprint their header names, and written with the default
+ * codebook (the first registered, unless {@link #setDefault} says otherwise).
  *
  * <p>Thread-safe. Codebooks are immutable, so sharing them here is safe.
  */

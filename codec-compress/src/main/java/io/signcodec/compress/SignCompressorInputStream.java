@@ -13,10 +13,9 @@ import org.apache.commons.compress.compressors.CompressorInputStream;
 import org.apache.commons.compress.utils.InputStreamStatistics;
 
 /**
- * Reads a signcodec container stream and yields the decoded vectors as little-endian float32
- * bytes. Errors in the container surface as the {@link io.signcodec.core.MalformedInputException}
- * subtypes of {@link SignStreamReader}, after every byte of the intact blocks before them.
- * Not thread-safe.
+ * Reads a signcodec container stream and yields the decoded vectors as little-endian float32 bytes.
+ * Errors in the container surface as the {@link io.signcodec.core.MalformedInputException} subtypes
+ * of {@link SignStreamReader}, after every byte of the intact blocks before them. Not thread-safe.
  */
 public final class SignCompressorInputStream extends CompressorInputStream
     implements InputStreamStatistics {

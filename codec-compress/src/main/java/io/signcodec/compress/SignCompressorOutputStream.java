@@ -16,13 +16,13 @@ import org.apache.commons.compress.compressors.CompressorOutputStream;
  * and writes them as a signcodec container stream (docs/FORMAT.md §3). Lossy: reading the result
  * back gives each vector's reconstruction.
  *
- * <p>Bytes are gathered until whole vectors are available and encoded a block at a time; memory
- * is one block. {@link #flush()} writes the complete vectors received so far as a block.
- * {@link #finish()} ends the container; if bytes of an incomplete vector are left over it still
- * ends the container with the complete ones, then throws a {@link CompressorException} saying
- * how many bytes were dropped. A NaN or infinite value throws a {@link CompressorException}
- * naming the vector (counted from the start of the input) and component; none of the up to 1024
- * vectors gathered with it is written, the ones before them are. Not thread-safe.
+ * <p>Bytes are gathered until whole vectors are available and encoded a block at a time; memory is
+ * one block. {@link #flush()} writes the complete vectors received so far as a block. {@link
+ * #finish()} ends the container; if bytes of an incomplete vector are left over it still ends the
+ * container with the complete ones, then throws a {@link CompressorException} saying how many bytes
+ * were dropped. A NaN or infinite value throws a {@link CompressorException} naming the vector
+ * (counted from the start of the input) and component; none of the up to 1024 vectors gathered with
+ * it is written, the ones before them are. Not thread-safe.
  */
 public final class SignCompressorOutputStream extends CompressorOutputStream<OutputStream> {
   private final SignStreamWriter writer;
@@ -113,9 +113,17 @@ public final class SignCompressorOutputStream extends CompressorOutputStream<Out
     encodePending();
     writer.finish();
     if (pendingBytes > 0) {
-      throw new CompressorException("input ended with " + pendingBytes + " bytes that do not"
-          + " make a whole vector of " + dimension + " float32 (" + vectorBytes + " bytes); "
-          + vectorsIn + " whole vectors were written");
+      throw new CompressorException(
+          "input ended with "
+              + pendingBytes
+              + " bytes that do not"
+              + " make a whole vector of "
+              + dimension
+              + " float32 ("
+              + vectorBytes
+              + " bytes); "
+              + vectorsIn
+              + " whole vectors were written");
     }
   }
 

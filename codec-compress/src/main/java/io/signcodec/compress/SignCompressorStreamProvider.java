@@ -27,17 +27,22 @@ public final class SignCompressorStreamProvider implements CompressorStreamProvi
   public SignCompressorStreamProvider() {}
 
   @Override
-  public CompressorInputStream createCompressorInputStream(String name, InputStream in,
-      boolean decompressUntilEof) throws CompressorException {
+  public CompressorInputStream createCompressorInputStream(
+      String name, InputStream in, boolean decompressUntilEof) throws CompressorException {
     checkName(name);
     try {
       // Read here to find the codebook, then replayed to the stream that reads it again.
       byte[] head = in.readNBytes(StreamFormat.HEADER_BYTES);
       StreamHeader header = StreamHeader.parse(head);
-      Codebook codebook = SignCodebooks.find(header.fingerprint()).orElseThrow(() ->
-          new CompressorException(String.format("no registered codebook has fingerprint %016x"
-              + " (d=%d, n=%d); register it with SignCodebooks", header.fingerprint(),
-              header.dimension(), header.bits())));
+      Codebook codebook =
+          SignCodebooks.find(header.fingerprint())
+              .orElseThrow(
+                  () ->
+                      new CompressorException(
+                          String.format(
+                              "no registered codebook has fingerprint %016x"
+                                  + " (d=%d, n=%d); register it with SignCodebooks",
+                              header.fingerprint(), header.dimension(), header.bits())));
       return new SignCompressorInputStream(
           new SequenceInputStream(new ByteArrayInputStream(head), in), codebook);
     } catch (CompressorException e) {
@@ -51,13 +56,17 @@ public final class SignCompressorStreamProvider implements CompressorStreamProvi
   public <T extends OutputStream> CompressorOutputStream<T> createCompressorOutputStream(
       String name, T out) throws CompressorException {
     checkName(name);
-    Codebook codebook = SignCodebooks.defaultCodebook().orElseThrow(() ->
-        new CompressorException("no default codebook: register one with SignCodebooks"));
+    Codebook codebook =
+        SignCodebooks.defaultCodebook()
+            .orElseThrow(
+                () ->
+                    new CompressorException(
+                        "no default codebook: register one with SignCodebooks"));
     try {
       @SuppressWarnings("unchecked")
       CompressorOutputStream<T> stream =
-          (CompressorOutputStream<T>) (CompressorOutputStream<?>)
-              new SignCompressorOutputStream(out, codebook);
+          (CompressorOutputStream<T>)
+              (CompressorOutputStream<?>) new SignCompressorOutputStream(out, codebook);
       return stream;
     } catch (IOException e) {
       throw new CompressorException("cannot start signcodec stream: " + e.getMessage(), e);

@@ -29,13 +29,15 @@ class CommonsCompressRateFormMatrixTest {
       CompressorStreamFactory factory = new CompressorStreamFactory();
       ByteArrayOutputStream container = new ByteArrayOutputStream();
       SignCodebooks.setDefault(codebook);
-      try (OutputStream out = factory.createCompressorOutputStream(
-          SignCompressorStreamProvider.NAME, container)) {
+      try (OutputStream out =
+          factory.createCompressorOutputStream(SignCompressorStreamProvider.NAME, container)) {
         out.write(floatBytes(X));
       }
       byte[] decoded;
-      try (InputStream in = factory.createCompressorInputStream(
-          SignCompressorStreamProvider.NAME, new ByteArrayInputStream(container.toByteArray()))) {
+      try (InputStream in =
+          factory.createCompressorInputStream(
+              SignCompressorStreamProvider.NAME,
+              new ByteArrayInputStream(container.toByteArray()))) {
         decoded = in.readAllBytes();
       }
       assertArrayEquals(floatBytes(directDecode(codebook)), decoded);

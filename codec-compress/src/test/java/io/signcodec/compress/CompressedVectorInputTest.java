@@ -66,22 +66,32 @@ class CompressedVectorInputTest {
 
   /** xz and zstd read back when their library is on the classpath, and say which it is if not. */
   @ParameterizedTest
-  @CsvSource({"XZ, numpy_f32.npy.xz, org.tukaani:xz",
-      "ZSTD, numpy_f32.npy.zst, com.github.luben:zstd-jni"})
-  void xzAndZstdNeedTheirLibraryOrRoundTrip(CompressionFormat format, String file,
-      String library) throws IOException {
+  @CsvSource({
+    "XZ, numpy_f32.npy.xz, org.tukaani:xz",
+    "ZSTD, numpy_f32.npy.zst, com.github.luben:zstd-jni"
+  })
+  void xzAndZstdNeedTheirLibraryOrRoundTrip(CompressionFormat format, String file, String library)
+      throws IOException {
     byte[] compressed = Fixtures.resource(file);
     if (new CommonsCompressDecompressor().missingDependency(format).isEmpty()) {
       try (VectorReader r = reader(compressed, file, VectorFormat.NPY)) {
         assertArrayEquals(numpyValues(15), readAll(r, 2));
       }
     } else {
-      IOException e = assertThrows(IOException.class,
-          () -> reader(compressed, file, VectorFormat.NPY));
+      IOException e =
+          assertThrows(IOException.class, () -> reader(compressed, file, VectorFormat.NPY));
       assertEquals(IOException.class, e.getClass());
       String label = format.label();
-      assertEquals(file + ": input is " + label + "-compressed; reading " + label + " needs "
-          + library + " on the classpath (or decompress the file first)", e.getMessage());
+      assertEquals(
+          file
+              + ": input is "
+              + label
+              + "-compressed; reading "
+              + label
+              + " needs "
+              + library
+              + " on the classpath (or decompress the file first)",
+          e.getMessage());
     }
   }
 }

@@ -23,18 +23,18 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * Coverage-guided fuzzing of {@link SignCompressorInputStream} (docs/FUZZING.md). The input is a
  * container stream, read with the codebook of {@link SignStreamCoverageFuzzTest#CODEBOOKS} its
- * header names, as it is and with its checksums made consistent ({@link FuzzChecksums#stream}),
- * in reads of 1, 7 and 4096 bytes and single {@code read()}s.
+ * header names, as it is and with its checksums made consistent ({@link FuzzChecksums#stream}), in
+ * reads of 1, 7 and 4096 bytes and single {@code read()}s.
  *
- * <p>Invariants: the stream yields bytes and then -1, or throws a
- * {@link MalformedInputException} (its subtypes included), never another exception or an
- * {@link Error}, within the caps (the fuzz execution's heap is small); the bytes are the
- * little-endian float32 of what {@link SignStreamReader} decodes from the same input, up to the
- * same error; {@link SignCompressorInputStream#getCompressedCount()} and
- * {@link SignCompressorInputStream#getUncompressedCount()} count the bytes consumed and given.
+ * <p>Invariants: the stream yields bytes and then -1, or throws a {@link MalformedInputException}
+ * (its subtypes included), never another exception or an {@link Error}, within the caps (the fuzz
+ * execution's heap is small); the bytes are the little-endian float32 of what {@link
+ * SignStreamReader} decodes from the same input, up to the same error; {@link
+ * SignCompressorInputStream#getCompressedCount()} and {@link
+ * SignCompressorInputStream#getUncompressedCount()} count the bytes consumed and given.
  *
- * <p>Seeds ({@code SignCompressorCoverageFuzzTestInputs/readCompressed}): streams that
- * {@link SignCompressorOutputStream} wrote with each codebook; rewritten by {@link #writeSeeds}.
+ * <p>Seeds ({@code SignCompressorCoverageFuzzTestInputs/readCompressed}): streams that {@link
+ * SignCompressorOutputStream} wrote with each codebook; rewritten by {@link #writeSeeds}.
  */
 class SignCompressorCoverageFuzzTest {
   private static final int[] READS = {1, 7, 4096, 0};
@@ -88,11 +88,18 @@ class SignCompressorCoverageFuzzTest {
     } catch (IOException e) {
       throw new AssertionError("undocumented exception " + e, e);
     }
-    if (in != null && (in.getUncompressedCount() != got.size()
-        || in.getCompressedCount() > input.length)) {
-      throw new AssertionError("counts " + in.getCompressedCount() + " in, "
-          + in.getUncompressedCount() + " out, for " + input.length + " bytes in and "
-          + got.size() + " out");
+    if (in != null
+        && (in.getUncompressedCount() != got.size() || in.getCompressedCount() > input.length)) {
+      throw new AssertionError(
+          "counts "
+              + in.getCompressedCount()
+              + " in, "
+              + in.getUncompressedCount()
+              + " out, for "
+              + input.length
+              + " bytes in and "
+              + got.size()
+              + " out");
     }
     // The same input through the core's reader.
     ByteArrayOutputStream expected = new ByteArrayOutputStream();
@@ -114,12 +121,23 @@ class SignCompressorCoverageFuzzTest {
     if (!Arrays.equals(expected.toByteArray(), got.toByteArray())
         || (error == null) != (failure == null)
         || (error != null && error.getClass() != failure.getClass())) {
-      throw new AssertionError("the compressor stream gave " + got.size() + " bytes and "
-          + failure + ", the stream reader " + expected.size() + " bytes and " + error);
+      throw new AssertionError(
+          "the compressor stream gave "
+              + got.size()
+              + " bytes and "
+              + failure
+              + ", the stream reader "
+              + expected.size()
+              + " bytes and "
+              + error);
     }
     if (failure == null && in.getCompressedCount() != input.length - raw.available()) {
-      throw new AssertionError("compressed count " + in.getCompressedCount() + ", the reader "
-          + "consumed " + (input.length - raw.available()));
+      throw new AssertionError(
+          "compressed count "
+              + in.getCompressedCount()
+              + ", the reader "
+              + "consumed "
+              + (input.length - raw.available()));
     }
   }
 
@@ -151,7 +169,8 @@ class SignCompressorCoverageFuzzTest {
   @EnabledIfSystemProperty(named = "fuzz.writeSeeds", matches = ".+")
   void writeSeeds() throws Exception {
     FuzzInputs.writeSeeds(
-        "io/signcodec/compress/SignCompressorCoverageFuzzTestInputs/readCompressed", seeds(),
+        "io/signcodec/compress/SignCompressorCoverageFuzzTestInputs/readCompressed",
+        seeds(),
         (name, seed) -> {
           readCompressed(seed);
           Codebook codebook = SignStreamCoverageFuzzTest.codebookFor(seed);

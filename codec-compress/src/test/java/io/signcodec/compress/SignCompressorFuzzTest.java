@@ -9,8 +9,8 @@ import java.io.InputStream;
 class SignCompressorFuzzTest extends SignStreamFuzzTest {
   @Override
   protected void readOtherwise(byte[] input) throws IOException {
-    try (InputStream in = new SignCompressorInputStream(new ByteArrayInputStream(input),
-        CODEBOOK)) {
+    try (InputStream in =
+        new SignCompressorInputStream(new ByteArrayInputStream(input), CODEBOOK)) {
       in.readAllBytes();
     }
   }

@@ -89,18 +89,21 @@ class SignCompressorTest {
   void theFactoryFindsTheProviderByName() throws Exception {
     SignCodebooks.setDefault(CODEBOOK);
     CompressorStreamFactory factory = new CompressorStreamFactory();
-    assertTrue(factory.getCompressorOutputStreamProviders().get("SIGNCODEC")
-        instanceof SignCompressorStreamProvider);
-    assertTrue(factory.getCompressorInputStreamProviders().get("SIGNCODEC")
-        instanceof SignCompressorStreamProvider);
+    assertTrue(
+        factory.getCompressorOutputStreamProviders().get("SIGNCODEC")
+            instanceof SignCompressorStreamProvider);
+    assertTrue(
+        factory.getCompressorInputStreamProviders().get("SIGNCODEC")
+            instanceof SignCompressorStreamProvider);
     ByteArrayOutputStream container = new ByteArrayOutputStream();
     try (OutputStream out = factory.createCompressorOutputStream("signcodec", container)) {
       out.write(floatBytes(X));
     }
     assertTrue(SignCompressorInputStream.matches(container.toByteArray(), 8));
     assertTrue(!SignCompressorInputStream.matches(new byte[] {'S', 'G'}, 2));
-    try (InputStream in = factory.createCompressorInputStream("signcodec",
-        new ByteArrayInputStream(container.toByteArray()))) {
+    try (InputStream in =
+        factory.createCompressorInputStream(
+            "signcodec", new ByteArrayInputStream(container.toByteArray()))) {
       assertArrayEquals(reconstruction(), in.readAllBytes());
     }
   }
@@ -108,22 +111,37 @@ class SignCompressorTest {
   @Test
   void theFactoryNeedsRegisteredCodebooks() throws IOException {
     CompressorStreamFactory factory = new CompressorStreamFactory();
-    CompressorException noDefault = assertThrows(CompressorException.class,
-        () -> factory.createCompressorOutputStream("signcodec", new ByteArrayOutputStream()));
+    CompressorException noDefault =
+        assertThrows(
+            CompressorException.class,
+            () -> factory.createCompressorOutputStream("signcodec", new ByteArrayOutputStream()));
     assertEquals("no default codebook: register one with SignCodebooks", noDefault.getMessage());
     ByteArrayOutputStream container = new ByteArrayOutputStream();
     new SignCompressorOutputStream(container, CODEBOOK).close();
-    CompressorException unknown = assertThrows(CompressorException.class,
-        () -> factory.createCompressorInputStream("signcodec",
-            new ByteArrayInputStream(container.toByteArray())));
-    assertEquals(String.format("no registered codebook has fingerprint %s (d=24, n=24);"
-        + " register it with SignCodebooks", CODEBOOK.fingerprintHex()), unknown.getMessage());
-    CompressorException garbage = assertThrows(CompressorException.class,
-        () -> factory.createCompressorInputStream("signcodec",
-            new ByteArrayInputStream("not a stream at all, certainly not...".getBytes(
-                java.nio.charset.StandardCharsets.US_ASCII))));
-    assertEquals("cannot open signcodec stream: not a signcodec stream: bad magic"
-        + " (at byte offset 0)", garbage.getMessage());
+    CompressorException unknown =
+        assertThrows(
+            CompressorException.class,
+            () ->
+                factory.createCompressorInputStream(
+                    "signcodec", new ByteArrayInputStream(container.toByteArray())));
+    assertEquals(
+        String.format(
+            "no registered codebook has fingerprint %s (d=24, n=24);"
+                + " register it with SignCodebooks",
+            CODEBOOK.fingerprintHex()),
+        unknown.getMessage());
+    CompressorException garbage =
+        assertThrows(
+            CompressorException.class,
+            () ->
+                factory.createCompressorInputStream(
+                    "signcodec",
+                    new ByteArrayInputStream(
+                        "not a stream at all, certainly not..."
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
+    assertEquals(
+        "cannot open signcodec stream: not a signcodec stream: bad magic" + " (at byte offset 0)",
+        garbage.getMessage());
   }
 
   @Test
@@ -132,8 +150,10 @@ class SignCompressorTest {
     SignCompressorOutputStream out = new SignCompressorOutputStream(container, CODEBOOK);
     out.write(floatBytes(X), 0, 4 * D * 3 + 10);
     CompressorException e = assertThrows(CompressorException.class, out::close);
-    assertEquals("input ended with 10 bytes that do not make a whole vector of 24 float32"
-        + " (96 bytes); 3 whole vectors were written", e.getMessage());
+    assertEquals(
+        "input ended with 10 bytes that do not make a whole vector of 24 float32"
+            + " (96 bytes); 3 whole vectors were written",
+        e.getMessage());
     SignStreamReader r =
         new SignStreamReader(new ByteArrayInputStream(container.toByteArray()), CODEBOOK);
     assertEquals(3, r.read(new float[3 * D], 0, 3));
@@ -147,10 +167,10 @@ class SignCompressorTest {
     bad[1500 * D + 7] = Float.NaN;
     SignCompressorOutputStream out =
         new SignCompressorOutputStream(new ByteArrayOutputStream(), CODEBOOK);
-    CompressorException e = assertThrows(CompressorException.class,
-        () -> out.write(floatBytes(bad)));
-    assertEquals("cannot encode input: vector 1500, component 7 is NaN (not finite)",
-        e.getMessage());
+    CompressorException e =
+        assertThrows(CompressorException.class, () -> out.write(floatBytes(bad)));
+    assertEquals(
+        "cannot encode input: vector 1500, component 7 is NaN (not finite)", e.getMessage());
   }
 
   @Test
@@ -158,8 +178,11 @@ class SignCompressorTest {
     ByteArrayOutputStream container = new ByteArrayOutputStream();
     new SignCompressorOutputStream(container, CODEBOOK).close();
     Codebook other = CodebookTrainer.builder().rate(1).seed(9).build().isotropic(D);
-    assertThrows(CodebookMismatchException.class, () -> new SignCompressorInputStream(
-        new ByteArrayInputStream(container.toByteArray()), other));
+    assertThrows(
+        CodebookMismatchException.class,
+        () ->
+            new SignCompressorInputStream(
+                new ByteArrayInputStream(container.toByteArray()), other));
     assertEquals(StreamFormat.HEADER_BYTES + StreamFormat.END_BYTES, container.size());
   }
 }

@@ -9,22 +9,22 @@ import java.util.Arrays;
 /**
  * A codebook that spends its bits unevenly over the directions of one orthogonal basis
  * (docs/THEORY.md §7, docs/FORMAT.md §2.4): direction i gets {@code b_i} tied bits, so its
- * projection {@code y_i = u_i · (x − μ)} is coded as one of the 2^{b_i} levels
- * {@code Σ_k c_{i,k} z_{i,k}} ({@link TiedLevels}; the nearest, unless the encoder was built
- * with {@link LevelSearch#GREEDY}), and decoding is the linear map
- * {@code x̂ = μ + Σ_i u_i Σ_k c_{i,k} z_{i,k}}. Directions are ordered by decreasing depth; the
- * code is stage-major: bits of depth 0 of every direction, then depth 1 of those that have it,
- * and so on, so stage k has {@code n_k = #{i : b_i > k}} bits and {@code z_{i,k}} is bit
- * {@code f_k + i} with {@code f_k = n_0 + … + n_{k−1}}.
+ * projection {@code y_i = u_i · (x − μ)} is coded as one of the 2^{b_i} levels {@code Σ_k c_{i,k}
+ * z_{i,k}} ({@link TiedLevels}; the nearest, unless the encoder was built with {@link
+ * LevelSearch#GREEDY}), and decoding is the linear map {@code x̂ = μ + Σ_i u_i Σ_k c_{i,k}
+ * z_{i,k}}. Directions are ordered by decreasing depth; the code is stage-major: bits of depth 0 of
+ * every direction, then depth 1 of those that have it, and so on, so stage k has {@code n_k = #{i :
+ * b_i > k}} bits and {@code z_{i,k}} is bit {@code f_k + i} with {@code f_k = n_0 + … + n_{k−1}}.
  *
  * <p>The basis is either {@code m = n_0} dense orthonormal rows (trained: the covariance's
  * eigenvectors) or the first m outputs of one randomized Hadamard transform drawn from the seed
- * (data-free, O(d log d)). Either way encoding is one projection and a binary search per
- * direction, however many bits a direction has.
+ * (data-free, O(d log d)). Either way encoding is one projection and a binary search per direction,
+ * however many bits a direction has.
  */
 final class AllocatedForm implements CodebookForm {
   /** Basis byte of the format: m dense rows follow. */
   static final int BASIS_DENSE = 0;
+
   /** Basis byte of the format: the transform is drawn from the header's seed. */
   static final int BASIS_STRUCTURED = 1;
 
@@ -34,22 +34,35 @@ final class AllocatedForm implements CodebookForm {
   private final int[] stageStart;
   private final int directions;
   private final int bits;
+
   /** Per bit, in code order: the scale {@code c_{i,k}} of bit {@code f_k + i}. */
   private final float[] bitScales;
+
   /** Per bit, in code order: its direction i. */
   private final int[] bitDirection;
+
   private final TiedLevels[] levels;
   private final int[] depths;
+
   /** Dense basis: rows u_i (m of d), and their transpose (d of m) for the projection kernel. */
   private final float[][] rows;
+
   private final float[][] rowsTransposed;
+
   /** Structured basis: one stage of d outputs, of which the first m are the directions. */
   private final StructuredTransform transform;
+
   private final long seed;
   private final double safeMagnitude;
 
-  private AllocatedForm(float[] mean, int[] stageBits, float[] bitScales, TiedLevels[] levels,
-      float[][] rows, long seed, boolean structured) {
+  private AllocatedForm(
+      float[] mean,
+      int[] stageBits,
+      float[] bitScales,
+      TiedLevels[] levels,
+      float[][] rows,
+      long seed,
+      boolean structured) {
     this.dimension = mean.length;
     this.mean = mean;
     this.stageBits = stageBits;
@@ -75,11 +88,11 @@ final class AllocatedForm implements CodebookForm {
     if (structured) {
       this.rows = null;
       this.rowsTransposed = null;
-      this.transform = new StructuredTransform(dimension, new int[] {dimension},
-          new double[] {1}, seed);
+      this.transform =
+          new StructuredTransform(dimension, new int[] {dimension}, new double[] {1}, seed);
       // one orthogonal transform: as StructuredForm's first stage
-      this.safeMagnitude = CodebookForm.safeMagnitude(
-          Math.sqrt((double) transform.block() * dimension), 0, mean);
+      this.safeMagnitude =
+          CodebookForm.safeMagnitude(Math.sqrt((double) transform.block() * dimension), 0, mean);
     } else {
       this.rows = rows;
       this.rowsTransposed = new float[dimension][directions];
@@ -109,19 +122,19 @@ final class AllocatedForm implements CodebookForm {
     for (int i = 0; i < rows.length; i++) {
       rows[i] = Arrays.copyOfRange(basis, i * d, (i + 1) * d);
     }
-    return new AllocatedForm(mean, stageBits, bitScales, levels(stageBits, bitScales), rows, 0,
-        false);
+    return new AllocatedForm(
+        mean, stageBits, bitScales, levels(stageBits, bitScales), rows, 0, false);
   }
 
   /** The first m outputs of the randomized Hadamard transform drawn from {@code seed}. */
   static AllocatedForm structured(float[] mean, int[] stageBits, float[] bitScales, long seed) {
-    return new AllocatedForm(mean, stageBits, bitScales, levels(stageBits, bitScales), null,
-        seed, true);
+    return new AllocatedForm(
+        mean, stageBits, bitScales, levels(stageBits, bitScales), null, seed, true);
   }
 
   /**
-   * The levels of every direction: direction i has a bit in each stage k with
-   * {@code stageBits[k] > i}, bit {@code f_k + i}, whose scale is {@code bitScales[f_k + i]}.
+   * The levels of every direction: direction i has a bit in each stage k with {@code stageBits[k] >
+   * i}, bit {@code f_k + i}, whose scale is {@code bitScales[f_k + i]}.
    */
   static TiedLevels[] levels(int[] stageBits, float[] bitScales) {
     TiedLevels[] levels = new TiedLevels[stageBits[0]];
@@ -140,8 +153,8 @@ final class AllocatedForm implements CodebookForm {
   }
 
   /**
-   * The first direction whose levels or thresholds are not finite in float32 (its scales are,
-   * but their sums may not be), or −1.
+   * The first direction whose levels or thresholds are not finite in float32 (its scales are, but
+   * their sums may not be), or −1.
    */
   static int overflowingDirection(TiedLevels[] levels) {
     for (int i = 0; i < levels.length; i++) {
@@ -257,8 +270,18 @@ final class AllocatedForm implements CodebookForm {
       for (int t = 0; t < count; t += DenseForm.TILE) {
         int m = Math.min(DenseForm.TILE, count - t);
         FloatKernels.clear(projections, m, directions);
-        FloatKernels.multiplyAdd(src, srcOff + t * dimension, dimension, mean, rowsTransposed, 0,
-            dimension, 0, directions, projections, m);
+        FloatKernels.multiplyAdd(
+            src,
+            srcOff + t * dimension,
+            dimension,
+            mean,
+            rowsTransposed,
+            0,
+            dimension,
+            0,
+            directions,
+            projections,
+            m);
         for (int i = 0; i < m; i++) {
           pack(projections[i], 0, 1, greedy, dst, dstOff + (t + i) * codeBytes, codeBytes);
         }
@@ -290,8 +313,8 @@ final class AllocatedForm implements CodebookForm {
       return y;
     }
     float[][] p = new float[1][directions];
-    FloatKernels.multiplyAdd(x, off, dimension, mean, rowsTransposed, 0, dimension, 0,
-        directions, p, 1);
+    FloatKernels.multiplyAdd(
+        x, off, dimension, mean, rowsTransposed, 0, dimension, 0, directions, p, 1);
     return p[0];
   }
 
@@ -301,8 +324,8 @@ final class AllocatedForm implements CodebookForm {
   }
 
   /**
-   * The vector of one code by the plain rule, {@code μ + Σ_i level_i u_i} with each level summed
-   * by {@link #level}: the reference the tile decoders are tested against, bit for bit.
+   * The vector of one code by the plain rule, {@code μ + Σ_i level_i u_i} with each level summed by
+   * {@link #level}: the reference the tile decoders are tested against, bit for bit.
    */
   float[] decodeOne(byte[] code, int off) {
     float[] out = new float[dimension];
@@ -318,16 +341,16 @@ final class AllocatedForm implements CodebookForm {
       for (int i = 0; i < directions; i++) {
         levels[i] = level(code, off, i);
       }
-      FloatKernels.multiplyAdd(levels, 0, directions, null, rows, 0, directions, 0, dimension,
-          row, 1);
+      FloatKernels.multiplyAdd(
+          levels, 0, directions, null, rows, 0, directions, 0, dimension, row, 1);
       out = row[0];
     }
     return out;
   }
 
   /** Codes the projections {@code y[off + i · stride]} of one vector into its code bytes. */
-  private void pack(float[] y, int off, int stride, boolean greedy, byte[] dst, int dstOff,
-      int codeBytes) {
+  private void pack(
+      float[] y, int off, int stride, boolean greedy, byte[] dst, int dstOff, int codeBytes) {
     Arrays.fill(dst, dstOff, dstOff + codeBytes, (byte) 0);
     int deep = stageBits.length > 1 ? stageBits[1] : 0;
     packDeep(y, off, stride, greedy, dst, dstOff, deep);
@@ -344,8 +367,8 @@ final class AllocatedForm implements CodebookForm {
    * ORs in the bits of the first {@code deep} directions, those with two bits or more, from the
    * level each one's search picks; their bits must be zero beforehand.
    */
-  private void packDeep(float[] y, int off, int stride, boolean greedy, byte[] dst, int dstOff,
-      int deep) {
+  private void packDeep(
+      float[] y, int off, int stride, boolean greedy, byte[] dst, int dstOff, int deep) {
     for (int i = 0; i < deep; i++) {
       float p = y[off + i * stride];
       int pattern = greedy ? levels[i].greedy(p) : levels[i].nearest(p);
@@ -373,11 +396,16 @@ final class AllocatedForm implements CodebookForm {
     if (transform != null) {
       return new LaneDecoder(codeBytes);
     }
-    return new DenseTileDecoder(mean, rows, directions, codeBytes, (src, off, levels, at) -> {
-      for (int i = 0; i < directions; i++) {
-        levels[at + i] = level(src, off, i);
-      }
-    });
+    return new DenseTileDecoder(
+        mean,
+        rows,
+        directions,
+        codeBytes,
+        (src, off, levels, at) -> {
+          for (int i = 0; i < directions; i++) {
+            levels[at + i] = level(src, off, i);
+          }
+        });
   }
 
   /**
@@ -389,10 +417,13 @@ final class AllocatedForm implements CodebookForm {
   private final class LaneDecoder implements TileDecoder {
     private static final int LANES = StructuredTransform.LANES;
     private final int codeBytes;
+
     /** Directions i with a bit at depth k ({@code depths[i] > k}): the first so many. */
     private final int[] directionsAt;
+
     /** {@code scales[k][i]}: the scale of direction i's bit at depth k. */
     private final float[][] scales;
+
     private final float[] signs = new float[directions * LANES];
     private final float[] w = new float[dimension * LANES];
 
@@ -493,8 +524,11 @@ final class AllocatedForm implements CodebookForm {
 
   @Override
   public long bodyBytes(int version) {
-    return 4L * stageBits.length + 4 + (transform != null ? 4 : 4L * directions * dimension)
-        + 4L * bits + 4L * dimension;
+    return 4L * stageBits.length
+        + 4
+        + (transform != null ? 4 : 4L * directions * dimension)
+        + 4L * bits
+        + 4L * dimension;
   }
 
   @Override
@@ -516,10 +550,10 @@ final class AllocatedForm implements CodebookForm {
 
   /**
    * Reads the body of an allocated codebook whose header {@code in} has read and checked. What
-   * sizes the body is checked as soon as it is read: n_0 (the number of directions), then the
-   * basis byte. The rest is read to the CRC32C, which is checked, and then every field in the
-   * order of the file: the stage sizes, the reserved bytes, the rounds or the basis rows, the
-   * scales (then each direction's levels), the mean.
+   * sizes the body is checked as soon as it is read: n_0 (the number of directions), then the basis
+   * byte. The rest is read to the CRC32C, which is checked, and then every field in the order of
+   * the file: the stage sizes, the reserved bytes, the rounds or the basis rows, the scales (then
+   * each direction's levels), the mean.
    */
   static AllocatedForm read(FormatReader in, int stages, int dimension, long bits, long seed)
       throws IOException {
@@ -528,37 +562,44 @@ final class AllocatedForm implements CodebookForm {
     in.readFully(stageBytes, 0, 4, "codebook stages");
     // The basis length follows from n_0: bound it by d now, so that a damaged size cannot claim
     // a huge basis.
-    long directions = Integer.toUnsignedLong(
-        ByteBuffer.wrap(stageBytes).order(ByteOrder.LITTLE_ENDIAN).getInt(0));
+    long directions =
+        Integer.toUnsignedLong(
+            ByteBuffer.wrap(stageBytes).order(ByteOrder.LITTLE_ENDIAN).getInt(0));
     if (directions < 1 || directions > dimension) {
-      throw new MalformedInputException("codebook stage 0 has " + directions + " bits, out of"
-          + " range 1.." + dimension, base);
+      throw new MalformedInputException(
+          "codebook stage 0 has " + directions + " bits, out of" + " range 1.." + dimension, base);
     }
     in.readFully(stageBytes, 4, 4 * (stages - 1), "codebook stages");
     byte[] basisKind = in.readBytes(4, "codebook basis");
     boolean structured = basisKind[0] == BASIS_STRUCTURED;
     if (basisKind[0] != BASIS_DENSE && !structured) {
-      throw new MalformedInputException("unknown codebook basis " + basisKind[0], base + 4L * stages);
+      throw new MalformedInputException(
+          "unknown codebook basis " + basisKind[0], base + 4L * stages);
     }
     int m = (int) directions;
     byte[] rounds = structured ? in.readBytes(4, "codebook basis") : new byte[0];
-    FormatReader.Floats basis = structured ? null
-        : in.readFloats((long) m * dimension, "codebook basis");
+    FormatReader.Floats basis =
+        structured ? null : in.readFloats((long) m * dimension, "codebook basis");
     FormatReader.Floats scales = in.readFloats(bits, "codebook scales");
     FormatReader.Floats mean = in.readFloats(dimension, "codebook mean");
     in.checkCrc("codebook checksum mismatch");
 
     int[] stageBits = CodebookFormat.stageSizes(stageBytes, stages, dimension, bits, base, true);
     if (basisKind[1] != 0 || basisKind[2] != 0 || basisKind[3] != 0) {
-      throw new MalformedInputException("codebook reserved field is not zero",
-          base + 4L * stages + 1);
+      throw new MalformedInputException(
+          "codebook reserved field is not zero", base + 4L * stages + 1);
     }
     long at = base + 4L * stages + 4;
     if (structured) {
       int r = ByteBuffer.wrap(rounds).order(ByteOrder.LITTLE_ENDIAN).getInt();
       if (r != StructuredTransform.ROUNDS) {
-        throw new MalformedInputException("structured basis has " + r + " rounds; this library"
-            + " implements " + StructuredTransform.ROUNDS, at);
+        throw new MalformedInputException(
+            "structured basis has "
+                + r
+                + " rounds; this library"
+                + " implements "
+                + StructuredTransform.ROUNDS,
+            at);
       }
       at += 4;
     } else {
@@ -569,20 +610,25 @@ final class AllocatedForm implements CodebookForm {
     for (int j = 0; j < c.length; j++) {
       c[j] = scales.get(j);
       if (!Float.isFinite(c[j])) {
-        throw new MalformedInputException("codebook scale[" + j + "] is not finite: " + c[j],
-            at + 4L * j);
+        throw new MalformedInputException(
+            "codebook scale[" + j + "] is not finite: " + c[j], at + 4L * j);
       }
       if (!(c[j] > 0)) {
-        throw new MalformedInputException("codebook scale[" + j + "] is not positive: " + c[j],
-            at + 4L * j);
+        throw new MalformedInputException(
+            "codebook scale[" + j + "] is not positive: " + c[j], at + 4L * j);
       }
     }
     TiedLevels[] levels = levels(stageBits, c);
     int overflowing = overflowingDirection(levels);
     if (overflowing >= 0) {
       // named at the direction's first scale, c_{i,0}: code bit i
-      throw new MalformedInputException("codebook direction " + overflowing + " overflows"
-          + " float32: " + levels[overflowing].nonFinite(), at + 4L * overflowing);
+      throw new MalformedInputException(
+          "codebook direction "
+              + overflowing
+              + " overflows"
+              + " float32: "
+              + levels[overflowing].nonFinite(),
+          at + 4L * overflowing);
     }
     at += 4 * bits;
     mean.checkFinite(0, dimension, "mean", at);
@@ -608,8 +654,10 @@ final class AllocatedForm implements CodebookForm {
       return false;
     }
     AllocatedForm o = (AllocatedForm) other;
-    return Arrays.equals(stageBits, o.stageBits) && Arrays.equals(mean, o.mean)
-        && Arrays.equals(bitScales, o.bitScales) && (transform != null) == (o.transform != null)
+    return Arrays.equals(stageBits, o.stageBits)
+        && Arrays.equals(mean, o.mean)
+        && Arrays.equals(bitScales, o.bitScales)
+        && (transform != null) == (o.transform != null)
         && (transform != null ? seed == o.seed : Arrays.deepEquals(rows, o.rows));
   }
 }

@@ -3,8 +3,8 @@ package io.signcodec.core;
 import io.signcodec.core.internal.Checks;
 
 /**
- * A {@link VectorSource} over vectors already in memory: {@code count} vectors of
- * {@code dimension} floats, row-major from vector {@code first} of {@code vectors} (not copied).
+ * A {@link VectorSource} over vectors already in memory: {@code count} vectors of {@code dimension}
+ * floats, row-major from vector {@code first} of {@code vectors} (not copied).
  */
 record ArrayVectorSource(float[] vectors, int first, int count, int dimension)
     implements VectorSource {

@@ -5,8 +5,8 @@ import java.util.function.Function;
 
 /**
  * What {@link SignEncoder} and {@link LinearDecoder} share: the codebook, its sizes, whether large
- * batches may be split across the common fork-join pool, and the per-thread tiles of the
- * codebook's form that do the work.
+ * batches may be split across the common fork-join pool, and the per-thread tiles of the codebook's
+ * form that do the work.
  *
  * @param <T> the tile type: the form's encoder or decoder tile
  */
@@ -15,11 +15,14 @@ abstract sealed class BatchCoder<T> permits SignEncoder, LinearDecoder {
   static final int GRAIN = 128;
 
   final Codebook codebook;
+
   /** The codebook's sizes, kept as fields for the batch methods' checks. */
   final int dimension;
+
   final int bits;
   final int codeBytes;
   final boolean parallel;
+
   /** The form's tiles, one per thread, as each owns scratch. */
   final ThreadLocal<T> tiles;
 

@@ -2,17 +2,17 @@ package io.signcodec.core;
 
 /**
  * Every size cap of the library in one place: what codebooks, containers, vector files and
- * in-memory loads may declare or hold. Readers check each length or count an input declares
- * against these before they allocate anything from it, so that a short hostile input cannot ask
- * for a huge buffer; writers and builders refuse what a reader would refuse.
+ * in-memory loads may declare or hold. Readers check each length or count an input declares against
+ * these before they allocate anything from it, so that a short hostile input cannot ask for a huge
+ * buffer; writers and builders refuse what a reader would refuse.
  */
 public final class Caps {
   private Caps() {}
 
   /**
    * Largest vector dimension: of a codebook, a container, a frame and a vector file, and of the
-   * arguments naming one. It also bounds the per-row buffer of a vector file reader (at most
-   * 512 KiB, for float64 npy) that a hostile dimension field could otherwise inflate.
+   * arguments naming one. It also bounds the per-row buffer of a vector file reader (at most 512
+   * KiB, for float64 npy) that a hostile dimension field could otherwise inflate.
    */
   public static final int MAX_DIMENSION = 65_536;
 
@@ -41,14 +41,14 @@ public final class Caps {
   public static final int MAX_LOADED_FLOATS = Integer.MAX_VALUE - 8;
 
   /**
-   * Memory limit handed to decompressors that have one (xz), in KiB: 256 MiB, enough for any
-   * preset of {@code xz -9}.
+   * Memory limit handed to decompressors that have one (xz), in KiB: 256 MiB, enough for any preset
+   * of {@code xz -9}.
    */
   public static final int DECOMPRESSION_MEMORY_LIMIT_KIB = 256 * 1024;
 
   /**
-   * Largest code length for a dimension and number of stages: 2d for one stage, 8d for more,
-   * within {@link #MAX_MATRIX_ELEMENTS}.
+   * Largest code length for a dimension and number of stages: 2d for one stage, 8d for more, within
+   * {@link #MAX_MATRIX_ELEMENTS}.
    */
   public static int maxBits(int dimension, int stages) {
     long rate = stages == 1 ? MAX_SINGLE_STAGE_RATE : MAX_STAGED_RATE;

@@ -5,12 +5,12 @@ import java.util.Objects;
 /**
  * Inner products between float queries and encoded vectors, without decoding them.
  *
- * <p>Because decoding is linear, {@code ⟨q, μ + A z⟩ = ⟨q, μ⟩ + Σ_j w_j z_j} with
- * {@code w = Aᵀ q}. With {@code z_j = ±1} that is {@code ⟨q, μ⟩ − Σ_j w_j + 2 Σ_{j: bit set} w_j},
- * and the last sum is read byte by byte from tables of 256 partial sums per code byte. Preparing a
- * query costs one {@code n×d} product and {@code 256·⌈n/8⌉} table entries; scoring a code then
- * costs {@code ⌈n/8⌉} table look-ups instead of the {@code n·d} multiply-adds of decoding. Works
- * for multi-stage codebooks too, whose decoder is the same single linear map.
+ * <p>Because decoding is linear, {@code ⟨q, μ + A z⟩ = ⟨q, μ⟩ + Σ_j w_j z_j} with {@code w = Aᵀ q}.
+ * With {@code z_j = ±1} that is {@code ⟨q, μ⟩ − Σ_j w_j + 2 Σ_{j: bit set} w_j}, and the last sum
+ * is read byte by byte from tables of 256 partial sums per code byte. Preparing a query costs one
+ * {@code n×d} product and {@code 256·⌈n/8⌉} table entries; scoring a code then costs {@code ⌈n/8⌉}
+ * table look-ups instead of the {@code n·d} multiply-adds of decoding. Works for multi-stage
+ * codebooks too, whose decoder is the same single linear map.
  *
  * <p>Thread-safe; so is every {@link Query} it prepares.
  */
@@ -44,11 +44,11 @@ public final class CodeScorer {
   }
 
   /**
-   * The costly half of {@link #prepare}, one {@code n×d} product: {@code w = Aᵀ q} and the
-   * constant {@code ⟨q, μ⟩ − Σ_j w_j}. {@link SearchRecall} keeps these for many queries and
-   * rebuilds the tables ({@code n/8} KiB each, 32 times the query's size at one bit per
-   * coordinate) when it needs them, with {@link #fillTables} and {@link #scoreAll}, so that its
-   * scores are exactly {@link Query#scoreAll}'s.
+   * The costly half of {@link #prepare}, one {@code n×d} product: {@code w = Aᵀ q} and the constant
+   * {@code ⟨q, μ⟩ − Σ_j w_j}. {@link SearchRecall} keeps these for many queries and rebuilds the
+   * tables ({@code n/8} KiB each, 32 times the query's size at one bit per coordinate) when it
+   * needs them, with {@link #fillTables} and {@link #scoreAll}, so that its scores are exactly
+   * {@link Query#scoreAll}'s.
    */
   Weights weights(float[] query) {
     VectorChecks.checkDimension("query", query, dimension);
@@ -82,8 +82,8 @@ public final class CodeScorer {
   }
 
   /**
-   * Fills {@code tables[0 .. 256·codeBytes)}: entry {@code v} of table {@code b} is
-   * {@code Σ 2 w_j} over the bits j set in byte value v of code byte b.
+   * Fills {@code tables[0 .. 256·codeBytes)}: entry {@code v} of table {@code b} is {@code Σ 2 w_j}
+   * over the bits j set in byte value v of code byte b.
    */
   void fillTables(double[] w, float[] tables) {
     for (int b = 0; b < codeBytes; b++) {
@@ -109,8 +109,15 @@ public final class CodeScorer {
   }
 
   /** {@link #score} of {@code count} consecutive codes into {@code scores[scoresOffset..]}. */
-  static void scoreAll(float constant, float[] tables, int codeBytes, byte[] codes, int offset,
-      int count, float[] scores, int scoresOffset) {
+  static void scoreAll(
+      float constant,
+      float[] tables,
+      int codeBytes,
+      byte[] codes,
+      int offset,
+      int count,
+      float[] scores,
+      int scoresOffset) {
     for (int i = 0; i < count; i++) {
       scores[scoresOffset + i] = score(constant, tables, codeBytes, codes, offset + i * codeBytes);
     }
@@ -138,8 +145,7 @@ public final class CodeScorer {
     public void scoreAll(byte[] codes, int offset, int count, float[] scores, int scoresOffset) {
       io.signcodec.core.internal.Checks.checkRange("codes", codes.length, offset, count, codeBytes);
       io.signcodec.core.internal.Checks.checkRange("scores", scores.length, scoresOffset, count, 1);
-      CodeScorer.scoreAll(constant, tables, codeBytes, codes, offset, count, scores,
-          scoresOffset);
+      CodeScorer.scoreAll(constant, tables, codeBytes, codes, offset, count, scores, scoresOffset);
     }
   }
 }

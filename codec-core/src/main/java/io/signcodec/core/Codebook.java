@@ -7,19 +7,17 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A sign-autoencoder codebook: {@code x ↦ z = sign(B (x − μ))} with {@code n} bits, and back
- * {@code x̂ = μ + A z}. Immutable and safe to share between threads.
+ * A sign-autoencoder codebook: {@code x ↦ z = sign(B (x − μ))} with {@code n} bits, and back {@code
+ * x̂ = μ + A z}. Immutable and safe to share between threads.
  *
  * <p>A codebook may code in K stages (docs/THEORY.md §5): B and A are split into K consecutive
  * blocks of rows and columns, stage k = 0 … K−1 codes the residual the stages before it left,
- * {@code z^(k) = sign(B^(k) (x − μ − Σ_{l<k} A^(l) z^(l)))}, and decoding is still the one
- * linear map {@code x̂ = μ + A z} on the concatenated code. A single-stage codebook is the case
- * K = 1.
+ * {@code z^(k) = sign(B^(k) (x − μ − Σ_{l<k} A^(l) z^(l)))}, and decoding is still the one linear
+ * map {@code x̂ = μ + A z} on the concatenated code. A single-stage codebook is the case K = 1.
  *
  * <p>Its maps come in one of three forms: dense float32 matrices ({@link #of}), randomized fast
  * orthogonal transforms stored as a seed ({@link #structured}, {@link #isStructured()}), or tied
- * bits allocated over the directions of one basis ({@link #allocated}, {@link #isAllocated()}).
- * The
+ * bits allocated over the directions of one basis ({@link #allocated}, {@link #isAllocated()}). The
  * {@link #fingerprint() fingerprint} identifies the exact serialized content, so streams written
  * with one codebook can refuse to be decoded with another.
  *
@@ -42,8 +40,8 @@ public final class Codebook implements java.io.Serializable {
   private final CodebookForm form;
   private final long fingerprint;
 
-  private Codebook(int formatVersion, int[] stageBits, float[] mean, CodebookInfo info,
-      CodebookForm form) {
+  private Codebook(
+      int formatVersion, int[] stageBits, float[] mean, CodebookInfo info, CodebookForm form) {
     this.formatVersion = formatVersion;
     this.dimension = mean.length;
     this.stageBits = stageBits;
@@ -55,24 +53,29 @@ public final class Codebook implements java.io.Serializable {
   }
 
   /**
-   * A codebook from explicit matrices, copied. Every value must be finite and no encoder row may
-   * be all zeros.
+   * A codebook from explicit matrices, copied. Every value must be finite and no encoder row may be
+   * all zeros.
    *
    * @param mean μ, length d
    * @param encoder B, n×d row-major
    * @param decoder A, d×n row-major
    */
-  public static Codebook of(int dimension, int bits, float[] mean, float[] encoder,
-      float[] decoder, CodebookInfo info) {
+  public static Codebook of(
+      int dimension, int bits, float[] mean, float[] encoder, float[] decoder, CodebookInfo info) {
     return of(dimension, new int[] {bits}, mean, encoder, decoder, info);
   }
 
   /**
-   * A multi-stage codebook from explicit matrices, copied: stage k owns the next
-   * {@code stageBits[k]} rows of B and columns of A.
+   * A multi-stage codebook from explicit matrices, copied: stage k owns the next {@code
+   * stageBits[k]} rows of B and columns of A.
    */
-  public static Codebook of(int dimension, int[] stageBits, float[] mean, float[] encoder,
-      float[] decoder, CodebookInfo info) {
+  public static Codebook of(
+      int dimension,
+      int[] stageBits,
+      float[] mean,
+      float[] encoder,
+      float[] decoder,
+      CodebookInfo info) {
     Objects.requireNonNull(stageBits, "stageBits");
     int bits = checkStages(dimension, stageBits);
     Objects.requireNonNull(info, "info");
@@ -85,7 +88,11 @@ public final class Codebook implements java.io.Serializable {
     }
     int[] stages = stageBits.clone();
     float[] mu = mean.clone();
-    return new Codebook(CodebookFormat.VERSION_CHECKED, stages, mu, info,
+    return new Codebook(
+        CodebookFormat.VERSION_CHECKED,
+        stages,
+        mu,
+        info,
         DenseForm.of(stages, mu, encoder, decoder));
   }
 
@@ -99,61 +106,85 @@ public final class Codebook implements java.io.Serializable {
    * @param scales the decoder scale of each stage, finite and positive also once rounded to the
    *     float32 in which it is used
    */
-  public static Codebook structured(int dimension, int[] stageBits, float[] mean,
-      double[] scales, CodebookInfo info) {
+  public static Codebook structured(
+      int dimension, int[] stageBits, float[] mean, double[] scales, CodebookInfo info) {
     Objects.requireNonNull(stageBits, "stageBits");
     Objects.requireNonNull(scales, "scales");
     Objects.requireNonNull(info, "info");
     checkStages(dimension, stageBits);
     checkArray("mean", mean, dimension);
     if (scales.length != stageBits.length) {
-      throw new IllegalArgumentException(scales.length + " scales for " + stageBits.length
-          + " stages");
+      throw new IllegalArgumentException(
+          scales.length + " scales for " + stageBits.length + " stages");
     }
     for (int k = 0; k < stageBits.length; k++) {
       if (stageBits[k] > dimension) {
-        throw new IllegalArgumentException("a structured stage codes at most d = " + dimension
-            + " bits: stage " + k + " has " + stageBits[k]);
+        throw new IllegalArgumentException(
+            "a structured stage codes at most d = "
+                + dimension
+                + " bits: stage "
+                + k
+                + " has "
+                + stageBits[k]);
       }
       if (!StructuredForm.positiveFiniteFloat(scales[k])) {
-        throw new IllegalArgumentException("scale of stage " + k + " must be finite and positive"
-            + " in float32, where it is used: " + scales[k]);
+        throw new IllegalArgumentException(
+            "scale of stage "
+                + k
+                + " must be finite and positive"
+                + " in float32, where it is used: "
+                + scales[k]);
       }
     }
     int[] stages = stageBits.clone();
     float[] mu = mean.clone();
-    return new Codebook(CodebookFormat.VERSION_CHECKED, stages, mu, info,
+    return new Codebook(
+        CodebookFormat.VERSION_CHECKED,
+        stages,
+        mu,
+        info,
         new StructuredForm(stages, mu, scales.clone(), info.seed()));
   }
 
   /**
    * An allocated codebook (docs/THEORY.md §7): m directions of one orthonormal basis, direction i
    * coded with {@code b_i} tied bits, {@code x̂ = μ + Σ_i u_i Σ_k c_{i,k} z_{i,k}}. The code is
-   * stage-major: stage k holds bit k of directions {@code 0 … stageBits[k] − 1}, so
-   * {@code stageBits} is non-increasing, {@code m = stageBits[0]} and direction i has as many
-   * bits as there are stages with more than i.
+   * stage-major: stage k holds bit k of directions {@code 0 … stageBits[k] − 1}, so {@code
+   * stageBits} is non-increasing, {@code m = stageBits[0]} and direction i has as many bits as
+   * there are stages with more than i.
    *
    * @param stageBits non-increasing, each 1..d, at most {@value TiedLevels#MAX_DEPTH} stages
    * @param scales {@code c_{i,k}} of every bit in code order (bit {@code f_k + i} of stage k),
-   *     finite and positive, and such that every level and threshold of a direction is finite
-   *     in float32
+   *     finite and positive, and such that every level and threshold of a direction is finite in
+   *     float32
    * @param basis the m rows {@code u_i} (m×d, row-major), orthonormal for the levels to mean what
-   *     they say; or null for the first m outputs of the randomized Hadamard transform drawn
-   *     from {@code info.seed()}
+   *     they say; or null for the first m outputs of the randomized Hadamard transform drawn from
+   *     {@code info.seed()}
    */
-  public static Codebook allocated(int dimension, int[] stageBits, float[] mean, float[] scales,
-      float[] basis, CodebookInfo info) {
+  public static Codebook allocated(
+      int dimension,
+      int[] stageBits,
+      float[] mean,
+      float[] scales,
+      float[] basis,
+      CodebookInfo info) {
     Objects.requireNonNull(stageBits, "stageBits");
     Objects.requireNonNull(info, "info");
     int bits = checkStages(dimension, stageBits);
     if (stageBits.length > TiedLevels.MAX_DEPTH) {
-      throw new IllegalArgumentException("an allocated codebook has at most "
-          + TiedLevels.MAX_DEPTH + " stages: " + stageBits.length);
+      throw new IllegalArgumentException(
+          "an allocated codebook has at most "
+              + TiedLevels.MAX_DEPTH
+              + " stages: "
+              + stageBits.length);
     }
     for (int k = 0; k < stageBits.length; k++) {
       if (stageBits[k] > dimension || (k > 0 && stageBits[k] > stageBits[k - 1])) {
-        throw new IllegalArgumentException("stage bits must be non-increasing and at most d = "
-            + dimension + ": " + Arrays.toString(stageBits));
+        throw new IllegalArgumentException(
+            "stage bits must be non-increasing and at most d = "
+                + dimension
+                + ": "
+                + Arrays.toString(stageBits));
       }
     }
     checkArray("mean", mean, dimension);
@@ -167,12 +198,16 @@ public final class Codebook implements java.io.Serializable {
     TiedLevels[] levels = AllocatedForm.levels(stages, scales);
     int overflowing = AllocatedForm.overflowingDirection(levels);
     if (overflowing >= 0) {
-      throw new IllegalArgumentException("direction " + overflowing + " overflows float32: "
-          + levels[overflowing].nonFinite());
+      throw new IllegalArgumentException(
+          "direction " + overflowing + " overflows float32: " + levels[overflowing].nonFinite());
     }
     float[] mu = mean.clone();
     if (basis == null) {
-      return new Codebook(CodebookFormat.VERSION_CHECKED, stages, mu, info,
+      return new Codebook(
+          CodebookFormat.VERSION_CHECKED,
+          stages,
+          mu,
+          info,
           AllocatedForm.structured(mu, stages, scales.clone(), info.seed()));
     }
     checkArray("basis", basis, (long) stages[0] * dimension);
@@ -180,13 +215,17 @@ public final class Codebook implements java.io.Serializable {
     if (zeroRow != null) {
       throw new IllegalArgumentException(zeroRow.replace("encoder", "basis"));
     }
-    return new Codebook(CodebookFormat.VERSION_CHECKED, stages, mu, info,
+    return new Codebook(
+        CodebookFormat.VERSION_CHECKED,
+        stages,
+        mu,
+        info,
         AllocatedForm.dense(mu, stages, scales.clone(), basis));
   }
 
   /** Used by the reader once the bytes have been validated; takes ownership of the arrays. */
-  static Codebook ofValidated(int formatVersion, int[] stageBits, float[] mean,
-      CodebookInfo info, CodebookForm form) {
+  static Codebook ofValidated(
+      int formatVersion, int[] stageBits, float[] mean, CodebookInfo info, CodebookForm form) {
     return new Codebook(formatVersion, stageBits, mean, info, form);
   }
 
@@ -200,8 +239,8 @@ public final class Codebook implements java.io.Serializable {
   }
 
   /**
-   * Whether this codebook allocates its bits over the directions of one basis, several tied
-   * bits per direction ({@link #allocated}), rather than one sign per projection.
+   * Whether this codebook allocates its bits over the directions of one basis, several tied bits
+   * per direction ({@link #allocated}), rather than one sign per projection.
    */
   public boolean isAllocated() {
     return form instanceof AllocatedForm;
@@ -213,19 +252,18 @@ public final class Codebook implements java.io.Serializable {
 
   /**
    * The format version this codebook is written in: {@value CodebookFormat#VERSION_CHECKED} for
-   * codebooks made by this library, or the version of the file it was read from, so that
-   * {@link #write} reproduces that file byte for byte and its {@link #fingerprint} stays the one
-   * that streams written with it carry.
+   * codebooks made by this library, or the version of the file it was read from, so that {@link
+   * #write} reproduces that file byte for byte and its {@link #fingerprint} stays the one that
+   * streams written with it carry.
    */
   public int formatVersion() {
     return formatVersion;
   }
 
   /**
-   * This codebook's content in another format version, for readers of an earlier signcodec:
-   * version 1 holds one dense stage, 2 dense stages, 3 a structured codebook, 4 any. Its
-   * fingerprint is that of its own bytes, so streams written with one of the two cannot be
-   * decoded with the other.
+   * This codebook's content in another format version, for readers of an earlier signcodec: version
+   * 1 holds one dense stage, 2 dense stages, 3 a structured codebook, 4 any. Its fingerprint is
+   * that of its own bytes, so streams written with one of the two cannot be decoded with the other.
    *
    * @throws IllegalArgumentException if {@code version} cannot hold this codebook
    */
@@ -239,25 +277,32 @@ public final class Codebook implements java.io.Serializable {
   /** Checks the shape and returns the total bits. */
   static int checkStages(int dimension, int[] stageBits) {
     if (dimension < 1 || dimension > Caps.MAX_DIMENSION) {
-      throw new IllegalArgumentException("dimension must be in 1.." + Caps.MAX_DIMENSION
-          + ": " + dimension);
+      throw new IllegalArgumentException(
+          "dimension must be in 1.." + Caps.MAX_DIMENSION + ": " + dimension);
     }
     if (stageBits.length < 1 || stageBits.length > Caps.MAX_STAGES) {
-      throw new IllegalArgumentException("stages must number 1.." + Caps.MAX_STAGES
-          + ": " + stageBits.length);
+      throw new IllegalArgumentException(
+          "stages must number 1.." + Caps.MAX_STAGES + ": " + stageBits.length);
     }
     long bits = 0;
     for (int k = 0; k < stageBits.length; k++) {
       if (stageBits[k] < 1 || stageBits[k] > 2L * dimension) {
-        throw new IllegalArgumentException("stage " + k + " bits must be in 1.." + 2L * dimension
-            + " for dimension " + dimension + ": " + stageBits[k]);
+        throw new IllegalArgumentException(
+            "stage "
+                + k
+                + " bits must be in 1.."
+                + 2L * dimension
+                + " for dimension "
+                + dimension
+                + ": "
+                + stageBits[k]);
       }
       bits += stageBits[k];
     }
     int max = Caps.maxBits(dimension, stageBits.length);
     if (bits > max) {
-      throw new IllegalArgumentException("bits must be in 1.." + max + " for dimension "
-          + dimension + ": " + bits);
+      throw new IllegalArgumentException(
+          "bits must be in 1.." + max + " for dimension " + dimension + ": " + bits);
     }
     return (int) bits;
   }
@@ -367,8 +412,7 @@ public final class Codebook implements java.io.Serializable {
 
   /** The serialized codebook. */
   public byte[] toByteArray() {
-    java.io.ByteArrayOutputStream out =
-        new java.io.ByteArrayOutputStream(serializedSize());
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(serializedSize());
     try {
       write(out);
     } catch (IOException e) {
@@ -383,7 +427,8 @@ public final class Codebook implements java.io.Serializable {
    * @throws TruncatedInputException if the input ends inside the codebook
    * @throws UnsupportedVersionException if the format version is not one this library reads
    * @throws ChecksumMismatchException if the bytes were altered
-   * @throws MalformedInputException if the input is not a codebook or declares sizes beyond the caps
+   * @throws MalformedInputException if the input is not a codebook or declares sizes beyond the
+   *     caps
    */
   public static Codebook read(InputStream in) throws IOException {
     return CodebookFormat.read(in);
@@ -396,8 +441,10 @@ public final class Codebook implements java.io.Serializable {
       return false;
     }
     Codebook c = (Codebook) o;
-    return fingerprint == c.fingerprint && formatVersion == c.formatVersion
-        && info.equals(c.info) && form.sameAs(c.form);
+    return fingerprint == c.fingerprint
+        && formatVersion == c.formatVersion
+        && info.equals(c.info)
+        && form.sameAs(c.form);
   }
 
   @Override
@@ -407,10 +454,18 @@ public final class Codebook implements java.io.Serializable {
 
   @Override
   public String toString() {
-    return "Codebook[d=" + dimension + ", n=" + bits + ", r=" + rate()
+    return "Codebook[d="
+        + dimension
+        + ", n="
+        + bits
+        + ", r="
+        + rate()
         + (stageBits.length > 1 ? ", stages=" + Arrays.toString(stageBits) : "")
         + ", method="
-        + info.method() + ", fingerprint=" + fingerprintHex() + "]";
+        + info.method()
+        + ", fingerprint="
+        + fingerprintHex()
+        + "]";
   }
 
   /** Serialized as its format bytes: the reader then checks them as {@link #read} does. */
@@ -436,8 +491,8 @@ public final class Codebook implements java.io.Serializable {
         java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(bytes);
         Codebook codebook = read(in);
         if (in.available() != 0) {
-          throw new java.io.InvalidObjectException(in.available()
-              + " bytes follow the serialized codebook");
+          throw new java.io.InvalidObjectException(
+              in.available() + " bytes follow the serialized codebook");
         }
         return codebook;
       } catch (IOException e) {

@@ -3,10 +3,10 @@ package io.signcodec.core;
 import java.io.IOException;
 
 /**
- * How a codebook's maps are represented: what {@link Codebook} delegates to, one implementation
- * per form. Each owns the tiles that encode and decode batches, the weights that score codes, its
- * part of the file format and the scratch all of these need; the encoder, decoder and scorer
- * choose nothing themselves.
+ * How a codebook's maps are represented: what {@link Codebook} delegates to, one implementation per
+ * form. Each owns the tiles that encode and decode batches, the weights that score codes, its part
+ * of the file format and the scratch all of these need; the encoder, decoder and scorer choose
+ * nothing themselves.
  *
  * <p>Immutable. The tile objects it makes are per thread.
  */
@@ -34,17 +34,17 @@ sealed interface CodebookForm permits DenseForm, StructuredForm, AllocatedForm {
   float[] projections(float[] x, int off);
 
   /**
-   * A magnitude below which no component can make a projection overflow: if every
-   * {@code |x_t| ≤ safeMagnitude()}, every projection (and every value the encoder computes on
-   * the way) is finite. Zero or negative if no input is safe without looking.
+   * A magnitude below which no component can make a projection overflow: if every {@code |x_t| ≤
+   * safeMagnitude()}, every projection (and every value the encoder computes on the way) is finite.
+   * Zero or negative if no input is safe without looking.
    */
   double safeMagnitude();
 
   /**
    * The {@link #safeMagnitude} of a form in which every value the encoder computes is at most
    * {@code gain · (max_t |x_t − μ_t| + offset)} in exact arithmetic. The margin of 4 covers the
-   * roundings: each is a factor of at most 1 + 2^-24, and no value goes through more than
-   * 2^17 of them (d terms of a projection, n of a residual), a factor below 1.01.
+   * roundings: each is a factor of at most 1 + 2^-24, and no value goes through more than 2^17 of
+   * them (d terms of a projection, n of a residual), a factor below 1.01.
    */
   static double safeMagnitude(double gain, double offset, float[] mean) {
     double largest = 0;
@@ -66,8 +66,8 @@ sealed interface CodebookForm permits DenseForm, StructuredForm, AllocatedForm {
   float[] denseDecoder();
 
   /**
-   * {@code A = Bᵀ diag(scales)} (d×n) from the encoder B (n×d): the decoder of the forms whose
-   * bit j is decoded along its own encoder row, times that bit's scale.
+   * {@code A = Bᵀ diag(scales)} (d×n) from the encoder B (n×d): the decoder of the forms whose bit
+   * j is decoded along its own encoder row, times that bit's scale.
    */
   static float[] scaledTranspose(float[] encoder, int bits, int dimension, float[] scales) {
     float[] a = new float[dimension * bits];

@@ -13,13 +13,13 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The codebook file format (see {@code docs/FORMAT.md} §2). All integers and floats are
- * little-endian. Every codebook starts with the same 56 bytes; version 4, which the library
- * writes, follows them with a CRC32C of its own, so that a damaged header is reported as such
- * before any size it declares is trusted, and says in a form byte whether matrices (dense), a
- * seed (structured) or bits allocated over a basis follow. Versions 1 (dense, one stage), 2
- * (dense, stages) and 3 (structured) have no header checksum; they are still read, and a codebook
- * read from one is written back in it, byte for byte, so that its fingerprint and the streams
- * that carry it stay valid.
+ * little-endian. Every codebook starts with the same 56 bytes; version 4, which the library writes,
+ * follows them with a CRC32C of its own, so that a damaged header is reported as such before any
+ * size it declares is trusted, and says in a form byte whether matrices (dense), a seed
+ * (structured) or bits allocated over a basis follow. Versions 1 (dense, one stage), 2 (dense,
+ * stages) and 3 (structured) have no header checksum; they are still read, and a codebook read from
+ * one is written back in it, byte for byte, so that its fingerprint and the streams that carry it
+ * stay valid.
  *
  * <pre>
  * offset  size  field
@@ -56,30 +56,36 @@ import java.nio.charset.StandardCharsets;
  *             4  CRC32C of every byte before it
  * </pre>
  *
- * <p>The reader checks the fields in the order of the file (docs/FORMAT.md §2.5): each header
- * field as soon as it is read (in version 4, after the header checksum), what sizes the body as
- * soon as it is read, and the rest of the body once the final checksum holds. It reads the body
- * in bounded chunks, so a short input that claims a huge codebook fails without a huge
- * allocation.
+ * <p>The reader checks the fields in the order of the file (docs/FORMAT.md §2.5): each header field
+ * as soon as it is read (in version 4, after the header checksum), what sizes the body as soon as
+ * it is read, and the rest of the body once the final checksum holds. It reads the body in bounded
+ * chunks, so a short input that claims a huge codebook fails without a huge allocation.
  */
 final class CodebookFormat {
   /** The first 8 bytes of every codebook. */
   public static final byte[] MAGIC = "SGNCBOOK".getBytes(StandardCharsets.US_ASCII);
+
   /** The format version of single-stage dense codebooks without a header checksum. */
   public static final int VERSION = 1;
+
   /** The format version of multi-stage dense codebooks without a header checksum. */
   public static final int VERSION_STAGED = 2;
+
   /** The format version of structured codebooks without a header checksum. */
   public static final int VERSION_STRUCTURED = 3;
+
   /** The format version the library writes: every form, with a header checksum. */
   public static final int VERSION_CHECKED = 4;
+
   /** Bytes of the header common to every version; version 4 adds its 4-byte checksum. */
   public static final int HEADER_BYTES = 56;
 
   /** Form byte of version 4: matrices. */
   static final int FORM_DENSE = 0;
+
   /** Form byte of version 4: fast transforms from a seed. */
   static final int FORM_STRUCTURED = 1;
+
   /** Form byte of version 4: bits allocated over the directions of one basis. */
   static final int FORM_ALLOCATED = 2;
 
@@ -135,9 +141,9 @@ final class CodebookFormat {
   }
 
   /**
-   * Reads one codebook, checking the header's fields in the order of the file, each as soon as
-   * it is read (in version 4, as soon as the header's checksum, which follows them, holds); then
-   * the body ({@link DenseForm#read}, {@link StructuredForm#read}, {@link AllocatedForm#read}).
+   * Reads one codebook, checking the header's fields in the order of the file, each as soon as it
+   * is read (in version 4, as soon as the header's checksum, which follows them, holds); then the
+   * body ({@link DenseForm#read}, {@link StructuredForm#read}, {@link AllocatedForm#read}).
    * docs/FORMAT.md §2.5 lists the checks and their messages.
    */
   static Codebook read(InputStream stream) throws IOException {
@@ -160,8 +166,8 @@ final class CodebookFormat {
       readHeaderTo(in, header, HEADER_BYTES, "codebook header");
       in.checkCrc("corrupt codebook header");
     }
-    readHeaderTo(in, header, 12,
-        version == VERSION ? "codebook reserved field" : "codebook stage count");
+    readHeaderTo(
+        in, header, 12, version == VERSION ? "codebook reserved field" : "codebook stage count");
     int stageCount = Short.toUnsignedInt(h.getShort(10));
     if (version == VERSION && stageCount != 0) {
       throw new MalformedInputException("codebook reserved field is not zero", 10);
@@ -171,30 +177,37 @@ final class CodebookFormat {
     boolean allocated = version == VERSION_CHECKED && header[21] == FORM_ALLOCATED;
     int maxStages = allocated ? TiedLevels.MAX_DEPTH : MAX_STAGES;
     if (version != VERSION && (stageCount < minStages || stageCount > maxStages)) {
-      throw new MalformedInputException("codebook stage count " + stageCount
-          + " out of range " + minStages + ".." + maxStages
-          + (allocated ? " for the allocated form" : ""), 10);
+      throw new MalformedInputException(
+          "codebook stage count "
+              + stageCount
+              + " out of range "
+              + minStages
+              + ".."
+              + maxStages
+              + (allocated ? " for the allocated form" : ""),
+          10);
     }
     int k = version == VERSION ? 1 : stageCount;
     readHeaderTo(in, header, 16, "codebook dimension");
     long d = Integer.toUnsignedLong(h.getInt(12));
     if (d < 1 || d > MAX_DIMENSION) {
-      throw new MalformedInputException("codebook dimension " + d + " out of range 1.."
-          + MAX_DIMENSION, 12);
+      throw new MalformedInputException(
+          "codebook dimension " + d + " out of range 1.." + MAX_DIMENSION, 12);
     }
     readHeaderTo(in, header, 20, "codebook bits");
     long n = Integer.toUnsignedLong(h.getInt(16));
     if (n < 1 || n > maxBits((int) d, k)) {
-      throw new MalformedInputException("codebook bits " + n + " out of range 1.."
-          + maxBits((int) d, k) + " for dimension " + d, 16);
+      throw new MalformedInputException(
+          "codebook bits " + n + " out of range 1.." + maxBits((int) d, k) + " for dimension " + d,
+          16);
     }
     readHeaderTo(in, header, 21, "codebook method");
     CodebookInfo.Method method = CodebookInfo.Method.fromCode(header[20]);
     if (method == null) {
       throw new MalformedInputException("unknown codebook method " + header[20], 20);
     }
-    readHeaderTo(in, header, 22,
-        version == VERSION_CHECKED ? "codebook form" : "codebook reserved field");
+    readHeaderTo(
+        in, header, 22, version == VERSION_CHECKED ? "codebook form" : "codebook reserved field");
     int form = version == VERSION_STRUCTURED ? FORM_STRUCTURED : FORM_DENSE;
     if (version != VERSION_CHECKED) {
       checkReserved(header, 21, 22);
@@ -216,11 +229,14 @@ final class CodebookFormat {
     readHeaderTo(in, header, HEADER_BYTES, "codebook header");
     if (version != VERSION_CHECKED) {
       // Without a header checksum, a damaged size reads as a short input: say both.
-      in.noteOnTruncation("; the input is cut short, or the sizes in its header are damaged"
-          + " (format version " + version + " has no header checksum)");
+      in.noteOnTruncation(
+          "; the input is cut short, or the sizes in its header are damaged"
+              + " (format version "
+              + version
+              + " has no header checksum)");
     }
-    CodebookInfo info = new CodebookInfo(method, seed, trainVectors, h.getDouble(40),
-        h.getDouble(48));
+    CodebookInfo info =
+        new CodebookInfo(method, seed, trainVectors, h.getDouble(40), h.getDouble(48));
     if (form == FORM_ALLOCATED) {
       AllocatedForm body = AllocatedForm.read(in, k, (int) d, n, seed);
       return Codebook.ofValidated(version, body.stageBits(), body.mean(), info, body);
@@ -243,9 +259,9 @@ final class CodebookFormat {
   }
 
   /**
-   * Reads the header up to offset {@code end}, unless it is read already: the fields are read
-   * one by one, so that each is checked before the next is read (version 4 reads them all, and
-   * its header checksum, first).
+   * Reads the header up to offset {@code end}, unless it is read already: the fields are read one
+   * by one, so that each is checked before the next is read (version 4 reads them all, and its
+   * header checksum, first).
    */
   private static void readHeaderTo(FormatReader in, byte[] header, int end, String what)
       throws IOException {
@@ -266,31 +282,42 @@ final class CodebookFormat {
   }
 
   /**
-   * Parses and checks the {@code stages} uint32 stage sizes of a body, in order: each in
-   * {@code 1..maxStage} (and, if {@code nonIncreasing}, at most the one before it), then that
-   * together they are {@code bits}; {@code at} is their offset in the input.
+   * Parses and checks the {@code stages} uint32 stage sizes of a body, in order: each in {@code
+   * 1..maxStage} (and, if {@code nonIncreasing}, at most the one before it), then that together
+   * they are {@code bits}; {@code at} is their offset in the input.
    */
-  static int[] stageSizes(byte[] bytes, int stages, long maxStage, long bits, long at,
-      boolean nonIncreasing) throws MalformedInputException {
+  static int[] stageSizes(
+      byte[] bytes, int stages, long maxStage, long bits, long at, boolean nonIncreasing)
+      throws MalformedInputException {
     ByteBuffer sb = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     int[] sizes = new int[stages];
     long sum = 0;
     for (int i = 0; i < stages; i++) {
       long b = Integer.toUnsignedLong(sb.getInt(4 * i));
       if (b < 1 || b > maxStage) {
-        throw new MalformedInputException("codebook stage " + i + " has " + b
-            + " bits, out of range 1.." + maxStage, at + 4L * i);
+        throw new MalformedInputException(
+            "codebook stage " + i + " has " + b + " bits, out of range 1.." + maxStage,
+            at + 4L * i);
       }
       if (nonIncreasing && i > 0 && b > sizes[i - 1]) {
-        throw new MalformedInputException("codebook stage " + i + " has " + b
-            + " bits, more than stage " + (i - 1) + " (" + sizes[i - 1] + ")", at + 4L * i);
+        throw new MalformedInputException(
+            "codebook stage "
+                + i
+                + " has "
+                + b
+                + " bits, more than stage "
+                + (i - 1)
+                + " ("
+                + sizes[i - 1]
+                + ")",
+            at + 4L * i);
       }
       sizes[i] = (int) b;
       sum += b;
     }
     if (sum != bits) {
-      throw new MalformedInputException("codebook stages hold " + sum + " bits, header says "
-          + bits, at);
+      throw new MalformedInputException(
+          "codebook stages hold " + sum + " bits, header says " + bits, at);
     }
     return sizes;
   }
@@ -298,8 +325,8 @@ final class CodebookFormat {
   static void checkFinite(float[] a, String name, long base) throws MalformedInputException {
     for (int i = 0; i < a.length; i++) {
       if (!Float.isFinite(a[i])) {
-        throw new MalformedInputException("codebook " + name + "[" + i + "] is not finite: " + a[i],
-            base + 4L * i);
+        throw new MalformedInputException(
+            "codebook " + name + "[" + i + "] is not finite: " + a[i], base + 4L * i);
       }
     }
   }

@@ -5,11 +5,11 @@ import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * A codebook held as matrices: encoder B (n×d) and decoder A (d×n), in K stages of consecutive
- * rows of B and columns of A (docs/FORMAT.md §2.2).
+ * A codebook held as matrices: encoder B (n×d) and decoder A (d×n), in K stages of consecutive rows
+ * of B and columns of A (docs/FORMAT.md §2.2).
  *
- * <p>Only the layouts the kernels read are kept: Bᵀ as d rows of n (for {@code X·Bᵀ}) and Aᵀ as
- * n rows of d (for {@code Z·Aᵀ}); the row-major matrices are computed when asked for or written.
+ * <p>Only the layouts the kernels read are kept: Bᵀ as d rows of n (for {@code X·Bᵀ}) and Aᵀ as n
+ * rows of d (for {@code Z·Aᵀ}); the row-major matrices are computed when asked for or written.
  * Encoding follows the order of float operations in docs/FORMAT.md §1.1, which the kernels keep
  * whatever their blocking.
  */
@@ -21,8 +21,8 @@ final class DenseForm extends StageLayout implements CodebookForm {
   private final float[][] decoderTransposed;
   private final double safeMagnitude;
 
-  private DenseForm(int[] stageBits, float[] mean, float[][] encoderTransposed,
-      float[][] decoderTransposed) {
+  private DenseForm(
+      int[] stageBits, float[] mean, float[][] encoderTransposed, float[][] decoderTransposed) {
     super(stageBits, mean);
     this.encoderTransposed = encoderTransposed;
     this.decoderTransposed = decoderTransposed;
@@ -41,8 +41,8 @@ final class DenseForm extends StageLayout implements CodebookForm {
         added[t] += Math.abs(decoderTransposed[j][t]);
       }
     }
-    this.safeMagnitude = CodebookForm.safeMagnitude(gain,
-        Arrays.stream(added).max().orElse(0), mean);
+    this.safeMagnitude =
+        CodebookForm.safeMagnitude(gain, Arrays.stream(added).max().orElse(0), mean);
   }
 
   /** From row-major B (n×d) and A (d×n), which are not kept. */
@@ -109,8 +109,8 @@ final class DenseForm extends StageLayout implements CodebookForm {
   public float[] projections(float[] x, int off) {
     if (stageBits.length == 1) {
       float[][] p = new float[1][bits];
-      FloatKernels.multiplyAdd(x, off, dimension, mean, encoderTransposed, 0, dimension, 0, bits,
-          p, 1);
+      FloatKernels.multiplyAdd(
+          x, off, dimension, mean, encoderTransposed, 0, dimension, 0, bits, p, 1);
       return p[0];
     }
     StagedEncoder staged = new StagedEncoder();
@@ -132,8 +132,18 @@ final class DenseForm extends StageLayout implements CodebookForm {
       for (int t = 0; t < count; t += TILE) {
         int m = Math.min(TILE, count - t);
         FloatKernels.clear(projections, m, bits);
-        FloatKernels.multiplyAdd(src, srcOff + t * dimension, dimension, mean, encoderTransposed,
-            0, dimension, 0, bits, projections, m);
+        FloatKernels.multiplyAdd(
+            src,
+            srcOff + t * dimension,
+            dimension,
+            mean,
+            encoderTransposed,
+            0,
+            dimension,
+            0,
+            bits,
+            projections,
+            m);
         for (int i = 0; i < m; i++) {
           SignCodes.pack(projections[i], 0, bits, dst, dstOff + (t + i) * codeBytes());
         }
@@ -174,8 +184,8 @@ final class DenseForm extends StageLayout implements CodebookForm {
       int first = 0;
       for (int stage = 0; stage < stageBits.length; stage++) {
         int n = stageBits[stage];
-        FloatKernels.multiplyAdd(residuals, encoderTransposed, 0, dimension, first, first + n,
-            projections, m);
+        FloatKernels.multiplyAdd(
+            residuals, encoderTransposed, 0, dimension, first, first + n, projections, m);
         if (stage < stageBits.length - 1) {
           for (int i = 0; i < m; i++) {
             float[] p = projections[i];
@@ -184,8 +194,8 @@ final class DenseForm extends StageLayout implements CodebookForm {
               neg[j] = -SignCodes.withSignOf(p[first + j], 1f);
             }
           }
-          FloatKernels.multiplyAdd(negatedSigns, decoderTransposed, first, n, 0, dimension,
-              residuals, m);
+          FloatKernels.multiplyAdd(
+              negatedSigns, decoderTransposed, first, n, 0, dimension, residuals, m);
         }
         first += n;
       }
@@ -201,7 +211,11 @@ final class DenseForm extends StageLayout implements CodebookForm {
   /** {@code x̂ = μ + A z}: the codes' signs times Aᵀ. */
   @Override
   public TileDecoder newTileDecoder() {
-    return new DenseTileDecoder(mean, decoderTransposed, bits, codeBytes(),
+    return new DenseTileDecoder(
+        mean,
+        decoderTransposed,
+        bits,
+        codeBytes(),
         (src, off, signs, at) -> SignCodes.unpack(src, off, bits, signs, at));
   }
 
@@ -210,8 +224,8 @@ final class DenseForm extends StageLayout implements CodebookForm {
   @Override
   public boolean writableIn(int version) {
     return version == CodebookFormat.VERSION_CHECKED
-        || version == (stageBits.length == 1 ? CodebookFormat.VERSION
-            : CodebookFormat.VERSION_STAGED);
+        || version
+            == (stageBits.length == 1 ? CodebookFormat.VERSION : CodebookFormat.VERSION_STAGED);
   }
 
   @Override
@@ -221,7 +235,8 @@ final class DenseForm extends StageLayout implements CodebookForm {
 
   @Override
   public long bodyBytes(int version) {
-    return (version == CodebookFormat.VERSION ? 0 : 4L * stageBits.length) + 4L * dimension
+    return (version == CodebookFormat.VERSION ? 0 : 4L * stageBits.length)
+        + 4L * dimension
         + 8L * bits * dimension;
   }
 
@@ -247,17 +262,16 @@ final class DenseForm extends StageLayout implements CodebookForm {
 
   /**
    * Reads the body of a dense codebook whose header {@code in} has read and checked: stage sizes
-   * (not in version 1), μ, B, A, the CRC32C; then checks the values in that order (B row by
-   * row: finite, then not all zeros). Memory grows only as bytes
-   * arrive: matrices are read in chunks, and laid out for the kernels only once all of them are
-   * there and the checksum holds.
+   * (not in version 1), μ, B, A, the CRC32C; then checks the values in that order (B row by row:
+   * finite, then not all zeros). Memory grows only as bytes arrive: matrices are read in chunks,
+   * and laid out for the kernels only once all of them are there and the checksum holds.
    */
   static DenseForm read(FormatReader in, int version, int stages, int dimension, int bits)
       throws IOException {
     int d = dimension;
     long base = in.position();
-    byte[] stageBytes = in.readBytes(version == CodebookFormat.VERSION ? 0 : 4 * stages,
-        "codebook stages");
+    byte[] stageBytes =
+        in.readBytes(version == CodebookFormat.VERSION ? 0 : 4 * stages, "codebook stages");
     // μ, B and A as one run, so that a short input is reported against all that was expected.
     long nd = (long) bits * d;
     FormatReader.Floats values = in.readFloats(d + 2 * nd, "codebook matrices");
@@ -293,7 +307,8 @@ final class DenseForm extends StageLayout implements CodebookForm {
 
   @Override
   public boolean sameAs(CodebookForm other) {
-    return other instanceof DenseForm o && sameLayout(o)
+    return other instanceof DenseForm o
+        && sameLayout(o)
         && Arrays.deepEquals(encoderTransposed, o.encoderTransposed)
         && Arrays.deepEquals(decoderTransposed, o.decoderTransposed);
   }

@@ -5,10 +5,10 @@ import io.signcodec.core.internal.FloatKernels;
 
 /**
  * {@code x̂ = μ + Σ_j w_j a_j} for the forms that keep their decoder as a dense matrix: a tile of
- * codes becomes a tile of coefficient rows, which one kernel product with the columns
- * {@code a_j} (held as the rows of {@code columns}) adds onto rows that start at μ. The forms
- * differ only in what a code's coefficients are — its signs for a sign code, each direction's
- * level for an allocated code — so that is all they supply.
+ * codes becomes a tile of coefficient rows, which one kernel product with the columns {@code a_j}
+ * (held as the rows of {@code columns}) adds onto rows that start at μ. The forms differ only in
+ * what a code's coefficients are — its signs for a sign code, each direction's level for an
+ * allocated code — so that is all they supply.
  */
 final class DenseTileDecoder implements TileDecoder {
   /** Writes the coefficients of the code at {@code src[off..]} to {@code into[at..]}. */
@@ -29,8 +29,8 @@ final class DenseTileDecoder implements TileDecoder {
    * @param columns the decoder's columns as {@code width} rows of d (not copied)
    * @param codeBytes the bytes of one code
    */
-  DenseTileDecoder(float[] mean, float[][] columns, int width, int codeBytes,
-      Coefficients coefficients) {
+  DenseTileDecoder(
+      float[] mean, float[][] columns, int width, int codeBytes, Coefficients coefficients) {
     this.mean = mean;
     this.columns = columns;
     this.width = width;

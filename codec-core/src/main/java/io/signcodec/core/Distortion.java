@@ -4,10 +4,10 @@ import io.signcodec.core.internal.Checks;
 import io.signcodec.core.internal.RunningMoments;
 
 /**
- * Measures how well reconstructions match originals, over any number of batches:
- * {@code NMSE = Σ‖x − x̂‖² / Σ‖x − x̄‖²} (x̄ the mean of the originals seen) and the mean cosine
- * similarity between x and x̂. Sums are kept in double; the mean uses Welford's update, so the
- * denominator does not suffer from cancellation.
+ * Measures how well reconstructions match originals, over any number of batches: {@code NMSE = Σ‖x
+ * − x̂‖² / Σ‖x − x̄‖²} (x̄ the mean of the originals seen) and the mean cosine similarity between x
+ * and x̂. Sums are kept in double; the mean uses Welford's update, so the denominator does not
+ * suffer from cancellation.
  *
  * <p>Not thread-safe. Two measurements over two parts of the data {@link #merge} into the
  * measurement of the whole; serializable, so that the parts may be measured apart.
@@ -28,14 +28,14 @@ public final class Distortion implements java.io.Serializable {
   }
 
   /**
-   * The distortion of {@code codebook} on {@code vectors} (row-major, finite): each is encoded
-   * and decoded, and the pairs are measured.
+   * The distortion of {@code codebook} on {@code vectors} (row-major, finite): each is encoded and
+   * decoded, and the pairs are measured.
    */
   public static Distortion of(Codebook codebook, float[] vectors) {
     int d = codebook.dimension();
     if (vectors.length % d != 0) {
-      throw new IllegalArgumentException(vectors.length + " floats are not whole vectors of "
-          + "dimension " + d);
+      throw new IllegalArgumentException(
+          vectors.length + " floats are not whole vectors of " + "dimension " + d);
     }
     int count = vectors.length / d;
     byte[] codes = new byte[Math.multiplyExact(count, codebook.codeBytes())];
@@ -48,11 +48,10 @@ public final class Distortion implements java.io.Serializable {
   }
 
   /** Adds {@code count} pairs of row-major vectors. */
-  public void add(float[] original, int originalOff, float[] reconstructed, int reconstructedOff,
-      int count) {
+  public void add(
+      float[] original, int originalOff, float[] reconstructed, int reconstructedOff, int count) {
     Checks.checkRange("original", original.length, originalOff, count, dimension);
-    Checks.checkRange("reconstructed", reconstructed.length, reconstructedOff, count,
-        dimension);
+    Checks.checkRange("reconstructed", reconstructed.length, reconstructedOff, count, dimension);
     for (int i = 0; i < count; i++) {
       int o = originalOff + i * dimension;
       int r = reconstructedOff + i * dimension;
@@ -83,8 +82,8 @@ public final class Distortion implements java.io.Serializable {
   /** Adds the pairs {@code other} has measured, as if they had followed these. */
   public void merge(Distortion other) {
     if (other.dimension != dimension) {
-      throw new IllegalArgumentException("cannot merge dimension " + other.dimension + " into "
-          + dimension);
+      throw new IllegalArgumentException(
+          "cannot merge dimension " + other.dimension + " into " + dimension);
     }
     originals.merge(other.originals);
     count += other.count;

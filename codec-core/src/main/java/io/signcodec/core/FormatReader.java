@@ -8,8 +8,8 @@ import java.util.zip.CRC32C;
 
 /**
  * Reads a codebook's bytes: counts the offset, feeds a running CRC32C, and reports an input that
- * ends early as a {@link TruncatedInputException} at the offset where it ended. Reads exactly
- * what it is asked for, in bounded chunks, so that memory grows only as bytes arrive.
+ * ends early as a {@link TruncatedInputException} at the offset where it ended. Reads exactly what
+ * it is asked for, in bounded chunks, so that memory grows only as bytes arrive.
  */
 final class FormatReader {
   /** Floats per chunk: 1 MiB. */
@@ -40,8 +40,16 @@ final class FormatReader {
     while (done < len) {
       int r = in.read(b, off + done, len - done);
       if (r < 0) {
-        throw new TruncatedInputException("premature end of stream while reading " + what
-            + ": " + done + " of " + len + " bytes" + truncationNote, position + done);
+        throw new TruncatedInputException(
+            "premature end of stream while reading "
+                + what
+                + ": "
+                + done
+                + " of "
+                + len
+                + " bytes"
+                + truncationNote,
+            position + done);
       }
       done += r;
     }
@@ -71,11 +79,21 @@ final class FormatReader {
         readFully(bytes, 0, 4 * len, what);
       } catch (TruncatedInputException e) {
         long got = e.offset() - start;
-        throw new TruncatedInputException("premature end of stream while reading " + what
-            + ": " + got + " of " + total + " bytes" + truncationNote, e.offset());
+        throw new TruncatedInputException(
+            "premature end of stream while reading "
+                + what
+                + ": "
+                + got
+                + " of "
+                + total
+                + " bytes"
+                + truncationNote,
+            e.offset());
       }
       parts[c] = new float[len];
-      ByteBuffer.wrap(bytes, 0, 4 * len).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
+      ByteBuffer.wrap(bytes, 0, 4 * len)
+          .order(ByteOrder.LITTLE_ENDIAN)
+          .asFloatBuffer()
           .get(parts[c]);
     }
     return new Floats(parts, count);
@@ -86,12 +104,15 @@ final class FormatReader {
     int computed = (int) crc.getValue();
     long at = position;
     byte[] b = new byte[4];
-    readFully(b, 0, 4, what.startsWith("corrupt codebook header") ? "codebook header"
-        : "codebook checksum");
+    readFully(
+        b,
+        0,
+        4,
+        what.startsWith("corrupt codebook header") ? "codebook header" : "codebook checksum");
     int stored = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getInt();
     if (stored != computed) {
-      throw new ChecksumMismatchException(String.format("%s: stored CRC32C %08x, computed %08x",
-          what, stored, computed), at);
+      throw new ChecksumMismatchException(
+          String.format("%s: stored CRC32C %08x, computed %08x", what, stored, computed), at);
     }
   }
 
@@ -120,8 +141,8 @@ final class FormatReader {
     }
 
     /**
-     * Throws if one of {@code len} values from {@code from} is not finite, naming it as
-     * {@code name[i]} (i counted from {@code from}) at its offset from {@code at}.
+     * Throws if one of {@code len} values from {@code from} is not finite, naming it as {@code
+     * name[i]} (i counted from {@code from}) at its offset from {@code at}.
      */
     void checkFinite(long from, long len, String name, long at) throws MalformedInputException {
       checkFinite(from, 0, len, name, at);
@@ -133,16 +154,16 @@ final class FormatReader {
       for (long i = first; i < first + len; i++) {
         float v = get(from + i);
         if (!Float.isFinite(v)) {
-          throw new MalformedInputException("codebook " + name + "[" + i + "] is not finite: "
-              + v, at + 4 * i);
+          throw new MalformedInputException(
+              "codebook " + name + "[" + i + "] is not finite: " + v, at + 4 * i);
         }
       }
     }
 
     /**
-     * Checks {@code rows} rows of {@code cols} values from {@code from} (a matrix named
-     * {@code name}, at offset {@code at}), row by row: every value of the row finite (named as
-     * {@link #checkFinite(long, long, String, long)} names it), then the row not all zeros.
+     * Checks {@code rows} rows of {@code cols} values from {@code from} (a matrix named {@code
+     * name}, at offset {@code at}), row by row: every value of the row finite (named as {@link
+     * #checkFinite(long, long, String, long)} names it), then the row not all zeros.
      */
     void checkRows(long from, int rows, int cols, String name, long at)
         throws MalformedInputException {
@@ -150,8 +171,8 @@ final class FormatReader {
         long row = (long) r * cols;
         checkFinite(from, row, cols, name, at);
         if (allZero(from + row, cols)) {
-          throw new MalformedInputException("invalid codebook: " + name + " row " + r
-              + " is all zeros", at + 4 * row);
+          throw new MalformedInputException(
+              "invalid codebook: " + name + " row " + r + " is all zeros", at + 4 * row);
         }
       }
     }

@@ -10,9 +10,9 @@ import java.util.zip.CRC32C;
 
 /**
  * Little-endian writer of a codebook's bytes that feeds them, as they are produced, to a running
- * CRC32C, a SHA-256 digest and (if given) an output stream. A codebook is written by streaming
- * its content through one of these; its fingerprint is computed the same way without an output,
- * so no serialized copy is ever kept.
+ * CRC32C, a SHA-256 digest and (if given) an output stream. A codebook is written by streaming its
+ * content through one of these; its fingerprint is computed the same way without an output, so no
+ * serialized copy is ever kept.
  */
 final class FormatWriter {
   private static final int BUFFER = 1 << 16;
@@ -106,8 +106,8 @@ final class FormatWriter {
   }
 
   /**
-   * The fingerprint of what was written so far: the first 8 bytes of its SHA-256, big-endian.
-   * Ends the digest; call it last, before the final checksum.
+   * The fingerprint of what was written so far: the first 8 bytes of its SHA-256, big-endian. Ends
+   * the digest; call it last, before the final checksum.
    */
   long fingerprint() throws IOException {
     drain();

@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * A reader that passes every call to another reader: the base of readers that change what another
- * yields (fewer vectors, residuals), which override {@link #read} and keep the dimension and
- * {@link #close()} of the one they wrap.
+ * yields (fewer vectors, residuals), which override {@link #read} and keep the dimension and {@link
+ * #close()} of the one they wrap.
  */
 public abstract class ForwardingVectorReader implements VectorReader {
   private final VectorReader delegate;

@@ -14,8 +14,8 @@ public final class Limits {
 
   /**
    * The best NMSE any sign autoencoder {@code x̂ = A sign(B x)} reaches on isotropic Gaussian data
-   * at {@code rate} bits per coordinate, as d → ∞: {@code 1 − 2r/π} for r ≤ 1, and
-   * {@code (π/2 − 1)/(r + π/2 − 1)} above.
+   * at {@code rate} bits per coordinate, as d → ∞: {@code 1 − 2r/π} for r ≤ 1, and {@code (π/2 −
+   * 1)/(r + π/2 − 1)} above.
    */
   public static double signAutoencoderLimit(double rate) {
     checkRate(rate);
@@ -39,18 +39,18 @@ public final class Limits {
   }
 
   /**
-   * The NMSE {@code codebook} is expected to reach on Gaussian data with covariance
-   * {@code covariance} (d×d row-major) centred at the codebook's mean, with the codebook's own
-   * decoder. For an allocated codebook it is exact (each direction's Gaussian projection through
-   * its levels); NaN for a multi-stage sign codebook: its later stages code residuals that are not
+   * The NMSE {@code codebook} is expected to reach on Gaussian data with covariance {@code
+   * covariance} (d×d row-major) centred at the codebook's mean, with the codebook's own decoder.
+   * For an allocated codebook it is exact (each direction's Gaussian projection through its
+   * levels); NaN for a multi-stage sign codebook: its later stages code residuals that are not
    * Gaussian, and no closed form is known; measure it instead.
    */
   public static double predictedNmse(Codebook codebook, double[] covariance) {
     Objects.requireNonNull(codebook, "codebook");
     int d = codebook.dimension();
     if (covariance.length != (long) d * d) {
-      throw new IllegalArgumentException("covariance has " + covariance.length
-          + " entries, expected " + d + "×" + d);
+      throw new IllegalArgumentException(
+          "covariance has " + covariance.length + " entries, expected " + d + "×" + d);
     }
     if (codebook.isAllocated()) {
       double trace = trace(covariance, d);

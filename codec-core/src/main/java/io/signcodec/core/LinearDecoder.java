@@ -51,7 +51,13 @@ public final class LinearDecoder extends BatchCoder<CodebookForm.TileDecoder> {
     Objects.requireNonNull(dst, "dst");
     Checks.checkRange("src", src.length, srcOff, count, codeBytes);
     Checks.checkRange("dst", dst.length, dstOff, count, dimension);
-    Parallel.forRange(count, GRAIN, parallel, (from, to) -> tiles.get().decode(src,
-        srcOff + from * codeBytes, dst, dstOff + from * dimension, to - from));
+    Parallel.forRange(
+        count,
+        GRAIN,
+        parallel,
+        (from, to) ->
+            tiles
+                .get()
+                .decode(src, srcOff + from * codeBytes, dst, dstOff + from * dimension, to - from));
   }
 }

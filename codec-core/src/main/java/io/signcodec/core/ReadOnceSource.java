@@ -1,9 +1,8 @@
 package io.signcodec.core;
 
 /**
- * An open reader as a source that can be opened once: {@link VectorSource#readOnce}. The reader
- * is opened by the caller, so that its dimension is known, and handed to the first
- * {@link #open()}.
+ * An open reader as a source that can be opened once: {@link VectorSource#readOnce}. The reader is
+ * opened by the caller, so that its dimension is known, and handed to the first {@link #open()}.
  */
 final class ReadOnceSource implements VectorSource {
   private final String name;

@@ -3,59 +3,60 @@ package io.signcodec.core;
 import io.signcodec.core.internal.Checks;
 import io.signcodec.core.internal.FloatKernels;
 import io.signcodec.core.internal.Parallel;
-import io.signcodec.core.VectorReader;
-import io.signcodec.core.VectorSource;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * Recall@k of maximum-inner-product search on codes: how many of the k database vectors with the
- * largest exact inner product {@code ⟨q, x⟩} a search that scores the codes instead
- * ({@code ⟨q, x̂⟩} by {@link CodeScorer}, without decoding) also returns among its k best,
- * averaged over queries. {@code recall = mean over queries of |code top k ∩ exact top k| / k},
- * 1 when the codes find exactly the true neighbours.
+ * largest exact inner product {@code ⟨q, x⟩} a search that scores the codes instead ({@code ⟨q,
+ * x̂⟩} by {@link CodeScorer}, without decoding) also returns among its k best, averaged over
+ * queries. {@code recall = mean over queries of |code top k ∩ exact top k| / k}, 1 when the codes
+ * find exactly the true neighbours.
  *
  * <p>The database is streamed: {@link #measure} reads a {@link VectorSource} once, batch by batch,
  * and {@link #add} accepts batches from a caller that reads them itself (and may have encoded them
  * already). Vectors are gathered into blocks of up to {@value #MAX_BLOCK} (16 MiB of floats at
  * most); for every block and query two top-k lists are updated, the exact one from float32 dot
  * products ({@link FloatKernels#multiplyAdd}, fused multiply-adds in ascending coordinate order)
- * and the one scored on the block's codes. The exact search costs {@code Q × N × d}
- * multiply-adds for Q queries and N database vectors; scoring the codes costs
- * {@code Q × N × ⌈n/8⌉} table look-ups.
+ * and the one scored on the block's codes. The exact search costs {@code Q × N × d} multiply-adds
+ * for Q queries and N database vectors; scoring the codes costs {@code Q × N × ⌈n/8⌉} table
+ * look-ups.
  *
- * <p>Ties are broken towards the lower database index (the vector added first), in both lists,
- * and a NaN score (an overflow, {@code +∞ − ∞}) ranks below every other. Queries are split across
- * the common fork-join pool, each query's lists updated by one thread, so results are the same on
- * any number of threads and for any batch sizes.
+ * <p>Ties are broken towards the lower database index (the vector added first), in both lists, and
+ * a NaN score (an overflow, {@code +∞ − ∞}) ranks below every other. Queries are split across the
+ * common fork-join pool, each query's lists updated by one thread, so results are the same on any
+ * number of threads and for any batch sizes.
  *
- * <p>Memory, besides the caller's queries (not copied): for every query its decoder weights
- * {@code w = Aᵀ q} and two top-k lists, {@link #bytesPerQuery} bytes; the block, its vectors
- * transposed and their codes; and per worker thread the scores of the block for a tile of up to
- * 32 queries and one query's score tables ({@code ⌈n/8⌉} KiB). The tables are rebuilt from the
- * weights for every block rather than kept: at one bit per coordinate they are 32 times the
- * query's size, and rebuilding them costs 256 additions per code byte against the block's
- * thousands of look-ups. The scores are bit for bit those of
- * {@link CodeScorer#prepare prepare(q)}{@code .scoreAll}.
+ * <p>Memory, besides the caller's queries (not copied): for every query its decoder weights {@code
+ * w = Aᵀ q} and two top-k lists, {@link #bytesPerQuery} bytes; the block, its vectors transposed
+ * and their codes; and per worker thread the scores of the block for a tile of up to 32 queries and
+ * one query's score tables ({@code ⌈n/8⌉} KiB). The tables are rebuilt from the weights for every
+ * block rather than kept: at one bit per coordinate they are 32 times the query's size, and
+ * rebuilding them costs 256 additions per code byte against the block's thousands of look-ups. The
+ * scores are bit for bit those of {@link CodeScorer#prepare prepare(q)}{@code .scoreAll}.
  *
  * <p>Not thread-safe: one thread adds the batches.
  */
 public final class SearchRecall {
   /**
-   * Floats of database vectors scored together (16 MiB): the block is this many floats' worth
-   * of vectors, between {@value #MIN_BLOCK} and {@value #MAX_BLOCK}.
+   * Floats of database vectors scored together (16 MiB): the block is this many floats' worth of
+   * vectors, between {@value #MIN_BLOCK} and {@value #MAX_BLOCK}.
    */
   static final int BLOCK_FLOATS = 1 << 22;
+
   static final int MIN_BLOCK = 256;
   static final int MAX_BLOCK = 16_384;
+
   /** Vectors {@link #measure} reads at a time unless told otherwise. */
   public static final int DEFAULT_BATCH_VECTORS = 4096;
+
   /** Queries whose exact scores are computed together, sharing each row of the block. */
   private static final int MAX_TILE = 32;
 
   /** Scores the codes; it holds the codebook. */
   private final CodeScorer scorer;
+
   private final int dimension;
   private final int codeBytes;
   private final float[] queries;
@@ -66,24 +67,30 @@ public final class SearchRecall {
   private final double[][] bitWeights;
   private final TopK exact;
   private final TopK onCodes;
+
   /** Vectors per block. */
   private final int block;
+
   private SignEncoder encoder;
+
   /** The block: its vectors as d columns, and their codes. */
   private float[][] transposed;
+
   private byte[] blockCodes;
+
   /** Vectors in the block, added but not yet scored. */
   private int pending;
+
   /** Vectors scored. */
   private long count;
 
   /**
    * A measurement of {@code k}-nearest-neighbour recall for {@code queries} (row-major, the
-   * codebook's dimension, finite; not copied: the caller must not change the array while this is
-   * in use), before any database vector is added.
+   * codebook's dimension, finite; not copied: the caller must not change the array while this is in
+   * use), before any database vector is added.
    *
-   * @throws IllegalArgumentException if there are no queries, their length is not whole vectors,
-   *     a component is not finite, or k is below 1 or the lists would not fit in arrays
+   * @throws IllegalArgumentException if there are no queries, their length is not whole vectors, a
+   *     component is not finite, or k is below 1 or the lists would not fit in arrays
    */
   public SearchRecall(Codebook codebook, float[] queries, int k) {
     Objects.requireNonNull(codebook, "codebook");
@@ -94,37 +101,47 @@ public final class SearchRecall {
       throw new IllegalArgumentException("queries: none given");
     }
     if (queries.length % dimension != 0) {
-      throw new IllegalArgumentException("queries: " + queries.length + " floats are not whole "
-          + "vectors of the codebook's dimension " + dimension);
+      throw new IllegalArgumentException(
+          "queries: "
+              + queries.length
+              + " floats are not whole "
+              + "vectors of the codebook's dimension "
+              + dimension);
     }
     this.queryCount = queries.length / dimension;
     Checks.checkAtLeast("k", k, 1);
     if ((long) queryCount * k > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException(queryCount + " queries × k = " + k
-          + " neighbours do not fit in one array");
+      throw new IllegalArgumentException(
+          queryCount + " queries × k = " + k + " neighbours do not fit in one array");
     }
     this.k = k;
     try {
       Checks.checkFinite(queries, 0, queryCount, dimension);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("queries: " + e.getMessage().replace("vector", "query"),
-          e);
+      throw new IllegalArgumentException(
+          "queries: " + e.getMessage().replace("vector", "query"), e);
     }
     this.scorer = CodeScorer.of(codebook);
     this.constants = new float[queryCount];
     this.bitWeights = new double[queryCount][];
-    Parallel.forRange(queryCount, 16, true, (from, to) -> {
-      for (int q = from; q < to; q++) {
-        CodeScorer.Weights weights = scorer.weights(
-            Arrays.copyOfRange(queries, q * dimension, (q + 1) * dimension));
-        constants[q] = weights.constant;
-        bitWeights[q] = weights.bitWeights;
-      }
-    });
+    Parallel.forRange(
+        queryCount,
+        16,
+        true,
+        (from, to) -> {
+          for (int q = from; q < to; q++) {
+            CodeScorer.Weights weights =
+                scorer.weights(Arrays.copyOfRange(queries, q * dimension, (q + 1) * dimension));
+            constants[q] = weights.constant;
+            bitWeights[q] = weights.bitWeights;
+          }
+        });
     // Tiles as large as MAX_TILE share the block's rows best, but a few queries still get one
     // tile per thread; the exact scores do not depend on the tiling.
-    this.tile = Math.max(1, Math.min(MAX_TILE,
-        (queryCount + Parallel.parallelism() - 1) / Parallel.parallelism()));
+    this.tile =
+        Math.max(
+            1,
+            Math.min(MAX_TILE, (queryCount + Parallel.parallelism() - 1) / Parallel.parallelism()));
     this.block = Math.max(MIN_BLOCK, Math.min(MAX_BLOCK, BLOCK_FLOATS / dimension));
     this.exact = new TopK(queryCount, k);
     this.onCodes = new TopK(queryCount, k);
@@ -134,19 +151,19 @@ public final class SearchRecall {
    * Streams {@code database} once, in batches of {@value #DEFAULT_BATCH_VECTORS} vectors, and
    * returns the measurement.
    *
-   * @throws IllegalArgumentException as the constructor; and if the database's dimension is not
-   *     the codebook's, a vector has a component that is not finite, or it has fewer than k
-   *     vectors
+   * @throws IllegalArgumentException as the constructor; and if the database's dimension is not the
+   *     codebook's, a vector has a component that is not finite, or it has fewer than k vectors
    * @throws IOException if reading the database fails
    */
-  public static SearchRecall measure(Codebook codebook, float[] queries, int k,
-      VectorSource database) throws IOException {
+  public static SearchRecall measure(
+      Codebook codebook, float[] queries, int k, VectorSource database) throws IOException {
     return measure(codebook, queries, k, database, DEFAULT_BATCH_VECTORS);
   }
 
   /** As {@link #measure(Codebook, float[], int, VectorSource)}, reading batchVectors at a time. */
-  public static SearchRecall measure(Codebook codebook, float[] queries, int k,
-      VectorSource database, int batchVectors) throws IOException {
+  public static SearchRecall measure(
+      Codebook codebook, float[] queries, int k, VectorSource database, int batchVectors)
+      throws IOException {
     Objects.requireNonNull(database, "database");
     Checks.checkAtLeast("batchVectors", batchVectors, 1);
     SearchRecall recall = new SearchRecall(codebook, queries, k);
@@ -175,12 +192,12 @@ public final class SearchRecall {
   }
 
   /**
-   * Adds the next {@code count} database vectors (row-major at {@code vectors[offset..]}),
-   * encoding them with {@link SignEncoder#of}.
+   * Adds the next {@code count} database vectors (row-major at {@code vectors[offset..]}), encoding
+   * them with {@link SignEncoder#of}.
    *
    * @throws IllegalArgumentException if the range does not fit, a component is not finite or a
-   *     vector cannot be encoded ({@link VectorChecks#checkEncodable}; numbered by its position
-   *     in the database), before any of the vectors is added
+   *     vector cannot be encoded ({@link VectorChecks#checkEncodable}; numbered by its position in
+   *     the database), before any of the vectors is added
    */
   public void add(float[] vectors, int offset, int count) {
     Objects.requireNonNull(vectors, "vectors");
@@ -199,9 +216,9 @@ public final class SearchRecall {
   }
 
   /**
-   * Adds the next {@code count} database vectors with their codes, consecutive at
-   * {@code codes[codesOffset..]}: the codes this codebook's {@link SignEncoder} gives (or any
-   * other encoder's for the codebook, whose search quality is then what is measured).
+   * Adds the next {@code count} database vectors with their codes, consecutive at {@code
+   * codes[codesOffset..]}: the codes this codebook's {@link SignEncoder} gives (or any other
+   * encoder's for the codebook, whose search quality is then what is measured).
    *
    * @throws IllegalArgumentException if a range does not fit or a component is not finite
    */
@@ -213,17 +230,17 @@ public final class SearchRecall {
     Checks.checkFinite(vectors, vectorsOffset, count, dimension, databaseVectors());
     for (int done = 0; done < count; ) {
       int n = Math.min(room(), count - done);
-      System.arraycopy(codes, codesOffset + done * codeBytes, blockCodes, pending * codeBytes,
-          n * codeBytes);
+      System.arraycopy(
+          codes, codesOffset + done * codeBytes, blockCodes, pending * codeBytes, n * codeBytes);
       append(vectors, vectorsOffset + done * dimension, n);
       done += n;
     }
   }
 
   /**
-   * Vectors the block can still take, allocating it on first use. Batches are gathered into
-   * whole blocks whatever the caller's sizes (a file reader may hand over a few hundred vectors
-   * at a time), because every block costs each query one rebuild of its tables.
+   * Vectors the block can still take, allocating it on first use. Batches are gathered into whole
+   * blocks whatever the caller's sizes (a file reader may hand over a few hundred vectors at a
+   * time), because every block costs each query one rebuild of its tables.
    */
   private int room() {
     if (transposed == null) {
@@ -257,26 +274,30 @@ public final class SearchRecall {
     byte[] codes = blockCodes;
     long first = count;
     int tiles = (queryCount + tile - 1) / tile;
-    Parallel.forRange(tiles, 1, true, (fromTile, toTile) -> {
-      float[][] scores = new float[tile][n];
-      float[] tables = new float[codeBytes * 256];
-      for (int t = fromTile; t < toTile; t++) {
-        int q0 = t * tile;
-        int m = Math.min(tile, queryCount - q0);
-        FloatKernels.clear(scores, m, n);
-        FloatKernels.multiplyAdd(queries, q0 * dimension, dimension, null, columns, 0, dimension,
-            0, n, scores, m);
-        for (int i = 0; i < m; i++) {
-          exact.offer(q0 + i, scores[i], n, first);
-        }
-        for (int i = 0; i < m; i++) {
-          int q = q0 + i;
-          scorer.fillTables(bitWeights[q], tables);
-          CodeScorer.scoreAll(constants[q], tables, codeBytes, codes, 0, n, scores[0], 0);
-          onCodes.offer(q, scores[0], n, first);
-        }
-      }
-    });
+    Parallel.forRange(
+        tiles,
+        1,
+        true,
+        (fromTile, toTile) -> {
+          float[][] scores = new float[tile][n];
+          float[] tables = new float[codeBytes * 256];
+          for (int t = fromTile; t < toTile; t++) {
+            int q0 = t * tile;
+            int m = Math.min(tile, queryCount - q0);
+            FloatKernels.clear(scores, m, n);
+            FloatKernels.multiplyAdd(
+                queries, q0 * dimension, dimension, null, columns, 0, dimension, 0, n, scores, m);
+            for (int i = 0; i < m; i++) {
+              exact.offer(q0 + i, scores[i], n, first);
+            }
+            for (int i = 0; i < m; i++) {
+              int q = q0 + i;
+              scorer.fillTables(bitWeights[q], tables);
+              CodeScorer.scoreAll(constants[q], tables, codeBytes, codes, 0, n, scores[0], 0);
+              onCodes.offer(q, scores[0], n, first);
+            }
+          }
+        });
     count += n;
     pending = 0;
   }
@@ -377,13 +398,18 @@ public final class SearchRecall {
 
   private String tooFewMessage() {
     long vectors = databaseVectors();
-    return "the database has " + vectors + " vector" + (vectors == 1 ? "" : "s")
-        + ", fewer than k = " + k + ": recall@k needs at least k";
+    return "the database has "
+        + vectors
+        + " vector"
+        + (vectors == 1 ? "" : "s")
+        + ", fewer than k = "
+        + k
+        + ": recall@k needs at least k";
   }
 
   /**
-   * One bounded list of the k best (score, index) pairs per query: a binary heap whose root is
-   * the worst entry, the lowest score and, among equal scores, the highest index.
+   * One bounded list of the k best (score, index) pairs per query: a binary heap whose root is the
+   * worst entry, the lowest score and, among equal scores, the highest index.
    */
   private static final class TopK {
     private final int k;
@@ -440,8 +466,12 @@ public final class SearchRecall {
         if (child >= size) {
           break;
         }
-        if (child + 1 < size && worse(scores[base + child + 1], indices[base + child + 1],
-            scores[base + child], indices[base + child])) {
+        if (child + 1 < size
+            && worse(
+                scores[base + child + 1],
+                indices[base + child + 1],
+                scores[base + child],
+                indices[base + child])) {
           child++;
         }
         if (!worse(scores[base + child], indices[base + child], s, index)) {
@@ -478,8 +508,12 @@ public final class SearchRecall {
       for (int i = 0; i < size; i++) {
         order[i] = base + i;
       }
-      Arrays.sort(order, (a, b) -> worse(scores[a], indices[a], scores[b], indices[b]) ? 1
-          : worse(scores[b], indices[b], scores[a], indices[a]) ? -1 : 0);
+      Arrays.sort(
+          order,
+          (a, b) ->
+              worse(scores[a], indices[a], scores[b], indices[b])
+                  ? 1
+                  : worse(scores[b], indices[b], scores[a], indices[a]) ? -1 : 0);
       long[] best = new long[size];
       for (int i = 0; i < size; i++) {
         best[i] = indices[order[i]];

@@ -4,11 +4,11 @@ package io.signcodec.core;
  * The one place where the sign rule and the bit order of codes are defined.
  *
  * <ul>
- *   <li>Sign rule: a projection {@code p} codes as {@code +1} when {@code p >= 0} (so
- *       {@code sign(0) = +1}, also for {@code -0.0}) and as {@code -1} otherwise.
+ *   <li>Sign rule: a projection {@code p} codes as {@code +1} when {@code p >= 0} (so {@code
+ *       sign(0) = +1}, also for {@code -0.0}) and as {@code -1} otherwise.
  *   <li>Bit order: code bit {@code j} of an {@code n}-bit code lives in byte {@code j / 8}, at bit
- *       position {@code j % 8} counted from the least significant bit (numpy's
- *       {@code packbits(..., bitorder='little')}). A set bit means {@code +1}.
+ *       position {@code j % 8} counted from the least significant bit (numpy's {@code packbits(...,
+ *       bitorder='little')}). A set bit means {@code +1}.
  *   <li>A code occupies {@code ceil(n / 8)} bytes; the unused high bits of the last byte are zero
  *       when written and ignored when read.
  * </ul>
@@ -55,9 +55,9 @@ public final class SignCodes {
   }
 
   /**
-   * {@code +magnitude} if bit {@code j} of the code is set, else {@code −magnitude}
-   * ({@code magnitude > 0}), without a branch: code bits are random, and a branch on them
-   * mispredicts half the time.
+   * {@code +magnitude} if bit {@code j} of the code is set, else {@code −magnitude} ({@code
+   * magnitude > 0}), without a branch: code bits are random, and a branch on them mispredicts half
+   * the time.
    */
   static float signed(byte[] src, int srcOff, int j, float magnitude) {
     int clear = ~(src[srcOff + (j >>> 3)] >>> (j & 7)) & 1;
@@ -65,12 +65,12 @@ public final class SignCodes {
   }
 
   /**
-   * {@code +magnitude} where {@code p ≥ 0} (−0 included, as {@link #pack} reads it), else
-   * {@code −magnitude} ({@code magnitude > 0}), without a branch. {@code −0 + 0} is {@code +0},
-   * so adding zero clears the sign bit of −0 and of nothing else.
+   * {@code +magnitude} where {@code p ≥ 0} (−0 included, as {@link #pack} reads it), else {@code
+   * −magnitude} ({@code magnitude > 0}), without a branch. {@code −0 + 0} is {@code +0}, so adding
+   * zero clears the sign bit of −0 and of nothing else.
    */
   static float withSignOf(float p, float magnitude) {
-    return Float.intBitsToFloat(Float.floatToRawIntBits(magnitude)
-        | (Float.floatToRawIntBits(p + 0f) & 0x80000000));
+    return Float.intBitsToFloat(
+        Float.floatToRawIntBits(magnitude) | (Float.floatToRawIntBits(p + 0f) & 0x80000000));
   }
 }

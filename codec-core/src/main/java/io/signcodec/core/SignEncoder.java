@@ -14,11 +14,10 @@ import java.util.Objects;
  * Single-vector and batch calls produce identical bits. Large batches are split across the common
  * fork-join pool unless the encoder was built with {@code parallel(false)}.
  *
- * <p>Input is validated before anything is written: a wrong length, a NaN or infinite
- * component, or a vector so large that one of its projections overflows float32 (components
- * near ±3.4e38; see {@link VectorChecks#checkEncodable}) throws {@link IllegalArgumentException}
- * naming the vector (its index in the batch) and the component or projection, and leaves the
- * output untouched.
+ * <p>Input is validated before anything is written: a wrong length, a NaN or infinite component, or
+ * a vector so large that one of its projections overflows float32 (components near ±3.4e38; see
+ * {@link VectorChecks#checkEncodable}) throws {@link IllegalArgumentException} naming the vector
+ * (its index in the batch) and the component or projection, and leaves the output untouched.
  */
 public final class SignEncoder extends BatchCoder<CodebookForm.TileEncoder> {
   private SignEncoder(Builder options) {
@@ -43,10 +42,10 @@ public final class SignEncoder extends BatchCoder<CodebookForm.TileEncoder> {
     }
 
     /**
-     * How the bits of a direction with several are chosen, for allocated codebooks (default
-     * {@link LevelSearch#NEAREST}, the search docs/FORMAT.md §1.1 defines codes by). The
-     * decoder is the same either way, and nothing records which search made a code: codes are
-     * reproducible from the codebook alone only with the default.
+     * How the bits of a direction with several are chosen, for allocated codebooks (default {@link
+     * LevelSearch#NEAREST}, the search docs/FORMAT.md §1.1 defines codes by). The decoder is the
+     * same either way, and nothing records which search made a code: codes are reproducible from
+     * the codebook alone only with the default.
      */
     public Builder levelSearch(LevelSearch search) {
       this.search = java.util.Objects.requireNonNull(search, "search");
@@ -77,7 +76,13 @@ public final class SignEncoder extends BatchCoder<CodebookForm.TileEncoder> {
     Checks.checkRange("src", src.length, srcOff, count, dimension);
     Checks.checkRange("dst", dst.length, dstOff, count, codeBytes);
     VectorChecks.checkEncodable(codebook, src, srcOff, count, 0);
-    Parallel.forRange(count, GRAIN, parallel, (from, to) -> tiles.get().encode(src,
-        srcOff + from * dimension, dst, dstOff + from * codeBytes, to - from));
+    Parallel.forRange(
+        count,
+        GRAIN,
+        parallel,
+        (from, to) ->
+            tiles
+                .get()
+                .encode(src, srcOff + from * dimension, dst, dstOff + from * codeBytes, to - from));
   }
 }

@@ -3,10 +3,9 @@ package io.signcodec.core;
 import java.util.Arrays;
 
 /**
- * What the dense and structured forms hold besides their maps: the code bits of each stage and
- * the mean, with the dimension and total bits they imply. {@link DenseForm} and
- * {@link StructuredForm} extend it; {@link AllocatedForm}, whose stages are bit depths over its
- * directions, keeps its own.
+ * What the dense and structured forms hold besides their maps: the code bits of each stage and the
+ * mean, with the dimension and total bits they imply. {@link DenseForm} and {@link StructuredForm}
+ * extend it; {@link AllocatedForm}, whose stages are bit depths over its directions, keeps its own.
  */
 abstract class StageLayout {
   final int dimension;

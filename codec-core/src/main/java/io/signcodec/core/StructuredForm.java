@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * A codebook held as randomized fast orthogonal transforms, stored as a seed (docs/FORMAT.md
- * §2.3): stage k codes the first {@code n_k} outputs of {@code Q_k} and decodes with
- * {@code c_k Q_kᵀ}. Batches go {@value StructuredTransform#LANES} vectors at a time through
- * {@link StructuredTransform}'s lane-interleaved steps.
+ * A codebook held as randomized fast orthogonal transforms, stored as a seed (docs/FORMAT.md §2.3):
+ * stage k codes the first {@code n_k} outputs of {@code Q_k} and decodes with {@code c_k Q_kᵀ}.
+ * Batches go {@value StructuredTransform#LANES} vectors at a time through {@link
+ * StructuredTransform}'s lane-interleaved steps.
  */
 final class StructuredForm extends StageLayout implements CodebookForm {
   private final double[] scales;
@@ -27,8 +27,9 @@ final class StructuredForm extends StageLayout implements CodebookForm {
     for (int k = 0; k < stageBits.length - 1; k++) {
       added += (float) scales[k] * Math.sqrt(stageBits[k]);
     }
-    this.safeMagnitude = CodebookForm.safeMagnitude(
-        Math.sqrt((double) transform.block() * dimension), added / Math.sqrt(dimension), mean);
+    this.safeMagnitude =
+        CodebookForm.safeMagnitude(
+            Math.sqrt((double) transform.block() * dimension), added / Math.sqrt(dimension), mean);
   }
 
   @Override
@@ -54,17 +55,39 @@ final class StructuredForm extends StageLayout implements CodebookForm {
   @Override
   public TileEncoder newTileEncoder(LevelSearch search) {
     Lanes s = new Lanes();
-    return (src, srcOff, dst, dstOff, count) -> s.inGroups(count, (i, lanes) ->
-        transform.encodeLanes(src, srcOff + i * dimension, lanes, mean, dst,
-            dstOff + i * s.codeBytes, s.codeBytes, s.first, s.second));
+    return (src, srcOff, dst, dstOff, count) ->
+        s.inGroups(
+            count,
+            (i, lanes) ->
+                transform.encodeLanes(
+                    src,
+                    srcOff + i * dimension,
+                    lanes,
+                    mean,
+                    dst,
+                    dstOff + i * s.codeBytes,
+                    s.codeBytes,
+                    s.first,
+                    s.second));
   }
 
   @Override
   public TileDecoder newTileDecoder() {
     Lanes s = new Lanes();
-    return (src, srcOff, dst, dstOff, count) -> s.inGroups(count, (i, lanes) -> transform
-        .reconstructLanes(src, srcOff + i * s.codeBytes, s.codeBytes, lanes, mean, dst,
-            dstOff + i * dimension, s.first, s.second));
+    return (src, srcOff, dst, dstOff, count) ->
+        s.inGroups(
+            count,
+            (i, lanes) ->
+                transform.reconstructLanes(
+                    src,
+                    srcOff + i * s.codeBytes,
+                    s.codeBytes,
+                    lanes,
+                    mean,
+                    dst,
+                    dstOff + i * dimension,
+                    s.first,
+                    s.second));
   }
 
   /** One group of at most {@value StructuredTransform#LANES} vectors of a batch. */
@@ -142,9 +165,8 @@ final class StructuredForm extends StageLayout implements CodebookForm {
   }
 
   /**
-   * Reads the body of a structured codebook whose header {@code in} has read and checked:
-   * rounds, (bits, scale) per stage, the mean, the CRC32C; then checks the values in that
-   * order.
+   * Reads the body of a structured codebook whose header {@code in} has read and checked: rounds,
+   * (bits, scale) per stage, the mean, the CRC32C; then checks the values in that order.
    */
   static StructuredForm read(FormatReader in, int stages, int dimension, long bits, long seed)
       throws IOException {
@@ -154,8 +176,12 @@ final class StructuredForm extends StageLayout implements CodebookForm {
     java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(body).order(java.nio.ByteOrder.LITTLE_ENDIAN);
     int rounds = b.getInt(0);
     if (rounds != StructuredTransform.ROUNDS) {
-      throw new MalformedInputException("structured codebook has " + rounds
-          + " rounds; this library implements " + StructuredTransform.ROUNDS, base);
+      throw new MalformedInputException(
+          "structured codebook has "
+              + rounds
+              + " rounds; this library implements "
+              + StructuredTransform.ROUNDS,
+          base);
     }
     int[] stageBits = new int[stages];
     double[] scales = new double[stages];
@@ -165,12 +191,18 @@ final class StructuredForm extends StageLayout implements CodebookForm {
       double scale = b.getDouble(8 + 12 * i);
       long at = base + 4 + 12L * i;
       if (n < 1 || n > dimension) {
-        throw new MalformedInputException("structured stage " + i + " has " + n
-            + " bits, out of range 1.." + dimension, at);
+        throw new MalformedInputException(
+            "structured stage " + i + " has " + n + " bits, out of range 1.." + dimension, at);
       }
       if (!positiveFiniteFloat(scale)) {
-        throw new MalformedInputException("structured stage " + i + " has scale " + scale
-            + ", which is " + (float) scale + " in float32 (it must be finite and positive)",
+        throw new MalformedInputException(
+            "structured stage "
+                + i
+                + " has scale "
+                + scale
+                + ", which is "
+                + (float) scale
+                + " in float32 (it must be finite and positive)",
             at + 4);
       }
       stageBits[i] = (int) n;
@@ -178,8 +210,8 @@ final class StructuredForm extends StageLayout implements CodebookForm {
       sum += n;
     }
     if (sum != bits) {
-      throw new MalformedInputException("codebook stages hold " + sum + " bits, header says "
-          + bits, base + 4);
+      throw new MalformedInputException(
+          "codebook stages hold " + sum + " bits, header says " + bits, base + 4);
     }
     float[] mean = new float[dimension];
     for (int i = 0; i < dimension; i++) {
@@ -190,8 +222,8 @@ final class StructuredForm extends StageLayout implements CodebookForm {
   }
 
   /**
-   * Whether a stage's scale, stored in binary64, is finite and positive once rounded to the
-   * float32 the encoder and decoder use: 1e300 and 1e-50 are not.
+   * Whether a stage's scale, stored in binary64, is finite and positive once rounded to the float32
+   * the encoder and decoder use: 1e300 and 1e-50 are not.
    */
   static boolean positiveFiniteFloat(double scale) {
     float f = (float) scale;
@@ -200,7 +232,9 @@ final class StructuredForm extends StageLayout implements CodebookForm {
 
   @Override
   public boolean sameAs(CodebookForm other) {
-    return other instanceof StructuredForm o && sameLayout(o) && seed == o.seed
+    return other instanceof StructuredForm o
+        && sameLayout(o)
+        && seed == o.seed
         && Arrays.equals(scales, o.scales);
   }
 }

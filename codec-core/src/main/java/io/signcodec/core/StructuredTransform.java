@@ -4,30 +4,31 @@ import io.signcodec.core.internal.FloatKernels;
 import java.util.Random;
 
 /**
- * The randomized fast orthogonal transforms of a structured codebook (docs/THEORY.md §6): each stage k
- * has an orthogonal d×d map {@code Q_k}, applied in O(d log d), whose first {@code n_k} outputs
- * are the stage's projections; its decoder is {@code c_k Q_kᵀ} restricted to those outputs.
+ * The randomized fast orthogonal transforms of a structured codebook (docs/THEORY.md §6): each
+ * stage k has an orthogonal d×d map {@code Q_k}, applied in O(d log d), whose first {@code n_k}
+ * outputs are the stage's projections; its decoder is {@code c_k Q_kᵀ} restricted to those outputs.
  *
  * <p>{@code Q_k} is {@value #ROUNDS} rounds of: flip the signs of the coordinates by a random ±1
- * diagonal, then an orthonormal Walsh–Hadamard transform on the first w coordinates and another
- * on the last w, with w the largest power of two ≤ d. The two blocks overlap (w > d/2), so every
- * coordinate is mixed, and each step is orthogonal, so their product is. The signs come from
- * {@code java.util.Random(seed)}, whose sequence is fixed by its specification: a codebook stores
- * the seed, not the matrix.
+ * diagonal, then an orthonormal Walsh–Hadamard transform on the first w coordinates and another on
+ * the last w, with w the largest power of two ≤ d. The two blocks overlap (w > d/2), so every
+ * coordinate is mixed, and each step is orthogonal, so their product is. The signs come from {@code
+ * java.util.Random(seed)}, whose sequence is fixed by its specification: a codebook stores the
+ * seed, not the matrix.
  *
  * <p>Batches go through the same steps {@value #LANES} vectors at a time in a lane-interleaved
  * layout ({@code w[j · LANES + lane]} holds coordinate j of vector {@code lane}): every butterfly
  * of every Hadamard level is then a run of at least {@value #LANES} contiguous adds and subtracts,
  * SIMD-wide even at the levels whose pairs are adjacent coordinates ({@link FloatKernels}: the
- * Vector API when present). Vectors enter and leave the layout by 16×16 register transposes,
- * signs go to code bits 32 coordinates at a time, and the sign flips of later rounds ride on the
- * last butterfly pass of the round before. Each vector sees exactly the per-vector arithmetic, so
+ * Vector API when present). Vectors enter and leave the layout by 16×16 register transposes, signs
+ * go to code bits 32 coordinates at a time, and the sign flips of later rounds ride on the last
+ * butterfly pass of the round before. Each vector sees exactly the per-vector arithmetic, so
  * results are bit-identical.
  *
  * <p>Immutable; the methods work on arrays the caller owns.
  */
 final class StructuredTransform {
   static final int ROUNDS = 3;
+
   /** Vectors transformed together by the batch methods. */
   static final int LANES = FloatKernels.LANES;
 
@@ -37,15 +38,16 @@ final class StructuredTransform {
   private final int[] stageBits;
   private final double[] scales;
   private final float[][][] signs;
+
   /**
    * Per stage, per round r and block b (index {@code r · blocks + b}; one block when d is a power
    * of two, else two), the factors of the last butterfly pass of that block in the batch forward
    * transform, one per coordinate of the block: the norm, times the next round's sign for the
-   * coordinates that block writes last in round r. Flipping a sign is exact, so
-   * {@code x·(norm·s)} equals {@code (x·norm)·s} to the bit, and the sign flips cost no pass of
-   * their own.
+   * coordinates that block writes last in round r. Flipping a sign is exact, so {@code x·(norm·s)}
+   * equals {@code (x·norm)·s} to the bit, and the sign flips cost no pass of their own.
    */
   private final float[][][] forwardScales;
+
   /** As {@link #forwardScales} for the inverse, where round r ends with its own sign flips. */
   private final float[][][] inverseScales;
 
@@ -104,7 +106,9 @@ final class StructuredTransform {
     }
   }
 
-  /** {@code v ← Q_kᵀ v}: the rounds undone in reverse (each step is its own inverse or transpose). */
+  /**
+   * {@code v ← Q_kᵀ v}: the rounds undone in reverse (each step is its own inverse or transpose).
+   */
   void inverse(float[] v, int stage) {
     float[][] rounds = signs[stage];
     for (int r = rounds.length - 1; r >= 0; r--) {
@@ -165,10 +169,10 @@ final class StructuredTransform {
 
   /**
    * {@link #hadamard} of coordinates {@code [off, off + block)} of every lane, the last level
-   * multiplying coordinate {@code off + i} by {@code scale[i]}. Levels go three at a time (radix
-   * 8: a third of the passes over the block), the one or two left over first; each value still
-   * sees the additions, subtractions and the one multiplication of the radix-2 form in the same
-   * order, so the result is the same to the bit.
+   * multiplying coordinate {@code off + i} by {@code scale[i]}. Levels go three at a time (radix 8:
+   * a third of the passes over the block), the one or two left over first; each value still sees
+   * the additions, subtractions and the one multiplication of the radix-2 form in the same order,
+   * so the result is the same to the bit.
    */
   private void hadamardLanes(float[] w, int off, float[] scale) {
     int from = off * LANES;
@@ -196,8 +200,8 @@ final class StructuredTransform {
 
   /**
    * {@code Q_0 (x − μ)} of {@code count ≤ LANES} consecutive vectors from {@code x[xOff..]},
-   * lane-interleaved into {@code w} (length {@code d · LANES}): as {@link #forward} computes it,
-   * to the bit.
+   * lane-interleaved into {@code w} (length {@code d · LANES}): as {@link #forward} computes it, to
+   * the bit.
    */
   void projectLanes(float[] x, int xOff, int count, float[] mean, float[] w) {
     FloatKernels.interleave(x, xOff, count, dimension, mean, signs[0][0], w);
@@ -205,8 +209,8 @@ final class StructuredTransform {
   }
 
   /**
-   * {@code μ + Q_0ᵀ w} of {@code count ≤ LANES} lane-interleaved vectors, into consecutive
-   * vectors of {@code out}; {@code w} is overwritten. As {@link #inverse} then a sum computes it.
+   * {@code μ + Q_0ᵀ w} of {@code count ≤ LANES} lane-interleaved vectors, into consecutive vectors
+   * of {@code out}; {@code w} is overwritten. As {@link #inverse} then a sum computes it.
    */
   void reconstructLanes(float[] w, int count, float[] mean, float[] out, int outOff) {
     inverseLanes(w, 0);
@@ -214,12 +218,20 @@ final class StructuredTransform {
   }
 
   /**
-   * Encodes {@code count ≤ LANES} consecutive vectors from {@code x[xOff..]} into consecutive
-   * codes at {@code dst[dstOff..]}, as {@link #project} then {@link SignCodes#pack} would;
-   * {@code r} and {@code u} are scratch of length {@code d · LANES}.
+   * Encodes {@code count ≤ LANES} consecutive vectors from {@code x[xOff..]} into consecutive codes
+   * at {@code dst[dstOff..]}, as {@link #project} then {@link SignCodes#pack} would; {@code r} and
+   * {@code u} are scratch of length {@code d · LANES}.
    */
-  void encodeLanes(float[] x, int xOff, int count, float[] mean, byte[] dst, int dstOff,
-      int codeBytes, float[] r, float[] u) {
+  void encodeLanes(
+      float[] x,
+      int xOff,
+      int count,
+      float[] mean,
+      byte[] dst,
+      int dstOff,
+      int codeBytes,
+      float[] r,
+      float[] u) {
     java.util.Arrays.fill(dst, dstOff, dstOff + count * codeBytes, (byte) 0);
     boolean staged = stageBits.length > 1;
     // One stage transforms the input in place, its first sign flips applied as it is laid out
@@ -262,8 +274,16 @@ final class StructuredTransform {
    * {@link #reconstruct} of {@code count ≤ LANES} consecutive codes into consecutive vectors of
    * {@code out}; {@code w} and {@code u} are scratch of length {@code d · LANES}.
    */
-  void reconstructLanes(byte[] code, int off, int codeBytes, int count, float[] mean, float[] out,
-      int outOff, float[] w, float[] u) {
+  void reconstructLanes(
+      byte[] code,
+      int off,
+      int codeBytes,
+      int count,
+      float[] mean,
+      float[] out,
+      int outOff,
+      float[] w,
+      float[] u) {
     if (stageBits.length == 1) {
       // μ + u, as the reference sums it, added on the way out
       FloatKernels.unpackSigns(code, off, codeBytes, count, 0, stageBits[0], (float) scales[0], u);
@@ -292,8 +312,8 @@ final class StructuredTransform {
 
   /**
    * Projections of {@code x − μ} for every stage into {@code p[0..n)}, the residual of each stage
-   * coded by the next; {@code r} and {@code u} are scratch of length d. One vector at a time:
-   * the reference that {@link #encodeLanes} is tested against, bit for bit.
+   * coded by the next; {@code r} and {@code u} are scratch of length d. One vector at a time: the
+   * reference that {@link #encodeLanes} is tested against, bit for bit.
    */
   void project(float[] x, int xOff, float[] mean, float[] p, float[] r, float[] u) {
     for (int k = 0; k < dimension; k++) {

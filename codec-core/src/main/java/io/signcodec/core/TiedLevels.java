@@ -3,16 +3,16 @@ package io.signcodec.core;
 import java.util.Arrays;
 
 /**
- * The levels of one direction i coded with {@code b_i} tied bits (docs/FORMAT.md §1.1, §2.4):
- * for a pattern q of {@code b_i} bits, {@code ℓ_i(q) = Σ_k ±c_{i,k}}, {@code +c_{i,k}} where bit
- * k of q is set ({@code z_{i,k} = +1}), with scales {@code c_{i,0} ≥ c_{i,1} ≥ … > 0}. The
- * 2^{b_i} levels are a scalar quantizer whose value is linear in the bits, so decoding stays one
- * linear map and codes can be scored without decoding.
+ * The levels of one direction i coded with {@code b_i} tied bits (docs/FORMAT.md §1.1, §2.4): for a
+ * pattern q of {@code b_i} bits, {@code ℓ_i(q) = Σ_k ±c_{i,k}}, {@code +c_{i,k}} where bit k of q
+ * is set ({@code z_{i,k} = +1}), with scales {@code c_{i,0} ≥ c_{i,1} ≥ … > 0}. The 2^{b_i} levels
+ * are a scalar quantizer whose value is linear in the bits, so decoding stays one linear map and
+ * codes can be scored without decoding.
  *
  * <p>A level is summed in float32 in the order k = 0, 1, …. Levels are sorted by value (then by
- * pattern), {@code λ_{i,0} ≤ λ_{i,1} ≤ …}, and the thresholds between neighbours are
- * {@code τ_{i,j} = fl(fl(λ_{i,j} + λ_{i,j+1}) · 0.5)}: the nearest-level search picks the level
- * whose index is the number of thresholds {@code ≤ y}, so a tie goes up, as the sign rule does.
+ * pattern), {@code λ_{i,0} ≤ λ_{i,1} ≤ …}, and the thresholds between neighbours are {@code τ_{i,j}
+ * = fl(fl(λ_{i,j} + λ_{i,j+1}) · 0.5)}: the nearest-level search picks the level whose index is the
+ * number of thresholds {@code ≤ y}, so a tie goes up, as the sign rule does.
  *
  * <p>Immutable.
  */
@@ -40,10 +40,12 @@ final class TiedLevels {
     for (int p = 0; p < count; p++) {
       order[p] = p;
     }
-    Arrays.sort(order, (x, y) -> {
-      int c = Float.compare(values[x], values[y]);
-      return c != 0 ? c : Integer.compare(x, y);
-    });
+    Arrays.sort(
+        order,
+        (x, y) -> {
+          int c = Float.compare(values[x], values[y]);
+          return c != 0 ? c : Integer.compare(x, y);
+        });
     patterns = new int[count];
     thresholds = new float[count - 1];
     sortedLevels = new float[count];
@@ -56,7 +58,9 @@ final class TiedLevels {
     }
   }
 
-  /** {@code ℓ(q) = Σ_k (bit k of q ? c_{i,k} : −c_{i,k})}, summed in float32 in order k = 0, 1, …. */
+  /**
+   * {@code ℓ(q) = Σ_k (bit k of q ? c_{i,k} : −c_{i,k})}, summed in float32 in order k = 0, 1, ….
+   */
   static float level(float[] scales, int pattern) {
     float v = 0f;
     for (int k = 0; k < scales.length; k++) {
@@ -66,9 +70,9 @@ final class TiedLevels {
   }
 
   /**
-   * What is not finite in float32, the levels first (by pattern), then the thresholds (in
-   * order): {@code "its level for pattern 255 is Infinity"}, {@code "its threshold 254 is
-   * Infinity"}; null if every one is finite. Finite scales can have an infinite sum.
+   * What is not finite in float32, the levels first (by pattern), then the thresholds (in order):
+   * {@code "its level for pattern 255 is Infinity"}, {@code "its threshold 254 is Infinity"}; null
+   * if every one is finite. Finite scales can have an infinite sum.
    */
   String nonFinite() {
     for (int q = 0; q < 1 << scales.length; q++) {
@@ -99,8 +103,8 @@ final class TiedLevels {
   }
 
   /**
-   * {@code E[(y − ℓ(y))²]} for {@code y ~ N(0, σ²)} coded by the nearest level: over each
-   * interval between thresholds, the Gaussian's mass, first and second moments in closed form.
+   * {@code E[(y − ℓ(y))²]} for {@code y ~ N(0, σ²)} coded by the nearest level: over each interval
+   * between thresholds, the Gaussian's mass, first and second moments in closed form.
    */
   double gaussianError(double sigma) {
     if (!(sigma > 0)) {
@@ -115,8 +119,12 @@ final class TiedLevels {
       double pa = Double.isInfinite(alpha) ? 0 : Gaussian.pdf(alpha);
       double pb = Double.isInfinite(beta) ? 0 : Gaussian.pdf(beta);
       double first = sigma * (pa - pb);
-      double second = sigma * sigma * (mass + (Double.isInfinite(alpha) ? 0 : alpha * pa)
-          - (Double.isInfinite(beta) ? 0 : beta * pb));
+      double second =
+          sigma
+              * sigma
+              * (mass
+                  + (Double.isInfinite(alpha) ? 0 : alpha * pa)
+                  - (Double.isInfinite(beta) ? 0 : beta * pb));
       double l = sortedLevels[j];
       error += second - 2 * l * first + l * l * mass;
       alpha = beta;
@@ -148,8 +156,8 @@ final class TiedLevels {
   }
 
   /**
-   * The pattern the greedy encoder picks: bit k is the sign of what bits 0 … k−1 left of
-   * {@code y}, {@code δ ← δ ∓ c_{i,k}} in float32.
+   * The pattern the greedy encoder picks: bit k is the sign of what bits 0 … k−1 left of {@code y},
+   * {@code δ ← δ ∓ c_{i,k}} in float32.
    */
   int greedy(float y) {
     float r = y;

@@ -7,8 +7,15 @@ public class UnsupportedVersionException extends MalformedInputException {
   private final int version;
 
   public UnsupportedVersionException(String what, int version, int newestSupported, long offset) {
-    super("unsupported " + what + " version " + version + " (this library reads versions up to "
-        + newestSupported + ")", offset);
+    super(
+        "unsupported "
+            + what
+            + " version "
+            + version
+            + " (this library reads versions up to "
+            + newestSupported
+            + ")",
+        offset);
     this.version = version;
   }
 

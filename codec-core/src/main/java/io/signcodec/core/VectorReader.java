@@ -12,8 +12,8 @@ public interface VectorReader extends Closeable {
   /**
    * Reads up to {@code maxVectors} vectors into {@code dst}, row-major from {@code dstOffset}.
    *
-   * @return the number of vectors read, at least one unless {@code maxVectors} is zero, or
-   *     {@code -1} at the end of the input
+   * @return the number of vectors read, at least one unless {@code maxVectors} is zero, or {@code
+   *     -1} at the end of the input
    * @throws io.signcodec.core.MalformedInputException if the input is corrupt or truncated; every
    *     vector returned before the exception was intact
    */

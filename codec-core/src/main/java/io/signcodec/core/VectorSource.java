@@ -9,8 +9,8 @@ import java.util.function.LongConsumer;
  * A sequence of float vectors of one dimension that can be read more than once, batch by batch.
  *
  * <p>Training reads its source twice (moments, then the decoder refit), so a source is a recipe for
- * opening readers rather than a reader itself. A source may be far larger than memory: nothing
- * here requires it to be materialised.
+ * opening readers rather than a reader itself. A source may be far larger than memory: nothing here
+ * requires it to be materialised.
  */
 public interface VectorSource {
 
@@ -21,10 +21,10 @@ public interface VectorSource {
   VectorReader open() throws IOException;
 
   /**
-   * Reads one pass over this source in batches of at most {@code batchVectors} vectors, checks
-   * that every component of a batch is finite before handing it to {@code consumer}, and tells
-   * {@code progress} the number of vectors read so far after each batch. Training and the
-   * command line read their input through this, so both refuse the same data with the same words.
+   * Reads one pass over this source in batches of at most {@code batchVectors} vectors, checks that
+   * every component of a batch is finite before handing it to {@code consumer}, and tells {@code
+   * progress} the number of vectors read so far after each batch. Training and the command line
+   * read their input through this, so both refuse the same data with the same words.
    *
    * @return the number of vectors read
    * @throws IllegalArgumentException at the first non-finite component, naming the vector (numbered
@@ -39,8 +39,8 @@ public interface VectorSource {
     long total = 0;
     try (VectorReader reader = open()) {
       if (reader.dimension() != d) {
-        throw new IOException("source declared dimension " + d + " but its reader yields "
-            + reader.dimension());
+        throw new IOException(
+            "source declared dimension " + d + " but its reader yields " + reader.dimension());
       }
       int n;
       while ((n = reader.read(batch, 0, batchVectors)) >= 0) {
@@ -116,8 +116,8 @@ public interface VectorSource {
     Objects.requireNonNull(vectors, "vectors");
     Checks.checkPositive("dimension", dimension);
     if (vectors.length % dimension != 0) {
-      throw new IllegalArgumentException("array length " + vectors.length
-          + " is not a multiple of the dimension " + dimension);
+      throw new IllegalArgumentException(
+          "array length " + vectors.length + " is not a multiple of the dimension " + dimension);
     }
     return new ArrayVectorSource(vectors, 0, vectors.length / dimension, dimension);
   }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.signcodec.core.train.CodebookTrainer;
-import io.signcodec.core.VectorSource;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.lang.annotation.ElementType;
@@ -46,8 +45,8 @@ class AllocatedCodebookTest {
     assertTrue(nmse <= 1.02 * limit, "trained NMSE " + nmse + ", limit " + limit);
     for (boolean structured : new boolean[] {false, true}) {
       CodebookTrainer.Builder b = CodebookTrainer.builder().rate(rate).seed(5);
-      Codebook free = (structured ? b.structured() : b).build()
-          .trainIsotropic(VectorSource.of(isoTrain, D));
+      Codebook free =
+          (structured ? b.structured() : b).build().trainIsotropic(VectorSource.of(isoTrain, D));
       assertEquals(structured, free.isStructured());
       double freeNmse = TestData.nmse(free, isoTest);
       assertTrue(freeNmse <= 1.02 * limit, "data-free NMSE " + freeNmse + ", limit " + limit);
@@ -61,8 +60,13 @@ class AllocatedCodebookTest {
       throws IOException {
     double nmse = TestData.nmse(trained(rate, isoTrain), isoTest);
     assertTrue(nmse <= target, "trained NMSE " + nmse + " > " + target);
-    Codebook free = CodebookTrainer.builder().rate(rate).structured().seed(5).build()
-        .trainIsotropic(VectorSource.of(isoTrain, D));
+    Codebook free =
+        CodebookTrainer.builder()
+            .rate(rate)
+            .structured()
+            .seed(5)
+            .build()
+            .trainIsotropic(VectorSource.of(isoTrain, D));
     double freeNmse = TestData.nmse(free, isoTest);
     assertTrue(freeNmse <= target, "data-free NMSE " + freeNmse + " > " + target);
     assertTrue(free.isStructured());
@@ -75,8 +79,7 @@ class AllocatedCodebookTest {
   /** Bits follow the variance: reverse water-filling over the principal directions. */
   @ParameterizedTest(name = "r = {0}")
   @CsvSource({"0.5, 0.28", "1, 0.165", "2, 0.056", "4, 0.0055"})
-  void onAnisotropicDataTheBitsGoWhereTheVarianceIs(double rate, double target)
-      throws IOException {
+  void onAnisotropicDataTheBitsGoWhereTheVarianceIs(double rate, double target) throws IOException {
     Codebook cb = trained(rate, powTrain);
     double nmse = TestData.nmse(cb, powTest);
     assertTrue(nmse <= target, "NMSE " + nmse + " > " + target);
@@ -92,12 +95,19 @@ class AllocatedCodebookTest {
   @Test
   void itBeatsTheStagedSignCodeItReplaces() throws IOException {
     for (double rate : new double[] {1, 2, 4}) {
-      Codebook staged = CodebookTrainer.builder().rate(rate).staged().maxSteps(60).seed(5)
-          .build().train(VectorSource.of(powTrain, D));
+      Codebook staged =
+          CodebookTrainer.builder()
+              .rate(rate)
+              .staged()
+              .maxSteps(60)
+              .seed(5)
+              .build()
+              .train(VectorSource.of(powTrain, D));
       double allocated = TestData.nmse(trained(rate, powTrain), powTest);
       double sign = TestData.nmse(staged, powTest);
-      assertTrue(allocated < 0.85 * sign, "r = " + rate + ": allocated " + allocated
-          + ", staged sign code " + sign);
+      assertTrue(
+          allocated < 0.85 * sign,
+          "r = " + rate + ": allocated " + allocated + ", staged sign code " + sign);
     }
   }
 
@@ -108,10 +118,20 @@ class AllocatedCodebookTest {
     float[] x = TestData.powerLaw(20_000, d, 1, 11);
     float[] db = TestData.powerLaw(5_000, d, 1, 12);
     float[] queries = TestData.powerLaw(200, d, 1, 13);
-    Codebook plain = CodebookTrainer.builder().rate(0.5).seed(1).meanDirectionBits(0).build()
-        .train(VectorSource.of(x, d));
-    Codebook withMean = CodebookTrainer.builder().rate(0.5).seed(1).meanDirectionBits(8).build()
-        .train(VectorSource.of(x, d));
+    Codebook plain =
+        CodebookTrainer.builder()
+            .rate(0.5)
+            .seed(1)
+            .meanDirectionBits(0)
+            .build()
+            .train(VectorSource.of(x, d));
+    Codebook withMean =
+        CodebookTrainer.builder()
+            .rate(0.5)
+            .seed(1)
+            .meanDirectionBits(8)
+            .build()
+            .train(VectorSource.of(x, d));
     assertEquals(plain.bits(), withMean.bits());
     assertEquals(8, withMean.stageCount(), "the mean's direction has 8 bits");
     float[] first = java.util.Arrays.copyOf(withMean.encoder(), d);
@@ -125,8 +145,8 @@ class AllocatedCodebookTest {
     assertEquals(1, dot / Math.sqrt(nm), 0.01, "the first direction is the mean's");
     double r0 = SearchRecall.measure(plain, queries, 10, VectorSource.of(db, d)).recall();
     double r8 = SearchRecall.measure(withMean, queries, 10, VectorSource.of(db, d)).recall();
-    assertTrue(r8 > r0 + 0.05, "recall@10 " + r8 + " with the mean's direction, " + r0
-        + " without");
+    assertTrue(
+        r8 > r0 + 0.05, "recall@10 " + r8 + " with the mean's direction, " + r0 + " without");
   }
 
   /** By default the mean's direction gets 8 bits where the data are far from centred only. */
@@ -140,10 +160,14 @@ class AllocatedCodebookTest {
     }
     for (double rate : new double[] {0.5, 2}) {
       CodebookTrainer.Builder b = CodebookTrainer.builder().rate(rate);
-      assertEquals(b.meanDirectionBits(8).build().train(VectorSource.of(offset, d)),
-          b.meanDirectionBits(CodebookTrainer.MEAN_DIRECTION_AUTO).build()
-              .train(VectorSource.of(offset, d)), "r = " + rate);
-      assertEquals(b.meanDirectionBits(0).build().train(VectorSource.of(centred, d)),
+      assertEquals(
+          b.meanDirectionBits(8).build().train(VectorSource.of(offset, d)),
+          b.meanDirectionBits(CodebookTrainer.MEAN_DIRECTION_AUTO)
+              .build()
+              .train(VectorSource.of(offset, d)),
+          "r = " + rate);
+      assertEquals(
+          b.meanDirectionBits(0).build().train(VectorSource.of(centred, d)),
           CodebookTrainer.builder().rate(rate).build().train(VectorSource.of(centred, d)),
           "r = " + rate);
     }
@@ -151,7 +175,11 @@ class AllocatedCodebookTest {
     for (int i = 0; i < slightly.length; i++) {
       slightly[i] += 0.4f; // ‖μ‖² = 0.16 d < d / 4
     }
-    assertEquals(CodebookTrainer.builder().rate(1).meanDirectionBits(0).build()
+    assertEquals(
+        CodebookTrainer.builder()
+            .rate(1)
+            .meanDirectionBits(0)
+            .build()
             .train(VectorSource.of(slightly, d)),
         CodebookTrainer.builder().rate(1).build().train(VectorSource.of(slightly, d)));
   }
@@ -205,16 +233,23 @@ class AllocatedCodebookTest {
   }
 
   /**
-   * The tile encoders (the structured one packs every direction's sign from the transform's
-   * lanes, then overwrites the deeper directions' bits) give the codes of the plain rule, one
-   * direction at a time, for both searches, at rates with and without deep directions, and for
-   * vectors whose projections are exactly zero; the tile decoders (the structured one sums each
-   * depth's signs for sixteen codes at once) give its floats, one code at a time, for random
-   * codes.
+   * The tile encoders (the structured one packs every direction's sign from the transform's lanes,
+   * then overwrites the deeper directions' bits) give the codes of the plain rule, one direction at
+   * a time, for both searches, at rates with and without deep directions, and for vectors whose
+   * projections are exactly zero; the tile decoders (the structured one sums each depth's signs for
+   * sixteen codes at once) give its floats, one code at a time, for random codes.
    */
   @ParameterizedTest(name = "structured = {0}, r = {1}")
-  @CsvSource({"false, 0.5", "true, 0.5", "false, 1", "true, 1", "true, 1.5", "false, 2.5",
-      "true, 2.5", "true, 4"})
+  @CsvSource({
+    "false, 0.5",
+    "true, 0.5",
+    "false, 1",
+    "true, 1",
+    "true, 1.5",
+    "false, 2.5",
+    "true, 2.5",
+    "true, 4"
+  })
   void tileCodersGiveTheCodesAndVectorsOfThePlainRule(boolean structured, double rate)
       throws IOException {
     int d = 40;
@@ -230,7 +265,8 @@ class AllocatedCodebookTest {
       byte[] codes = new byte[300 * k];
       SignEncoder.builder(cb).levelSearch(search).build().encode(x, 0, codes, 0, 300);
       for (int i = 0; i < 300; i++) {
-        assertArrayEquals(form.encodeOne(x, i * d, search),
+        assertArrayEquals(
+            form.encodeOne(x, i * d, search),
             java.util.Arrays.copyOfRange(codes, i * k, (i + 1) * k),
             search + ", vector " + i);
       }
@@ -241,8 +277,10 @@ class AllocatedCodebookTest {
     new Random(16).nextBytes(random);
     float[] decoded = TestData.decode(cb, random, count);
     for (int i = 0; i < count; i++) {
-      assertArrayEquals(form.decodeOne(random, i * k),
-          java.util.Arrays.copyOfRange(decoded, i * d, (i + 1) * d), "code " + i);
+      assertArrayEquals(
+          form.decodeOne(random, i * k),
+          java.util.Arrays.copyOfRange(decoded, i * d, (i + 1) * d),
+          "code " + i);
     }
   }
 
@@ -279,34 +317,35 @@ class AllocatedCodebookTest {
     float[] x = TestData.powerLaw(3_000, d, 1, 31);
     CodebookTrainer trainer = CodebookTrainer.builder().rate(1.7).seed(77).build();
     Codebook a = trainer.train(VectorSource.of(x, d));
-    VectorSource odd = new VectorSource() {
-      @Override
-      public int dimension() {
-        return d;
-      }
-
-      @Override
-      public io.signcodec.core.VectorReader open() throws IOException {
-        io.signcodec.core.VectorReader in = VectorSource.of(x, d).open();
-        Random random = new Random(3);
-        return new io.signcodec.core.VectorReader() {
+    VectorSource odd =
+        new VectorSource() {
           @Override
           public int dimension() {
             return d;
           }
 
           @Override
-          public int read(float[] dst, int off, int max) throws IOException {
-            return in.read(dst, off, Math.min(max, 1 + random.nextInt(50)));
-          }
+          public io.signcodec.core.VectorReader open() throws IOException {
+            io.signcodec.core.VectorReader in = VectorSource.of(x, d).open();
+            Random random = new Random(3);
+            return new io.signcodec.core.VectorReader() {
+              @Override
+              public int dimension() {
+                return d;
+              }
 
-          @Override
-          public void close() throws IOException {
-            in.close();
+              @Override
+              public int read(float[] dst, int off, int max) throws IOException {
+                return in.read(dst, off, Math.min(max, 1 + random.nextInt(50)));
+              }
+
+              @Override
+              public void close() throws IOException {
+                in.close();
+              }
+            };
           }
         };
-      }
-    };
     assertArrayEquals(a.toByteArray(), trainer.train(odd).toByteArray());
   }
 
@@ -327,8 +366,10 @@ class AllocatedCodebookTest {
     assertArrayEquals(TestData.encode(cb, x, 500), TestData.encode(back, x, 500));
     for (int len = 0; len < bytes.length; len++) {
       byte[] cut = java.util.Arrays.copyOf(bytes, len);
-      assertThrows(TruncatedInputException.class,
-          () -> Codebook.read(new ByteArrayInputStream(cut)), "prefix " + len);
+      assertThrows(
+          TruncatedInputException.class,
+          () -> Codebook.read(new ByteArrayInputStream(cut)),
+          "prefix " + len);
     }
     for (int i = 10; i < bytes.length; i++) {
       byte[] bad = bytes.clone();
@@ -336,8 +377,10 @@ class AllocatedCodebookTest {
       // The header's checksum, then the file's; only what sizes the body (s_0, the number of
       // directions, and the basis byte) is checked before the file's checksum can be.
       int basisByte = 60 + 4 * cb.stageCount();
-      Class<? extends MalformedInputException> expected = (i >= 60 && i < 64) || i == basisByte
-          ? MalformedInputException.class : ChecksumMismatchException.class;
+      Class<? extends MalformedInputException> expected =
+          (i >= 60 && i < 64) || i == basisByte
+              ? MalformedInputException.class
+              : ChecksumMismatchException.class;
       assertThrows(expected, () -> Codebook.read(new ByteArrayInputStream(bad)), "byte " + i);
     }
     assertThrows(IllegalArgumentException.class, () -> cb.inFormatVersion(1));
@@ -345,29 +388,38 @@ class AllocatedCodebookTest {
 
   @Test
   void badShapesAreRefused() {
-    CodebookInfo info = new CodebookInfo(CodebookInfo.Method.EXTERNAL, 1, 0, Double.NaN,
-        Double.NaN);
+    CodebookInfo info =
+        new CodebookInfo(CodebookInfo.Method.EXTERNAL, 1, 0, Double.NaN, Double.NaN);
     float[] basis = new float[2 * 3];
     basis[0] = 1;
     basis[4] = 1;
-    IllegalArgumentException rising = assertThrows(IllegalArgumentException.class,
-        () -> Codebook.allocated(3, new int[] {1, 2}, new float[3], new float[] {1, 1, 1},
-            basis, info));
-    assertEquals("stage bits must be non-increasing and at most d = 3: [1, 2]",
-        rising.getMessage());
-    IllegalArgumentException scale = assertThrows(IllegalArgumentException.class,
-        () -> Codebook.allocated(3, new int[] {2}, new float[3], new float[] {1, 0}, basis,
-            info));
+    IllegalArgumentException rising =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                Codebook.allocated(
+                    3, new int[] {1, 2}, new float[3], new float[] {1, 1, 1}, basis, info));
+    assertEquals(
+        "stage bits must be non-increasing and at most d = 3: [1, 2]", rising.getMessage());
+    IllegalArgumentException scale =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                Codebook.allocated(
+                    3, new int[] {2}, new float[3], new float[] {1, 0}, basis, info));
     assertEquals("scales[1] is not positive: 0.0", scale.getMessage());
-    IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
-        () -> Codebook.allocated(3, new int[] {2}, new float[3], new float[] {1, 1},
-            new float[6], info));
+    IllegalArgumentException zero =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                Codebook.allocated(
+                    3, new int[] {2}, new float[3], new float[] {1, 1}, new float[6], info));
     assertEquals("basis row 0 is all zeros", zero.getMessage());
   }
 
   /**
-   * The default allocation at {@code rate}: trained on {@code x} on a dense basis, or, if
-   * {@code structured}, data-free on a randomized Hadamard basis.
+   * The default allocation at {@code rate}: trained on {@code x} on a dense basis, or, if {@code
+   * structured}, data-free on a randomized Hadamard basis.
    */
   private static Codebook allocated(boolean structured, double rate, long seed, float[] x, int d)
       throws IOException {

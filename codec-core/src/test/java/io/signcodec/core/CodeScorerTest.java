@@ -16,8 +16,8 @@ class CodeScorerTest {
   @CsvSource({"1,1", "13,7", "64,64", "65,130", "100,250"})
   void scoresEqualDecodeThenDot(int d, int n) throws IOException {
     float[] x = TestData.powerLaw(2_000, d, 1, d + n);
-    Codebook cb = CodebookTrainer.builder().bits(n).seed(1).maxSteps(20).build()
-        .train(VectorSource.of(x, d));
+    Codebook cb =
+        CodebookTrainer.builder().bits(n).seed(1).maxSteps(20).build().train(VectorSource.of(x, d));
     check(cb, TestData.powerLaw(300, d, 1, 7), TestData.isotropic(5, d, 8));
   }
 
@@ -57,15 +57,19 @@ class CodeScorerTest {
   void badQueriesAndRangesAreRejected() {
     Codebook cb = CodebookTrainer.builder().bits(5).build().isotropic(4);
     CodeScorer scorer = CodeScorer.of(cb);
-    assertEquals("query has dimension 3, codebook expects 4",
+    assertEquals(
+        "query has dimension 3, codebook expects 4",
         assertThrows(IllegalArgumentException.class, () -> scorer.prepare(new float[3]))
             .getMessage());
-    assertEquals("vector 0, component 2 is NaN (not finite)",
-        assertThrows(IllegalArgumentException.class,
-            () -> scorer.prepare(new float[] {0, 0, Float.NaN, 0})).getMessage());
+    assertEquals(
+        "vector 0, component 2 is NaN (not finite)",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> scorer.prepare(new float[] {0, 0, Float.NaN, 0}))
+            .getMessage());
     CodeScorer.Query q = scorer.prepare(new float[4]);
     assertThrows(IllegalArgumentException.class, () -> q.score(new byte[1], 1));
-    assertThrows(IllegalArgumentException.class,
-        () -> q.scoreAll(new byte[3], 0, 3, new float[2], 0));
+    assertThrows(
+        IllegalArgumentException.class, () -> q.scoreAll(new byte[3], 0, 3, new float[2], 0));
   }
 }

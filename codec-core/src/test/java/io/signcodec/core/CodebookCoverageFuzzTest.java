@@ -13,15 +13,15 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Coverage-guided fuzzing of {@link Codebook#read} (docs/FUZZING.md), every format version and
- * form. Each input is read as it is and again with its checksums made consistent
- * ({@link FuzzChecksums#codebook}), so that mutations also reach the checks behind the CRCs.
+ * form. Each input is read as it is and again with its checksums made consistent ({@link
+ * FuzzChecksums#codebook}), so that mutations also reach the checks behind the CRCs.
  *
  * <p>Invariants: the reader returns a codebook or throws a {@link MalformedInputException} (its
- * subtypes {@link TruncatedInputException}, {@link UnsupportedVersionException} and
- * {@link ChecksumMismatchException} included), never another exception or an {@link Error}, and
- * allocates within the caps (the fuzz execution's heap is small); a codebook it returns writes
- * back to exactly the bytes it was read from, reads back equal, and encodes (or refuses a vector
- * that overflows its arithmetic, as the encoder documents) and decodes.
+ * subtypes {@link TruncatedInputException}, {@link UnsupportedVersionException} and {@link
+ * ChecksumMismatchException} included), never another exception or an {@link Error}, and allocates
+ * within the caps (the fuzz execution's heap is small); a codebook it returns writes back to
+ * exactly the bytes it was read from, reads back equal, and encodes (or refuses a vector that
+ * overflows its arithmetic, as the encoder documents) and decodes.
  *
  * <p>Seeds ({@code CodebookCoverageFuzzTestInputs/readCodebook}) are codebooks of every form the
  * library writes, rewritten by {@link #writeSeeds}.
@@ -46,10 +46,11 @@ class CodebookCoverageFuzzTest {
     try {
       cb = Codebook.read(new ByteArrayInputStream(input));
     } catch (MalformedInputException expected) {
-      if (expected.getMessage() == null || expected.offset() < 0
+      if (expected.getMessage() == null
+          || expected.offset() < 0
           || expected.offset() > input.length) {
-        throw new AssertionError("no message or an offset outside the input: " + expected,
-            expected);
+        throw new AssertionError(
+            "no message or an offset outside the input: " + expected, expected);
       }
       return;
     } catch (IOException e) {
@@ -106,10 +107,10 @@ class CodebookCoverageFuzzTest {
     Codebook structuredStaged =
         CodebookTrainer.builder().rate(2.5).structured().staged().seed(3).build().isotropic(d);
     VectorSource data = VectorSource.of(TestData.powerLaw(200, d, 1, 5), d);
-    Codebook allocatedIsotropic = CodebookTrainer.builder().rate(2).seed(3).structured().build()
-        .trainIsotropic(data);
-    Codebook allocatedTrained = CodebookTrainer.builder().rate(1.5).maxSteps(10).seed(3).build()
-        .train(data);
+    Codebook allocatedIsotropic =
+        CodebookTrainer.builder().rate(2).seed(3).structured().build().trainIsotropic(data);
+    Codebook allocatedTrained =
+        CodebookTrainer.builder().rate(1.5).maxSteps(10).seed(3).build().train(data);
     put(seeds, "dense-shallow", shallow);
     put(seeds, "dense-staged", staged);
     put(seeds, "structured-shallow", structuredShallow);
@@ -121,8 +122,7 @@ class CodebookCoverageFuzzTest {
 
   /** {@code cb} in format version 4 and in each earlier version that can hold it. */
   private static void put(Map<String, byte[]> seeds, String name, Codebook cb) {
-    seeds.put(name + "-v" + cb.formatVersion() + "-form" + cb.toByteArray()[21],
-        cb.toByteArray());
+    seeds.put(name + "-v" + cb.formatVersion() + "-form" + cb.toByteArray()[21], cb.toByteArray());
     for (int version = 1; version <= 3; version++) {
       try {
         seeds.put(name + "-v" + version, cb.inFormatVersion(version).toByteArray());
@@ -145,6 +145,9 @@ class CodebookCoverageFuzzTest {
   @Test
   @EnabledIfSystemProperty(named = "fuzz.writeSeeds", matches = ".+")
   void writeSeeds() throws Exception {
-    io.signcodec.core.FuzzInputs.writeSeeds("io/signcodec/core/CodebookCoverageFuzzTestInputs/readCodebook", seeds(), (name, seed) -> readCodebook(seed));
+    io.signcodec.core.FuzzInputs.writeSeeds(
+        "io/signcodec/core/CodebookCoverageFuzzTestInputs/readCodebook",
+        seeds(),
+        (name, seed) -> readCodebook(seed));
   }
 }

@@ -18,14 +18,15 @@ import org.junit.jupiter.api.Test;
 
 class CodebookFormatTest {
   /** {@link #golden()} as version 1 wrote it (signcodec before format version 4). */
-  static final byte[] GOLDEN_V1 = java.util.HexFormat.of().parseHex(
-      "53474e43424f4f4b010000000300000004000000020000002a00000000000000" +
-      "e803000000000000000000000000d03f9a9999999999c93f0000003f000080bf" +
-      "000000400000c0bf000000bf0000003f0000c03f000020400000c0bf000000bf" +
-      "0000003f0000c03f000020400000c0bf000000bf000080bf000040bf000000bf" +
-      "000080be000000000000803e0000003f0000403f0000803f0000a03f0000c03f" +
-      "0000e03ff3866ecf");
-
+  static final byte[] GOLDEN_V1 =
+      java.util.HexFormat.of()
+          .parseHex(
+              "53474e43424f4f4b010000000300000004000000020000002a00000000000000"
+                  + "e803000000000000000000000000d03f9a9999999999c93f0000003f000080bf"
+                  + "000000400000c0bf000000bf0000003f0000c03f000020400000c0bf000000bf"
+                  + "0000003f0000c03f000020400000c0bf000000bf000080bf000040bf000000bf"
+                  + "000080be000000000000803e0000003f0000403f0000803f0000a03f0000c03f"
+                  + "0000e03ff3866ecf");
 
   /** A small codebook whose every value is fixed, so its bytes and fingerprint are too. */
   static Codebook golden() {
@@ -38,8 +39,8 @@ class CodebookFormatTest {
       b[i] = (i % 5) - 1.5f;
       a[i] = i * 0.25f - 1f;
     }
-    return Codebook.of(d, n, mean, b, a,
-        new CodebookInfo(CodebookInfo.Method.EXTERNAL, 42, 1000, 0.25, 0.2));
+    return Codebook.of(
+        d, n, mean, b, a, new CodebookInfo(CodebookInfo.Method.EXTERNAL, 42, 1000, 0.25, 0.2));
   }
 
   /** A version 4 header (60 bytes) of {@link #golden()} changed by {@code edit}, CRC refreshed. */
@@ -105,8 +106,14 @@ class CodebookFormatTest {
     // here means files written by earlier versions no longer match.
     assertEquals("5a9954931a5ca044", golden().fingerprintHex());
     assertEquals(golden().fingerprint(), golden().fingerprint());
-    Codebook other = Codebook.of(3, 4, new float[] {0.5f, -1f, 2.0000002f}, golden().encoder(),
-        golden().decoder(), golden().info());
+    Codebook other =
+        Codebook.of(
+            3,
+            4,
+            new float[] {0.5f, -1f, 2.0000002f},
+            golden().encoder(),
+            golden().decoder(),
+            golden().info());
     assertTrue(other.fingerprint() != golden().fingerprint());
   }
 
@@ -120,21 +127,24 @@ class CodebookFormatTest {
     assertArrayEquals(GOLDEN_V1, golden().inFormatVersion(1).toByteArray());
     assertArrayEquals(golden().encoder(), v1.encoder());
     assertEquals(golden(), v1.inFormatVersion(4));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> golden().inFormatVersion(3));
-    assertTrue(e.getMessage().startsWith("format version 3 cannot hold Codebook[d=3, n=4"),
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> golden().inFormatVersion(3));
+    assertTrue(
+        e.getMessage().startsWith("format version 3 cannot hold Codebook[d=3, n=4"),
         e.getMessage());
   }
 
   /**
-   * Files written by the release before format version 4 (a staged dense codebook, version 2,
-   * and a structured one, version 3, both d = 20 at 2.5 bits per coordinate): they read, keep
-   * the fingerprint their streams carry, write back byte for byte, and code like their version 4
+   * Files written by the release before format version 4 (a staged dense codebook, version 2, and a
+   * structured one, version 3, both d = 20 at 2.5 bits per coordinate): they read, keep the
+   * fingerprint their streams carry, write back byte for byte, and code like their version 4
    * conversion.
    */
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.CsvSource({
-      "staged-v2-d20.sgncb, 2, bbdafe4dcdde6e56", "structured-v3-d20.sgncb, 3, 96930440178f024a"})
+    "staged-v2-d20.sgncb, 2, bbdafe4dcdde6e56",
+    "structured-v3-d20.sgncb, 3, 96930440178f024a"
+  })
   void filesOfEarlierVersionsStayValid(String file, int version, String fingerprint)
       throws IOException {
     byte[] bytes;
@@ -168,10 +178,14 @@ class CodebookFormatTest {
     for (byte[] bytes : new byte[][] {golden().toByteArray(), GOLDEN_V1}) {
       for (int len = 0; len < bytes.length; len++) {
         byte[] cut = java.util.Arrays.copyOf(bytes, len);
-        TruncatedInputException e = assertThrows(TruncatedInputException.class,
-            () -> Codebook.read(new ByteArrayInputStream(cut)), "prefix of " + len);
+        TruncatedInputException e =
+            assertThrows(
+                TruncatedInputException.class,
+                () -> Codebook.read(new ByteArrayInputStream(cut)),
+                "prefix of " + len);
         assertEquals(len, e.offset(), "prefix of " + len);
-        assertTrue(e.getMessage().startsWith("premature end of stream while reading codebook"),
+        assertTrue(
+            e.getMessage().startsWith("premature end of stream while reading codebook"),
             e.getMessage());
       }
     }
@@ -185,14 +199,22 @@ class CodebookFormatTest {
         byte[] bad = bytes.clone();
         bad[i] ^= (byte) (1 << bit);
         int at = i;
-        MalformedInputException e = assertThrows(MalformedInputException.class,
-            () -> Codebook.read(new ByteArrayInputStream(bad)), "byte " + i + " bit " + bit);
+        MalformedInputException e =
+            assertThrows(
+                MalformedInputException.class,
+                () -> Codebook.read(new ByteArrayInputStream(bad)),
+                "byte " + i + " bit " + bit);
         assertFalse(e.getMessage().isEmpty());
         if (at >= 10) {
           // Past magic and version, the header's own checksum catches it, then the file's.
           assertInstanceOf(ChecksumMismatchException.class, e, "byte " + at);
-          assertTrue(e.getMessage().startsWith(at < 60 ? "corrupt codebook header: stored CRC32C"
-              : "codebook checksum mismatch"), "byte " + at + ": " + e.getMessage());
+          assertTrue(
+              e.getMessage()
+                  .startsWith(
+                      at < 60
+                          ? "corrupt codebook header: stored CRC32C"
+                          : "codebook checksum mismatch"),
+              "byte " + at + ": " + e.getMessage());
         }
       }
     }
@@ -202,64 +224,94 @@ class CodebookFormatTest {
   void aDamagedSizeSaysWhatItMayBe() {
     byte[] bad = golden().toByteArray();
     bad[12] ^= 4; // d = 7: a longer codebook than the bytes that follow
-    ChecksumMismatchException checked = assertThrows(ChecksumMismatchException.class,
-        () -> Codebook.read(new ByteArrayInputStream(bad)));
+    ChecksumMismatchException checked =
+        assertThrows(
+            ChecksumMismatchException.class, () -> Codebook.read(new ByteArrayInputStream(bad)));
     assertTrue(checked.getMessage().startsWith("corrupt codebook header: stored CRC32C "));
     assertTrue(checked.getMessage().endsWith("(at byte offset 56)"), checked.getMessage());
 
     byte[] old = GOLDEN_V1.clone();
     old[12] ^= 4;
-    TruncatedInputException unchecked = assertThrows(TruncatedInputException.class,
-        () -> Codebook.read(new ByteArrayInputStream(old)));
-    assertEquals("premature end of stream while reading codebook matrices: 112 of 252 bytes;"
-        + " the input is cut short, or the sizes in its header are damaged (format version 1"
-        + " has no header checksum) (at byte offset 168)", unchecked.getMessage());
+    TruncatedInputException unchecked =
+        assertThrows(
+            TruncatedInputException.class, () -> Codebook.read(new ByteArrayInputStream(old)));
+    assertEquals(
+        "premature end of stream while reading codebook matrices: 112 of 252 bytes;"
+            + " the input is cut short, or the sizes in its header are damaged (format version 1"
+            + " has no header checksum) (at byte offset 168)",
+        unchecked.getMessage());
   }
 
   @Test
   void headerErrorsSayWhich() {
     byte[] bytes = golden().toByteArray();
-    MalformedInputException magic = assertThrows(MalformedInputException.class,
-        () -> Codebook.read(new ByteArrayInputStream("PK\3\4 not a codebook at all, no, no, no..."
-            .repeat(3).getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
+    MalformedInputException magic =
+        assertThrows(
+            MalformedInputException.class,
+            () ->
+                Codebook.read(
+                    new ByteArrayInputStream(
+                        "PK\3\4 not a codebook at all, no, no, no..."
+                            .repeat(3)
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
     assertEquals("not a signcodec codebook: bad magic (at byte offset 0)", magic.getMessage());
 
     byte[] v9 = bytes.clone();
     v9[8] = 9;
-    UnsupportedVersionException version = assertThrows(UnsupportedVersionException.class,
-        () -> Codebook.read(new ByteArrayInputStream(v9)));
+    UnsupportedVersionException version =
+        assertThrows(
+            UnsupportedVersionException.class, () -> Codebook.read(new ByteArrayInputStream(v9)));
     assertEquals(9, version.version());
-    assertEquals("unsupported codebook format version 9 (this library reads versions up to 4)"
-        + " (at byte offset 8)", version.getMessage());
+    assertEquals(
+        "unsupported codebook format version 9 (this library reads versions up to 4)"
+            + " (at byte offset 8)",
+        version.getMessage());
 
     byte[] corrupt = bytes.clone();
     corrupt[70] ^= 1;
-    ChecksumMismatchException crc = assertThrows(ChecksumMismatchException.class,
-        () -> Codebook.read(new ByteArrayInputStream(corrupt)));
-    assertTrue(crc.getMessage().startsWith("codebook checksum mismatch: stored CRC32C "),
+    ChecksumMismatchException crc =
+        assertThrows(
+            ChecksumMismatchException.class,
+            () -> Codebook.read(new ByteArrayInputStream(corrupt)));
+    assertTrue(
+        crc.getMessage().startsWith("codebook checksum mismatch: stored CRC32C "),
         crc.getMessage());
 
-    MalformedInputException form = assertThrows(MalformedInputException.class,
-        () -> Codebook.read(new ByteArrayInputStream(editedHeader(b -> b.put(21, (byte) 7)))));
+    MalformedInputException form =
+        assertThrows(
+            MalformedInputException.class,
+            () -> Codebook.read(new ByteArrayInputStream(editedHeader(b -> b.put(21, (byte) 7)))));
     assertEquals("unknown codebook form 7 (at byte offset 21)", form.getMessage());
   }
 
   @Test
   void absurdSizesAreRejectedBeforeAllocating() {
-    MalformedInputException dim = assertThrows(MalformedInputException.class,
-        () -> Codebook.read(new ByteArrayInputStream(editedHeader(b -> b.putInt(12, -1)))));
-    assertEquals("codebook dimension 4294967295 out of range 1..65536 (at byte offset 12)",
+    MalformedInputException dim =
+        assertThrows(
+            MalformedInputException.class,
+            () -> Codebook.read(new ByteArrayInputStream(editedHeader(b -> b.putInt(12, -1)))));
+    assertEquals(
+        "codebook dimension 4294967295 out of range 1..65536 (at byte offset 12)",
         dim.getMessage());
-    MalformedInputException bits = assertThrows(MalformedInputException.class,
-        () -> Codebook.read(new ByteArrayInputStream(
-            editedHeader(b -> b.putInt(12, 65_536).putInt(16, 131_072)))));
-    assertEquals("codebook bits 131072 out of range 1..1024 for dimension 65536"
-        + " (at byte offset 16)", bits.getMessage());
+    MalformedInputException bits =
+        assertThrows(
+            MalformedInputException.class,
+            () ->
+                Codebook.read(
+                    new ByteArrayInputStream(
+                        editedHeader(b -> b.putInt(12, 65_536).putInt(16, 131_072)))));
+    assertEquals(
+        "codebook bits 131072 out of range 1..1024 for dimension 65536" + " (at byte offset 16)",
+        bits.getMessage());
     // Within the caps, a short input claiming 2 × 256 MiB fails as truncated, having buffered
     // only what arrived.
-    TruncatedInputException cut = assertThrows(TruncatedInputException.class,
-        () -> Codebook.read(new ByteArrayInputStream(
-            editedHeader(b -> b.putInt(12, 65_536).putInt(16, 1024)))));
+    TruncatedInputException cut =
+        assertThrows(
+            TruncatedInputException.class,
+            () ->
+                Codebook.read(
+                    new ByteArrayInputStream(
+                        editedHeader(b -> b.putInt(12, 65_536).putInt(16, 1024)))));
     assertEquals(60, cut.offset());
   }
 
@@ -271,19 +323,32 @@ class CodebookFormatTest {
     CRC32C crc = new CRC32C();
     crc.update(bytes, 0, bytes.length - 4);
     b.putInt(bytes.length - 4, (int) crc.getValue());
-    MalformedInputException e = assertThrows(MalformedInputException.class,
-        () -> Codebook.read(new ByteArrayInputStream(bytes)));
+    MalformedInputException e =
+        assertThrows(
+            MalformedInputException.class, () -> Codebook.read(new ByteArrayInputStream(bytes)));
     assertEquals("codebook mean[1] is not finite: NaN (at byte offset 68)", e.getMessage());
 
-    IllegalArgumentException arg = assertThrows(IllegalArgumentException.class,
-        () -> Codebook.of(1, 1, new float[] {Float.POSITIVE_INFINITY}, new float[] {1},
-            new float[] {1}, golden().info()));
+    IllegalArgumentException arg =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                Codebook.of(
+                    1,
+                    1,
+                    new float[] {Float.POSITIVE_INFINITY},
+                    new float[] {1},
+                    new float[] {1},
+                    golden().info()));
     assertEquals("mean[0] is not finite: Infinity", arg.getMessage());
-    IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
-        () -> Codebook.of(2, 2, new float[2], new float[] {1, 0, 0, 0}, new float[4],
-            golden().info()));
+    IllegalArgumentException zero =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                Codebook.of(
+                    2, 2, new float[2], new float[] {1, 0, 0, 0}, new float[4], golden().info()));
     assertEquals("encoder row 1 is all zeros", zero.getMessage());
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> Codebook.of(2, 5, new float[2], new float[10], new float[10], golden().info()));
   }
 }

@@ -12,11 +12,12 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * Random and mutated bytes at {@link Codebook#read}: it must end, and fail only with a
- * {@link MalformedInputException}; no runtime exception, no {@link OutOfMemoryError}.
+ * Random and mutated bytes at {@link Codebook#read}: it must end, and fail only with a {@link
+ * MalformedInputException}; no runtime exception, no {@link OutOfMemoryError}.
  */
 class CodebookReadFuzzTest {
   private static final byte[] VALID = CodebookFormatTest.golden().toByteArray();
+
   /** The same codebook as version 1 wrote it, which has no header checksum. */
   private static final byte[] VALID_V1 = CodebookFormatTest.GOLDEN_V1.clone();
 
@@ -32,9 +33,12 @@ class CodebookReadFuzzTest {
   }
 
   @Property(tries = 1000, seed = "20261127")
-  void mutatedCodebooksFailCleanly(@ForAll @IntRange(min = 0, max = 175) int at,
-      @ForAll byte value, @ForAll @IntRange(min = 0, max = 176) int cut,
-      @ForAll boolean fixCrc, @ForAll boolean version1) {
+  void mutatedCodebooksFailCleanly(
+      @ForAll @IntRange(min = 0, max = 175) int at,
+      @ForAll byte value,
+      @ForAll @IntRange(min = 0, max = 176) int cut,
+      @ForAll boolean fixCrc,
+      @ForAll boolean version1) {
     byte[] b = (version1 ? VALID_V1 : VALID).clone();
     b[at % b.length] = value;
     if (fixCrc) {
@@ -51,8 +55,8 @@ class CodebookReadFuzzTest {
     try {
       Codebook cb = Codebook.read(new ByteArrayInputStream(input));
       // Only a complete, consistent codebook may come back, and it must survive a round trip.
-      if (!java.util.Arrays.equals(cb.toByteArray(), java.util.Arrays.copyOf(input,
-          cb.serializedSize()))) {
+      if (!java.util.Arrays.equals(
+          cb.toByteArray(), java.util.Arrays.copyOf(input, cb.serializedSize()))) {
         throw new AssertionError("read returned a codebook that does not match its bytes");
       }
     } catch (MalformedInputException expected) {

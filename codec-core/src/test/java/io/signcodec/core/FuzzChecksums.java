@@ -5,10 +5,10 @@ import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 
 /**
- * Rewrites the CRC32C fields of fuzzed codebooks and container streams so that they match the
- * bytes they cover. A coverage-guided fuzzer seldom guesses a checksum, so a target that reads an
- * input as it came and again with its checksums made consistent reaches, in the second read, the
- * checks behind them: sizes, counts, values, the end marker.
+ * Rewrites the CRC32C fields of fuzzed codebooks and container streams so that they match the bytes
+ * they cover. A coverage-guided fuzzer seldom guesses a checksum, so a target that reads an input
+ * as it came and again with its checksums made consistent reaches, in the second read, the checks
+ * behind them: sizes, counts, values, the end marker.
  */
 public final class FuzzChecksums {
   private FuzzChecksums() {}
@@ -26,8 +26,8 @@ public final class FuzzChecksums {
 
   /**
    * A copy of {@code input} read as one codebook: the header checksum of version 4 (bytes 56..59)
-   * and the trailing checksum (the last 4 bytes, over all before them) rewritten; null if the
-   * input is too short to have both.
+   * and the trailing checksum (the last 4 bytes, over all before them) rewritten; null if the input
+   * is too short to have both.
    */
   public static byte[] codebook(byte[] input) {
     if (input.length < 64) {

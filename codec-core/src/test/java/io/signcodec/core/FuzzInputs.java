@@ -16,11 +16,16 @@ public final class FuzzInputs {
    */
   public static Arbitrary<byte[]> noiseAfter(byte[] valid, int prefix, int maxTail, int kept) {
     Arbitrary<byte[]> tail = Arbitraries.bytes().array(byte[].class).ofMaxSize(maxTail);
-    return Arbitraries.frequencyOf(Tuple.of(1, tail), Tuple.of(kept, tail.map(t -> {
-      byte[] b = Arrays.copyOf(valid, prefix + t.length);
-      System.arraycopy(t, 0, b, prefix, t.length);
-      return b;
-    })));
+    return Arbitraries.frequencyOf(
+        Tuple.of(1, tail),
+        Tuple.of(
+            kept,
+            tail.map(
+                t -> {
+                  byte[] b = Arrays.copyOf(valid, prefix + t.length);
+                  System.arraycopy(t, 0, b, prefix, t.length);
+                  return b;
+                })));
   }
 
   /** What {@link #writeSeeds} runs on each seed it writes. */
@@ -30,11 +35,11 @@ public final class FuzzInputs {
 
   /**
    * Writes each of {@code seeds} as {@code seed-NAME} into {@code inputs} (a fuzz target's inputs
-   * directory, relative to the directory the system property {@code fuzz.writeSeeds} names),
-   * then runs {@code check} on it.
+   * directory, relative to the directory the system property {@code fuzz.writeSeeds} names), then
+   * runs {@code check} on it.
    */
-  public static void writeSeeds(String inputs, java.util.Map<String, byte[]> seeds,
-      SeedCheck check) throws Exception {
+  public static void writeSeeds(String inputs, java.util.Map<String, byte[]> seeds, SeedCheck check)
+      throws Exception {
     java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("fuzz.writeSeeds"), inputs);
     java.nio.file.Files.createDirectories(dir);
     for (java.util.Map.Entry<String, byte[]> seed : seeds.entrySet()) {

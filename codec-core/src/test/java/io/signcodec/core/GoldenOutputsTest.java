@@ -19,11 +19,11 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the library computes, pinned bit for bit: for every trainer and codebook form on fixed
- * data, the SHA-256 of the codebook's bytes, the codes of a batch (both level searches), the
- * decoded floats and the scores of a query on the codes, and the fingerprint. The expected lines
- * ({@code golden-outputs.txt}) were written by this test's {@link #main} before a refactoring
- * that must change nothing; a change of any output fails here, with the line that differs.
+ * What the library computes, pinned bit for bit: for every trainer and codebook form on fixed data,
+ * the SHA-256 of the codebook's bytes, the codes of a batch (both level searches), the decoded
+ * floats and the scores of a query on the codes, and the fingerprint. The expected lines ({@code
+ * golden-outputs.txt}) were written by this test's {@link #main} before a refactoring that must
+ * change nothing; a change of any output fails here, with the line that differs.
  */
 class GoldenOutputsTest {
   private static final int[] DIMENSIONS = {20, 64, 100};
@@ -37,33 +37,45 @@ class GoldenOutputsTest {
     c.put("allocated-r1", d -> train(CodebookTrainer.builder().rate(1).seed(3), d));
     c.put("allocated-r2", d -> train(CodebookTrainer.builder().rate(2).seed(3), d));
     c.put("allocated-r4", d -> train(CodebookTrainer.builder().rate(4).seed(3), d));
-    c.put("allocated-mean8",
+    c.put(
+        "allocated-mean8",
         d -> train(CodebookTrainer.builder().rate(1).meanDirectionBits(8).seed(3), d));
-    c.put("allocated-mean0",
+    c.put(
+        "allocated-mean0",
         d -> train(CodebookTrainer.builder().rate(1).meanDirectionBits(0).seed(3), d));
     c.put("shallow-r1", d -> train(CodebookTrainer.builder().shallow().rate(1).maxSteps(30), d));
-    c.put("shallow-r1.5",
-        d -> train(CodebookTrainer.builder().shallow().rate(1.5).maxSteps(30), d));
+    c.put(
+        "shallow-r1.5", d -> train(CodebookTrainer.builder().shallow().rate(1.5).maxSteps(30), d));
     c.put("staged-r2", d -> train(CodebookTrainer.builder().staged().rate(2).maxSteps(30), d));
-    c.put("stages-1-0.5",
+    c.put(
+        "stages-1-0.5",
         d -> train(CodebookTrainer.builder().stages(1, 0.5).maxSteps(30).seed(5), d));
     c.put("isotropic-allocated-r1", d -> CodebookTrainer.builder().rate(1).build().isotropic(d));
-    c.put("isotropic-allocated-structured-r2",
+    c.put(
+        "isotropic-allocated-structured-r2",
         d -> CodebookTrainer.builder().rate(2).structured().seed(9).build().isotropic(d));
-    c.put("isotropic-staged-structured-r2",
+    c.put(
+        "isotropic-staged-structured-r2",
         d -> CodebookTrainer.builder().staged().structured().rate(2).build().isotropic(d));
-    c.put("isotropic-shallow-r1",
+    c.put(
+        "isotropic-shallow-r1",
         d -> CodebookTrainer.builder().shallow().rate(1).build().isotropic(d));
-    c.put("isotropic-staged-r1.5",
+    c.put(
+        "isotropic-staged-r1.5",
         d -> CodebookTrainer.builder().staged().rate(1.5).build().isotropic(d));
-    c.put("trained-isotropic-r1", d -> {
-      try {
-        return CodebookTrainer.builder().rate(1).structured().build()
-            .trainIsotropic(VectorSource.of(data(d, TRAIN, 11), d));
-      } catch (IOException e) {
-        throw new AssertionError(e);
-      }
-    });
+    c.put(
+        "trained-isotropic-r1",
+        d -> {
+          try {
+            return CodebookTrainer.builder()
+                .rate(1)
+                .structured()
+                .build()
+                .trainIsotropic(VectorSource.of(data(d, TRAIN, 11), d));
+          } catch (IOException e) {
+            throw new AssertionError(e);
+          }
+        });
     return c;
   }
 
@@ -124,8 +136,14 @@ class GoldenOutputsTest {
         float[] query = data(d, 1, 29);
         CodeScorer.of(cb).prepare(query).scoreAll(codes, 0, BATCH, scores, 0);
         sha.update(floatBytes(scores));
-        lines.add(e.getKey() + " " + d + " " + cb.fingerprintHex() + " "
-            + HexFormat.of().formatHex(sha.digest()));
+        lines.add(
+            e.getKey()
+                + " "
+                + d
+                + " "
+                + cb.fingerprintHex()
+                + " "
+                + HexFormat.of().formatHex(sha.digest()));
       }
     }
     return lines;

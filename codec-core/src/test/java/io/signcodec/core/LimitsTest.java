@@ -21,7 +21,8 @@ class LimitsTest {
     "1.5, 0.27564, 0.12500",
     "2, 0.22203, 0.06250",
     "3, 0.15985, 0.01562",
-    "4, 0.12488, 0.00391"})
+    "4, 0.12488, 0.00391"
+  })
   void matchTheTheoryTable(double rate, double limit, double shannon) {
     assertEquals(limit, Limits.signAutoencoderLimit(rate), 5e-6);
     assertEquals(shannon, Limits.shannonBound(rate), 5e-6);
@@ -36,7 +37,8 @@ class LimitsTest {
   void badRatesAreRejected() {
     assertThrows(IllegalArgumentException.class, () -> Limits.signAutoencoderLimit(-1));
     assertThrows(IllegalArgumentException.class, () -> Limits.signAutoencoderLimit(Double.NaN));
-    assertThrows(IllegalArgumentException.class, () -> Limits.shannonBound(Double.POSITIVE_INFINITY));
+    assertThrows(
+        IllegalArgumentException.class, () -> Limits.shannonBound(Double.POSITIVE_INFINITY));
   }
 
   @Test
@@ -62,8 +64,8 @@ class LimitsTest {
     Codebook centred = Codebook.of(d, d, mu, iso.encoder(), iso.decoder(), iso.info());
     double predicted = Limits.predictedNmse(centred, acc.covariance());
     assertEquals(predicted, TestData.nmse(centred, x), 0.02 * predicted);
-    assertThrows(IllegalArgumentException.class,
-        () -> Limits.predictedNmse(iso, new double[d * d]));
+    assertThrows(
+        IllegalArgumentException.class, () -> Limits.predictedNmse(iso, new double[d * d]));
     assertThrows(IllegalArgumentException.class, () -> Limits.predictedNmse(iso, new double[3]));
   }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.signcodec.core.train.CodebookTrainer;
-import io.signcodec.core.VectorSource;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -25,8 +24,12 @@ class SearchRecallTest {
 
   @BeforeAll
   static void data() throws IOException {
-    rateOne = CodebookTrainer.builder().rate(1).seed(3).build()
-        .train(VectorSource.of(TestData.powerLaw(2_000, D, 1, 11), D));
+    rateOne =
+        CodebookTrainer.builder()
+            .rate(1)
+            .seed(3)
+            .build()
+            .train(VectorSource.of(TestData.powerLaw(2_000, D, 1, 11), D));
     database = TestData.powerLaw(300, D, 1, 12);
     // Vectors 250..299 repeat 0..49: equal scores, exact and on codes, that only the index orders.
     System.arraycopy(database, 0, database, 250 * D, 50 * D);
@@ -35,9 +38,12 @@ class SearchRecallTest {
 
   /** The k best of scores[0..n) by value, ties to the lower index: a full sort. */
   static long[] bruteTopK(float[] scores, int k) {
-    return IntStream.range(0, scores.length).boxed()
+    return IntStream.range(0, scores.length)
+        .boxed()
         .sorted(Comparator.<Integer>comparingDouble(i -> -scores[i]).thenComparing(i -> i))
-        .limit(k).mapToLong(i -> i).toArray();
+        .limit(k)
+        .mapToLong(i -> i)
+        .toArray();
   }
 
   /** Exact float32 dot products, fused multiply-adds in ascending order as the kernels do. */
@@ -58,7 +64,8 @@ class SearchRecallTest {
     int n = db.length / d;
     byte[] codes = TestData.encode(cb, db, n);
     float[] scores = new float[n];
-    CodeScorer.of(cb).prepare(Arrays.copyOfRange(query, q * d, (q + 1) * d))
+    CodeScorer.of(cb)
+        .prepare(Arrays.copyOfRange(query, q * d, (q + 1) * d))
         .scoreAll(codes, 0, n, scores, 0);
     return scores;
   }
@@ -69,8 +76,7 @@ class SearchRecallTest {
     for (int q = 0; q < qs.length / d; q++) {
       long[] exact = bruteTopK(exactScores(db, qs, q, d), k);
       long[] approx = bruteTopK(codeScores(cb, db, qs, q), k);
-      hits += Arrays.stream(approx).filter(a -> Arrays.stream(exact).anyMatch(e -> e == a))
-          .count();
+      hits += Arrays.stream(approx).filter(a -> Arrays.stream(exact).anyMatch(e -> e == a)).count();
     }
     return (double) hits / ((double) k * (qs.length / d));
   }
@@ -214,8 +220,8 @@ class SearchRecallTest {
     recall.add(database, 0, 40);
     float[] batch = Arrays.copyOfRange(database, 40 * D, 50 * D);
     Arrays.fill(batch, 5 * D, 6 * D, Float.MAX_VALUE);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> recall.add(batch, 0, 10));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> recall.add(batch, 0, 10));
     assertTrue(e.getMessage().startsWith("vector 45, projection "), e.getMessage());
     assertEquals(40, recall.databaseVectors());
   }
@@ -223,31 +229,52 @@ class SearchRecallTest {
   @Test
   void badArgumentsAreRejectedWithTheirReason() {
     VectorSource db = VectorSource.of(database, D);
-    assertEquals("k must be >= 1: 0", assertThrows(IllegalArgumentException.class,
-        () -> SearchRecall.measure(rateOne, queries, 0, db)).getMessage());
-    assertEquals("queries: none given", assertThrows(IllegalArgumentException.class,
-        () -> new SearchRecall(rateOne, new float[0], K)).getMessage());
-    assertEquals("queries: 17 floats are not whole vectors of the codebook's dimension 16",
-        assertThrows(IllegalArgumentException.class,
-            () -> new SearchRecall(rateOne, new float[17], K)).getMessage());
+    assertEquals(
+        "k must be >= 1: 0",
+        assertThrows(
+                IllegalArgumentException.class, () -> SearchRecall.measure(rateOne, queries, 0, db))
+            .getMessage());
+    assertEquals(
+        "queries: none given",
+        assertThrows(
+                IllegalArgumentException.class, () -> new SearchRecall(rateOne, new float[0], K))
+            .getMessage());
+    assertEquals(
+        "queries: 17 floats are not whole vectors of the codebook's dimension 16",
+        assertThrows(
+                IllegalArgumentException.class, () -> new SearchRecall(rateOne, new float[17], K))
+            .getMessage());
     float[] nan = queries.clone();
     nan[3 * D + 2] = Float.NaN;
-    assertEquals("queries: query 3, component 2 is NaN (not finite)",
+    assertEquals(
+        "queries: query 3, component 2 is NaN (not finite)",
         assertThrows(IllegalArgumentException.class, () -> new SearchRecall(rateOne, nan, K))
             .getMessage());
-    assertEquals("database has dimension 8, codebook expects 16",
-        assertThrows(IllegalArgumentException.class, () -> SearchRecall.measure(rateOne,
-            queries, K, VectorSource.of(new float[80], 8))).getMessage());
+    assertEquals(
+        "database has dimension 8, codebook expects 16",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SearchRecall.measure(rateOne, queries, K, VectorSource.of(new float[80], 8)))
+            .getMessage());
     float[] badDb = database.clone();
     badDb[123 * D + 4] = Float.POSITIVE_INFINITY;
-    assertEquals("vector 123, component 4 is Infinity (not finite)",
-        assertThrows(IllegalArgumentException.class, () -> SearchRecall.measure(rateOne,
-            queries, K, VectorSource.of(badDb, D), 50)).getMessage());
-    assertEquals("the database has 9 vectors, fewer than k = 10: recall@k needs at least k",
-        assertThrows(IllegalArgumentException.class, () -> SearchRecall.measure(rateOne,
-            queries, K, VectorSource.of(Arrays.copyOf(database, 9 * D), D))).getMessage());
+    assertEquals(
+        "vector 123, component 4 is Infinity (not finite)",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SearchRecall.measure(rateOne, queries, K, VectorSource.of(badDb, D), 50))
+            .getMessage());
+    assertEquals(
+        "the database has 9 vectors, fewer than k = 10: recall@k needs at least k",
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    SearchRecall.measure(
+                        rateOne, queries, K, VectorSource.of(Arrays.copyOf(database, 9 * D), D)))
+            .getMessage());
     SearchRecall empty = new SearchRecall(rateOne, queries, 1);
-    assertEquals("the database has 0 vectors, fewer than k = 1: recall@k needs at least k",
+    assertEquals(
+        "the database has 0 vectors, fewer than k = 1: recall@k needs at least k",
         assertThrows(IllegalStateException.class, empty::recall).getMessage());
     assertEquals(0, empty.exactTopK(0).length);
     assertThrows(IndexOutOfBoundsException.class, () -> empty.codeTopK(20));

@@ -49,25 +49,41 @@ class SignCodecTest {
     float[] zeros = new float[d];
     zeros[1] = -0f;
     assertArrayEquals(new byte[] {(byte) 0xFF, 0b11}, SignEncoder.of(cb).encode(zeros));
-    assertArrayEquals(new float[] {1, -1, -1, 1, -1, -1, -1, 1, -1, 1},
-        LinearDecoder.of(cb).decode(code));
+    assertArrayEquals(
+        new float[] {1, -1, -1, 1, -1, -1, -1, 1, -1, 1}, LinearDecoder.of(cb).decode(code));
   }
 
   @Test
   void branchFreeSignsReadZeroAsPositive() {
-    float[] p = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, 1e-30f, -1e-30f, 3, -3,
-        Float.MAX_VALUE, -Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+    float[] p = {
+      0f,
+      -0f,
+      Float.MIN_VALUE,
+      -Float.MIN_VALUE,
+      1e-30f,
+      -1e-30f,
+      3,
+      -3,
+      Float.MAX_VALUE,
+      -Float.MAX_VALUE,
+      Float.POSITIVE_INFINITY,
+      Float.NEGATIVE_INFINITY
+    };
     for (float magnitude : new float[] {1f, 0.75f, 3e-20f}) {
       for (float v : p) {
         float expected = v >= 0f ? magnitude : -magnitude;
-        assertEquals(Float.floatToIntBits(expected),
-            Float.floatToIntBits(SignCodes.withSignOf(v, magnitude)), "sign of " + v);
+        assertEquals(
+            Float.floatToIntBits(expected),
+            Float.floatToIntBits(SignCodes.withSignOf(v, magnitude)),
+            "sign of " + v);
       }
       byte[] code = {(byte) 0b1010_0110, 0b1};
       for (int j = 0; j < 9; j++) {
         float expected = SignCodes.sign(code, 0, j) * magnitude;
-        assertEquals(Float.floatToIntBits(expected),
-            Float.floatToIntBits(SignCodes.signed(code, 0, j, magnitude)), "bit " + j);
+        assertEquals(
+            Float.floatToIntBits(expected),
+            Float.floatToIntBits(SignCodes.signed(code, 0, j, magnitude)),
+            "bit " + j);
       }
     }
   }
@@ -147,20 +163,22 @@ class SignCodecTest {
     try {
       Future<?>[] futures = new Future<?>[8];
       for (int t = 0; t < futures.length; t++) {
-        futures[t] = pool.submit(() -> {
-          for (int rep = 0; rep < 20; rep++) {
-            byte[] codes = new byte[count * 8];
-            float[] out = new float[count * d];
-            for (int v = 0; v < count; v += 7) {
-              int m = Math.min(7, count - v);
-              encoder.encode(x, v * d, codes, v * 8, m);
-              decoder.decode(codes, v * 8, out, v * d, m);
-            }
-            assertArrayEquals(expected, codes);
-            assertArrayEquals(expectedDecoded, out);
-          }
-          return null;
-        });
+        futures[t] =
+            pool.submit(
+                () -> {
+                  for (int rep = 0; rep < 20; rep++) {
+                    byte[] codes = new byte[count * 8];
+                    float[] out = new float[count * d];
+                    for (int v = 0; v < count; v += 7) {
+                      int m = Math.min(7, count - v);
+                      encoder.encode(x, v * d, codes, v * 8, m);
+                      decoder.decode(codes, v * 8, out, v * d, m);
+                    }
+                    assertArrayEquals(expected, codes);
+                    assertArrayEquals(expectedDecoded, out);
+                  }
+                  return null;
+                });
       }
       for (Future<?> f : futures) {
         f.get();
@@ -202,30 +220,40 @@ class SignCodecTest {
     x[2 * d + 3] = Float.NaN;
     byte[] dst = new byte[3];
     Arrays.fill(dst, (byte) 7);
-    IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
-        () -> encoder.encode(x, 0, dst, 0, 3));
+    IllegalArgumentException nan =
+        assertThrows(IllegalArgumentException.class, () -> encoder.encode(x, 0, dst, 0, 3));
     assertEquals("vector 2, component 3 is NaN (not finite)", nan.getMessage());
     assertArrayEquals(new byte[] {7, 7, 7}, dst);
     x[2 * d + 3] = Float.NEGATIVE_INFINITY;
-    assertEquals("vector 2, component 3 is -Infinity (not finite)",
+    assertEquals(
+        "vector 2, component 3 is -Infinity (not finite)",
         assertThrows(IllegalArgumentException.class, () -> encoder.encode(x, 0, dst, 0, 3))
             .getMessage());
 
-    assertEquals("vector has dimension 5, codebook expects 4",
+    assertEquals(
+        "vector has dimension 5, codebook expects 4",
         assertThrows(IllegalArgumentException.class, () -> encoder.encode(new float[5]))
             .getMessage());
-    assertEquals("src: 2 vectors of 4 values from offset 1 need 9 elements, array has 8",
-        assertThrows(IllegalArgumentException.class,
-            () -> encoder.encode(new float[8], 1, new byte[2], 0, 2)).getMessage());
-    assertEquals("dst: 2 vectors of 1 values from offset 1 need 3 elements, array has 2",
-        assertThrows(IllegalArgumentException.class,
-            () -> encoder.encode(new float[8], 0, new byte[2], 1, 2)).getMessage());
-    assertThrows(IllegalArgumentException.class,
-        () -> encoder.encode(new float[8], 0, new byte[2], 0, -1));
-    assertEquals("code has 2 bytes, codebook expects 1",
-        assertThrows(IllegalArgumentException.class,
-            () -> LinearDecoder.of(cb).decode(new byte[2])).getMessage());
-    assertThrows(IllegalArgumentException.class,
+    assertEquals(
+        "src: 2 vectors of 4 values from offset 1 need 9 elements, array has 8",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> encoder.encode(new float[8], 1, new byte[2], 0, 2))
+            .getMessage());
+    assertEquals(
+        "dst: 2 vectors of 1 values from offset 1 need 3 elements, array has 2",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> encoder.encode(new float[8], 0, new byte[2], 1, 2))
+            .getMessage());
+    assertThrows(
+        IllegalArgumentException.class, () -> encoder.encode(new float[8], 0, new byte[2], 0, -1));
+    assertEquals(
+        "code has 2 bytes, codebook expects 1",
+        assertThrows(IllegalArgumentException.class, () -> LinearDecoder.of(cb).decode(new byte[2]))
+            .getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
         () -> LinearDecoder.of(cb).decode(new byte[2], 0, new float[7], 0, 2));
   }
 

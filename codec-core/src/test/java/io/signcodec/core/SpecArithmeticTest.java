@@ -17,11 +17,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * docs/FORMAT.md §1 and §1.1 taken at their word: {@link Spec} computes projections, codes and
- * reconstructions from the text alone (float32 in the stated order, the signs from the
- * generator the text describes), and the library must agree with it bit for bit, for every form
- * and both level searches, and refuse exactly the vectors the text says it refuses, naming the
- * vector and projection it names, with the output untouched. {@link #main} runs the same checks
- * in a JVM whose kernels are forced to the scalar backend.
+ * reconstructions from the text alone (float32 in the stated order, the signs from the generator
+ * the text describes), and the library must agree with it bit for bit, for every form and both
+ * level searches, and refuse exactly the vectors the text says it refuses, naming the vector and
+ * projection it names, with the output untouched. {@link #main} runs the same checks in a JVM whose
+ * kernels are forced to the scalar backend.
  */
 class SpecArithmeticTest {
   private static final int D = 20;
@@ -30,49 +30,55 @@ class SpecArithmeticTest {
 
   /** A codebook of each form, fixed by seeds, with the text's description of it. */
   enum Form {
-    DENSE_ONE_STAGE, DENSE_THREE_STAGES, STRUCTURED_ONE_STAGE, STRUCTURED_THREE_STAGES,
-    ALLOCATED_DENSE, ALLOCATED_STRUCTURED;
+    DENSE_ONE_STAGE,
+    DENSE_THREE_STAGES,
+    STRUCTURED_ONE_STAGE,
+    STRUCTURED_THREE_STAGES,
+    ALLOCATED_DENSE,
+    ALLOCATED_STRUCTURED;
 
     Spec spec() {
       Random random = new Random(ordinal() + 100);
       float[] mean = gaussian(random, D, 0.5);
       switch (this) {
         case DENSE_ONE_STAGE:
-        case DENSE_THREE_STAGES: {
-          int[] stages = this == DENSE_ONE_STAGE ? new int[] {24} : new int[] {12, 10, 8};
-          int n = Arrays.stream(stages).sum();
-          return Spec.dense(stages, mean, gaussian(random, n * D, 1),
-              gaussian(random, D * n, 0.1));
-        }
+        case DENSE_THREE_STAGES:
+          {
+            int[] stages = this == DENSE_ONE_STAGE ? new int[] {24} : new int[] {12, 10, 8};
+            int n = Arrays.stream(stages).sum();
+            return Spec.dense(
+                stages, mean, gaussian(random, n * D, 1), gaussian(random, D * n, 0.1));
+          }
         case STRUCTURED_ONE_STAGE:
           return Spec.structured(new int[] {D}, mean, new double[] {0.8}, INFO.seed());
         case STRUCTURED_THREE_STAGES:
-          return Spec.structured(new int[] {20, 15, 10}, mean, new double[] {0.8, 0.3, 0.1},
-              INFO.seed());
-        default: {
-          // directions 0-2 have 5 bits (31 thresholds, searched by bisection), 3-4 four,
-          // 5-7 two, 8-11 one
-          int[] stages = {12, 8, 5, 5, 3};
-          int n = Arrays.stream(stages).sum();
-          float[] scales = new float[n];
-          for (int k = 0, first = 0; k < stages.length; first += stages[k], k++) {
-            for (int i = 0; i < stages[k]; i++) {
-              // not superincreasing, so that the two searches differ
-              scales[first + i] = (float) ((1.2 - 0.05 * i) * Math.pow(0.62, k));
-            }
-          }
-          float[] basis = null;
-          if (this == ALLOCATED_DENSE) {
-            double[][] q = TestData.randomRotation(D, random);
-            basis = new float[stages[0] * D];
-            for (int i = 0; i < stages[0]; i++) {
-              for (int t = 0; t < D; t++) {
-                basis[i * D + t] = (float) q[t][i];
+          return Spec.structured(
+              new int[] {20, 15, 10}, mean, new double[] {0.8, 0.3, 0.1}, INFO.seed());
+        default:
+          {
+            // directions 0-2 have 5 bits (31 thresholds, searched by bisection), 3-4 four,
+            // 5-7 two, 8-11 one
+            int[] stages = {12, 8, 5, 5, 3};
+            int n = Arrays.stream(stages).sum();
+            float[] scales = new float[n];
+            for (int k = 0, first = 0; k < stages.length; first += stages[k], k++) {
+              for (int i = 0; i < stages[k]; i++) {
+                // not superincreasing, so that the two searches differ
+                scales[first + i] = (float) ((1.2 - 0.05 * i) * Math.pow(0.62, k));
               }
             }
+            float[] basis = null;
+            if (this == ALLOCATED_DENSE) {
+              double[][] q = TestData.randomRotation(D, random);
+              basis = new float[stages[0] * D];
+              for (int i = 0; i < stages[0]; i++) {
+                for (int t = 0; t < D; t++) {
+                  basis[i * D + t] = (float) q[t][i];
+                }
+              }
+            }
+            return Spec.allocated(stages, mean, scales, basis, INFO.seed());
           }
-          return Spec.allocated(stages, mean, scales, basis, INFO.seed());
-        }
       }
     }
   }
@@ -92,13 +98,23 @@ class SpecArithmeticTest {
   /** The same checks with the scalar kernels, in a JVM of their own (the choice is made once). */
   @Test
   void theScalarBackendAgreesToo() throws Exception {
-    String javaBinary = ProcessHandle.current().info().command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    Process child = new ProcessBuilder(javaBinary, "-Xmx256m", "-Dsigncodec.kernels=scalar", "-cp",
-        System.getProperty("java.class.path"), SpecArithmeticTest.class.getName())
-        .redirectErrorStream(true).start();
-    String out = new String(child.getInputStream().readAllBytes(),
-        java.nio.charset.StandardCharsets.UTF_8);
+    String javaBinary =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    Process child =
+        new ProcessBuilder(
+                javaBinary,
+                "-Xmx256m",
+                "-Dsigncodec.kernels=scalar",
+                "-cp",
+                System.getProperty("java.class.path"),
+                SpecArithmeticTest.class.getName())
+            .redirectErrorStream(true)
+            .start();
+    String out =
+        new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertEquals(0, child.waitFor(), out);
     assertEquals("kernels: scalar; " + Form.values().length + " forms agree", out.strip());
   }
@@ -109,8 +125,8 @@ class SpecArithmeticTest {
       checkCodes(form);
       checkOverflow(form);
     }
-    System.out.println("kernels: " + FloatKernels.backend() + "; " + Form.values().length
-        + " forms agree");
+    System.out.println(
+        "kernels: " + FloatKernels.backend() + "; " + Form.values().length + " forms agree");
   }
 
   static void checkCodes(Form form) {
@@ -122,8 +138,7 @@ class SpecArithmeticTest {
     for (int v = 0; v < count; v++) {
       for (int t = 0; t < D; t++) {
         // a few vectors at the mean: every projection ±0, coded +1
-        x[v * D + t] = v % 50 == 7 ? spec.mean[t]
-            : spec.mean[t] + (float) random.nextGaussian();
+        x[v * D + t] = v % 50 == 7 ? spec.mean[t] : spec.mean[t] + (float) random.nextGaussian();
       }
     }
     for (LevelSearch search : LevelSearch.values()) {
@@ -133,10 +148,12 @@ class SpecArithmeticTest {
       LinearDecoder.of(cb).decode(codes, 0, decoded, 0, count);
       for (int v = 0; v < count; v++) {
         byte[] code = Arrays.copyOfRange(codes, v * cb.codeBytes(), (v + 1) * cb.codeBytes());
-        assertArrayEquals(spec.code(x, v * D, search), code, form + ", " + search + ", vector " + v);
+        assertArrayEquals(
+            spec.code(x, v * D, search), code, form + ", " + search + ", vector " + v);
         float[] expected = spec.decode(code);
         for (int t = 0; t < D; t++) {
-          assertEquals(Float.floatToRawIntBits(expected[t]),
+          assertEquals(
+              Float.floatToRawIntBits(expected[t]),
               Float.floatToRawIntBits(decoded[v * D + t]),
               form + ", " + search + ", vector " + v + ", coordinate " + t);
         }
@@ -151,8 +168,19 @@ class SpecArithmeticTest {
     double safe = cb.form().safeMagnitude();
     assertTrue(safe > 1e35 && safe < 1e38, form + ": bound " + safe);
     Random random = new Random(form.ordinal() + 50);
-    double[] magnitudes = {1e30, 1e35, 0.99 * safe, 1.01 * safe, 2 * safe, 8 * safe, 1e37,
-        3e37, 1e38, 2e38, Float.MAX_VALUE};
+    double[] magnitudes = {
+      1e30,
+      1e35,
+      0.99 * safe,
+      1.01 * safe,
+      2 * safe,
+      8 * safe,
+      1e37,
+      3e37,
+      1e38,
+      2e38,
+      Float.MAX_VALUE
+    };
     int refused = 0;
     int codedAboveTheBound = 0;
     for (double magnitude : magnitudes) {
@@ -164,8 +192,8 @@ class SpecArithmeticTest {
         }
         for (int t = 0; t < D; t++) {
           // Gaussian, or (repeats 3 and 4) every component at ±magnitude
-          huge[t] = (float) (rep < 3 ? huge[t] / largest * magnitude
-              : Math.copySign(magnitude, huge[t]));
+          huge[t] =
+              (float) (rep < 3 ? huge[t] / largest * magnitude : Math.copySign(magnitude, huge[t]));
         }
         if (rep == 5) {
           // one component at the end of the float range
@@ -180,26 +208,35 @@ class SpecArithmeticTest {
         System.arraycopy(spec.mean, 0, batch, D, D);
         System.arraycopy(huge, 0, batch, 2 * D, D);
         float[] p = spec.projections(huge, 0);
-        int bad = IntStream.range(0, p.length).filter(j -> !Float.isFinite(p[j])).findFirst()
-            .orElse(-1);
+        int bad =
+            IntStream.range(0, p.length).filter(j -> !Float.isFinite(p[j])).findFirst().orElse(-1);
         String where = form + ", |x| = " + magnitude + ", repeat " + rep;
         for (LevelSearch search : LevelSearch.values()) {
           SignEncoder encoder = SignEncoder.builder(cb).levelSearch(search).build();
           byte[] codes = new byte[3 * k];
           Arrays.fill(codes, (byte) 0x5a);
           if (bad >= 0) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> encoder.encode(batch, 0, codes, 0, 3), where);
-            assertEquals("vector 2, projection " + bad + " is " + p[bad] + " (not finite: the"
-                + " vector overflows float32 in this codebook's arithmetic)", e.getMessage(),
+            IllegalArgumentException e =
+                assertThrows(
+                    IllegalArgumentException.class,
+                    () -> encoder.encode(batch, 0, codes, 0, 3),
+                    where);
+            assertEquals(
+                "vector 2, projection "
+                    + bad
+                    + " is "
+                    + p[bad]
+                    + " (not finite: the"
+                    + " vector overflows float32 in this codebook's arithmetic)",
+                e.getMessage(),
                 where);
             byte[] untouched = new byte[3 * k];
             Arrays.fill(untouched, (byte) 0x5a);
             assertArrayEquals(untouched, codes, where);
           } else {
             encoder.encode(batch, 0, codes, 0, 3);
-            assertArrayEquals(spec.code(huge, 0, search), Arrays.copyOfRange(codes, 2 * k, 3 * k),
-                where);
+            assertArrayEquals(
+                spec.code(huge, 0, search), Arrays.copyOfRange(codes, 2 * k, 3 * k), where);
           }
         }
         if (bad >= 0) {
@@ -211,8 +248,7 @@ class SpecArithmeticTest {
     }
     // Both outcomes occur, and vectors the bound cannot vouch for are coded when they fit.
     assertTrue(refused >= 5, form + ": " + refused + " refused");
-    assertTrue(codedAboveTheBound >= 5, form + ": " + codedAboveTheBound + " coded above "
-        + safe);
+    assertTrue(codedAboveTheBound >= 5, form + ": " + codedAboveTheBound + " coded above " + safe);
 
     // In a parallel batch, one bad vector refuses the whole batch, named by its place in it.
     float[] big = new float[300 * D];
@@ -222,15 +258,22 @@ class SpecArithmeticTest {
     Arrays.fill(big, 290 * D, 291 * D, Float.MAX_VALUE);
     big[290 * D + 1] = -Float.MAX_VALUE;
     float[] p = spec.projections(big, 290 * D);
-    int bad = IntStream.range(0, p.length).filter(j -> !Float.isFinite(p[j])).findFirst()
-        .orElseThrow();
+    int bad =
+        IntStream.range(0, p.length).filter(j -> !Float.isFinite(p[j])).findFirst().orElseThrow();
     byte[] codes = new byte[300 * k];
     Arrays.fill(codes, (byte) 0x5a);
     byte[] untouched = codes.clone();
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SignEncoder.of(cb).encode(big, 0, codes, 0, 300));
-    assertEquals("vector 290, projection " + bad + " is " + p[bad] + " (not finite: the vector"
-        + " overflows float32 in this codebook's arithmetic)", e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> SignEncoder.of(cb).encode(big, 0, codes, 0, 300));
+    assertEquals(
+        "vector 290, projection "
+            + bad
+            + " is "
+            + p[bad]
+            + " (not finite: the vector"
+            + " overflows float32 in this codebook's arithmetic)",
+        e.getMessage());
     assertArrayEquals(untouched, codes, "nothing written");
   }
 
@@ -308,7 +351,9 @@ class SpecArithmeticTest {
       return Codebook.of(D, stages, mean, b, a, INFO);
     }
 
-    /** "One draw per sign, in the order stage k, round ρ, coordinate t": the generator spelt out. */
+    /**
+     * "One draw per sign, in the order stage k, round ρ, coordinate t": the generator spelt out.
+     */
     static float[][][] signs(long seed, int stageCount) {
       long mask = (1L << 48) - 1;
       long state = (seed ^ 0x5DEECE66DL) & mask;
@@ -468,9 +513,12 @@ class SpecArithmeticTest {
         }
         return q;
       }
-      Integer[] sorted = IntStream.range(0, 1 << b).boxed().sorted(
-          Comparator.<Integer>comparingDouble(q -> level(i, q)).thenComparingInt(q -> q))
-          .toArray(Integer[]::new);
+      Integer[] sorted =
+          IntStream.range(0, 1 << b)
+              .boxed()
+              .sorted(
+                  Comparator.<Integer>comparingDouble(q -> level(i, q)).thenComparingInt(q -> q))
+              .toArray(Integer[]::new);
       int index = 0;
       for (int j = 0; j + 1 < sorted.length; j++) {
         float tau = (level(i, sorted[j]) + level(i, sorted[j + 1])) * 0.5f;

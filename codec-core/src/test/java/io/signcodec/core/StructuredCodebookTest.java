@@ -55,8 +55,9 @@ class StructuredCodebookTest {
     int d = 384;
     float[] test = TestData.isotropic(5_000, d, 5);
     double fast = TestData.nmse(structured(d, rate), test);
-    double dense = TestData.nmse(CodebookTrainer.builder().rate(rate).staged().seed(7).build()
-        .isotropic(d), test);
+    double dense =
+        TestData.nmse(
+            CodebookTrainer.builder().rate(rate).staged().seed(7).build().isotropic(d), test);
     assertEquals(dense, fast, 0.01 * dense, "r = " + rate);
     if (rate <= 1) {
       assertEquals(Limits.signAutoencoderLimit(rate), fast, 0.01 * fast);
@@ -66,11 +67,11 @@ class StructuredCodebookTest {
   @Test
   void encodingAndDecodingAgreeWithTheDenseMatrices() {
     int d = 100;
-    Codebook cb = CodebookTrainer.builder().stages(0.37, 1, 0.5).seed(3).structured().build()
-        .isotropic(d);
+    Codebook cb =
+        CodebookTrainer.builder().stages(0.37, 1, 0.5).seed(3).structured().build().isotropic(d);
     assertArrayEquals(new int[] {37, 100, 50}, cb.stageBits());
-    Codebook dense = Codebook.of(d, cb.stageBits(), cb.mean(), cb.encoder(), cb.decoder(),
-        cb.info());
+    Codebook dense =
+        Codebook.of(d, cb.stageBits(), cb.mean(), cb.encoder(), cb.decoder(), cb.info());
     float[] x = TestData.isotropic(500, d, 9);
     byte[] fast = new byte[500 * cb.codeBytes()];
     byte[] slow = new byte[fast.length];
@@ -92,8 +93,8 @@ class StructuredCodebookTest {
     }
     byte[] single = new byte[cb.codeBytes()];
     SignEncoder.builder(cb).parallel(false).build().encode(x, 7 * d, single, 0);
-    assertArrayEquals(java.util.Arrays.copyOfRange(fast, 7 * cb.codeBytes(),
-        8 * cb.codeBytes()), single);
+    assertArrayEquals(
+        java.util.Arrays.copyOfRange(fast, 7 * cb.codeBytes(), 8 * cb.codeBytes()), single);
     CodeScorerTest.check(cb, x, TestData.isotropic(3, d, 10));
   }
 
@@ -125,11 +126,15 @@ class StructuredCodebookTest {
       t.project(x, i * d, mean, p, new float[d], new float[d]);
       java.util.Arrays.fill(one, (byte) 0);
       SignCodes.pack(p, 0, cb.bits(), one, 0);
-      assertArrayEquals(one, java.util.Arrays.copyOfRange(codes, i * cb.codeBytes(),
-          (i + 1) * cb.codeBytes()), "code of vector " + i);
+      assertArrayEquals(
+          one,
+          java.util.Arrays.copyOfRange(codes, i * cb.codeBytes(), (i + 1) * cb.codeBytes()),
+          "code of vector " + i);
       t.reconstruct(codes, i * cb.codeBytes(), mean, out, 0, new float[d]);
       for (int k = 0; k < d; k++) {
-        assertEquals(Float.floatToIntBits(out[k]), Float.floatToIntBits(decoded[i * d + k]),
+        assertEquals(
+            Float.floatToIntBits(out[k]),
+            Float.floatToIntBits(decoded[i * d + k]),
             "vector " + i + " coordinate " + k);
       }
     }
@@ -137,8 +142,8 @@ class StructuredCodebookTest {
 
   @Test
   void theFileHoldsASeedNotMatrices() throws IOException {
-    Codebook cb = CodebookTrainer.builder().rate(2).staged().seed(11).structured().build()
-        .isotropic(768);
+    Codebook cb =
+        CodebookTrainer.builder().rate(2).staged().seed(11).structured().build().isotropic(768);
     byte[] bytes = cb.toByteArray();
     assertEquals(56 + 4 + 4 + 12 * 2 + 4 * 768 + 4, bytes.length);
     assertEquals(4, bytes[8]);
@@ -153,15 +158,15 @@ class StructuredCodebookTest {
     assertArrayEquals(TestData.encode(cb, x, 50), TestData.encode(back, x, 50));
     for (int len = 0; len < bytes.length; len += 13) {
       byte[] cut = java.util.Arrays.copyOf(bytes, len);
-      assertThrows(TruncatedInputException.class,
-          () -> Codebook.read(new ByteArrayInputStream(cut)));
+      assertThrows(
+          TruncatedInputException.class, () -> Codebook.read(new ByteArrayInputStream(cut)));
     }
     Random random = new Random(2);
     for (int trial = 0; trial < 300; trial++) {
       byte[] bad = bytes.clone();
       bad[random.nextInt(bad.length)] ^= (byte) (1 << random.nextInt(8));
-      assertThrows(MalformedInputException.class,
-          () -> Codebook.read(new ByteArrayInputStream(bad)));
+      assertThrows(
+          MalformedInputException.class, () -> Codebook.read(new ByteArrayInputStream(bad)));
     }
   }
 
@@ -169,8 +174,13 @@ class StructuredCodebookTest {
   void trainIsotropicFitsMeanAndScale() throws IOException {
     int d = 64;
     float[] x = TestData.powerLaw(4_000, d, 0, 13); // k^0: isotropic with mean 0.5
-    Codebook cb = CodebookTrainer.builder().rate(1).staged().structured().build()
-        .trainIsotropic(VectorSource.of(x, d));
+    Codebook cb =
+        CodebookTrainer.builder()
+            .rate(1)
+            .staged()
+            .structured()
+            .build()
+            .trainIsotropic(VectorSource.of(x, d));
     assertTrue(cb.isStructured());
     assertEquals(Limits.signAutoencoderLimit(1), cb.info().trainNmse(), 0.03);
     assertEquals(0.5f, cb.mean()[3], 0.1f);
@@ -178,10 +188,17 @@ class StructuredCodebookTest {
 
   @Test
   void stagesWiderThanDAreRefused() {
-    assertThrows(IllegalStateException.class,
+    assertThrows(
+        IllegalStateException.class,
         () -> CodebookTrainer.builder().rate(1.5).shallow().structured().build().isotropic(10));
-    assertThrows(IllegalArgumentException.class, () -> Codebook.structured(4, new int[] {5},
-        new float[4], new double[] {1}, new CodebookInfo(CodebookInfo.Method.ISOTROPIC, 0, 0,
-            Double.NaN, Double.NaN)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            Codebook.structured(
+                4,
+                new int[] {5},
+                new float[4],
+                new double[] {1},
+                new CodebookInfo(CodebookInfo.Method.ISOTROPIC, 0, 0, Double.NaN, Double.NaN)));
   }
 }

@@ -45,9 +45,9 @@ public final class TestData {
   }
 
   /**
-   * Asserts that the first {@code count} vectors of {@code x} get the same codes, bit for bit,
-   * from one parallel batch, one sequential batch and one call per vector; and that those codes
-   * decode to the same floats in the three ways, and through {@link LinearDecoder#decode(byte[])}.
+   * Asserts that the first {@code count} vectors of {@code x} get the same codes, bit for bit, from
+   * one parallel batch, one sequential batch and one call per vector; and that those codes decode
+   * to the same floats in the three ways, and through {@link LinearDecoder#decode(byte[])}.
    */
   public static void assertBatchesEqualOneAtATime(Codebook cb, float[] x, int count) {
     int d = cb.dimension();
@@ -76,8 +76,8 @@ public final class TestData {
   }
 
   /**
-   * {@code count} vectors from N(μ, Σ) where Σ has eigenvalues {@code k^-decay} (k = 1..d) along
-   * a random rotation that depends only on d, and μ = (0.5, ..., 0.5); row-major. Calls with
+   * {@code count} vectors from N(μ, Σ) where Σ has eigenvalues {@code k^-decay} (k = 1..d) along a
+   * random rotation that depends only on d, and μ = (0.5, ..., 0.5); row-major. Calls with
    * different seeds draw from the same distribution.
    */
   public static float[] powerLaw(int count, int d, double decay, long seed) {

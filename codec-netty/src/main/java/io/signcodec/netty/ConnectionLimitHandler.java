@@ -8,10 +8,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Admits at most {@code maxConnections} open channels at once: put one instance first in every
- * accepted channel's pipeline. A channel beyond the limit is closed as soon as it is active,
- * before anything is read from it; the handlers after this one see a
- * {@link TooManyConnectionsException} (so one place can log it) and never see the channel
- * active. An admitted channel frees its place when it closes.
+ * accepted channel's pipeline. A channel beyond the limit is closed as soon as it is active, before
+ * anything is read from it; the handlers after this one see a {@link TooManyConnectionsException}
+ * (so one place can log it) and never see the channel active. An admitted channel frees its place
+ * when it closes.
  */
 @Sharable
 public final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
@@ -20,8 +20,7 @@ public final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
 
   public ConnectionLimitHandler(int maxConnections) {
     if (maxConnections < 1) {
-      throw new IllegalArgumentException("maxConnections: " + maxConnections
-          + " (expected: > 0)");
+      throw new IllegalArgumentException("maxConnections: " + maxConnections + " (expected: > 0)");
     }
     this.maxConnections = maxConnections;
   }
@@ -31,8 +30,9 @@ public final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
     if (open.incrementAndGet() > maxConnections) {
       open.decrementAndGet();
       ctx.channel().config().setAutoRead(false);
-      ctx.fireExceptionCaught(new TooManyConnectionsException("connection limit reached ("
-          + maxConnections + " open): closed"));
+      ctx.fireExceptionCaught(
+          new TooManyConnectionsException(
+              "connection limit reached (" + maxConnections + " open): closed"));
       ctx.close();
       return;
     }

@@ -12,36 +12,38 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Decodes the slices of many {@link SignFrameDecoder}s on a fixed number of threads, in turn,
- * and off their event loops: give one to every decoder of a server with
- * {@link SignFrameDecoder.Builder#decodeScheduler}.
+ * Decodes the slices of many {@link SignFrameDecoder}s on a fixed number of threads, in turn, and
+ * off their event loops: give one to every decoder of a server with {@link
+ * SignFrameDecoder.Builder#decodeScheduler}.
  *
- * <p>Why: decoding is where a connection's cost is, and it is out of proportion to its traffic
- * (one byte of 1-bit codes at d = 384 is 1 536 bytes of floats). Decoded on the event loop, a few
+ * <p>Why: decoding is where a connection's cost is, and it is out of proportion to its traffic (one
+ * byte of 1-bit codes at d = 384 is 1 536 bytes of floats). Decoded on the event loop, a few
  * connections that each send a large legal frame keep every loop busy; the others' bytes wait
  * unread in the kernel, their frame clocks run, and an honest client's small batches queue behind
  * megabytes of someone else's. Here:
+ *
  * <ul>
  *   <li><b>CPU</b>: decoding runs on {@link #threads()} threads, each slice on one of them (the
- *       decoders of a scheduler decode sequentially), so the event loops stay free to read,
- *       verify checksums and answer.
+ *       decoders of a scheduler decode sequentially), so the event loops stay free to read, verify
+ *       checksums and answer.
  *   <li><b>Fairness</b>: a decoder submits its next slice only when its last one has been passed
  *       on, so a connection waits with at most one slice (at most {@code maxBatchFloats} floats),
- *       however much it has sent. A free thread takes the waiting slice of the connection that
- *       has had the least decoding time (in thread nanoseconds, as a fair-queueing scheduler
- *       counts virtual time; ties: the slice that has waited longest). A connection that comes
- *       back with work after a pause, or a new one, is credited with at most
- *       {@value #CREDIT_MILLIS} ms of decoding time ahead of the least-served connection with
- *       work: so a client that sends a little now and then is decoded at once, ahead of a flood;
- *       connections that all have work share the threads equally; and a newcomer, however long
- *       the others have been served, cannot take more than that credit before sharing. The order
- *       is told from each connection's own history only: {@link ConnectionLimitHandler} bounds
- *       how many connections one client holds, and so how many credits.
+ *       however much it has sent. A free thread takes the waiting slice of the connection that has
+ *       had the least decoding time (in thread nanoseconds, as a fair-queueing scheduler counts
+ *       virtual time; ties: the slice that has waited longest). A connection that comes back with
+ *       work after a pause, or a new one, is credited with at most {@value #CREDIT_MILLIS} ms of
+ *       decoding time ahead of the least-served connection with work: so a client that sends a
+ *       little now and then is decoded at once, ahead of a flood; connections that all have work
+ *       share the threads equally; and a newcomer, however long the others have been served, cannot
+ *       take more than that credit before sharing. The order is told from each connection's own
+ *       history only: {@link ConnectionLimitHandler} bounds how many connections one client holds,
+ *       and so how many credits.
  *   <li><b>Memory</b>: the decoded floats go into a pool of {@code 2 × threads} arrays, each
- *       returned once its batch has been passed down the pipeline; at most that many batches
- *       exist at once, however many connections there are. A connection waiting for its turn
- *       holds only its undecoded bytes, and is not read meanwhile.
+ *       returned once its batch has been passed down the pipeline; at most that many batches exist
+ *       at once, however many connections there are. A connection waiting for its turn holds only
+ *       its undecoded bytes, and is not read meanwhile.
  * </ul>
+ *
  * The batches therefore lend their arrays: a handler must use or copy a batch's floats before its
  * {@code channelRead} returns (see {@link SignFrameDecoder.Builder#decodeScheduler}).
  *
@@ -49,22 +51,27 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class DecodeScheduler implements AutoCloseable {
   /**
-   * Most decoding time, in milliseconds of one thread, a connection that comes back with work
-   * (or a new one) may be ahead of the least-served connection with work.
+   * Most decoding time, in milliseconds of one thread, a connection that comes back with work (or a
+   * new one) may be ahead of the least-served connection with work.
    */
   public static final int CREDIT_MILLIS = 500;
+
   private static final long CREDIT_NANOS = TimeUnit.MILLISECONDS.toNanos(CREDIT_MILLIS);
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition waiting = lock.newCondition();
+
   /** Slices waiting for a thread, at most one per decoder; guarded by {@link #lock}. */
   private final List<Job> jobs = new ArrayList<>();
+
   private long submitted;
+
   /**
-   * The least decoding time among the connections with work, never decreasing: where a
-   * connection that comes back stands at most {@link #CREDIT_NANOS} behind. Guarded by lock.
+   * The least decoding time among the connections with work, never decreasing: where a connection
+   * that comes back stands at most {@link #CREDIT_NANOS} behind. Guarded by lock.
    */
   private long floor;
+
   private final BlockingQueue<float[]> buffers;
   private final List<Thread> workers = new ArrayList<>();
   private volatile boolean closed;
@@ -129,10 +136,13 @@ public final class DecodeScheduler implements AutoCloseable {
     final ByteBuf codes;
     final int count;
     long order;
+
     /** Counted down once a thread has decoded it (into {@link #floats}, or failed). */
     final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+
     volatile float[] floats;
     volatile Throwable failure;
+
     /** Set by whoever passes the batch on: the event loop's task, or its owner at a close. */
     final java.util.concurrent.atomic.AtomicBoolean delivered =
         new java.util.concurrent.atomic.AtomicBoolean();
@@ -164,8 +174,8 @@ public final class DecodeScheduler implements AutoCloseable {
   }
 
   /**
-   * Takes back a slice no thread has started, for its owner to decode itself; false if a thread
-   * has it (then {@link Job#done} counts down when it is decoded).
+   * Takes back a slice no thread has started, for its owner to decode itself; false if a thread has
+   * it (then {@link Job#done} counts down when it is decoded).
    */
   boolean withdraw(Job job) {
     lock.lock();
@@ -227,11 +237,14 @@ public final class DecodeScheduler implements AutoCloseable {
     job.failure = failure;
     job.done.countDown();
     try {
-      job.owner.executor().execute(() -> {
-        if (job.delivered.compareAndSet(false, true)) {
-          job.owner.decoded(null, job.count, failure);
-        }
-      });
+      job.owner
+          .executor()
+          .execute(
+              () -> {
+                if (job.delivered.compareAndSet(false, true)) {
+                  job.owner.decoded(null, job.count, failure);
+                }
+              });
     } catch (RejectedExecutionException loopGone) {
       // The channel's loop is gone with its channel.
     }
@@ -279,15 +292,18 @@ public final class DecodeScheduler implements AutoCloseable {
       job.failure = failure;
       job.done.countDown();
       try {
-        job.owner.executor().execute(() -> {
-          try {
-            if (job.delivered.compareAndSet(false, true)) {
-              job.owner.decoded(decoded, job.count, job.failure);
-            }
-          } finally {
-            recycle(decoded);
-          }
-        });
+        job.owner
+            .executor()
+            .execute(
+                () -> {
+                  try {
+                    if (job.delivered.compareAndSet(false, true)) {
+                      job.owner.decoded(decoded, job.count, job.failure);
+                    }
+                  } finally {
+                    recycle(decoded);
+                  }
+                });
       } catch (RejectedExecutionException loopGone) {
         recycle(decoded);
       }

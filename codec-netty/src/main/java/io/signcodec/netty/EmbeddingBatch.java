@@ -24,8 +24,15 @@ public final class EmbeddingBatch {
       throw new IllegalArgumentException("dimension must be positive: " + dimension);
     }
     if (count < 0 || (long) count * dimension > vectors.length) {
-      throw new IllegalArgumentException("count " + count + " of dimension " + dimension
-          + " needs " + (long) count * dimension + " floats, array has " + vectors.length);
+      throw new IllegalArgumentException(
+          "count "
+              + count
+              + " of dimension "
+              + dimension
+              + " needs "
+              + (long) count * dimension
+              + " floats, array has "
+              + vectors.length);
     }
     this.dimension = dimension;
     this.count = count;
@@ -35,8 +42,8 @@ public final class EmbeddingBatch {
   /** A batch of all the vectors in {@code vectors}. */
   public static EmbeddingBatch of(int dimension, float[] vectors) {
     if (dimension < 1 || vectors.length % dimension != 0) {
-      throw new IllegalArgumentException("array length " + vectors.length
-          + " is not a multiple of the dimension " + dimension);
+      throw new IllegalArgumentException(
+          "array length " + vectors.length + " is not a multiple of the dimension " + dimension);
     }
     return new EmbeddingBatch(dimension, vectors.length / dimension, vectors);
   }

@@ -5,16 +5,16 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The clock of one frame in arrival: started by its first bytes, stopped when it is complete,
- * and counting only the time the peer is answerable for.
+ * The clock of one frame in arrival: started by its first bytes, stopped when it is complete, and
+ * counting only the time the peer is answerable for.
  *
  * <p>Not counted: the time the channel is {@linkplain ReadGate paused} (the server chose not to
  * read it: acknowledgements piling up, a slice waiting to be decoded), and the time the channel's
- * event loop was too busy to run this clock's own check (a check that runs more than
- * {@value #LAG_SLACK_MILLIS} ms late proves the loop could not read this channel either). The
- * clock checks itself on the event loop at least every {@code timeout / 4} (at most every
- * second), so a frame that stops arriving altogether expires too, not only one that keeps
- * arriving slowly. Used on the channel's event loop only.
+ * event loop was too busy to run this clock's own check (a check that runs more than {@value
+ * #LAG_SLACK_MILLIS} ms late proves the loop could not read this channel either). The clock checks
+ * itself on the event loop at least every {@code timeout / 4} (at most every second), so a frame
+ * that stops arriving altogether expires too, not only one that keeps arriving slowly. Used on the
+ * channel's event loop only.
  */
 final class FrameClock {
   static final long LAG_SLACK_MILLIS = 20;
@@ -39,8 +39,10 @@ final class FrameClock {
 
   FrameClock(long timeoutNanos, Expiry expiry) {
     this.timeout = timeoutNanos;
-    this.period = Math.max(TimeUnit.MILLISECONDS.toNanos(10),
-        Math.min(TimeUnit.SECONDS.toNanos(1), timeoutNanos / 4));
+    this.period =
+        Math.max(
+            TimeUnit.MILLISECONDS.toNanos(10),
+            Math.min(TimeUnit.SECONDS.toNanos(1), timeoutNanos / 4));
     this.expiry = expiry;
   }
 

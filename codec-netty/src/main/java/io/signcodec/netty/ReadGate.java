@@ -5,17 +5,18 @@ import io.netty.util.Attribute;
 import io.netty.util.AttributeKey;
 
 /**
- * Why a channel is not being read, and for how long it has not been. Several handlers pause
- * reading for reasons of their own ({@link BackpressureHandler} while acknowledgements pile up,
- * {@link SignFrameDecoder} while a {@link DecodeScheduler} decodes its slice); each pauses and
- * resumes its own reason, and {@code autoRead} is on only while no reason holds. The time spent
- * paused is kept so that a frame timeout never counts it against the peer.
+ * Why a channel is not being read, and for how long it has not been. Several handlers pause reading
+ * for reasons of their own ({@link BackpressureHandler} while acknowledgements pile up, {@link
+ * SignFrameDecoder} while a {@link DecodeScheduler} decodes its slice); each pauses and resumes its
+ * own reason, and {@code autoRead} is on only while no reason holds. The time spent paused is kept
+ * so that a frame timeout never counts it against the peer.
  *
  * <p>One per channel, as a channel attribute; used on the channel's event loop only.
  */
 final class ReadGate {
   /** The peer does not read what the server writes: {@link BackpressureHandler}. */
   static final int WRITE_BACKLOG = 1;
+
   /** A slice of this channel's codes waits for, or is in, a {@link DecodeScheduler}. */
   static final int DECODING = 2;
 

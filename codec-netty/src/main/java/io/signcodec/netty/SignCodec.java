@@ -4,9 +4,9 @@ import io.netty.channel.CombinedChannelDuplexHandler;
 import io.signcodec.core.Codebook;
 
 /**
- * {@link SignFrameDecoder} and {@link SignFrameEncoder} in one handler, for a connection that
- * both sends and receives embeddings with the same codebook. Not {@code @Sharable}: add a new one
- * to every channel.
+ * {@link SignFrameDecoder} and {@link SignFrameEncoder} in one handler, for a connection that both
+ * sends and receives embeddings with the same codebook. Not {@code @Sharable}: add a new one to
+ * every channel.
  */
 public final class SignCodec
     extends CombinedChannelDuplexHandler<SignFrameDecoder, SignFrameEncoder> {

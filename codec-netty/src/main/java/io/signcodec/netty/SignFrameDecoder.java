@@ -26,61 +26,69 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A state machine: {@code HEADER → FRAME ⇄ SLICES → ENDED}, or {@code CORRUPTED}. With too few
  * bytes it waits; a frame is consumed only once all of it has arrived, so any fragmentation works.
- * Each block's length is computed in {@code long} from its count field and checked against
- * {@code maxFrameBytes} before anything is allocated, and its CRC32C over the whole block before
- * any of its vectors is produced.
+ * Each block's length is computed in {@code long} from its count field and checked against {@code
+ * maxFrameBytes} before anything is allocated, and its CRC32C over the whole block before any of
+ * its vectors is produced.
  *
  * <h2>What one connection costs</h2>
- * A frame is small on the wire and large decoded: a 16 MiB block of 1-byte codes at d = 64 is
- * 4 GiB of floats. So a verified block is decoded in slices of at most
- * {@code max(1, maxBatchFloats / d)} vectors, one {@link EmbeddingBatch} each, every slice passed
- * down the pipeline before the next is decoded. A connection therefore holds at most
- * {@code maxFrameBytes} of undecoded input (in Netty's cumulation buffer, which grows to the next
- * power of two below 4 MiB and by steps of 4 MiB above) and, while a slice is decoded, one batch
- * of at most {@code 4 × maxBatchFloats} bytes. The decoder keeps no batch once it is handed on
- * (each has its own array). The default, {@value #DEFAULT_MAX_BATCH_FLOATS} floats (4 MiB), lets
- * 100 connections each hold one batch in flight in 400 MiB, and a handler that lets each batch go
- * after reading it keeps only one batch per event-loop thread alive.
+ *
+ * A frame is small on the wire and large decoded: a 16 MiB block of 1-byte codes at d = 64 is 4 GiB
+ * of floats. So a verified block is decoded in slices of at most {@code max(1, maxBatchFloats / d)}
+ * vectors, one {@link EmbeddingBatch} each, every slice passed down the pipeline before the next is
+ * decoded. A connection therefore holds at most {@code maxFrameBytes} of undecoded input (in
+ * Netty's cumulation buffer, which grows to the next power of two below 4 MiB and by steps of 4 MiB
+ * above) and, while a slice is decoded, one batch of at most {@code 4 × maxBatchFloats} bytes. The
+ * decoder keeps no batch once it is handed on (each has its own array). The default, {@value
+ * #DEFAULT_MAX_BATCH_FLOATS} floats (4 MiB), lets 100 connections each hold one batch in flight in
+ * 400 MiB, and a handler that lets each batch go after reading it keeps only one batch per
+ * event-loop thread alive.
  *
  * <p>With a {@linkplain Builder#decodeScheduler decode scheduler}, the slices are decoded on the
- * scheduler's threads instead of the event loop, one at a time per connection and in turn with
- * the other connections, into arrays the scheduler lends; the channel is not read while its slice
- * waits or is decoded. What a connection holds is then its undecoded input only, and the decoded
- * floats of the whole server are bounded by the scheduler (see {@link DecodeScheduler}).
+ * scheduler's threads instead of the event loop, one at a time per connection and in turn with the
+ * other connections, into arrays the scheduler lends; the channel is not read while its slice waits
+ * or is decoded. What a connection holds is then its undecoded input only, and the decoded floats
+ * of the whole server are bounded by the scheduler (see {@link DecodeScheduler}).
  *
  * <h2>Slow frames</h2>
+ *
  * With a {@linkplain Builder#frameTimeout frame timeout}, a frame (the header or a block) that has
- * not fully arrived that long after its first bytes did fails the connection with a
- * {@link FrameTimeoutDecoderException}: checked when bytes arrive (a sender that drips a frame a
- * byte at a time) and by a timer on the event loop (a sender that stops in the middle of a
- * frame). The clock counts only what the peer is answerable for: not the time the channel was
- * not being read because the server chose not to (acknowledgements piling up under a
- * {@link BackpressureHandler}, a slice waiting for its {@link DecodeScheduler}), nor the time the
- * event loop was too busy to run the clock's own check. The decoder sees decrypted bytes only;
- * over TLS put a {@link TlsRecordTimeoutHandler} before the {@code SslHandler} to bound the
- * ciphertext too. A peer that sends nothing at all between frames is a read-idle timeout's job
- * ({@code IdleStateHandler}).
+ * not fully arrived that long after its first bytes did fails the connection with a {@link
+ * FrameTimeoutDecoderException}: checked when bytes arrive (a sender that drips a frame a byte at a
+ * time) and by a timer on the event loop (a sender that stops in the middle of a frame). The clock
+ * counts only what the peer is answerable for: not the time the channel was not being read because
+ * the server chose not to (acknowledgements piling up under a {@link BackpressureHandler}, a slice
+ * waiting for its {@link DecodeScheduler}), nor the time the event loop was too busy to run the
+ * clock's own check. The decoder sees decrypted bytes only; over TLS put a {@link
+ * TlsRecordTimeoutHandler} before the {@code SslHandler} to bound the ciphertext too. A peer that
+ * sends nothing at all between frames is a read-idle timeout's job ({@code IdleStateHandler}).
  *
  * <h2>Errors</h2>
- * {@link DecoderException}s: {@link CodebookMismatchDecoderException} when the header names
- * another codebook, {@link TooLongFrameException} for a block above the cap,
- * {@link CorruptedFrameException} for a bad checksum or garbage,
- * {@link FrameTimeoutDecoderException} for a frame that took too long, and
- * {@link TruncatedStreamDecoderException} when the channel closes before the end marker; the
- * stream header's magic number is checked byte by byte as it arrives, so that a client of another
- * protocol is refused at its first wrong byte. Every batch decoded before the error has been
- * passed on. After an error the decoder discards all
- * input and, unless built with {@code closeOnError = false}, closes the channel. Keeps
- * per-connection state, so it is not {@code @Sharable}.
+ *
+ * {@link DecoderException}s: {@link CodebookMismatchDecoderException} when the header names another
+ * codebook, {@link TooLongFrameException} for a block above the cap, {@link
+ * CorruptedFrameException} for a bad checksum or garbage, {@link FrameTimeoutDecoderException} for
+ * a frame that took too long, and {@link TruncatedStreamDecoderException} when the channel closes
+ * before the end marker; the stream header's magic number is checked byte by byte as it arrives, so
+ * that a client of another protocol is refused at its first wrong byte. Every batch decoded before
+ * the error has been passed on. After an error the decoder discards all input and, unless built
+ * with {@code closeOnError = false}, closes the channel. Keeps per-connection state, so it is not
+ * {@code @Sharable}.
  */
 public final class SignFrameDecoder extends ByteToMessageDecoder {
   /** Default cap on one frame: a full block of the largest size the format allows. */
   public static final int DEFAULT_MAX_FRAME_BYTES =
       Caps.MAX_BLOCK_BYTES + BlockFraming.BLOCK_OVERHEAD;
+
   /** Default cap on the floats of one emitted batch: 1 Mi floats, 4 MiB. */
   public static final int DEFAULT_MAX_BATCH_FLOATS = 1 << 20;
 
-  private enum State { HEADER, FRAME, SLICES, ENDED, CORRUPTED }
+  private enum State {
+    HEADER,
+    FRAME,
+    SLICES,
+    ENDED,
+    CORRUPTED
+  }
 
   private final Codebook codebook;
   private final LinearDecoder decoder;
@@ -94,21 +102,30 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
   private final FrameClock clock;
   private byte[] scratch = new byte[0];
   private State state = State.HEADER;
+
   /** Vectors of the verified block in progress not yet passed on (state SLICES). */
   private int sliceLeft;
+
   private ChannelHandlerContext ctx;
+
   /** A slice is with the scheduler: nothing more is decoded until it has been passed on. */
   private boolean inFlight;
+
   /** The slice with the scheduler, while {@link #inFlight}. */
   private DecodeScheduler.Job current;
+
   /** The channel has closed: what is left is decoded here, as without a scheduler. */
   private boolean closing;
+
   /** Decoding time charged to this connection, as its scheduler counts it; guarded by it. */
   long decodeNanos;
+
   /** False once the decoder is removed or failed: a slice in flight is not worth decoding. */
   private volatile boolean wanted = true;
+
   private long blocks;
   private long vectors;
+
   /** Stream bytes consumed so far: the offset of the next frame, for messages. */
   private long offset;
 
@@ -131,18 +148,26 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
   }
 
   private SignFrameDecoder(Builder b) {
-    this.decoder = b.scheduler != null && b.fromCodebook
-        ? LinearDecoder.builder(b.decoder.codebook()).parallel(false).build() : b.decoder;
+    this.decoder =
+        b.scheduler != null && b.fromCodebook
+            ? LinearDecoder.builder(b.decoder.codebook()).parallel(false).build()
+            : b.decoder;
     this.codebook = decoder.codebook();
     this.dimension = codebook.dimension();
     this.codeBytes = codebook.codeBytes();
     int min = BlockFraming.BLOCK_OVERHEAD + codeBytes;
     if (b.maxFrameBytes < min || b.maxFrameBytes > DEFAULT_MAX_FRAME_BYTES) {
-      throw new IllegalArgumentException("maxFrameBytes: " + b.maxFrameBytes + " (expected: "
-          + min + "-" + DEFAULT_MAX_FRAME_BYTES + ")");
+      throw new IllegalArgumentException(
+          "maxFrameBytes: "
+              + b.maxFrameBytes
+              + " (expected: "
+              + min
+              + "-"
+              + DEFAULT_MAX_FRAME_BYTES
+              + ")");
     }
-    this.framing = new BlockFraming(codeBytes,
-        (b.maxFrameBytes - BlockFraming.BLOCK_OVERHEAD) / codeBytes);
+    this.framing =
+        new BlockFraming(codeBytes, (b.maxFrameBytes - BlockFraming.BLOCK_OVERHEAD) / codeBytes);
     this.sliceVectors = Math.max(1, b.maxBatchFloats / dimension);
     this.frameTimeoutNanos = b.frameTimeoutNanos;
     this.closeOnError = b.closeOnError;
@@ -176,9 +201,9 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
     }
 
     /**
-     * Largest block accepted, in bytes including its count and checksum: from
-     * {@code 8 + codeBytes} to {@link #DEFAULT_MAX_FRAME_BYTES} (the default). This is what a
-     * connection may buffer before anything is decoded.
+     * Largest block accepted, in bytes including its count and checksum: from {@code 8 + codeBytes}
+     * to {@link #DEFAULT_MAX_FRAME_BYTES} (the default). This is what a connection may buffer
+     * before anything is decoded.
      */
     public Builder maxFrameBytes(int maxFrameBytes) {
       this.maxFrameBytes = maxFrameBytes;
@@ -186,22 +211,22 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
     }
 
     /**
-     * Most floats in one emitted batch (default {@link #DEFAULT_MAX_BATCH_FLOATS}); a larger
-     * block comes as several batches. A batch always holds at least one vector, so with
-     * {@code maxBatchFloats < d} every batch is one vector.
+     * Most floats in one emitted batch (default {@link #DEFAULT_MAX_BATCH_FLOATS}); a larger block
+     * comes as several batches. A batch always holds at least one vector, so with {@code
+     * maxBatchFloats < d} every batch is one vector.
      */
     public Builder maxBatchFloats(int maxBatchFloats) {
       if (maxBatchFloats < 1) {
-        throw new IllegalArgumentException("maxBatchFloats: " + maxBatchFloats
-            + " (expected: > 0)");
+        throw new IllegalArgumentException(
+            "maxBatchFloats: " + maxBatchFloats + " (expected: > 0)");
       }
       this.maxBatchFloats = maxBatchFloats;
       return this;
     }
 
     /**
-     * Longest a frame may take to arrive after its first bytes did; 0 (the default) for no
-     * limit. See the class documentation for what this catches.
+     * Longest a frame may take to arrive after its first bytes did; 0 (the default) for no limit.
+     * See the class documentation for what this catches.
      */
     public Builder frameTimeout(long timeout, TimeUnit unit) {
       if (timeout < 0) {
@@ -213,8 +238,8 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
 
     /**
      * Decodes the slices on {@code scheduler}'s threads, in turn with the other connections that
-     * use it, instead of on the event loop; {@code null} (the default) decodes on the event loop.
-     * A decoder built {@linkplain SignFrameDecoder#builder(Codebook) from a codebook} then decodes
+     * use it, instead of on the event loop; {@code null} (the default) decodes on the event loop. A
+     * decoder built {@linkplain SignFrameDecoder#builder(Codebook) from a codebook} then decodes
      * each slice on one thread; one built from a {@link LinearDecoder} uses it as it is (build it
      * with {@code parallel(false)} to keep decoding within the scheduler's threads).
      *
@@ -239,8 +264,8 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
   }
 
   /**
-   * Passes on at most one batch per call: ByteToMessageDecoder hands each batch down the
-   * pipeline before calling again, so only one slice of a large block is ever decoded at a time.
+   * Passes on at most one batch per call: ByteToMessageDecoder hands each batch down the pipeline
+   * before calling again, so only one slice of a large block is ever decoded at a time.
    */
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
@@ -270,8 +295,12 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
             return;
           case ENDED:
             if (in.isReadable()) {
-              throw new CorruptedFrameException(in.readableBytes() + " bytes after the end"
-                  + " marker (the stream ended at byte offset " + offset + ")");
+              throw new CorruptedFrameException(
+                  in.readableBytes()
+                      + " bytes after the end"
+                      + " marker (the stream ended at byte offset "
+                      + offset
+                      + ")");
             }
             return;
           default: // CORRUPTED: nothing more is read.
@@ -321,15 +350,20 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
   }
 
   private FrameTimeoutDecoderException timedOut(long counted, long notCounted, int buffered) {
-    return new FrameTimeoutDecoderException(String.format(
-        "%s still incomplete %d ms after its first bytes arrived (%d bytes of it so far;"
-            + " expected: within %d ms%s)",
-        state == State.HEADER ? "stream header" : "frame " + where(),
-        TimeUnit.NANOSECONDS.toMillis(counted), buffered,
-        TimeUnit.NANOSECONDS.toMillis(frameTimeoutNanos),
-        notCounted > TimeUnit.MILLISECONDS.toNanos(FrameClock.LAG_SLACK_MILLIS)
-            ? "; the " + TimeUnit.NANOSECONDS.toMillis(notCounted) + " ms this connection was"
-                + " not being read are not counted" : ""));
+    return new FrameTimeoutDecoderException(
+        String.format(
+            "%s still incomplete %d ms after its first bytes arrived (%d bytes of it so far;"
+                + " expected: within %d ms%s)",
+            state == State.HEADER ? "stream header" : "frame " + where(),
+            TimeUnit.NANOSECONDS.toMillis(counted),
+            buffered,
+            TimeUnit.NANOSECONDS.toMillis(frameTimeoutNanos),
+            notCounted > TimeUnit.MILLISECONDS.toNanos(FrameClock.LAG_SLACK_MILLIS)
+                ? "; the "
+                    + TimeUnit.NANOSECONDS.toMillis(notCounted)
+                    + " ms this connection was"
+                    + " not being read are not counted"
+                : ""));
   }
 
   /** The timer found the frame in arrival too old: fails the channel as decode would. */
@@ -365,8 +399,8 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
   }
 
   /**
-   * Takes in the end marker, or verifies a block and moves to SLICES with its count field
-   * consumed, if all of the frame is there; false to wait for more.
+   * Takes in the end marker, or verifies a block and moves to SLICES with its count field consumed,
+   * if all of the frame is there; false to wait for more.
    */
   private boolean readFrame(ByteBuf in) {
     if (in.readableBytes() < BlockFraming.COUNT_BYTES) {
@@ -405,8 +439,8 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
       return false;
     }
     try {
-      framing.checkEnd(in.nioBuffer(in.readerIndex(), StreamFormat.END_BYTES), blocks, vectors,
-          offset);
+      framing.checkEnd(
+          in.nioBuffer(in.readerIndex(), StreamFormat.END_BYTES), blocks, vectors, offset);
     } catch (MalformedInputException e) {
       throw new CorruptedFrameException(e.getMessage(), e);
     }
@@ -478,8 +512,8 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
   }
 
   /**
-   * On the event loop, when the scheduler has decoded a slice into {@code floats} (lent until
-   * this returns): passes it on, then decodes what else has arrived meanwhile.
+   * On the event loop, when the scheduler has decoded a slice into {@code floats} (lent until this
+   * returns): passes it on, then decodes what else has arrived meanwhile.
    */
   void decoded(float[] floats, int count, Throwable failure) {
     inFlight = false;
@@ -489,8 +523,10 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
     }
     if (failure != null) {
       corrupted(internalBuffer());
-      ctx.fireExceptionCaught(failure instanceof DecoderException ? failure
-          : new DecoderException("decoding failed " + where() + ": " + failure, failure));
+      ctx.fireExceptionCaught(
+          failure instanceof DecoderException
+              ? failure
+              : new DecoderException("decoding failed " + where() + ": " + failure, failure));
       if (closeOnError) {
         ctx.close();
       }
@@ -561,9 +597,9 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
 
   /**
    * At the close, the input that arrived before it is decoded and passed on first, then the close
-   * (and a stream cut short reported), as without a scheduler: with one, the slice it has is
-   * passed on here (waiting for at most that slice's decoding if a thread has started it), and
-   * what is left is decoded on the event loop, as the pipeline goes away with the channel.
+   * (and a stream cut short reported), as without a scheduler: with one, the slice it has is passed
+   * on here (waiting for at most that slice's decoding if a thread has started it), and what is
+   * left is decoded on the event loop, as the pipeline goes away with the channel.
    */
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
@@ -597,8 +633,8 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
 
   /**
    * ByteToMessageDecoder calls this on close after decoding everything that arrived, so what is
-   * left is an incomplete frame, or nothing. It is not decoded again here: that could put more
-   * than one batch in {@code out} at once, and a frame timeout would hide the truncation.
+   * left is an incomplete frame, or nothing. It is not decoded again here: that could put more than
+   * one batch in {@code out} at once, and a frame timeout would hide the truncation.
    */
   @Override
   protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
@@ -607,12 +643,19 @@ public final class SignFrameDecoder extends ByteToMessageDecoder {
       state = State.CORRUPTED;
       int left = in.readableBytes();
       in.skipBytes(left);
-      throw new TruncatedStreamDecoderException(was == State.HEADER
-          ? "connection closed inside the stream header (" + left + " of "
-              + StreamFormat.HEADER_BYTES + " bytes)"
-          : "connection closed " + where() + (blocks == 0 ? " " : " (" + vectors + " vectors) ")
-              + (left > 0 ? "inside a frame (" + left + " bytes of it arrived)"
-                  : "without the end marker"));
+      throw new TruncatedStreamDecoderException(
+          was == State.HEADER
+              ? "connection closed inside the stream header ("
+                  + left
+                  + " of "
+                  + StreamFormat.HEADER_BYTES
+                  + " bytes)"
+              : "connection closed "
+                  + where()
+                  + (blocks == 0 ? " " : " (" + vectors + " vectors) ")
+                  + (left > 0
+                      ? "inside a frame (" + left + " bytes of it arrived)"
+                      : "without the end marker"));
     }
   }
 

@@ -15,8 +15,8 @@ import java.util.Objects;
 
 /**
  * Encodes {@link EmbeddingBatch}es into signcodec frames (docs/FORMAT.md §3): the stream header
- * before the first batch on a connection, then each batch as blocks of at most
- * {@code blockVectors} codes, and the end marker when the channel is closed through the pipeline.
+ * before the first batch on a connection, then each batch as blocks of at most {@code blockVectors}
+ * codes, and the end marker when the channel is closed through the pipeline.
  *
  * <pre>
  *  header   | "SGNCSTRM" | ver | 0 | d | n | fingerprint | crc |   32 bytes, once
@@ -24,8 +24,8 @@ import java.util.Objects;
  *  end      | 0 | total (u64) | crc32c |                          16 bytes, on close
  * </pre>
  *
- * <p>A batch of the wrong dimension, or with a NaN or infinite value, fails its write promise
- * (an {@code EncoderException} around an {@link IllegalArgumentException}) and nothing of it is
+ * <p>A batch of the wrong dimension, or with a NaN or infinite value, fails its write promise (an
+ * {@code EncoderException} around an {@link IllegalArgumentException}) and nothing of it is
  * written. Keeps per-connection state, so it is not {@code @Sharable}. Back-pressure is the
  * channel's: the encoder writes what it is given and queues nothing itself.
  */
@@ -62,22 +62,24 @@ public final class SignFrameEncoder extends MessageToByteEncoder<EmbeddingBatch>
     this.framing = new BlockFraming(codeBytes);
     int max = framing.maxBlockVectors();
     if (blockVectors < 1 || blockVectors > max) {
-      throw new IllegalArgumentException("blockVectors: " + blockVectors + " (expected: 1-" + max
-          + ")");
+      throw new IllegalArgumentException(
+          "blockVectors: " + blockVectors + " (expected: 1-" + max + ")");
     }
     this.blockVectors = blockVectors;
   }
 
   @Override
-  protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, EmbeddingBatch msg,
-      boolean preferDirect) {
+  protected ByteBuf allocateBuffer(
+      ChannelHandlerContext ctx, EmbeddingBatch msg, boolean preferDirect) {
     return ctx.alloc().heapBuffer(frameBytes(msg));
   }
 
   private int frameBytes(EmbeddingBatch msg) {
     int blocks = (msg.count() + blockVectors - 1) / blockVectors;
-    long size = (headerSent ? 0 : StreamFormat.HEADER_BYTES)
-        + (long) BlockFraming.BLOCK_OVERHEAD * blocks + (long) msg.count() * codeBytes;
+    long size =
+        (headerSent ? 0 : StreamFormat.HEADER_BYTES)
+            + (long) BlockFraming.BLOCK_OVERHEAD * blocks
+            + (long) msg.count() * codeBytes;
     return (int) Math.min(size, Integer.MAX_VALUE - 8);
   }
 

@@ -7,9 +7,9 @@ import io.netty.channel.ChannelPromise;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Adds the readable bytes of every buffer written through it to a counter: placed before
- * {@link SignFrameEncoder} (nearer the socket), it measures what the frames cost on the wire,
- * before any TLS. Other messages pass uncounted.
+ * Adds the readable bytes of every buffer written through it to a counter: placed before {@link
+ * SignFrameEncoder} (nearer the socket), it measures what the frames cost on the wire, before any
+ * TLS. Other messages pass uncounted.
  */
 public final class WrittenBytesCounter extends ChannelOutboundHandlerAdapter {
   private final AtomicLong bytes;

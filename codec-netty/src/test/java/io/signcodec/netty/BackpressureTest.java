@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A client that writes one-vector frames as fast as it can and never reads the answers, against
- * a server that answers every batch (as {@code serve} does) behind a {@link BackpressureHandler}.
+ * A client that writes one-vector frames as fast as it can and never reads the answers, against a
+ * server that answers every batch (as {@code serve} does) behind a {@link BackpressureHandler}.
  */
 class BackpressureTest {
   static {
@@ -46,6 +46,7 @@ class BackpressureTest {
   private static final int HIGH = 32 << 10;
   private static final int MAX_READ = 64 << 10;
   private static final int ANSWER = 16;
+
   /** At most 1 GiB from the client, whatever happens. */
   private static final long CLIENT_LIMIT = 1L << 30;
 
@@ -59,48 +60,67 @@ class BackpressureTest {
     EventLoopGroup workers = new NioEventLoopGroup(1);
     Socket client = null;
     try {
-      Channel server = new ServerBootstrap().group(boss, workers)
-          .channel(NioServerSocketChannel.class)
-          .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(LOW, HIGH))
-          .childOption(ChannelOption.RCVBUF_ALLOCATOR,
-              new AdaptiveRecvByteBufAllocator(64, 1024, MAX_READ))
-          .childHandler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-              accepted.set(ch);
-              ch.pipeline().addLast(new BackpressureHandler(), new SignFrameDecoder(CODEBOOK),
-                  new SimpleChannelInboundHandler<EmbeddingBatch>() {
+      Channel server =
+          new ServerBootstrap()
+              .group(boss, workers)
+              .channel(NioServerSocketChannel.class)
+              .childOption(
+                  ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(LOW, HIGH))
+              .childOption(
+                  ChannelOption.RCVBUF_ALLOCATOR,
+                  new AdaptiveRecvByteBufAllocator(64, 1024, MAX_READ))
+              .childHandler(
+                  new ChannelInitializer<SocketChannel>() {
                     @Override
-                    protected void channelRead0(ChannelHandlerContext ctx, EmbeddingBatch b) {
-                      ByteBuf answer = ctx.alloc().buffer(ANSWER).writeLongLE(b.count())
-                          .writeLongLE(0);
-                      ctx.write(answer);
-                      answered.incrementAndGet();
-                      long pending =
-                          ctx.channel().unsafe().outboundBuffer().totalPendingWriteBytes();
-                      maxPending.accumulateAndGet(pending, Math::max);
-                    }
+                    protected void initChannel(SocketChannel ch) {
+                      accepted.set(ch);
+                      ch.pipeline()
+                          .addLast(
+                              new BackpressureHandler(),
+                              new SignFrameDecoder(CODEBOOK),
+                              new SimpleChannelInboundHandler<EmbeddingBatch>() {
+                                @Override
+                                protected void channelRead0(
+                                    ChannelHandlerContext ctx, EmbeddingBatch b) {
+                                  ByteBuf answer =
+                                      ctx.alloc()
+                                          .buffer(ANSWER)
+                                          .writeLongLE(b.count())
+                                          .writeLongLE(0);
+                                  ctx.write(answer);
+                                  answered.incrementAndGet();
+                                  long pending =
+                                      ctx.channel()
+                                          .unsafe()
+                                          .outboundBuffer()
+                                          .totalPendingWriteBytes();
+                                  maxPending.accumulateAndGet(pending, Math::max);
+                                }
 
-                    @Override
-                    public void channelReadComplete(ChannelHandlerContext ctx) {
-                      ctx.flush();
-                    }
+                                @Override
+                                public void channelReadComplete(ChannelHandlerContext ctx) {
+                                  ctx.flush();
+                                }
 
-                    @Override
-                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                      ctx.close();
+                                @Override
+                                public void exceptionCaught(
+                                    ChannelHandlerContext ctx, Throwable cause) {
+                                  ctx.close();
+                                }
+                              });
                     }
-                  });
-            }
-          })
-          .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+                  })
+              .bind(new InetSocketAddress("127.0.0.1", 0))
+              .sync()
+              .channel();
 
       client = new Socket();
       client.setReceiveBufferSize(4096);
       client.connect(server.localAddress());
       OutputStream out = client.getOutputStream();
-      CompletableFuture<Long> writer = CompletableFuture.supplyAsync(
-          () -> writeUntilBlocked(out), r -> new Thread(r, "never-reads").start());
+      CompletableFuture<Long> writer =
+          CompletableFuture.supplyAsync(
+              () -> writeUntilBlocked(out), r -> new Thread(r, "never-reads").start());
 
       // The server's kernel buffers and then its outbound buffer fill with answers nobody reads.
       // Each large read crosses the high water mark before its answers are flushed, so reading

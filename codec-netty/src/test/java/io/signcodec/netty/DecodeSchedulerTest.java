@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -16,7 +15,6 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.TestData;
 import io.signcodec.core.train.CodebookTrainer;
@@ -39,8 +37,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Decoders that share a {@link DecodeScheduler}, over real loopback connections: every vector
  * arrives as the library decodes it, in order, even when the client closes before the server has
- * decoded what it sent; a connection is not read while its slice is decoded; and a small frame
- * does not wait behind the whole of another connection's large one.
+ * decoded what it sent; a connection is not read while its slice is decoded; and a small frame does
+ * not wait behind the whole of another connection's large one.
  */
 class DecodeSchedulerTest {
   static {
@@ -57,40 +55,60 @@ class DecodeSchedulerTest {
     final EventLoopGroup workers = new NioEventLoopGroup(1);
     final Channel channel;
 
-    Server(DecodeScheduler scheduler, int sliceVectors, Consumer<Channel> onConnect,
-        Receiver receiver) throws InterruptedException {
+    Server(
+        DecodeScheduler scheduler, int sliceVectors, Consumer<Channel> onConnect, Receiver receiver)
+        throws InterruptedException {
       this(CODEBOOK, scheduler, sliceVectors, onConnect, receiver);
     }
 
-    Server(Codebook codebook, DecodeScheduler scheduler, int sliceVectors,
-        Consumer<Channel> onConnect, Receiver receiver) throws InterruptedException {
-      channel = new ServerBootstrap().group(boss, workers)
-          .channel(NioServerSocketChannel.class)
-          .childHandler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-              onConnect.accept(ch);
-              SignFrameDecoder decoder = SignFrameDecoder.builder(codebook)
-                  .maxBatchFloats(sliceVectors * codebook.dimension()).decodeScheduler(scheduler).build();
-              ch.pipeline().addLast(decoder, new SimpleChannelInboundHandler<EmbeddingBatch>() {
-                @Override
-                protected void channelRead0(ChannelHandlerContext ctx, EmbeddingBatch batch) {
-                  receiver.batch(ctx.channel(), batch);
-                }
+    Server(
+        Codebook codebook,
+        DecodeScheduler scheduler,
+        int sliceVectors,
+        Consumer<Channel> onConnect,
+        Receiver receiver)
+        throws InterruptedException {
+      channel =
+          new ServerBootstrap()
+              .group(boss, workers)
+              .channel(NioServerSocketChannel.class)
+              .childHandler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                      onConnect.accept(ch);
+                      SignFrameDecoder decoder =
+                          SignFrameDecoder.builder(codebook)
+                              .maxBatchFloats(sliceVectors * codebook.dimension())
+                              .decodeScheduler(scheduler)
+                              .build();
+                      ch.pipeline()
+                          .addLast(
+                              decoder,
+                              new SimpleChannelInboundHandler<EmbeddingBatch>() {
+                                @Override
+                                protected void channelRead0(
+                                    ChannelHandlerContext ctx, EmbeddingBatch batch) {
+                                  receiver.batch(ctx.channel(), batch);
+                                }
 
-                @Override
-                public void channelInactive(ChannelHandlerContext ctx) {
-                  receiver.closed(ctx.channel(), decoder.ended() ? decoder.vectorsRead() : -1);
-                }
+                                @Override
+                                public void channelInactive(ChannelHandlerContext ctx) {
+                                  receiver.closed(
+                                      ctx.channel(), decoder.ended() ? decoder.vectorsRead() : -1);
+                                }
 
-                @Override
-                public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                  receiver.failed(ctx.channel(), cause);
-                }
-              });
-            }
-          })
-          .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+                                @Override
+                                public void exceptionCaught(
+                                    ChannelHandlerContext ctx, Throwable cause) {
+                                  receiver.failed(ctx.channel(), cause);
+                                }
+                              });
+                    }
+                  })
+              .bind(new InetSocketAddress("127.0.0.1", 0))
+              .sync()
+              .channel();
     }
 
     SocketAddress address() {
@@ -163,37 +181,50 @@ class DecodeSchedulerTest {
       done.add(new CompletableFuture<>());
     }
     try (DecodeScheduler scheduler = new DecodeScheduler(2);
-        Server server = new Server(scheduler, 300, ch -> {
-          futureOf.put(ch, done.get(connected.getAndIncrement()));
-          received.put(ch, new float[count * D]);
-          receivedCount.put(ch, new int[1]);
-        }, new Receiver() {
-          @Override
-          public void batch(Channel ch, EmbeddingBatch batch) {
-            if (ch.config().isAutoRead()) {
-              readWhileDecoding.incrementAndGet();
-            }
-            int[] n = receivedCount.get(ch);
-            System.arraycopy(batch.vectors(), 0, received.get(ch), n[0] * D, batch.count() * D);
-            n[0] += batch.count();
-          }
+        Server server =
+            new Server(
+                scheduler,
+                300,
+                ch -> {
+                  futureOf.put(ch, done.get(connected.getAndIncrement()));
+                  received.put(ch, new float[count * D]);
+                  receivedCount.put(ch, new int[1]);
+                },
+                new Receiver() {
+                  @Override
+                  public void batch(Channel ch, EmbeddingBatch batch) {
+                    if (ch.config().isAutoRead()) {
+                      readWhileDecoding.incrementAndGet();
+                    }
+                    int[] n = receivedCount.get(ch);
+                    System.arraycopy(
+                        batch.vectors(), 0, received.get(ch), n[0] * D, batch.count() * D);
+                    n[0] += batch.count();
+                  }
 
-          @Override
-          public void closed(Channel ch, long vectors) {
-            if (vectors != count || receivedCount.get(ch)[0] != count) {
-              futureOf.get(ch).completeExceptionally(new AssertionError("closed after "
-                  + vectors + " vectors, " + receivedCount.get(ch)[0] + " passed on"));
-            } else {
-              futureOf.get(ch).complete(received.get(ch));
-            }
-          }
+                  @Override
+                  public void closed(Channel ch, long vectors) {
+                    if (vectors != count || receivedCount.get(ch)[0] != count) {
+                      futureOf
+                          .get(ch)
+                          .completeExceptionally(
+                              new AssertionError(
+                                  "closed after "
+                                      + vectors
+                                      + " vectors, "
+                                      + receivedCount.get(ch)[0]
+                                      + " passed on"));
+                    } else {
+                      futureOf.get(ch).complete(received.get(ch));
+                    }
+                  }
 
-          @Override
-          public void failed(Channel ch, Throwable cause) {
-            error.set(cause);
-            futureOf.get(ch).completeExceptionally(cause);
-          }
-        })) {
+                  @Override
+                  public void failed(Channel ch, Throwable cause) {
+                    error.set(cause);
+                    futureOf.get(ch).completeExceptionally(cause);
+                  }
+                })) {
       // One after the other, so that connection c is the c-th future; each client writes its
       // whole stream and closes at once, long before the server has decoded it.
       List<float[]> order = new ArrayList<>();
@@ -217,10 +248,10 @@ class DecodeSchedulerTest {
   }
 
   /**
-   * One connection sends a frame of 100 slices (d = 512, some milliseconds each); another sends
-   * one small frame once the first has had a slice decoded. On one decoding thread the small
-   * frame is decoded after the slice in progress, the one queued and the few decoded before its
-   * bytes were read, not after the whole large frame (as on the event loop).
+   * One connection sends a frame of 100 slices (d = 512, some milliseconds each); another sends one
+   * small frame once the first has had a slice decoded. On one decoding thread the small frame is
+   * decoded after the slice in progress, the one queued and the few decoded before its bytes were
+   * read, not after the whole large frame (as on the event loop).
    */
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -236,27 +267,31 @@ class DecodeSchedulerTest {
     AtomicReference<Channel> bigChannel = new AtomicReference<>();
     AtomicReference<Throwable> error = new AtomicReference<>();
     try (DecodeScheduler scheduler = new DecodeScheduler(1);
-        Server server = new Server(wide, scheduler, slice,
-            ch -> bigChannel.compareAndSet(null, ch),
-            new Receiver() {
-              @Override
-              public void batch(Channel ch, EmbeddingBatch batch) {
-                if (ch == bigChannel.get()) {
-                  bigDelivered.addAndGet(batch.count());
-                  firstBigSlice.complete(null);
-                } else {
-                  bigSeenBySmall.complete(bigDelivered.get());
-                }
-              }
+        Server server =
+            new Server(
+                wide,
+                scheduler,
+                slice,
+                ch -> bigChannel.compareAndSet(null, ch),
+                new Receiver() {
+                  @Override
+                  public void batch(Channel ch, EmbeddingBatch batch) {
+                    if (ch == bigChannel.get()) {
+                      bigDelivered.addAndGet(batch.count());
+                      firstBigSlice.complete(null);
+                    } else {
+                      bigSeenBySmall.complete(bigDelivered.get());
+                    }
+                  }
 
-              @Override
-              public void closed(Channel ch, long vectors) {}
+                  @Override
+                  public void closed(Channel ch, long vectors) {}
 
-              @Override
-              public void failed(Channel ch, Throwable cause) {
-                error.set(cause);
-              }
-            });
+                  @Override
+                  public void failed(Channel ch, Throwable cause) {
+                    error.set(cause);
+                  }
+                });
         Socket a = new Socket();
         Socket b = new Socket()) {
       a.connect(server.address());
@@ -265,8 +300,14 @@ class DecodeSchedulerTest {
       b.connect(server.address());
       b.getOutputStream().write(stream(wide, small, 10));
       int before = bigSeenBySmall.get(30, TimeUnit.SECONDS);
-      assertTrue(before <= large / 2, "the small frame waited for " + before + " of the large"
-          + " frame's " + large + " vectors");
+      assertTrue(
+          before <= large / 2,
+          "the small frame waited for "
+              + before
+              + " of the large"
+              + " frame's "
+              + large
+              + " vectors");
       assertNull(error.get());
     }
   }
@@ -274,8 +315,8 @@ class DecodeSchedulerTest {
   /**
    * The server closes a connection while a slice is with the scheduler (here its own handler, at
    * the first batch; in a server, a failed write or a timeout). As without a scheduler, what had
-   * arrived is still passed on, in order, then the close and the stream cut short, all before
-   * the pipeline goes away with the channel.
+   * arrived is still passed on, in order, then the close and the stream cut short, all before the
+   * pipeline goes away with the channel.
    */
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -290,28 +331,33 @@ class DecodeSchedulerTest {
     List<String> events = new ArrayList<>();
     CompletableFuture<Void> closed = new CompletableFuture<>();
     try (DecodeScheduler scheduler = new DecodeScheduler(1);
-        Server server = new Server(scheduler, 300, ch -> { }, new Receiver() {
-          @Override
-          public void batch(Channel ch, EmbeddingBatch batch) {
-            System.arraycopy(batch.vectors(), 0, received, n[0] * D, batch.count() * D);
-            n[0] += batch.count();
-            if (events.isEmpty()) {
-              ch.close();
-            }
-            events.add("batch");
-          }
+        Server server =
+            new Server(
+                scheduler,
+                300,
+                ch -> {},
+                new Receiver() {
+                  @Override
+                  public void batch(Channel ch, EmbeddingBatch batch) {
+                    System.arraycopy(batch.vectors(), 0, received, n[0] * D, batch.count() * D);
+                    n[0] += batch.count();
+                    if (events.isEmpty()) {
+                      ch.close();
+                    }
+                    events.add("batch");
+                  }
 
-          @Override
-          public void closed(Channel ch, long vectors) {
-            events.add("inactive after " + n[0]);
-            closed.complete(null);
-          }
+                  @Override
+                  public void closed(Channel ch, long vectors) {
+                    events.add("inactive after " + n[0]);
+                    closed.complete(null);
+                  }
 
-          @Override
-          public void failed(Channel ch, Throwable cause) {
-            events.add(cause.getClass().getSimpleName() + ": " + cause.getMessage());
-          }
-        });
+                  @Override
+                  public void failed(Channel ch, Throwable cause) {
+                    events.add(cause.getClass().getSimpleName() + ": " + cause.getMessage());
+                  }
+                });
         Socket s = new Socket()) {
       s.connect(server.address());
       s.getOutputStream().write(cut);
@@ -322,14 +368,21 @@ class DecodeSchedulerTest {
     assertArrayEquals(expected, received);
     List<String> tail = events.subList(events.size() - 2, events.size());
     // ByteToMessageDecoder's order: the close, then what it found cut short.
-    assertEquals(List.of("inactive after " + count, "TruncatedStreamDecoderException: connection"
-        + " closed after block 0 (" + count + " vectors) without the end marker"), tail);
+    assertEquals(
+        List.of(
+            "inactive after " + count,
+            "TruncatedStreamDecoderException: connection"
+                + " closed after block 0 ("
+                + count
+                + " vectors) without the end marker"),
+        tail);
   }
 
   @Test
   void refusesNoThreads() {
-    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
-        IllegalArgumentException.class, () -> new DecodeScheduler(0));
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> new DecodeScheduler(0));
     assertEquals("threads: 0 (expected: > 0)", e.getMessage());
   }
 

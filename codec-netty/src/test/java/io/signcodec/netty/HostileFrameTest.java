@@ -74,15 +74,23 @@ class HostileFrameTest {
     // u32 max (-1 as an int), 2^31 (negative as an int), 2^31 / 3 + 1 (count × 3 overflows
     // int), and one above the cap.
     for (long count : new long[] {0xFFFF_FFFFL, 1L << 31, (1L << 31) / code + 1, max + 1}) {
-      EmbeddedChannel ch = new EmbeddedChannel(SignFrameDecoder.builder(CODEBOOK)
-          .closeOnError(false).build());
+      EmbeddedChannel ch =
+          new EmbeddedChannel(SignFrameDecoder.builder(CODEBOOK).closeOnError(false).build());
       ch.writeInbound(header(CODEBOOK));
       ByteBuf countField = Unpooled.buffer(4).writeIntLE((int) count);
-      TooLongFrameException e = assertThrows(TooLongFrameException.class,
-          () -> ch.writeInbound(countField));
-      assertEquals("block 0 declares " + count + " vectors, " + (8 + count * code)
-          + " bytes (expected: 1-" + max + " vectors, at most "
-          + (8 + max * code) + " bytes) (at byte offset 32)", e.getMessage());
+      TooLongFrameException e =
+          assertThrows(TooLongFrameException.class, () -> ch.writeInbound(countField));
+      assertEquals(
+          "block 0 declares "
+              + count
+              + " vectors, "
+              + (8 + count * code)
+              + " bytes (expected: 1-"
+              + max
+              + " vectors, at most "
+              + (8 + max * code)
+              + " bytes) (at byte offset 32)",
+          e.getMessage());
       assertEquals(0, countField.refCnt());
       // Latched: later input, even a valid block, is discarded.
       ByteBuf later = Unpooled.wrappedBuffer(block(1, randomCodes(1, CODEBOOK, 1)));
@@ -95,10 +103,10 @@ class HostileFrameTest {
 
   /**
    * The smallest rate at the largest frame: 2^24 one-byte codes at d = 64 (r = 0.125), 4 GiB of
-   * floats if decoded at once. Between two batches the decoder allocates one batch, at most
-   * {@link SignFrameDecoder#DEFAULT_MAX_BATCH_FLOATS} floats, and nothing of the size of the
-   * frame. The first batches are compared with the library and the rest left undecoded (the
-   * handler removes the decoder), which keeps the test short.
+   * floats if decoded at once. Between two batches the decoder allocates one batch, at most {@link
+   * SignFrameDecoder#DEFAULT_MAX_BATCH_FLOATS} floats, and nothing of the size of the frame. The
+   * first batches are compared with the library and the rest left undecoded (the handler removes
+   * the decoder), which keeps the test short.
    */
   @Test
   void aFrameAtTheCapAtTheSmallestRateDecodesInBoundedSlices() {
@@ -111,8 +119,7 @@ class HostileFrameTest {
 
     LinearDecoder library = LinearDecoder.builder(tiny).parallel(false).build();
     BatchRecorder recorder = new BatchRecorder(8);
-    EmbeddedChannel ch = new EmbeddedChannel(
-        SignFrameDecoder.builder(library).build(), recorder);
+    EmbeddedChannel ch = new EmbeddedChannel(SignFrameDecoder.builder(library).build(), recorder);
     ch.writeInbound(header(tiny));
     ByteBuf wire = Unpooled.wrappedBuffer(frame);
     recorder.start();
@@ -129,7 +136,8 @@ class HostileFrameTest {
       library.decode(frame, 4 + i * perBatch, expected, 0, perBatch);
       assertArrayEquals(RateFormMatrixTest.bits(expected), RateFormMatrixTest.bits(b.vectors()));
       // The batch array plus a little: headers, the EmbeddingBatch, Netty's bookkeeping.
-      assertTrue(recorder.allocated.get(i) < batchBytes + (256 << 10),
+      assertTrue(
+          recorder.allocated.get(i) < batchBytes + (256 << 10),
           "batch " + i + ": " + recorder.allocated.get(i) + " bytes allocated");
       assertTrue(recorder.allocated.get(i) >= batchBytes, recorder.allocated.toString());
     }
@@ -137,8 +145,8 @@ class HostileFrameTest {
   }
 
   /**
-   * d = 1024, an 8-bit structured codebook: 1-byte codes, so a block of 2^21 + 3 vectors is
-   * only 2 MiB on the wire, yet count × d overflows int (it was a NegativeArraySizeException).
+   * d = 1024, an 8-bit structured codebook: 1-byte codes, so a block of 2^21 + 3 vectors is only 2
+   * MiB on the wire, yet count × d overflows int (it was a NegativeArraySizeException).
    */
   @Test
   void aFrameWhoseDecodedSizeOverflowsAnIntDecodes() {
@@ -167,8 +175,7 @@ class HostileFrameTest {
   @Test
   void aBlockLargerThanABatchArrivesInSlicesAfterItsChecksum() {
     int d = 16;
-    SignFrameDecoder decoder = SignFrameDecoder.builder(CODEBOOK).maxBatchFloats(4 * d + 3)
-        .build();
+    SignFrameDecoder decoder = SignFrameDecoder.builder(CODEBOOK).maxBatchFloats(4 * d + 3).build();
     assertEquals(4, decoder.maxBatchVectors());
     EmbeddedChannel ch = new EmbeddedChannel(decoder);
     byte[] codes = randomCodes(10, CODEBOOK, 6);
@@ -184,7 +191,8 @@ class HostileFrameTest {
     for (int i = 0, first = 0; i < counts.length; first += counts[i], i++) {
       EmbeddingBatch b = ch.readInbound();
       assertEquals(counts[i], b.count());
-      assertArrayEquals(Arrays.copyOfRange(expected, first * d, (first + counts[i]) * d),
+      assertArrayEquals(
+          Arrays.copyOfRange(expected, first * d, (first + counts[i]) * d),
           Arrays.copyOf(b.vectors(), counts[i] * d));
     }
     assertNull(ch.readInbound());
@@ -211,8 +219,8 @@ class HostileFrameTest {
 
   @Test
   void aDripIsCutOffOnceAFrameOutlivesTheFrameTimeout() throws Exception {
-    SignFrameDecoder decoder = SignFrameDecoder.builder(CODEBOOK)
-        .frameTimeout(200, TimeUnit.MILLISECONDS).build();
+    SignFrameDecoder decoder =
+        SignFrameDecoder.builder(CODEBOOK).frameTimeout(200, TimeUnit.MILLISECONDS).build();
     EmbeddedChannel ch = new EmbeddedChannel(decoder);
     ch.writeInbound(header(CODEBOOK));
     byte[] frame = block(2, randomCodes(2, CODEBOOK, 7));
@@ -222,15 +230,19 @@ class HostileFrameTest {
     idle(ch, 400);
     FrameTimeoutDecoderException e =
         assertThrows(FrameTimeoutDecoderException.class, ch::checkException);
-    assertTrue(e.getMessage().matches("frame before any block still incomplete \\d+ ms after its"
-        + " first bytes arrived \\(2 bytes of it so far; expected: within 200 ms\\)"),
+    assertTrue(
+        e.getMessage()
+            .matches(
+                "frame before any block still incomplete \\d+ ms after its"
+                    + " first bytes arrived \\(2 bytes of it so far; expected: within 200 ms\\)"),
         e.getMessage());
     assertFalse(ch.isOpen());
     assertNull(ch.readInbound());
 
     // The header counts as a frame too.
-    EmbeddedChannel head = new EmbeddedChannel(SignFrameDecoder.builder(CODEBOOK)
-        .frameTimeout(200, TimeUnit.MILLISECONDS).build());
+    EmbeddedChannel head =
+        new EmbeddedChannel(
+            SignFrameDecoder.builder(CODEBOOK).frameTimeout(200, TimeUnit.MILLISECONDS).build());
     byte[] h = StreamHeader.of(CODEBOOK).toBytes();
     head.writeInbound(Unpooled.wrappedBuffer(h, 0, 5));
     idle(head, 400);
@@ -240,8 +252,8 @@ class HostileFrameTest {
     assertFalse(head.isOpen());
 
     // A fast byte-by-byte sender is not a drip: each frame completes within the timeout.
-    SignFrameDecoder patient = SignFrameDecoder.builder(CODEBOOK)
-        .frameTimeout(10, TimeUnit.SECONDS).build();
+    SignFrameDecoder patient =
+        SignFrameDecoder.builder(CODEBOOK).frameTimeout(10, TimeUnit.SECONDS).build();
     EmbeddedChannel fine = new EmbeddedChannel(patient);
     byte[] all = concat(h, frame, block(1, randomCodes(1, CODEBOOK, 8)), end(3));
     for (int i = 0; i < all.length; i++) {
@@ -253,15 +265,15 @@ class HostileFrameTest {
   }
 
   /**
-   * The frame clock blames the peer only for the peer's time: not while the server has paused
-   * the channel (here as BackpressureHandler does), nor while the event loop was too busy to
-   * run the clock's check (here: no task runs for 500 ms, then bytes arrive).
+   * The frame clock blames the peer only for the peer's time: not while the server has paused the
+   * channel (here as BackpressureHandler does), nor while the event loop was too busy to run the
+   * clock's check (here: no task runs for 500 ms, then bytes arrive).
    */
   @Test
   void theFrameClockDoesNotCountTheServersOwnDelays() throws Exception {
     byte[] frame = block(2, randomCodes(2, CODEBOOK, 7));
-    SignFrameDecoder decoder = SignFrameDecoder.builder(CODEBOOK)
-        .frameTimeout(200, TimeUnit.MILLISECONDS).build();
+    SignFrameDecoder decoder =
+        SignFrameDecoder.builder(CODEBOOK).frameTimeout(200, TimeUnit.MILLISECONDS).build();
     EmbeddedChannel ch = new EmbeddedChannel(decoder);
     ch.writeInbound(header(CODEBOOK));
     ch.writeInbound(Unpooled.wrappedBuffer(frame, 0, 1));
@@ -285,7 +297,8 @@ class HostileFrameTest {
     idle(ch, 400);
     FrameTimeoutDecoderException e =
         assertThrows(FrameTimeoutDecoderException.class, ch::checkException);
-    assertTrue(e.getMessage().contains("ms this connection was not being read are not counted"),
+    assertTrue(
+        e.getMessage().contains("ms this connection was not being read are not counted"),
         e.getMessage());
     assertFalse(ch.isOpen());
   }
@@ -294,15 +307,23 @@ class HostileFrameTest {
   @Test
   void aWrongMagicIsRefusedAtItsFirstByte() {
     EmbeddedChannel ch = new EmbeddedChannel(new SignFrameDecoder(CODEBOOK));
-    CorruptedFrameException e = assertThrows(CorruptedFrameException.class,
-        () -> ch.writeInbound(Unpooled.wrappedBuffer("GET / HTTP/1.1\r\n".getBytes(
-            java.nio.charset.StandardCharsets.US_ASCII))));
-    assertEquals("invalid stream header: not a signcodec stream: bad magic (at byte offset 0)",
+    CorruptedFrameException e =
+        assertThrows(
+            CorruptedFrameException.class,
+            () ->
+                ch.writeInbound(
+                    Unpooled.wrappedBuffer(
+                        "GET / HTTP/1.1\r\n"
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
+    assertEquals(
+        "invalid stream header: not a signcodec stream: bad magic (at byte offset 0)",
         e.getMessage());
     EmbeddedChannel late = new EmbeddedChannel(new SignFrameDecoder(CODEBOOK));
     late.writeInbound(Unpooled.wrappedBuffer(StreamFormat.magic(), 0, 3));
-    CorruptedFrameException e3 = assertThrows(CorruptedFrameException.class,
-        () -> late.writeInbound(Unpooled.wrappedBuffer(new byte[] {'X'})));
+    CorruptedFrameException e3 =
+        assertThrows(
+            CorruptedFrameException.class,
+            () -> late.writeInbound(Unpooled.wrappedBuffer(new byte[] {'X'})));
     assertTrue(e3.getMessage().endsWith("bad magic (at byte offset 3)"), e3.getMessage());
     assertFalse(late.isOpen());
   }
@@ -318,16 +339,17 @@ class HostileFrameTest {
     record[4] = 44;
     List<Object> passed = new ArrayList<>();
     java.util.function.Supplier<ChannelInboundHandlerAdapter> sink =
-        () -> new ChannelInboundHandlerAdapter() {
-          @Override
-          public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            passed.add(((ByteBuf) msg).readableBytes());
-            ReferenceCountUtil.release(msg);
-          }
-        };
+        () ->
+            new ChannelInboundHandlerAdapter() {
+              @Override
+              public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                passed.add(((ByteBuf) msg).readableBytes());
+                ReferenceCountUtil.release(msg);
+              }
+            };
     // Whole records, and one cut in two that completes at once: never a timeout.
-    EmbeddedChannel fine = new EmbeddedChannel(
-        new TlsRecordTimeoutHandler(200, TimeUnit.MILLISECONDS), sink.get());
+    EmbeddedChannel fine =
+        new EmbeddedChannel(new TlsRecordTimeoutHandler(200, TimeUnit.MILLISECONDS), sink.get());
     for (int i = 0; i < 3; i++) {
       fine.writeInbound(Unpooled.wrappedBuffer(record));
     }
@@ -339,8 +361,8 @@ class HostileFrameTest {
     assertEquals(List.of(305, 305, 305, 3, 302), passed);
 
     // Dripped: each byte passes on at once, but the record does not complete in time.
-    EmbeddedChannel drip = new EmbeddedChannel(
-        new TlsRecordTimeoutHandler(200, TimeUnit.MILLISECONDS), sink.get());
+    EmbeddedChannel drip =
+        new EmbeddedChannel(new TlsRecordTimeoutHandler(200, TimeUnit.MILLISECONDS), sink.get());
     drip.writeInbound(Unpooled.wrappedBuffer(record));
     for (int i = 0; i < 7; i++) {
       drip.writeInbound(Unpooled.wrappedBuffer(record, i, 1));
@@ -349,14 +371,17 @@ class HostileFrameTest {
     idle(drip, 300);
     FrameTimeoutDecoderException e =
         assertThrows(FrameTimeoutDecoderException.class, drip::checkException);
-    assertTrue(e.getMessage().matches("TLS record 2 still incomplete \\d+ ms after its first"
-        + " byte arrived \\(7 of 305 bytes of it so far; expected: within 200 ms\\)"),
+    assertTrue(
+        e.getMessage()
+            .matches(
+                "TLS record 2 still incomplete \\d+ ms after its first"
+                    + " byte arrived \\(7 of 305 bytes of it so far; expected: within 200 ms\\)"),
         e.getMessage());
     assertFalse(drip.isOpen());
 
     // Not TLS at all: passed on unwatched, for the SslHandler to refuse.
-    EmbeddedChannel plain = new EmbeddedChannel(
-        new TlsRecordTimeoutHandler(200, TimeUnit.MILLISECONDS), sink.get());
+    EmbeddedChannel plain =
+        new EmbeddedChannel(new TlsRecordTimeoutHandler(200, TimeUnit.MILLISECONDS), sink.get());
     plain.writeInbound(Unpooled.wrappedBuffer(StreamFormat.magic(), 0, 2));
     idle(plain, 300);
     plain.checkException();
@@ -369,21 +394,24 @@ class HostileFrameTest {
     badEnd[13] ^= 1;
     EmbeddedChannel ch = new EmbeddedChannel(new SignFrameDecoder(CODEBOOK));
     ch.writeInbound(header(CODEBOOK));
-    CorruptedFrameException e = assertThrows(CorruptedFrameException.class,
-        () -> ch.writeInbound(Unpooled.wrappedBuffer(badEnd)));
-    assertEquals("end marker before any block is corrupt (CRC32C mismatch) (at byte offset 32)",
+    CorruptedFrameException e =
+        assertThrows(
+            CorruptedFrameException.class, () -> ch.writeInbound(Unpooled.wrappedBuffer(badEnd)));
+    assertEquals(
+        "end marker before any block is corrupt (CRC32C mismatch) (at byte offset 32)",
         e.getMessage());
 
     EmbeddedChannel cut = new EmbeddedChannel(new SignFrameDecoder(CODEBOOK));
     cut.writeInbound(header(CODEBOOK));
-    TruncatedStreamDecoderException t = assertThrows(TruncatedStreamDecoderException.class,
-        cut::finish);
+    TruncatedStreamDecoderException t =
+        assertThrows(TruncatedStreamDecoderException.class, cut::finish);
     assertEquals("connection closed before any block without the end marker", t.getMessage());
 
     EmbeddedChannel mid = new EmbeddedChannel(new SignFrameDecoder(CODEBOOK));
     mid.writeInbound(header(CODEBOOK));
     mid.writeInbound(Unpooled.wrappedBuffer(new byte[] {1, 0}));
-    assertEquals("connection closed before any block inside a frame (2 bytes of it arrived)",
+    assertEquals(
+        "connection closed before any block inside a frame (2 bytes of it arrived)",
         assertThrows(TruncatedStreamDecoderException.class, mid::finish).getMessage());
   }
 
@@ -391,17 +419,18 @@ class HostileFrameTest {
   void connectionsBeyondTheLimitAreClosedBeforeAnythingIsRead() {
     ConnectionLimitHandler limit = new ConnectionLimitHandler(2);
     List<Throwable> errors = new ArrayList<>();
-    ChannelInboundHandlerAdapter catcher = new ChannelInboundHandlerAdapter() {
-      @Override
-      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        errors.add(cause);
-      }
+    ChannelInboundHandlerAdapter catcher =
+        new ChannelInboundHandlerAdapter() {
+          @Override
+          public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            errors.add(cause);
+          }
 
-      @Override
-      public boolean isSharable() {
-        return true;
-      }
-    };
+          @Override
+          public boolean isSharable() {
+            return true;
+          }
+        };
     EmbeddedChannel a = new EmbeddedChannel(limit, catcher);
     EmbeddedChannel b = new EmbeddedChannel(limit, catcher);
     assertEquals(2, limit.openConnections());
@@ -451,8 +480,8 @@ class HostileFrameTest {
 
   /**
    * Keeps the first {@code keep} batches and the bytes this thread allocated before each, then
-   * removes the decoder, which stops decoding the rest (it forwards the undecoded bytes, which
-   * are released here).
+   * removes the decoder, which stops decoding the rest (it forwards the undecoded bytes, which are
+   * released here).
    */
   static final class BatchRecorder extends ChannelInboundHandlerAdapter {
     private static final com.sun.management.ThreadMXBean THREADS =

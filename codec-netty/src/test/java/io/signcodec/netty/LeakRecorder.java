@@ -21,23 +21,24 @@ final class LeakRecorder {
     }
     installed = true;
     ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
-    ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(new ResourceLeakDetectorFactory() {
-      @Override
-      public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource,
-          int samplingInterval, long maxActive) {
-        return new ResourceLeakDetector<T>(resource, samplingInterval) {
+    ResourceLeakDetectorFactory.setResourceLeakDetectorFactory(
+        new ResourceLeakDetectorFactory() {
           @Override
-          protected void reportTracedLeak(String resourceType, String records) {
-            LEAKS.add(resourceType + ": " + records);
-          }
+          public <T> ResourceLeakDetector<T> newResourceLeakDetector(
+              Class<T> resource, int samplingInterval, long maxActive) {
+            return new ResourceLeakDetector<T>(resource, samplingInterval) {
+              @Override
+              protected void reportTracedLeak(String resourceType, String records) {
+                LEAKS.add(resourceType + ": " + records);
+              }
 
-          @Override
-          protected void reportUntracedLeak(String resourceType) {
-            LEAKS.add(resourceType);
+              @Override
+              protected void reportUntracedLeak(String resourceType) {
+                LEAKS.add(resourceType);
+              }
+            };
           }
-        };
-      }
-    });
+        });
   }
 
   /** Collects garbage and makes the detector look at what was collected. */

@@ -51,38 +51,57 @@ class LoopbackTest {
     EventLoopGroup boss = new NioEventLoopGroup(1);
     EventLoopGroup workers = new NioEventLoopGroup(1);
     try {
-      Channel server = new ServerBootstrap().group(boss, workers)
-          .channel(NioServerSocketChannel.class)
-          .childHandler(new ChannelInitializer<SocketChannel>() {
-            @Override
-            protected void initChannel(SocketChannel ch) {
-              SignFrameDecoder decoder = new SignFrameDecoder(codebook);
-              ch.pipeline().addLast(decoder, new SimpleChannelInboundHandler<EmbeddingBatch>() {
-                @Override
-                protected void channelRead0(ChannelHandlerContext ctx, EmbeddingBatch batch) {
-                  System.arraycopy(batch.vectors(), 0, received, receivedCount[0] * D,
-                      batch.count() * D);
-                  receivedCount[0] += batch.count();
-                }
+      Channel server =
+          new ServerBootstrap()
+              .group(boss, workers)
+              .channel(NioServerSocketChannel.class)
+              .childHandler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                      SignFrameDecoder decoder = new SignFrameDecoder(codebook);
+                      ch.pipeline()
+                          .addLast(
+                              decoder,
+                              new SimpleChannelInboundHandler<EmbeddingBatch>() {
+                                @Override
+                                protected void channelRead0(
+                                    ChannelHandlerContext ctx, EmbeddingBatch batch) {
+                                  System.arraycopy(
+                                      batch.vectors(),
+                                      0,
+                                      received,
+                                      receivedCount[0] * D,
+                                      batch.count() * D);
+                                  receivedCount[0] += batch.count();
+                                }
 
-                @Override
-                public void channelInactive(ChannelHandlerContext ctx) {
-                  done.complete(decoder.ended() ? decoder.vectorsRead() : -1L);
-                }
+                                @Override
+                                public void channelInactive(ChannelHandlerContext ctx) {
+                                  done.complete(decoder.ended() ? decoder.vectorsRead() : -1L);
+                                }
 
-                @Override
-                public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                  serverError.set(cause);
-                  done.completeExceptionally(cause);
-                }
-              });
-            }
-          })
-          .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+                                @Override
+                                public void exceptionCaught(
+                                    ChannelHandlerContext ctx, Throwable cause) {
+                                  serverError.set(cause);
+                                  done.completeExceptionally(cause);
+                                }
+                              });
+                    }
+                  })
+              .bind(new InetSocketAddress("127.0.0.1", 0))
+              .sync()
+              .channel();
 
-      Channel client = new Bootstrap().group(workers).channel(NioSocketChannel.class)
-          .handler(new SignFrameEncoder(codebook))
-          .connect(server.localAddress()).sync().channel();
+      Channel client =
+          new Bootstrap()
+              .group(workers)
+              .channel(NioSocketChannel.class)
+              .handler(new SignFrameEncoder(codebook))
+              .connect(server.localAddress())
+              .sync()
+              .channel();
       for (int first = 0; first < COUNT; first += BATCH) {
         float[] batch = java.util.Arrays.copyOfRange(x, first * D, (first + BATCH) * D);
         // Back-pressure: wait while the socket's outbound buffer is above its high-water mark.

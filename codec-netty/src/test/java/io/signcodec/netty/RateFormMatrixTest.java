@@ -24,9 +24,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every rate and codebook form through {@link SignFrameEncoder} and {@link SignFrameDecoder}:
- * the floats that come out of the pipeline are bit for bit those of {@link LinearDecoder} on the
- * same codes.
+ * Every rate and codebook form through {@link SignFrameEncoder} and {@link SignFrameDecoder}: the
+ * floats that come out of the pipeline are bit for bit those of {@link LinearDecoder} on the same
+ * codes.
  */
 class RateFormMatrixTest {
   static {
@@ -46,8 +46,9 @@ class RateFormMatrixTest {
           // One stage codes at most 2 bits per coordinate, a structured stage at most 1.
           double maxRate = shallow ? (structured ? 1 : 2) : Caps.MAX_STAGED_RATE;
           if (rate <= maxRate) {
-            all.add(Arguments.of(structured ? "structured" : "dense",
-                shallow ? "shallow" : "staged", rate));
+            all.add(
+                Arguments.of(
+                    structured ? "structured" : "dense", shallow ? "shallow" : "staged", rate));
           }
         }
       }
@@ -70,9 +71,16 @@ class RateFormMatrixTest {
     // Staged codes above 2d bits need the core's stream header to accept n up to
     // maxBits(d, MAX_STAGES) = 8d; until that change is on this branch those cases are skipped,
     // not passed.
-    assumeTrue(headerAccepted(codebook), () -> "StreamHeader.parse refuses n = "
-        + codebook.bits() + " for d = " + D + " (the format allows up to "
-        + Caps.maxBits(D, Caps.MAX_STAGES) + ")");
+    assumeTrue(
+        headerAccepted(codebook),
+        () ->
+            "StreamHeader.parse refuses n = "
+                + codebook.bits()
+                + " for d = "
+                + D
+                + " (the format allows up to "
+                + Caps.maxBits(D, Caps.MAX_STAGES)
+                + ")");
 
     float[] x = TestData.isotropic(COUNT, D, Double.doubleToLongBits(rate) ^ form.hashCode());
     float[] expected = TestData.libraryDecode(codebook, x);
@@ -94,8 +102,8 @@ class RateFormMatrixTest {
       EmbeddedChannel receiver = new EmbeddedChannel(decoder);
       int piece = maxBatchVectors > 0 ? 7 : wire.length;
       for (int from = 0; from < wire.length; from += piece) {
-        receiver.writeInbound(Unpooled.wrappedBuffer(wire, from,
-            Math.min(piece, wire.length - from)));
+        receiver.writeInbound(
+            Unpooled.wrappedBuffer(wire, from, Math.min(piece, wire.length - from)));
       }
       float[] received = new float[x.length];
       int n = 0;

@@ -151,13 +151,15 @@ class SignFrameCodecTest {
     for (int i = 0; i < everyByte.length; i++) {
       everyByte[i] = i + 1;
     }
-    assertArrayEquals(expected, feed(new EmbeddedChannel(new SignFrameDecoder(CODEBOOK)), bytes,
-        everyByte, false));
+    assertArrayEquals(
+        expected,
+        feed(new EmbeddedChannel(new SignFrameDecoder(CODEBOOK)), bytes, everyByte, false));
     Random r = new Random(4);
     for (int trial = 0; trial < 50; trial++) {
       int[] cuts = r.ints(r.nextInt(12), 0, bytes.length + 1).sorted().toArray();
-      assertArrayEquals(expected, feed(new EmbeddedChannel(new SignFrameDecoder(CODEBOOK)),
-          bytes, cuts, trial % 2 == 0));
+      assertArrayEquals(
+          expected,
+          feed(new EmbeddedChannel(new SignFrameDecoder(CODEBOOK)), bytes, cuts, trial % 2 == 0));
     }
     // Two whole streams' worth of frames coalesced into one read: the end marker ends what a
     // connection may send, so the second stream is an error (not silently dropped), raised after
@@ -166,10 +168,15 @@ class SignFrameCodecTest {
     System.arraycopy(bytes, 0, twice, 0, bytes.length);
     System.arraycopy(bytes, 0, twice, bytes.length, bytes.length);
     EmbeddedChannel ch = new EmbeddedChannel(new SignFrameDecoder(CODEBOOK, 1 << 20, false));
-    CorruptedFrameException after = assertThrows(CorruptedFrameException.class,
-        () -> ch.writeInbound(Unpooled.wrappedBuffer(twice)));
-    assertEquals(bytes.length + " bytes after the end marker (the stream ended at byte offset "
-        + bytes.length + ")", after.getMessage());
+    CorruptedFrameException after =
+        assertThrows(
+            CorruptedFrameException.class, () -> ch.writeInbound(Unpooled.wrappedBuffer(twice)));
+    assertEquals(
+        bytes.length
+            + " bytes after the end marker (the stream ended at byte offset "
+            + bytes.length
+            + ")",
+        after.getMessage());
     List<Float> got = new ArrayList<>();
     EmbeddingBatch batch;
     while ((batch = ch.readInbound()) != null) {
@@ -190,16 +197,18 @@ class SignFrameCodecTest {
     int secondBlock = 32 + (8 + 4 * CODE);
     bytes[secondBlock + 6] ^= 0x40;
     EmbeddedChannel ch = new EmbeddedChannel(new SignFrameDecoder(CODEBOOK));
-    CorruptedFrameException e = assertThrows(CorruptedFrameException.class,
-        () -> ch.writeInbound(Unpooled.wrappedBuffer(bytes)));
+    CorruptedFrameException e =
+        assertThrows(
+            CorruptedFrameException.class, () -> ch.writeInbound(Unpooled.wrappedBuffer(bytes)));
     assertTrue(e.getMessage().startsWith("block 1 is corrupt: stored CRC32C"), e.getMessage());
     assertArrayEquals(Arrays.copyOf(libraryDecode(x), 4 * D), collect(ch));
     assertFalse(ch.isOpen());
     // With the channel left open, later input is discarded, not decoded.
-    EmbeddedChannel open = new EmbeddedChannel(new SignFrameDecoder(CODEBOOK,
-        SignFrameDecoder.DEFAULT_MAX_FRAME_BYTES, false));
-    assertThrows(CorruptedFrameException.class,
-        () -> open.writeInbound(Unpooled.wrappedBuffer(bytes)));
+    EmbeddedChannel open =
+        new EmbeddedChannel(
+            new SignFrameDecoder(CODEBOOK, SignFrameDecoder.DEFAULT_MAX_FRAME_BYTES, false));
+    assertThrows(
+        CorruptedFrameException.class, () -> open.writeInbound(Unpooled.wrappedBuffer(bytes)));
     collect(open);
     ByteBuf later = Unpooled.wrappedBuffer(wire(x));
     open.writeInbound(later);
@@ -212,14 +221,18 @@ class SignFrameCodecTest {
   @Test
   void oversizeFramesAreRefusedFromTheirCountAlone() {
     byte[] header = Arrays.copyOf(wire(vectors(14, 6)), 32);
-    EmbeddedChannel ch = new EmbeddedChannel(new SignFrameDecoder(CODEBOOK, 8 + 100 * CODE,
-        false));
+    EmbeddedChannel ch = new EmbeddedChannel(new SignFrameDecoder(CODEBOOK, 8 + 100 * CODE, false));
     ch.writeInbound(Unpooled.wrappedBuffer(header));
     ByteBuf count = Unpooled.buffer(4).writeIntLE(101);
-    TooLongFrameException e = assertThrows(TooLongFrameException.class,
-        () -> ch.writeInbound(count));
-    assertEquals("block 0 declares 101 vectors, " + (8 + 101 * CODE) + " bytes (expected: 1-100"
-        + " vectors, at most " + (8 + 100 * CODE) + " bytes) (at byte offset 32)",
+    TooLongFrameException e =
+        assertThrows(TooLongFrameException.class, () -> ch.writeInbound(count));
+    assertEquals(
+        "block 0 declares 101 vectors, "
+            + (8 + 101 * CODE)
+            + " bytes (expected: 1-100"
+            + " vectors, at most "
+            + (8 + 100 * CODE)
+            + " bytes) (at byte offset 32)",
         e.getMessage());
     assertTrue(ch.isOpen(), "closeOnError = false leaves the channel open");
     assertEquals(0, count.refCnt());
@@ -231,18 +244,26 @@ class SignFrameCodecTest {
     byte[] bytes = wire(vectors(14, 7));
     Codebook other = CodebookTrainer.builder().bits(21).seed(4).build().isotropic(D);
     EmbeddedChannel mismatch = new EmbeddedChannel(new SignFrameDecoder(other));
-    CodebookMismatchDecoderException e = assertThrows(CodebookMismatchDecoderException.class,
-        () -> mismatch.writeInbound(Unpooled.wrappedBuffer(bytes)));
-    assertTrue(e.getMessage().startsWith("stream was written with codebook "
-        + CODEBOOK.fingerprintHex()), e.getMessage());
+    CodebookMismatchDecoderException e =
+        assertThrows(
+            CodebookMismatchDecoderException.class,
+            () -> mismatch.writeInbound(Unpooled.wrappedBuffer(bytes)));
+    assertTrue(
+        e.getMessage().startsWith("stream was written with codebook " + CODEBOOK.fingerprintHex()),
+        e.getMessage());
     assertFalse(mismatch.isOpen());
 
     EmbeddedChannel garbage = new EmbeddedChannel(new SignFrameDecoder(CODEBOOK));
-    CorruptedFrameException g = assertThrows(CorruptedFrameException.class,
-        () -> garbage.writeInbound(Unpooled.wrappedBuffer(
-            "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(
-                java.nio.charset.StandardCharsets.US_ASCII))));
-    assertEquals("invalid stream header: not a signcodec stream: bad magic (at byte offset 0)",
+    CorruptedFrameException g =
+        assertThrows(
+            CorruptedFrameException.class,
+            () ->
+                garbage.writeInbound(
+                    Unpooled.wrappedBuffer(
+                        "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
+    assertEquals(
+        "invalid stream header: not a signcodec stream: bad magic (at byte offset 0)",
         g.getMessage());
   }
 
@@ -254,20 +275,21 @@ class SignFrameCodecTest {
     EmbeddedChannel ch = new EmbeddedChannel(new SignFrameDecoder(CODEBOOK));
     ch.writeInbound(Unpooled.wrappedBuffer(noEnd));
     assertArrayEquals(libraryDecode(x), collect(ch));
-    TruncatedStreamDecoderException e = assertThrows(TruncatedStreamDecoderException.class,
-        ch::finish);
-    assertEquals("connection closed after block 4 (14 vectors) without the end marker",
-        e.getMessage());
+    TruncatedStreamDecoderException e =
+        assertThrows(TruncatedStreamDecoderException.class, ch::finish);
+    assertEquals(
+        "connection closed after block 4 (14 vectors) without the end marker", e.getMessage());
 
     EmbeddedChannel mid = new EmbeddedChannel(new SignFrameDecoder(CODEBOOK));
     mid.writeInbound(Unpooled.wrappedBuffer(Arrays.copyOf(bytes, 32 + 8 + 4 * CODE + 3)));
-    assertEquals("connection closed after block 0 (4 vectors) inside a frame (3 bytes of it"
-        + " arrived)", assertThrows(TruncatedStreamDecoderException.class, mid::finish)
-            .getMessage());
+    assertEquals(
+        "connection closed after block 0 (4 vectors) inside a frame (3 bytes of it" + " arrived)",
+        assertThrows(TruncatedStreamDecoderException.class, mid::finish).getMessage());
 
     EmbeddedChannel head = new EmbeddedChannel(new SignFrameDecoder(CODEBOOK));
     head.writeInbound(Unpooled.wrappedBuffer(Arrays.copyOf(bytes, 20)));
-    assertEquals("connection closed inside the stream header (20 of 32 bytes)",
+    assertEquals(
+        "connection closed inside the stream header (20 of 32 bytes)",
         assertThrows(TruncatedStreamDecoderException.class, head::finish).getMessage());
 
     EmbeddedChannel silent = new EmbeddedChannel(new SignFrameDecoder(CODEBOOK));
@@ -279,18 +301,20 @@ class SignFrameCodecTest {
     EmbeddedChannel ch = new EmbeddedChannel(new SignFrameEncoder(CODEBOOK));
     float[] bad = vectors(3, 9);
     bad[2 * D + 5] = Float.NaN;
-    EncoderException e = assertThrows(EncoderException.class,
-        () -> ch.writeOutbound(new EmbeddingBatch(D, 3, bad)));
+    EncoderException e =
+        assertThrows(EncoderException.class, () -> ch.writeOutbound(new EmbeddingBatch(D, 3, bad)));
     assertInstanceOf(IllegalArgumentException.class, e.getCause());
     assertEquals("vector 2, component 5 is NaN (not finite)", e.getCause().getMessage());
-    assertThrows(EncoderException.class,
+    assertThrows(
+        EncoderException.class,
         () -> ch.writeOutbound(new EmbeddingBatch(D + 1, 1, new float[D + 1])));
     assertNull(ch.readOutbound());
     float[] good = vectors(2, 10);
     ch.writeOutbound(EmbeddingBatch.of(D, good));
     ch.close();
     byte[] bytes = drain(ch);
-    assertArrayEquals(libraryDecode(good),
+    assertArrayEquals(
+        libraryDecode(good),
         feed(new EmbeddedChannel(new SignFrameDecoder(CODEBOOK)), bytes, new int[0], false));
   }
 

@@ -32,20 +32,20 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * (docs/FUZZING.md), the wire cut where the fuzzer says.
  *
  * <p>Input: {@code options, c, s_1..s_c, wire}. The wire is written to the channel in chunks of
- * {@code s_1 + 1, ..., s_c + 1} bytes, repeated (one write if {@code c = 0}; {@code c} is taken
- * mod 16). Options: bit 0 closeOnError; bit 1 the wire's checksums made consistent
- * ({@link FuzzChecksums#stream}); bits 2-3 maxBatchFloats (default, 1, 2d, 5d + 3); bit 4 direct
- * buffers instead of heap ones. The codebook is the one of
- * {@link SignStreamCoverageFuzzTest#CODEBOOKS} the header names.
+ * {@code s_1 + 1, ..., s_c + 1} bytes, repeated (one write if {@code c = 0}; {@code c} is taken mod
+ * 16). Options: bit 0 closeOnError; bit 1 the wire's checksums made consistent ({@link
+ * FuzzChecksums#stream}); bits 2-3 maxBatchFloats (default, 1, 2d, 5d + 3); bit 4 direct buffers
+ * instead of heap ones. The codebook is the one of {@link SignStreamCoverageFuzzTest#CODEBOOKS} the
+ * header names.
  *
  * <p>Invariants: the decoder fails only with the {@link DecoderException}s it documents, never
  * another exception or an {@link Error}, within the caps (one frame, one batch; the fuzz
- * execution's heap is small); every input buffer is released; no batch exceeds the batch cap;
- * and it agrees with {@link SignStreamReader} on the same bytes: the same vectors, bit for bit,
- * before the same kind of error (truncation, block too large, codebook mismatch, corruption), or
- * none; bytes after the end marker are an error to the decoder only, a connection closed
- * before its first byte is none, and a header cut short whose bytes already break the magic may
- * be refused as corrupt, as soon as they arrive.
+ * execution's heap is small); every input buffer is released; no batch exceeds the batch cap; and
+ * it agrees with {@link SignStreamReader} on the same bytes: the same vectors, bit for bit, before
+ * the same kind of error (truncation, block too large, codebook mismatch, corruption), or none;
+ * bytes after the end marker are an error to the decoder only, a connection closed before its first
+ * byte is none, and a header cut short whose bytes already break the magic may be refused as
+ * corrupt, as soon as they arrive.
  */
 class SignFrameDecoderCoverageFuzzTest {
   @FuzzTest(maxDuration = "10m")
@@ -68,14 +68,17 @@ class SignFrameDecoderCoverageFuzzTest {
     }
     Codebook cb = SignStreamCoverageFuzzTest.codebookFor(wire);
     int d = cb.dimension();
-    int maxBatchFloats = new int[] {SignFrameDecoder.DEFAULT_MAX_BATCH_FLOATS, 1, 2 * d,
-        5 * d + 3}[(options >> 2) & 3];
+    int maxBatchFloats =
+        new int[] {SignFrameDecoder.DEFAULT_MAX_BATCH_FLOATS, 1, 2 * d, 5 * d + 3}
+            [(options >> 2) & 3];
     boolean closeOnError = (options & 1) != 0;
     boolean direct = (options & 16) != 0;
 
-    SignFrameDecoder decoder = SignFrameDecoder.builder(SignStreamCoverageFuzzTest.decoder(cb))
-        .maxBatchFloats(maxBatchFloats)
-        .closeOnError(closeOnError).build();
+    SignFrameDecoder decoder =
+        SignFrameDecoder.builder(SignStreamCoverageFuzzTest.decoder(cb))
+            .maxBatchFloats(maxBatchFloats)
+            .closeOnError(closeOnError)
+            .build();
     EmbeddedChannel ch = new EmbeddedChannel(decoder);
     List<ByteBuf> written = new ArrayList<>();
     List<float[]> batches = new ArrayList<>();
@@ -114,10 +117,11 @@ class SignFrameDecoderCoverageFuzzTest {
         throw new AssertionError("an input buffer was not released");
       }
     }
-    if (failure != null && !(failure instanceof CorruptedFrameException
-        || failure instanceof TooLongFrameException
-        || failure instanceof CodebookMismatchDecoderException
-        || failure instanceof TruncatedStreamDecoderException)) {
+    if (failure != null
+        && !(failure instanceof CorruptedFrameException
+            || failure instanceof TooLongFrameException
+            || failure instanceof CodebookMismatchDecoderException
+            || failure instanceof TruncatedStreamDecoderException)) {
       throw new AssertionError("undocumented exception " + failure, failure);
     }
     compareWithStreamReader(wire, cb, batches, failure, decoder);
@@ -132,7 +136,9 @@ class SignFrameDecoderCoverageFuzzTest {
     Object o;
     while ((o = ch.readInbound()) != null) {
       EmbeddingBatch b = (EmbeddingBatch) o;
-      if (b.dimension() != d || b.count() < 1 || b.count() > maxVectors
+      if (b.dimension() != d
+          || b.count() < 1
+          || b.count() > maxVectors
           || b.vectors().length != b.count() * d) {
         throw new AssertionError("batch " + b + " (d = " + d + ", at most " + maxVectors + ")");
       }
@@ -140,15 +146,18 @@ class SignFrameDecoderCoverageFuzzTest {
     }
   }
 
-  private static void compareWithStreamReader(byte[] wire, Codebook cb, List<float[]> batches,
-      DecoderException failure, SignFrameDecoder decoder) {
+  private static void compareWithStreamReader(
+      byte[] wire,
+      Codebook cb,
+      List<float[]> batches,
+      DecoderException failure,
+      SignFrameDecoder decoder) {
     int d = cb.dimension();
     List<Float> expected = new ArrayList<>();
     MalformedInputException error = null;
     long consumed = 0;
     ByteArrayInputStream in = new ByteArrayInputStream(wire);
-    try (SignStreamReader r =
-        new SignStreamReader(in, SignStreamCoverageFuzzTest.decoder(cb))) {
+    try (SignStreamReader r = new SignStreamReader(in, SignStreamCoverageFuzzTest.decoder(cb))) {
       float[] v = new float[7 * d];
       int m;
       while ((m = r.read(v, 0, 7)) >= 0) {
@@ -173,9 +182,16 @@ class SignFrameDecoderCoverageFuzzTest {
       want[i] = expected.get(i);
     }
     if (!Arrays.equals(floatBits(want), floatBits(got))) {
-      throw new AssertionError("the decoder passed on " + got.length / d + " vectors, the stream"
-          + " reader " + want.length / d + " (or other values); decoder: " + failure
-          + "; reader: " + error);
+      throw new AssertionError(
+          "the decoder passed on "
+              + got.length / d
+              + " vectors, the stream"
+              + " reader "
+              + want.length / d
+              + " (or other values); decoder: "
+              + failure
+              + "; reader: "
+              + error);
     }
     Class<?> expectedFailure;
     if (error == null) {
@@ -191,16 +207,23 @@ class SignFrameDecoderCoverageFuzzTest {
       if (wire.length < StreamFormat.HEADER_BYTES && !startsLikeAStream(wire)) {
         // A decoder may refuse a bad magic as soon as its bytes arrive, before the whole header
         // has (the stream reader reads 32 bytes first): a corruption rather than a truncation.
-        expectedFailure = failure instanceof CorruptedFrameException
-            ? CorruptedFrameException.class : expectedFailure;
+        expectedFailure =
+            failure instanceof CorruptedFrameException
+                ? CorruptedFrameException.class
+                : expectedFailure;
       }
     } else {
       expectedFailure = CorruptedFrameException.class;
     }
     if (expectedFailure == null ? failure != null : !expectedFailure.isInstance(failure)) {
-      throw new AssertionError("the decoder failed with " + failure + " where the stream reader "
-          + (error == null ? "read " + consumed + " of " + wire.length + " bytes" : "failed with "
-          + error), failure);
+      throw new AssertionError(
+          "the decoder failed with "
+              + failure
+              + " where the stream reader "
+              + (error == null
+                  ? "read " + consumed + " of " + wire.length + " bytes"
+                  : "failed with " + error),
+          failure);
     }
     if ((failure == null) != (decoder.ended() || wire.length == 0)) {
       throw new AssertionError("ended() is " + decoder.ended() + " after " + failure);
@@ -226,21 +249,23 @@ class SignFrameDecoderCoverageFuzzTest {
   }
 
   /**
-   * Rewrites the seed files, the core's stream seeds under a few cut plans:
-   * {@code mvn -pl codec-core,codec-netty test -Dtest=SignFrameDecoderCoverageFuzzTest
+   * Rewrites the seed files, the core's stream seeds under a few cut plans: {@code mvn -pl
+   * codec-core,codec-netty test -Dtest=SignFrameDecoderCoverageFuzzTest
    * -Dfuzz.writeSeeds=src/test/resources -Dsurefire.failIfNoSpecifiedTests=false}.
    */
   @Test
   @EnabledIfSystemProperty(named = "fuzz.writeSeeds", matches = ".+")
   void writeSeeds() throws IOException {
-    Path dir = Path.of(System.getProperty("fuzz.writeSeeds"),
-        "io/signcodec/netty/SignFrameDecoderCoverageFuzzTestInputs/decodeFrames");
+    Path dir =
+        Path.of(
+            System.getProperty("fuzz.writeSeeds"),
+            "io/signcodec/netty/SignFrameDecoderCoverageFuzzTestInputs/decodeFrames");
     Files.createDirectories(dir);
     byte[][] plans = {
-        {0, 0}, // one write, heap buffers, default batch, keep the channel open on error
-        {1 | 4, 1, 0}, // a byte at a time, batches of one vector, close on error
-        {8 | 16, 3, 30, 4, 0}, // 31, 5, 1 bytes; batches of 2 vectors; direct buffers
-        {12, 2, 2, 60}, // 3, 61 bytes; batches of 5 vectors and a bit
+      {0, 0}, // one write, heap buffers, default batch, keep the channel open on error
+      {1 | 4, 1, 0}, // a byte at a time, batches of one vector, close on error
+      {8 | 16, 3, 30, 4, 0}, // 31, 5, 1 bytes; batches of 2 vectors; direct buffers
+      {12, 2, 2, 60}, // 3, 61 bytes; batches of 5 vectors and a bit
     };
     int i = 0;
     for (Map.Entry<String, byte[]> seed : SignStreamCoverageFuzzTest.seeds().entrySet()) {

@@ -4,8 +4,8 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 
 /**
- * The output of a partition, computed one batch at a time as the consumer pulls it, so that a
- * task holds one batch, never the partition.
+ * The output of a partition, computed one batch at a time as the consumer pulls it, so that a task
+ * holds one batch, never the partition.
  *
  * @param <T> an output row
  */
@@ -16,8 +16,8 @@ abstract class Batches<T> implements Iterator<T> {
   private boolean done;
 
   /**
-   * Fills {@code out} with the next outputs (at most its length) and returns how many; 0 only
-   * at the end of the partition.
+   * Fills {@code out} with the next outputs (at most its length) and returns how many; 0 only at
+   * the end of the partition.
    */
   abstract int fill(Object[] out);
 

@@ -1,8 +1,8 @@
 package io.signcodec.spark;
 
 /**
- * A batch of codes end to end, as the decoder and the scorer take them, filled one row's code at
- * a time by decode and search alike.
+ * A batch of codes end to end, as the decoder and the scorer take them, filled one row's code at a
+ * time by decode and search alike.
  */
 final class CodeBatch {
   private final byte[] codes;

@@ -8,8 +8,8 @@ import scala.Tuple3;
 /**
  * The output of a partition that gains a column, as encode and decode make it: rows (the other
  * columns, the input) in, rows (the other columns, the input, its output) out. Each valid row's
- * input goes into a slot of the batch ({@link #put}), the core codes the batch in one call
- * ({@link #code}), and each row's output is cut from the result ({@link #output}).
+ * input goes into a slot of the batch ({@link #put}), the core codes the batch in one call ({@link
+ * #code}), and each row's output is cut from the result ({@link #output}).
  *
  * @param <I> the input column's value as the task receives it
  * @param <O> the output column's value
@@ -20,8 +20,8 @@ abstract class ColumnBatches<I, O> extends Batches<Tuple3<Row, I, O>> {
   private final Object[] pending;
   private final long[] indices;
 
-  ColumnBatches(Iterator<Tuple2<Row, I>> rows, String column, SparkCodecOptions options,
-      int batchRows) {
+  ColumnBatches(
+      Iterator<Tuple2<Row, I>> rows, String column, SparkCodecOptions options, int batchRows) {
     this.reader = new RowReader<>(rows, column, options);
     this.batchRows = batchRows;
     this.pending = new Object[batchRows];
@@ -32,8 +32,8 @@ abstract class ColumnBatches<I, O> extends Batches<Tuple3<Row, I, O>> {
   abstract String put(I input, int slot);
 
   /**
-   * Codes slots 0 to {@code n}. A subclass that finds rows invalid only now {@link #reject}s
-   * them and {@link #move}s the rest up.
+   * Codes slots 0 to {@code n}. A subclass that finds rows invalid only now {@link #reject}s them
+   * and {@link #move}s the rest up.
    *
    * @return the rows kept, in slots 0 to that number
    */

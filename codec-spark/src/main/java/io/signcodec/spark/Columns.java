@@ -24,7 +24,8 @@ final class Columns {
   static int index(Dataset<Row> df, String name) {
     int i = find(df, name);
     if (i < 0) {
-      throw new IllegalArgumentException("no column '" + name + "' in " + df.schema().simpleString());
+      throw new IllegalArgumentException(
+          "no column '" + name + "' in " + df.schema().simpleString());
     }
     return i;
   }
@@ -33,8 +34,12 @@ final class Columns {
   static void requireAbsent(Dataset<Row> df, String name) {
     Objects.requireNonNull(name, "column");
     if (find(df, name) >= 0) {
-      throw new IllegalArgumentException("column '" + name + "' already exists in "
-          + df.schema().simpleString() + ": drop it first or choose another name");
+      throw new IllegalArgumentException(
+          "column '"
+              + name
+              + "' already exists in "
+              + df.schema().simpleString()
+              + ": drop it first or choose another name");
     }
   }
 
@@ -53,8 +58,8 @@ final class Columns {
     for (int i = 0; i < fields.length; i++) {
       if (fields[i].name().equalsIgnoreCase(name)) {
         if (found >= 0) {
-          throw new IllegalArgumentException("column '" + name + "' is ambiguous in "
-              + df.schema().simpleString());
+          throw new IllegalArgumentException(
+              "column '" + name + "' is ambiguous in " + df.schema().simpleString());
         }
         found = i;
       }
@@ -80,16 +85,17 @@ final class Columns {
   }
 
   /**
-   * The metadata of a code column: the codebook under {@link SignCodecSpark#METADATA_KEY}, with
-   * the entries {@code fingerprint}, {@code dimension}, {@code bits} and {@code codeBytes}.
+   * The metadata of a code column: the codebook under {@link SignCodecSpark#METADATA_KEY}, with the
+   * entries {@code fingerprint}, {@code dimension}, {@code bits} and {@code codeBytes}.
    */
   static Metadata codeMetadata(Codebook codebook) {
-    Metadata entry = new MetadataBuilder()
-        .putString("fingerprint", codebook.fingerprintHex())
-        .putLong("dimension", codebook.dimension())
-        .putLong("bits", codebook.bits())
-        .putLong("codeBytes", codebook.codeBytes())
-        .build();
+    Metadata entry =
+        new MetadataBuilder()
+            .putString("fingerprint", codebook.fingerprintHex())
+            .putLong("dimension", codebook.dimension())
+            .putLong("bits", codebook.bits())
+            .putLong("codeBytes", codebook.codeBytes())
+            .build();
     return new MetadataBuilder().putMetadata(SignCodecSpark.METADATA_KEY, entry).build();
   }
 

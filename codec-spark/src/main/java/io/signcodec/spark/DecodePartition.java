@@ -9,8 +9,8 @@ import scala.Tuple2;
 import scala.Tuple3;
 
 /**
- * Decodes one partition: rows (the other columns, the code) in, rows (the other columns, the
- * code, the vector) out, {@code batchRows} codes per call to {@link LinearDecoder}.
+ * Decodes one partition: rows (the other columns, the code) in, rows (the other columns, the code,
+ * the vector) out, {@code batchRows} codes per call to {@link LinearDecoder}.
  */
 record DecodePartition(ShippedCodebook codebook, String column, SparkCodecOptions options)
     implements MapPartitionsFunction<Tuple2<Row, byte[]>, Tuple3<Row, byte[], float[]>> {

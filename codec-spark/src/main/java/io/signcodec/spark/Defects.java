@@ -1,9 +1,9 @@
 package io.signcodec.spark;
 
 /**
- * What is wrong with one vector or code, worded as the core's checks word it, or null when
- * nothing is. Invalid rows are rare, so these run only after a batch was refused or on the value
- * at hand, never over every row.
+ * What is wrong with one vector or code, worded as the core's checks word it, or null when nothing
+ * is. Invalid rows are rare, so these run only after a batch was refused or on the value at hand,
+ * never over every row.
  */
 final class Defects {
   private Defects() {}
@@ -14,8 +14,7 @@ final class Defects {
   }
 
   static String dimension(int got, int expected) {
-    return got == expected ? null
-        : "vector has dimension " + got + ", expected " + expected;
+    return got == expected ? null : "vector has dimension " + got + ", expected " + expected;
   }
 
   /** A code's defect: null, or not of the codebook's length. */
@@ -23,7 +22,8 @@ final class Defects {
     if (code == null) {
       return "code is null";
     }
-    return code.length == expected ? null
+    return code.length == expected
+        ? null
         : "code has " + code.length + " bytes, codebook expects " + expected;
   }
 

@@ -15,8 +15,8 @@ import scala.Tuple3;
  *
  * @param <X> the vector as the task receives it
  */
-record EncodePartition<X>(ShippedCodebook codebook, VectorInput<X> input, String column,
-    SparkCodecOptions options)
+record EncodePartition<X>(
+    ShippedCodebook codebook, VectorInput<X> input, String column, SparkCodecOptions options)
     implements MapPartitionsFunction<Tuple2<Row, X>, Tuple3<Row, X, byte[]>> {
 
   @Override
@@ -44,8 +44,8 @@ record EncodePartition<X>(ShippedCodebook codebook, VectorInput<X> input, String
 
     /**
      * The encoder checks that all {@code n} vectors are finite, and that none overflows in the
-     * codebook's arithmetic, first; if one is not, the batch is refused untouched, and only then
-     * is each row looked at: the invalid ones are rejected, the rest moved up and encoded.
+     * codebook's arithmetic, first; if one is not, the batch is refused untouched, and only then is
+     * each row looked at: the invalid ones are rejected, the rest moved up and encoded.
      */
     @Override
     int code(int n) {
@@ -78,8 +78,8 @@ record EncodePartition<X>(ShippedCodebook codebook, VectorInput<X> input, String
     }
 
     /**
-     * Whether the finite vector in slot {@code i} overflows float32 in the codebook's
-     * arithmetic: {@code "projection 5 is Infinity (not finite: ...)"}, or null.
+     * Whether the finite vector in slot {@code i} overflows float32 in the codebook's arithmetic:
+     * {@code "projection 5 is Infinity (not finite: ...)"}, or null.
      */
     private String overflow(int i) {
       try {

@@ -3,20 +3,20 @@ package io.signcodec.spark;
 import java.util.Optional;
 
 /**
- * A row whose vector or code cannot be coded: null, of the wrong length, or with a NaN, infinite
- * or null component (for a double vector, also one beyond the float range). The message names the
+ * A row whose vector or code cannot be coded: null, of the wrong length, or with a NaN, infinite or
+ * null component (for a double vector, also one beyond the float range). The message names the
  * column, the Spark partition and the row's index within it (counted from 0 over the rows the
- * partition's task read, invalid ones included), then the defect, in the words of the core's
- * {@link io.signcodec.core.VectorChecks}:
+ * partition's task read, invalid ones included), then the defect, in the words of the core's {@link
+ * io.signcodec.core.VectorChecks}:
  *
  * <pre>column 'embedding', partition 3, row 17: component 5 is NaN (not finite)</pre>
  *
- * <p>It is thrown inside a Spark task, so the action that ran the task fails with a
- * {@code SparkException} whose message contains this message, and whose cause chain holds this
- * exception when it could be sent to the driver (always in local mode, and on a cluster where the
- * driver has this library): {@link #find} digs it out. On a cluster Spark retries a failed task
- * {@code spark.task.maxFailures} times (4 by default) before failing the job; every attempt fails
- * the same way. To drop such rows instead, see {@link SparkCodecOptions.Builder#skipInvalid}.
+ * <p>It is thrown inside a Spark task, so the action that ran the task fails with a {@code
+ * SparkException} whose message contains this message, and whose cause chain holds this exception
+ * when it could be sent to the driver (always in local mode, and on a cluster where the driver has
+ * this library): {@link #find} digs it out. On a cluster Spark retries a failed task {@code
+ * spark.task.maxFailures} times (4 by default) before failing the job; every attempt fails the same
+ * way. To drop such rows instead, see {@link SparkCodecOptions.Builder#skipInvalid}.
  */
 public final class InvalidVectorException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
@@ -26,8 +26,8 @@ public final class InvalidVectorException extends IllegalArgumentException {
   private final long row;
   private final String defect;
 
-  private InvalidVectorException(String message, String column, int partition, long row,
-      String defect, Throwable cause) {
+  private InvalidVectorException(
+      String message, String column, int partition, long row, String defect, Throwable cause) {
     super(message, cause);
     this.column = column;
     this.partition = partition;
@@ -36,10 +36,15 @@ public final class InvalidVectorException extends IllegalArgumentException {
   }
 
   /** A row of {@code column} in a Dataset the library reads itself. */
-  static InvalidVectorException atRow(String column, int partition, long row, String defect,
-      Throwable cause) {
-    return new InvalidVectorException("column '" + column + "', partition " + partition + ", row "
-        + row + ": " + defect, column, partition, row, defect, cause);
+  static InvalidVectorException atRow(
+      String column, int partition, long row, String defect, Throwable cause) {
+    return new InvalidVectorException(
+        "column '" + column + "', partition " + partition + ", row " + row + ": " + defect,
+        column,
+        partition,
+        row,
+        defect,
+        cause);
   }
 
   /**
@@ -47,8 +52,13 @@ public final class InvalidVectorException extends IllegalArgumentException {
    * is -1 when Spark evaluated the function outside a task.
    */
   static InvalidVectorException inFunction(String function, int partition, String defect) {
-    return new InvalidVectorException("function " + function + ", partition " + partition + ": "
-        + defect, function, partition, -1, defect, null);
+    return new InvalidVectorException(
+        "function " + function + ", partition " + partition + ": " + defect,
+        function,
+        partition,
+        -1,
+        defect,
+        null);
   }
 
   /** The column the row was read from, or the SQL function the value was handed to. */

@@ -4,8 +4,8 @@ import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.SparseVector;
 
 /**
- * The one class that touches spark-mllib-local's {@code Vector}: only ML vector columns load it,
- * so an application without them needs no MLlib jar.
+ * The one class that touches spark-mllib-local's {@code Vector}: only ML vector columns load it, so
+ * an application without them needs no MLlib jar.
  */
 final class MlVectors {
   private MlVectors() {}

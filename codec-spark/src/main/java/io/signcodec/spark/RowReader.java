@@ -6,13 +6,13 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * Reads a partition's rows, numbering them, and rejects invalid ones: fails the task with an
- * {@link InvalidVectorException}, or counts and drops them.
+ * Reads a partition's rows, numbering them, and rejects invalid ones: fails the task with an {@link
+ * InvalidVectorException}, or counts and drops them.
  *
- * <p>A vector with a null component fails inside Spark, in the encoder that turns the row into
- * a primitive array (which has no room for a null) as the iterator hands it over; the row is
- * then rejected here, with Spark's exception as the cause. Spark's iterator has moved past the
- * row by then, so reading on is safe.
+ * <p>A vector with a null component fails inside Spark, in the encoder that turns the row into a
+ * primitive array (which has no room for a null) as the iterator hands it over; the row is then
+ * rejected here, with Spark's exception as the cause. Spark's iterator has moved past the row by
+ * then, so reading on is safe.
  */
 final class RowReader<T> {
   private final Iterator<T> rows;
@@ -21,6 +21,7 @@ final class RowReader<T> {
   private final LongAccumulator skipped;
   private final int partition;
   private long index = -1;
+
   /** Whether the row read last failed inside Spark and was rejected. */
   private boolean skippedLast;
 
@@ -63,8 +64,8 @@ final class RowReader<T> {
   }
 
   /**
-   * Reads rows into {@code batch} until it has taken {@code limit} of them or the partition
-   * ends. Rows that fail inside Spark are rejected here, and {@code batch} rejects the rest.
+   * Reads rows into {@code batch} until it has taken {@code limit} of them or the partition ends.
+   * Rows that fail inside Spark are rejected here, and {@code batch} rejects the rest.
    *
    * @return the rows taken, in slots 0 to that number; 0 only at the end of the partition
    */
@@ -127,22 +128,24 @@ final class RowReader<T> {
 
   /**
    * Whether {@code e} is the failure of this task's deserializer on a null array element: the
-   * NullPointerException of the non-null assertion Spark puts on each element of a float or
-   * double array it hands over as a primitive array ("Null value appeared in non-nullable field:
-   * - array element class: "float""), possibly wrapped in Spark's decoding error. Anything else
-   * (an upstream UDF's NullPointerException, say) is not a row's defect and fails the task as it
-   * is.
+   * NullPointerException of the non-null assertion Spark puts on each element of a float or double
+   * array it hands over as a primitive array ("Null value appeared in non-nullable field: - array
+   * element class: "float""), possibly wrapped in Spark's decoding error. Anything else (an
+   * upstream UDF's NullPointerException, say) is not a row's defect and fails the task as it is.
    */
   private static boolean nullComponent(RuntimeException e) {
     // Spark 3.5: a NullPointerException, possibly wrapped; Spark 4: a SparkRuntimeException of
     // error class NOT_NULL_ASSERT_VIOLATION ("NULL value appeared ...").
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       String message = t.getMessage();
-      boolean assertion = t instanceof NullPointerException
-          || (t instanceof SparkThrowable
-              && "NOT_NULL_ASSERT_VIOLATION".equals(((SparkThrowable) t).getErrorClass()));
-      if (assertion && message != null
-          && message.toLowerCase(java.util.Locale.ROOT)
+      boolean assertion =
+          t instanceof NullPointerException
+              || (t instanceof SparkThrowable
+                  && "NOT_NULL_ASSERT_VIOLATION".equals(((SparkThrowable) t).getErrorClass()));
+      if (assertion
+          && message != null
+          && message
+              .toLowerCase(java.util.Locale.ROOT)
               .contains("null value appeared in non-nullable field")
           && (message.contains("array element class: \"float\"")
               || message.contains("array element class: \"double\""))) {

@@ -11,15 +11,20 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * One partition's top k of every query: rows (id, code) in, rows (query, id, score) out, at most
- * k per query. Each query is prepared once per partition; each batch of codes is scored against
- * every query in one {@link CodeScorer.Query#scoreAll} call per query.
+ * One partition's top k of every query: rows (id, code) in, rows (query, id, score) out, at most k
+ * per query. Each query is prepared once per partition; each batch of codes is scored against every
+ * query in one {@link CodeScorer.Query#scoreAll} call per query.
  *
  * <p>The order is {@link Hit#ORDER}'s, the total order the global merge sorts by, so that the k
  * best of the union of the partitions' k best are the k best overall.
  */
-record SearchPartition(ShippedCodebook codebook, Broadcast<float[][]> queries, int k,
-    String codeColumn, String idColumn, SparkCodecOptions options)
+record SearchPartition(
+    ShippedCodebook codebook,
+    Broadcast<float[][]> queries,
+    int k,
+    String codeColumn,
+    String idColumn,
+    SparkCodecOptions options)
     implements MapPartitionsFunction<Row, Row> {
 
   @Override
@@ -41,18 +46,19 @@ record SearchPartition(ShippedCodebook codebook, Broadcast<float[][]> queries, i
     CodeBatch codes = new CodeBatch(codebook.codeBytes(), batchRows);
     float[] scores = new float[batchRows];
     Object[] ids = new Object[batchRows];
-    RowReader.Batch<Row> batch = (row, slot) -> {
-      Object id = row.get(0);
-      if (id == null) {
-        reader.reject(idColumn, "id is null");
-        return false;
-      }
-      if (!reader.accepts(codes.put((byte[]) row.get(1), slot))) {
-        return false;
-      }
-      ids[slot] = id;
-      return true;
-    };
+    RowReader.Batch<Row> batch =
+        (row, slot) -> {
+          Object id = row.get(0);
+          if (id == null) {
+            reader.reject(idColumn, "id is null");
+            return false;
+          }
+          if (!reader.accepts(codes.put((byte[]) row.get(1), slot))) {
+            return false;
+          }
+          ids[slot] = id;
+          return true;
+        };
     while (reader.hasNext()) {
       int n = reader.fill(batchRows, batch);
       for (int i = 0; i < q.length; i++) {
@@ -81,8 +87,8 @@ record SearchPartition(ShippedCodebook codebook, Broadcast<float[][]> queries, i
   /** A scored id. */
   static final class Hit {
     /**
-     * Best first: score descending, then id ascending, as Spark SQL orders them: floats with
-     * -0.0 equal to 0.0, strings by their UTF-8 bytes (code points), integers by value.
+     * Best first: score descending, then id ascending, as Spark SQL orders them: floats with -0.0
+     * equal to 0.0, strings by their UTF-8 bytes (code points), integers by value.
      */
     static final java.util.Comparator<Hit> ORDER = (a, b) -> compare(a.score, a.id, b);
 

@@ -16,22 +16,22 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * A codebook as tasks receive it: its serialized bytes broadcast once per call (Spark sends a
- * broadcast to each executor once, not with every task), read back into a {@link Codebook} and
- * its coders once per executor JVM.
+ * broadcast to each executor once, not with every task), read back into a {@link Codebook} and its
+ * coders once per executor JVM.
  *
  * <p>Every task deserializes its own copy of this object, so the coders cannot live in a field
- * alone: they are kept in a small static cache keyed by fingerprint, which the tasks of an
- * executor share, and the field only saves the cache look-up on later rows of the same task.
- * The broadcast lives as long as the driver holds a plan that refers to it; Spark's context
- * cleaner removes it after that.
+ * alone: they are kept in a small static cache keyed by fingerprint, which the tasks of an executor
+ * share, and the field only saves the cache look-up on later rows of the same task. The broadcast
+ * lives as long as the driver holds a plan that refers to it; Spark's context cleaner removes it
+ * after that.
  */
 final class ShippedCodebook implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /**
    * Codebooks an executor keeps read: enough for a job that uses a few at once (SQL functions of
-   * two codebooks, say), few enough to bound the memory, as a dense codebook holds two matrices
-   * of up to {@link io.signcodec.core.Caps#MAX_MATRIX_ELEMENTS} floats.
+   * two codebooks, say), few enough to bound the memory, as a dense codebook holds two matrices of
+   * up to {@link io.signcodec.core.Caps#MAX_MATRIX_ELEMENTS} floats.
    */
   private static final int CACHED_CODEBOOKS = 4;
 
@@ -100,16 +100,19 @@ final class ShippedCodebook implements Serializable {
       throw new UncheckedIOException("the broadcast codebook " + fingerprint + " does not read", e);
     }
     if (!codebook.fingerprintHex().equals(fingerprint)) {
-      throw new IllegalStateException("the broadcast codebook has fingerprint "
-          + codebook.fingerprintHex() + ", expected " + fingerprint);
+      throw new IllegalStateException(
+          "the broadcast codebook has fingerprint "
+              + codebook.fingerprintHex()
+              + ", expected "
+              + fingerprint);
     }
     return codebook;
   }
 
   /**
-   * One codebook's coders, shared by every task of an executor. They are thread-safe and keep
-   * their scratch per thread; {@code parallel(false)} because Spark already runs one task per
-   * core, and a batch split across the common pool would compete with the other tasks.
+   * One codebook's coders, shared by every task of an executor. They are thread-safe and keep their
+   * scratch per thread; {@code parallel(false)} because Spark already runs one task per core, and a
+   * batch split across the common pool would compete with the other tasks.
    */
   static final class Coders {
     final Codebook codebook;

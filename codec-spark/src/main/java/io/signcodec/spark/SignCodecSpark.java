@@ -27,9 +27,9 @@ import scala.Tuple2;
 import scala.Tuple3;
 
 /**
- * signcodec on Spark SQL: trains a codebook on a vector column, encodes a vector column to a {@code binary} column of sign codes,
- * decodes codes back to {@code array<float>}, finds the top k codes of queries by inner product,
- * and registers the same encode and decode as SQL functions.
+ * signcodec on Spark SQL: trains a codebook on a vector column, encodes a vector column to a {@code
+ * binary} column of sign codes, decodes codes back to {@code array<float>}, finds the top k codes
+ * of queries by inner product, and registers the same encode and decode as SQL functions.
  *
  * <pre>{@code
  * Codebook codebook = SignCodecSpark.train(docs, "embedding",
@@ -47,15 +47,15 @@ import scala.Tuple3;
  * core, and receive arrays as primitive arrays, not as rows of boxed numbers. The codebook is
  * broadcast once per call and read once per executor.
  *
- * <p>Training runs each pass of the trainer over the data (two for the default codebooks) as
- * one Spark job: every partition gathers the pass's statistics in the library's own mergeable
+ * <p>Training runs each pass of the trainer over the data (two for the default codebooks) as one
+ * Spark job: every partition gathers the pass's statistics in the library's own mergeable
  * accumulator, the accumulators are merged in partition order, and the driver does the d×d work
  * between passes. The codebook is then the one {@link CodebookTrainer#train(VectorSource)} makes
- * from the same vectors: byte for byte from one partition, up to rounding from several, and
- * the same on every run with the same partitioning. The input is read once a pass: cache it if
- * reading it is costly. A pass's accumulators can be large (the default codebooks' second pass
- * holds 48 KiB per coded direction, 18 MiB at d = 384 and r ≥ 1), and at most {@value
- * SparkPassRunner#FAN_IN} of them are merged in one task.
+ * from the same vectors: byte for byte from one partition, up to rounding from several, and the
+ * same on every run with the same partitioning. The input is read once a pass: cache it if reading
+ * it is costly. A pass's accumulators can be large (the default codebooks' second pass holds 48 KiB
+ * per coded direction, 18 MiB at d = 384 and r ≥ 1), and at most {@value SparkPassRunner#FAN_IN} of
+ * them are merged in one task.
  *
  * <p>A code column carries the codebook in its metadata under {@link #METADATA_KEY}: the entries
  * {@code fingerprint} ({@link Codebook#fingerprintHex()}), {@code dimension}, {@code bits} and
@@ -66,11 +66,11 @@ import scala.Tuple3;
  * <p>A null, wrong-sized or non-finite vector, or a null or wrong-sized code, fails the task with
  * an {@link InvalidVectorException} naming the column, partition, row and defect; with {@link
  * SparkCodecOptions.Builder#skipInvalid} such rows are dropped and counted instead. Arguments the
- * driver can check (columns, types, codebooks, queries) throw {@link IllegalArgumentException}
- * when the method is called, before any job runs.
+ * driver can check (columns, types, codebooks, queries) throw {@link IllegalArgumentException} when
+ * the method is called, before any job runs.
  *
- * <p>The result of encode and decode keeps the input's columns, in order, with their names,
- * types and metadata, and appends the new column; Spark reports every column of it as nullable.
+ * <p>The result of encode and decode keeps the input's columns, in order, with their names, types
+ * and metadata, and appends the new column; Spark reports every column of it as nullable.
  */
 public final class SignCodecSpark {
   private SignCodecSpark() {}
@@ -105,19 +105,19 @@ public final class SignCodecSpark {
    * SparkCodecOptions.Builder#skipInvalid} invalid rows are left out of every pass and counted
    * once.
    */
-  public static Codebook train(Dataset<Row> df, String vectorColumn, CodebookTrainer trainer,
-      SparkCodecOptions options) {
+  public static Codebook train(
+      Dataset<Row> df, String vectorColumn, CodebookTrainer trainer, SparkCodecOptions options) {
     requireArguments(df, trainer, "trainer", options);
     return SparkTraining.train(df, vectorColumn, trainer, false, options);
   }
 
   /**
-   * The data-free codebook of {@code trainer} fitted to the mean and overall scale of column
-   * {@code vectorColumn}, as {@link CodebookTrainer#trainIsotropic(VectorSource)} fits it: one
-   * pass for the moments, one to measure the training NMSE.
+   * The data-free codebook of {@code trainer} fitted to the mean and overall scale of column {@code
+   * vectorColumn}, as {@link CodebookTrainer#trainIsotropic(VectorSource)} fits it: one pass for
+   * the moments, one to measure the training NMSE.
    */
-  public static Codebook trainIsotropic(Dataset<Row> df, String vectorColumn,
-      CodebookTrainer trainer, SparkCodecOptions options) {
+  public static Codebook trainIsotropic(
+      Dataset<Row> df, String vectorColumn, CodebookTrainer trainer, SparkCodecOptions options) {
     requireArguments(df, trainer, "trainer", options);
     return SparkTraining.train(df, vectorColumn, trainer, true, options);
   }
@@ -131,14 +131,18 @@ public final class SignCodecSpark {
    * @param codeColumn the name of the {@code binary} column to add, which must not exist
    * @throws IllegalArgumentException if a column is missing, of another type, or already there
    */
-  public static Dataset<Row> encode(Dataset<Row> df, String vectorColumn, String codeColumn,
-      Codebook codebook) {
+  public static Dataset<Row> encode(
+      Dataset<Row> df, String vectorColumn, String codeColumn, Codebook codebook) {
     return encode(df, vectorColumn, codeColumn, codebook, SparkCodecOptions.defaults());
   }
 
   /** As {@link #encode(Dataset, String, String, Codebook)}, with {@code options}. */
-  public static Dataset<Row> encode(Dataset<Row> df, String vectorColumn, String codeColumn,
-      Codebook codebook, SparkCodecOptions options) {
+  public static Dataset<Row> encode(
+      Dataset<Row> df,
+      String vectorColumn,
+      String codeColumn,
+      Codebook codebook,
+      SparkCodecOptions options) {
     requireArguments(df, codebook, "codebook", options);
     int index = Columns.index(df, vectorColumn);
     Columns.requireAbsent(df, codeColumn);
@@ -146,19 +150,30 @@ public final class SignCodecSpark {
     return encode(df, index, input, codeColumn, codebook, options);
   }
 
-  private static <X> Dataset<Row> encode(Dataset<Row> df, int index, VectorInput<X> input,
-      String codeColumn, Codebook codebook, SparkCodecOptions options) {
+  private static <X> Dataset<Row> encode(
+      Dataset<Row> df,
+      int index,
+      VectorInput<X> input,
+      String codeColumn,
+      Codebook codebook,
+      SparkCodecOptions options) {
     SparkSession spark = df.sparkSession();
     StructField field = df.schema().fields()[index];
     ShippedCodebook shipped = ShippedCodebook.broadcast(spark, codebook);
-    Dataset<Tuple3<Row, X, byte[]>> coded = mapPartitions(df, index,
-        input.select(Columns.col(field.name())), input.encoder(spark, field),
-        new EncodePartition<>(shipped, input, field.name(), options), Encoders.BINARY());
+    Dataset<Tuple3<Row, X, byte[]>> coded =
+        mapPartitions(
+            df,
+            index,
+            input.select(Columns.col(field.name())),
+            input.encoder(spark, field),
+            new EncodePartition<>(shipped, input, field.name(), options),
+            Encoders.BINARY());
     // The cast gives an array column back its element nullability, which the primitive array
     // dropped; Spark's optimizer removes it, as widening nullability changes no value.
     Column vector = input.unselect(functions.col("_2")).cast(field.dataType());
-    return coded.select(columns(df, index, vector,
-        functions.col("_3").as(codeColumn, Columns.codeMetadata(codebook))));
+    return coded.select(
+        columns(
+            df, index, vector, functions.col("_3").as(codeColumn, Columns.codeMetadata(codebook))));
   }
 
   /**
@@ -167,43 +182,52 @@ public final class SignCodecSpark {
    *
    * @param codeColumn a top-level {@code binary} column of codes of {@code codebook}
    * @param vectorColumn the name of the column to add, which must not exist
-   * @throws IllegalArgumentException if a column is missing, of another type or already there,
-   *     or if the code column's metadata names another codebook's fingerprint
+   * @throws IllegalArgumentException if a column is missing, of another type or already there, or
+   *     if the code column's metadata names another codebook's fingerprint
    */
-  public static Dataset<Row> decode(Dataset<Row> df, String codeColumn, String vectorColumn,
-      Codebook codebook) {
+  public static Dataset<Row> decode(
+      Dataset<Row> df, String codeColumn, String vectorColumn, Codebook codebook) {
     return decode(df, codeColumn, vectorColumn, codebook, SparkCodecOptions.defaults());
   }
 
   /** As {@link #decode(Dataset, String, String, Codebook)}, with {@code options}. */
-  public static Dataset<Row> decode(Dataset<Row> df, String codeColumn, String vectorColumn,
-      Codebook codebook, SparkCodecOptions options) {
+  public static Dataset<Row> decode(
+      Dataset<Row> df,
+      String codeColumn,
+      String vectorColumn,
+      Codebook codebook,
+      SparkCodecOptions options) {
     requireArguments(df, codebook, "codebook", options);
     int index = codeColumn(df, codeColumn, codebook);
     Columns.requireAbsent(df, vectorColumn);
     SparkSession spark = df.sparkSession();
     String column = df.schema().fields()[index].name();
     ShippedCodebook shipped = ShippedCodebook.broadcast(spark, codebook);
-    Dataset<Tuple3<Row, byte[], float[]>> decoded = mapPartitions(df, index, Columns.col(column),
-        Encoders.BINARY(), new DecodePartition(shipped, column, options),
-        spark.implicits().newFloatArrayEncoder());
-    return decoded.select(columns(df, index, functions.col("_2"),
-        functions.col("_3").as(vectorColumn)));
+    Dataset<Tuple3<Row, byte[], float[]>> decoded =
+        mapPartitions(
+            df,
+            index,
+            Columns.col(column),
+            Encoders.BINARY(),
+            new DecodePartition(shipped, column, options),
+            spark.implicits().newFloatArrayEncoder());
+    return decoded.select(
+        columns(df, index, functions.col("_2"), functions.col("_3").as(vectorColumn)));
   }
 
   /**
-   * The {@code k} codes of {@code codeColumn} with the largest inner products {@code ⟨q, x̂⟩}
-   * with each query, computed on the codes as {@link io.signcodec.core.CodeScorer} computes them.
-   * Each partition keeps its own top {@code k} of every query, and Spark merges them by query
-   * with a window: one row per hit, ordered by query and rank.
+   * The {@code k} codes of {@code codeColumn} with the largest inner products {@code ⟨q, x̂⟩} with
+   * each query, computed on the codes as {@link io.signcodec.core.CodeScorer} computes them. Each
+   * partition keeps its own top {@code k} of every query, and Spark merges them by query with a
+   * window: one row per hit, ordered by query and rank.
    *
-   * <p>Ties are broken by id, so the result is deterministic: rank orders by score descending
-   * (with -0.0 equal to 0.0), then by id ascending (numbers by value, strings by code point).
-   * Ids should be unique; equal ids with equal scores rank in either order.
+   * <p>Ties are broken by id, so the result is deterministic: rank orders by score descending (with
+   * -0.0 equal to 0.0), then by id ascending (numbers by value, strings by code point). Ids should
+   * be unique; equal ids with equal scores rank in either order.
    *
-   * <p>Each task prepares every query once (one {@code n×d} product and {@code 256·⌈n/8⌉} floats
-   * of tables per query: 96 KiB at 96-byte codes), so a task holds {@code queries.length} of
-   * those; search many queries in groups of a few hundred.
+   * <p>Each task prepares every query once (one {@code n×d} product and {@code 256·⌈n/8⌉} floats of
+   * tables per query: 96 KiB at 96-byte codes), so a task holds {@code queries.length} of those;
+   * search many queries in groups of a few hundred.
    *
    * @param idColumn a top-level column of ids: {@code tinyint}, {@code smallint}, {@code int},
    *     {@code bigint} or {@code string}, never null
@@ -211,11 +235,16 @@ public final class SignCodecSpark {
    * @return rows of ({@code query}: the query's index in {@code queries}, {@code rank}: from 1,
    *     {@code id}: of the id column's type, {@code score}: float), at most {@code k} per query
    * @throws IllegalArgumentException if a column is missing or of another type, if the code
-   *     column's metadata names another codebook's fingerprint, if a query is invalid, or if
-   *     {@code k < 1}
+   *     column's metadata names another codebook's fingerprint, if a query is invalid, or if {@code
+   *     k < 1}
    */
-  public static Dataset<Row> search(Dataset<Row> df, String codeColumn, String idColumn,
-      float[][] queries, int k, Codebook codebook) {
+  public static Dataset<Row> search(
+      Dataset<Row> df,
+      String codeColumn,
+      String idColumn,
+      float[][] queries,
+      int k,
+      Codebook codebook) {
     return search(df, codeColumn, idColumn, queries, k, codebook, SparkCodecOptions.defaults());
   }
 
@@ -224,51 +253,75 @@ public final class SignCodecSpark {
    * with {@link SparkCodecOptions.Builder#skipInvalid}, rows with a null id or an invalid code are
    * left out and counted.
    */
-  public static Dataset<Row> search(Dataset<Row> df, String codeColumn, String idColumn,
-      float[][] queries, int k, Codebook codebook, SparkCodecOptions options) {
+  public static Dataset<Row> search(
+      Dataset<Row> df,
+      String codeColumn,
+      String idColumn,
+      float[][] queries,
+      int k,
+      Codebook codebook,
+      SparkCodecOptions options) {
     requireArguments(df, codebook, "codebook", options);
     float[][] q = checkQueries(queries, codebook.dimension());
     if (k < 1) {
       throw new IllegalArgumentException("k must be positive: " + k);
     }
     if ((long) q.length * k > MAX_CANDIDATES) {
-      throw new IllegalArgumentException(q.length + " queries with k = " + k + " make more than "
-          + MAX_CANDIDATES + " hits per partition");
+      throw new IllegalArgumentException(
+          q.length
+              + " queries with k = "
+              + k
+              + " make more than "
+              + MAX_CANDIDATES
+              + " hits per partition");
     }
     int codeIndex = codeColumn(df, codeColumn, codebook);
     int idIndex = Columns.index(df, idColumn);
     StructField code = df.schema().fields()[codeIndex];
     StructField id = df.schema().fields()[idIndex];
     DataType idType = id.dataType();
-    if (!(idType.equals(DataTypes.ByteType) || idType.equals(DataTypes.ShortType)
-        || idType.equals(DataTypes.IntegerType) || idType.equals(DataTypes.LongType)
+    if (!(idType.equals(DataTypes.ByteType)
+        || idType.equals(DataTypes.ShortType)
+        || idType.equals(DataTypes.IntegerType)
+        || idType.equals(DataTypes.LongType)
         || idType.equals(DataTypes.StringType))) {
-      throw new IllegalArgumentException("id column '" + id.name() + "' is "
-          + idType.simpleString() + "; ids must be tinyint, smallint, int, bigint or string");
+      throw new IllegalArgumentException(
+          "id column '"
+              + id.name()
+              + "' is "
+              + idType.simpleString()
+              + "; ids must be tinyint, smallint, int, bigint or string");
     }
     SparkSession spark = df.sparkSession();
     ShippedCodebook shipped = ShippedCodebook.broadcast(spark, codebook);
     Broadcast<float[][]> shippedQueries =
         JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(q);
-    StructType hits = new StructType()
-        .add("query", DataTypes.IntegerType, false)
-        .add("id", idType, false)
-        .add("score", DataTypes.FloatType, false);
-    Dataset<Row> candidates = df
-        .select(Columns.col(id.name()).as("id"), Columns.col(code.name()).as("code"))
-        .mapPartitions(new SearchPartition(shipped, shippedQueries, k, code.name(), id.name(),
-            options), Encoders.row(hits));
-    Column rank = functions.row_number().over(Window.partitionBy(functions.col("query"))
-        .orderBy(functions.col("score").desc(), functions.col("id").asc()));
-    return candidates.withColumn("rank", rank)
+    StructType hits =
+        new StructType()
+            .add("query", DataTypes.IntegerType, false)
+            .add("id", idType, false)
+            .add("score", DataTypes.FloatType, false);
+    Dataset<Row> candidates =
+        df.select(Columns.col(id.name()).as("id"), Columns.col(code.name()).as("code"))
+            .mapPartitions(
+                new SearchPartition(shipped, shippedQueries, k, code.name(), id.name(), options),
+                Encoders.row(hits));
+    Column rank =
+        functions
+            .row_number()
+            .over(
+                Window.partitionBy(functions.col("query"))
+                    .orderBy(functions.col("score").desc(), functions.col("id").asc()));
+    return candidates
+        .withColumn("rank", rank)
         .where(functions.col("rank").leq(k))
         .select("query", "rank", "id", "score")
         .orderBy("query", "rank");
   }
 
   /**
-   * Registers the SQL functions {@code signcodec_encode(vector)}, which returns the {@code
-   * binary} code of an {@code array<float>}, {@code array<double>} or ML vector, and {@code
+   * Registers the SQL functions {@code signcodec_encode(vector)}, which returns the {@code binary}
+   * code of an {@code array<float>}, {@code array<double>} or ML vector, and {@code
    * signcodec_decode(code)}, which returns the {@code array<float>} it decodes to, both under
    * {@code codebook}, in {@code spark}'s session:
    *
@@ -277,12 +330,12 @@ public final class SignCodecSpark {
    * }</pre>
    *
    * <p>Both return null for null input, as SQL functions do, and throw {@link
-   * InvalidVectorException} (naming the function and partition; a function sees no column or
-   * row) for a wrong-sized or non-finite vector or a wrong-sized code. They code one row per call,
-   * and Spark hands a Java function an array as a Scala {@code Seq} of boxed numbers, so they cost
-   * more per row than {@link #encode} and {@link #decode}, which take batches of primitive
-   * arrays: use those for bulk work, these for queries. The codebook is broadcast once, here.
-   * Registering again replaces the functions.
+   * InvalidVectorException} (naming the function and partition; a function sees no column or row)
+   * for a wrong-sized or non-finite vector or a wrong-sized code. They code one row per call, and
+   * Spark hands a Java function an array as a Scala {@code Seq} of boxed numbers, so they cost more
+   * per row than {@link #encode} and {@link #decode}, which take batches of primitive arrays: use
+   * those for bulk work, these for queries. The codebook is broadcast once, here. Registering again
+   * replaces the functions.
    */
   public static void registerFunctions(SparkSession spark, Codebook codebook) {
     registerFunctions(spark, codebook, DEFAULT_FUNCTION_PREFIX);
@@ -299,8 +352,8 @@ public final class SignCodecSpark {
     Objects.requireNonNull(codebook, "codebook");
     Objects.requireNonNull(prefix, "prefix");
     if (!PREFIX.matcher(prefix).matches()) {
-      throw new IllegalArgumentException("prefix must be a SQL identifier ([A-Za-z_][A-Za-z0-9_]*): "
-          + prefix);
+      throw new IllegalArgumentException(
+          "prefix must be a SQL identifier ([A-Za-z_][A-Za-z0-9_]*): " + prefix);
     }
     SqlFunctions.register(spark, codebook, prefix);
   }
@@ -310,9 +363,13 @@ public final class SignCodecSpark {
    * columns, {@code in} of the column at {@code index}) and adds an {@code out}: rows of {@code
    * _1}, {@code _2} and {@code _3}, which {@link #columns} turns back into {@code df}'s columns.
    */
-  private static <I, O> Dataset<Tuple3<Row, I, O>> mapPartitions(Dataset<Row> df, int index,
-      Column in, Encoder<I> inEncoder,
-      MapPartitionsFunction<Tuple2<Row, I>, Tuple3<Row, I, O>> task, Encoder<O> outEncoder) {
+  private static <I, O> Dataset<Tuple3<Row, I, O>> mapPartitions(
+      Dataset<Row> df,
+      int index,
+      Column in,
+      Encoder<I> inEncoder,
+      MapPartitionsFunction<Tuple2<Row, I>, Tuple3<Row, I, O>> task,
+      Encoder<O> outEncoder) {
     Encoder<Row> rest = Encoders.row(restSchema(df, index));
     return df.select(rest(df, index).as("_1"), in.as("_2"))
         .as(Encoders.tuple(rest, inEncoder))
@@ -369,13 +426,23 @@ public final class SignCodecSpark {
     int index = Columns.index(df, name);
     StructField field = df.schema().fields()[index];
     if (!field.dataType().equals(DataTypes.BinaryType)) {
-      throw new IllegalArgumentException("code column '" + field.name() + "' is "
-          + field.dataType().simpleString() + ", not binary");
+      throw new IllegalArgumentException(
+          "code column '"
+              + field.name()
+              + "' is "
+              + field.dataType().simpleString()
+              + ", not binary");
     }
     String recorded = Columns.fingerprint(field);
     if (recorded != null && !recorded.equals(codebook.fingerprintHex())) {
-      throw new IllegalArgumentException("code column '" + field.name() + "' holds codes of "
-          + "codebook " + recorded + ", not of codebook " + codebook.fingerprintHex());
+      throw new IllegalArgumentException(
+          "code column '"
+              + field.name()
+              + "' holds codes of "
+              + "codebook "
+              + recorded
+              + ", not of codebook "
+              + codebook.fingerprintHex());
     }
     return index;
   }
@@ -401,8 +468,8 @@ public final class SignCodecSpark {
   }
 
   /** The null checks of every operation on a dataset: it, what it is coded with, the options. */
-  private static void requireArguments(Dataset<Row> df, Object with, String withName,
-      SparkCodecOptions options) {
+  private static void requireArguments(
+      Dataset<Row> df, Object with, String withName, SparkCodecOptions options) {
     Objects.requireNonNull(df, "df");
     Objects.requireNonNull(with, withName);
     Objects.requireNonNull(options, "options");

@@ -89,13 +89,12 @@ public final class SparkCodecOptions implements Serializable {
     /**
      * Rows a task gathers before one call to the encoder, decoder or scorer (default {@link
      * #DEFAULT_BATCH_ROWS}, at most {@link #MAX_BATCH_ROWS}; fewer when a batch would hold more
-     * than 2<sup>24</sup> floats). A task holds one batch of input rows and their floats at a
-     * time.
+     * than 2<sup>24</sup> floats). A task holds one batch of input rows and their floats at a time.
      */
     public Builder batchRows(int rows) {
       if (rows < 1 || rows > MAX_BATCH_ROWS) {
-        throw new IllegalArgumentException("batchRows must be in [1, " + MAX_BATCH_ROWS + "]: "
-            + rows);
+        throw new IllegalArgumentException(
+            "batchRows must be in [1, " + MAX_BATCH_ROWS + "]: " + rows);
       }
       this.batchRows = rows;
       return this;

@@ -25,17 +25,17 @@ import scala.Tuple2;
 /**
  * Runs each pass of a training as one Spark job over the partitions of an RDD of vector batches:
  * the pass is broadcast, every partition feeds its batches in order to an accumulator of its own,
- * and the accumulators are merged in partition order — on the executors, a fixed number at a
- * time ({@value #FAN_IN}), by a tree of {@code groupByKey} levels, then the last few on the
- * driver. Merging in index order, not in the order tasks finish (as {@code treeAggregate} would),
- * makes training deterministic for a given partitioning, and with one partition exactly the
- * local training.
+ * and the accumulators are merged in partition order — on the executors, a fixed number at a time
+ * ({@value #FAN_IN}), by a tree of {@code groupByKey} levels, then the last few on the driver.
+ * Merging in index order, not in the order tasks finish (as {@code treeAggregate} would), makes
+ * training deterministic for a given partitioning, and with one partition exactly the local
+ * training.
  *
- * <p>Passes and accumulators travel as their own Java serialization, as bytes, whatever the
- * job's {@code spark.serializer}: an accumulator's open block is flushed by its
- * {@code writeObject}, which Kryo's field serializer would skip, and Kryo cannot build the passes
- * at all (records, whose fields it cannot set). At most {@value #FAN_IN} accumulators are in
- * memory at once in a merging task.
+ * <p>Passes and accumulators travel as their own Java serialization, as bytes, whatever the job's
+ * {@code spark.serializer}: an accumulator's open block is flushed by its {@code writeObject},
+ * which Kryo's field serializer would skip, and Kryo cannot build the passes at all (records, whose
+ * fields it cannot set). At most {@value #FAN_IN} accumulators are in memory at once in a merging
+ * task.
  */
 final class SparkPassRunner implements PassRunner {
   /** Accumulators merged by one task of the merge tree. */
@@ -46,8 +46,8 @@ final class SparkPassRunner implements PassRunner {
   private int passes;
 
   /**
-   * @param batches the vectors of each pass (numbered from 0), in batches; every pass must
-   *     yield the same vectors in the same partitions
+   * @param batches the vectors of each pass (numbered from 0), in batches; every pass must yield
+   *     the same vectors in the same partitions
    */
   SparkPassRunner(IntFunction<JavaRDD<VectorBatch>> batches, int dimension) {
     this.batches = batches;
@@ -62,29 +62,37 @@ final class SparkPassRunner implements PassRunner {
   @Override
   public <A extends PassAccumulator<A>> A run(TrainingPass<A> pass) throws IOException {
     if (pass.dimension() != dimension) {
-      throw new IllegalArgumentException("the pass reads dimension " + pass.dimension()
-          + ", the column has " + dimension);
+      throw new IllegalArgumentException(
+          "the pass reads dimension " + pass.dimension() + ", the column has " + dimension);
     }
     JavaRDD<VectorBatch> vectors = batches.apply(passes++);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(vectors.context());
     Broadcast<byte[]> shipped = jsc.broadcast(serialize(pass));
     try {
-      JavaPairRDD<Integer, byte[]> parts = vectors.mapPartitionsWithIndex((index, it) -> {
-        A accumulator = SparkPassRunner.<TrainingPass<A>>deserialize(shipped.value())
-            .newAccumulator();
-        while (it.hasNext()) {
-          VectorBatch batch = it.next();
-          accumulator.add(batch.vectors(), 0, batch.count());
-        }
-        return Collections.singletonList(new Tuple2<>(index, serialize(accumulator)))
-            .iterator();
-      }, true).mapToPair(t -> t);
+      JavaPairRDD<Integer, byte[]> parts =
+          vectors
+              .mapPartitionsWithIndex(
+                  (index, it) -> {
+                    A accumulator =
+                        SparkPassRunner.<TrainingPass<A>>deserialize(shipped.value())
+                            .newAccumulator();
+                    while (it.hasNext()) {
+                      VectorBatch batch = it.next();
+                      accumulator.add(batch.vectors(), 0, batch.count());
+                    }
+                    return Collections.singletonList(new Tuple2<>(index, serialize(accumulator)))
+                        .iterator();
+                  },
+                  true)
+              .mapToPair(t -> t);
       long count = vectors.getNumPartitions();
       while (count > FAN_IN) {
         long groups = (count + FAN_IN - 1) / FAN_IN;
-        parts = parts.mapToPair(t -> new Tuple2<>(t._1() / FAN_IN, t))
-            .groupByKey((int) groups)
-            .mapToPair(group -> new Tuple2<>(group._1(), serialize(mergeInOrder(group._2()))));
+        parts =
+            parts
+                .mapToPair(t -> new Tuple2<>(t._1() / FAN_IN, t))
+                .groupByKey((int) groups)
+                .mapToPair(group -> new Tuple2<>(group._1(), serialize(mergeInOrder(group._2()))));
         count = groups;
       }
       List<Tuple2<Integer, byte[]>> last = new ArrayList<>(parts.collect());
@@ -125,22 +133,23 @@ final class SparkPassRunner implements PassRunner {
 
   @SuppressWarnings("unchecked")
   static <A> A deserialize(byte[] bytes) {
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
-      // Executors load the job's jars in the context class loader, not the system one.
-      @Override
-      protected Class<?> resolveClass(ObjectStreamClass desc)
-          throws IOException, ClassNotFoundException {
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        if (loader == null) {
-          return super.resolveClass(desc);
-        }
-        try {
-          return Class.forName(desc.getName(), false, loader);
-        } catch (ClassNotFoundException e) {
-          return super.resolveClass(desc);
-        }
-      }
-    }) {
+    try (ObjectInputStream in =
+        new ObjectInputStream(new ByteArrayInputStream(bytes)) {
+          // Executors load the job's jars in the context class loader, not the system one.
+          @Override
+          protected Class<?> resolveClass(ObjectStreamClass desc)
+              throws IOException, ClassNotFoundException {
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            if (loader == null) {
+              return super.resolveClass(desc);
+            }
+            try {
+              return Class.forName(desc.getName(), false, loader);
+            } catch (ClassNotFoundException e) {
+              return super.resolveClass(desc);
+            }
+          }
+        }) {
       return (A) in.readObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

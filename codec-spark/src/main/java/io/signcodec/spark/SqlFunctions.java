@@ -8,8 +8,8 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * The SQL functions {@code <prefix>_encode} and {@code <prefix>_decode}. Spark calls a Java UDF
- * once per row with the value converted to a Java object: an array as a Scala {@code Seq} of
- * boxed numbers, which these unbox one by one; an ML vector as itself.
+ * once per row with the value converted to a Java object: an array as a Scala {@code Seq} of boxed
+ * numbers, which these unbox one by one; an ML vector as itself.
  */
 final class SqlFunctions {
   private SqlFunctions() {}
@@ -19,10 +19,16 @@ final class SqlFunctions {
 
   static void register(SparkSession spark, Codebook codebook, String prefix) {
     ShippedCodebook shipped = ShippedCodebook.broadcast(spark, codebook);
-    spark.udf().register(prefix + "_encode", new Encode(shipped, prefix + "_encode"),
-        DataTypes.BinaryType);
-    spark.udf().register(prefix + "_decode", new Decode(shipped, prefix + "_decode"),
-        DataTypes.createArrayType(DataTypes.FloatType, false));
+    spark
+        .udf()
+        .register(
+            prefix + "_encode", new Encode(shipped, prefix + "_encode"), DataTypes.BinaryType);
+    spark
+        .udf()
+        .register(
+            prefix + "_decode",
+            new Decode(shipped, prefix + "_decode"),
+            DataTypes.createArrayType(DataTypes.FloatType, false));
   }
 
   private static boolean present(String className) {
@@ -35,8 +41,8 @@ final class SqlFunctions {
   }
 
   /**
-   * A function of one value under the broadcast {@link #codebook()}, {@link #name()} in SQL. A
-   * null value gives null, as it does to SQL's own functions.
+   * A function of one value under the broadcast {@link #codebook()}, {@link #name()} in SQL. A null
+   * value gives null, as it does to SQL's own functions.
    *
    * @param <R> the result
    */
@@ -55,15 +61,15 @@ final class SqlFunctions {
 
     /** The failure for a value of a type the function does not take; {@code takes} says what. */
     default IllegalArgumentException refuse(String takes, Object value) {
-      return new IllegalArgumentException(name() + " " + takes + ", not "
-          + value.getClass().getName());
+      return new IllegalArgumentException(
+          name() + " " + takes + ", not " + value.getClass().getName());
     }
 
     /** The failure for a value of the right type that cannot be coded. */
     default InvalidVectorException invalid(String defect) {
       TaskContext task = TaskContext.get();
-      return InvalidVectorException.inFunction(name(), task == null ? -1 : task.partitionId(),
-          defect);
+      return InvalidVectorException.inFunction(
+          name(), task == null ? -1 : task.partitionId(), defect);
     }
   }
 

@@ -19,12 +19,11 @@ import org.apache.spark.sql.types.UserDefinedType;
  * from there into a batch of floats.
  *
  * <p>Arrays arrive as {@code float[]} or {@code double[]}, which Spark's encoders copy out of its
- * row format in one piece (after a null check per element, in generated code, when the type
- * allows null elements); a {@code Row} would hand them over as a Scala {@code List} of boxed
- * numbers, one object per component, and take them back the same way to write the result (at
- * d = 768 that costs 17 to 20 µs of CPU per row more: a quarter to nearly half of the whole
- * encode). ML vectors arrive as the {@code Vector} objects their UDT makes, which hold a
- * {@code double[]} already.
+ * row format in one piece (after a null check per element, in generated code, when the type allows
+ * null elements); a {@code Row} would hand them over as a Scala {@code List} of boxed numbers, one
+ * object per component, and take them back the same way to write the result (at d = 768 that costs
+ * 17 to 20 µs of CPU per row more: a quarter to nearly half of the whole encode). ML vectors arrive
+ * as the {@code Vector} objects their UDT makes, which hold a {@code double[]} already.
  *
  * @param <X> what a task receives per row
  */
@@ -51,13 +50,20 @@ abstract class VectorInput<X> implements Serializable {
         return new MlVectorRows(field.name());
       }
       if (userClass.equals(OLD_MLLIB_VECTOR)) {
-        throw new IllegalArgumentException("column '" + field.name() + "' holds vectors of the "
-            + "RDD-based org.apache.spark.mllib API; convert them with MLUtils"
-            + ".convertVectorColumnsToML first");
+        throw new IllegalArgumentException(
+            "column '"
+                + field.name()
+                + "' holds vectors of the "
+                + "RDD-based org.apache.spark.mllib API; convert them with MLUtils"
+                + ".convertVectorColumnsToML first");
       }
     }
-    throw new IllegalArgumentException("column '" + field.name() + "' is "
-        + type.simpleString() + "; vectors must be array<float>, array<double> or an ML vector");
+    throw new IllegalArgumentException(
+        "column '"
+            + field.name()
+            + "' is "
+            + type.simpleString()
+            + "; vectors must be array<float>, array<double> or an ML vector");
   }
 
   /** The encoder of {@code X} for column {@code field}. On the driver. */
@@ -152,8 +158,8 @@ abstract class VectorInput<X> implements Serializable {
   }
 
   /**
-   * ML vectors, wrapped in a one-field struct: Spark has an encoder for a UDT only as a field of
-   * a {@code Row}.
+   * ML vectors, wrapped in a one-field struct: Spark has an encoder for a UDT only as a field of a
+   * {@code Row}.
    */
   static final class MlVectorRows extends VectorInput<Row> {
     private static final long serialVersionUID = 1L;

@@ -51,8 +51,8 @@ class EncodeDecodeTest extends LocalSparkTest {
     float[] x = Fixtures.gaussian(700, D, 7);
     // Batches of 100 rows: a partition of 350 ends in a partial batch.
     SparkCodecOptions options = SparkCodecOptions.builder().batchRows(100).build();
-    Dataset<Row> coded = SignCodecSpark.encode(Fixtures.frame(spark, x, D, 2), "v", "code",
-        codebook, options);
+    Dataset<Row> coded =
+        SignCodecSpark.encode(Fixtures.frame(spark, x, D, 2), "v", "code", codebook, options);
     byte[] expected = Fixtures.codes(codebook, x);
     assertArrayEquals(expected, Fixtures.binaryColumn(coded, "code"));
 
@@ -63,8 +63,9 @@ class EncodeDecodeTest extends LocalSparkTest {
   @Test
   void codeColumnIsBinaryAndNamesItsCodebook() {
     Codebook codebook = Fixtures.codebook(Form.STRUCTURED, D, 1);
-    Dataset<Row> coded = SignCodecSpark.encode(
-        Fixtures.frame(spark, Fixtures.gaussian(10, D, 1), D, 1), "v", "code", codebook);
+    Dataset<Row> coded =
+        SignCodecSpark.encode(
+            Fixtures.frame(spark, Fixtures.gaussian(10, D, 1), D, 1), "v", "code", codebook);
     StructField field = coded.schema().apply("code");
     assertEquals(DataTypes.BinaryType, field.dataType());
     Metadata entry = field.metadata().getMetadata(SignCodecSpark.METADATA_KEY);
@@ -82,16 +83,20 @@ class EncodeDecodeTest extends LocalSparkTest {
     Codebook codebook = Fixtures.codebook(Form.DENSE, D, 1);
     float[] x = Fixtures.gaussian(40, D, 3);
     Metadata note = new MetadataBuilder().putString("unit", "cm").build();
-    Dataset<Row> df = Fixtures.frame(spark, x, D, 2)
-        .withColumn("v", functions.col("v").cast("array<float>")) // elements may be null
-        .withColumn("name", functions.concat(functions.lit("doc-"), functions.col("id")))
-        .withColumn("odd.name`", functions.col("id").mod(2).as("odd", note))
-        .withColumn("nested", functions.struct(functions.col("id").as("a"),
-            functions.array(functions.col("id")).as("b")))
-        .select("name", "v", "nested", "id", "`odd.name```");
+    Dataset<Row> df =
+        Fixtures.frame(spark, x, D, 2)
+            .withColumn("v", functions.col("v").cast("array<float>")) // elements may be null
+            .withColumn("name", functions.concat(functions.lit("doc-"), functions.col("id")))
+            .withColumn("odd.name`", functions.col("id").mod(2).as("odd", note))
+            .withColumn(
+                "nested",
+                functions.struct(
+                    functions.col("id").as("a"), functions.array(functions.col("id")).as("b")))
+            .select("name", "v", "nested", "id", "`odd.name```");
     Dataset<Row> coded = SignCodecSpark.encode(df, "v", "code", codebook);
 
-    assertEquals(Arrays.asList("name", "v", "nested", "id", "odd.name`", "code"),
+    assertEquals(
+        Arrays.asList("name", "v", "nested", "id", "odd.name`", "code"),
         Arrays.asList(coded.columns()));
     assertTrue(((ArrayType) df.schema().apply("v").dataType()).containsNull());
     for (String c : df.columns()) {
@@ -112,8 +117,11 @@ class EncodeDecodeTest extends LocalSparkTest {
     Codebook codebook = Fixtures.codebook(Form.STRUCTURED, D, 0.5);
     float[] x = Fixtures.gaussian(30, D, 4);
     Dataset<Row> only = Fixtures.frame(spark, x, D, 1).select("v");
-    List<byte[]> codes = SignCodecSpark.encode(only, "v", "code", codebook).select("code")
-        .as(Encoders.BINARY()).collectAsList(); // one partition: the rows keep their order
+    List<byte[]> codes =
+        SignCodecSpark.encode(only, "v", "code", codebook)
+            .select("code")
+            .as(Encoders.BINARY())
+            .collectAsList(); // one partition: the rows keep their order
     assertArrayEquals(Fixtures.codes(codebook, x), Fixtures.concat(codes));
   }
 
@@ -121,8 +129,8 @@ class EncodeDecodeTest extends LocalSparkTest {
   void doubleArraysCodeAsTheirFloatNarrowing() {
     Codebook codebook = Fixtures.codebook(Form.TRAINED, D, 1);
     float[] x = Fixtures.gaussian(200, D, 5);
-    Dataset<Row> doubles = Fixtures.frame(spark, x, D, 2)
-        .withColumn("v", functions.col("v").cast("array<double>"));
+    Dataset<Row> doubles =
+        Fixtures.frame(spark, x, D, 2).withColumn("v", functions.col("v").cast("array<double>"));
     // Casting float to double is exact, so the narrowing gives x back.
     Dataset<Row> coded = SignCodecSpark.encode(doubles, "v", "code", codebook);
     assertArrayEquals(Fixtures.codes(codebook, x), Fixtures.binaryColumn(coded, "code"));
@@ -147,8 +155,8 @@ class EncodeDecodeTest extends LocalSparkTest {
       Vector vector = Vectors.dense(v);
       rows.add(RowFactory.create((long) i, i % 3 == 0 ? vector.toSparse() : vector));
     }
-    StructType schema = new StructType().add("id", DataTypes.LongType)
-        .add("features", new VectorUDT());
+    StructType schema =
+        new StructType().add("id", DataTypes.LongType).add("features", new VectorUDT());
     Dataset<Row> df = spark.createDataFrame(rows, schema).repartition(2);
     Dataset<Row> coded = SignCodecSpark.encode(df, "features", "code", codebook);
     assertTrue(coded.schema().apply("features").dataType() instanceof VectorUDT);
@@ -163,18 +171,29 @@ class EncodeDecodeTest extends LocalSparkTest {
   void columnsAreCheckedWhenCalled() {
     Codebook codebook = Fixtures.codebook(Form.STRUCTURED, D, 1);
     Dataset<Row> df = Fixtures.frame(spark, Fixtures.gaussian(2, D, 1), D, 1);
-    assertEquals("no column 'x' in struct<id:bigint,v:array<float>>",
-        assertThrows(IllegalArgumentException.class,
-            () -> SignCodecSpark.encode(df, "x", "code", codebook)).getMessage());
-    assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> SignCodecSpark.encode(df, "v", "ID", codebook)).getMessage()
-        .startsWith("column 'ID' already exists"));
-    assertEquals("column 'id' is bigint; vectors must be array<float>, array<double> or an ML "
-        + "vector", assertThrows(IllegalArgumentException.class,
-            () -> SignCodecSpark.encode(df, "id", "code", codebook)).getMessage());
-    assertEquals("code column 'v' is array<float>, not binary",
-        assertThrows(IllegalArgumentException.class,
-            () -> SignCodecSpark.decode(df, "v", "w", codebook)).getMessage());
+    assertEquals(
+        "no column 'x' in struct<id:bigint,v:array<float>>",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SignCodecSpark.encode(df, "x", "code", codebook))
+            .getMessage());
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SignCodecSpark.encode(df, "v", "ID", codebook))
+            .getMessage()
+            .startsWith("column 'ID' already exists"));
+    assertEquals(
+        "column 'id' is bigint; vectors must be array<float>, array<double> or an ML " + "vector",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SignCodecSpark.encode(df, "id", "code", codebook))
+            .getMessage());
+    assertEquals(
+        "code column 'v' is array<float>, not binary",
+        assertThrows(
+                IllegalArgumentException.class, () -> SignCodecSpark.decode(df, "v", "w", codebook))
+            .getMessage());
     // Names resolve as Spark's do, ignoring case unless spark.sql.caseSensitive.
     assertEquals("code", SignCodecSpark.encode(df, "V", "code", codebook).columns()[2]);
   }

@@ -44,11 +44,19 @@ final class Fixtures {
       case STRUCTURED:
         return CodebookTrainer.builder().rate(rate).structured().seed(5).build().isotropic(d);
       case STRUCTURED_STAGED:
-        return CodebookTrainer.builder().rate(rate).structured().staged().seed(5).build()
+        return CodebookTrainer.builder()
+            .rate(rate)
+            .structured()
+            .staged()
+            .seed(5)
+            .build()
             .isotropic(d);
       case TRAINED:
         try {
-          return CodebookTrainer.builder().rate(rate).seed(5).build()
+          return CodebookTrainer.builder()
+              .rate(rate)
+              .seed(5)
+              .build()
               .train(VectorSource.of(TestData.powerLaw(1500, d, 1.0, 11), d));
         } catch (IOException e) {
           throw new UncheckedIOException(e);
@@ -67,9 +75,12 @@ final class Fixtures {
     for (int i = 0; i < x.length / d; i++) {
       rows.add(new Tuple2<>((long) i, Arrays.copyOfRange(x, i * d, (i + 1) * d)));
     }
-    return spark.createDataset(JavaSparkContext.fromSparkContext(spark.sparkContext())
-            .parallelize(rows, partitions).rdd(),
-        Encoders.tuple(Encoders.LONG(), spark.implicits().newFloatArrayEncoder()))
+    return spark
+        .createDataset(
+            JavaSparkContext.fromSparkContext(spark.sparkContext())
+                .parallelize(rows, partitions)
+                .rdd(),
+            Encoders.tuple(Encoders.LONG(), spark.implicits().newFloatArrayEncoder()))
         .select(functions.col("_1").as("id"), functions.col("_2").as("v"));
   }
 
@@ -95,10 +106,15 @@ final class Fixtures {
     return concat(values);
   }
 
-  /** Column {@code column} (array&lt;float&gt;) of {@code df}'s rows by {@code id}, concatenated. */
+  /**
+   * Column {@code column} (array&lt;float&gt;) of {@code df}'s rows by {@code id}, concatenated.
+   */
   static float[] floatColumn(Dataset<Row> df, String column) {
-    List<float[]> values = df.orderBy("id").select(column)
-        .as(df.sparkSession().implicits().newFloatArrayEncoder()).collectAsList();
+    List<float[]> values =
+        df.orderBy("id")
+            .select(column)
+            .as(df.sparkSession().implicits().newFloatArrayEncoder())
+            .collectAsList();
     return concat(values, float[]::new);
   }
 

@@ -46,8 +46,8 @@ class InvalidRowsTest extends LocalSparkTest {
       rows.add(RowFactory.create((long) i, v));
     }
     StructType schema = new StructType().add("id", DataTypes.LongType).add("v", type);
-    return spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .parallelize(rows, 2), schema);
+    return spark.createDataFrame(
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, 2), schema);
   }
 
   private static float[] vectors() {
@@ -79,11 +79,11 @@ class InvalidRowsTest extends LocalSparkTest {
   }
 
   /** Runs {@code df} and checks the failure the driver sees. */
-  private static void assertFails(Dataset<Row> df, String column, int partition, long row,
-      String defect) {
+  private static void assertFails(
+      Dataset<Row> df, String column, int partition, long row, String defect) {
     SparkException e = assertThrows(SparkException.class, df::collectAsList);
-    String message = "column '" + column + "', partition " + partition + ", row " + row + ": "
-        + defect;
+    String message =
+        "column '" + column + "', partition " + partition + ", row " + row + ": " + defect;
     assertTrue(e.getMessage().contains(message), e.getMessage());
     InvalidVectorException invalid = InvalidVectorException.find(e).orElseThrow();
     assertEquals(message, invalid.getMessage());
@@ -94,10 +94,14 @@ class InvalidRowsTest extends LocalSparkTest {
   }
 
   /** Encodes column {@code v} of {@code frame(type, vectors)} and checks the failure. */
-  private void assertEncodeFails(DataType type, List<Object> vectors, int partition, long row,
-      String defect) {
-    assertFails(SignCodecSpark.encode(frame(type, vectors), "v", "code", codebook), "v",
-        partition, row, defect);
+  private void assertEncodeFails(
+      DataType type, List<Object> vectors, int partition, long row, String defect) {
+    assertFails(
+        SignCodecSpark.encode(frame(type, vectors), "v", "code", codebook),
+        "v",
+        partition,
+        row,
+        defect);
   }
 
   @Test
@@ -115,19 +119,24 @@ class InvalidRowsTest extends LocalSparkTest {
   }
 
   /**
-   * Finite components whose projections overflow float32 (the structured transform sums them):
-   * the row is refused as such, not the whole partition as "not a row's fault".
+   * Finite components whose projections overflow float32 (the structured transform sums them): the
+   * row is refused as such, not the whole partition as "not a row's fault".
    */
   @Test
   void aRowThatOverflowsTheCodebooksArithmeticIsNamed() {
     float[] x = vectors();
     Arrays.fill(x, 6 * D, 7 * D, 3e38f); // row 6: partition 1, its row 1
     float[] row = Arrays.copyOfRange(x, 6 * D, 7 * D);
-    IllegalArgumentException direct = assertThrows(IllegalArgumentException.class,
-        () -> io.signcodec.core.VectorChecks.checkEncodable(codebook, row, 0, 1, 0));
+    IllegalArgumentException direct =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> io.signcodec.core.VectorChecks.checkEncodable(codebook, row, 0, 1, 0));
     String defect = direct.getMessage().replaceFirst("^vector 0, ", "");
-    assertTrue(defect.matches("projection \\d+ is (NaN|-?Infinity) \\(not finite: the vector overflows"
-        + " float32 in this codebook's arithmetic\\)"), defect);
+    assertTrue(
+        defect.matches(
+            "projection \\d+ is (NaN|-?Infinity) \\(not finite: the vector overflows"
+                + " float32 in this codebook's arithmetic\\)"),
+        defect);
     assertEncodeFails(FLOATS, floats(x), 1, 1, defect);
   }
 
@@ -197,17 +206,21 @@ class InvalidRowsTest extends LocalSparkTest {
     LongAccumulator skipped = spark.sparkContext().longAccumulator("skipped");
     // Batches of 2: the first batch of partition 0 ({null, 1} then {2 NaN, 3 -Inf}) loses rows in
     // both ways, and batch {2, 3} loses every row, so the task must read on past an empty batch.
-    SparkCodecOptions options = SparkCodecOptions.builder().skipInvalid(skipped).batchRows(2)
-        .build();
+    SparkCodecOptions options =
+        SparkCodecOptions.builder().skipInvalid(skipped).batchRows(2).build();
     Dataset<Row> coded = SignCodecSpark.encode(frame(FLOATS, v), "v", "code", codebook, options);
     // One action, so each row is counted once (a sort would sample the input in a job of its own).
     List<Row> rows = coded.select("id", "code").collectAsList();
     assertEquals(5, skipped.value());
-    assertEquals(Arrays.asList(1L, 4L, 5L, 7L, 8L),
+    assertEquals(
+        Arrays.asList(1L, 4L, 5L, 7L, 8L),
         rows.stream().map(r -> r.getLong(0)).collect(java.util.stream.Collectors.toList()));
-    assertArrayEquals(Fixtures.codes(codebook, Fixtures.without(x, D, 0, 2, 3, 6, 9)),
-        Fixtures.concat(rows.stream().map(r -> (byte[]) r.get(1))
-            .collect(java.util.stream.Collectors.toList())));
+    assertArrayEquals(
+        Fixtures.codes(codebook, Fixtures.without(x, D, 0, 2, 3, 6, 9)),
+        Fixtures.concat(
+            rows.stream()
+                .map(r -> (byte[]) r.get(1))
+                .collect(java.util.stream.Collectors.toList())));
   }
 
   @SuppressWarnings("unchecked")
@@ -217,18 +230,27 @@ class InvalidRowsTest extends LocalSparkTest {
 
   @Test
   void codesOfTheWrongLengthOrNull() {
-    Dataset<Row> coded = SignCodecSpark.encode(Fixtures.frame(spark, vectors(), D, 2), "v",
-        "code", codebook).drop("v");
-    Dataset<Row> bad = coded.withColumn("code", functions
-        .when(functions.col("id").equalTo(6), functions.lit(new byte[] {1, 2, 3}))
-        .when(functions.col("id").equalTo(8), functions.lit(null).cast("binary"))
-        .otherwise(functions.col("code")));
-    assertFails(SignCodecSpark.decode(bad, "code", "w", codebook), "code", 1, 1,
+    Dataset<Row> coded =
+        SignCodecSpark.encode(Fixtures.frame(spark, vectors(), D, 2), "v", "code", codebook)
+            .drop("v");
+    Dataset<Row> bad =
+        coded.withColumn(
+            "code",
+            functions
+                .when(functions.col("id").equalTo(6), functions.lit(new byte[] {1, 2, 3}))
+                .when(functions.col("id").equalTo(8), functions.lit(null).cast("binary"))
+                .otherwise(functions.col("code")));
+    assertFails(
+        SignCodecSpark.decode(bad, "code", "w", codebook),
+        "code",
+        1,
+        1,
         "code has 3 bytes, codebook expects 1");
 
     LongAccumulator skipped = spark.sparkContext().longAccumulator("skipped codes");
-    Dataset<Row> decoded = SignCodecSpark.decode(bad, "code", "w", codebook,
-        SparkCodecOptions.builder().skipInvalid(skipped).build());
+    Dataset<Row> decoded =
+        SignCodecSpark.decode(
+            bad, "code", "w", codebook, SparkCodecOptions.builder().skipInvalid(skipped).build());
     assertEquals(8, decoded.collectAsList().size());
     assertEquals(2, skipped.value());
   }
@@ -236,20 +258,27 @@ class InvalidRowsTest extends LocalSparkTest {
   @Test
   void anotherCodebooksCodesFailBeforeAnyRowIsRead() {
     Codebook other = Fixtures.codebook(Form.STRUCTURED_STAGED, D, 1);
-    Dataset<Row> coded = SignCodecSpark.encode(Fixtures.frame(spark, vectors(), D, 2), "v",
-        "code", codebook);
+    Dataset<Row> coded =
+        SignCodecSpark.encode(Fixtures.frame(spark, vectors(), D, 2), "v", "code", codebook);
     // decode and search build plans and run nothing: the refusal comes from the call itself.
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SignCodecSpark.decode(coded, "code", "w", other));
-    assertEquals("code column 'code' holds codes of codebook " + codebook.fingerprintHex()
-        + ", not of codebook " + other.fingerprintHex(), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> SignCodecSpark.search(coded, "code", "id",
-        new float[][] {new float[D]}, 3, other));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> SignCodecSpark.decode(coded, "code", "w", other));
+    assertEquals(
+        "code column 'code' holds codes of codebook "
+            + codebook.fingerprintHex()
+            + ", not of codebook "
+            + other.fingerprintHex(),
+        e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> SignCodecSpark.search(coded, "code", "id", new float[][] {new float[D]}, 3, other));
   }
 
   @Test
   void anUnregisteredCounterIsRefused() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> SparkCodecOptions.builder().skipInvalid(new LongAccumulator()));
   }
 }

@@ -35,8 +35,13 @@ class ParquetTest extends LocalSparkTest {
     vectors.select("id", "v").coalesce(1).write().parquet(floats.toString());
 
     Dataset<Row> read = spark.read().parquet(codes.toString());
-    assertEquals(codebook.fingerprintHex(), read.schema().apply("code").metadata()
-        .getMetadata(SignCodecSpark.METADATA_KEY).getString("fingerprint"));
+    assertEquals(
+        codebook.fingerprintHex(),
+        read.schema()
+            .apply("code")
+            .metadata()
+            .getMetadata(SignCodecSpark.METADATA_KEY)
+            .getString("fingerprint"));
     byte[] expected = Fixtures.codes(codebook, x);
     assertArrayEquals(expected, Fixtures.binaryColumn(read, "code"));
     Dataset<Row> decoded = SignCodecSpark.decode(read, "code", "w", codebook);
@@ -49,9 +54,15 @@ class ParquetTest extends LocalSparkTest {
     vectors.select("v").coalesce(1).write().parquet(floatsOnly.toString());
     double codeBytes = parquetBytes(codesOnly) / (double) COUNT;
     double floatBytes = parquetBytes(floatsOnly) / (double) COUNT;
-    System.out.printf("Parquet (snappy), %d vectors, d = %d, r = 1: code column %.1f bytes a vector,"
-        + " array<float> column %.1f; with a bigint id: %.1f and %.1f%n", COUNT, D, codeBytes,
-        floatBytes, parquetBytes(codes) / (double) COUNT, parquetBytes(floats) / (double) COUNT);
+    System.out.printf(
+        "Parquet (snappy), %d vectors, d = %d, r = 1: code column %.1f bytes a vector,"
+            + " array<float> column %.1f; with a bigint id: %.1f and %.1f%n",
+        COUNT,
+        D,
+        codeBytes,
+        floatBytes,
+        parquetBytes(codes) / (double) COUNT,
+        parquetBytes(floats) / (double) COUNT);
     // Random codes do not compress: 96 bytes, plus Parquet's 4-byte length of a binary value.
     assertTrue(codeBytes >= 96 && codeBytes < 102, "code column: " + codeBytes);
     assertTrue(floatBytes >= 4 * D, "float column: " + floatBytes);
@@ -60,8 +71,10 @@ class ParquetTest extends LocalSparkTest {
   /** The bytes of the Parquet files Spark wrote into {@code dir}. */
   private static long parquetBytes(Path dir) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(p -> p.getFileName().toString().endsWith(".parquet"))
-          .mapToLong(p -> p.toFile().length()).sum();
+      return files
+          .filter(p -> p.getFileName().toString().endsWith(".parquet"))
+          .mapToLong(p -> p.toFile().length())
+          .sum();
     }
   }
 }

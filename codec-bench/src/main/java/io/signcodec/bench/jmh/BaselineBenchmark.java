@@ -22,22 +22,22 @@ import org.openjdk.jmh.annotations.Warmup;
  * codec result can be read as a fraction of it.
  *
  * <ul>
- *   <li>{@code readOnly} (depends on {@code dim} only): reads the same float input as
- *       {@link EncodeBenchmark}, a batch of the same rotating 64 MiB pool, once, and does nothing
- *       else (a vectorised sum into a dim-wide accumulator): the memory-bandwidth bound for
- *       encoding.
- *   <li>{@code fma}: {@code n·dim} single-precision fused multiply-adds per vector, the
- *       arithmetic of encoding (or decoding) one vector, as {@value #CHAINS} independent chains
- *       of Vector API FMAs on register-resident accumulators (enough to cover the FMA latency on
- *       every FMA unit): the compute bound, the machine's peak for single-precision FMAs on one
- *       core.
+ *   <li>{@code readOnly} (depends on {@code dim} only): reads the same float input as {@link
+ *       EncodeBenchmark}, a batch of the same rotating 64 MiB pool, once, and does nothing else (a
+ *       vectorised sum into a dim-wide accumulator): the memory-bandwidth bound for encoding.
+ *   <li>{@code fma}: {@code n·dim} single-precision fused multiply-adds per vector, the arithmetic
+ *       of encoding (or decoding) one vector, as {@value #CHAINS} independent chains of Vector API
+ *       FMAs on register-resident accumulators (enough to cover the FMA latency on every FMA unit):
+ *       the compute bound, the machine's peak for single-precision FMAs on one core.
  * </ul>
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class BaselineBenchmark {
   static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
   static final int CHAINS = 12;
@@ -129,7 +129,17 @@ public class BaselineBenchmark {
       c10 = x.fma(y, c10);
       c11 = x.fma(y, c11);
     }
-    return c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10)
-        .add(c11).reduceLanes(VectorOperators.ADD);
+    return c0.add(c1)
+        .add(c2)
+        .add(c3)
+        .add(c4)
+        .add(c5)
+        .add(c6)
+        .add(c7)
+        .add(c8)
+        .add(c9)
+        .add(c10)
+        .add(c11)
+        .reduceLanes(VectorOperators.ADD);
   }
 }

@@ -6,21 +6,22 @@ import java.util.Random;
 
 /**
  * Inputs shared by the JMH benchmarks. Every benchmark works through a pool of about 64 MiB of
- * float32 vectors, {@link #BATCH} vectors per invocation, moving on to the next batch each time,
- * so that the data come from memory rather than from a cache that a single small batch would fit
- * in; that makes {@link BaselineBenchmark#readOnly} the memory-bandwidth bound for the same input.
+ * float32 vectors, {@link #BATCH} vectors per invocation, moving on to the next batch each time, so
+ * that the data come from memory rather than from a cache that a single small batch would fit in;
+ * that makes {@link BaselineBenchmark#readOnly} the memory-bandwidth bound for the same input.
  */
 public final class BenchInputs {
   /** Vectors per benchmark invocation: scores are vectors per second. */
   public static final int BATCH = 1024;
+
   /** Size of the rotating input (and, for decoders, output) pool. */
   static final long POOL_BYTES = 64L << 20;
 
   private BenchInputs() {}
 
   /**
-   * Where each invocation's batch of a pool starts: one batch further every time, back to the
-   * start after the last, so that consecutive invocations read different memory.
+   * Where each invocation's batch of a pool starts: one batch further every time, back to the start
+   * after the last, so that consecutive invocations read different memory.
    */
   static final class PoolCursor {
     private final int poolVectors;
@@ -56,10 +57,10 @@ public final class BenchInputs {
 
   /**
    * A data-free codebook of the given shape: costing to run what a trained one of the same form
-   * costs, and quick to make. {@code dense}: sign codes as dense matrices, in residual stages
-   * above one bit per coordinate; {@code structured}: the same as randomized Hadamard transforms
-   * (O(d log d)); {@code allocated}: the trainer's default, tied levels over the directions of a
-   * dense basis; {@code allocated-structured}: the same on a randomized Hadamard basis.
+   * costs, and quick to make. {@code dense}: sign codes as dense matrices, in residual stages above
+   * one bit per coordinate; {@code structured}: the same as randomized Hadamard transforms (O(d log
+   * d)); {@code allocated}: the trainer's default, tied levels over the directions of a dense
+   * basis; {@code allocated-structured}: the same on a randomized Hadamard basis.
    */
   static Codebook codebook(int dim, double rate, String form) {
     CodebookTrainer.Builder b = CodebookTrainer.builder().rate(rate).seed(1);
@@ -76,8 +77,8 @@ public final class BenchInputs {
         b.structured();
         break;
       default:
-        throw new IllegalArgumentException("form must be dense, structured, allocated or"
-            + " allocated-structured: " + form);
+        throw new IllegalArgumentException(
+            "form must be dense, structured, allocated or" + " allocated-structured: " + form);
     }
     return b.build().isotropic(dim);
   }

@@ -9,8 +9,7 @@ import org.openjdk.jmh.annotations.Setup;
 
 /**
  * {@link LinearDecoder#decode} of a batch of packed sign codes to float32 vectors, on one thread
- * ({@code parallel(false)}), writing into a rotating 64 MiB output pool. Score: vectors per
- * second.
+ * ({@code parallel(false)}), writing into a rotating 64 MiB output pool. Score: vectors per second.
  */
 public class DecodeBenchmark extends KernelBenchmark {
   private byte[] codes;

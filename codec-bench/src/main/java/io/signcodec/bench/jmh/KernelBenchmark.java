@@ -6,10 +6,10 @@ import org.openjdk.jmh.annotations.Param;
 /** A {@link ShapeBenchmark} of signcodec's own coding, over both forms and both kernel sets. */
 public abstract class KernelBenchmark extends ShapeBenchmark {
   /**
-   * Sign codes as {@code dense} matrices (what a trained sign codebook runs) or the
-   * {@code structured} form, in residual stages above one bit per coordinate; or the allocated
-   * codebooks, the trainer's default, on a dense basis ({@code allocated}, what a trained one
-   * runs) or a structured one ({@code allocated-structured}).
+   * Sign codes as {@code dense} matrices (what a trained sign codebook runs) or the {@code
+   * structured} form, in residual stages above one bit per coordinate; or the allocated codebooks,
+   * the trainer's default, on a dense basis ({@code allocated}, what a trained one runs) or a
+   * structured one ({@code allocated-structured}).
    */
   @Param({"dense", "structured", "allocated", "allocated-structured"})
   public String form;

@@ -16,13 +16,15 @@ import org.openjdk.jmh.annotations.Setup;
 
 /**
  * JVector product quantization at the same bits per vector as signcodec: {@code round(rate·dim)/8}
- * subspaces of 256 centroids, trained on 5 000 of the pool's vectors. {@code pqEncode} is
- * {@code ProductQuantization.encodeTo}, {@code pqDecode} is {@code ProductQuantization.decode},
- * one vector at a time on one thread over the same rotating 64 MiB pool (JVector's input type is
- * one {@code VectorFloat} per vector). Score: vectors per second.
+ * subspaces of 256 centroids, trained on 5 000 of the pool's vectors. {@code pqEncode} is {@code
+ * ProductQuantization.encodeTo}, {@code pqDecode} is {@code ProductQuantization.decode}, one vector
+ * at a time on one thread over the same rotating 64 MiB pool (JVector's input type is one {@code
+ * VectorFloat} per vector). Score: vectors per second.
  */
 // One fork with nothing appended: JVector runs without the Vector API module that the base adds.
-@Fork(value = 1, jvmArgsAppend = {})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {})
 public class PeerBenchmark extends ShapeBenchmark {
   static final int TRAIN = 5_000;
 
@@ -42,8 +44,9 @@ public class PeerBenchmark extends ShapeBenchmark {
       vectors.add(vts.createFloatVector(Arrays.copyOfRange(input, i * dim, (i + 1) * dim)));
     }
     int subspaces = BenchInputs.bits(dim, rate) / 8;
-    pq = ProductQuantization.compute(
-        new ListRandomAccessVectorValues(vectors.subList(0, TRAIN), dim), subspaces, 256, true);
+    pq =
+        ProductQuantization.compute(
+            new ListRandomAccessVectorValues(vectors.subList(0, TRAIN), dim), subspaces, 256, true);
     codes = new ByteSequence<?>[count];
     for (int i = 0; i < count; i++) {
       codes[i] = vts.createByteSequence(subspaces);

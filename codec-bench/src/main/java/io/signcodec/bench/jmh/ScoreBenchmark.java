@@ -9,12 +9,12 @@ import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.Setup;
 
 /**
- * Inner products of one float query with {@link #CODES} encoded vectors of a dense codebook, on
- * one thread. {@code onCodes}: {@link CodeScorer.Query#scoreAll} (byte tables, no decoding);
- * {@code decodeThenDot}: {@link LinearDecoder#decode} of every code then a dot product, what a
- * caller without a scorer does. Both score codes per second. {@code prepare}: building the query's
- * tables ({@link CodeScorer#prepare}), queries per second, reported apart because it is paid once
- * per query and amortised over the codes it scores.
+ * Inner products of one float query with {@link #CODES} encoded vectors of a dense codebook, on one
+ * thread. {@code onCodes}: {@link CodeScorer.Query#scoreAll} (byte tables, no decoding); {@code
+ * decodeThenDot}: {@link LinearDecoder#decode} of every code then a dot product, what a caller
+ * without a scorer does. Both score codes per second. {@code prepare}: building the query's tables
+ * ({@link CodeScorer#prepare}), queries per second, reported apart because it is paid once per
+ * query and amortised over the codes it scores.
  */
 public class ScoreBenchmark extends ShapeBenchmark {
   static final int CODES = 10_000;

@@ -25,15 +25,17 @@ import javax.imageio.ImageIO;
 /**
  * A line chart of NMSE against rate, drawn with Java2D (headless): axes with ticks and labels, a
  * light grid, curves, measured points and a legend. The y axis is linear from 0 to 1 (the demo) or
- * logarithmic down to the smallest NMSE shown (the benchmarks' distortion report, whose peers
- * reach far below 0.1). The one plot writer of the project: {@code demo} and the benchmarks both
- * draw with it.
+ * logarithmic down to the smallest NMSE shown (the benchmarks' distortion report, whose peers reach
+ * far below 0.1). The one plot writer of the project: {@code demo} and the benchmarks both draw
+ * with it.
  */
 public final class NmsePlot {
   /** Width of the image, in pixels. */
   public static final int WIDTH = 1000;
+
   /** Height of the image, in pixels. */
   public static final int HEIGHT = 660;
+
   private static final int LEFT = 90;
   private static final int RIGHT = 30;
   private static final int TOP = 60;
@@ -41,7 +43,11 @@ public final class NmsePlot {
 
   /** How a series is drawn. */
   public enum Style {
-    SOLID, DASHED, DOTTED, CIRCLES, SQUARES
+    SOLID,
+    DASHED,
+    DOTTED,
+    CIRCLES,
+    SQUARES
   }
 
   /** One series: a curve or measured points (joined by a thin line). */
@@ -56,6 +62,7 @@ public final class NmsePlot {
   private final List<Series> series = new ArrayList<>();
   private boolean logScale;
   private String note;
+
   /** log10 of the bottom of the log axis, set when rendering. */
   private double logMin;
 
@@ -135,15 +142,16 @@ public final class NmsePlot {
     Graphics2D g = img.createGraphics();
     try {
       g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING,
-          RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      g.setRenderingHint(
+          RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
       g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
       g.setColor(Color.WHITE);
       g.fillRect(0, 0, WIDTH, HEIGHT);
       drawAxes(g);
       Shape clip = g.getClip();
-      g.clip(new Rectangle2D.Double(LEFT, TOP - 8, WIDTH - LEFT - RIGHT + 8,
-          HEIGHT - TOP - BOTTOM + 16));
+      g.clip(
+          new Rectangle2D.Double(
+              LEFT, TOP - 8, WIDTH - LEFT - RIGHT + 8, HEIGHT - TOP - BOTTOM + 16));
       for (Series s : series) {
         drawSeries(g, s);
       }
@@ -174,8 +182,8 @@ public final class NmsePlot {
       g.setColor(Color.BLACK);
       g.draw(new Line2D.Double(x0 - 6, y, x0, y));
       String label = logScale ? trim(v, "%.4f") : String.format(Locale.ROOT, "%.1f", v);
-      g.drawString(label, (float) (x0 - 10 - fm.stringWidth(label)),
-          (float) (y + fm.getAscent() / 2.0 - 2));
+      g.drawString(
+          label, (float) (x0 - 10 - fm.stringWidth(label)), (float) (y + fm.getAscent() / 2.0 - 2));
     }
     int xTicks = (int) Math.round(xMax / xTick);
     for (int i = 0; i <= xTicks; i++) {
@@ -186,8 +194,8 @@ public final class NmsePlot {
       g.setColor(Color.BLACK);
       g.draw(new Line2D.Double(x, y0, x, y0 + 6));
       String label = trim(v, "%.2f");
-      g.drawString(label, (float) (x - fm.stringWidth(label) / 2.0),
-          (float) (y0 + 10 + fm.getAscent()));
+      g.drawString(
+          label, (float) (x - fm.stringWidth(label) / 2.0), (float) (y0 + 10 + fm.getAscent()));
     }
     g.setColor(Color.BLACK);
     g.setStroke(new BasicStroke(1.5f));
@@ -197,8 +205,10 @@ public final class NmsePlot {
     fm = g.getFontMetrics();
     String xLabel = "rate r (bits per coordinate)";
     g.drawString(xLabel, (float) ((x0 + x1 - fm.stringWidth(xLabel)) / 2), HEIGHT - 18f);
-    String yLabel = logScale ? "NMSE  (squared error / variance, log scale)"
-        : "NMSE  (squared error / variance)";
+    String yLabel =
+        logScale
+            ? "NMSE  (squared error / variance, log scale)"
+            : "NMSE  (squared error / variance)";
     AffineTransform saved = g.getTransform();
     g.rotate(-Math.PI / 2);
     g.drawString(yLabel, (float) (-(y0 + y1 + fm.stringWidth(yLabel)) / 2), 26f);
@@ -250,11 +260,11 @@ public final class NmsePlot {
   private static Stroke stroke(Style style) {
     switch (style) {
       case DASHED:
-        return new BasicStroke(2.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f,
-            new float[] {10f, 7f}, 0f);
+        return new BasicStroke(
+            2.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {10f, 7f}, 0f);
       case DOTTED:
-        return new BasicStroke(2.2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f,
-            new float[] {1f, 5f}, 0f);
+        return new BasicStroke(
+            2.2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, new float[] {1f, 5f}, 0f);
       default:
         return new BasicStroke(2.2f);
     }
@@ -262,8 +272,10 @@ public final class NmsePlot {
 
   private static void drawMarker(Graphics2D g, Style style, double x, double y) {
     double r = 5.5;
-    Shape shape = style == Style.CIRCLES ? new Ellipse2D.Double(x - r, y - r, 2 * r, 2 * r)
-        : new Rectangle2D.Double(x - r, y - r, 2 * r, 2 * r);
+    Shape shape =
+        style == Style.CIRCLES
+            ? new Ellipse2D.Double(x - r, y - r, 2 * r, 2 * r)
+            : new Rectangle2D.Double(x - r, y - r, 2 * r, 2 * r);
     g.fill(shape);
     Color c = g.getColor();
     g.setColor(Color.WHITE);

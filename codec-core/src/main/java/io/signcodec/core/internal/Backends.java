@@ -21,8 +21,10 @@ final class Backends {
       case "vector":
         chosen = vector();
         if (chosen == null) {
-          throw new IllegalStateException(PROPERTY + "=vector, but jdk.incubator.vector is not"
-              + " available: start the JVM with --add-modules jdk.incubator.vector");
+          throw new IllegalStateException(
+              PROPERTY
+                  + "=vector, but jdk.incubator.vector is not"
+                  + " available: start the JVM with --add-modules jdk.incubator.vector");
         }
         break;
       case "auto":
@@ -32,8 +34,8 @@ final class Backends {
         }
         break;
       default:
-        throw new IllegalArgumentException(PROPERTY + " must be auto, scalar or vector, not \""
-            + wanted + "\"");
+        throw new IllegalArgumentException(
+            PROPERTY + " must be auto, scalar or vector, not \"" + wanted + "\"");
     }
     log.log(System.Logger.Level.DEBUG, "signcodec kernels: {0}", chosen.name());
     return chosen;
@@ -45,12 +47,15 @@ final class Backends {
       return null;
     }
     try {
-      Constructor<?> c = Class.forName("io.signcodec.core.internal.VectorBackend")
-          .getDeclaredConstructor();
+      Constructor<?> c =
+          Class.forName("io.signcodec.core.internal.VectorBackend").getDeclaredConstructor();
       return (KernelBackend) c.newInstance();
     } catch (ReflectiveOperationException | LinkageError e) {
-      System.getLogger("io.signcodec.core.internal").log(System.Logger.Level.WARNING,
-          "Vector API present but unusable, falling back to scalar kernels", e);
+      System.getLogger("io.signcodec.core.internal")
+          .log(
+              System.Logger.Level.WARNING,
+              "Vector API present but unusable, falling back to scalar kernels",
+              e);
       return null;
     }
   }

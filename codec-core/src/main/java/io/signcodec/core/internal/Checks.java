@@ -34,25 +34,33 @@ public final class Checks {
     checkAtLeast("count", count, 0);
     long end = off + (long) count * stride;
     if (off < 0 || end > length) {
-      throw new IllegalArgumentException(String.format(
-          "%s: %d vectors of %d values from offset %d need %d elements, array has %d",
-          name, count, stride, off, end, length));
+      throw new IllegalArgumentException(
+          String.format(
+              "%s: %d vectors of %d values from offset %d need %d elements, array has %d",
+              name, count, stride, off, end, length));
     }
   }
 
   /**
-   * The bounds check of a vector reader's {@code read} ({@code reading}) or a writer's
-   * {@code write}: {@code count} vectors of {@code dimension} floats from {@code offset} in an
-   * array of {@code length}.
+   * The bounds check of a vector reader's {@code read} ({@code reading}) or a writer's {@code
+   * write}: {@code count} vectors of {@code dimension} floats from {@code offset} in an array of
+   * {@code length}.
    *
    * @throws IndexOutOfBoundsException as the reader and writer interfaces promise
    */
-  public static void checkTransfer(boolean reading, int length, int offset, int count,
-      int dimension) {
+  public static void checkTransfer(
+      boolean reading, int length, int offset, int count, int dimension) {
     if (count < 0 || offset < 0 || offset + (long) count * dimension > length) {
-      throw new IndexOutOfBoundsException((reading ? "cannot read " : "cannot take ") + count
-          + " vectors of dimension " + dimension + (reading ? " into" : " from")
-          + " an array of length " + length + " at offset " + offset);
+      throw new IndexOutOfBoundsException(
+          (reading ? "cannot read " : "cannot take ")
+              + count
+              + " vectors of dimension "
+              + dimension
+              + (reading ? " into" : " from")
+              + " an array of length "
+              + length
+              + " at offset "
+              + offset);
     }
   }
 
@@ -65,11 +73,10 @@ public final class Checks {
   }
 
   /**
-   * As {@link #checkFinite(float[], int, int, int)}, numbering the vectors from
-   * {@code firstIndex}: their position in a longer sequence.
+   * As {@link #checkFinite(float[], int, int, int)}, numbering the vectors from {@code firstIndex}:
+   * their position in a longer sequence.
    */
-  public static void checkFinite(float[] src, int off, int count, int dimension,
-      long firstIndex) {
+  public static void checkFinite(float[] src, int off, int count, int dimension, long firstIndex) {
     // A SIMD pass finds whether anything is wrong; only then the loop below says where.
     if (count == 0 || Backends.ACTIVE.allFinite(src, off, count * dimension)) {
       return;
@@ -79,9 +86,8 @@ public final class Checks {
       for (int k = 0; k < dimension; k++) {
         float v = src[base + k];
         if (!Float.isFinite(v)) {
-          throw new IllegalArgumentException("vector " + (firstIndex + i) + ", component " + k
-              + " is " + v
-              + " (not finite)");
+          throw new IllegalArgumentException(
+              "vector " + (firstIndex + i) + ", component " + k + " is " + v + " (not finite)");
         }
       }
     }

@@ -1,22 +1,23 @@
 package io.signcodec.core.internal;
 
 /**
- * Blocked float matrix products built on one inner loop, {@code c[j] = fma(s, r[j], c[j])}, and
- * the steps of structured codebooks on lane-interleaved batches: the layout in and out
- * ({@link #interleave}, {@link #deinterleave}), Walsh–Hadamard butterflies, and signs to code bits
- * and back ({@link #packSigns}, {@link #unpackSigns}).
+ * Blocked float matrix products built on one inner loop, {@code c[j] = fma(s, r[j], c[j])}, and the
+ * steps of structured codebooks on lane-interleaved batches: the layout in and out ({@link
+ * #interleave}, {@link #deinterleave}), Walsh–Hadamard butterflies, and signs to code bits and back
+ * ({@link #packSigns}, {@link #unpackSigns}).
  *
- * <p>The products of encoding and decoding, and the structured steps, go through a backend chosen once, at first use: the
- * Vector API when the JVM was started with {@code --add-modules jdk.incubator.vector} (as Lucene
- * and JVector do), plain Java otherwise. The system property {@code signcodec.kernels}
- * ({@code scalar} or {@code vector}) forces one. Both give bit-identical results. The choice is
- * logged once through {@link System.Logger} at DEBUG, and {@link #backend()} tells.
+ * <p>The products of encoding and decoding, and the structured steps, go through a backend chosen
+ * once, at first use: the Vector API when the JVM was started with {@code --add-modules
+ * jdk.incubator.vector} (as Lucene and JVector do), plain Java otherwise. The system property
+ * {@code signcodec.kernels} ({@code scalar} or {@code vector}) forces one. Both give bit-identical
+ * results. The choice is logged once through {@link System.Logger} at DEBUG, and {@link #backend()}
+ * tells.
  *
- * <p>Matrices that are accumulated into or streamed row by row are arrays of rows
- * ({@code float[][]}), and the inner loop indexes both rows with the same {@code j}: that is what
- * lets HotSpot's C2 (JDK 17) compile it to SIMD fused multiply-adds. With a flat array and two
- * different row offsets it cannot prove the two accesses co-aligned and stays scalar, about five
- * times slower.
+ * <p>Matrices that are accumulated into or streamed row by row are arrays of rows ({@code
+ * float[][]}), and the inner loop indexes both rows with the same {@code j}: that is what lets
+ * HotSpot's C2 (JDK 17) compile it to SIMD fused multiply-adds. With a flat array and two different
+ * row offsets it cannot prove the two accesses co-aligned and stays scalar, about five times
+ * slower.
  *
  * <p>Blocking keeps the rows being accumulated in the L1 cache while one row of the right-hand
  * matrix is reused across them. The summation index runs in ascending order for every output
@@ -25,6 +26,7 @@ package io.signcodec.core.internal;
 public final class FloatKernels {
   /** Output columns per block: 256 floats = 1 KiB per accumulated row. */
   static final int COLUMN_BLOCK = 256;
+
   /** Accumulated rows per block in the transposed products. */
   static final int ROW_BLOCK = 32;
 
@@ -45,19 +47,29 @@ public final class FloatKernels {
   }
 
   /**
-   * {@code C += (L − shift) · R}: rows {@code c[0..m)} accumulate in columns {@code [from, to)};
-   * L is m×k, flat with row stride {@code ldl} from {@code lOff}; R is the k rows
-   * {@code r[r0..r0+k)}. {@code shift} (length k, may be null) is subtracted from every row of L
-   * on the fly, which centres inputs without a copy.
+   * {@code C += (L − shift) · R}: rows {@code c[0..m)} accumulate in columns {@code [from, to)}; L
+   * is m×k, flat with row stride {@code ldl} from {@code lOff}; R is the k rows {@code
+   * r[r0..r0+k)}. {@code shift} (length k, may be null) is subtracted from every row of L on the
+   * fly, which centres inputs without a copy.
    */
-  public static void multiplyAdd(float[] l, int lOff, int ldl, float[] shift,
-      float[][] r, int r0, int k, int from, int to, float[][] c, int m) {
+  public static void multiplyAdd(
+      float[] l,
+      int lOff,
+      int ldl,
+      float[] shift,
+      float[][] r,
+      int r0,
+      int k,
+      int from,
+      int to,
+      float[][] c,
+      int m) {
     Backends.ACTIVE.multiplyAdd(l, lOff, ldl, shift, r, r0, k, from, to, c, m);
   }
 
   /** As the flat form, with L given as rows {@code l[0..m)} of at least k entries. */
-  public static void multiplyAdd(float[][] l, float[][] r, int r0, int k, int from, int to,
-      float[][] c, int m) {
+  public static void multiplyAdd(
+      float[][] l, float[][] r, int r0, int k, int from, int to, float[][] c, int m) {
     Backends.ACTIVE.multiplyAdd(l, r, r0, k, from, to, c, m);
   }
 
@@ -66,35 +78,35 @@ public final class FloatKernels {
    * the first half {@code a} and the second {@code b} become {@code a + b} and {@code a − b}.
    * {@code end − from} is a multiple of {@code 2·span}.
    *
-   * <p>If {@code scale} is not null, each output {@code w[e]} is then multiplied by
-   * {@code scale[(e − from) / stride]}: one factor per run of {@code stride} entries, which for a
-   * lane-interleaved batch is one factor per coordinate. {@code span} must then be a multiple of
-   * {@code stride}. Without a scale nothing is multiplied.
+   * <p>If {@code scale} is not null, each output {@code w[e]} is then multiplied by {@code scale[(e
+   * − from) / stride]}: one factor per run of {@code stride} entries, which for a lane-interleaved
+   * batch is one factor per coordinate. {@code span} must then be a multiple of {@code stride}.
+   * Without a scale nothing is multiplied.
    */
-  public static void butterflies(float[] w, int from, int end, int span, float[] scale,
-      int stride) {
+  public static void butterflies(
+      float[] w, int from, int end, int span, float[] scale, int stride) {
     checkStride(span, scale, stride);
     Backends.ACTIVE.butterflies(w, from, end, span, scale, stride);
   }
 
   /**
-   * Two Walsh–Hadamard levels at once (radix 4), bit-identical to {@link #butterflies} at
-   * {@code span} without a scale then at {@code 2·span} with {@code scale}: every group of
-   * {@code 4·span} entries has quarters a, b, c, d, which become
-   * {@code (a+b)+(c+d), (a−b)+(c−d), (a+b)−(c+d), (a−b)−(c−d)}, each then scaled.
+   * Two Walsh–Hadamard levels at once (radix 4), bit-identical to {@link #butterflies} at {@code
+   * span} without a scale then at {@code 2·span} with {@code scale}: every group of {@code 4·span}
+   * entries has quarters a, b, c, d, which become {@code (a+b)+(c+d), (a−b)+(c−d), (a+b)−(c+d),
+   * (a−b)−(c−d)}, each then scaled.
    */
-  public static void butterflies4(float[] w, int from, int end, int span, float[] scale,
-      int stride) {
+  public static void butterflies4(
+      float[] w, int from, int end, int span, float[] scale, int stride) {
     checkStride(span, scale, stride);
     Backends.ACTIVE.butterflies4(w, from, end, span, scale, stride);
   }
 
   /**
-   * Three Walsh–Hadamard levels at once (radix 8), bit-identical to {@link #butterflies} at
-   * {@code span} and {@code 2·span} without a scale, then at {@code 4·span} with {@code scale}.
+   * Three Walsh–Hadamard levels at once (radix 8), bit-identical to {@link #butterflies} at {@code
+   * span} and {@code 2·span} without a scale, then at {@code 4·span} with {@code scale}.
    */
-  public static void butterflies8(float[] w, int from, int end, int span, float[] scale,
-      int stride) {
+  public static void butterflies8(
+      float[] w, int from, int end, int span, float[] scale, int stride) {
     checkStride(span, scale, stride);
     Backends.ACTIVE.butterflies8(w, from, end, span, scale, stride);
   }
@@ -108,54 +120,61 @@ public final class FloatKernels {
 
   /**
    * Lays out {@code count ≤ LANES} consecutive vectors of {@code dimension} floats, row-major from
-   * {@code x[xOff..]}, lane-interleaved into {@code w[0 .. dimension · LANES)}:
-   * {@code w[k · LANES + l] = (x[xOff + l · dimension + k] − shift[k]) · scale[k]}, without the
-   * product when {@code scale} is null; lanes from {@code count} on are zero.
+   * {@code x[xOff..]}, lane-interleaved into {@code w[0 .. dimension · LANES)}: {@code w[k · LANES
+   * + l] = (x[xOff + l · dimension + k] − shift[k]) · scale[k]}, without the product when {@code
+   * scale} is null; lanes from {@code count} on are zero.
    */
-  public static void interleave(float[] x, int xOff, int count, int dimension, float[] shift,
-      float[] scale, float[] w) {
+  public static void interleave(
+      float[] x, int xOff, int count, int dimension, float[] shift, float[] scale, float[] w) {
     Backends.ACTIVE.interleave(x, xOff, count, dimension, shift, scale, w);
   }
 
   /**
-   * The inverse layout of {@link #interleave}: lanes {@code l < count} of {@code w} to
-   * consecutive vectors {@code out[outOff + l · dimension + k] = w[k · LANES + l] + shift[k]},
-   * without the sum when {@code shift} is null.
+   * The inverse layout of {@link #interleave}: lanes {@code l < count} of {@code w} to consecutive
+   * vectors {@code out[outOff + l · dimension + k] = w[k · LANES + l] + shift[k]}, without the sum
+   * when {@code shift} is null.
    */
-  public static void deinterleave(float[] w, int count, int dimension, float[] shift,
-      float[] out, int outOff) {
+  public static void deinterleave(
+      float[] w, int count, int dimension, float[] shift, float[] out, int outOff) {
     Backends.ACTIVE.deinterleave(w, count, dimension, shift, out, outOff);
   }
 
   /**
-   * Sets the sign bits of lane-interleaved projections {@code w[j · LANES + l]}, {@code j < n},
-   * as bits {@code first + j} of the {@code count} codes of {@code codeBytes} bytes at
-   * {@code dst[dstOff + l · codeBytes ..]}, by the sign rule and bit order of
-   * {@code io.signcodec.core.SignCodes}: bit set for {@code w ≥ 0} (−0 included), bit j of a code
-   * in byte {@code j / 8} at position {@code j % 8}. Bits are ORed in: the codes' bits
-   * {@code first .. first + n} must be zero beforehand.
+   * Sets the sign bits of lane-interleaved projections {@code w[j · LANES + l]}, {@code j < n}, as
+   * bits {@code first + j} of the {@code count} codes of {@code codeBytes} bytes at {@code
+   * dst[dstOff + l · codeBytes ..]}, by the sign rule and bit order of {@code
+   * io.signcodec.core.SignCodes}: bit set for {@code w ≥ 0} (−0 included), bit j of a code in byte
+   * {@code j / 8} at position {@code j % 8}. Bits are ORed in: the codes' bits {@code first ..
+   * first + n} must be zero beforehand.
    */
-  public static void packSigns(float[] w, int n, int first, int count, byte[] dst, int dstOff,
-      int codeBytes) {
+  public static void packSigns(
+      float[] w, int n, int first, int count, byte[] dst, int dstOff, int codeBytes) {
     Backends.ACTIVE.packSigns(w, n, first, count, dst, dstOff, codeBytes);
   }
 
   /**
-   * The inverse of {@link #packSigns}: {@code w[j · LANES + l]} for {@code j < n} becomes
-   * {@code +magnitude} where bit {@code first + j} of code l is set and {@code −magnitude} where
-   * it is clear ({@code magnitude > 0}); lanes from {@code count} on read as all clear.
+   * The inverse of {@link #packSigns}: {@code w[j · LANES + l]} for {@code j < n} becomes {@code
+   * +magnitude} where bit {@code first + j} of code l is set and {@code −magnitude} where it is
+   * clear ({@code magnitude > 0}); lanes from {@code count} on read as all clear.
    */
-  public static void unpackSigns(byte[] src, int srcOff, int codeBytes, int count, int first,
-      int n, float magnitude, float[] w) {
+  public static void unpackSigns(
+      byte[] src,
+      int srcOff,
+      int codeBytes,
+      int count,
+      int first,
+      int n,
+      float magnitude,
+      float[] w) {
     Backends.ACTIVE.unpackSigns(src, srcOff, codeBytes, count, first, n, magnitude, w);
   }
 
   /**
-   * Whether every value of {@code x[off..off+len)} lies within {@code ±bound}, where
-   * {@code bound = Float.intBitsToFloat(boundBits)} is finite and not negative; a NaN never does,
-   * and nothing does if {@code boundBits} is negative. One pass that both finds non-finite values
-   * (with {@code boundBits} those of {@link Float#MAX_VALUE}) and bounds the finite ones: the bits
-   * of magnitudes order as the magnitudes do.
+   * Whether every value of {@code x[off..off+len)} lies within {@code ±bound}, where {@code bound =
+   * Float.intBitsToFloat(boundBits)} is finite and not negative; a NaN never does, and nothing does
+   * if {@code boundBits} is negative. One pass that both finds non-finite values (with {@code
+   * boundBits} those of {@link Float#MAX_VALUE}) and bounds the finite ones: the bits of magnitudes
+   * order as the magnitudes do.
    */
   public static boolean allWithin(float[] x, int off, int len, int boundBits) {
     return Backends.ACTIVE.allWithin(x, off, len, boundBits);
@@ -171,23 +190,27 @@ public final class FloatKernels {
    * is p rows of q. Rows of C are split across threads, so each element is still summed by one
    * thread in sample order.
    */
-  public static void addTransposeProduct(float[][] l, int p, float[][] r, int q, int m,
-      float[][] c, boolean parallel) {
-    Parallel.forRange(p, ROW_BLOCK, parallel && (long) p * q * m > 1 << 22, (from, to) -> {
-      for (int j0 = 0; j0 < q; j0 += COLUMN_BLOCK) {
-        int j1 = Math.min(q, j0 + COLUMN_BLOCK);
-        for (int i0 = from; i0 < to; i0 += ROW_BLOCK) {
-          int i1 = Math.min(to, i0 + ROW_BLOCK);
-          for (int v = 0; v < m; v++) {
-            float[] lRow = l[v];
-            float[] rRow = r[v];
-            for (int i = i0; i < i1; i++) {
-              fmaRow(lRow[i], rRow, c[i], j0, j1);
+  public static void addTransposeProduct(
+      float[][] l, int p, float[][] r, int q, int m, float[][] c, boolean parallel) {
+    Parallel.forRange(
+        p,
+        ROW_BLOCK,
+        parallel && (long) p * q * m > 1 << 22,
+        (from, to) -> {
+          for (int j0 = 0; j0 < q; j0 += COLUMN_BLOCK) {
+            int j1 = Math.min(q, j0 + COLUMN_BLOCK);
+            for (int i0 = from; i0 < to; i0 += ROW_BLOCK) {
+              int i1 = Math.min(to, i0 + ROW_BLOCK);
+              for (int v = 0; v < m; v++) {
+                float[] lRow = l[v];
+                float[] rRow = r[v];
+                for (int i = i0; i < i1; i++) {
+                  fmaRow(lRow[i], rRow, c[i], j0, j1);
+                }
+              }
             }
           }
-        }
-      }
-    });
+        });
   }
 
   /**
@@ -199,21 +222,25 @@ public final class FloatKernels {
     int blocks = (p + ROW_BLOCK - 1) / ROW_BLOCK;
     // Top row blocks own more columns than bottom ones: interleave them so that each thread's
     // contiguous share of blocks carries a similar load.
-    Parallel.forRange(blocks, 1, parallel && (long) p * p * m > 1 << 23, (from, to) -> {
-      for (int b = from; b < to; b++) {
-        int i0 = (b % 2 == 0 ? b / 2 : blocks - 1 - b / 2) * ROW_BLOCK;
-        int i1 = Math.min(p, i0 + ROW_BLOCK);
-        for (int j0 = i0; j0 < p; j0 += COLUMN_BLOCK) {
-          int j1 = Math.min(p, j0 + COLUMN_BLOCK);
-          for (int v = 0; v < m; v++) {
-            float[] row = l[v];
-            for (int i = i0; i < i1; i++) {
-              fmaRow(row[i], row, c[i], Math.max(j0, i), j1);
+    Parallel.forRange(
+        blocks,
+        1,
+        parallel && (long) p * p * m > 1 << 23,
+        (from, to) -> {
+          for (int b = from; b < to; b++) {
+            int i0 = (b % 2 == 0 ? b / 2 : blocks - 1 - b / 2) * ROW_BLOCK;
+            int i1 = Math.min(p, i0 + ROW_BLOCK);
+            for (int j0 = i0; j0 < p; j0 += COLUMN_BLOCK) {
+              int j1 = Math.min(p, j0 + COLUMN_BLOCK);
+              for (int v = 0; v < m; v++) {
+                float[] row = l[v];
+                for (int i = i0; i < i1; i++) {
+                  fmaRow(row[i], row, c[i], Math.max(j0, i), j1);
+                }
+              }
             }
           }
-        }
-      }
-    });
+        });
     for (int i = 0; i < p; i++) {
       for (int j = i + 1; j < p; j++) {
         c[j][i] = c[i][j];

@@ -8,12 +8,14 @@ import org.ejml.dense.row.CommonOps_MT_DDRM;
  * Closed-form moments of a sign code on Gaussian data {@code x ~ N(μ, Σ)} (docs/THEORY.md §3).
  *
  * <p>With {@code b_i} the encoder rows and {@code s_i = sqrt(b_iᵀ Σ b_i)}:
+ *
  * <ul>
  *   <li>{@code C = E[(x − μ) zᵀ]}, column i = {@code sqrt(2/π) Σ b_i / s_i};
  *   <li>{@code K = E[z zᵀ] = (2/π) arcsin(G)}, {@code G_ij = b_iᵀ Σ b_j / (s_i s_j)}.
  * </ul>
- * A row with {@code s_i = 0} sees no variance: its bit is constant, so its column of C is zero
- * and it is uncorrelated with the others.
+ *
+ * A row with {@code s_i = 0} sees no variance: its bit is constant, so its column of C is zero and
+ * it is uncorrelated with the others.
  */
 public final class GaussianSignModel {
   /** Correlations are clipped to {@code ±(1 − CLIP)} before arcsin. */
@@ -21,6 +23,7 @@ public final class GaussianSignModel {
 
   /** C, d×n. */
   public final DMatrixRMaj crossCovariance;
+
   /** K, n×n. */
   public final DMatrixRMaj codeCorrelation;
 
@@ -29,9 +32,7 @@ public final class GaussianSignModel {
     this.codeCorrelation = k;
   }
 
-  /**
-   * The moments for encoder {@code b} (n×d) and covariance {@code sigma} (d×d).
-   */
+  /** The moments for encoder {@code b} (n×d) and covariance {@code sigma} (d×d). */
   public static GaussianSignModel of(DMatrixRMaj b, DMatrixRMaj sigma) {
     int n = b.numRows;
     int d = b.numCols;
@@ -68,13 +69,12 @@ public final class GaussianSignModel {
     return new GaussianSignModel(sb, g);
   }
 
-  /**
-   * {@code E||x − μ − A z||² = tr Σ − 2⟨A, C⟩ + ⟨A K, A⟩} for decoder {@code a} (d×n).
-   */
+  /** {@code E||x − μ − A z||² = tr Σ − 2⟨A, C⟩ + ⟨A K, A⟩} for decoder {@code a} (d×n). */
   public double risk(DMatrixRMaj a, double traceSigma) {
     DMatrixRMaj ak = new DMatrixRMaj(a.numRows, a.numCols);
     CommonOps_MT_DDRM.mult(a, codeCorrelation, ak);
-    return traceSigma - 2 * CommonOps_DDRM.elementSum(elementMult(a, crossCovariance))
+    return traceSigma
+        - 2 * CommonOps_DDRM.elementSum(elementMult(a, crossCovariance))
         + CommonOps_DDRM.elementSum(elementMult(ak, a));
   }
 

@@ -3,16 +3,31 @@ package io.signcodec.core.internal;
 /**
  * The products on the encode and decode paths, and the Hadamard butterflies of structured
  * codebooks, in a scalar and a SIMD implementation that give bit-identical results: each output
- * element is {@code fma}-accumulated over the summation index in ascending order in both, and
- * each butterfly output sees the same additions and multiplication in the same order.
+ * element is {@code fma}-accumulated over the summation index in ascending order in both, and each
+ * butterfly output sees the same additions and multiplication in the same order.
  */
 interface KernelBackend {
 
-  /** See {@link FloatKernels#multiplyAdd(float[], int, int, float[], float[][], int, int, int, int, float[][], int)}. */
-  void multiplyAdd(float[] l, int lOff, int ldl, float[] shift, float[][] r, int r0, int k,
-      int from, int to, float[][] c, int m);
+  /**
+   * See {@link FloatKernels#multiplyAdd(float[], int, int, float[], float[][], int, int, int, int,
+   * float[][], int)}.
+   */
+  void multiplyAdd(
+      float[] l,
+      int lOff,
+      int ldl,
+      float[] shift,
+      float[][] r,
+      int r0,
+      int k,
+      int from,
+      int to,
+      float[][] c,
+      int m);
 
-  /** See {@link FloatKernels#multiplyAdd(float[][], float[][], int, int, int, int, float[][], int)}. */
+  /**
+   * See {@link FloatKernels#multiplyAdd(float[][], float[][], int, int, int, int, float[][], int)}.
+   */
   void multiplyAdd(float[][] l, float[][] r, int r0, int k, int from, int to, float[][] c, int m);
 
   /** See {@link FloatKernels#butterflies}. */
@@ -25,8 +40,8 @@ interface KernelBackend {
   void butterflies8(float[] w, int from, int end, int span, float[] scale, int stride);
 
   /** See {@link FloatKernels#interleave}. */
-  void interleave(float[] x, int xOff, int count, int dimension, float[] shift, float[] scale,
-      float[] w);
+  void interleave(
+      float[] x, int xOff, int count, int dimension, float[] shift, float[] scale, float[] w);
 
   /** See {@link FloatKernels#deinterleave}. */
   void deinterleave(float[] w, int count, int dimension, float[] shift, float[] out, int outOff);
@@ -35,8 +50,15 @@ interface KernelBackend {
   void packSigns(float[] w, int n, int first, int count, byte[] dst, int dstOff, int codeBytes);
 
   /** See {@link FloatKernels#unpackSigns}. */
-  void unpackSigns(byte[] src, int srcOff, int codeBytes, int count, int first, int n,
-      float magnitude, float[] w);
+  void unpackSigns(
+      byte[] src,
+      int srcOff,
+      int codeBytes,
+      int count,
+      int first,
+      int n,
+      float magnitude,
+      float[] w);
 
   /** Whether {@code x[off..off+len)} holds no NaN and no infinity. */
   boolean allFinite(float[] x, int off, int len);

@@ -29,8 +29,8 @@ public final class Parallel {
 
   /**
    * Runs {@code task} over {@code [0, count)} in chunks of at least {@code grain} items; on the
-   * calling thread alone when the range is too small to be worth splitting or {@code parallel}
-   * is false.
+   * calling thread alone when the range is too small to be worth splitting or {@code parallel} is
+   * false.
    */
   public static void forRange(int count, int grain, boolean parallel, RangeTask task) {
     int threads = parallel ? parallelism() : 1;

@@ -31,8 +31,8 @@ public final class RunningMoments implements java.io.Serializable {
   /** Appends what {@code other} has seen. */
   public void merge(RunningMoments other) {
     if (other.mean.length != mean.length) {
-      throw new IllegalArgumentException("cannot merge dimension " + other.mean.length + " into "
-          + mean.length);
+      throw new IllegalArgumentException(
+          "cannot merge dimension " + other.mean.length + " into " + mean.length);
     }
     if (other.count == 0) {
       return;

@@ -5,8 +5,18 @@ final class ScalarBackend implements KernelBackend {
   static final ScalarBackend INSTANCE = new ScalarBackend();
 
   @Override
-  public void multiplyAdd(float[] l, int lOff, int ldl, float[] shift, float[][] r, int r0,
-      int k, int from, int to, float[][] c, int m) {
+  public void multiplyAdd(
+      float[] l,
+      int lOff,
+      int ldl,
+      float[] shift,
+      float[][] r,
+      int r0,
+      int k,
+      int from,
+      int to,
+      float[][] c,
+      int m) {
     for (int j0 = from; j0 < to; j0 += FloatKernels.COLUMN_BLOCK) {
       int j1 = Math.min(to, j0 + FloatKernels.COLUMN_BLOCK);
       for (int t = 0; t < k; t++) {
@@ -20,8 +30,8 @@ final class ScalarBackend implements KernelBackend {
   }
 
   @Override
-  public void multiplyAdd(float[][] l, float[][] r, int r0, int k, int from, int to,
-      float[][] c, int m) {
+  public void multiplyAdd(
+      float[][] l, float[][] r, int r0, int k, int from, int to, float[][] c, int m) {
     for (int j0 = from; j0 < to; j0 += FloatKernels.COLUMN_BLOCK) {
       int j1 = Math.min(to, j0 + FloatKernels.COLUMN_BLOCK);
       for (int t = 0; t < k; t++) {
@@ -74,14 +84,21 @@ final class ScalarBackend implements KernelBackend {
   }
 
   @Override
-  public void interleave(float[] x, int xOff, int count, int dimension, float[] shift,
-      float[] scale, float[] w) {
+  public void interleave(
+      float[] x, int xOff, int count, int dimension, float[] shift, float[] scale, float[] w) {
     interleave(x, xOff, count, dimension, shift, scale, w, 0);
   }
 
   /** {@link #interleave} of coordinates {@code [from, dimension)} only. */
-  static void interleave(float[] x, int xOff, int count, int dimension, float[] shift,
-      float[] scale, float[] w, int from) {
+  static void interleave(
+      float[] x,
+      int xOff,
+      int count,
+      int dimension,
+      float[] shift,
+      float[] scale,
+      float[] w,
+      int from) {
     final int lanes = FloatKernels.LANES;
     for (int k = from; k < dimension; k++) {
       int base = k * lanes;
@@ -101,14 +118,14 @@ final class ScalarBackend implements KernelBackend {
   }
 
   @Override
-  public void deinterleave(float[] w, int count, int dimension, float[] shift, float[] out,
-      int outOff) {
+  public void deinterleave(
+      float[] w, int count, int dimension, float[] shift, float[] out, int outOff) {
     deinterleave(w, count, dimension, shift, out, outOff, 0);
   }
 
   /** {@link #deinterleave} of coordinates {@code [from, dimension)} only. */
-  static void deinterleave(float[] w, int count, int dimension, float[] shift, float[] out,
-      int outOff, int from) {
+  static void deinterleave(
+      float[] w, int count, int dimension, float[] shift, float[] out, int outOff, int from) {
     for (int l = 0; l < count; l++) {
       int base = outOff + l * dimension;
       for (int k = from; k < dimension; k++) {
@@ -119,14 +136,14 @@ final class ScalarBackend implements KernelBackend {
   }
 
   @Override
-  public void packSigns(float[] w, int n, int first, int count, byte[] dst, int dstOff,
-      int codeBytes) {
+  public void packSigns(
+      float[] w, int n, int first, int count, byte[] dst, int dstOff, int codeBytes) {
     packSigns(w, 0, n, first, count, dst, dstOff, codeBytes);
   }
 
   /** {@link #packSigns} of projections {@code [from, n)} only. */
-  static void packSigns(float[] w, int from, int n, int first, int count, byte[] dst,
-      int dstOff, int codeBytes) {
+  static void packSigns(
+      float[] w, int from, int n, int first, int count, byte[] dst, int dstOff, int codeBytes) {
     final int lanes = FloatKernels.LANES;
     for (int l = 0; l < count; l++) {
       int code = dstOff + l * codeBytes;
@@ -152,14 +169,29 @@ final class ScalarBackend implements KernelBackend {
   }
 
   @Override
-  public void unpackSigns(byte[] src, int srcOff, int codeBytes, int count, int first, int n,
-      float magnitude, float[] w) {
+  public void unpackSigns(
+      byte[] src,
+      int srcOff,
+      int codeBytes,
+      int count,
+      int first,
+      int n,
+      float magnitude,
+      float[] w) {
     unpackSigns(src, srcOff, codeBytes, count, first, 0, n, magnitude, w);
   }
 
   /** {@link #unpackSigns} of bits {@code [from, n)} only. */
-  static void unpackSigns(byte[] src, int srcOff, int codeBytes, int count, int first, int from,
-      int n, float magnitude, float[] w) {
+  static void unpackSigns(
+      byte[] src,
+      int srcOff,
+      int codeBytes,
+      int count,
+      int first,
+      int from,
+      int n,
+      float magnitude,
+      float[] w) {
     final int lanes = FloatKernels.LANES;
     // ±magnitude by setting the sign bit where the code bit is clear: code bits are random, and
     // a branch on them mispredicts half the time

@@ -16,8 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  * started with {@code --add-modules jdk.incubator.vector}; see {@link FloatKernels}.
  *
  * <p>Per element the operations are the scalar backend's: start from C, {@code fma} each term in
- * ascending order, so results are bit-identical. Columns that do not fill two vectors are done
- * with scalar {@code Math.fma} in the same order.
+ * ascending order, so results are bit-identical. Columns that do not fill two vectors are done with
+ * scalar {@code Math.fma} in the same order.
  */
 final class VectorBackend implements KernelBackend {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -25,12 +25,15 @@ final class VectorBackend implements KernelBackend {
   private static final VectorSpecies<Integer> INT_SPECIES = IntVector.SPECIES_PREFERRED;
 
   /**
-   * Rows of L handled together: their panels (below 100 KB at d = 768) stay in L2 while each
-   * column block of R, read once per chunk rather than once per four rows, stays there too.
+   * Rows of L handled together: their panels (below 100 KB at d = 768) stay in L2 while each column
+   * block of R, read once per chunk rather than once per four rows, stays there too.
    */
   private static final int CHUNK = 32;
 
-  /** Per thread: L's rows in panels of four, transposed (t-major), so the inner loop reads them in order. */
+  /**
+   * Per thread: L's rows in panels of four, transposed (t-major), so the inner loop reads them in
+   * order.
+   */
   private static final ThreadLocal<float[][]> PANELS =
       ThreadLocal.withInitial(() -> new float[CHUNK / 4][]);
 
@@ -45,8 +48,18 @@ final class VectorBackend implements KernelBackend {
   }
 
   @Override
-  public void multiplyAdd(float[] l, int lOff, int ldl, float[] shift, float[][] r, int r0,
-      int k, int from, int to, float[][] c, int m) {
+  public void multiplyAdd(
+      float[] l,
+      int lOff,
+      int ldl,
+      float[] shift,
+      float[][] r,
+      int r0,
+      int k,
+      int from,
+      int to,
+      float[][] c,
+      int m) {
     float[][] p = panels(k);
     for (int c0 = 0; c0 < m; c0 += CHUNK) {
       int rowsInChunk = Math.min(CHUNK, m - c0);
@@ -63,8 +76,8 @@ final class VectorBackend implements KernelBackend {
   }
 
   @Override
-  public void multiplyAdd(float[][] l, float[][] r, int r0, int k, int from, int to,
-      float[][] c, int m) {
+  public void multiplyAdd(
+      float[][] l, float[][] r, int r0, int k, int from, int to, float[][] c, int m) {
     float[][] p = panels(k);
     for (int c0 = 0; c0 < m; c0 += CHUNK) {
       int rowsInChunk = Math.min(CHUNK, m - c0);
@@ -84,8 +97,16 @@ final class VectorBackend implements KernelBackend {
    * Rows {@code c[c0..c0+rowsInChunk)} += L · R over columns {@code [from, to)}, column block by
    * column block, every panel of the chunk on one block before the next block.
    */
-  private static void chunk(float[][] p, int rowsInChunk, float[][] r, int r0, int k, int from,
-      int to, float[][] c, int c0) {
+  private static void chunk(
+      float[][] p,
+      int rowsInChunk,
+      float[][] r,
+      int r0,
+      int k,
+      int from,
+      int to,
+      float[][] c,
+      int c0) {
     int wide = from + (to - from) / (4 * V) * (4 * V);
     for (int j = from; j < wide; j += 4 * V) {
       for (int i0 = 0; i0 < rowsInChunk; i0 += 4) {
@@ -107,8 +128,7 @@ final class VectorBackend implements KernelBackend {
    * Four rows by four vectors of columns from {@code j}: sixteen accumulators in registers, each
    * loaded row of R and each broadcast element of L used four times.
    */
-  private static void block4x4(float[] p, float[][] r, int r0, int k, int j, float[][] c,
-      int i0) {
+  private static void block4x4(float[] p, float[][] r, int r0, int k, int j, float[][] c, int i0) {
     float[] c0 = c[i0];
     float[] c1 = c[i0 + 1];
     float[] c2 = c[i0 + 2];
@@ -178,8 +198,8 @@ final class VectorBackend implements KernelBackend {
   }
 
   /** Rows {@code c[i0..i0+rows)} += panel · R over columns {@code [from, to)}. */
-  private static void block(float[] p, int rows, float[][] r, int r0, int k, int from, int to,
-      float[][] c, int i0) {
+  private static void block(
+      float[] p, int rows, float[][] r, int r0, int k, int from, int to, float[][] c, int i0) {
     int wide = from + (to - from) / (2 * V) * (2 * V);
     if (rows == 4) {
       float[] c0 = c[i0];
@@ -249,8 +269,8 @@ final class VectorBackend implements KernelBackend {
   }
 
   /**
-   * Whether whole vectors fit the butterflies at {@code span}: each vector then lies in one half
-   * of a group, and, with a scale, in one run of {@code stride} entries sharing a factor.
+   * Whether whole vectors fit the butterflies at {@code span}: each vector then lies in one half of
+   * a group, and, with a scale, in one run of {@code stride} entries sharing a factor.
    */
   private static boolean wholeVectors(int span, float[] scale, int stride) {
     return span % V == 0 && (scale == null || stride % V == 0);
@@ -409,7 +429,8 @@ final class VectorBackend implements KernelBackend {
   private static final VectorMask<Float> HIGH3 = high(1);
 
   private static VectorShuffle<Float> shuffle(int by) {
-    return V != FloatKernels.LANES ? null
+    return V != FloatKernels.LANES
+        ? null
         : VectorShuffle.fromOp(SPECIES, k -> Math.floorMod(k - by, V));
   }
 
@@ -425,8 +446,7 @@ final class VectorBackend implements KernelBackend {
   }
 
   /** Per thread: the 16×16 block between the two halves of a transpose. */
-  private static final ThreadLocal<float[]> BLOCK =
-      ThreadLocal.withInitial(() -> new float[V * V]);
+  private static final ThreadLocal<float[]> BLOCK = ThreadLocal.withInitial(() -> new float[V * V]);
 
   // − (+0), × 1 and + (−0) change no float, −0 included: they stand in for a missing shift or
   // scale, so that no vector is ever null (C2 keeps a vector that may be null boxed, off the
@@ -439,8 +459,8 @@ final class VectorBackend implements KernelBackend {
    * Rows {@code (src[srcOff + i · srcStride ..] − shift[at ..]) · scale[at ..]}, i < 16, through
    * the first two steps into {@code block}; a null shift or scale is left out.
    */
-  private static void transposeFirstHalf(float[] src, int srcOff, int srcStride, float[] shift,
-      float[] scale, int at, float[] block) {
+  private static void transposeFirstHalf(
+      float[] src, int srcOff, int srcStride, float[] shift, float[] scale, int at, float[] block) {
     FloatVector m = shift == null ? ZERO : FloatVector.fromArray(SPECIES, shift, at);
     FloatVector s = scale == null ? ONE : FloatVector.fromArray(SPECIES, scale, at);
     FloatVector r0 = FloatVector.fromArray(SPECIES, src, srcOff).sub(m).mul(s);
@@ -512,11 +532,11 @@ final class VectorBackend implements KernelBackend {
   }
 
   /**
-   * The last two steps on {@code block}, each row plus {@code shift[at ..]} (if not null) to
-   * {@code dst[dstOff + t · dstStride ..]}.
+   * The last two steps on {@code block}, each row plus {@code shift[at ..]} (if not null) to {@code
+   * dst[dstOff + t · dstStride ..]}.
    */
-  private static void transposeSecondHalf(float[] block, float[] shift, int at, float[] dst,
-      int dstOff, int dstStride) {
+  private static void transposeSecondHalf(
+      float[] block, float[] shift, int at, float[] dst, int dstOff, int dstStride) {
     FloatVector m = shift == null ? NEGATIVE_ZERO : FloatVector.fromArray(SPECIES, shift, at);
     FloatVector r0 = FloatVector.fromArray(SPECIES, block, 0);
     FloatVector r1 = FloatVector.fromArray(SPECIES, block, 1 * V);
@@ -587,8 +607,8 @@ final class VectorBackend implements KernelBackend {
   }
 
   @Override
-  public void interleave(float[] x, int xOff, int count, int dimension, float[] shift,
-      float[] scale, float[] w) {
+  public void interleave(
+      float[] x, int xOff, int count, int dimension, float[] shift, float[] scale, float[] w) {
     if (V != FloatKernels.LANES || count != V) {
       ScalarBackend.INSTANCE.interleave(x, xOff, count, dimension, shift, scale, w);
       return;
@@ -603,8 +623,8 @@ final class VectorBackend implements KernelBackend {
   }
 
   @Override
-  public void deinterleave(float[] w, int count, int dimension, float[] shift, float[] out,
-      int outOff) {
+  public void deinterleave(
+      float[] w, int count, int dimension, float[] shift, float[] out, int outOff) {
     if (V != FloatKernels.LANES || count != V) {
       ScalarBackend.INSTANCE.deinterleave(w, count, dimension, shift, out, outOff);
       return;
@@ -628,8 +648,8 @@ final class VectorBackend implements KernelBackend {
       MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
   @Override
-  public void packSigns(float[] w, int n, int first, int count, byte[] dst, int dstOff,
-      int codeBytes) {
+  public void packSigns(
+      float[] w, int n, int first, int count, byte[] dst, int dstOff, int codeBytes) {
     if (V != FloatKernels.LANES || count != V) {
       ScalarBackend.INSTANCE.packSigns(w, n, first, count, dst, dstOff, codeBytes);
       return;
@@ -645,8 +665,7 @@ final class VectorBackend implements KernelBackend {
         // Bit t clear where w ≥ 0 fails, found in the bits of w + 0 (which turns −0 into +0):
         // the sign bit is set (w < 0), or the bits exceed +∞'s (NaN, of either sign), which
         // makes +∞'s bits minus them negative.
-        IntVector bits = FloatVector.fromArray(SPECIES, w, (j + t) * V).add(0f)
-            .reinterpretAsInts();
+        IntVector bits = FloatVector.fromArray(SPECIES, w, (j + t) * V).add(0f).reinterpretAsInts();
         IntVector fails = bits.or(POSITIVE_INFINITY_BITS.sub(bits));
         negative = negative.or(fails.lanewise(VectorOperators.LSHR, 31 - t).and(1 << t));
       }
@@ -660,8 +679,15 @@ final class VectorBackend implements KernelBackend {
   }
 
   @Override
-  public void unpackSigns(byte[] src, int srcOff, int codeBytes, int count, int first, int n,
-      float magnitude, float[] w) {
+  public void unpackSigns(
+      byte[] src,
+      int srcOff,
+      int codeBytes,
+      int count,
+      int first,
+      int n,
+      float magnitude,
+      float[] w) {
     if (V != FloatKernels.LANES || count != V) {
       ScalarBackend.INSTANCE.unpackSigns(src, srcOff, codeBytes, count, first, n, magnitude, w);
       return;
@@ -679,8 +705,12 @@ final class VectorBackend implements KernelBackend {
       // code bit t clear → sign bit set: shift bit t of the complement up to bit 31
       IntVector clear = IntVector.fromArray(INT_SPECIES, words, 0).not();
       for (int t = 0; t < 32; t++) {
-        clear.lanewise(VectorOperators.LSHL, 31 - t).and(0x80000000).or(bits)
-            .reinterpretAsFloats().intoArray(w, (j + t) * V);
+        clear
+            .lanewise(VectorOperators.LSHL, 31 - t)
+            .and(0x80000000)
+            .or(bits)
+            .reinterpretAsFloats()
+            .intoArray(w, (j + t) * V);
       }
     }
     ScalarBackend.unpackSigns(src, srcOff, codeBytes, count, first, j, n, magnitude, w);
@@ -710,8 +740,9 @@ final class VectorBackend implements KernelBackend {
     IntVector acc = IntVector.broadcast(INT_SPECIES, boundBits);
     int q = off;
     for (int last = off + len - V; q <= last; q += V) {
-      acc = acc.or(FloatVector.fromArray(SPECIES, x, q).reinterpretAsInts().and(0x7fffffff)
-          .add(excess));
+      acc =
+          acc.or(
+              FloatVector.fromArray(SPECIES, x, q).reinterpretAsInts().and(0x7fffffff).add(excess));
     }
     int carry = acc.reduceLanes(VectorOperators.OR);
     for (; q < off + len; q++) {

@@ -4,7 +4,7 @@
  * packages can share them; not a supported API, and not exported by the module descriptor.
  *
  * <p>Every kernel accumulates each output element in ascending order of the summation index,
- * whatever the blocking or the number of threads, so results do not depend on batch sizes or on
- * how work was split. That is what makes single-vector and batch encoding bit-identical.
+ * whatever the blocking or the number of threads, so results do not depend on batch sizes or on how
+ * work was split. That is what makes single-vector and batch encoding bit-identical.
  */
 package io.signcodec.core.internal;

@@ -19,15 +19,16 @@ import java.util.zip.CRC32C;
  * end marker  0 (uint32) | total vectors (uint64) | CRC32C of those 12 bytes
  * </pre>
  *
- * <p>Errors are the core's {@link MalformedInputException} types with the block index and the
- * byte offset: {@link BlockTooLargeException} for a count above the cap (before anything is
- * allocated for it), {@link ChecksumMismatchException} for a damaged block or end marker.
+ * <p>Errors are the core's {@link MalformedInputException} types with the block index and the byte
+ * offset: {@link BlockTooLargeException} for a count above the cap (before anything is allocated
+ * for it), {@link ChecksumMismatchException} for a damaged block or end marker.
  *
  * <p>Not thread-safe: it keeps a checksum. One per stream.
  */
 public final class BlockFraming {
   /** Bytes of a block's count field. */
   public static final int COUNT_BYTES = 4;
+
   /** Bytes a block adds to its codes: the count and the checksum. */
   public static final int BLOCK_OVERHEAD = 8;
 
@@ -41,8 +42,8 @@ public final class BlockFraming {
   }
 
   /**
-   * Framing for codes of {@code codeBytes} bytes that accepts blocks of at most
-   * {@code maxBlockVectors} vectors (at most the format's cap).
+   * Framing for codes of {@code codeBytes} bytes that accepts blocks of at most {@code
+   * maxBlockVectors} vectors (at most the format's cap).
    */
   public BlockFraming(int codeBytes, int maxBlockVectors) {
     if (codeBytes < 1) {
@@ -50,8 +51,8 @@ public final class BlockFraming {
     }
     int max = Caps.maxBlockVectors(codeBytes);
     if (maxBlockVectors < 1 || maxBlockVectors > max) {
-      throw new IllegalArgumentException("maxBlockVectors: " + maxBlockVectors + " (expected: 1-"
-          + max + ")");
+      throw new IllegalArgumentException(
+          "maxBlockVectors: " + maxBlockVectors + " (expected: 1-" + max + ")");
     }
     this.codeBytes = codeBytes;
     this.maxBlockVectors = maxBlockVectors;
@@ -83,8 +84,8 @@ public final class BlockFraming {
    */
   public int sealBlock(byte[] b, int off, int count) {
     if (count < 1 || count > maxBlockVectors) {
-      throw new IllegalArgumentException("count: " + count + " (expected: 1-" + maxBlockVectors
-          + ")");
+      throw new IllegalArgumentException(
+          "count: " + count + " (expected: 1-" + maxBlockVectors + ")");
     }
     int len = COUNT_BYTES + count * codeBytes;
     putIntLe(b, off, count);
@@ -113,16 +114,18 @@ public final class BlockFraming {
    */
   public int checkCount(long count, long blockIndex, long offset) throws BlockTooLargeException {
     if (count > maxBlockVectors) {
-      throw new BlockTooLargeException(String.format(
-          "block %d declares %d vectors, %d bytes (expected: 1-%d vectors, at most %d bytes)",
-          blockIndex, count, blockBytes(count), maxBlockVectors, maxBlockBytes()), offset);
+      throw new BlockTooLargeException(
+          String.format(
+              "block %d declares %d vectors, %d bytes (expected: 1-%d vectors, at most %d bytes)",
+              blockIndex, count, blockBytes(count), maxBlockVectors, maxBlockBytes()),
+          offset);
     }
     return (int) count;
   }
 
   /**
-   * Checks the checksum of a whole block: {@code block} holds its count, codes and checksum
-   * between its position and limit (neither is moved).
+   * Checks the checksum of a whole block: {@code block} holds its count, codes and checksum between
+   * its position and limit (neither is moved).
    */
   public void checkBlock(ByteBuffer block, long blockIndex, long offset)
       throws ChecksumMismatchException {
@@ -133,9 +136,11 @@ public final class BlockFraming {
     crc.update(body);
     int stored = block.duplicate().order(ByteOrder.LITTLE_ENDIAN).getInt(block.position() + len);
     if (stored != (int) crc.getValue()) {
-      throw new ChecksumMismatchException(String.format(
-          "block %d is corrupt: stored CRC32C %08x, computed %08x", blockIndex, stored,
-          (int) crc.getValue()), offset);
+      throw new ChecksumMismatchException(
+          String.format(
+              "block %d is corrupt: stored CRC32C %08x, computed %08x",
+              blockIndex, stored, (int) crc.getValue()),
+          offset);
     }
   }
 
@@ -152,13 +157,13 @@ public final class BlockFraming {
     crc.reset();
     crc.update(body);
     if (e.getInt(at + 12) != (int) crc.getValue()) {
-      throw new ChecksumMismatchException("end marker " + after(blocks)
-          + " is corrupt (CRC32C mismatch)", offset);
+      throw new ChecksumMismatchException(
+          "end marker " + after(blocks) + " is corrupt (CRC32C mismatch)", offset);
     }
     long total = e.getLong(at + 4);
     if (total != vectors) {
-      throw new MalformedInputException("end marker counts " + total + " vectors, the blocks held "
-          + vectors, offset + 4);
+      throw new MalformedInputException(
+          "end marker counts " + total + " vectors, the blocks held " + vectors, offset + 4);
     }
   }
 

@@ -17,12 +17,12 @@ import java.util.Objects;
  * ({@link #readCodes}). The constructor reads the header and refuses a stream written with another
  * codebook before anything is decoded.
  *
- * <p>A block is verified whole (count within the cap, every byte present, CRC32C) before any of
- * its vectors is handed out, so every vector returned is intact, and every block before a bad one
- * is delivered before the exception. Errors are {@link MalformedInputException}s that name the
- * block index and byte offset; once one is thrown, every later call throws it again. Memory is
- * one block (at most {@link Caps#MAX_BLOCK_BYTES} of codes), allocated as blocks of that
- * size actually arrive.
+ * <p>A block is verified whole (count within the cap, every byte present, CRC32C) before any of its
+ * vectors is handed out, so every vector returned is intact, and every block before a bad one is
+ * delivered before the exception. Errors are {@link MalformedInputException}s that name the block
+ * index and byte offset; once one is thrown, every later call throws it again. Memory is one block
+ * (at most {@link Caps#MAX_BLOCK_BYTES} of codes), allocated as blocks of that size actually
+ * arrive.
  *
  * <p>After the end marker, reads return {@code -1} and the underlying stream is positioned just
  * past the marker. Not thread-safe.
@@ -106,8 +106,8 @@ public final class SignStreamReader implements VectorReader {
     Checks.checkRange("dst", dst.length, dstOffset, maxCodes, codeBytes);
     int m = next(maxCodes);
     if (m > 0) {
-      System.arraycopy(block, BlockFraming.COUNT_BYTES + blockNext * codeBytes, dst, dstOffset,
-          m * codeBytes);
+      System.arraycopy(
+          block, BlockFraming.COUNT_BYTES + blockNext * codeBytes, dst, dstOffset, m * codeBytes);
       blockNext += m;
       delivered += m;
     }
@@ -140,13 +140,14 @@ public final class SignStreamReader implements VectorReader {
     long start = offset;
     int got = StreamIo.readUpTo(in, head, 0, BlockFraming.COUNT_BYTES);
     if (got < BlockFraming.COUNT_BYTES) {
-      throw new TruncatedInputException(got == 0
-          ? "stream ended " + BlockFraming.after(blockIndex) + " without an end marker"
-          : "premature end of stream while reading the count of block " + blockIndex,
+      throw new TruncatedInputException(
+          got == 0
+              ? "stream ended " + BlockFraming.after(blockIndex) + " without an end marker"
+              : "premature end of stream while reading the count of block " + blockIndex,
           start + got);
     }
-    int count = framing.checkCount(Integer.toUnsignedLong(StreamIo.intLe(head, 0)), blockIndex,
-        start);
+    int count =
+        framing.checkCount(Integer.toUnsignedLong(StreamIo.intLe(head, 0)), blockIndex, start);
     if (count == 0) {
       readEnd(start);
       return false;
@@ -156,11 +157,17 @@ public final class SignStreamReader implements VectorReader {
       block = new byte[len];
     }
     System.arraycopy(head, 0, block, 0, BlockFraming.COUNT_BYTES);
-    int body = StreamIo.readUpTo(in, block, BlockFraming.COUNT_BYTES,
-        len - BlockFraming.COUNT_BYTES);
+    int body =
+        StreamIo.readUpTo(in, block, BlockFraming.COUNT_BYTES, len - BlockFraming.COUNT_BYTES);
     if (body < len - BlockFraming.COUNT_BYTES) {
-      throw new TruncatedInputException("premature end of stream in block " + blockIndex + ": "
-          + (BlockFraming.COUNT_BYTES + body) + " of " + len + " bytes",
+      throw new TruncatedInputException(
+          "premature end of stream in block "
+              + blockIndex
+              + ": "
+              + (BlockFraming.COUNT_BYTES + body)
+              + " of "
+              + len
+              + " bytes",
           start + BlockFraming.COUNT_BYTES + body);
     }
     framing.checkBlock(ByteBuffer.wrap(block, 0, len), blockIndex, start);
@@ -172,11 +179,12 @@ public final class SignStreamReader implements VectorReader {
   }
 
   private void readEnd(long start) throws IOException {
-    int got = StreamIo.readUpTo(in, head, BlockFraming.COUNT_BYTES,
-        StreamFormat.END_BYTES - BlockFraming.COUNT_BYTES);
+    int got =
+        StreamIo.readUpTo(
+            in, head, BlockFraming.COUNT_BYTES, StreamFormat.END_BYTES - BlockFraming.COUNT_BYTES);
     if (got < StreamFormat.END_BYTES - BlockFraming.COUNT_BYTES) {
-      throw new TruncatedInputException("premature end of stream in the end marker",
-          start + BlockFraming.COUNT_BYTES + got);
+      throw new TruncatedInputException(
+          "premature end of stream in the end marker", start + BlockFraming.COUNT_BYTES + got);
     }
     framing.checkEnd(ByteBuffer.wrap(head), blockIndex, delivered, start);
     offset = start + StreamFormat.END_BYTES;

@@ -46,8 +46,8 @@ public final class SignStreamWriter implements Closeable, Flushable {
   }
 
   /**
-   * A writer with at most {@code blockVectors} vectors per block (1 to
-   * {@link Caps#maxBlockVectors}).
+   * A writer with at most {@code blockVectors} vectors per block (1 to {@link
+   * Caps#maxBlockVectors}).
    */
   public SignStreamWriter(OutputStream out, Codebook codebook, int blockVectors)
       throws IOException {
@@ -68,8 +68,7 @@ public final class SignStreamWriter implements Closeable, Flushable {
     this.framing = new BlockFraming(codeBytes);
     int max = framing.maxBlockVectors();
     if (blockVectors < 1 || blockVectors > max) {
-      throw new IllegalArgumentException("blockVectors must be in 1.." + max + ": "
-          + blockVectors);
+      throw new IllegalArgumentException("blockVectors must be in 1.." + max + ": " + blockVectors);
     }
     this.blockVectors = blockVectors;
     this.block = new byte[Math.toIntExact(framing.blockBytes(blockVectors))];
@@ -105,8 +104,8 @@ public final class SignStreamWriter implements Closeable, Flushable {
     Checks.checkRange("codes", codes.length, off, count, codeBytes);
     while (count > 0) {
       int m = Math.min(count, blockVectors - pending);
-      System.arraycopy(codes, off, block, BlockFraming.COUNT_BYTES + pending * codeBytes,
-          m * codeBytes);
+      System.arraycopy(
+          codes, off, block, BlockFraming.COUNT_BYTES + pending * codeBytes, m * codeBytes);
       add(m);
       off += m * codeBytes;
       count -= m;

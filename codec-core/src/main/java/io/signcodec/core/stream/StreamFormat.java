@@ -26,12 +26,16 @@ import java.nio.charset.StandardCharsets;
  */
 public final class StreamFormat {
   private static final byte[] MAGIC = "SGNCSTRM".getBytes(StandardCharsets.US_ASCII);
+
   /** Bytes of the magic number that opens a stream. */
   public static final int MAGIC_BYTES = MAGIC.length;
+
   public static final int VERSION = 1;
   public static final int HEADER_BYTES = 32;
+
   /** Vectors per block a writer uses unless told otherwise. */
   public static final int DEFAULT_BLOCK_VECTORS = 4096;
+
   /** Bytes of the end marker. */
   public static final int END_BYTES = 16;
 

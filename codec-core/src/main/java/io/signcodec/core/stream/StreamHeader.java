@@ -29,8 +29,11 @@ public record StreamHeader(int dimension, int bits, long fingerprint) {
   /** The 32 bytes of this header. */
   public byte[] toBytes() {
     ByteBuffer b = ByteBuffer.allocate(StreamFormat.HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    b.put(StreamFormat.magic()).putShort((short) StreamFormat.VERSION).putShort((short) 0)
-        .putInt(dimension).putInt(bits);
+    b.put(StreamFormat.magic())
+        .putShort((short) StreamFormat.VERSION)
+        .putShort((short) 0)
+        .putInt(dimension)
+        .putInt(bits);
     b.order(ByteOrder.BIG_ENDIAN).putLong(fingerprint).order(ByteOrder.LITTLE_ENDIAN);
     CRC32C crc = new CRC32C();
     crc.update(b.array(), 0, 28);
@@ -39,9 +42,9 @@ public record StreamHeader(int dimension, int bits, long fingerprint) {
   }
 
   /**
-   * Parses a header from its 32 bytes, checking magic, version, checksum and sizes in that
-   * order. Fewer than 32 bytes are a truncated header, unless those there already break the
-   * magic; bytes after the 32nd are not looked at.
+   * Parses a header from its 32 bytes, checking magic, version, checksum and sizes in that order.
+   * Fewer than 32 bytes are a truncated header, unless those there already break the magic; bytes
+   * after the 32nd are not looked at.
    */
   public static StreamHeader parse(byte[] h) throws MalformedInputException {
     int bad = StreamFormat.magicMismatch(h, h.length);
@@ -49,8 +52,13 @@ public record StreamHeader(int dimension, int bits, long fingerprint) {
       throw new MalformedInputException("not a signcodec stream: bad magic", bad);
     }
     if (h.length < StreamFormat.HEADER_BYTES) {
-      throw new TruncatedInputException("premature end of stream while reading stream header: "
-          + h.length + " of " + StreamFormat.HEADER_BYTES + " bytes", h.length);
+      throw new TruncatedInputException(
+          "premature end of stream while reading stream header: "
+              + h.length
+              + " of "
+              + StreamFormat.HEADER_BYTES
+              + " bytes",
+          h.length);
     }
     ByteBuffer b = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN);
     int version = Short.toUnsignedInt(b.getShort(8));
@@ -61,9 +69,11 @@ public record StreamHeader(int dimension, int bits, long fingerprint) {
     crc.update(h, 0, 28);
     int stored = b.getInt(28);
     if (stored != (int) crc.getValue()) {
-      throw new ChecksumMismatchException(String.format(
-          "stream header checksum mismatch: stored CRC32C %08x, computed %08x", stored,
-          (int) crc.getValue()), 28);
+      throw new ChecksumMismatchException(
+          String.format(
+              "stream header checksum mismatch: stored CRC32C %08x, computed %08x",
+              stored, (int) crc.getValue()),
+          28);
     }
     if (b.getShort(10) != 0) {
       throw new MalformedInputException("stream header reserved field is not zero", 10);
@@ -71,12 +81,18 @@ public record StreamHeader(int dimension, int bits, long fingerprint) {
     long d = Integer.toUnsignedLong(b.getInt(12));
     long n = Integer.toUnsignedLong(b.getInt(16));
     if (d < 1 || d > Caps.MAX_DIMENSION) {
-      throw new MalformedInputException("stream dimension " + d + " out of range 1.."
-          + Caps.MAX_DIMENSION, 12);
+      throw new MalformedInputException(
+          "stream dimension " + d + " out of range 1.." + Caps.MAX_DIMENSION, 12);
     }
     if (n < 1 || n > Caps.maxCodeBits((int) d)) {
-      throw new MalformedInputException("stream bits " + n + " out of range 1.."
-          + Caps.maxCodeBits((int) d) + " for dimension " + d, 16);
+      throw new MalformedInputException(
+          "stream bits "
+              + n
+              + " out of range 1.."
+              + Caps.maxCodeBits((int) d)
+              + " for dimension "
+              + d,
+          16);
     }
     long fingerprint = ByteBuffer.wrap(h, 20, 8).order(ByteOrder.BIG_ENDIAN).getLong();
     return new StreamHeader((int) d, (int) n, fingerprint);
@@ -93,12 +109,19 @@ public record StreamHeader(int dimension, int bits, long fingerprint) {
    * @throws CodebookMismatchException if not
    */
   public void check(Codebook codebook) throws CodebookMismatchException {
-    if (codebook.fingerprint() != fingerprint || codebook.dimension() != dimension
+    if (codebook.fingerprint() != fingerprint
+        || codebook.dimension() != dimension
         || codebook.bits() != bits) {
-      throw new CodebookMismatchException(String.format(
-          "stream was written with codebook %016x (d=%d, n=%d), not %s (d=%d, n=%d)",
-          fingerprint, dimension, bits, codebook.fingerprintHex(), codebook.dimension(),
-          codebook.bits()), 20);
+      throw new CodebookMismatchException(
+          String.format(
+              "stream was written with codebook %016x (d=%d, n=%d), not %s (d=%d, n=%d)",
+              fingerprint,
+              dimension,
+              bits,
+              codebook.fingerprintHex(),
+              codebook.dimension(),
+              codebook.bits()),
+          20);
     }
   }
 }

@@ -21,7 +21,9 @@ final class StreamIo {
   }
 
   static int intLe(byte[] b, int off) {
-    return (b[off] & 0xFF) | (b[off + 1] & 0xFF) << 8 | (b[off + 2] & 0xFF) << 16
+    return (b[off] & 0xFF)
+        | (b[off + 1] & 0xFF) << 8
+        | (b[off + 2] & 0xFF) << 16
         | (b[off + 3] & 0xFF) << 24;
   }
 

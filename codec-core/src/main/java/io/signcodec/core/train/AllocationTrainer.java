@@ -13,42 +13,41 @@ import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 
 /**
- * Trains allocated codebooks (docs/THEORY.md §7): bits spread over the principal directions of
- * the data by reverse water-filling, each direction a scalar quantizer of tied levels.
+ * Trains allocated codebooks (docs/THEORY.md §7): bits spread over the principal directions of the
+ * data by reverse water-filling, each direction a scalar quantizer of tied levels.
  *
  * <ol>
  *   <li>A pass accumulates μ and Σ; Σ's eigenvectors are the basis, in order of variance.
  *   <li>A pass histograms the projection of every vector on each of the first {@code min(d, n)}
- *       directions (2 048 bins over ±8 standard deviations, with each bin's count, sum and sum
- *       of squares, so nothing is rounded to the bin).
- *   <li>For each direction and depth, {@link TiedLevelFit} finds the levels and their error on
- *       the data; the n bits go one at a time to the direction whose error that bit lowers most
- *       (the greedy rule is optimal when each direction's error falls by less with each further
- *       bit, as a Gaussian's does).
+ *       directions (2 048 bins over ±8 standard deviations, with each bin's count, sum and sum of
+ *       squares, so nothing is rounded to the bin).
+ *   <li>For each direction and depth, {@link TiedLevelFit} finds the levels and their error on the
+ *       data; the n bits go one at a time to the direction whose error that bit lowers most (the
+ *       greedy rule is optimal when each direction's error falls by less with each further bit, as
+ *       a Gaussian's does).
  * </ol>
  *
- * <p>The training NMSE comes from the histograms (they hold every projection's square), so there
- * is no third pass; the fits run in parallel over directions, the projections over ranges of
- * them.
+ * <p>The training NMSE comes from the histograms (they hold every projection's square), so there is
+ * no third pass; the fits run in parallel over directions, the projections over ranges of them.
  *
  * <p>On isotropic data this gives every direction the same bits, and at r ≤ 1 it is the paper's
- * optimum: n orthogonal directions, one bit each, decoder ∝ encoderᵀ. The data-free forms skip
- * the data and spread the bits evenly over a random or randomized Hadamard basis, with the unit
+ * optimum: n orthogonal directions, one bit each, decoder ∝ encoderᵀ. The data-free forms skip the
+ * data and spread the bits evenly over a random or randomized Hadamard basis, with the unit
  * Gaussian's levels times the data's scale.
  */
 final class AllocationTrainer {
   static final int BINS = 2048;
+
   /** Histograms cover this many standard deviations each side; beyond, the edge bins take it. */
   static final double RANGE = 8;
 
   /**
-   * Trains from the vectors {@code runner} passes over; with {@code meanBits > 0} the direction
-   * of the mean is the first basis direction and has at least that many bits (the rest of the
-   * basis is the principal directions of Σ projected off it); {@link
-   * CodebookTrainer#MEAN_DIRECTION_AUTO} decides from the data.
+   * Trains from the vectors {@code runner} passes over; with {@code meanBits > 0} the direction of
+   * the mean is the first basis direction and has at least that many bits (the rest of the basis is
+   * the principal directions of Σ projected off it); {@link CodebookTrainer#MEAN_DIRECTION_AUTO}
+   * decides from the data.
    */
-  Codebook train(PassRunner runner, int d, int bits, long seed, int meanBits)
-      throws IOException {
+  Codebook train(PassRunner runner, int d, int bits, long seed, int meanBits) throws IOException {
     CovarianceAccumulator moments = CodebookTrainer.moments(runner, d);
     long count = moments.count();
     double trace = moments.totalVariance();
@@ -65,11 +64,17 @@ final class AllocationTrainer {
     int forced = meanBits > 0 && meanNorm > 0 ? Math.min(meanBits, bits) : 0;
     // The variance along each basis direction comes with the eigendecomposition.
     double[] variance = new double[d];
-    double[][] basis = forced > 0 ? meanFirst(mean, meanNorm, covariance, d, variance)
-        : principalDirections(covariance, d, variance);
+    double[][] basis =
+        forced > 0
+            ? meanFirst(mean, meanNorm, covariance, d, variance)
+            : principalDirections(covariance, d, variance);
     if (bits > TiedLevelFit.UNIT_GAUSSIAN.length * (long) d) {
-      throw new IllegalArgumentException(bits + " bits is more than "
-          + TiedLevelFit.UNIT_GAUSSIAN.length + " per coordinate in dimension " + d);
+      throw new IllegalArgumentException(
+          bits
+              + " bits is more than "
+              + TiedLevelFit.UNIT_GAUSSIAN.length
+              + " per coordinate in dimension "
+              + d);
     }
     int candidates = Math.min(d, bits);
     float[] rows = new float[candidates * d];
@@ -80,29 +85,37 @@ final class AllocationTrainer {
       }
       spread[i] = Math.sqrt(Math.max(variance[i], 0));
     }
-    ProjectionHistograms projections = runner.run(
-        new Passes.Histograms(d, rows, Matrices.toFloat(mean), spread));
+    ProjectionHistograms projections =
+        runner.run(new Passes.Histograms(d, rows, Matrices.toFloat(mean), spread));
     CodebookTrainer.checkSameVectors(count, projections.count());
     Fits h = new Fits(projections);
 
     // The fits the allocation will ask for, in parallel: each direction's errors up to one bit
     // past the depth a Gaussian of its variance would get (more are fitted on demand).
     int[] expected = gaussianAllocation(bits, candidates, variance, forced);
-    Parallel.forRange(candidates, 8, true, (from, to) -> {
-      for (int i = from; i < to; i++) {
-        for (int b = 0; b <= Math.min(expected[i] + 1, TiedLevelFit.UNIT_GAUSSIAN.length); b++) {
-          h.error(i, b);
-        }
-      }
-    });
+    Parallel.forRange(
+        candidates,
+        8,
+        true,
+        (from, to) -> {
+          for (int i = from; i < to; i++) {
+            for (int b = 0;
+                b <= Math.min(expected[i] + 1, TiedLevelFit.UNIT_GAUSSIAN.length);
+                b++) {
+              h.error(i, b);
+            }
+          }
+        });
     int[] depth = allocate(h, bits, candidates, forced);
     // Directions with bits, deepest first (then by variance): the stage-major code order.
     Integer[] order = new Integer[candidates];
     for (int i = 0; i < candidates; i++) {
       order[i] = i;
     }
-    Arrays.sort(order, (a, b) -> depth[a] != depth[b] ? Integer.compare(depth[b], depth[a])
-        : Integer.compare(a, b));
+    Arrays.sort(
+        order,
+        (a, b) ->
+            depth[a] != depth[b] ? Integer.compare(depth[b], depth[a]) : Integer.compare(a, b));
     int directions = 0;
     while (directions < candidates && depth[order[directions]] > 0) {
       directions++;
@@ -134,8 +147,8 @@ final class AllocationTrainer {
       System.arraycopy(rows, dir * d, basisRows, i * d, d);
     }
     float[] mu = Matrices.toFloat(shifted);
-    CodebookInfo provisional = new CodebookInfo(CodebookInfo.Method.TRAINED, seed, count,
-        Double.NaN, Double.NaN);
+    CodebookInfo provisional =
+        new CodebookInfo(CodebookInfo.Method.TRAINED, seed, count, Double.NaN, Double.NaN);
     Codebook codebook = Codebook.allocated(d, stageBits, mu, scales, basisRows, provisional);
     double predicted = io.signcodec.core.Limits.predictedNmse(codebook, covariance);
     // The training error from the histograms, which hold every projection's square: what the
@@ -144,16 +157,33 @@ final class AllocationTrainer {
     for (int i = 0; i < d; i++) {
       squaredError += i < candidates ? h.error(i, depth[i]) : count * Math.max(variance[i], 0);
     }
-    return Codebook.allocated(d, stageBits, mu, scales, basisRows, new CodebookInfo(
-        CodebookInfo.Method.TRAINED, seed, count, squaredError / (count * trace), predicted));
+    return Codebook.allocated(
+        d,
+        stageBits,
+        mu,
+        scales,
+        basisRows,
+        new CodebookInfo(
+            CodebookInfo.Method.TRAINED, seed, count, squaredError / (count * trace), predicted));
   }
 
   /** The data-free form: n bits spread evenly over a random (or structured) basis. */
-  static Codebook isotropic(int d, int bits, float[] mean, double scale, boolean structured,
-      long seed, long trainVectors, double trainNmse) {
+  static Codebook isotropic(
+      int d,
+      int bits,
+      float[] mean,
+      double scale,
+      boolean structured,
+      long seed,
+      long trainVectors,
+      double trainNmse) {
     if (bits > TiedLevelFit.UNIT_GAUSSIAN.length * d) {
-      throw new IllegalArgumentException(bits + " bits is more than "
-          + TiedLevelFit.UNIT_GAUSSIAN.length + " per coordinate in dimension " + d);
+      throw new IllegalArgumentException(
+          bits
+              + " bits is more than "
+              + TiedLevelFit.UNIT_GAUSSIAN.length
+              + " per coordinate in dimension "
+              + d);
     }
     int deep = bits / d;
     int extra = bits % d;
@@ -176,8 +206,9 @@ final class AllocationTrainer {
     for (int i = 0; i < directions; i++) {
       predicted += TiedLevelFit.UNIT_GAUSSIAN_ERROR[i < extra ? deep + 1 : deep];
     }
-    CodebookInfo info = new CodebookInfo(CodebookInfo.Method.ISOTROPIC, seed, trainVectors,
-        trainNmse, predicted / d);
+    CodebookInfo info =
+        new CodebookInfo(
+            CodebookInfo.Method.ISOTROPIC, seed, trainVectors, trainNmse, predicted / d);
     float[] basis = null;
     if (!structured) {
       DMatrixRMaj q = Matrices.randomOrthonormalRows(directions, d, new Random(seed));
@@ -200,8 +231,8 @@ final class AllocationTrainer {
    * carries {@code ⟨μ̂, x − μ⟩}, the part of every inner product with a query near the mean that
    * the other directions do not see.
    */
-  private static double[][] meanFirst(double[] mean, double norm, double[] covariance, int d,
-      double[] variance) {
+  private static double[][] meanFirst(
+      double[] mean, double norm, double[] covariance, int d, double[] variance) {
     double[] m = new double[d];
     for (int t = 0; t < d; t++) {
       m[t] = mean[t] / norm;
@@ -221,8 +252,8 @@ final class AllocationTrainer {
     double[] projected = new double[d * d];
     for (int r = 0; r < d; r++) {
       for (int c = 0; c < d; c++) {
-        projected[r * d + c] = covariance[r * d + c] - m[r] * sm[c] - sm[r] * m[c]
-            + msm * m[r] * m[c];
+        projected[r * d + c] =
+            covariance[r * d + c] - m[r] * sm[c] - sm[r] * m[c] + msm * m[r] * m[c];
       }
     }
     double[] restVariance = new double[d];
@@ -253,8 +284,7 @@ final class AllocationTrainer {
   }
 
   /** Eigenvectors of Σ as rows, by decreasing eigenvalue, which go into {@code eigenvalues}. */
-  private static double[][] principalDirections(double[] covariance, int d,
-      double[] eigenvalues) {
+  private static double[][] principalDirections(double[] covariance, int d, double[] eigenvalues) {
     EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, true, true);
     if (!eig.decompose(DMatrixRMaj.wrap(d, d, covariance.clone()))) {
       throw new IllegalStateException("eigendecomposition of the covariance failed");
@@ -323,8 +353,14 @@ final class AllocationTrainer {
             n += h.count[direction][j];
             total += h.sum[direction][j];
           }
-          TiedLevelFit.Fit f = TiedLevelFit.fit(h.count[direction], h.sum[direction],
-              h.squares[direction], b, n > 0 ? total / n : 0, h.spread(direction));
+          TiedLevelFit.Fit f =
+              TiedLevelFit.fit(
+                  h.count[direction],
+                  h.sum[direction],
+                  h.squares[direction],
+                  b,
+                  n > 0 ? total / n : 0,
+                  h.spread(direction));
           fits[direction][b] = f;
           errors[direction][b] = f.error();
         }
@@ -343,8 +379,9 @@ final class AllocationTrainer {
     int maxDepth = TiedLevelFit.UNIT_GAUSSIAN.length;
     int[] depth = new int[candidates];
     depth[0] = forced;
-    PriorityQueue<double[]> gains = new PriorityQueue<>((a, b) -> a[0] != b[0]
-        ? Double.compare(b[0], a[0]) : Double.compare(a[1], b[1]));
+    PriorityQueue<double[]> gains =
+        new PriorityQueue<>(
+            (a, b) -> a[0] != b[0] ? Double.compare(b[0], a[0]) : Double.compare(a[1], b[1]));
     for (int i = 0; i < candidates; i++) {
       if (depth[i] < maxDepth) {
         gains.add(new double[] {h.error(i, depth[i]) - h.error(i, depth[i] + 1), i});
@@ -361,13 +398,13 @@ final class AllocationTrainer {
   }
 
   /** The allocation a Gaussian with these variances would get: where to fit ahead. */
-  private static int[] gaussianAllocation(int bits, int candidates, double[] variance,
-      int forced) {
+  private static int[] gaussianAllocation(int bits, int candidates, double[] variance, int forced) {
     double[] error = TiedLevelFit.UNIT_GAUSSIAN_ERROR;
     int[] depth = new int[candidates];
     depth[0] = forced;
-    PriorityQueue<double[]> gains = new PriorityQueue<>((a, b) -> a[0] != b[0]
-        ? Double.compare(b[0], a[0]) : Double.compare(a[1], b[1]));
+    PriorityQueue<double[]> gains =
+        new PriorityQueue<>(
+            (a, b) -> a[0] != b[0] ? Double.compare(b[0], a[0]) : Double.compare(a[1], b[1]));
     for (int i = 0; i < candidates; i++) {
       if (depth[i] + 1 < error.length) {
         gains.add(new double[] {variance[i] * (error[depth[i]] - error[depth[i] + 1]), i});

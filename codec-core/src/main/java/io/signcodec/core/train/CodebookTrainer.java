@@ -22,30 +22,28 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
  * Trains codebooks from data or from nothing (docs/THEORY.md).
  *
  * <p>By default ({@link #allocates()}), {@link #train} makes the allocated codebook of
- * docs/THEORY.md §7: one pass accumulates μ and Σ, the bits are
- * allocated over Σ's principal directions with tied levels fitted per direction, and (by
- * default, {@link #MEAN_DIRECTION_AUTO}) some of them code the mean's direction when the data
- * are far from centred.
+ * docs/THEORY.md §7: one pass accumulates μ and Σ, the bits are allocated over Σ's principal
+ * directions with tied levels fitted per direction, and (by default, {@link #MEAN_DIRECTION_AUTO})
+ * some of them code the mean's direction when the data are far from centred.
  *
  * <p>With {@link Builder#shallow()}, {@link Builder#staged()} or {@link Builder#stages} it trains
  * the sign codes of docs/THEORY.md §2–3 instead, in two streaming passes per stage: the first
  * accumulates μ and Σ; then projected gradient ascent (Adam; the step warms up linearly, then
  * decays on a cosine) on the Gaussian surrogate {@code J(U)} from a random start, working on Σ
- * alone; the second pass refits the decoder on the samples.
- * The refit is a ridge regression shrunk toward the Gaussian-optimal decoder
- * {@code A* = C K⁻¹}: {@code A = (Xᵀ Z + λ A*)(Zᵀ Z + λ I)⁻¹}, with λ chosen from a grid by the
- * error on every 8th training vector held out. On Gaussian data this picks a large λ (the
- * least-squares decoder would fit noise: about n/N of excess error); on real data it picks what
- * the samples support.
+ * alone; the second pass refits the decoder on the samples. The refit is a ridge regression shrunk
+ * toward the Gaussian-optimal decoder {@code A* = C K⁻¹}: {@code A = (Xᵀ Z + λ A*)(Zᵀ Z + λ I)⁻¹},
+ * with λ chosen from a grid by the error on every 8th training vector held out. On Gaussian data
+ * this picks a large λ (the least-squares decoder would fit noise: about n/N of excess error); on
+ * real data it picks what the samples support.
  *
  * <p>{@link #trainIsotropic} and {@link #isotropic} give the data-free optimal form: random
  * orthogonal rows for r ≤ 1, a unit-norm tight frame for r > 1, with the weight-tied decoder.
  *
  * <p>Every pass over the data is a {@link TrainingPass} whose {@link PassAccumulator}s merge, and
- * the passes are run by a {@link PassRunner}: {@link #train(VectorSource)} runs them in order
- * over a source, {@link #train(int, PassRunner)} hands them to a runner of the caller's, e.g. one
- * that runs each pass over the partitions of a cluster job and merges the parts. Between passes
- * the trainer works on d×d statistics alone.
+ * the passes are run by a {@link PassRunner}: {@link #train(VectorSource)} runs them in order over
+ * a source, {@link #train(int, PassRunner)} hands them to a runner of the caller's, e.g. one that
+ * runs each pass over the partitions of a cluster job and merges the parts. Between passes the
+ * trainer works on d×d statistics alone.
  *
  * <p>The same inputs and seed give a byte-identical codebook. A trainer is immutable and may be
  * shared; each call works on its own state.
@@ -53,21 +51,27 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
 public final class CodebookTrainer {
   /**
    * {@link Builder#meanDirectionBits} decided from the data (the default): 8 bits (at most a
-   * quarter of the code) for the mean's direction when {@code ‖μ‖² ≥ tr Σ / 4}, the data being
-   * then far from centred, and none otherwise. Measured with the distortion report
-   * (BENCHMARKS.md): on sentence embeddings ({@code ‖μ‖² = 0.32 tr Σ}) it lifts recall@10 by
-   * 0.01 to 0.02 up to 1.5 bits per coordinate for 1 to 4 % more NMSE, on Fashion-MNIST
-   * ({@code 1.37 tr Σ}) by up to 0.17; on centred data it would only cost.
+   * quarter of the code) for the mean's direction when {@code ‖μ‖² ≥ tr Σ / 4}, the data being then
+   * far from centred, and none otherwise. Measured with the distortion report (BENCHMARKS.md): on
+   * sentence embeddings ({@code ‖μ‖² = 0.32 tr Σ}) it lifts recall@10 by 0.01 to 0.02 up to 1.5
+   * bits per coordinate for 1 to 4 % more NMSE, on Fashion-MNIST ({@code 1.37 tr Σ}) by up to 0.17;
+   * on centred data it would only cost.
    */
   public static final int MEAN_DIRECTION_AUTO = -1;
 
   /** Eigenvalues below this fraction of the largest are raised to it before whitening. */
   static final double EIGENVALUE_FLOOR = 1e-6;
+
   /** One training vector in this many is held out to choose the decoder's shrinkage. */
   static final int HOLDOUT_EVERY = 8;
+
   /** Shrinkage strengths tried, as multiples of the number of vectors fitted. */
-  static final double[] SHRINKAGE_GRID = {0, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, Double.POSITIVE_INFINITY};
+  static final double[] SHRINKAGE_GRID = {
+    0, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, Double.POSITIVE_INFINITY
+  };
+
   static final int READ_BATCH = 1024;
+
   /** Steps over which the ascent's step size grows to its full value. */
   static final int WARMUP_STEPS = 20;
 
@@ -119,9 +123,9 @@ public final class CodebookTrainer {
 
     /**
      * Bits per coordinate, in (0, 8]; the code length is {@code round(rate · d)}, at least 1. The
-     * default (allocated) codebook spends them over the principal directions, up to 8 bits on
-     * one; the sign codes ({@link #staged()}) split a code above 1 bit per coordinate into stages
-     * (see {@link CodebookTrainer#stageBitsFor}), unless {@link #shallow()} is set.
+     * default (allocated) codebook spends them over the principal directions, up to 8 bits on one;
+     * the sign codes ({@link #staged()}) split a code above 1 bit per coordinate into stages (see
+     * {@link CodebookTrainer#stageBitsFor}), unless {@link #shallow()} is set.
      */
     public Builder rate(double rate) {
       if (!(rate > 0) || rate > Caps.MAX_STAGED_RATE) {
@@ -144,14 +148,14 @@ public final class CodebookTrainer {
     }
 
     /**
-     * An explicit split of the bit budget into stages, in bits per coordinate each, in (0, 2]
-     * (e.g. {@code stages(1, 1, 0.5)} for 2.5 bits per coordinate). Overrides {@link #rate} and
-     * {@link #bits}.
+     * An explicit split of the bit budget into stages, in bits per coordinate each, in (0, 2] (e.g.
+     * {@code stages(1, 1, 0.5)} for 2.5 bits per coordinate). Overrides {@link #rate} and {@link
+     * #bits}.
      */
     public Builder stages(double... rates) {
       if (rates.length < 1 || rates.length > Caps.MAX_STAGES) {
-        throw new IllegalArgumentException("stages must number 1.."
-            + Caps.MAX_STAGES + ": " + rates.length);
+        throw new IllegalArgumentException(
+            "stages must number 1.." + Caps.MAX_STAGES + ": " + rates.length);
       }
       for (double r : rates) {
         if (!(r > 0) || r > 2) {
@@ -175,9 +179,9 @@ public final class CodebookTrainer {
     }
 
     /**
-     * Sign codes in residual stages (docs/THEORY.md §5): one stage up to 1 bit per coordinate,
-     * then stages of d bits each coding what the stages before left ({@link #stageBitsFor}).
-     * Instead of the default allocation; {@link #stages} implies it.
+     * Sign codes in residual stages (docs/THEORY.md §5): one stage up to 1 bit per coordinate, then
+     * stages of d bits each coding what the stages before left ({@link #stageBitsFor}). Instead of
+     * the default allocation; {@link #stages} implies it.
      */
     public Builder staged() {
       this.staged = true;
@@ -186,17 +190,17 @@ public final class CodebookTrainer {
 
     /**
      * For the default (allocated) codebooks trained from data: make the direction of the data's
-     * mean the first basis direction and give it at least {@code bits} of the code's bits (0 to
-     * 8; 0: the mean's direction is just another direction of the data). An inner product
-     * {@code ⟨q, x⟩} with a query q near the mean depends on {@code ⟨μ, x − μ⟩} with weight
-     * {@code ‖μ‖²}, so for inner-product search on data that are not centred (images, many
-     * embeddings) coding that one number finely buys recall for a few bits (docs/THEORY.md §7).
-     * The default, {@link #MEAN_DIRECTION_AUTO}, decides from the data.
+     * mean the first basis direction and give it at least {@code bits} of the code's bits (0 to 8;
+     * 0: the mean's direction is just another direction of the data). An inner product {@code ⟨q,
+     * x⟩} with a query q near the mean depends on {@code ⟨μ, x − μ⟩} with weight {@code ‖μ‖²}, so
+     * for inner-product search on data that are not centred (images, many embeddings) coding that
+     * one number finely buys recall for a few bits (docs/THEORY.md §7). The default, {@link
+     * #MEAN_DIRECTION_AUTO}, decides from the data.
      */
     public Builder meanDirectionBits(int bits) {
       if ((bits < 0 || bits > 8) && bits != MEAN_DIRECTION_AUTO) {
-        throw new IllegalArgumentException("meanDirectionBits must be in 0..8 or "
-            + "MEAN_DIRECTION_AUTO: " + bits);
+        throw new IllegalArgumentException(
+            "meanDirectionBits must be in 0..8 or " + "MEAN_DIRECTION_AUTO: " + bits);
       }
       this.meanDirectionBits = bits;
       return this;
@@ -216,9 +220,9 @@ public final class CodebookTrainer {
     }
 
     /**
-     * Stops early once the objective gained less than this fraction over the last 10 steps
-     * (default 1e-6); never during the step size's warm-up (the first 20 steps, or a fifth of
-     * {@link #maxSteps} if fewer).
+     * Stops early once the objective gained less than this fraction over the last 10 steps (default
+     * 1e-6); never during the step size's warm-up (the first 20 steps, or a fifth of {@link
+     * #maxSteps} if fewer).
      */
     public Builder tolerance(double tolerance) {
       if (!(tolerance >= 0)) {
@@ -234,10 +238,10 @@ public final class CodebookTrainer {
     }
 
     /**
-     * Makes the data-free forms ({@link CodebookTrainer#isotropic},
-     * {@link CodebookTrainer#trainIsotropic}) structured: randomized fast orthogonal transforms
-     * stored as a seed, O(d log d) to encode and decode (see
-     * {@link Codebook#structured}). Every stage must then code at most d bits. Default off.
+     * Makes the data-free forms ({@link CodebookTrainer#isotropic}, {@link
+     * CodebookTrainer#trainIsotropic}) structured: randomized fast orthogonal transforms stored as
+     * a seed, O(d log d) to encode and decode (see {@link Codebook#structured}). Every stage must
+     * then code at most d bits. Default off.
      */
     public Builder structured() {
       this.structured = true;
@@ -273,9 +277,9 @@ public final class CodebookTrainer {
    * The bits of each stage for dimension {@code d}. Unless split explicitly, a code of at most d
    * bits (or any code, with {@link Builder#shallow()}) is one stage; a longer one is split into
    * stages of d bits (1 bit per coordinate, where one stage is strongest: a rotation) followed by
-   * one stage with the remainder, e.g. 2.5 bits per coordinate as 1 + 1 + 0.5. Coding the
-   * residual of a rotation in stages beats a tight frame at every rate above 1 (docs/THEORY.md §5).
-   * For an allocating trainer this is the split of the data-free form (stage k holds bit k of the
+   * one stage with the remainder, e.g. 2.5 bits per coordinate as 1 + 1 + 0.5. Coding the residual
+   * of a rotation in stages beats a tight frame at every rate above 1 (docs/THEORY.md §5). For an
+   * allocating trainer this is the split of the data-free form (stage k holds bit k of the
    * directions that have one); trained from data, the split follows the data.
    */
   public int[] stageBitsFor(int dimension) {
@@ -301,16 +305,26 @@ public final class CodebookTrainer {
     }
     for (int k = 0; k < stages.length; k++) {
       if (stages[k] > 2L * dimension) {
-        throw new IllegalArgumentException(stages[k] + " bits is more than 2d = "
-            + 2L * dimension + " for one stage in dimension " + dimension);
+        throw new IllegalArgumentException(
+            stages[k]
+                + " bits is more than 2d = "
+                + 2L * dimension
+                + " for one stage in dimension "
+                + dimension);
       }
     }
     long total = java.util.Arrays.stream(stages).asLongStream().sum();
     int max = Caps.maxBits(dimension, stages.length);
     if (total > max || stages.length > Caps.MAX_STAGES) {
-      throw new IllegalArgumentException(total + " bits in " + stages.length
-          + " stages is more than a codebook of dimension " + dimension + " may hold (" + max
-          + ")");
+      throw new IllegalArgumentException(
+          total
+              + " bits in "
+              + stages.length
+              + " stages is more than a codebook of dimension "
+              + dimension
+              + " may hold ("
+              + max
+              + ")");
     }
     return stages;
   }
@@ -336,8 +350,8 @@ public final class CodebookTrainer {
   /** Fails if a later pass saw another number of vectors than the first. */
   static void checkSameVectors(long first, long later) throws IOException {
     if (later != first) {
-      throw new IOException("the source yielded " + later + " vectors on a later pass, "
-          + first + " on its first");
+      throw new IOException(
+          "the source yielded " + later + " vectors on a later pass, " + first + " on its first");
     }
   }
 
@@ -348,9 +362,9 @@ public final class CodebookTrainer {
 
   /**
    * Trains from the vectors that {@code runner} passes over (two passes, more for staged codes):
-   * the same codebook as {@link #train(VectorSource)} when the runner feeds the same vectors in
-   * one part, for a runner that spreads the passes over a cluster's partitions. Between passes
-   * this does the d×d work (eigendecompositions, fits) on the calling thread.
+   * the same codebook as {@link #train(VectorSource)} when the runner feeds the same vectors in one
+   * part, for a runner that spreads the passes over a cluster's partitions. Between passes this
+   * does the d×d work (eigendecompositions, fits) on the calling thread.
    */
   public Codebook train(int dimension, PassRunner runner) throws IOException {
     Checks.checkPositive("dimension", dimension);
@@ -366,9 +380,18 @@ public final class CodebookTrainer {
     float[] mean = Matrices.toFloat(moments.mean());
     Stage first = trainStage(moments, runner, null, stages[0], mean, seed);
     if (stages.length == 1) {
-      return Codebook.of(d, stages[0], mean, first.encoder, first.decoder,
-          new CodebookInfo(CodebookInfo.Method.TRAINED, seed, count,
-              first.squaredError / (count * trace), first.predictedNmse));
+      return Codebook.of(
+          d,
+          stages[0],
+          mean,
+          first.encoder,
+          first.decoder,
+          new CodebookInfo(
+              CodebookInfo.Method.TRAINED,
+              seed,
+              count,
+              first.squaredError / (count * trace),
+              first.predictedNmse));
     }
     // Each further stage learns from the residuals the stages before it leave (docs/THEORY.md §5).
     float[] encoder = first.encoder;
@@ -376,8 +399,14 @@ public final class CodebookTrainer {
     Stage last = first;
     for (int k = 1; k < stages.length; k++) {
       int[] done = java.util.Arrays.copyOf(stages, k);
-      Codebook partial = Codebook.of(d, done, mean, encoder, decoder, new CodebookInfo(
-          CodebookInfo.Method.TRAINED, seed, count, Double.NaN, Double.NaN));
+      Codebook partial =
+          Codebook.of(
+              d,
+              done,
+              mean,
+              encoder,
+              decoder,
+              new CodebookInfo(CodebookInfo.Method.TRAINED, seed, count, Double.NaN, Double.NaN));
       CovarianceAccumulator residualMoments =
           runner.run(new Passes.Residual<>(partial, new Passes.Moments(d))).inner();
       checkSameVectors(count, residualMoments.count());
@@ -385,22 +414,37 @@ public final class CodebookTrainer {
       encoder = concatRows(encoder, last.encoder);
       decoder = concatColumns(decoder, d, last.decoder);
     }
-    return Codebook.of(d, stages, mean, encoder, decoder, new CodebookInfo(
-        CodebookInfo.Method.TRAINED, seed, count, last.squaredError / (count * trace),
-        Double.NaN));
+    return Codebook.of(
+        d,
+        stages,
+        mean,
+        encoder,
+        decoder,
+        new CodebookInfo(
+            CodebookInfo.Method.TRAINED,
+            seed,
+            count,
+            last.squaredError / (count * trace),
+            Double.NaN));
   }
 
   /** One stage's matrices and what its refit measured. */
-  private record Stage(float[] encoder, float[] decoder, double squaredError,
-      double predictedNmse) {}
+  private record Stage(
+      float[] encoder, float[] decoder, double squaredError, double predictedNmse) {}
 
   /**
-   * Learns one sign stage for the training vectors, or for the residuals {@code partial} leaves
-   * on them if not null (whose moments are given), coded around {@code center}: the encoder by
-   * ascent on Σ, the decoder by the shrunk refit.
+   * Learns one sign stage for the training vectors, or for the residuals {@code partial} leaves on
+   * them if not null (whose moments are given), coded around {@code center}: the encoder by ascent
+   * on Σ, the decoder by the shrunk refit.
    */
-  private Stage trainStage(CovarianceAccumulator moments, PassRunner runner, Codebook partial,
-      int n, float[] center, long stageSeed) throws IOException {
+  private Stage trainStage(
+      CovarianceAccumulator moments,
+      PassRunner runner,
+      Codebook partial,
+      int n,
+      float[] center,
+      long stageSeed)
+      throws IOException {
     int d = moments.dimension();
     long count = moments.count();
     double trace = moments.totalVariance();
@@ -418,10 +462,12 @@ public final class CodebookTrainer {
     for (int k = 0; k < d; k++) {
       order[k] = k;
     }
-    java.util.Arrays.sort(order, (a, b) -> {
-      int c = Double.compare(eig.getEigenvalue(b).real, eig.getEigenvalue(a).real);
-      return c != 0 ? c : Integer.compare(a, b);
-    });
+    java.util.Arrays.sort(
+        order,
+        (a, b) -> {
+          int c = Double.compare(eig.getEigenvalue(b).real, eig.getEigenvalue(a).real);
+          return c != 0 ? c : Integer.compare(a, b);
+        });
     double[] lambda = new double[d];
     DMatrixRMaj v = new DMatrixRMaj(d, d);
     for (int k = 0; k < d; k++) {
@@ -451,16 +497,25 @@ public final class CodebookTrainer {
     normalizeRows(b);
 
     float[] encoder = Matrices.toFloat(b.data);
-    Codebook provisional = Codebook.of(d, n, center, encoder, new float[d * n],
-        new CodebookInfo(CodebookInfo.Method.TRAINED, stageSeed, count, Double.NaN, Double.NaN));
+    Codebook provisional =
+        Codebook.of(
+            d,
+            n,
+            center,
+            encoder,
+            new float[d * n],
+            new CodebookInfo(
+                CodebookInfo.Method.TRAINED, stageSeed, count, Double.NaN, Double.NaN));
     // The decoder is fitted to the float encoder actually used.
     b = Matrices.toDouble(encoder, n, d);
     GaussianSignModel model = GaussianSignModel.of(b, sigma);
     DMatrixRMaj aStar = gaussianDecoder(model);
 
     Passes.Refit pass = new Passes.Refit(provisional, center, HOLDOUT_EVERY);
-    RefitAccumulator refit = partial == null ? runner.run(pass)
-        : runner.run(new Passes.Residual<>(partial, pass)).inner();
+    RefitAccumulator refit =
+        partial == null
+            ? runner.run(pass)
+            : runner.run(new Passes.Residual<>(partial, pass)).inner();
     checkSameVectors(count, refit.count());
 
     double alpha = chooseShrinkage(refit, aStar);
@@ -528,12 +583,16 @@ public final class CodebookTrainer {
         best.setTo(u);
       }
       listener.step(t, maxSteps, 1 - j / trace);
-      if (t > warmup + 10 && history[t - 1] - history[t - 11] <= tolerance * Math.abs(history[t - 1])) {
+      if (t > warmup + 10
+          && history[t - 1] - history[t - 11] <= tolerance * Math.abs(history[t - 1])) {
         return best;
       }
       double[] ud = u.data;
       double[] gd = grad.data;
-      double lr = step0 * (0.1 + 0.45 * (1 + Math.cos(Math.PI * (t - 1) / maxSteps))) * Math.min(1, (double) t / warmup);
+      double lr =
+          step0
+              * (0.1 + 0.45 * (1 + Math.cos(Math.PI * (t - 1) / maxSteps)))
+              * Math.min(1, (double) t / warmup);
       double c1 = 1 - Math.pow(beta1, t);
       double c2 = 1 - Math.pow(beta2, t);
       for (int i = 0; i < n; i++) {
@@ -596,8 +655,8 @@ public final class CodebookTrainer {
   }
 
   /** {@code (XZ + λ A*)(ZZ + λ I)⁻¹} with {@code λ = alpha · count}. */
-  private static DMatrixRMaj fitDecoder(DMatrixRMaj xz, DMatrixRMaj zz, long count, double alpha,
-      DMatrixRMaj aStar) {
+  private static DMatrixRMaj fitDecoder(
+      DMatrixRMaj xz, DMatrixRMaj zz, long count, double alpha, DMatrixRMaj aStar) {
     if (Double.isInfinite(alpha)) {
       return aStar;
     }
@@ -649,8 +708,8 @@ public final class CodebookTrainer {
   // ---------------------------------------------------------------- data-free form
 
   /**
-   * The data-free optimal form fitted to {@code source}'s mean and overall scale
-   * {@code s = sqrt(tr Σ / d)} only; a second pass measures the training NMSE.
+   * The data-free optimal form fitted to {@code source}'s mean and overall scale {@code s = sqrt(tr
+   * Σ / d)} only; a second pass measures the training NMSE.
    */
   public Codebook trainIsotropic(VectorSource source) throws IOException {
     return trainIsotropic(source.dimension(), PassRunner.sequential(source, listener));
@@ -678,35 +737,52 @@ public final class CodebookTrainer {
     return isotropic(dimension, new float[dimension], 1, 0, Double.NaN);
   }
 
-  private Codebook isotropic(int d, float[] mean, double scale, long trainVectors,
-      double trainNmse) {
+  private Codebook isotropic(
+      int d, float[] mean, double scale, long trainVectors, double trainNmse) {
     int[] stages = stageBitsFor(d);
     if (allocates()) {
-      return AllocationTrainer.isotropic(d, bitsFor(d), mean, scale, structured, seed,
-          trainVectors, trainNmse);
+      return AllocationTrainer.isotropic(
+          d, bitsFor(d), mean, scale, structured, seed, trainVectors, trainNmse);
     }
     if (structured) {
       double[] scales = new double[stages.length];
       double residual = 1;
       for (int k = 0; k < stages.length; k++) {
         if (stages[k] > d) {
-          throw new IllegalStateException("a structured stage codes at most d = " + d
-              + " bits, not " + stages[k] + ": use the default split into stages");
+          throw new IllegalStateException(
+              "a structured stage codes at most d = "
+                  + d
+                  + " bits, not "
+                  + stages[k]
+                  + ": use the default split into stages");
         }
         scales[k] = Math.sqrt(2 / Math.PI) * scale * Math.sqrt(residual);
         residual *= io.signcodec.core.Limits.signAutoencoderLimit((double) stages[k] / d);
       }
       // Orthonormal rows with the tied decoder reach 1 − 2r/π exactly on N(0, s²I).
-      double predicted = stages.length == 1
-          ? io.signcodec.core.Limits.signAutoencoderLimit((double) stages[0] / d) : Double.NaN;
-      return Codebook.structured(d, stages, mean, scales, new CodebookInfo(
-          CodebookInfo.Method.ISOTROPIC, seed, trainVectors, trainNmse, predicted));
+      double predicted =
+          stages.length == 1
+              ? io.signcodec.core.Limits.signAutoencoderLimit((double) stages[0] / d)
+              : Double.NaN;
+      return Codebook.structured(
+          d,
+          stages,
+          mean,
+          scales,
+          new CodebookInfo(
+              CodebookInfo.Method.ISOTROPIC, seed, trainVectors, trainNmse, predicted));
     }
     Random random = new Random(seed);
     if (stages.length == 1) {
       Stage s = isotropicStage(d, stages[0], scale, random);
-      return Codebook.of(d, stages[0], mean, s.encoder, s.decoder, new CodebookInfo(
-          CodebookInfo.Method.ISOTROPIC, seed, trainVectors, trainNmse, s.predictedNmse));
+      return Codebook.of(
+          d,
+          stages[0],
+          mean,
+          s.encoder,
+          s.decoder,
+          new CodebookInfo(
+              CodebookInfo.Method.ISOTROPIC, seed, trainVectors, trainNmse, s.predictedNmse));
     }
     // Independent rotations per stage; each decoder scaled to the residual the stages before it
     // leave on Gaussian data (the limit of each stage, multiplied).
@@ -719,8 +795,13 @@ public final class CodebookTrainer {
       decoder = decoder == null ? s.decoder : concatColumns(decoder, d, s.decoder);
       residual *= io.signcodec.core.Limits.signAutoencoderLimit((double) bits / d);
     }
-    return Codebook.of(d, stages, mean, encoder, decoder, new CodebookInfo(
-        CodebookInfo.Method.ISOTROPIC, seed, trainVectors, trainNmse, Double.NaN));
+    return Codebook.of(
+        d,
+        stages,
+        mean,
+        encoder,
+        decoder,
+        new CodebookInfo(CodebookInfo.Method.ISOTROPIC, seed, trainVectors, trainNmse, Double.NaN));
   }
 
   /** One data-free stage: orthogonal rows or a unit-norm tight frame, weight-tied decoder. */

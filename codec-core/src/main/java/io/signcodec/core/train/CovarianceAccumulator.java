@@ -62,8 +62,8 @@ public final class CovarianceAccumulator implements PassAccumulator<CovarianceAc
   /** Adds one vector. */
   public void add(float[] vector) {
     if (vector.length != dimension) {
-      throw new IllegalArgumentException("vector has dimension " + vector.length + ", expected "
-          + dimension);
+      throw new IllegalArgumentException(
+          "vector has dimension " + vector.length + ", expected " + dimension);
     }
     add(vector, 0, 1);
   }
@@ -117,14 +117,14 @@ public final class CovarianceAccumulator implements PassAccumulator<CovarianceAc
   }
 
   /**
-   * Adds everything {@code other} has seen, as if its vectors had been added here. Merged into
-   * an empty accumulator, the statistics are copied exactly.
+   * Adds everything {@code other} has seen, as if its vectors had been added here. Merged into an
+   * empty accumulator, the statistics are copied exactly.
    */
   @Override
   public void merge(CovarianceAccumulator other) {
     if (other.dimension != dimension) {
-      throw new IllegalArgumentException("cannot merge dimension " + other.dimension + " into "
-          + dimension);
+      throw new IllegalArgumentException(
+          "cannot merge dimension " + other.dimension + " into " + dimension);
     }
     flush();
     other.flush();

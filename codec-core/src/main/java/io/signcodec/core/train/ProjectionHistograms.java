@@ -7,19 +7,21 @@ import java.util.Arrays;
 
 /**
  * Histograms of the projections {@code y_i = ⟨b_i, x − μ⟩} of the vectors on each of m basis
- * directions: {@value AllocationTrainer#BINS} bins over ±{@code RANGE} standard deviations of
- * each direction, each bin with its count, sum and sum of squares, so that the level fits round
- * nothing to a bin. Counts are exact whatever the order; sums are added in the order of the
- * vectors, bin by bin.
+ * directions: {@value AllocationTrainer#BINS} bins over ±{@code RANGE} standard deviations of each
+ * direction, each bin with its count, sum and sum of squares, so that the level fits round nothing
+ * to a bin. Counts are exact whatever the order; sums are added in the order of the vectors, bin by
+ * bin.
  *
  * <p>Projections are computed on tiles of vectors and fixed groups of {@value #GROUP} directions
- * (in parallel over the groups), so a vector's projections do not depend on how many threads
- * there are or how the vectors are batched.
+ * (in parallel over the groups), so a vector's projections do not depend on how many threads there
+ * are or how the vectors are batched.
  */
 final class ProjectionHistograms implements PassAccumulator<ProjectionHistograms> {
   private static final long serialVersionUID = 1L;
+
   /** Directions projected together, a multiple of every SIMD width. */
   static final int GROUP = 64;
+
   private static final int TILE = 32;
 
   private final int dimension;
@@ -76,26 +78,30 @@ final class ProjectionHistograms implements PassAccumulator<ProjectionHistograms
     }
     vectors += count;
     // Each group of directions has its own histograms and tile: threads write disjoint outputs.
-    Parallel.forRange(groups, 1, true, (gFrom, gTo) -> {
-      for (int g = gFrom; g < gTo; g++) {
-        int from = g * GROUP;
-        int to = Math.min(directions, from + GROUP);
-        float[][] p = projections[g];
-        for (int t = 0; t < count; t += TILE) {
-          int n = Math.min(TILE, count - t);
-          for (int v = 0; v < n; v++) {
-            Arrays.fill(p[v], from, to, 0f);
-          }
-          FloatKernels.multiplyAdd(batch, offset + t * d, d, mean, transposedBasis, 0, d, from,
-              to, p, n);
-          for (int v = 0; v < n; v++) {
-            for (int i = from; i < to; i++) {
-              bin(i, p[v][i]);
+    Parallel.forRange(
+        groups,
+        1,
+        true,
+        (gFrom, gTo) -> {
+          for (int g = gFrom; g < gTo; g++) {
+            int from = g * GROUP;
+            int to = Math.min(directions, from + GROUP);
+            float[][] p = projections[g];
+            for (int t = 0; t < count; t += TILE) {
+              int n = Math.min(TILE, count - t);
+              for (int v = 0; v < n; v++) {
+                Arrays.fill(p[v], from, to, 0f);
+              }
+              FloatKernels.multiplyAdd(
+                  batch, offset + t * d, d, mean, transposedBasis, 0, d, from, to, p, n);
+              for (int v = 0; v < n; v++) {
+                for (int i = from; i < to; i++) {
+                  bin(i, p[v][i]);
+                }
+              }
             }
           }
-        }
-      }
-    });
+        });
   }
 
   private void bin(int direction, float y) {
@@ -112,9 +118,15 @@ final class ProjectionHistograms implements PassAccumulator<ProjectionHistograms
   @Override
   public void merge(ProjectionHistograms other) {
     if (other.directions != directions || other.dimension != dimension) {
-      throw new IllegalArgumentException("cannot merge histograms of " + other.directions
-          + " directions in dimension " + other.dimension + " into " + directions + " in "
-          + dimension);
+      throw new IllegalArgumentException(
+          "cannot merge histograms of "
+              + other.directions
+              + " directions in dimension "
+              + other.dimension
+              + " into "
+              + directions
+              + " in "
+              + dimension);
     }
     boolean empty = vectors == 0;
     for (int i = 0; i < directions; i++) {

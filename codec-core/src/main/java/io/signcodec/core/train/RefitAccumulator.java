@@ -8,11 +8,11 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 
 /**
- * Sufficient statistics of the decoder's least-squares problem, {@code Xcᵀ Z} (d×n) and
- * {@code Zᵀ Z} (n×n), kept separately for the fitting vectors and for every
- * {@code holdoutEvery}-th vector of each part, which is held out. The codes Z are those of the
- * provisional codebook of the pass; blocks of up to {@value #BLOCK} vectors are multiplied in
- * float (exact for {@code Zᵀ Z}, whose entries are small integers) and summed in double.
+ * Sufficient statistics of the decoder's least-squares problem, {@code Xcᵀ Z} (d×n) and {@code Zᵀ
+ * Z} (n×n), kept separately for the fitting vectors and for every {@code holdoutEvery}-th vector of
+ * each part, which is held out. The codes Z are those of the provisional codebook of the pass;
+ * blocks of up to {@value #BLOCK} vectors are multiplied in float (exact for {@code Zᵀ Z}, whose
+ * entries are small integers) and summed in double.
  */
 final class RefitAccumulator implements PassAccumulator<RefitAccumulator> {
   private static final long serialVersionUID = 1L;
@@ -44,8 +44,8 @@ final class RefitAccumulator implements PassAccumulator<RefitAccumulator> {
   }
 
   /**
-   * The statistics of one of the two sets of vectors: their count, {@code Σ‖x‖²}, {@code X Zᵀ}
-   * and {@code Z Zᵀ}; and its open block.
+   * The statistics of one of the two sets of vectors: their count, {@code Σ‖x‖²}, {@code X Zᵀ} and
+   * {@code Z Zᵀ}; and its open block.
    */
   static final class Part implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
@@ -144,8 +144,16 @@ final class RefitAccumulator implements PassAccumulator<RefitAccumulator> {
   @Override
   public void merge(RefitAccumulator other) {
     if (other.d != d || other.n != n) {
-      throw new IllegalArgumentException("cannot merge a refit of " + other.n + " bits in "
-          + "dimension " + other.d + " into one of " + n + " bits in dimension " + d);
+      throw new IllegalArgumentException(
+          "cannot merge a refit of "
+              + other.n
+              + " bits in "
+              + "dimension "
+              + other.d
+              + " into one of "
+              + n
+              + " bits in dimension "
+              + d);
     }
     flush();
     other.flush();

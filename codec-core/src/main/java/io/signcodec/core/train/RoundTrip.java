@@ -7,9 +7,8 @@ import io.signcodec.core.internal.Checks;
 
 /**
  * What a codebook makes of a batch of vectors, {@code x̂ = decode(encode(x))}, into scratch it
- * keeps: for the accumulators that learn from reconstructions (residuals, distortion). Its
- * codebook is left out when an accumulator is serialized, so it exists only where vectors are
- * added.
+ * keeps: for the accumulators that learn from reconstructions (residuals, distortion). Its codebook
+ * is left out when an accumulator is serialized, so it exists only where vectors are added.
  */
 final class RoundTrip {
   private final Codebook codebook;
@@ -26,8 +25,8 @@ final class RoundTrip {
 
   /**
    * {@code current}, or on an accumulator's first batch a round trip of {@code codebook}; an
-   * accumulator that travelled has no codebook (it is transient) and is refused, as it may only
-   * be merged.
+   * accumulator that travelled has no codebook (it is transient) and is refused, as it may only be
+   * merged.
    *
    * @param accumulator what the accumulator holds, for the message
    */
@@ -36,8 +35,8 @@ final class RoundTrip {
       return current;
     }
     if (codebook == null) {
-      throw new IllegalStateException("a " + accumulator + " accumulator that was serialized only "
-          + "merges");
+      throw new IllegalStateException(
+          "a " + accumulator + " accumulator that was serialized only " + "merges");
     }
     return new RoundTrip(codebook);
   }

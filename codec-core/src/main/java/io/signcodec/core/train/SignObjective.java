@@ -12,9 +12,9 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
  * with Σ into a column scaling, so a step costs four n×n×d products and one n×n Cholesky
  * factorisation, and nothing depends on the number of samples.
  *
- * <p>With {@code L = U diag(√λ)} and {@code Y = M⁻¹ L}:
- * {@code J = ⟨L, Y⟩}, {@code S = M⁻¹ P M⁻¹ = Y Yᵀ} and
- * {@code ∇J = 2 Y diag(√λ) − 2 (S ∘ W) U}, {@code W_ij = 1/√(1 − G_ij²)} off the diagonal.
+ * <p>With {@code L = U diag(√λ)} and {@code Y = M⁻¹ L}: {@code J = ⟨L, Y⟩}, {@code S = M⁻¹ P M⁻¹ =
+ * Y Yᵀ} and {@code ∇J = 2 Y diag(√λ) − 2 (S ∘ W) U}, {@code W_ij = 1/√(1 − G_ij²)} off the
+ * diagonal.
  *
  * <p>Not thread-safe: it owns its work matrices.
  */
@@ -47,8 +47,8 @@ final class SignObjective {
   }
 
   /**
-   * Returns {@code J(U)} for {@code u} (n×d, unit rows) and, if {@code grad} is not null, writes the
-   * (unprojected) gradient into it.
+   * Returns {@code J(U)} for {@code u} (n×d, unit rows) and, if {@code grad} is not null, writes
+   * the (unprojected) gradient into it.
    */
   double evaluate(DMatrixRMaj u, DMatrixRMaj grad) {
     CommonOps_MT_DDRM.multOuter(u, g);

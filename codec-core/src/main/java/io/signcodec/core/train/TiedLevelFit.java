@@ -4,36 +4,37 @@ import java.util.Arrays;
 
 /**
  * Fits the b tied levels {@code o + Σ_k c_k z_k} of one direction to the histogram of its
- * projections by Lloyd's iterations: assign every bin to its nearest level, then refit
- * {@code (o, c)} by least squares on the assignment (the levels are linear in them), until the
- * error stops falling. Both steps lower the error, so it converges; where it converges depends
- * on the start, and for b ≥ 3 the best tied levels are not the evenly halving ones, so the start
- * is the best levels for a unit Gaussian ({@link #UNIT_GAUSSIAN}, found by a search over
- * hundreds of random starts), scaled to the direction's spread.
+ * projections by Lloyd's iterations: assign every bin to its nearest level, then refit {@code (o,
+ * c)} by least squares on the assignment (the levels are linear in them), until the error stops
+ * falling. Both steps lower the error, so it converges; where it converges depends on the start,
+ * and for b ≥ 3 the best tied levels are not the evenly halving ones, so the start is the best
+ * levels for a unit Gaussian ({@link #UNIT_GAUSSIAN}, found by a search over hundreds of random
+ * starts), scaled to the direction's spread.
  */
 final class TiedLevelFit {
   /**
    * The tied scales {@code c_0 ≥ c_1 ≥ …} that minimise the mean squared error of a unit Gaussian
    * coded with b = 1 … 8 bits by the nearest level, and that error: 0.36338, 0.11748, 0.035267,
-   * 0.0098924, 0.0026747, 0.00078170, 0.00024073, 0.000078379 (Lloyd–Max, untied: 0.36338,
-   * 0.11748, 0.034548, 0.0094971 for b = 1 … 4). Found by Lloyd's iterations from 150 to 400
-   * random and perturbed-uniform starts on the exact Gaussian density in 8 192 bins over
-   * [−9, 9], the best kept.
+   * 0.0098924, 0.0026747, 0.00078170, 0.00024073, 0.000078379 (Lloyd–Max, untied: 0.36338, 0.11748,
+   * 0.034548, 0.0094971 for b = 1 … 4). Found by Lloyd's iterations from 150 to 400 random and
+   * perturbed-uniform starts on the exact Gaussian density in 8 192 bins over [−9, 9], the best
+   * kept.
    */
   static final double[][] UNIT_GAUSSIAN = {
-      {0.797885},
-      {0.981942, 0.528938},
-      {0.986858, 0.747138, 0.450439},
-      {1.136199, 0.713447, 0.560405, 0.297838},
-      {1.02101, 0.94901, 0.617364, 0.487813, 0.252648},
-      {1.093005, 0.719079, 0.553142, 0.485123, 0.408678, 0.272955},
-      {1.37734, 0.91105, 0.630545, 0.570963, 0.449621, 0.25803, 0.229185},
-      {1.174053, 1.124473, 0.721491, 0.583133, 0.428502, 0.373681, 0.266937, 0.06678},
+    {0.797885},
+    {0.981942, 0.528938},
+    {0.986858, 0.747138, 0.450439},
+    {1.136199, 0.713447, 0.560405, 0.297838},
+    {1.02101, 0.94901, 0.617364, 0.487813, 0.252648},
+    {1.093005, 0.719079, 0.553142, 0.485123, 0.408678, 0.272955},
+    {1.37734, 0.91105, 0.630545, 0.570963, 0.449621, 0.25803, 0.229185},
+    {1.174053, 1.124473, 0.721491, 0.583133, 0.428502, 0.373681, 0.266937, 0.06678},
   };
 
   /** Mean squared error of {@link #UNIT_GAUSSIAN} at b bits (index b; 1 at b = 0). */
-  static final double[] UNIT_GAUSSIAN_ERROR = {1, 0.3633798, 0.1174815, 0.0352670, 0.0098924,
-      0.0026747, 0.00078170, 0.00024073, 0.000078379};
+  static final double[] UNIT_GAUSSIAN_ERROR = {
+    1, 0.3633798, 0.1174815, 0.0352670, 0.0098924, 0.0026747, 0.00078170, 0.00024073, 0.000078379
+  };
 
   private static final int MAX_ITERATIONS = 60;
 
@@ -47,8 +48,8 @@ final class TiedLevelFit {
    * squares summing to {@code squares[j]}; bins are in increasing order of value. Starts from the
    * unit-Gaussian levels times {@code spread}, around {@code center}.
    */
-  static Fit fit(double[] count, double[] sum, double[] squares, int b, double center,
-      double spread) {
+  static Fit fit(
+      double[] count, double[] sum, double[] squares, int b, double center, double spread) {
     int levels = 1 << b;
     // Design row of each pattern p: [1, z_0 … z_{b−1}], z_k = +1 where bit k of p is set.
     double[][] x = new double[levels][b + 1];
@@ -100,11 +101,18 @@ final class TiedLevelFit {
   }
 
   /**
-   * Assigns each bin (by its mean) to the nearest level and sums, per level, the count, the sum
-   * and the squares it receives; returns the squared error of that assignment.
+   * Assigns each bin (by its mean) to the nearest level and sums, per level, the count, the sum and
+   * the squares it receives; returns the squared error of that assignment.
    */
-  private static double assign(double[] count, double[] sum, double[] squares, double[][] x,
-      double[] theta, double[] weight, double[] sums, double[] squareSums) {
+  private static double assign(
+      double[] count,
+      double[] sum,
+      double[] squares,
+      double[][] x,
+      double[] theta,
+      double[] weight,
+      double[] sums,
+      double[] squareSums) {
     int levels = x.length;
     double[] value = new double[levels];
     Integer[] order = new Integer[levels];
@@ -126,8 +134,7 @@ final class TiedLevelFit {
         continue;
       }
       double m = sum[j] / count[j];
-      while (at + 1 < levels
-          && m >= 0.5 * (value[order[at]] + value[order[at + 1]])) {
+      while (at + 1 < levels && m >= 0.5 * (value[order[at]] + value[order[at + 1]])) {
         at++;
       }
       int p = order[at];

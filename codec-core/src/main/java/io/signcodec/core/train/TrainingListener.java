@@ -1,8 +1,8 @@
 package io.signcodec.core.train;
 
 /**
- * Progress of a {@link CodebookTrainer}, for progress bars and logs. Called on the training
- * thread; keep it quick. Every method has an empty default.
+ * Progress of a {@link CodebookTrainer}, for progress bars and logs. Called on the training thread;
+ * keep it quick. Every method has an empty default.
  */
 public interface TrainingListener {
 

@@ -5,13 +5,13 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * An input stream that knows its position, for error messages that say where, and that holds back
- * a failure until the bytes read before it have been used.
+ * An input stream that knows its position, for error messages that say where, and that holds back a
+ * failure until the bytes read before it have been used.
  *
- * <p>A decompressor may deliver part of a chunk and then fail (corrupt or cut-off compressed
- * data). {@link #readUpTo} then returns the bytes it got and keeps the exception in
- * {@link #failure()}; the reader decodes the complete vectors among those bytes, hands them out,
- * and throws the failure next.
+ * <p>A decompressor may deliver part of a chunk and then fail (corrupt or cut-off compressed data).
+ * {@link #readUpTo} then returns the bytes it got and keeps the exception in {@link #failure()};
+ * the reader decodes the complete vectors among those bytes, hands them out, and throws the failure
+ * next.
  */
 final class ByteInput implements Closeable {
   private final InputStream in;

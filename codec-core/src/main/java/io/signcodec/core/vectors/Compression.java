@@ -18,9 +18,9 @@ import java.util.zip.GZIPInputStream;
  * Recognises gzip, bzip2, xz and zstd input by its magic number and decompresses it: gzip with the
  * JDK, the others through a {@link Decompressor} found with {@link ServiceLoader}.
  *
- * <p>Only these four are recognised. Formats with weak signatures (zlib's two bytes, Unix
- * compress, LZMA, ...) are never looked for, since a vector file can start with them by accident:
- * an {@code .fvecs} row of dimension 40056 begins with the bytes of a zlib header.
+ * <p>Only these four are recognised. Formats with weak signatures (zlib's two bytes, Unix compress,
+ * LZMA, ...) are never looked for, since a vector file can start with them by accident: an {@code
+ * .fvecs} row of dimension 40056 begins with the bytes of a zlib header.
  */
 final class Compression {
   private Compression() {}
@@ -29,8 +29,10 @@ final class Compression {
   private static final byte[] BZIP2 = {'B', 'Z', 'h'};
   private static final byte[] XZ = {(byte) 0xfd, '7', 'z', 'X', 'Z', 0};
   private static final byte[] ZSTD = {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd};
+
   /** A zstd skippable frame: 0x184D2A50 to 0x184D2A5F, little-endian. */
   private static final byte[] ZSTD_SKIPPABLE_TAIL = {0x2a, 0x4d, 0x18};
+
   private static final int SIGNATURE_BYTES = 6;
 
   /** The Maven coordinates of the module that decodes bzip2, xz and zstd. */
@@ -54,8 +56,8 @@ final class Compression {
     if (startsWith(b, n, XZ)) {
       return CompressionFormat.XZ;
     }
-    if (startsWith(b, n, ZSTD) || (n >= 4 && (b[0] & 0xf0) == 0x50
-        && Arrays.equals(b, 1, 4, ZSTD_SKIPPABLE_TAIL, 0, 3))) {
+    if (startsWith(b, n, ZSTD)
+        || (n >= 4 && (b[0] & 0xf0) == 0x50 && Arrays.equals(b, 1, 4, ZSTD_SKIPPABLE_TAIL, 0, 3))) {
       return CompressionFormat.ZSTD;
     }
     return null;
@@ -71,15 +73,17 @@ final class Compression {
    *
    * @throws IOException saying which library to add if no provider on the classpath decodes it
    */
-  static InputStream decompress(BufferedInputStream in, CompressionFormat format,
-      SourceGuard guard, String name) throws IOException {
+  static InputStream decompress(
+      BufferedInputStream in, CompressionFormat format, SourceGuard guard, String name)
+      throws IOException {
     String label = format.label() + "-compressed";
     Decompressor provider = format == CompressionFormat.GZIP ? null : provider(format, name);
     InputStream decoder;
     try {
-      decoder = provider == null
-          ? new GZIPInputStream(new UnendingAvailable(in), 1 << 16)
-          : provider.decompress(format, in, Caps.DECOMPRESSION_MEMORY_LIMIT_KIB);
+      decoder =
+          provider == null
+              ? new GZIPInputStream(new UnendingAvailable(in), 1 << 16)
+              : provider.decompress(format, in, Caps.DECOMPRESSION_MEMORY_LIMIT_KIB);
     } catch (IOException | RuntimeException e) {
       throw guard.translate(e, name, label, 0);
     }
@@ -92,8 +96,7 @@ final class Compression {
    * @throws IOException (of that class, not a malformed-input one) naming what to add to the
    *     classpath: a provider's missing library, or the provider module itself
    */
-  private static Decompressor provider(CompressionFormat format, String name)
-      throws IOException {
+  private static Decompressor provider(CompressionFormat format, String name) throws IOException {
     String missing = PROVIDER_MODULE;
     for (Decompressor d : Providers.ALL) {
       if (d.formats().contains(format)) {
@@ -104,9 +107,16 @@ final class Compression {
         missing = dependency.get();
       }
     }
-    throw new IOException(Messages.prefix(name) + "input is " + format.label()
-        + "-compressed; reading " + format.label() + " needs " + missing + " on the classpath "
-        + "(or decompress the file first)");
+    throw new IOException(
+        Messages.prefix(name)
+            + "input is "
+            + format.label()
+            + "-compressed; reading "
+            + format.label()
+            + " needs "
+            + missing
+            + " on the classpath "
+            + "(or decompress the file first)");
   }
 
   /** The decompressors on the classpath or module path, looked up once. */
@@ -123,8 +133,8 @@ final class Compression {
 
   /**
    * The JDK's gzip stream reads the member after a trailer only if {@code available()} says more
-   * bytes are there, which a pipe may not say yet; claiming one more byte makes it always look,
-   * and at the true end it finds none and stops.
+   * bytes are there, which a pipe may not say yet; claiming one more byte makes it always look, and
+   * at the true end it finds none and stops.
    */
   private static final class UnendingAvailable extends FilterInputStream {
     UnendingAvailable(InputStream in) {

@@ -24,8 +24,10 @@ enum ElementType {
 
   /** The NumPy {@code descr} string of this type. */
   final String descr;
+
   /** Bytes per coordinate. */
   final int size;
+
   /** The byte order of a coordinate, as the descr's first character says ('|': no order). */
   final ByteOrder order;
 
@@ -55,9 +57,9 @@ enum ElementType {
   }
 
   /**
-   * Decodes {@code n} coordinates from {@code src} at {@code srcOff} into {@code dst} at
-   * {@code dstOff}. Doubles are narrowed by a cast (out-of-range values become infinities), ints
-   * are converted exactly up to 2^24 and rounded beyond.
+   * Decodes {@code n} coordinates from {@code src} at {@code srcOff} into {@code dst} at {@code
+   * dstOff}. Doubles are narrowed by a cast (out-of-range values become infinities), ints are
+   * converted exactly up to 2^24 and rounded beyond.
    */
   void decode(byte[] src, int srcOff, float[] dst, int dstOff, int n) {
     if (this == UINT8) {

@@ -37,8 +37,14 @@ final class FileVectorSource implements VectorSource {
     if (reader.dimension() != dimension) {
       int now = reader.dimension();
       reader.close();
-      throw new MalformedInputException(VectorFiles.displayName(path) + ": dimension is now " + now
-          + ", but was " + dimension + " when the source was opened; the file changed", -1);
+      throw new MalformedInputException(
+          VectorFiles.displayName(path)
+              + ": dimension is now "
+              + now
+              + ", but was "
+              + dimension
+              + " when the source was opened; the file changed",
+          -1);
     }
     return reader;
   }

@@ -12,9 +12,9 @@ import java.io.IOException;
  * dimension before every row), raw float32, and the data part of {@code .npy}.
  *
  * <p>Rows are read a chunk at a time into one buffer allocated when the reader is made, of about
- * {@value #TARGET_CHUNK_BYTES} bytes or one row if larger (at most 512 KiB, given
- * {@link VectorFiles#MAX_DIMENSION}), and decoded straight into the caller's array: memory is
- * bounded and the read loop allocates nothing.
+ * {@value #TARGET_CHUNK_BYTES} bytes or one row if larger (at most 512 KiB, given {@link
+ * VectorFiles#MAX_DIMENSION}), and decoded straight into the caller's array: memory is bounded and
+ * the read loop allocates nothing.
  *
  * <p>When the input is truncated or a row is bad, the complete rows before it are returned first;
  * the next call throws, and so does every later call.
@@ -33,13 +33,15 @@ final class FixedRowReader implements VectorReader {
   private final int bufRows;
   private int carry;
   private long rowIndex;
+
   /** The failure to throw once the rows before it are delivered; sticky. */
   private IOException pending;
+
   private boolean done;
   private boolean closed;
 
-  private FixedRowReader(ByteInput in, String name, int dimension, ElementType type,
-      int prefixBytes, long rowCount) {
+  private FixedRowReader(
+      ByteInput in, String name, int dimension, ElementType type, int prefixBytes, long rowCount) {
     this.in = in;
     this.name = name;
     this.dimension = dimension;
@@ -61,15 +63,20 @@ final class FixedRowReader implements VectorReader {
    *
    * @param expectedDimension the dimension the caller expects, or 0 for none
    */
-  static FixedRowReader vecs(ByteInput in, String name, String formatName, ElementType type,
-      int expectedDimension) throws IOException {
+  static FixedRowReader vecs(
+      ByteInput in, String name, String formatName, ElementType type, int expectedDimension)
+      throws IOException {
     byte[] head = new byte[4];
     int got = in.readHeader(head, 0, 4);
     if (got == 0) {
       if (expectedDimension == 0) {
-        throw new MalformedInputException(Messages.prefix(name) + "empty input: an empty "
-            + formatName + " file has no vectors and so does not record their dimension; give the "
-            + "dimension with VectorFileOptions.withDimension to read it as zero vectors", 0);
+        throw new MalformedInputException(
+            Messages.prefix(name)
+                + "empty input: an empty "
+                + formatName
+                + " file has no vectors and so does not record their dimension; give the "
+                + "dimension with VectorFileOptions.withDimension to read it as zero vectors",
+            0);
       }
       FixedRowReader empty = new FixedRowReader(in, name, expectedDimension, type, 4, 0);
       empty.done = true;
@@ -80,12 +87,23 @@ final class FixedRowReader implements VectorReader {
     }
     int d = ElementType.int32LE(head, 0);
     if (d < 1 || d > Caps.MAX_DIMENSION) {
-      throw new MalformedInputException(Messages.prefix(name) + "row 0 declares dimension " + d
-          + ", outside the supported range 1.." + Caps.MAX_DIMENSION, 0);
+      throw new MalformedInputException(
+          Messages.prefix(name)
+              + "row 0 declares dimension "
+              + d
+              + ", outside the supported range 1.."
+              + Caps.MAX_DIMENSION,
+          0);
     }
     if (expectedDimension != 0 && d != expectedDimension) {
-      throw new MalformedInputException(Messages.prefix(name) + "row 0 has dimension " + d
-          + ", expected " + expectedDimension + " (given in the options)", 0);
+      throw new MalformedInputException(
+          Messages.prefix(name)
+              + "row 0 has dimension "
+              + d
+              + ", expected "
+              + expectedDimension
+              + " (given in the options)",
+          0);
     }
     FixedRowReader reader = new FixedRowReader(in, name, d, type, 4, -1);
     System.arraycopy(head, 0, reader.buf, 0, 4);
@@ -167,9 +185,15 @@ final class FixedRowReader implements VectorReader {
           pending = truncated(name, "row " + row, rowStart, rest, rowBytes, rowStart + rest);
         }
       } else if (rowCount >= 0) {
-        pending = new TruncatedInputException(Messages.prefix(name)
-            + "Premature end of stream while reading row " + row + " of the " + rowCount
-            + " rows the header declares", rowStart);
+        pending =
+            new TruncatedInputException(
+                Messages.prefix(name)
+                    + "Premature end of stream while reading row "
+                    + row
+                    + " of the "
+                    + rowCount
+                    + " rows the header declares",
+                rowStart);
       } else {
         done = true;
       }
@@ -188,15 +212,26 @@ final class FixedRowReader implements VectorReader {
   }
 
   private MalformedInputException ragged(long row, int d, long offset) {
-    return new MalformedInputException(Messages.prefix(name) + "row " + row + " has dimension " + d
-        + ", expected " + dimension, offset);
+    return new MalformedInputException(
+        Messages.prefix(name) + "row " + row + " has dimension " + d + ", expected " + dimension,
+        offset);
   }
 
-  private static TruncatedInputException truncated(String name, String what, long start,
-      int present, int needed, long end) {
-    return new TruncatedInputException(Messages.prefix(name) + "Premature end of stream while "
-        + "reading " + what + " (starting at byte " + start + "): only " + present + " of its "
-        + needed + " bytes are present", end);
+  private static TruncatedInputException truncated(
+      String name, String what, long start, int present, int needed, long end) {
+    return new TruncatedInputException(
+        Messages.prefix(name)
+            + "Premature end of stream while "
+            + "reading "
+            + what
+            + " (starting at byte "
+            + start
+            + "): only "
+            + present
+            + " of its "
+            + needed
+            + " bytes are present",
+        end);
   }
 
   @Override

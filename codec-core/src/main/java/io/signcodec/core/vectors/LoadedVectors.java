@@ -3,8 +3,8 @@ package io.signcodec.core.vectors;
 import io.signcodec.core.VectorSource;
 
 /**
- * Vectors read fully into memory by {@link VectorFiles#readAll}: {@link #count()} vectors of
- * {@link #dimension()} floats, row-major in {@link #vectors()}.
+ * Vectors read fully into memory by {@link VectorFiles#readAll}: {@link #count()} vectors of {@link
+ * #dimension()} floats, row-major in {@link #vectors()}.
  */
 public final class LoadedVectors {
   private final float[] vectors;

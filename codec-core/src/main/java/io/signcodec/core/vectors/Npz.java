@@ -21,23 +21,25 @@ import java.util.zip.ZipInputStream;
  * Opens one {@code .npy} member of a NumPy {@code .npz} zip archive, with the JDK's zip classes.
  *
  * <p>A file is read with {@link ZipFile}, which finds members through the central directory; a
- * stream (a compressed {@code .npz.gz}, or a caller's {@code InputStream}) is read with
- * {@link ZipInputStream}, which walks the local headers and so must read past every member before
- * the selected one. Stored and deflated members are supported. Zip-level failures become
- * {@link MalformedInputException}s; errors in a member's npy data carry offsets within the
- * decompressed member.
+ * stream (a compressed {@code .npz.gz}, or a caller's {@code InputStream}) is read with {@link
+ * ZipInputStream}, which walks the local headers and so must read past every member before the
+ * selected one. Stored and deflated members are supported. Zip-level failures become {@link
+ * MalformedInputException}s; errors in a member's npy data carry offsets within the decompressed
+ * member.
  */
 final class Npz {
   private Npz() {}
 
   /** How many keys an "unknown key" message lists at most. */
   private static final int MAX_LISTED_KEYS = 50;
+
   private static final String ZIP = "zip archive";
 
   /** The NumPy key of a member: its name without the {@code .npy} suffix. */
   static String keyOf(String memberName) {
     return memberName.endsWith(".npy")
-        ? memberName.substring(0, memberName.length() - 4) : memberName;
+        ? memberName.substring(0, memberName.length() - 4)
+        : memberName;
   }
 
   private static boolean selects(String key, String memberName) {
@@ -81,16 +83,21 @@ final class Npz {
       }
       String label = memberLabel(name, chosen.getName());
       checkReadable(label, chosen);
-      member = guard.translating(guard.guard(zip.getInputStream(chosen), Npz::isFileFailure),
-          label, "zip member");
+      member =
+          guard.translating(
+              guard.guard(zip.getInputStream(chosen), Npz::isFileFailure), label, "zip member");
       InputStream memberStream = member;
-      return npy(new ByteInput(memberStream, () -> {
-        try {
-          memberStream.close();
-        } finally {
-          zip.close();
-        }
-      }), label);
+      return npy(
+          new ByteInput(
+              memberStream,
+              () -> {
+                try {
+                  memberStream.close();
+                } finally {
+                  zip.close();
+                }
+              }),
+          label);
     } catch (IOException | RuntimeException | Error e) {
       if (member != null) {
         closeQuietly(member);
@@ -130,8 +137,13 @@ final class Npz {
       int got = in.readNBytes(signature, 0, 4);
       in.reset();
       if (got > 0 && !isZip(signature, got)) {
-        throw new MalformedInputException(Messages.prefix(name) + "not a zip archive: it starts "
-            + "with " + hex(signature, got) + " rather than the zip signature 50 4B 03 04", 0);
+        throw new MalformedInputException(
+            Messages.prefix(name)
+                + "not a zip archive: it starts "
+                + "with "
+                + hex(signature, got)
+                + " rather than the zip signature 50 4B 03 04",
+            0);
       }
     } catch (IOException | RuntimeException e) {
       closeQuietly(in);
@@ -194,8 +206,12 @@ final class Npz {
     if (keys.isEmpty()) {
       return new MalformedInputException(Messages.prefix(name) + "npz archive has no members", -1);
     }
-    throw new NoSuchKeyException(Messages.prefix(name) + "npz archive has no array '" + key
-        + "'; available keys: " + list(keys));
+    throw new NoSuchKeyException(
+        Messages.prefix(name)
+            + "npz archive has no array '"
+            + key
+            + "'; available keys: "
+            + list(keys));
   }
 
   /**
@@ -211,12 +227,16 @@ final class Npz {
     }
   }
 
-  private static void checkReadable(String label, ZipEntry entry)
-      throws MalformedInputException {
+  private static void checkReadable(String label, ZipEntry entry) throws MalformedInputException {
     if (entry.getMethod() != ZipEntry.STORED && entry.getMethod() != ZipEntry.DEFLATED) {
-      throw new MalformedInputException(label + ": uses a zip feature this library cannot read "
-          + "(compression method " + entry.getMethod() + ", or encryption); only stored and "
-          + "deflated members are supported", -1);
+      throw new MalformedInputException(
+          label
+              + ": uses a zip feature this library cannot read "
+              + "(compression method "
+              + entry.getMethod()
+              + ", or encryption); only stored and "
+              + "deflated members are supported",
+          -1);
     }
   }
 

@@ -8,14 +8,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A strict parser for the Python literal dict in an {@code .npy} header, such as
- * {@code {'descr': '<f4', 'fortran_order': False, 'shape': (10, 96), }}.
+ * A strict parser for the Python literal dict in an {@code .npy} header, such as {@code {'descr':
+ * '<f4', 'fortran_order': False, 'shape': (10, 96), }}.
  *
  * <p>It accepts the subset of Python literal syntax NumPy writes: a dict with string keys whose
- * values are strings, integers (with an optional Python 2 {@code L} suffix), {@code True},
- * {@code False}, {@code None}, tuples and lists. Nesting is limited to {@value #MAX_DEPTH} levels
- * so that a hostile header cannot exhaust the stack. Errors carry the character index in the
- * header.
+ * values are strings, integers (with an optional Python 2 {@code L} suffix), {@code True}, {@code
+ * False}, {@code None}, tuples and lists. Nesting is limited to {@value #MAX_DEPTH} levels so that
+ * a hostile header cannot exhaust the stack. Errors carry the character index in the header.
  */
 final class PyLiteral {
   static final int MAX_DEPTH = 16;
@@ -27,12 +26,13 @@ final class PyLiteral {
   record PyList(List<Object> items) {}
 
   /** Python's {@code None}. */
-  static final Object NONE = new Object() {
-    @Override
-    public String toString() {
-      return "None";
-    }
-  };
+  static final Object NONE =
+      new Object() {
+        @Override
+        public String toString() {
+          return "None";
+        }
+      };
 
   private final String s;
   private int pos;

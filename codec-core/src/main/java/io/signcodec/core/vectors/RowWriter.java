@@ -54,8 +54,8 @@ final class RowWriter implements VectorWriter {
 
   private static void checkDimension(int dimension) {
     if (dimension < 1 || dimension > Caps.MAX_DIMENSION) {
-      throw new IllegalArgumentException("dimension must be in 1.." + Caps.MAX_DIMENSION
-          + ": " + dimension);
+      throw new IllegalArgumentException(
+          "dimension must be in 1.." + Caps.MAX_DIMENSION + ": " + dimension);
     }
   }
 
@@ -65,8 +65,14 @@ final class RowWriter implements VectorWriter {
    * Version 1.0 unless the header is too long for its 16-bit length field, then 2.0.
    */
   static byte[] npyHeader(String descr, boolean fortranOrder, String shape) {
-    String dict = "{'descr': '" + descr + "', 'fortran_order': " + (fortranOrder ? "True" : "False")
-        + ", 'shape': " + shape + ", }";
+    String dict =
+        "{'descr': '"
+            + descr
+            + "', 'fortran_order': "
+            + (fortranOrder ? "True" : "False")
+            + ", 'shape': "
+            + shape
+            + ", }";
     byte[] v1 = npyPreamble(1, dict);
     return v1 != null ? v1 : npyPreamble(2, dict);
   }
@@ -119,8 +125,14 @@ final class RowWriter implements VectorWriter {
     }
     Checks.checkTransfer(false, src.length, srcOffset, count, dimension);
     if (expected >= 0 && count > expected - written) {
-      throw new IllegalArgumentException("writing " + count + " more vectors would exceed the "
-          + expected + " declared in the npy header (" + written + " written)");
+      throw new IllegalArgumentException(
+          "writing "
+              + count
+              + " more vectors would exceed the "
+              + expected
+              + " declared in the npy header ("
+              + written
+              + " written)");
     }
     int from = srcOffset;
     int left = count;
@@ -156,8 +168,12 @@ final class RowWriter implements VectorWriter {
     closed = true;
     out.close();
     if (expected >= 0 && written != expected) {
-      throw new IllegalStateException("only " + written + " of the " + expected
-          + " vectors declared in the npy header were written; the file is incomplete");
+      throw new IllegalStateException(
+          "only "
+              + written
+              + " of the "
+              + expected
+              + " vectors declared in the npy header were written; the file is incomplete");
     }
   }
 }

@@ -81,9 +81,9 @@ final class SourceGuard {
   /**
    * What to throw for {@code failure}, raised by a decoder of {@code what} data (e.g. "gzip") after
    * it had delivered {@code offset} bytes: the source's own exception if that is the cause, an
-   * existing {@code MalformedInputException} if one is in the chain, a
-   * {@link TruncatedInputException} if the decoder hit the end of its input, otherwise a new
-   * {@code MalformedInputException} carrying the decoder's message.
+   * existing {@code MalformedInputException} if one is in the chain, a {@link
+   * TruncatedInputException} if the decoder hit the end of its input, otherwise a new {@code
+   * MalformedInputException} carrying the decoder's message.
    */
   IOException translate(Throwable failure, String name, String what, long offset) {
     Throwable source = sourceFailure;
@@ -110,8 +110,9 @@ final class SourceGuard {
       return malformed;
     }
     if (eof) {
-      return new TruncatedInputException(Messages.prefix(name)
-          + "Premature end of stream while reading " + what + " data", offset);
+      return new TruncatedInputException(
+          Messages.prefix(name) + "Premature end of stream while reading " + what + " data",
+          offset);
     }
     if (detail == null) {
       detail = failure.getClass().getSimpleName();
@@ -156,10 +157,11 @@ final class SourceGuard {
 
       @Override
       public void close() throws IOException {
-        translated(() -> {
-          in.close();
-          return 0;
-        });
+        translated(
+            () -> {
+              in.close();
+              return 0;
+            });
       }
 
       /** Runs one call on the decoder, its failure {@linkplain #translate translated}. */

@@ -20,8 +20,8 @@ public final class VectorFileOptions {
   private final int dimension;
   private final boolean detectCompression;
 
-  private VectorFileOptions(VectorFormat format, String npzKey, int dimension,
-      boolean detectCompression) {
+  private VectorFileOptions(
+      VectorFormat format, String npzKey, int dimension, boolean detectCompression) {
     this.format = format;
     this.npzKey = npzKey;
     this.dimension = dimension;
@@ -35,31 +35,31 @@ public final class VectorFileOptions {
 
   /** Reads the file as {@code format} instead of deciding from its name. */
   public VectorFileOptions withFormat(VectorFormat format) {
-    return new VectorFileOptions(Objects.requireNonNull(format, "format"), npzKey, dimension,
-        detectCompression);
+    return new VectorFileOptions(
+        Objects.requireNonNull(format, "format"), npzKey, dimension, detectCompression);
   }
 
   /**
-   * Selects the {@code .npz} member to read by its NumPy key: the member name without the
-   * {@code .npy} suffix (the full member name is accepted too). By default the first member is
-   * read. Other formats ignore it.
+   * Selects the {@code .npz} member to read by its NumPy key: the member name without the {@code
+   * .npy} suffix (the full member name is accepted too). By default the first member is read. Other
+   * formats ignore it.
    */
   public VectorFileOptions withNpzKey(String key) {
-    return new VectorFileOptions(format, Objects.requireNonNull(key, "key"), dimension,
-        detectCompression);
+    return new VectorFileOptions(
+        format, Objects.requireNonNull(key, "key"), dimension, detectCompression);
   }
 
   /**
    * The vector dimension. Required for {@link VectorFormat#RAW_FLOAT32}; for the other formats it
-   * is a check (a file of another dimension is rejected as malformed) and lets an empty
-   * {@code .fvecs}/{@code .bvecs} file, which records no dimension, be read as zero vectors.
+   * is a check (a file of another dimension is rejected as malformed) and lets an empty {@code
+   * .fvecs}/{@code .bvecs} file, which records no dimension, be read as zero vectors.
    *
    * @throws IllegalArgumentException unless {@code 1 <= dimension <= Caps.MAX_DIMENSION}
    */
   public VectorFileOptions withDimension(int dimension) {
     if (dimension < 1 || dimension > Caps.MAX_DIMENSION) {
-      throw new IllegalArgumentException("dimension must be in 1.." + Caps.MAX_DIMENSION
-          + ": " + dimension);
+      throw new IllegalArgumentException(
+          "dimension must be in 1.." + Caps.MAX_DIMENSION + ": " + dimension);
     }
     return new VectorFileOptions(format, npzKey, dimension, detectCompression);
   }
@@ -91,7 +91,14 @@ public final class VectorFileOptions {
 
   @Override
   public String toString() {
-    return "VectorFileOptions[format=" + format + ", npzKey=" + npzKey + ", dimension="
-        + (dimension == 0 ? "unset" : dimension) + ", detectCompression=" + detectCompression + "]";
+    return "VectorFileOptions[format="
+        + format
+        + ", npzKey="
+        + npzKey
+        + ", dimension="
+        + (dimension == 0 ? "unset" : dimension)
+        + ", detectCompression="
+        + detectCompression
+        + "]";
   }
 }

@@ -17,29 +17,29 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Reads and writes vector files: {@code .fvecs}, {@code .bvecs}, NumPy {@code .npy} and
- * {@code .npz}, and headerless float32.
+ * Reads and writes vector files: {@code .fvecs}, {@code .bvecs}, NumPy {@code .npy} and {@code
+ * .npz}, and headerless float32.
  *
  * <p>Reading streams: memory is bounded by one buffer per reader (about 64 KiB, or one row if
  * larger), whatever the file size. Any input may be gzip, bzip2, xz or zstd compressed; that is
  * recognised by its magic number, never by its name. The format is taken from the file name (with a
- * compression suffix dropped, see {@link VectorFormat#fromFileName}) unless
- * {@link VectorFileOptions#withFormat} says otherwise. gzip is read with the JDK; bzip2, xz and
- * zstd need a {@link io.signcodec.core.vectors.spi.Decompressor} on the classpath, which
- * {@code io.signcodec:codec-compress} provides (xz and zstd also need its optional libraries
- * {@code org.tukaani:xz} and {@code com.github.luben:zstd-jni}); without one such input fails with
- * an {@link IOException} that says what to add.
+ * compression suffix dropped, see {@link VectorFormat#fromFileName}) unless {@link
+ * VectorFileOptions#withFormat} says otherwise. gzip is read with the JDK; bzip2, xz and zstd need
+ * a {@link io.signcodec.core.vectors.spi.Decompressor} on the classpath, which {@code
+ * io.signcodec:codec-compress} provides (xz and zstd also need its optional libraries {@code
+ * org.tukaani:xz} and {@code com.github.luben:zstd-jni}); without one such input fails with an
+ * {@link IOException} that says what to add.
  *
- * <p>Untrusted input: every length or count read from a file is checked against the
- * {@linkplain Caps caps} before anything is allocated from it, and size arithmetic is done in
- * {@code long}. Bad data fails
- * with a {@link MalformedInputException} (a {@link io.signcodec.core.TruncatedInputException} if it
- * ends early, an {@link io.signcodec.core.UnsupportedVersionException} for an npy format version
- * after 3.0) whose message names the file, the problem and the row, and whose offset is the byte
- * offset in the decompressed stream (within the member, for npz). Corruption reported by the
- * decompressors and the zip reader is converted to the same exception type; failures of the
- * underlying file or stream are passed through unchanged. Vectors before a fault are delivered
- * before the exception. Caller mistakes are {@link IllegalArgumentException}s.
+ * <p>Untrusted input: every length or count read from a file is checked against the {@linkplain
+ * Caps caps} before anything is allocated from it, and size arithmetic is done in {@code long}. Bad
+ * data fails with a {@link MalformedInputException} (a {@link
+ * io.signcodec.core.TruncatedInputException} if it ends early, an {@link
+ * io.signcodec.core.UnsupportedVersionException} for an npy format version after 3.0) whose message
+ * names the file, the problem and the row, and whose offset is the byte offset in the decompressed
+ * stream (within the member, for npz). Corruption reported by the decompressors and the zip reader
+ * is converted to the same exception type; failures of the underlying file or stream are passed
+ * through unchanged. Vectors before a fault are delivered before the exception. Caller mistakes are
+ * {@link IllegalArgumentException}s.
  */
 public final class VectorFiles {
   private VectorFiles() {}
@@ -51,8 +51,8 @@ public final class VectorFiles {
 
   /**
    * Opens a vector file as a re-readable source. The file is opened once now, to learn its
-   * dimension and fail early if it is malformed at the start, and again by every
-   * {@link VectorSource#open()}; if its dimension has changed in between, that call fails.
+   * dimension and fail early if it is malformed at the start, and again by every {@link
+   * VectorSource#open()}; if its dimension has changed in between, that call fails.
    *
    * @throws IllegalArgumentException if the format is neither in the options nor recognisable from
    *     the file name, if raw float32 has no dimension in the options, or if the npz key is absent
@@ -86,15 +86,16 @@ public final class VectorFiles {
    *
    * @param name how messages call the input, such as a file name or URL; null for none
    */
-  public static VectorReader reader(InputStream in, String name, VectorFormat format,
-      VectorFileOptions options) throws IOException {
+  public static VectorReader reader(
+      InputStream in, String name, VectorFormat format, VectorFileOptions options)
+      throws IOException {
     Objects.requireNonNull(in, "in");
     try {
       Objects.requireNonNull(format, "format");
       Objects.requireNonNull(options, "options");
       if (options.format().isPresent() && options.format().get() != format) {
-        throw new IllegalArgumentException("format " + format + " conflicts with the options' "
-            + options.format().get());
+        throw new IllegalArgumentException(
+            "format " + format + " conflicts with the options' " + options.format().get());
       }
       checkOptions(format, options);
       SourceGuard guard = new SourceGuard();
@@ -139,30 +140,38 @@ public final class VectorFiles {
   }
 
   /** The reader of {@code format} over {@code source}, decompressed first if it is compressed. */
-  private static VectorReader formatReader(BufferedInputStream source,
-      CompressionFormat compression, String name, VectorFormat format, VectorFileOptions options,
-      SourceGuard guard) throws IOException {
-    InputStream data = compression == null ? source
-        : Compression.decompress(source, compression, guard, name);
+  private static VectorReader formatReader(
+      BufferedInputStream source,
+      CompressionFormat compression,
+      String name,
+      VectorFormat format,
+      VectorFileOptions options,
+      SourceGuard guard)
+      throws IOException {
+    InputStream data =
+        compression == null ? source : Compression.decompress(source, compression, guard, name);
     int expected = options.dimension().orElse(0);
     VectorReader reader;
     switch (format) {
       case FVECS:
-        reader = FixedRowReader.vecs(new ByteInput(data, data), name, ".fvecs",
-            ElementType.FLOAT32_LE, expected);
+        reader =
+            FixedRowReader.vecs(
+                new ByteInput(data, data), name, ".fvecs", ElementType.FLOAT32_LE, expected);
         break;
       case BVECS:
-        reader = FixedRowReader.vecs(new ByteInput(data, data), name, ".bvecs",
-            ElementType.UINT8, expected);
+        reader =
+            FixedRowReader.vecs(
+                new ByteInput(data, data), name, ".bvecs", ElementType.UINT8, expected);
         break;
       case RAW_FLOAT32:
         reader = FixedRowReader.raw(new ByteInput(data, data), name, expected);
         break;
-      case NPY: {
-        ByteInput in = new ByteInput(data, data);
-        reader = FixedRowReader.npy(in, name, NpyHeader.read(in, name));
-        break;
-      }
+      case NPY:
+        {
+          ByteInput in = new ByteInput(data, data);
+          reader = FixedRowReader.npy(in, name, NpyHeader.read(in, name));
+          break;
+        }
       case NPZ:
         reader = Npz.open(data, name, options.npzKey().orElse(null), guard);
         break;
@@ -172,31 +181,43 @@ public final class VectorFiles {
     return checkDimension(reader, options, name);
   }
 
-  private static VectorReader checkDimension(VectorReader reader, VectorFileOptions options,
-      String name) throws IOException {
+  private static VectorReader checkDimension(
+      VectorReader reader, VectorFileOptions options, String name) throws IOException {
     int expected = options.dimension().orElse(0);
     if (expected != 0 && reader.dimension() != expected) {
       int actual = reader.dimension();
       reader.close();
-      throw new MalformedInputException(Messages.prefix(name) + "vectors have dimension " + actual
-          + ", expected " + expected + " (given in the options)", -1);
+      throw new MalformedInputException(
+          Messages.prefix(name)
+              + "vectors have dimension "
+              + actual
+              + ", expected "
+              + expected
+              + " (given in the options)",
+          -1);
     }
     return reader;
   }
 
   private static void checkOptions(VectorFormat format, VectorFileOptions options) {
     if (format == VectorFormat.RAW_FLOAT32 && options.dimension().isEmpty()) {
-      throw new IllegalArgumentException("raw float32 input does not record its dimension; give it "
-          + "with VectorFileOptions.withDimension");
+      throw new IllegalArgumentException(
+          "raw float32 input does not record its dimension; give it "
+              + "with VectorFileOptions.withDimension");
     }
   }
 
   private static VectorFormat formatFromName(Path path) {
     String name = displayName(path);
-    return VectorFormat.fromFileName(name).orElseThrow(() -> new IllegalArgumentException(
-        "cannot tell the vector format of '" + name + "' from its name: expected .fvecs, .bvecs, "
-            + ".npy or .npz, optionally followed by .gz, .bz2, .xz or .zst; or give the format "
-            + "with VectorFileOptions.withFormat"));
+    return VectorFormat.fromFileName(name)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "cannot tell the vector format of '"
+                        + name
+                        + "' from its name: expected .fvecs, .bvecs, "
+                        + ".npy or .npz, optionally followed by .gz, .bz2, .xz or .zst; or give the format "
+                        + "with VectorFileOptions.withFormat"));
   }
 
   static String displayName(Path path) {
@@ -220,10 +241,10 @@ public final class VectorFiles {
 
   /**
    * A float32 {@code .npy} writer of exactly {@code count} vectors on {@code out}, which it owns
-   * and closes. The header is written now (format version 1.0, or 2.0 if it were too long for
-   * 1.0). The count is required up front so that any stream will do, seekable or not; writing more
-   * fails with an {@link IllegalArgumentException} and closing after fewer with an
-   * {@link IllegalStateException}, leaving an incomplete file.
+   * and closes. The header is written now (format version 1.0, or 2.0 if it were too long for 1.0).
+   * The count is required up front so that any stream will do, seekable or not; writing more fails
+   * with an {@link IllegalArgumentException} and closing after fewer with an {@link
+   * IllegalStateException}, leaving an incomplete file.
    */
   public static VectorWriter npyWriter(OutputStream out, int dimension, long count)
       throws IOException {
@@ -250,8 +271,11 @@ public final class VectorFiles {
    */
   public static long copy(VectorReader from, VectorWriter to) throws IOException {
     if (from.dimension() != to.dimension()) {
-      throw new IllegalArgumentException("cannot copy vectors of dimension " + from.dimension()
-          + " to a writer of dimension " + to.dimension());
+      throw new IllegalArgumentException(
+          "cannot copy vectors of dimension "
+              + from.dimension()
+              + " to a writer of dimension "
+              + to.dimension());
     }
     int d = from.dimension();
     float[] batch = new float[Math.max(1, FixedRowReader.TARGET_CHUNK_BYTES / 4 / d) * d];
@@ -265,8 +289,8 @@ public final class VectorFiles {
   }
 
   /**
-   * Reads at most {@code maxVectors} vectors of a file into memory; see
-   * {@link #readAll(VectorSource, int)}.
+   * Reads at most {@code maxVectors} vectors of a file into memory; see {@link
+   * #readAll(VectorSource, int)}.
    */
   public static LoadedVectors readAll(Path path, int maxVectors) throws IOException {
     return readAll(open(path), maxVectors);
@@ -283,8 +307,14 @@ public final class VectorFiles {
   public static LoadedVectors readAll(VectorSource source, int maxVectors) throws IOException {
     int d = source.dimension();
     if (maxVectors < 0 || (long) maxVectors * d > Caps.MAX_LOADED_FLOATS) {
-      throw new IllegalArgumentException("cannot load " + maxVectors + " vectors of dimension " + d
-          + ": at most " + Caps.MAX_LOADED_FLOATS / d + " fit in one array");
+      throw new IllegalArgumentException(
+          "cannot load "
+              + maxVectors
+              + " vectors of dimension "
+              + d
+              + ": at most "
+              + Caps.MAX_LOADED_FLOATS / d
+              + " fit in one array");
     }
     float[] data = new float[Math.min(maxVectors, Math.max(1, (1 << 16) / d)) * d]; // <= 256 KiB
     int count = 0;

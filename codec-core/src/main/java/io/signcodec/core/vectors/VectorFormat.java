@@ -17,22 +17,23 @@ public enum VectorFormat {
   /** A NumPy {@code .npz} zip of {@code .npy} members, one of which is read. */
   NPZ,
   /**
-   * Headerless float32 little-endian values, row-major; the dimension must be given in
-   * {@link VectorFileOptions#withDimension(int)} because the file does not record it.
+   * Headerless float32 little-endian values, row-major; the dimension must be given in {@link
+   * VectorFileOptions#withDimension(int)} because the file does not record it.
    */
   RAW_FLOAT32;
 
-  private static final String[] COMPRESSION_SUFFIXES =
-      {".gz", ".gzip", ".bz2", ".xz", ".zst", ".zstd"};
+  private static final String[] COMPRESSION_SUFFIXES = {
+    ".gz", ".gzip", ".bz2", ".xz", ".zst", ".zstd"
+  };
 
   /**
    * The format a file name announces: {@code .fvecs}, {@code .bvecs}, {@code .npy} or {@code .npz},
-   * case-insensitively, after dropping one compression suffix ({@code .gz}, {@code .gzip},
-   * {@code .bz2}, {@code .xz}, {@code .zst}, {@code .zstd}). Raw float32 files have no standard
-   * extension and are never guessed.
+   * case-insensitively, after dropping one compression suffix ({@code .gz}, {@code .gzip}, {@code
+   * .bz2}, {@code .xz}, {@code .zst}, {@code .zstd}). Raw float32 files have no standard extension
+   * and are never guessed.
    *
-   * <p>Only the format is taken from the name; whether the bytes are compressed is decided by
-   * their magic number, so a gzip file named {@code x.fvecs} still reads.
+   * <p>Only the format is taken from the name; whether the bytes are compressed is decided by their
+   * magic number, so a gzip file named {@code x.fvecs} still reads.
    */
   public static Optional<VectorFormat> fromFileName(String fileName) {
     String name = fileName.toLowerCase(Locale.ROOT);

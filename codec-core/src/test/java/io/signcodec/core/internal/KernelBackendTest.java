@@ -91,15 +91,15 @@ class KernelBackendTest {
         for (int radix : new int[] {4, 8}) {
           float[] byLevels = w.clone();
           for (int s = span; s < radix * span; s *= 2) {
-            SCALAR.butterflies(byLevels, 5, 5 + len, s, 2 * s == radix * span ? scale : null,
-                stride);
+            SCALAR.butterflies(
+                byLevels, 5, 5 + len, s, 2 * s == radix * span ? scale : null, stride);
           }
           float[] scalar = w.clone();
           float[] vector = w.clone();
           butterflies(SCALAR, radix, scalar, 5, 5 + len, span, scale, stride);
           butterflies(VECTOR, radix, vector, 5, 5 + len, span, scale, stride);
-          assertArrayEquals(byLevels, scalar, "radix " + radix + " against its radix-2 levels, "
-              + where);
+          assertArrayEquals(
+              byLevels, scalar, "radix " + radix + " against its radix-2 levels, " + where);
           assertArrayEquals(byLevels, vector, "vector radix " + radix + ", " + where);
           assertEquals(w[2], scalar[2], "entries before from are not touched");
           assertEquals(w[5 + len], scalar[5 + len], "entries from end on are not touched");
@@ -112,10 +112,10 @@ class KernelBackendTest {
   void aScaleMustCoverWholeRunsOfItsStride() {
     float[] w = new float[64];
     float[] scale = new float[64];
-    assertThrows(IllegalArgumentException.class,
-        () -> FloatKernels.butterflies8(w, 0, 48, 6, scale, 4));
-    assertThrows(IllegalArgumentException.class,
-        () -> FloatKernels.butterflies(w, 0, 64, 8, scale, 0));
+    assertThrows(
+        IllegalArgumentException.class, () -> FloatKernels.butterflies8(w, 0, 48, 6, scale, 4));
+    assertThrows(
+        IllegalArgumentException.class, () -> FloatKernels.butterflies(w, 0, 64, 8, scale, 0));
     FloatKernels.butterflies(w, 0, 64, 8, null, 0);
   }
 
@@ -179,8 +179,13 @@ class KernelBackendTest {
           w[q] = q % 2 == 0 ? -0f : 0f; // both zeros code as +1
         }
         // and the rule holds past the finite: ±∞ by their sign, NaN (of either sign) as −1
-        float[] odd = {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN,
-            Float.intBitsToFloat(0xffc00000), Float.intBitsToFloat(0x7f800001)};
+        float[] odd = {
+          Float.POSITIVE_INFINITY,
+          Float.NEGATIVE_INFINITY,
+          Float.NaN,
+          Float.intBitsToFloat(0xffc00000),
+          Float.intBitsToFloat(0x7f800001)
+        };
         for (int q = 3; q < w.length; q += 11) {
           w[q] = odd[q % odd.length];
         }
@@ -224,9 +229,11 @@ class KernelBackendTest {
         for (int j = 0; j < n; j++) {
           for (int l = 0; l < lanes; l++) {
             int bit = first + j;
-            boolean set = l < count
-                && ((codes[2 + l * codeBytes + bit / 8] >>> (bit % 8)) & 1) != 0;
-            assertEquals(set ? magnitude : -magnitude, a[j * lanes + l],
+            boolean set =
+                l < count && ((codes[2 + l * codeBytes + bit / 8] >>> (bit % 8)) & 1) != 0;
+            assertEquals(
+                set ? magnitude : -magnitude,
+                a[j * lanes + l],
                 "lane " + l + " bit " + bit + ", " + where);
           }
         }
@@ -257,17 +264,27 @@ class KernelBackendTest {
   }
 
   /**
-   * Whether every value is within ±bound: the definition on both backends, with the values
-   * outside the range ignored, for bounds below, at and above the values, at 0, at the largest
-   * float and below 0 (nothing is within), with zeros of both signs, subnormals, ±∞ and NaNs of
-   * either sign (never within) placed at every position.
+   * Whether every value is within ±bound: the definition on both backends, with the values outside
+   * the range ignored, for bounds below, at and above the values, at 0, at the largest float and
+   * below 0 (nothing is within), with zeros of both signs, subnormals, ±∞ and NaNs of either sign
+   * (never within) placed at every position.
    */
   @Test
   void allWithinComparesEveryMagnitudeWithTheBound() {
     Random random = new Random(10);
-    float[] odd = {-0f, 0f, Float.MIN_VALUE, -Float.MIN_NORMAL, -2.5f, 2.5f, -Float.MAX_VALUE,
-        Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN,
-        Float.intBitsToFloat(0xffc00001)};
+    float[] odd = {
+      -0f,
+      0f,
+      Float.MIN_VALUE,
+      -Float.MIN_NORMAL,
+      -2.5f,
+      2.5f,
+      -Float.MAX_VALUE,
+      Float.POSITIVE_INFINITY,
+      Float.NEGATIVE_INFINITY,
+      Float.NaN,
+      Float.intBitsToFloat(0xffc00001)
+    };
     float[] bounds = {0f, 1f, 2.5f, 3f, 1e30f, Float.MAX_VALUE};
     for (int len : new int[] {0, 1, 15, 16, 17, 33, 100}) {
       float[] x = randomArray(random, len + 3);
@@ -303,7 +320,8 @@ class KernelBackendTest {
     assertEquals("scalar", Backends.choose("scalar").name());
     assertEquals(VECTOR.name(), Backends.choose("Vector").name());
     assertEquals(VECTOR.name(), Backends.choose("auto").name());
-    assertEquals("signcodec.kernels must be auto, scalar or vector, not \"gpu\"",
+    assertEquals(
+        "signcodec.kernels must be auto, scalar or vector, not \"gpu\"",
         assertThrows(IllegalArgumentException.class, () -> Backends.choose("gpu")).getMessage());
   }
 
@@ -311,7 +329,9 @@ class KernelBackendTest {
     for (int i = 0; i < a.length; i++) {
       assertArrayEquals(a[i], b[i], 0f, what + " row " + i);
       for (int j = 0; j < a[i].length; j++) {
-        assertEquals(Float.floatToRawIntBits(a[i][j]), Float.floatToRawIntBits(b[i][j]),
+        assertEquals(
+            Float.floatToRawIntBits(a[i][j]),
+            Float.floatToRawIntBits(b[i][j]),
             what + " [" + i + "][" + j + "]");
       }
     }
@@ -342,8 +362,15 @@ class KernelBackendTest {
   }
 
   /** Two (radix 4) or three (radix 8) Walsh–Hadamard levels at once on {@code backend}. */
-  private static void butterflies(KernelBackend backend, int radix, float[] w, int from, int end,
-      int span, float[] scale, int stride) {
+  private static void butterflies(
+      KernelBackend backend,
+      int radix,
+      float[] w,
+      int from,
+      int end,
+      int span,
+      float[] scale,
+      int stride) {
     if (radix == 4) {
       backend.butterflies4(w, from, end, span, scale, stride);
     } else {

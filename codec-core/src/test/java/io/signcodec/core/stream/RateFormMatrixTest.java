@@ -31,7 +31,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 public class RateFormMatrixTest {
   /** Not a power of two, so structured stages use both overlapping Hadamard blocks. */
   private static final int D = 24;
+
   private static final int COUNT = 37;
+
   /** The vectors every case codes. */
   public static final float[] X = TestData.isotropic(COUNT, D, 77);
 
@@ -39,23 +41,38 @@ public class RateFormMatrixTest {
   public static Stream<Arguments> codebooks() throws IOException {
     List<Arguments> cases = new ArrayList<>();
     for (double rate : new double[] {0.125, 0.25, 0.5, 1, 1.5, 2}) {
-      cases.add(Arguments.of("dense shallow", rate,
-          CodebookTrainer.builder().rate(rate).shallow().seed(3).build().isotropic(D)));
+      cases.add(
+          Arguments.of(
+              "dense shallow",
+              rate,
+              CodebookTrainer.builder().rate(rate).shallow().seed(3).build().isotropic(D)));
     }
     for (double rate : new double[] {1.5, 2, 2.5, 3, 4, 8}) {
-      cases.add(Arguments.of("dense staged", rate,
-          CodebookTrainer.builder().rate(rate).seed(3).build().isotropic(D)));
-      cases.add(Arguments.of("structured staged", rate,
-          CodebookTrainer.builder().rate(rate).structured().seed(3).build().isotropic(D)));
+      cases.add(
+          Arguments.of(
+              "dense staged",
+              rate,
+              CodebookTrainer.builder().rate(rate).seed(3).build().isotropic(D)));
+      cases.add(
+          Arguments.of(
+              "structured staged",
+              rate,
+              CodebookTrainer.builder().rate(rate).structured().seed(3).build().isotropic(D)));
     }
     for (double rate : new double[] {0.125, 0.25, 0.5, 1}) {
-      cases.add(Arguments.of("structured shallow", rate,
-          CodebookTrainer.builder().rate(rate).structured().seed(3).build().isotropic(D)));
+      cases.add(
+          Arguments.of(
+              "structured shallow",
+              rate,
+              CodebookTrainer.builder().rate(rate).structured().seed(3).build().isotropic(D)));
     }
     VectorSource train = VectorSource.of(TestData.powerLaw(400, D, 1, 5), D);
     for (double rate : new double[] {1, 3}) {
-      cases.add(Arguments.of("trained", rate,
-          CodebookTrainer.builder().rate(rate).maxSteps(20).seed(3).build().train(train)));
+      cases.add(
+          Arguments.of(
+              "trained",
+              rate,
+              CodebookTrainer.builder().rate(rate).maxSteps(20).seed(3).build().train(train)));
     }
     return cases.stream();
   }
@@ -97,10 +114,19 @@ public class RateFormMatrixTest {
       assertTrue(Caps.maxBits(d, stages) <= max);
     }
     assertEquals(max, StreamHeader.parse(new StreamHeader(d, max, 7).toBytes()).bits());
-    MalformedInputException e = assertThrows(MalformedInputException.class,
-        () -> StreamHeader.parse(new StreamHeader(d, max + 1, 7).toBytes()));
-    assertEquals("stream bits " + (max + 1) + " out of range 1.." + max + " for dimension " + d
-        + " (at byte offset 16)", e.getMessage());
+    MalformedInputException e =
+        assertThrows(
+            MalformedInputException.class,
+            () -> StreamHeader.parse(new StreamHeader(d, max + 1, 7).toBytes()));
+    assertEquals(
+        "stream bits "
+            + (max + 1)
+            + " out of range 1.."
+            + max
+            + " for dimension "
+            + d
+            + " (at byte offset 16)",
+        e.getMessage());
   }
 
   /** {@code v} as little-endian float32 bytes. */

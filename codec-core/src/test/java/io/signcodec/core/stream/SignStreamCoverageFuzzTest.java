@@ -22,33 +22,35 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Coverage-guided fuzzing of {@link SignStreamReader} (docs/FUZZING.md). The input is a container
- * stream; it is read with the codebook whose fingerprint its header names (of
- * {@link #CODEBOOKS}, codes of 1, 2 and 3 bytes, with and without padding bits; the first if none
- * matches), as decoded vectors and as raw codes, once as it is and once with its checksums made
- * consistent ({@link FuzzChecksums#stream}).
+ * stream; it is read with the codebook whose fingerprint its header names (of {@link #CODEBOOKS},
+ * codes of 1, 2 and 3 bytes, with and without padding bits; the first if none matches), as decoded
+ * vectors and as raw codes, once as it is and once with its checksums made consistent ({@link
+ * FuzzChecksums#stream}).
  *
  * <p>Invariants: reads end, and fail only with a {@link MalformedInputException} (its subtypes
  * included: truncated, unsupported version, checksum, block too large, codebook mismatch), never
  * another exception or an {@link Error}, within the caps (one block of at most 16 MiB; the fuzz
- * execution's heap is small); a failure stays latched; the vectors handed out are the decoding
- * of the codes handed out, bit for bit; and the codes, written again by {@link SignStreamWriter},
- * read back the same, the reader then {@linkplain SignStreamReader#complete() complete}.
+ * execution's heap is small); a failure stays latched; the vectors handed out are the decoding of
+ * the codes handed out, bit for bit; and the codes, written again by {@link SignStreamWriter}, read
+ * back the same, the reader then {@linkplain SignStreamReader#complete() complete}.
  *
  * <p>Seeds ({@code SignStreamCoverageFuzzTestInputs/readStream}): streams the writer wrote with
  * each codebook, rewritten by {@link #writeSeeds}.
  */
 public class SignStreamCoverageFuzzTest {
   /** The codebooks a fuzzed stream may name. Public: codec-compress reads with them too. */
-  public static final List<Codebook> CODEBOOKS = List.of(
-      // allocated (the default form), 13 bits: 2-byte codes with 3 padding bits
-      CodebookTrainer.builder().bits(13).seed(1).build().isotropic(10),
-      // structured, one stage of 8 bits: 1-byte codes
-      CodebookTrainer.builder().bits(8).structured().shallow().seed(2).build().isotropic(16),
-      // dense, staged, 24 bits: 3-byte codes
-      CodebookTrainer.builder().rate(4).staged().seed(3).build().isotropic(6));
+  public static final List<Codebook> CODEBOOKS =
+      List.of(
+          // allocated (the default form), 13 bits: 2-byte codes with 3 padding bits
+          CodebookTrainer.builder().bits(13).seed(1).build().isotropic(10),
+          // structured, one stage of 8 bits: 1-byte codes
+          CodebookTrainer.builder().bits(8).structured().shallow().seed(2).build().isotropic(16),
+          // dense, staged, 24 bits: 3-byte codes
+          CodebookTrainer.builder().rate(4).staged().seed(3).build().isotropic(6));
 
   /** A sequential decoder and encoder per codebook, built once: one per input would dominate. */
   private static final Map<Codebook, LinearDecoder> DECODERS = new java.util.HashMap<>();
+
   private static final Map<Codebook, SignEncoder> ENCODERS = new java.util.HashMap<>();
 
   static {
@@ -110,8 +112,8 @@ public class SignStreamCoverageFuzzTest {
     }
     // Round trip: the codes handed out, written again, read back the same.
     ByteArrayOutputStream again = new ByteArrayOutputStream();
-    try (SignStreamWriter w = new SignStreamWriter(again, ENCODERS.get(cb),
-        1 + (int) (codeCount % 7))) {
+    try (SignStreamWriter w =
+        new SignStreamWriter(again, ENCODERS.get(cb), 1 + (int) (codeCount % 7))) {
       w.writeCodes(c, 0, (int) codeCount);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -238,6 +240,9 @@ public class SignStreamCoverageFuzzTest {
   @Test
   @EnabledIfSystemProperty(named = "fuzz.writeSeeds", matches = ".+")
   void writeSeeds() throws Exception {
-    io.signcodec.core.FuzzInputs.writeSeeds("io/signcodec/core/stream/SignStreamCoverageFuzzTestInputs/readStream", seeds(), (name, seed) -> readStream(seed));
+    io.signcodec.core.FuzzInputs.writeSeeds(
+        "io/signcodec/core/stream/SignStreamCoverageFuzzTestInputs/readStream",
+        seeds(),
+        (name, seed) -> readStream(seed));
   }
 }

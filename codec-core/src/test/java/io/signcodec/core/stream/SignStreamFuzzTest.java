@@ -17,16 +17,18 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * Random and mutated bytes at the stream readers: whatever the input they end, and fail only with
- * a {@link MalformedInputException}: no other exception, no allocation beyond one capped block.
+ * Random and mutated bytes at the stream readers: whatever the input they end, and fail only with a
+ * {@link MalformedInputException}: no other exception, no allocation beyond one capped block.
  * Public and open so that codec-compress puts its Commons Compress input stream through the same
  * bytes ({@link #readOtherwise}).
  */
 public class SignStreamFuzzTest {
   private static final int D = 10;
+
   /** The codebook the valid stream was written with. */
   protected static final Codebook CODEBOOK =
       CodebookTrainer.builder().bits(13).seed(1).build().isotropic(D);
+
   private static final byte[] VALID = valid();
 
   private static byte[] valid() {
@@ -51,8 +53,10 @@ public class SignStreamFuzzTest {
   }
 
   @Property(tries = 600, seed = "32")
-  void mutatedStreamsFailCleanly(@ForAll @IntRange(min = 0, max = 400) int at,
-      @ForAll byte value, @ForAll @IntRange(min = 0, max = 400) int cut,
+  void mutatedStreamsFailCleanly(
+      @ForAll @IntRange(min = 0, max = 400) int at,
+      @ForAll byte value,
+      @ForAll @IntRange(min = 0, max = 400) int cut,
       @ForAll @IntRange(min = 0, max = 3) int extraFlips) {
     byte[] b = VALID.clone();
     b[at % b.length] = value;

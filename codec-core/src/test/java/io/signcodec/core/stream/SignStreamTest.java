@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.signcodec.core.ChecksumMismatchException;
 import io.signcodec.core.Codebook;
-import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.MalformedInputException;
 import io.signcodec.core.SignEncoder;
 import io.signcodec.core.TestData;
@@ -52,13 +51,15 @@ class SignStreamTest {
   /** A short header whose bytes already break the magic says so, not that it is short. */
   @Test
   void aShortHeaderWithABadMagicIsABadMagic() {
-    MalformedInputException bad = assertThrows(MalformedInputException.class,
-        () -> StreamHeader.parse(new byte[] {'S', 'G', 'X'}));
+    MalformedInputException bad =
+        assertThrows(
+            MalformedInputException.class, () -> StreamHeader.parse(new byte[] {'S', 'G', 'X'}));
     assertFalse(bad instanceof TruncatedInputException);
     assertEquals("not a signcodec stream: bad magic (at byte offset 2)", bad.getMessage());
-    assertInstanceOf(TruncatedInputException.class,
-        assertThrows(MalformedInputException.class,
-            () -> StreamHeader.parse(new byte[] {'S', 'G', 'N'})));
+    assertInstanceOf(
+        TruncatedInputException.class,
+        assertThrows(
+            MalformedInputException.class, () -> StreamHeader.parse(new byte[] {'S', 'G', 'N'})));
     // The magic is no public array to overwrite.
     byte[] magic = StreamFormat.magic();
     magic[0] = 'X';
@@ -94,8 +95,8 @@ class SignStreamTest {
       w.writeCodes(codes, 0, 23);
       assertEquals(23, w.vectorsWritten());
     }
-    assertArrayEquals(Arrays.copyOfRange(stream(), 0, 32),
-        Arrays.copyOfRange(out.toByteArray(), 0, 32));
+    assertArrayEquals(
+        Arrays.copyOfRange(stream(), 0, 32), Arrays.copyOfRange(out.toByteArray(), 0, 32));
     SignStreamReader r =
         new SignStreamReader(new ByteArrayInputStream(out.toByteArray()), CODEBOOK);
     byte[] back = new byte[codes.length];
@@ -110,16 +111,19 @@ class SignStreamTest {
     SignStreamWriter w = new SignStreamWriter(out, CODEBOOK, 100);
     w.write(X, 0, 3);
     w.flush();
-    SignStreamReader r = new SignStreamReader(new ByteArrayInputStream(out.toByteArray()),
-        CODEBOOK);
+    SignStreamReader r =
+        new SignStreamReader(new ByteArrayInputStream(out.toByteArray()), CODEBOOK);
     float[] got = new float[3 * D];
     assertEquals(3, r.read(got, 0, 3));
     assertArrayEquals(expectedDecoded(3), got);
     // Unfinished: no end marker yet.
-    TruncatedInputException cut = assertThrows(TruncatedInputException.class,
-        () -> r.read(got, 0, 3));
-    assertEquals("stream ended after block 0 without an end marker (at byte offset "
-        + (32 + 4 + 3 * CODE + 4) + ")", cut.getMessage());
+    TruncatedInputException cut =
+        assertThrows(TruncatedInputException.class, () -> r.read(got, 0, 3));
+    assertEquals(
+        "stream ended after block 0 without an end marker (at byte offset "
+            + (32 + 4 + 3 * CODE + 4)
+            + ")",
+        cut.getMessage());
     w.finish();
     w.finish();
     assertThrows(IllegalStateException.class, () -> w.write(X, 0, 1));
@@ -130,8 +134,8 @@ class SignStreamTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     new SignStreamWriter(out, CODEBOOK).close();
     assertEquals(48, out.size());
-    SignStreamReader r = new SignStreamReader(new ByteArrayInputStream(out.toByteArray()),
-        CODEBOOK);
+    SignStreamReader r =
+        new SignStreamReader(new ByteArrayInputStream(out.toByteArray()), CODEBOOK);
     assertEquals(-1, r.read(new float[D], 0, 1));
     assertTrue(r.complete());
   }
@@ -151,8 +155,11 @@ class SignStreamTest {
       float[] got = new float[24 * D];
       Arrival arrival = readUntilFailure(done -> r.read(got, done * D, 24 - done));
       int n = arrival.count();
-      TruncatedInputException e = assertInstanceOf(TruncatedInputException.class,
-          arrival.failure(), "prefix " + len + " was read as complete");
+      TruncatedInputException e =
+          assertInstanceOf(
+              TruncatedInputException.class,
+              arrival.failure(),
+              "prefix " + len + " was read as complete");
       int intactBlocks = Math.min(4, (len - 32) / blockBytes);
       int intact = len >= 32 + 4 * blockBytes + 4 + 3 * CODE + 4 ? 23 : intactBlocks * 5;
       assertEquals(intact, n, "prefix " + len);
@@ -160,8 +167,8 @@ class SignStreamTest {
       assertEquals(len, e.offset(), "prefix " + len);
       // The failure is latched.
       final TruncatedInputException first = e;
-      assertSame(first, assertThrows(TruncatedInputException.class,
-          () -> r.read(new float[D], 0, 1)));
+      assertSame(
+          first, assertThrows(TruncatedInputException.class, () -> r.read(new float[D], 0, 1)));
     }
   }
 
@@ -183,7 +190,8 @@ class SignStreamTest {
       assertFalse(r.complete());
       if (i < 32 + 4 * blockBytes && (i - 32) % blockBytes >= 4) {
         assertInstanceOf(ChecksumMismatchException.class, e);
-        assertTrue(e.getMessage().startsWith("block " + block + " is corrupt: stored CRC32C"),
+        assertTrue(
+            e.getMessage().startsWith("block " + block + " is corrupt: stored CRC32C"),
             e.getMessage());
         assertEquals(32 + (long) block * blockBytes, e.offset());
       }
@@ -194,24 +202,34 @@ class SignStreamTest {
   void headerProblemsAreNamed() throws IOException {
     byte[] bytes = stream();
     Codebook other = CodebookTrainer.builder().bits(20).seed(5).build().isotropic(D);
-    CodebookMismatchException mismatch = assertThrows(CodebookMismatchException.class,
-        () -> new SignStreamReader(new ByteArrayInputStream(bytes), other));
-    assertEquals(String.format("stream was written with codebook %s (d=12, n=20), not %s"
-        + " (d=12, n=20) (at byte offset 20)", CODEBOOK.fingerprintHex(), other.fingerprintHex()),
+    CodebookMismatchException mismatch =
+        assertThrows(
+            CodebookMismatchException.class,
+            () -> new SignStreamReader(new ByteArrayInputStream(bytes), other));
+    assertEquals(
+        String.format(
+            "stream was written with codebook %s (d=12, n=20), not %s"
+                + " (d=12, n=20) (at byte offset 20)",
+            CODEBOOK.fingerprintHex(), other.fingerprintHex()),
         mismatch.getMessage());
 
     byte[] magic = bytes.clone();
     magic[0] = 'X';
-    assertEquals("not a signcodec stream: bad magic (at byte offset 0)",
-        assertThrows(MalformedInputException.class,
-            () -> new SignStreamReader(new ByteArrayInputStream(magic), CODEBOOK)).getMessage());
+    assertEquals(
+        "not a signcodec stream: bad magic (at byte offset 0)",
+        assertThrows(
+                MalformedInputException.class,
+                () -> new SignStreamReader(new ByteArrayInputStream(magic), CODEBOOK))
+            .getMessage());
     byte[] version = bytes.clone();
     version[8] = 9;
-    assertThrows(UnsupportedVersionException.class,
+    assertThrows(
+        UnsupportedVersionException.class,
         () -> new SignStreamReader(new ByteArrayInputStream(version), CODEBOOK));
     byte[] header = bytes.clone();
     header[13] ^= 1;
-    assertThrows(ChecksumMismatchException.class,
+    assertThrows(
+        ChecksumMismatchException.class,
         () -> new SignStreamReader(new ByteArrayInputStream(header), CODEBOOK));
   }
 
@@ -220,12 +238,18 @@ class SignStreamTest {
     byte[] bytes = Arrays.copyOf(stream(), 36);
     StreamIo.putIntLe(bytes, 32, Integer.MAX_VALUE);
     SignStreamReader r = new SignStreamReader(new ByteArrayInputStream(bytes), CODEBOOK);
-    MalformedInputException e = assertThrows(MalformedInputException.class,
-        () -> r.read(new float[D], 0, 1));
+    MalformedInputException e =
+        assertThrows(MalformedInputException.class, () -> r.read(new float[D], 0, 1));
     int max = (1 << 24) / CODE;
-    assertEquals("block 0 declares 2147483647 vectors, " + (8 + 2147483647L * CODE)
-        + " bytes (expected: 1-" + max + " vectors, at most " + (8 + max * CODE)
-        + " bytes) (at byte offset 32)", e.getMessage());
+    assertEquals(
+        "block 0 declares 2147483647 vectors, "
+            + (8 + 2147483647L * CODE)
+            + " bytes (expected: 1-"
+            + max
+            + " vectors, at most "
+            + (8 + max * CODE)
+            + " bytes) (at byte offset 32)",
+        e.getMessage());
   }
 
   @Test
@@ -243,10 +267,11 @@ class SignStreamTest {
       n += r.read(all, n * D, 23 - n);
     }
     assertEquals(23, n);
-    MalformedInputException e = assertThrows(MalformedInputException.class,
-        () -> r.read(new float[D], 0, 1));
-    assertEquals("end marker counts 22 vectors, the blocks held 23 (at byte offset "
-        + (end + 4) + ")", e.getMessage());
+    MalformedInputException e =
+        assertThrows(MalformedInputException.class, () -> r.read(new float[D], 0, 1));
+    assertEquals(
+        "end marker counts 22 vectors, the blocks held 23 (at byte offset " + (end + 4) + ")",
+        e.getMessage());
   }
 
   @Test
@@ -255,18 +280,20 @@ class SignStreamTest {
     SignStreamWriter w = new SignStreamWriter(out, CODEBOOK, 5);
     float[] bad = X.clone();
     bad[2 * D + 1] = Float.NaN;
-    assertEquals("vector 2, component 1 is NaN (not finite)",
+    assertEquals(
+        "vector 2, component 1 is NaN (not finite)",
         assertThrows(IllegalArgumentException.class, () -> w.write(bad, 0, 6)).getMessage());
     assertEquals(0, w.vectorsWritten());
     assertThrows(IllegalArgumentException.class, () -> w.write(new float[D + 1]));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new SignStreamWriter(new ByteArrayOutputStream(), CODEBOOK, 0));
   }
 
   /**
    * A batch whose eighth vector overflows the codebook's arithmetic (finite components at the end
-   * of the float range) is refused as a whole, although the block it would start is written
-   * only after the first five: nothing of it is added.
+   * of the float range) is refused as a whole, although the block it would start is written only
+   * after the first five: nothing of it is added.
    */
   @Test
   void writerRefusesABatchThatOverflowsBeforeAddingAnyOfIt() throws IOException {
@@ -275,15 +302,18 @@ class SignStreamTest {
     w.write(X, 0, 2);
     float[] batch = Arrays.copyOf(X, 10 * D);
     Arrays.fill(batch, 7 * D, 8 * D, Float.MAX_VALUE);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> w.write(batch, 0, 10));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> w.write(batch, 0, 10));
     assertTrue(e.getMessage().startsWith("vector 7, projection "), e.getMessage());
-    assertTrue(e.getMessage().endsWith(" (not finite: the vector overflows float32 in this"
-        + " codebook's arithmetic)"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .endsWith(
+                " (not finite: the vector overflows float32 in this" + " codebook's arithmetic)"),
+        e.getMessage());
     assertEquals(2, w.vectorsWritten());
     w.close();
-    SignStreamReader r = new SignStreamReader(new ByteArrayInputStream(out.toByteArray()),
-        CODEBOOK);
+    SignStreamReader r =
+        new SignStreamReader(new ByteArrayInputStream(out.toByteArray()), CODEBOOK);
     float[] got = new float[3 * D];
     assertEquals(2, r.read(got, 0, 3));
     assertEquals(-1, r.read(got, 0, 3));

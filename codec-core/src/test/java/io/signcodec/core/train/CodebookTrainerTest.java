@@ -20,9 +20,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The claims of THEORY.md on isotropic Gaussian data (d = 256, 20 000 training and 5 000 fresh
- * test vectors): the trained codebook and the data-free form both reach the sign-autoencoder
- * limit, and gradient ascent from a random start learns the optimal structure.
+ * The claims of THEORY.md on isotropic Gaussian data (d = 256, 20 000 training and 5 000 fresh test
+ * vectors): the trained codebook and the data-free form both reach the sign-autoencoder limit, and
+ * gradient ascent from a random start learns the optimal structure.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CodebookTrainerTest {
@@ -34,8 +34,13 @@ class CodebookTrainerTest {
   private synchronized Codebook trained(double rate) throws IOException {
     Codebook cb = trained.get(rate);
     if (cb == null) {
-      cb = CodebookTrainer.builder().rate(rate).shallow().seed(5).build()
-          .train(VectorSource.of(train, D));
+      cb =
+          CodebookTrainer.builder()
+              .rate(rate)
+              .shallow()
+              .seed(5)
+              .build()
+              .train(VectorSource.of(train, D));
       trained.put(rate, cb);
     }
     return cb;
@@ -130,7 +135,8 @@ class CodebookTrainerTest {
     Codebook dataFree = trainer.trainIsotropic(VectorSource.of(x, d));
     double learnedNmse = TestData.nmse(learned, fresh);
     double dataFreeNmse = TestData.nmse(dataFree, fresh);
-    assertTrue(learnedNmse <= 0.9 * dataFreeNmse,
+    assertTrue(
+        learnedNmse <= 0.9 * dataFreeNmse,
         "trained " + learnedNmse + " vs data-free " + dataFreeNmse);
     // The Gaussian prediction from Σ alone tells what fresh data will see.
     assertEquals(learnedNmse, learned.info().predictedNmse(), 0.03 * learnedNmse);
@@ -150,18 +156,35 @@ class CodebookTrainerTest {
     int d = 64;
     float[] x = TestData.powerLaw(20_000, d, 2, 23);
     int[] steps = {0};
-    Codebook hasty = CodebookTrainer.builder().rate(2).shallow().seed(1).tolerance(1e300)
-        .listener(new TrainingListener() {
-          @Override
-          public void step(int step, int maxSteps, double predictedNmse) {
-            steps[0] = step;
-          }
-        }).build().train(VectorSource.of(x, d));
+    Codebook hasty =
+        CodebookTrainer.builder()
+            .rate(2)
+            .shallow()
+            .seed(1)
+            .tolerance(1e300)
+            .listener(
+                new TrainingListener() {
+                  @Override
+                  public void step(int step, int maxSteps, double predictedNmse) {
+                    steps[0] = step;
+                  }
+                })
+            .build()
+            .train(VectorSource.of(x, d));
     assertEquals(31, steps[0], "20 warm-up steps, then 10 to measure a gain over, then the stop");
-    Codebook start = CodebookTrainer.builder().rate(2).shallow().seed(1).maxSteps(0).build()
-        .train(VectorSource.of(x, d));
-    assertTrue(hasty.info().trainNmse() < 0.8 * start.info().trainNmse(),
-        "after the warm-up " + hasty.info().trainNmse() + ", random start "
+    Codebook start =
+        CodebookTrainer.builder()
+            .rate(2)
+            .shallow()
+            .seed(1)
+            .maxSteps(0)
+            .build()
+            .train(VectorSource.of(x, d));
+    assertTrue(
+        hasty.info().trainNmse() < 0.8 * start.info().trainNmse(),
+        "after the warm-up "
+            + hasty.info().trainNmse()
+            + ", random start "
             + start.info().trainNmse());
   }
 
@@ -174,8 +197,13 @@ class CodebookTrainerTest {
     Codebook b = trainer.train(oddBatches(x, d));
     assertArrayEquals(a.toByteArray(), b.toByteArray());
     assertEquals(a.fingerprint(), b.fingerprint());
-    Codebook other = CodebookTrainer.builder().rate(0.75).seed(78).maxSteps(40).build()
-        .train(VectorSource.of(x, d));
+    Codebook other =
+        CodebookTrainer.builder()
+            .rate(0.75)
+            .seed(78)
+            .maxSteps(40)
+            .build()
+            .train(VectorSource.of(x, d));
     assertTrue(a.fingerprint() != other.fingerprint());
     assertArrayEquals(trainer.isotropic(d).toByteArray(), trainer.isotropic(d).toByteArray());
   }
@@ -185,8 +213,8 @@ class CodebookTrainerTest {
     int d = 12;
     float[] x = TestData.powerLaw(2_000, d, 1, 41);
     for (int n = 1; n <= 2 * d; n++) {
-      Codebook cb = CodebookTrainer.builder().bits(n).maxSteps(30).build()
-          .train(VectorSource.of(x, d));
+      Codebook cb =
+          CodebookTrainer.builder().bits(n).maxSteps(30).build().train(VectorSource.of(x, d));
       assertEquals(n, cb.bits());
       double nmse = TestData.nmse(cb, x);
       assertTrue(nmse < 1, n + " bits: NMSE " + nmse);
@@ -199,19 +227,26 @@ class CodebookTrainerTest {
     float[] x = TestData.isotropic(2_500, d, 3);
     long[] read = new long[2];
     int[] steps = {0};
-    CodebookTrainer.builder().rate(1).staged().maxSteps(20).tolerance(0).listener(
-        new TrainingListener() {
-      @Override
-      public void vectorsRead(Pass pass, long vectors) {
-        read[pass.ordinal()] = vectors;
-      }
+    CodebookTrainer.builder()
+        .rate(1)
+        .staged()
+        .maxSteps(20)
+        .tolerance(0)
+        .listener(
+            new TrainingListener() {
+              @Override
+              public void vectorsRead(Pass pass, long vectors) {
+                read[pass.ordinal()] = vectors;
+              }
 
-      @Override
-      public void step(int step, int maxSteps, double predictedNmse) {
-        steps[0] = step;
-        assertEquals(20, maxSteps);
-      }
-    }).build().train(VectorSource.of(x, d));
+              @Override
+              public void step(int step, int maxSteps, double predictedNmse) {
+                steps[0] = step;
+                assertEquals(20, maxSteps);
+              }
+            })
+        .build()
+        .train(VectorSource.of(x, d));
     assertArrayEquals(new long[] {2_500, 2_500}, read);
     assertEquals(20, steps[0]);
   }
@@ -219,26 +254,33 @@ class CodebookTrainerTest {
   @Test
   void badTrainingInputIsRejected() {
     CodebookTrainer trainer = CodebookTrainer.builder().rate(1).build();
-    IllegalArgumentException one = assertThrows(IllegalArgumentException.class,
-        () -> trainer.train(VectorSource.of(new float[4], 4)));
+    IllegalArgumentException one =
+        assertThrows(
+            IllegalArgumentException.class, () -> trainer.train(VectorSource.of(new float[4], 4)));
     assertEquals("training needs at least 2 vectors, got 1", one.getMessage());
-    IllegalArgumentException flat = assertThrows(IllegalArgumentException.class,
-        () -> trainer.train(VectorSource.of(new float[40], 4)));
+    IllegalArgumentException flat =
+        assertThrows(
+            IllegalArgumentException.class, () -> trainer.train(VectorSource.of(new float[40], 4)));
     assertEquals("training vectors have no variance: all are equal", flat.getMessage());
     float[] nan = TestData.isotropic(10, 4, 1);
     nan[4 * 7 + 2] = Float.NaN;
-    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-        () -> trainer.train(VectorSource.of(nan, 4)));
+    IllegalArgumentException bad =
+        assertThrows(IllegalArgumentException.class, () -> trainer.train(VectorSource.of(nan, 4)));
     // Counted over the whole source, not within a read batch.
     float[] late = TestData.isotropic(3_000, 4, 1);
     late[4 * 2_500 + 1] = Float.POSITIVE_INFINITY;
-    assertEquals("vector 2500, component 1 is Infinity (not finite)",
-        assertThrows(IllegalArgumentException.class,
-            () -> trainer.trainIsotropic(VectorSource.of(late, 4))).getMessage());
+    assertEquals(
+        "vector 2500, component 1 is Infinity (not finite)",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> trainer.trainIsotropic(VectorSource.of(late, 4)))
+            .getMessage());
     assertEquals("vector 7, component 2 is NaN (not finite)", bad.getMessage());
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> CodebookTrainer.builder().bits(9).shallow().build().isotropic(4));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> CodebookTrainer.builder().bits(33).build().isotropic(4));
     assertThrows(IllegalArgumentException.class, () -> CodebookTrainer.builder().rate(0));
     assertThrows(IllegalArgumentException.class, () -> CodebookTrainer.builder().rate(8.5));
@@ -251,22 +293,23 @@ class CodebookTrainerTest {
     int d = 8;
     float[] x = TestData.isotropic(100, d, 1);
     int[] opens = {0};
-    VectorSource shrinking = new VectorSource() {
-      @Override
-      public int dimension() {
-        return d;
-      }
+    VectorSource shrinking =
+        new VectorSource() {
+          @Override
+          public int dimension() {
+            return d;
+          }
 
-      @Override
-      public VectorReader open() throws IOException {
-        int count = opens[0]++ == 0 ? 100 : 60;
-        return VectorSource.of(java.util.Arrays.copyOf(x, count * d), d).open();
-      }
-    };
-    IOException e = assertThrows(IOException.class,
-        () -> CodebookTrainer.builder().rate(1).build().train(shrinking));
-    assertEquals("the source yielded 60 vectors on a later pass, 100 on its first",
-        e.getMessage());
+          @Override
+          public VectorReader open() throws IOException {
+            int count = opens[0]++ == 0 ? 100 : 60;
+            return VectorSource.of(java.util.Arrays.copyOf(x, count * d), d).open();
+          }
+        };
+    IOException e =
+        assertThrows(
+            IOException.class, () -> CodebookTrainer.builder().rate(1).build().train(shrinking));
+    assertEquals("the source yielded 60 vectors on a later pass, 100 on its first", e.getMessage());
   }
 
   /** A source whose reader hands out 1, 2, 3, ... vectors per call. */

@@ -89,11 +89,14 @@ class CovarianceAccumulatorTest {
   @Test
   void badInputIsRejected() {
     CovarianceAccumulator acc = new CovarianceAccumulator(3);
-    assertEquals("vector has dimension 2, expected 3",
+    assertEquals(
+        "vector has dimension 2, expected 3",
         assertThrows(IllegalArgumentException.class, () -> acc.add(new float[2])).getMessage());
-    assertEquals("vector 1, component 0 is Infinity (not finite)",
-        assertThrows(IllegalArgumentException.class,
-            () -> acc.add(new float[] {0, 0, 0, Float.POSITIVE_INFINITY, 0, 0}, 0, 2))
+    assertEquals(
+        "vector 1, component 0 is Infinity (not finite)",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> acc.add(new float[] {0, 0, 0, Float.POSITIVE_INFINITY, 0, 0}, 0, 2))
             .getMessage());
     assertEquals(0, acc.count());
     assertThrows(IllegalArgumentException.class, () -> acc.merge(new CovarianceAccumulator(4)));

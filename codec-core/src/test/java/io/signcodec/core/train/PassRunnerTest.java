@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.signcodec.core.VectorSource;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.TestData;
+import io.signcodec.core.VectorSource;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,10 +23,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Training through a {@link PassRunner} that splits the vectors into parts, as a cluster job
- * does: each part's accumulator is serialized and read back before the parts are merged in
- * order. One part gives the codebook of {@link CodebookTrainer#train(io.signcodec.core.VectorSource)}
- * byte for byte; several give the same codebook up to rounding.
+ * Training through a {@link PassRunner} that splits the vectors into parts, as a cluster job does:
+ * each part's accumulator is serialized and read back before the parts are merged in order. One
+ * part gives the codebook of {@link CodebookTrainer#train(io.signcodec.core.VectorSource)} byte for
+ * byte; several give the same codebook up to rounding.
  */
 class PassRunnerTest {
   private static final int D = 48;
@@ -88,12 +88,14 @@ class PassRunnerTest {
     return Stream.of(
         Arguments.of("allocated r=1", CodebookTrainer.builder().rate(1).build(), 2),
         Arguments.of("allocated r=2.5", CodebookTrainer.builder().rate(2.5).build(), 2),
-        Arguments.of("allocated mean 8", CodebookTrainer.builder().rate(0.5)
-            .meanDirectionBits(8).build(), 2),
-        Arguments.of("shallow r=0.5", CodebookTrainer.builder().rate(0.5).shallow()
-            .maxSteps(30).build(), 2),
-        Arguments.of("staged r=2", CodebookTrainer.builder().rate(2).staged()
-            .maxSteps(30).build(), 4));
+        Arguments.of(
+            "allocated mean 8",
+            CodebookTrainer.builder().rate(0.5).meanDirectionBits(8).build(),
+            2),
+        Arguments.of(
+            "shallow r=0.5", CodebookTrainer.builder().rate(0.5).shallow().maxSteps(30).build(), 2),
+        Arguments.of(
+            "staged r=2", CodebookTrainer.builder().rate(2).staged().maxSteps(30).build(), 4));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -131,7 +133,8 @@ class PassRunnerTest {
   void theDataFreeFormTrainsThroughARunner() throws IOException {
     CodebookTrainer trainer = CodebookTrainer.builder().rate(1.5).structured().build();
     Codebook local = trainer.trainIsotropic(VectorSource.of(DATA, D));
-    assertArrayEquals(local.toByteArray(),
+    assertArrayEquals(
+        local.toByteArray(),
         trainer.trainIsotropic(D, new PartitionedRunner(DATA, D, 1)).toByteArray());
     Codebook parts = trainer.trainIsotropic(D, new PartitionedRunner(DATA, D, 5));
     assertEquals(local.info().trainNmse(), parts.info().trainNmse(), 1e-9);
@@ -141,28 +144,34 @@ class PassRunnerTest {
   @Test
   void aRunnerThatDropsVectorsOnALaterPassIsAnError() {
     CodebookTrainer trainer = CodebookTrainer.builder().rate(1).build();
-    PassRunner shrinking = new PassRunner() {
-      int pass;
+    PassRunner shrinking =
+        new PassRunner() {
+          int pass;
 
-      @Override
-      public <A extends PassAccumulator<A>> A run(TrainingPass<A> p) throws IOException {
-        A a = p.newAccumulator();
-        a.add(DATA, 0, pass++ == 0 ? COUNT : COUNT - 1);
-        return a;
-      }
-    };
+          @Override
+          public <A extends PassAccumulator<A>> A run(TrainingPass<A> p) throws IOException {
+            A a = p.newAccumulator();
+            a.add(DATA, 0, pass++ == 0 ? COUNT : COUNT - 1);
+            return a;
+          }
+        };
     IOException e = assertThrows(IOException.class, () -> trainer.train(D, shrinking));
-    assertEquals("the source yielded " + (COUNT - 1) + " vectors on a later pass, " + COUNT
-        + " on its first", e.getMessage());
+    assertEquals(
+        "the source yielded "
+            + (COUNT - 1)
+            + " vectors on a later pass, "
+            + COUNT
+            + " on its first",
+        e.getMessage());
   }
 
   @Test
   void aTravelledAccumulatorMergesButDoesNotAdd() throws IOException {
-    Passes.Histograms pass = new Passes.Histograms(2, new float[] {1, 0}, new float[2],
-        new double[] {1});
+    Passes.Histograms pass =
+        new Passes.Histograms(2, new float[] {1, 0}, new float[2], new double[] {1});
     ProjectionHistograms h = roundTrip(pass.newAccumulator());
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> h.add(new float[2], 0, 1));
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> h.add(new float[2], 0, 1));
     assertTrue(e.getMessage().contains("only merge"), e.getMessage());
     h.merge(pass.newAccumulator());
     assertEquals(0, h.count());
@@ -173,26 +182,33 @@ class PassRunnerTest {
     float[] bad = Arrays.copyOf(DATA, 10 * D);
     bad[3 * D + 5] = Float.NaN;
     Codebook codebook = CodebookTrainer.builder().rate(1).build().isotropic(D);
-    for (TrainingPass<?> pass : Arrays.<TrainingPass<?>>asList(new Passes.Moments(D),
-        new Passes.Scale(D), new Passes.Measure(codebook),
-        new Passes.Refit(codebook, new float[D], 8),
-        new Passes.Histograms(D, Arrays.copyOf(DATA, D), new float[D], new double[] {1}))) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> pass.newAccumulator().add(bad, 0, 10), pass.toString());
-      assertTrue(e.getMessage().contains("vector 3") && e.getMessage().contains("5"),
+    for (TrainingPass<?> pass :
+        Arrays.<TrainingPass<?>>asList(
+            new Passes.Moments(D),
+            new Passes.Scale(D),
+            new Passes.Measure(codebook),
+            new Passes.Refit(codebook, new float[D], 8),
+            new Passes.Histograms(D, Arrays.copyOf(DATA, D), new float[D], new double[] {1}))) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> pass.newAccumulator().add(bad, 0, 10),
+              pass.toString());
+      assertTrue(
+          e.getMessage().contains("vector 3") && e.getMessage().contains("5"),
           pass.getClass().getSimpleName() + ": " + e.getMessage());
     }
   }
 
   @Test
   void aCodebookSerializesAsItsFormatBytes() throws IOException {
-    Codebook codebook = CodebookTrainer.builder().rate(2).build()
-        .train(VectorSource.of(DATA, D));
+    Codebook codebook = CodebookTrainer.builder().rate(2).build().train(VectorSource.of(DATA, D));
     Codebook back = roundTrip(codebook);
     assertEquals(codebook, back);
     assertArrayEquals(codebook.toByteArray(), back.toByteArray());
-    Codebook old = roundTrip(CodebookTrainer.builder().rate(1).staged().build().isotropic(D)
-        .inFormatVersion(1));
+    Codebook old =
+        roundTrip(
+            CodebookTrainer.builder().rate(1).staged().build().isotropic(D).inFormatVersion(1));
     assertEquals(1, old.formatVersion());
 
     // The serialized bytes are checked on the way in like a file's.
@@ -202,13 +218,16 @@ class PassRunnerTest {
     }
     byte[] stream = bytes.toByteArray();
     stream[stream.length - 40] ^= 0x10;
-    InvalidObjectException e = assertThrows(InvalidObjectException.class, () -> {
-      try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(stream))) {
-        in.readObject();
-      } catch (ClassNotFoundException c) {
-        throw new AssertionError(c);
-      }
-    });
+    InvalidObjectException e =
+        assertThrows(
+            InvalidObjectException.class,
+            () -> {
+              try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(stream))) {
+                in.readObject();
+              } catch (ClassNotFoundException c) {
+                throw new AssertionError(c);
+              }
+            });
     assertTrue(e.getMessage().startsWith("serialized codebook: "), e.getMessage());
     assertNotEquals(null, e.getCause());
   }

@@ -8,9 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.CodebookInfo;
 import io.signcodec.core.Limits;
-import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.SignCodes;
-import io.signcodec.core.SignEncoder;
 import io.signcodec.core.TestData;
 import io.signcodec.core.VectorSource;
 import java.io.ByteArrayInputStream;
@@ -19,7 +17,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** Residual stages (docs/THEORY.md §5): beyond the shallow limit, with a decoder that stays linear. */
+/**
+ * Residual stages (docs/THEORY.md §5): beyond the shallow limit, with a decoder that stays linear.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StagedCodebookTest {
   private static final int D = 512;
@@ -28,12 +28,13 @@ class StagedCodebookTest {
 
   @Test
   void twoBitsPerCoordinateInStagesBeatTheShallowLimit() throws IOException {
-    Codebook cb = CodebookTrainer.builder().rate(2).staged().seed(3).build()
-        .train(VectorSource.of(train, D));
+    Codebook cb =
+        CodebookTrainer.builder().rate(2).staged().seed(3).build().train(VectorSource.of(train, D));
     assertArrayEquals(new int[] {D, D}, cb.stageBits());
     double nmse = TestData.nmse(cb, test);
-    assertTrue(nmse <= 0.14, "r = 2 staged NMSE " + nmse + " (shallow limit "
-        + Limits.signAutoencoderLimit(2) + ")");
+    assertTrue(
+        nmse <= 0.14,
+        "r = 2 staged NMSE " + nmse + " (shallow limit " + Limits.signAutoencoderLimit(2) + ")");
     assertEquals(nmse, cb.info().trainNmse(), 0.05 * nmse);
     assertTrue(Double.isNaN(cb.info().predictedNmse()), "no Gaussian prediction for stages");
     double[] identity = new double[D * D];
@@ -45,8 +46,14 @@ class StagedCodebookTest {
 
   @Test
   void threeBitsPerCoordinate() throws IOException {
-    Codebook trained = CodebookTrainer.builder().rate(3).staged().seed(4).maxSteps(60).build()
-        .train(VectorSource.of(train, D));
+    Codebook trained =
+        CodebookTrainer.builder()
+            .rate(3)
+            .staged()
+            .seed(4)
+            .maxSteps(60)
+            .build()
+            .train(VectorSource.of(train, D));
     double nmse = TestData.nmse(trained, test);
     assertTrue(nmse <= 0.055, "r = 3 staged NMSE " + nmse);
     Codebook dataFree = CodebookTrainer.builder().rate(3).staged().seed(4).build().isotropic(D);
@@ -58,18 +65,20 @@ class StagedCodebookTest {
   @Test
   void defaultSplitsAndExplicitOnes() {
     assertArrayEquals(new int[] {100}, CodebookTrainer.builder().rate(1).build().stageBitsFor(100));
-    assertArrayEquals(new int[] {100, 50},
-        CodebookTrainer.builder().rate(1.5).build().stageBitsFor(100));
-    assertArrayEquals(new int[] {100, 100, 50},
-        CodebookTrainer.builder().rate(2.5).build().stageBitsFor(100));
-    assertArrayEquals(new int[] {150},
-        CodebookTrainer.builder().rate(1.5).shallow().build().stageBitsFor(100));
-    assertArrayEquals(new int[] {50, 150, 25},
+    assertArrayEquals(
+        new int[] {100, 50}, CodebookTrainer.builder().rate(1.5).build().stageBitsFor(100));
+    assertArrayEquals(
+        new int[] {100, 100, 50}, CodebookTrainer.builder().rate(2.5).build().stageBitsFor(100));
+    assertArrayEquals(
+        new int[] {150}, CodebookTrainer.builder().rate(1.5).shallow().build().stageBitsFor(100));
+    assertArrayEquals(
+        new int[] {50, 150, 25},
         CodebookTrainer.builder().stages(0.5, 1.5, 0.25).build().stageBitsFor(100));
-    assertArrayEquals(new int[] {100, 30},
-        CodebookTrainer.builder().bits(130).build().stageBitsFor(100));
+    assertArrayEquals(
+        new int[] {100, 30}, CodebookTrainer.builder().bits(130).build().stageBitsFor(100));
     assertEquals(230, CodebookTrainer.builder().bits(230).build().bitsFor(100));
-    assertThrows(IllegalStateException.class,
+    assertThrows(
+        IllegalStateException.class,
         () -> CodebookTrainer.builder().stages(1, 1).shallow().build());
   }
 
@@ -77,7 +86,11 @@ class StagedCodebookTest {
   static Codebook small() throws IOException {
     int d = 20;
     float[] x = TestData.powerLaw(3_000, d, 1, 61);
-    return CodebookTrainer.builder().stages(0.45, 1, 0.3).seed(2).maxSteps(40).build()
+    return CodebookTrainer.builder()
+        .stages(0.45, 1, 0.3)
+        .seed(2)
+        .maxSteps(40)
+        .build()
         .train(VectorSource.of(x, d));
   }
 
@@ -153,21 +166,25 @@ class StagedCodebookTest {
     checkDamageIsCaught(bytes);
     checkDamageIsCaught(cb.inFormatVersion(2).toByteArray());
     assertEquals(2, cb.inFormatVersion(2).toByteArray()[8]);
-    assertEquals(2, Codebook.read(new ByteArrayInputStream(cb.inFormatVersion(2).toByteArray()))
-        .formatVersion());
+    assertEquals(
+        2,
+        Codebook.read(new ByteArrayInputStream(cb.inFormatVersion(2).toByteArray()))
+            .formatVersion());
   }
 
   private static void checkDamageIsCaught(byte[] bytes) {
     for (int len = 0; len < bytes.length; len += 7) {
       byte[] cut = java.util.Arrays.copyOf(bytes, len);
-      assertThrows(io.signcodec.core.TruncatedInputException.class,
+      assertThrows(
+          io.signcodec.core.TruncatedInputException.class,
           () -> Codebook.read(new ByteArrayInputStream(cut)));
     }
     Random random = new Random(1);
     for (int trial = 0; trial < 200; trial++) {
       byte[] bad = bytes.clone();
       bad[random.nextInt(bad.length)] ^= (byte) (1 << random.nextInt(8));
-      assertThrows(io.signcodec.core.MalformedInputException.class,
+      assertThrows(
+          io.signcodec.core.MalformedInputException.class,
           () -> Codebook.read(new ByteArrayInputStream(bad)));
     }
   }

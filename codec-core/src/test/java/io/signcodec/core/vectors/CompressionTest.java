@@ -33,12 +33,16 @@ public class CompressionTest {
   }
 
   private static final Object[][] CASES = {
-      {VectorFormat.FVECS, Fixtures.fvecs(V, D), V},
-      {VectorFormat.BVECS, Fixtures.bvecs(BYTES, D), BYTES_AS_FLOATS},
-      {VectorFormat.NPY, Fixtures.npy(1, "<f4", V, D), V},
-      {VectorFormat.NPZ, Fixtures.zip(new Fixtures.Member("a.npy", Fixtures.npy(2, ">f8", V, D),
-          true)), V},
-      {VectorFormat.RAW_FLOAT32, Fixtures.raw(V), V}};
+    {VectorFormat.FVECS, Fixtures.fvecs(V, D), V},
+    {VectorFormat.BVECS, Fixtures.bvecs(BYTES, D), BYTES_AS_FLOATS},
+    {VectorFormat.NPY, Fixtures.npy(1, "<f4", V, D), V},
+    {
+      VectorFormat.NPZ,
+      Fixtures.zip(new Fixtures.Member("a.npy", Fixtures.npy(2, ">f8", V, D), true)),
+      V
+    },
+    {VectorFormat.RAW_FLOAT32, Fixtures.raw(V), V}
+  };
 
   private static final VectorFileOptions OPTIONS = VectorFileOptions.defaults().withDimension(D);
 
@@ -62,10 +66,12 @@ public class CompressionTest {
       // a file named without a compression suffix, format taken from the name
       String name = "v." + format.name().toLowerCase().replace("raw_float32", "bin");
       Path file = Files.write(dir.resolve(name), compressed);
-      VectorFileOptions options = format == VectorFormat.RAW_FLOAT32
-          ? OPTIONS.withFormat(format) : OPTIONS;
-      assertArrayEquals((float[]) c[2], VectorFiles.readAll(
-          VectorFiles.open(file, options), 1000).vectors(), name);
+      VectorFileOptions options =
+          format == VectorFormat.RAW_FLOAT32 ? OPTIONS.withFormat(format) : OPTIONS;
+      assertArrayEquals(
+          (float[]) c[2],
+          VectorFiles.readAll(VectorFiles.open(file, options), 1000).vectors(),
+          name);
     }
   }
 
@@ -73,8 +79,10 @@ public class CompressionTest {
   void concatenatedGzipMembersAreOneStream() throws IOException {
     byte[] file = Fixtures.fvecs(V, D);
     int half = (file.length / 2 / 24) * 24;
-    byte[] twoMembers = Fixtures.concat(Fixtures.gzip(Arrays.copyOf(file, half)),
-        Fixtures.gzip(Arrays.copyOfRange(file, half, file.length)));
+    byte[] twoMembers =
+        Fixtures.concat(
+            Fixtures.gzip(Arrays.copyOf(file, half)),
+            Fixtures.gzip(Arrays.copyOfRange(file, half, file.length)));
     try (VectorReader r = reader(twoMembers, "v.fvecs.gz", VectorFormat.FVECS)) {
       assertArrayEquals(V, readAll(r, 4));
     }
@@ -90,8 +98,13 @@ public class CompressionTest {
       assertTrue(drained.count(D) > 1000, "vectors before the cut: " + drained.count(D));
       assertArrayEquals(Arrays.copyOf(v, drained.vectors().length), drained.vectors());
       assertEquals(TruncatedInputException.class, drained.failure().getClass());
-      assertTrue(drained.failure().getMessage().startsWith("v.fvecs.gz: Premature end of stream "
-          + "while reading gzip-compressed data (at byte offset "),
+      assertTrue(
+          drained
+              .failure()
+              .getMessage()
+              .startsWith(
+                  "v.fvecs.gz: Premature end of stream "
+                      + "while reading gzip-compressed data (at byte offset "),
           drained.failure().getMessage());
     }
   }
@@ -104,8 +117,9 @@ public class CompressionTest {
     try (VectorReader r = reader(gz, "v.fvecs", VectorFormat.FVECS)) {
       Fixtures.Drained drained = Fixtures.drain(r, 1000);
       assertEquals(MalformedInputException.class, drained.failure().getClass());
-      assertTrue(drained.failure().getMessage().startsWith(
-          "v.fvecs: corrupt gzip-compressed data: "), drained.failure().getMessage());
+      assertTrue(
+          drained.failure().getMessage().startsWith("v.fvecs: corrupt gzip-compressed data: "),
+          drained.failure().getMessage());
       // the vectors decompressed before the trailer check arrived first
       assertTrue(drained.count(D) > 1000, "vectors before the failure: " + drained.count(D));
       assertArrayEquals(Arrays.copyOf(v, drained.vectors().length), drained.vectors());
@@ -116,14 +130,21 @@ public class CompressionTest {
   @Test
   void bzip2XzAndZstdNeedTheCompressModule() {
     String[][] cases = {
-        {"fuzz_seed_f32.npy.bz2", "bzip2"}, {"numpy_f32.npy.xz", "xz"},
-        {"numpy_f32.npy.zst", "zstd"}};
+      {"fuzz_seed_f32.npy.bz2", "bzip2"}, {"numpy_f32.npy.xz", "xz"}, {"numpy_f32.npy.zst", "zstd"}
+    };
     for (String[] c : cases) {
-      IOException e = assertThrows(IOException.class,
-          () -> reader(Fixtures.resource(c[0]), c[0], VectorFormat.NPY));
+      IOException e =
+          assertThrows(
+              IOException.class, () -> reader(Fixtures.resource(c[0]), c[0], VectorFormat.NPY));
       assertEquals(IOException.class, e.getClass());
-      assertEquals(c[0] + ": input is " + c[1] + "-compressed; reading " + c[1] + " needs "
-          + "io.signcodec:codec-compress on the classpath (or decompress the file first)",
+      assertEquals(
+          c[0]
+              + ": input is "
+              + c[1]
+              + "-compressed; reading "
+              + c[1]
+              + " needs "
+              + "io.signcodec:codec-compress on the classpath (or decompress the file first)",
           e.getMessage());
     }
   }
@@ -136,10 +157,11 @@ public class CompressionTest {
     raw[1] = (byte) 0x8b;
     raw[2] = 8;
     VectorFileOptions options = VectorFileOptions.defaults().withDimension(2);
-    assertThrows(MalformedInputException.class,
+    assertThrows(
+        MalformedInputException.class,
         () -> readAll(reader(raw, "r", VectorFormat.RAW_FLOAT32, options), 1));
-    try (VectorReader r = reader(raw, "r", VectorFormat.RAW_FLOAT32,
-        options.withCompressionDetection(false))) {
+    try (VectorReader r =
+        reader(raw, "r", VectorFormat.RAW_FLOAT32, options.withCompressionDetection(false))) {
       assertEquals(1, readAll(r, 1).length / 2);
     }
   }

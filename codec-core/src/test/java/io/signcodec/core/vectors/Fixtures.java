@@ -185,12 +185,14 @@ public final class Fixtures {
     }
   }
 
-  public static VectorReader reader(byte[] bytes, String name, VectorFormat format,
-      VectorFileOptions options) throws IOException {
+  public static VectorReader reader(
+      byte[] bytes, String name, VectorFormat format, VectorFileOptions options)
+      throws IOException {
     return VectorFiles.reader(new ByteArrayInputStream(bytes), name, format, options);
   }
 
-  public static VectorReader reader(byte[] bytes, String name, VectorFormat format) throws IOException {
+  public static VectorReader reader(byte[] bytes, String name, VectorFormat format)
+      throws IOException {
     return reader(bytes, name, format, VectorFileOptions.defaults());
   }
 

@@ -50,10 +50,9 @@ class NpyHeaderCoverageFuzzTest {
     try {
       dict = PyLiteral.parseDict(text);
     } catch (ParseException e) {
-      if (e.getErrorOffset() < 0 || e.getErrorOffset() > text.length()
-          || e.getMessage() == null) {
-        throw new AssertionError("offset " + e.getErrorOffset() + " outside a text of "
-            + text.length(), e);
+      if (e.getErrorOffset() < 0 || e.getErrorOffset() > text.length() || e.getMessage() == null) {
+        throw new AssertionError(
+            "offset " + e.getErrorOffset() + " outside a text of " + text.length(), e);
       }
       return;
     }
@@ -73,26 +72,35 @@ class NpyHeaderCoverageFuzzTest {
     try {
       h = NpyHeader.read(new ByteInput(new ByteArrayInputStream(input), null), NAME);
     } catch (MalformedInputException e) {
-      if (e.getMessage() == null || !e.getMessage().contains("fuzzed.npy")
-          || e.offset() < 0 || e.offset() > input.length) {
-        throw new AssertionError("message without the name or offset outside the input: " + e,
-            e);
+      if (e.getMessage() == null
+          || !e.getMessage().contains("fuzzed.npy")
+          || e.offset() < 0
+          || e.offset() > input.length) {
+        throw new AssertionError("message without the name or offset outside the input: " + e, e);
       }
       return;
     } catch (IOException e) {
       throw new AssertionError("undocumented exception " + e, e);
     }
     if (h.dataOffset > input.length || h.dimension < 1) {
-      throw new AssertionError("header of " + h.dimension + " ends at " + h.dataOffset
-          + ", past the input's " + input.length + " bytes");
+      throw new AssertionError(
+          "header of "
+              + h.dimension
+              + " ends at "
+              + h.dataOffset
+              + ", past the input's "
+              + input.length
+              + " bytes");
     }
-    byte[] written = Fixtures.npyPreamble(h.majorVersion,
-        Fixtures.dict(h.type.descr, "(" + h.rows + ", " + h.dimension + ")"));
+    byte[] written =
+        Fixtures.npyPreamble(
+            h.majorVersion, Fixtures.dict(h.type.descr, "(" + h.rows + ", " + h.dimension + ")"));
     try {
-      NpyHeader back = NpyHeader.read(new ByteInput(new ByteArrayInputStream(written), null),
-          NAME);
-      if (back.majorVersion != h.majorVersion || back.type != h.type
-          || back.dimension != h.dimension || back.rows != h.rows
+      NpyHeader back = NpyHeader.read(new ByteInput(new ByteArrayInputStream(written), null), NAME);
+      if (back.majorVersion != h.majorVersion
+          || back.type != h.type
+          || back.dimension != h.dimension
+          || back.rows != h.rows
           || back.dataOffset != written.length) {
         throw new AssertionError("header written back reads differently");
       }
@@ -136,8 +144,8 @@ class NpyHeaderCoverageFuzzTest {
       sb.append(value);
     } else if (value instanceof PyLiteral.Tuple || value instanceof PyLiteral.PyList) {
       boolean tuple = value instanceof PyLiteral.Tuple;
-      List<Object> items = tuple ? ((PyLiteral.Tuple) value).items()
-          : ((PyLiteral.PyList) value).items();
+      List<Object> items =
+          tuple ? ((PyLiteral.Tuple) value).items() : ((PyLiteral.PyList) value).items();
       sb.append(tuple ? '(' : '[');
       for (int i = 0; i < items.size(); i++) {
         sb.append(i == 0 ? "" : ", ");
@@ -152,25 +160,32 @@ class NpyHeaderCoverageFuzzTest {
   /** NumPy's files and the fixtures' preambles, by seed file name. */
   static Map<String, byte[]> seeds() {
     Map<String, byte[]> seeds = new LinkedHashMap<>();
-    for (String file : new String[] {"numpy_f32.npy", "numpy_one_vector.npy",
-        "numpy_f64_be.npy"}) {
+    for (String file : new String[] {"numpy_f32.npy", "numpy_one_vector.npy", "numpy_f64_be.npy"}) {
       byte[] b = Fixtures.resource(file);
       seeds.put(file, Arrays.copyOf(b, Math.min(b.length, 256)));
     }
     String[] descrs = {"<f4", ">f4", "<f8", ">f8", "|u1", "<i4", ">i4"};
     for (int major = 1; major <= 3; major++) {
-      seeds.put("v" + major + "-" + fileName(descrs[major]), Fixtures.npyPreamble(major,
-          Fixtures.dict(descrs[major], "(5, 3)")));
-      seeds.put("v" + major + "-" + fileName(descrs[major + 3]), Fixtures.npyPreamble(major,
-          Fixtures.dict(descrs[major + 3], "(7,)")));
+      seeds.put(
+          "v" + major + "-" + fileName(descrs[major]),
+          Fixtures.npyPreamble(major, Fixtures.dict(descrs[major], "(5, 3)")));
+      seeds.put(
+          "v" + major + "-" + fileName(descrs[major + 3]),
+          Fixtures.npyPreamble(major, Fixtures.dict(descrs[major + 3], "(7,)")));
     }
-    seeds.put("v1-python2", Fixtures.npyPreamble(1,
-        "{'descr': '<f8', 'fortran_order': True, 'shape': (1L, 4L), }"));
-    seeds.put("v1-structured-dtype", Fixtures.npyPreamble(1,
-        "{'descr': [('x', '<f4'), ('y', [('z', '|u1')])], 'fortran_order': False,"
-            + " 'shape': (), 'extra': None, \"q\\\"\": (-1, +2, [3]), }"));
-    seeds.put("v3-utf8", Fixtures.npyPreamble(3,
-        "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), 'ñ€': 'ü', }"));
+    seeds.put(
+        "v1-python2",
+        Fixtures.npyPreamble(1, "{'descr': '<f8', 'fortran_order': True, 'shape': (1L, 4L), }"));
+    seeds.put(
+        "v1-structured-dtype",
+        Fixtures.npyPreamble(
+            1,
+            "{'descr': [('x', '<f4'), ('y', [('z', '|u1')])], 'fortran_order': False,"
+                + " 'shape': (), 'extra': None, \"q\\\"\": (-1, +2, [3]), }"));
+    seeds.put(
+        "v3-utf8",
+        Fixtures.npyPreamble(
+            3, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), 'ñ€': 'ü', }"));
     return seeds;
   }
 
@@ -186,6 +201,9 @@ class NpyHeaderCoverageFuzzTest {
   @Test
   @EnabledIfSystemProperty(named = "fuzz.writeSeeds", matches = ".+")
   void writeSeeds() throws Exception {
-    io.signcodec.core.FuzzInputs.writeSeeds("io/signcodec/core/vectors/NpyHeaderCoverageFuzzTestInputs/parseHeader", seeds(), (name, seed) -> parseHeader(seed));
+    io.signcodec.core.FuzzInputs.writeSeeds(
+        "io/signcodec/core/vectors/NpyHeaderCoverageFuzzTestInputs/parseHeader",
+        seeds(),
+        (name, seed) -> parseHeader(seed));
   }
 }

@@ -25,7 +25,8 @@ public class NpzReaderTest {
 
   /** train.npy stored (float32, v1), query.npy deflated (float64, v2). */
   public static byte[] archive() {
-    return Fixtures.zip(new Fixtures.Member("train.npy", npy(1, "<f4", TRAIN, 4), false),
+    return Fixtures.zip(
+        new Fixtures.Member("train.npy", npy(1, "<f4", TRAIN, 4), false),
         new Fixtures.Member("query.npy", npy(2, "<f8", QUERY, 6), true));
   }
 
@@ -40,13 +41,14 @@ public class NpzReaderTest {
 
   private static Opener[] openers(Path dir) {
     return new Opener[] {
-        (npz, options) -> {
-          Path file = Files.write(dir.resolve("a.npz"), npz);
-          return VectorFiles.open(file, options).open();
-        },
-        (npz, options) -> Npz.open(Files.write(dir.resolve("b.npz"), npz), "a.npz",
-            options.npzKey().orElse(null)),
-        (npz, options) -> reader(npz, "a.npz", VectorFormat.NPZ, options)};
+      (npz, options) -> {
+        Path file = Files.write(dir.resolve("a.npz"), npz);
+        return VectorFiles.open(file, options).open();
+      },
+      (npz, options) ->
+          Npz.open(Files.write(dir.resolve("b.npz"), npz), "a.npz", options.npzKey().orElse(null)),
+      (npz, options) -> reader(npz, "a.npz", VectorFormat.NPZ, options)
+    };
   }
 
   @Test
@@ -69,9 +71,10 @@ public class NpzReaderTest {
   @Test
   void unknownKeyListsTheAvailableOnes(@TempDir Path dir) {
     for (Opener opener : openers(dir)) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> opener.open(archive(), key("base")));
-      assertEquals("a.npz: npz archive has no array 'base'; available keys: 'train', 'query'",
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> opener.open(archive(), key("base")));
+      assertEquals(
+          "a.npz: npz archive has no array 'base'; available keys: 'train', 'query'",
           e.getMessage());
     }
   }
@@ -79,8 +82,10 @@ public class NpzReaderTest {
   @Test
   void emptyArchiveIsMalformed(@TempDir Path dir) {
     for (Opener opener : openers(dir)) {
-      MalformedInputException e = assertThrows(MalformedInputException.class,
-          () -> opener.open(Fixtures.zip(), VectorFileOptions.defaults()));
+      MalformedInputException e =
+          assertThrows(
+              MalformedInputException.class,
+              () -> opener.open(Fixtures.zip(), VectorFileOptions.defaults()));
       assertEquals("a.npz: npz archive has no members", e.getMessage());
     }
   }
@@ -88,14 +93,20 @@ public class NpzReaderTest {
   @Test
   void notAZipIsMalformed(@TempDir Path dir) {
     for (Opener opener : openers(dir)) {
-      MalformedInputException e = assertThrows(MalformedInputException.class,
-          () -> opener.open(npy(1, "<f4", TRAIN, 4), VectorFileOptions.defaults()));
+      MalformedInputException e =
+          assertThrows(
+              MalformedInputException.class,
+              () -> opener.open(npy(1, "<f4", TRAIN, 4), VectorFileOptions.defaults()));
       assertTrue(e.getMessage().startsWith("a.npz: "), e.getMessage());
     }
-    MalformedInputException e = assertThrows(MalformedInputException.class,
-        () -> reader(npy(1, "<f4", TRAIN, 4), "a.npz", VectorFormat.NPZ));
-    assertEquals("a.npz: not a zip archive: it starts with 93 4E 55 4D rather than the zip "
-        + "signature 50 4B 03 04 (at byte offset 0)", e.getMessage());
+    MalformedInputException e =
+        assertThrows(
+            MalformedInputException.class,
+            () -> reader(npy(1, "<f4", TRAIN, 4), "a.npz", VectorFormat.NPZ));
+    assertEquals(
+        "a.npz: not a zip archive: it starts with 93 4E 55 4D rather than the zip "
+            + "signature 50 4B 03 04 (at byte offset 0)",
+        e.getMessage());
   }
 
   @Test
@@ -107,8 +118,9 @@ public class NpzReaderTest {
         Fixtures.Drained drained = Fixtures.drain(r, 2);
         assertArrayEquals(Arrays.copyOf(TRAIN, 12), drained.vectors());
         assertEquals(TruncatedInputException.class, drained.failure().getClass());
-        assertEquals("a.npz, member 'x.npy': Premature end of stream while reading row 3 "
-            + "(starting at byte 176): only 5 of its 16 bytes are present (at byte offset 181)",
+        assertEquals(
+            "a.npz, member 'x.npy': Premature end of stream while reading row 3 "
+                + "(starting at byte 176): only 5 of its 16 bytes are present (at byte offset 181)",
             drained.failure().getMessage());
       }
     }

@@ -63,7 +63,8 @@ class VecsAndRawReaderTest {
   @Test
   void badDestinationIsTheCallersMistake() throws IOException {
     try (VectorReader r = reader(fvecs(new float[8], 4), "v.fvecs", VectorFormat.FVECS)) {
-      assertEquals("cannot read 2 vectors of dimension 4 into an array of length 7 at offset 0",
+      assertEquals(
+          "cannot read 2 vectors of dimension 4 into an array of length 7 at offset 0",
           assertThrows(IndexOutOfBoundsException.class, () -> r.read(new float[7], 0, 2))
               .getMessage());
       assertThrows(IndexOutOfBoundsException.class, () -> r.read(new float[8], 1, 2));
@@ -85,7 +86,8 @@ class VecsAndRawReaderTest {
       assertArrayEquals(Arrays.copyOf(v, 17 * d), drained.vectors());
       MalformedInputException e = (MalformedInputException) drained.failure();
       assertEquals(MalformedInputException.class, e.getClass());
-      assertEquals("vectors.fvecs: row 17 has dimension 95, expected 96 (at byte offset 6596)",
+      assertEquals(
+          "vectors.fvecs: row 17 has dimension 95, expected 96 (at byte offset 6596)",
           e.getMessage());
       assertEquals(17 * rowBytes, e.offset()); // 6596
       // and the failure is sticky
@@ -98,10 +100,13 @@ class VecsAndRawReaderTest {
     for (int bad : new int[] {Integer.MAX_VALUE, Integer.MIN_VALUE, -1, 0, 65537}) {
       byte[] file = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putInt(bad).array();
       for (VectorFormat format : new VectorFormat[] {VectorFormat.FVECS, VectorFormat.BVECS}) {
-        MalformedInputException e = assertThrows(MalformedInputException.class,
-            () -> reader(file, "x", format));
-        assertEquals("x: row 0 declares dimension " + bad
-            + ", outside the supported range 1..65536 (at byte offset 0)", e.getMessage());
+        MalformedInputException e =
+            assertThrows(MalformedInputException.class, () -> reader(file, "x", format));
+        assertEquals(
+            "x: row 0 declares dimension "
+                + bad
+                + ", outside the supported range 1..65536 (at byte offset 0)",
+            e.getMessage());
       }
     }
   }
@@ -128,13 +133,27 @@ class VecsAndRawReaderTest {
       int rest = len % rowBytes;
       String expected = null;
       if (rest > 0 && rest < 4) {
-        expected = "t.fvecs: Premature end of stream while reading the dimension of row "
-            + complete + " (starting at byte " + complete * rowBytes + "): only " + rest
-            + " of its 4 bytes are present (at byte offset " + len + ")";
+        expected =
+            "t.fvecs: Premature end of stream while reading the dimension of row "
+                + complete
+                + " (starting at byte "
+                + complete * rowBytes
+                + "): only "
+                + rest
+                + " of its 4 bytes are present (at byte offset "
+                + len
+                + ")";
       } else if (rest >= 4) {
-        expected = "t.fvecs: Premature end of stream while reading row " + complete
-            + " (starting at byte " + complete * rowBytes + "): only " + rest
-            + " of its 16 bytes are present (at byte offset " + len + ")";
+        expected =
+            "t.fvecs: Premature end of stream while reading row "
+                + complete
+                + " (starting at byte "
+                + complete * rowBytes
+                + "): only "
+                + rest
+                + " of its 16 bytes are present (at byte offset "
+                + len
+                + ")";
       }
       Fixtures.Drained drained;
       try (VectorReader r = reader(prefix, "t.fvecs", VectorFormat.FVECS, withDim)) {
@@ -157,13 +176,21 @@ class VecsAndRawReaderTest {
 
   @Test
   void emptyFvecsNeedsTheDimensionFromTheOptions() throws IOException {
-    MalformedInputException e = assertThrows(MalformedInputException.class,
-        () -> reader(new byte[0], "empty.fvecs", VectorFormat.FVECS));
-    assertEquals("empty.fvecs: empty input: an empty .fvecs file has no vectors and so does not "
-        + "record their dimension; give the dimension with VectorFileOptions.withDimension to read "
-        + "it as zero vectors (at byte offset 0)", e.getMessage());
-    try (VectorReader r = reader(new byte[0], "empty.fvecs", VectorFormat.FVECS,
-        VectorFileOptions.defaults().withDimension(5))) {
+    MalformedInputException e =
+        assertThrows(
+            MalformedInputException.class,
+            () -> reader(new byte[0], "empty.fvecs", VectorFormat.FVECS));
+    assertEquals(
+        "empty.fvecs: empty input: an empty .fvecs file has no vectors and so does not "
+            + "record their dimension; give the dimension with VectorFileOptions.withDimension to read "
+            + "it as zero vectors (at byte offset 0)",
+        e.getMessage());
+    try (VectorReader r =
+        reader(
+            new byte[0],
+            "empty.fvecs",
+            VectorFormat.FVECS,
+            VectorFileOptions.defaults().withDimension(5))) {
       assertEquals(5, r.dimension());
       assertEquals(-1, r.read(new float[5], 0, 1));
     }
@@ -171,11 +198,18 @@ class VecsAndRawReaderTest {
 
   @Test
   void dimensionFromTheOptionsIsChecked() {
-    MalformedInputException e = assertThrows(MalformedInputException.class,
-        () -> reader(fvecs(new float[6], 3), "v.fvecs", VectorFormat.FVECS,
-            VectorFileOptions.defaults().withDimension(4)));
-    assertEquals("v.fvecs: row 0 has dimension 3, expected 4 (given in the options) "
-        + "(at byte offset 0)", e.getMessage());
+    MalformedInputException e =
+        assertThrows(
+            MalformedInputException.class,
+            () ->
+                reader(
+                    fvecs(new float[6], 3),
+                    "v.fvecs",
+                    VectorFormat.FVECS,
+                    VectorFileOptions.defaults().withDimension(4)));
+    assertEquals(
+        "v.fvecs: row 0 has dimension 3, expected 4 (given in the options) " + "(at byte offset 0)",
+        e.getMessage());
   }
 
   @Test
@@ -203,7 +237,8 @@ class VecsAndRawReaderTest {
     try (VectorReader r = reader(file, "b.bvecs", VectorFormat.BVECS)) {
       Fixtures.Drained drained = drain(r, 10);
       assertEquals(2, drained.count(4));
-      assertEquals("b.bvecs: row 2 has dimension 3, expected 4 (at byte offset 16)",
+      assertEquals(
+          "b.bvecs: row 2 has dimension 3, expected 4 (at byte offset 16)",
           drained.failure().getMessage());
     }
   }
@@ -221,8 +256,9 @@ class VecsAndRawReaderTest {
       Fixtures.Drained drained = drain(r, 4);
       assertArrayEquals(v, drained.vectors());
       assertEquals(TruncatedInputException.class, drained.failure().getClass());
-      assertEquals("v.f32: Premature end of stream while reading row 9 (starting at byte 216): "
-          + "only 10 of its 24 bytes are present (at byte offset 226)",
+      assertEquals(
+          "v.f32: Premature end of stream while reading row 9 (starting at byte 216): "
+              + "only 10 of its 24 bytes are present (at byte offset 226)",
           drained.failure().getMessage());
     }
     try (VectorReader r = reader(new byte[0], "e.f32", VectorFormat.RAW_FLOAT32, options)) {
@@ -232,7 +268,8 @@ class VecsAndRawReaderTest {
 
   @Test
   void rawFloat32WithoutADimensionIsTheCallersMistake() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> reader(new byte[8], "v.f32", VectorFormat.RAW_FLOAT32));
   }
 
@@ -241,14 +278,15 @@ class VecsAndRawReaderTest {
     int d = 3;
     float[] v = randomVectors(9, 50, d);
     byte[] file = fvecs(v, d);
-    InputStream dribble = new ByteArrayInputStream(file) {
-      @Override
-      public synchronized int read(byte[] b, int off, int len) {
-        return super.read(b, off, Math.min(len, 5));
-      }
-    };
-    try (VectorReader r = VectorFiles.reader(dribble, VectorFormat.FVECS,
-        VectorFileOptions.defaults())) {
+    InputStream dribble =
+        new ByteArrayInputStream(file) {
+          @Override
+          public synchronized int read(byte[] b, int off, int len) {
+            return super.read(b, off, Math.min(len, 5));
+          }
+        };
+    try (VectorReader r =
+        VectorFiles.reader(dribble, VectorFormat.FVECS, VectorFileOptions.defaults())) {
       assertArrayEquals(v, readAll(r, 7));
     }
   }
@@ -256,19 +294,20 @@ class VecsAndRawReaderTest {
   @Test
   void failuresOfTheUnderlyingStreamPassThroughUnchanged() throws IOException {
     IOException diskError = new IOException("disk on fire");
-    InputStream failing = new InputStream() {
-      private int served;
+    InputStream failing =
+        new InputStream() {
+          private int served;
 
-      @Override
-      public int read() throws IOException {
-        if (served == 20) {
-          throw diskError;
-        }
-        return served++ % 16 == 0 ? 3 : 0;
-      }
-    };
-    try (VectorReader r = VectorFiles.reader(failing, VectorFormat.FVECS,
-        VectorFileOptions.defaults())) {
+          @Override
+          public int read() throws IOException {
+            if (served == 20) {
+              throw diskError;
+            }
+            return served++ % 16 == 0 ? 3 : 0;
+          }
+        };
+    try (VectorReader r =
+        VectorFiles.reader(failing, VectorFormat.FVECS, VectorFileOptions.defaults())) {
       Fixtures.Drained drained = drain(r, 10);
       assertEquals(diskError, drained.failure());
     }

@@ -37,21 +37,33 @@ class VectorFilesTest {
   @Test
   void unknownNameOrMissingRawDimensionIsTheCallersMistake(@TempDir Path dir) throws IOException {
     Path file = Files.write(dir.resolve("vectors.dat"), new byte[16]);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> VectorFiles.open(file));
-    assertEquals("cannot tell the vector format of 'vectors.dat' from its name: expected .fvecs, "
-        + ".bvecs, .npy or .npz, optionally followed by .gz, .bz2, .xz or .zst; or give the format "
-        + "with VectorFileOptions.withFormat", e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> VectorFiles.open(file,
-        VectorFileOptions.defaults().withFormat(VectorFormat.RAW_FLOAT32)));
-    VectorSource raw = VectorFiles.open(file, VectorFileOptions.defaults()
-        .withFormat(VectorFormat.RAW_FLOAT32).withDimension(2));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> VectorFiles.open(file));
+    assertEquals(
+        "cannot tell the vector format of 'vectors.dat' from its name: expected .fvecs, "
+            + ".bvecs, .npy or .npz, optionally followed by .gz, .bz2, .xz or .zst; or give the format "
+            + "with VectorFileOptions.withFormat",
+        e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            VectorFiles.open(
+                file, VectorFileOptions.defaults().withFormat(VectorFormat.RAW_FLOAT32)));
+    VectorSource raw =
+        VectorFiles.open(
+            file,
+            VectorFileOptions.defaults().withFormat(VectorFormat.RAW_FLOAT32).withDimension(2));
     assertEquals(2, VectorFiles.readAll(raw, 10).count());
-    assertThrows(IllegalArgumentException.class, () -> VectorFileOptions.defaults()
-        .withDimension(Caps.MAX_DIMENSION + 1));
-    assertThrows(IllegalArgumentException.class, () -> VectorFiles.reader(
-        new ByteArrayInputStream(new byte[0]), VectorFormat.NPY,
-        VectorFileOptions.defaults().withFormat(VectorFormat.FVECS)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> VectorFileOptions.defaults().withDimension(Caps.MAX_DIMENSION + 1));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            VectorFiles.reader(
+                new ByteArrayInputStream(new byte[0]),
+                VectorFormat.NPY,
+                VectorFileOptions.defaults().withFormat(VectorFormat.FVECS)));
   }
 
   @Test
@@ -75,8 +87,10 @@ class VectorFilesTest {
       w.write(new float[d + 1], 0, 1);
     }
     MalformedInputException e = assertThrows(MalformedInputException.class, source::open);
-    assertEquals("train.fvecs: dimension is now 9, but was 8 when the source was opened; the file "
-        + "changed", e.getMessage());
+    assertEquals(
+        "train.fvecs: dimension is now 9, but was 8 when the source was opened; the file "
+            + "changed",
+        e.getMessage());
   }
 
   @Test
@@ -94,10 +108,12 @@ class VectorFilesTest {
   @Test
   void dimensionInTheOptionsIsCheckedForEveryFormat(@TempDir Path dir) throws IOException {
     Path file = Files.write(dir.resolve("a.npy"), Fixtures.npy(1, "<f4", new float[6], 3));
-    MalformedInputException e = assertThrows(MalformedInputException.class,
-        () -> VectorFiles.open(file, VectorFileOptions.defaults().withDimension(2)));
-    assertEquals("a.npy: vectors have dimension 3, expected 2 (given in the options)",
-        e.getMessage());
+    MalformedInputException e =
+        assertThrows(
+            MalformedInputException.class,
+            () -> VectorFiles.open(file, VectorFileOptions.defaults().withDimension(2)));
+    assertEquals(
+        "a.npy: vectors have dimension 3, expected 2 (given in the options)", e.getMessage());
   }
 
   @Test
@@ -113,8 +129,8 @@ class VectorFilesTest {
     assertArrayEquals(Arrays.copyOf(v, 1100 * d), some.vectors());
     assertEquals(0, VectorFiles.readAll(source, 0).count());
     assertThrows(IllegalArgumentException.class, () -> VectorFiles.readAll(source, -1));
-    assertThrows(IllegalArgumentException.class,
-        () -> VectorFiles.readAll(source, Integer.MAX_VALUE));
+    assertThrows(
+        IllegalArgumentException.class, () -> VectorFiles.readAll(source, Integer.MAX_VALUE));
     Path file = Files.write(dir.resolve("a.fvecs"), Fixtures.fvecs(v, d));
     LoadedVectors fromFile = VectorFiles.readAll(file, 10);
     assertEquals(10, fromFile.count());
@@ -147,7 +163,8 @@ class VectorFilesTest {
   @Test
   void anArraySourceChecksTheDestination() throws IOException {
     try (VectorReader r = VectorSource.of(new float[12], 3).open()) {
-      assertEquals("cannot read 2 vectors of dimension 3 into an array of length 5 at offset 0",
+      assertEquals(
+          "cannot read 2 vectors of dimension 3 into an array of length 5 at offset 0",
           assertThrows(IndexOutOfBoundsException.class, () -> r.read(new float[5], 0, 2))
               .getMessage());
       assertThrows(IndexOutOfBoundsException.class, () -> r.read(new float[6], 1, 2));
@@ -159,11 +176,13 @@ class VectorFilesTest {
   @Test
   void writersCheckTheirArguments() throws IOException {
     VectorWriter w = VectorFiles.fvecsWriter(new ByteArrayOutputStream(), 3);
-    assertEquals("cannot take 2 vectors of dimension 3 from an array of length 5 at offset 0",
+    assertEquals(
+        "cannot take 2 vectors of dimension 3 from an array of length 5 at offset 0",
         assertThrows(IndexOutOfBoundsException.class, () -> w.write(new float[5], 0, 2))
             .getMessage());
     assertThrows(IndexOutOfBoundsException.class, () -> w.write(new float[6], -1, 1));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> VectorFiles.fvecsWriter(new ByteArrayOutputStream(), 65537));
     w.close();
     assertThrows(IllegalStateException.class, () -> w.write(new float[3], 0, 1));

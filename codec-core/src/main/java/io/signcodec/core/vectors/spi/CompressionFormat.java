@@ -2,8 +2,8 @@ package io.signcodec.core.vectors.spi;
 
 /**
  * A compression that vector-file input may be in, recognised by its magic number. The core decodes
- * gzip itself; the others need a {@link Decompressor} on the classpath, such as the one in
- * {@code io.signcodec:codec-compress}.
+ * gzip itself; the others need a {@link Decompressor} on the classpath, such as the one in {@code
+ * io.signcodec:codec-compress}.
  */
 public enum CompressionFormat {
   GZIP("gzip"),
