@@ -513,17 +513,12 @@ final class AllocatedForm implements CodebookForm {
   // ------------------------------------------------------------------------------- format
 
   @Override
-  public boolean writableIn(int version) {
-    return version == CodebookFormat.VERSION_CHECKED;
-  }
-
-  @Override
   public int formCode() {
     return CodebookFormat.FORM_ALLOCATED;
   }
 
   @Override
-  public long bodyBytes(int version) {
+  public long bodyBytes() {
     return 4L * stageBits.length
         + 4
         + (transform != null ? 4 : 4L * directions * dimension)
@@ -532,7 +527,7 @@ final class AllocatedForm implements CodebookForm {
   }
 
   @Override
-  public void writeBody(FormatWriter out, int version) throws IOException {
+  public void writeBody(FormatWriter out) throws IOException {
     for (int b : stageBits) {
       out.putInt(b);
     }

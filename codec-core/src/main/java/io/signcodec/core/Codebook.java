@@ -31,7 +31,6 @@ import java.util.Objects;
 public final class Codebook implements java.io.Serializable {
   private static final long serialVersionUID = 1L;
 
-  private final int formatVersion;
   private final int dimension;
   private final int bits;
   private final int[] stageBits;
@@ -40,9 +39,7 @@ public final class Codebook implements java.io.Serializable {
   private final CodebookForm form;
   private final long fingerprint;
 
-  private Codebook(
-      int formatVersion, int[] stageBits, float[] mean, CodebookInfo info, CodebookForm form) {
-    this.formatVersion = formatVersion;
+  private Codebook(int[] stageBits, float[] mean, CodebookInfo info, CodebookForm form) {
     this.dimension = mean.length;
     this.stageBits = stageBits;
     this.bits = Arrays.stream(stageBits).sum();
@@ -88,12 +85,7 @@ public final class Codebook implements java.io.Serializable {
     }
     int[] stages = stageBits.clone();
     float[] mu = mean.clone();
-    return new Codebook(
-        CodebookFormat.VERSION_CHECKED,
-        stages,
-        mu,
-        info,
-        DenseForm.of(stages, mu, encoder, decoder));
+    return new Codebook(stages, mu, info, DenseForm.of(stages, mu, encoder, decoder));
   }
 
   /**
@@ -139,11 +131,7 @@ public final class Codebook implements java.io.Serializable {
     int[] stages = stageBits.clone();
     float[] mu = mean.clone();
     return new Codebook(
-        CodebookFormat.VERSION_CHECKED,
-        stages,
-        mu,
-        info,
-        new StructuredForm(stages, mu, scales.clone(), info.seed()));
+        stages, mu, info, new StructuredForm(stages, mu, scales.clone(), info.seed()));
   }
 
   /**
@@ -204,29 +192,19 @@ public final class Codebook implements java.io.Serializable {
     float[] mu = mean.clone();
     if (basis == null) {
       return new Codebook(
-          CodebookFormat.VERSION_CHECKED,
-          stages,
-          mu,
-          info,
-          AllocatedForm.structured(mu, stages, scales.clone(), info.seed()));
+          stages, mu, info, AllocatedForm.structured(mu, stages, scales.clone(), info.seed()));
     }
     checkArray("basis", basis, (long) stages[0] * dimension);
     String zeroRow = zeroRow(basis, stages[0], dimension);
     if (zeroRow != null) {
       throw new IllegalArgumentException(zeroRow.replace("encoder", "basis"));
     }
-    return new Codebook(
-        CodebookFormat.VERSION_CHECKED,
-        stages,
-        mu,
-        info,
-        AllocatedForm.dense(mu, stages, scales.clone(), basis));
+    return new Codebook(stages, mu, info, AllocatedForm.dense(mu, stages, scales.clone(), basis));
   }
 
   /** Used by the reader once the bytes have been validated; takes ownership of the arrays. */
-  static Codebook ofValidated(
-      int formatVersion, int[] stageBits, float[] mean, CodebookInfo info, CodebookForm form) {
-    return new Codebook(formatVersion, stageBits, mean, info, form);
+  static Codebook ofValidated(int[] stageBits, float[] mean, CodebookInfo info, CodebookForm form) {
+    return new Codebook(stageBits, mean, info, form);
   }
 
   /**
@@ -248,30 +226,6 @@ public final class Codebook implements java.io.Serializable {
 
   CodebookForm form() {
     return form;
-  }
-
-  /**
-   * The format version this codebook is written in: {@value CodebookFormat#VERSION_CHECKED} for
-   * codebooks made by this library, or the version of the file it was read from, so that {@link
-   * #write} reproduces that file byte for byte and its {@link #fingerprint} stays the one that
-   * streams written with it carry.
-   */
-  public int formatVersion() {
-    return formatVersion;
-  }
-
-  /**
-   * This codebook's content in another format version, for readers of an earlier signcodec: version
-   * 1 holds one dense stage, 2 dense stages, 3 a structured codebook, 4 any. Its fingerprint is
-   * that of its own bytes, so streams written with one of the two cannot be decoded with the other.
-   *
-   * @throws IllegalArgumentException if {@code version} cannot hold this codebook
-   */
-  public Codebook inFormatVersion(int version) {
-    if (!form.writableIn(version)) {
-      throw new IllegalArgumentException("format version " + version + " cannot hold " + this);
-    }
-    return new Codebook(version, stageBits, mean, info, form);
   }
 
   /** Checks the shape and returns the total bits. */
@@ -441,10 +395,7 @@ public final class Codebook implements java.io.Serializable {
       return false;
     }
     Codebook c = (Codebook) o;
-    return fingerprint == c.fingerprint
-        && formatVersion == c.formatVersion
-        && info.equals(c.info)
-        && form.sameAs(c.form);
+    return fingerprint == c.fingerprint && info.equals(c.info) && form.sameAs(c.form);
   }
 
   @Override

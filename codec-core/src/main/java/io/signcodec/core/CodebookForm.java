@@ -79,17 +79,14 @@ sealed interface CodebookForm permits DenseForm, StructuredForm, AllocatedForm {
     return a;
   }
 
-  /** Whether the codebook format version can hold this form. */
-  boolean writableIn(int version);
-
   /** The value of the form byte of version 4 (offset 21). */
   int formCode();
 
   /** Bytes of what {@link #writeBody} writes, the final checksum excluded. */
-  long bodyBytes(int version);
+  long bodyBytes();
 
   /** Writes the body that follows the header in {@code version} (docs/FORMAT.md §2.2, §2.3). */
-  void writeBody(FormatWriter out, int version) throws IOException;
+  void writeBody(FormatWriter out) throws IOException;
 
   /** Whether both forms hold the same maps, to the bit. */
   boolean sameAs(CodebookForm other);

@@ -65,19 +65,16 @@ final class CodebookFormat {
   /** The first 8 bytes of every codebook. */
   public static final byte[] MAGIC = "SGNCBOOK".getBytes(StandardCharsets.US_ASCII);
 
-  /** The format version of single-stage dense codebooks without a header checksum. */
-  public static final int VERSION = 1;
+  /**
+   * The format version the library reads and writes: every form, with a header checksum. Versions 1
+   * to 3 were development formats, never released, and are not read.
+   */
+  public static final int VERSION = 4;
 
-  /** The format version of multi-stage dense codebooks without a header checksum. */
-  public static final int VERSION_STAGED = 2;
+  /** The oldest format version a signcodec release wrote. */
+  static final int FIRST_RELEASED_VERSION = 4;
 
-  /** The format version of structured codebooks without a header checksum. */
-  public static final int VERSION_STRUCTURED = 3;
-
-  /** The format version the library writes: every form, with a header checksum. */
-  public static final int VERSION_CHECKED = 4;
-
-  /** Bytes of the header common to every version; version 4 adds its 4-byte checksum. */
+  /** Bytes of the header before its checksum. */
   public static final int HEADER_BYTES = 56;
 
   /** Form byte of version 4: matrices. */
@@ -92,14 +89,10 @@ final class CodebookFormat {
   private CodebookFormat() {}
 
   static long size(Codebook cb) {
-    return headerBytes(cb.formatVersion()) + cb.form().bodyBytes(cb.formatVersion()) + 4;
+    return HEADER_BYTES + 4 + cb.form().bodyBytes() + 4;
   }
 
-  private static int headerBytes(int version) {
-    return HEADER_BYTES + (version == VERSION_CHECKED ? 4 : 0);
-  }
-
-  /** Writes {@code cb} to {@code out} in its format version. */
+  /** Writes {@code cb} to {@code out}. */
   static void write(Codebook cb, OutputStream out) throws IOException {
     FormatWriter w = new FormatWriter(out);
     writeContent(cb, w);
@@ -118,26 +111,23 @@ final class CodebookFormat {
     }
   }
 
-  /** Header (with its checksum in version 4) and body: every byte but the final CRC. */
+  /** Header, its checksum and the body: every byte but the final CRC. */
   private static void writeContent(Codebook cb, FormatWriter w) throws IOException {
-    int version = cb.formatVersion();
     CodebookInfo info = cb.info();
     w.putBytes(MAGIC)
-        .putShort(version)
-        .putShort(version == VERSION ? 0 : cb.stageCount())
+        .putShort(VERSION)
+        .putShort(cb.stageCount())
         .putInt(cb.dimension())
         .putInt(cb.bits())
         .putByte(info.method().code())
-        .putByte(version == VERSION_CHECKED ? cb.form().formCode() : 0)
+        .putByte(cb.form().formCode())
         .putShort(0)
         .putLong(info.seed())
         .putLong(info.trainVectors())
         .putDouble(info.trainNmse())
         .putDouble(info.predictedNmse());
-    if (version == VERSION_CHECKED) {
-      w.putCrc();
-    }
-    cb.form().writeBody(w, version);
+    w.putCrc();
+    cb.form().writeBody(w);
   }
 
   /**
@@ -159,94 +149,68 @@ final class CodebookFormat {
     ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
     in.readFully(header, 8, 2, "codebook format version");
     int version = Short.toUnsignedInt(h.getShort(8));
-    if (version < VERSION || version > VERSION_CHECKED) {
-      throw new UnsupportedVersionException("codebook format", version, VERSION_CHECKED, 8);
+    if (version != VERSION) {
+      throw version >= 1 && version < FIRST_RELEASED_VERSION
+          ? new UnsupportedVersionException(
+              "codebook format",
+              version,
+              "a development version that no release reads; train the codebook again",
+              8)
+          : new UnsupportedVersionException("codebook format", version, VERSION, 8);
     }
-    if (version == VERSION_CHECKED) {
-      readHeaderTo(in, header, HEADER_BYTES, "codebook header");
-      in.checkCrc("corrupt codebook header");
-    }
-    readHeaderTo(
-        in, header, 12, version == VERSION ? "codebook reserved field" : "codebook stage count");
+    in.readFully(header, 10, HEADER_BYTES - 10, "codebook header");
+    in.checkCrc("corrupt codebook header");
+    // The whole header is read and its checksum holds: its fields are checked in file order.
     int stageCount = Short.toUnsignedInt(h.getShort(10));
-    if (version == VERSION && stageCount != 0) {
-      throw new MalformedInputException("codebook reserved field is not zero", 10);
-    }
-    int minStages = version == VERSION_STAGED ? 2 : 1;
-    // Version 4 has read its whole header: the allocated form's cap is checked with K.
-    boolean allocated = version == VERSION_CHECKED && header[21] == FORM_ALLOCATED;
+    boolean allocated = header[21] == FORM_ALLOCATED; // the allocated form's cap is checked with K
     int maxStages = allocated ? TiedLevels.MAX_DEPTH : MAX_STAGES;
-    if (version != VERSION && (stageCount < minStages || stageCount > maxStages)) {
+    if (stageCount < 1 || stageCount > maxStages) {
       throw new MalformedInputException(
           "codebook stage count "
               + stageCount
-              + " out of range "
-              + minStages
-              + ".."
+              + " out of range 1.."
               + maxStages
               + (allocated ? " for the allocated form" : ""),
           10);
     }
-    int k = version == VERSION ? 1 : stageCount;
-    readHeaderTo(in, header, 16, "codebook dimension");
+    int k = stageCount;
     long d = Integer.toUnsignedLong(h.getInt(12));
     if (d < 1 || d > MAX_DIMENSION) {
       throw new MalformedInputException(
           "codebook dimension " + d + " out of range 1.." + MAX_DIMENSION, 12);
     }
-    readHeaderTo(in, header, 20, "codebook bits");
     long n = Integer.toUnsignedLong(h.getInt(16));
     if (n < 1 || n > maxBits((int) d, k)) {
       throw new MalformedInputException(
           "codebook bits " + n + " out of range 1.." + maxBits((int) d, k) + " for dimension " + d,
           16);
     }
-    readHeaderTo(in, header, 21, "codebook method");
     CodebookInfo.Method method = CodebookInfo.Method.fromCode(header[20]);
     if (method == null) {
       throw new MalformedInputException("unknown codebook method " + header[20], 20);
     }
-    readHeaderTo(
-        in, header, 22, version == VERSION_CHECKED ? "codebook form" : "codebook reserved field");
-    int form = version == VERSION_STRUCTURED ? FORM_STRUCTURED : FORM_DENSE;
-    if (version != VERSION_CHECKED) {
-      checkReserved(header, 21, 22);
-    } else {
-      form = header[21];
-      if (form != FORM_DENSE && form != FORM_STRUCTURED && form != FORM_ALLOCATED) {
-        throw new MalformedInputException("unknown codebook form " + header[21], 21);
-      }
+    int form = header[21];
+    if (form != FORM_DENSE && form != FORM_STRUCTURED && form != FORM_ALLOCATED) {
+      throw new MalformedInputException("unknown codebook form " + header[21], 21);
     }
-    readHeaderTo(in, header, 24, "codebook reserved field");
     checkReserved(header, 22, 24);
-    readHeaderTo(in, header, 32, "codebook seed");
     long seed = h.getLong(24);
-    readHeaderTo(in, header, 40, "codebook training vector count");
     long trainVectors = h.getLong(32);
     if (trainVectors < 0) {
       throw new MalformedInputException("negative training vector count " + trainVectors, 32);
-    }
-    readHeaderTo(in, header, HEADER_BYTES, "codebook header");
-    if (version != VERSION_CHECKED) {
-      // Without a header checksum, a damaged size reads as a short input: say both.
-      in.noteOnTruncation(
-          "; the input is cut short, or the sizes in its header are damaged"
-              + " (format version "
-              + version
-              + " has no header checksum)");
     }
     CodebookInfo info =
         new CodebookInfo(method, seed, trainVectors, h.getDouble(40), h.getDouble(48));
     if (form == FORM_ALLOCATED) {
       AllocatedForm body = AllocatedForm.read(in, k, (int) d, n, seed);
-      return Codebook.ofValidated(version, body.stageBits(), body.mean(), info, body);
+      return Codebook.ofValidated(body.stageBits(), body.mean(), info, body);
     }
     if (form == FORM_STRUCTURED) {
       StructuredForm body = StructuredForm.read(in, k, (int) d, n, seed);
-      return Codebook.ofValidated(version, body.stageBits(), body.mean(), info, body);
+      return Codebook.ofValidated(body.stageBits(), body.mean(), info, body);
     }
-    DenseForm body = DenseForm.read(in, version, k, (int) d, (int) n);
-    return Codebook.ofValidated(version, body.stageBits(), body.mean(), info, body);
+    DenseForm body = DenseForm.read(in, k, (int) d, (int) n);
+    return Codebook.ofValidated(body.stageBits(), body.mean(), info, body);
   }
 
   /** Throws if one of the first {@code len} bytes of {@code header} is not the magic's. */
@@ -255,19 +219,6 @@ final class CodebookFormat {
       if (header[i] != MAGIC[i]) {
         throw new MalformedInputException("not a signcodec codebook: bad magic", i);
       }
-    }
-  }
-
-  /**
-   * Reads the header up to offset {@code end}, unless it is read already: the fields are read one
-   * by one, so that each is checked before the next is read (version 4 reads them all, and its
-   * header checksum, first).
-   */
-  private static void readHeaderTo(FormatReader in, byte[] header, int end, String what)
-      throws IOException {
-    int from = (int) in.position();
-    if (from < end) {
-      in.readFully(header, from, end - from, what);
     }
   }
 

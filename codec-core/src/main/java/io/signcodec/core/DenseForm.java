@@ -222,30 +222,19 @@ final class DenseForm extends StageLayout implements CodebookForm {
   // ------------------------------------------------------------------------------- format
 
   @Override
-  public boolean writableIn(int version) {
-    return version == CodebookFormat.VERSION_CHECKED
-        || version
-            == (stageBits.length == 1 ? CodebookFormat.VERSION : CodebookFormat.VERSION_STAGED);
-  }
-
-  @Override
   public int formCode() {
     return CodebookFormat.FORM_DENSE;
   }
 
   @Override
-  public long bodyBytes(int version) {
-    return (version == CodebookFormat.VERSION ? 0 : 4L * stageBits.length)
-        + 4L * dimension
-        + 8L * bits * dimension;
+  public long bodyBytes() {
+    return 4L * stageBits.length + 4L * dimension + 8L * bits * dimension;
   }
 
   @Override
-  public void writeBody(FormatWriter out, int version) throws IOException {
-    if (version != CodebookFormat.VERSION) {
-      for (int b : stageBits) {
-        out.putInt(b);
-      }
+  public void writeBody(FormatWriter out) throws IOException {
+    for (int b : stageBits) {
+      out.putInt(b);
     }
     out.putFloats(mean);
     for (int j = 0; j < bits; j++) { // B row j is column j of Bᵀ
@@ -261,28 +250,23 @@ final class DenseForm extends StageLayout implements CodebookForm {
   }
 
   /**
-   * Reads the body of a dense codebook whose header {@code in} has read and checked: stage sizes
-   * (not in version 1), μ, B, A, the CRC32C; then checks the values in that order (B row by row:
-   * finite, then not all zeros). Memory grows only as bytes arrive: matrices are read in chunks,
-   * and laid out for the kernels only once all of them are there and the checksum holds.
+   * Reads the body of a dense codebook whose header {@code in} has read and checked: stage sizes μ,
+   * B, A, the CRC32C; then checks the values in that order (B row by row: finite, then not all
+   * zeros). Memory grows only as bytes arrive: matrices are read in chunks, and laid out for the
+   * kernels only once all of them are there and the checksum holds.
    */
-  static DenseForm read(FormatReader in, int version, int stages, int dimension, int bits)
-      throws IOException {
+  static DenseForm read(FormatReader in, int stages, int dimension, int bits) throws IOException {
     int d = dimension;
     long base = in.position();
-    byte[] stageBytes =
-        in.readBytes(version == CodebookFormat.VERSION ? 0 : 4 * stages, "codebook stages");
+    byte[] stageBytes = in.readBytes(4 * stages, "codebook stages");
     // μ, B and A as one run, so that a short input is reported against all that was expected.
     long nd = (long) bits * d;
     FormatReader.Floats values = in.readFloats(d + 2 * nd, "codebook matrices");
     in.checkCrc("codebook checksum mismatch");
 
     // In the order of the file.
-    int[] stageBits = {bits};
-    if (version != CodebookFormat.VERSION) {
-      stageBits = CodebookFormat.stageSizes(stageBytes, stages, 2L * d, bits, base, false);
-      base += stageBytes.length;
-    }
+    int[] stageBits = CodebookFormat.stageSizes(stageBytes, stages, 2L * d, bits, base, false);
+    base += stageBytes.length;
     values.checkFinite(0, d, "mean", base);
     values.checkRows(d, bits, d, "encoder", base + 4L * d);
     values.checkFinite(d + nd, nd, "decoder", base + 4L * (d + nd));

@@ -18,7 +18,6 @@ final class FormatReader {
   private final InputStream in;
   private final CRC32C crc = new CRC32C();
   private long position;
-  private String truncationNote = "";
 
   FormatReader(InputStream in) {
     this.in = in;
@@ -29,11 +28,6 @@ final class FormatReader {
     return position;
   }
 
-  /** Appended to every truncation message from now on (what else a short input may mean). */
-  void noteOnTruncation(String note) {
-    this.truncationNote = note;
-  }
-
   /** Reads {@code len} bytes into {@code b[off..]}, feeding them to the checksum. */
   void readFully(byte[] b, int off, int len, String what) throws IOException {
     int done = 0;
@@ -41,14 +35,7 @@ final class FormatReader {
       int r = in.read(b, off + done, len - done);
       if (r < 0) {
         throw new TruncatedInputException(
-            "premature end of stream while reading "
-                + what
-                + ": "
-                + done
-                + " of "
-                + len
-                + " bytes"
-                + truncationNote,
+            "premature end of stream while reading " + what + ": " + done + " of " + len + " bytes",
             position + done);
       }
       done += r;
@@ -86,8 +73,7 @@ final class FormatReader {
                 + got
                 + " of "
                 + total
-                + " bytes"
-                + truncationNote,
+                + " bytes",
             e.offset());
       }
       parts[c] = new float[len];

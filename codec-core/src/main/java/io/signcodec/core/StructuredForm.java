@@ -140,23 +140,17 @@ final class StructuredForm extends StageLayout implements CodebookForm {
   }
 
   @Override
-  public boolean writableIn(int version) {
-    return version == CodebookFormat.VERSION_STRUCTURED
-        || version == CodebookFormat.VERSION_CHECKED;
-  }
-
-  @Override
   public int formCode() {
     return CodebookFormat.FORM_STRUCTURED;
   }
 
   @Override
-  public long bodyBytes(int version) {
+  public long bodyBytes() {
     return 4 + 12L * stageBits.length + 4L * dimension;
   }
 
   @Override
-  public void writeBody(FormatWriter out, int version) throws IOException {
+  public void writeBody(FormatWriter out) throws IOException {
     out.putInt(StructuredTransform.ROUNDS);
     for (int k = 0; k < stageBits.length; k++) {
       out.putInt(stageBits[k]).putDouble(scales[k]);

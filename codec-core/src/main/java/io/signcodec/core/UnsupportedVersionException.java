@@ -19,6 +19,15 @@ public class UnsupportedVersionException extends MalformedInputException {
     this.version = version;
   }
 
+  /**
+   * A version this library does not read for {@code reason}, e.g. a development version of the
+   * format that no release reads.
+   */
+  public UnsupportedVersionException(String what, int version, String reason, long offset) {
+    super("unsupported " + what + " version " + version + ": " + reason, offset);
+    this.version = version;
+  }
+
   public int version() {
     return version;
   }

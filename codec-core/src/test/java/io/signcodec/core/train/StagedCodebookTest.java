@@ -161,15 +161,8 @@ class StagedCodebookTest {
     assertEquals(cb, back);
     assertArrayEquals(cb.stageBits(), back.stageBits());
     assertEquals(CodebookInfo.Method.TRAINED, back.info().method());
-    // Every truncation and every flipped bit of a staged codebook is caught too, in the version
-    // the library writes and in the version 2 files that earlier versions wrote.
+    // Every truncation and every flipped bit of a staged codebook is caught too.
     checkDamageIsCaught(bytes);
-    checkDamageIsCaught(cb.inFormatVersion(2).toByteArray());
-    assertEquals(2, cb.inFormatVersion(2).toByteArray()[8]);
-    assertEquals(
-        2,
-        Codebook.read(new ByteArrayInputStream(cb.inFormatVersion(2).toByteArray()))
-            .formatVersion());
   }
 
   private static void checkDamageIsCaught(byte[] bytes) {
@@ -194,9 +187,6 @@ class StagedCodebookTest {
     Codebook cb = CodebookTrainer.builder().rate(1).staged().build().isotropic(8);
     assertEquals(1, cb.stageCount());
     assertEquals(1, cb.toByteArray()[10]);
-    Codebook v1 = cb.inFormatVersion(1);
-    assertEquals(1, v1.toByteArray()[8]);
-    assertEquals(v1, Codebook.read(new ByteArrayInputStream(v1.toByteArray())));
-    assertThrows(IllegalArgumentException.class, () -> cb.inFormatVersion(2));
+    assertEquals(cb, Codebook.read(new ByteArrayInputStream(cb.toByteArray())));
   }
 }
