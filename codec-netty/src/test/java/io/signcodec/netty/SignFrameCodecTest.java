@@ -320,12 +320,12 @@ class SignFrameCodecTest {
 
   @Test
   void theCombinedCodecTalksToItself() {
-    EmbeddedChannel a = new EmbeddedChannel(new SignCodec(CODEBOOK));
+    EmbeddedChannel a = new EmbeddedChannel(new SignFrameCodec(CODEBOOK));
     float[] x = vectors(7, 11);
     a.writeOutbound(EmbeddingBatch.of(D, x));
     a.close();
     byte[] bytes = drain(a);
-    EmbeddedChannel b = new EmbeddedChannel(new SignCodec(CODEBOOK));
+    EmbeddedChannel b = new EmbeddedChannel(new SignFrameCodec(CODEBOOK));
     assertArrayEquals(libraryDecode(x), feed(b, bytes, new int[] {17, 40}, true));
     // Closing b sends its own (empty) stream: header and end marker.
     b.close();

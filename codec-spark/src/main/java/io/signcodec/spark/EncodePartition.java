@@ -16,7 +16,7 @@ import scala.Tuple3;
  * @param <X> the vector as the task receives it
  */
 record EncodePartition<X>(
-    ShippedCodebook codebook, VectorInput<X> input, String column, SparkCodecOptions options)
+    ShippedCodebook codebook, VectorColumn<X> input, String column, SparkCodecOptions options)
     implements MapPartitionsFunction<Tuple2<Row, X>, Tuple3<Row, X, byte[]>> {
 
   @Override

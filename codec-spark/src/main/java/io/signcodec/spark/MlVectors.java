@@ -31,7 +31,7 @@ final class MlVectors {
   /** Copies the components of vector {@code value}, not null, into {@code dst} at offset. */
   static void narrow(Object value, float[] dst, int offset) {
     if (value instanceof DenseVector) {
-      VectorInput.copyNarrowed(((DenseVector) value).values(), dst, offset);
+      VectorColumn.copyNarrowed(((DenseVector) value).values(), dst, offset);
       return;
     }
     SparseVector sparse = (SparseVector) value;

@@ -146,14 +146,14 @@ public final class SignCodecSpark {
     requireArguments(df, codebook, "codebook", options);
     int index = Columns.index(df, vectorColumn);
     Columns.requireAbsent(df, codeColumn);
-    VectorInput<?> input = VectorInput.of(df.schema().fields()[index]);
+    VectorColumn<?> input = VectorColumn.of(df.schema().fields()[index]);
     return encode(df, index, input, codeColumn, codebook, options);
   }
 
   private static <X> Dataset<Row> encode(
       Dataset<Row> df,
       int index,
-      VectorInput<X> input,
+      VectorColumn<X> input,
       String codeColumn,
       Codebook codebook,
       SparkCodecOptions options) {

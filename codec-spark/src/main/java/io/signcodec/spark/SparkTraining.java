@@ -15,8 +15,8 @@ import org.apache.spark.util.LongAccumulator;
 
 /**
  * Training on a vector column: every pass of the {@link CodebookTrainer} is one Spark job ({@link
- * SparkPassRunner}) over the column read as primitive arrays ({@link VectorInput}); the driver does
- * the d×d work between passes.
+ * SparkPassRunner}) over the column read as primitive arrays ({@link VectorColumn}); the driver
+ * does the d×d work between passes.
  */
 final class SparkTraining {
   private SparkTraining() {}
@@ -29,13 +29,13 @@ final class SparkTraining {
       SparkCodecOptions options) {
     int index = Columns.index(df, column);
     StructField field = df.schema().fields()[index];
-    return train(df, field, VectorInput.of(field), trainer, isotropic, options);
+    return train(df, field, VectorColumn.of(field), trainer, isotropic, options);
   }
 
   private static <X> Codebook train(
       Dataset<Row> df,
       StructField field,
-      VectorInput<X> input,
+      VectorColumn<X> input,
       CodebookTrainer trainer,
       boolean isotropic,
       SparkCodecOptions options) {
@@ -72,7 +72,7 @@ final class SparkTraining {
 
   /** The length of the column's first non-null vector: every other must have it. */
   private static <X> int dimensionOf(
-      Dataset<Row> df, String column, VectorInput<X> input, Encoder<X> encoder) {
+      Dataset<Row> df, String column, VectorColumn<X> input, Encoder<X> encoder) {
     List<X> first =
         df.where(Columns.col(column).isNotNull())
             .select(input.select(Columns.col(column)))
@@ -88,7 +88,7 @@ final class SparkTraining {
 
   /** The valid rows of one partition as batches of at most {@code batchRows} vectors. */
   static <X> Iterator<VectorBatch> batches(
-      RowReader<X> reader, VectorInput<X> input, int dimension, int batchRows) {
+      RowReader<X> reader, VectorColumn<X> input, int dimension, int batchRows) {
     return new Iterator<>() {
       private VectorBatch next;
 

@@ -15,7 +15,7 @@ final class SqlFunctions {
   private SqlFunctions() {}
 
   /** Whether spark-mllib-local is on the classpath, so that a value may be an ML vector. */
-  private static final boolean ML_VECTORS = present(VectorInput.ML_VECTOR);
+  private static final boolean ML_VECTORS = present(VectorColumn.ML_VECTOR);
 
   static void register(SparkSession spark, Codebook codebook, String prefix) {
     ShippedCodebook shipped = ShippedCodebook.broadcast(spark, codebook);

@@ -8,14 +8,14 @@ import io.signcodec.core.Codebook;
  * sends and receives embeddings with the same codebook. Not {@code @Sharable}: add a new one to
  * every channel.
  */
-public final class SignCodec
+public final class SignFrameCodec
     extends CombinedChannelDuplexHandler<SignFrameDecoder, SignFrameEncoder> {
 
-  public SignCodec(Codebook codebook) {
+  public SignFrameCodec(Codebook codebook) {
     super(new SignFrameDecoder(codebook), new SignFrameEncoder(codebook));
   }
 
-  public SignCodec(SignFrameDecoder decoder, SignFrameEncoder encoder) {
+  public SignFrameCodec(SignFrameDecoder decoder, SignFrameEncoder encoder) {
     super(decoder, encoder);
   }
 }

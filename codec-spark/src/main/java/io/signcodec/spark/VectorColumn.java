@@ -27,14 +27,14 @@ import org.apache.spark.sql.types.UserDefinedType;
  *
  * @param <X> what a task receives per row
  */
-abstract class VectorInput<X> implements Serializable {
+abstract class VectorColumn<X> implements Serializable {
   private static final long serialVersionUID = 1L;
 
   static final String ML_VECTOR = "org.apache.spark.ml.linalg.Vector";
   private static final String OLD_MLLIB_VECTOR = "org.apache.spark.mllib.linalg.Vector";
 
   /** The input for column {@code field}, from its type alone. */
-  static VectorInput<?> of(StructField field) {
+  static VectorColumn<?> of(StructField field) {
     DataType type = field.dataType();
     if (type instanceof ArrayType) {
       DataType element = ((ArrayType) type).elementType();
@@ -109,7 +109,7 @@ abstract class VectorInput<X> implements Serializable {
     }
   }
 
-  static final class FloatArrays extends VectorInput<float[]> {
+  static final class FloatArrays extends VectorColumn<float[]> {
     private static final long serialVersionUID = 1L;
 
     @Override
@@ -133,7 +133,7 @@ abstract class VectorInput<X> implements Serializable {
     }
   }
 
-  static final class DoubleArrays extends VectorInput<double[]> {
+  static final class DoubleArrays extends VectorColumn<double[]> {
     private static final long serialVersionUID = 1L;
 
     @Override
@@ -161,7 +161,7 @@ abstract class VectorInput<X> implements Serializable {
    * ML vectors, wrapped in a one-field struct: Spark has an encoder for a UDT only as a field of a
    * {@code Row}.
    */
-  static final class MlVectorRows extends VectorInput<Row> {
+  static final class MlVectorRows extends VectorColumn<Row> {
     private static final long serialVersionUID = 1L;
 
     private final String name;
