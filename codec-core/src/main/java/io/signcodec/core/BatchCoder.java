@@ -1,5 +1,6 @@
 package io.signcodec.core;
 
+import io.signcodec.core.internal.form.CodebookForm;
 import java.util.Objects;
 import java.util.function.Function;
 

@@ -19,6 +19,12 @@ public final class Caps {
   /** Most stages a codebook may have. */
   public static final int MAX_STAGES = 64;
 
+  /**
+   * Most bits of one direction of an allocated codebook ({@link Codebook#allocated}), and so most
+   * stages of one: its stage k holds bit k of the directions that have one.
+   */
+  public static final int MAX_DEPTH = 8;
+
   /** Most bits per coordinate of a multi-stage codebook (a single stage has at most 2). */
   public static final int MAX_STAGED_RATE = 8;
 

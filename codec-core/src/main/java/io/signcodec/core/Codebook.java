@@ -1,5 +1,11 @@
 package io.signcodec.core;
 
+import io.signcodec.core.internal.form.AllocatedForm;
+import io.signcodec.core.internal.form.CodebookForm;
+import io.signcodec.core.internal.form.DenseForm;
+import io.signcodec.core.internal.form.StructuredForm;
+import io.signcodec.core.internal.form.TiedLevels;
+import io.signcodec.core.internal.format.CodebookFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -46,7 +52,7 @@ public final class Codebook implements java.io.Serializable {
     this.mean = mean;
     this.info = info;
     this.form = form;
-    this.fingerprint = CodebookFormat.fingerprint(this);
+    this.fingerprint = CodebookFormat.fingerprint(info, form);
   }
 
   /**
@@ -141,7 +147,7 @@ public final class Codebook implements java.io.Serializable {
    * stageBits} is non-increasing, {@code m = stageBits[0]} and direction i has as many bits as
    * there are stages with more than i.
    *
-   * @param stageBits non-increasing, each 1..d, at most {@value TiedLevels#MAX_DEPTH} stages
+   * @param stageBits non-increasing, each 1..d, at most {@value Caps#MAX_DEPTH} stages
    * @param scales {@code c_{i,k}} of every bit in code order (bit {@code f_k + i} of stage k),
    *     finite and positive, and such that every level and threshold of a direction is finite in
    *     float32
@@ -159,12 +165,9 @@ public final class Codebook implements java.io.Serializable {
     Objects.requireNonNull(stageBits, "stageBits");
     Objects.requireNonNull(info, "info");
     int bits = checkStages(dimension, stageBits);
-    if (stageBits.length > TiedLevels.MAX_DEPTH) {
+    if (stageBits.length > Caps.MAX_DEPTH) {
       throw new IllegalArgumentException(
-          "an allocated codebook has at most "
-              + TiedLevels.MAX_DEPTH
-              + " stages: "
-              + stageBits.length);
+          "an allocated codebook has at most " + Caps.MAX_DEPTH + " stages: " + stageBits.length);
     }
     for (int k = 0; k < stageBits.length; k++) {
       if (stageBits[k] > dimension || (k > 0 && stageBits[k] > stageBits[k - 1])) {
@@ -200,11 +203,6 @@ public final class Codebook implements java.io.Serializable {
       throw new IllegalArgumentException(zeroRow.replace("encoder", "basis"));
     }
     return new Codebook(stages, mu, info, AllocatedForm.dense(mu, stages, scales.clone(), basis));
-  }
-
-  /** Used by the reader once the bytes have been validated; takes ownership of the arrays. */
-  static Codebook ofValidated(int[] stageBits, float[] mean, CodebookInfo info, CodebookForm form) {
-    return new Codebook(stageBits, mean, info, form);
   }
 
   /**
@@ -356,12 +354,12 @@ public final class Codebook implements java.io.Serializable {
 
   /** Bytes {@link #write} produces. */
   public int serializedSize() {
-    return Math.toIntExact(CodebookFormat.size(this));
+    return Math.toIntExact(CodebookFormat.size(form));
   }
 
-  /** Writes the codebook in the format of {@link CodebookFormat}. Does not flush or close. */
+  /** Writes the codebook in the format of docs/FORMAT.md §2. Does not flush or close. */
   public void write(OutputStream out) throws IOException {
-    CodebookFormat.write(this, Objects.requireNonNull(out, "out"));
+    CodebookFormat.write(info, form, Objects.requireNonNull(out, "out"));
   }
 
   /** The serialized codebook. */
@@ -385,7 +383,9 @@ public final class Codebook implements java.io.Serializable {
    *     caps
    */
   public static Codebook read(InputStream in) throws IOException {
-    return CodebookFormat.read(in);
+    CodebookFormat.Contents contents = CodebookFormat.read(in);
+    CodebookForm form = contents.form();
+    return new Codebook(form.stageBits(), form.mean(), contents.info(), form);
   }
 
   /** Equal when the two write the same bytes. */

@@ -2,6 +2,7 @@ package io.signcodec.core;
 
 import io.signcodec.core.internal.GaussianSignModel;
 import io.signcodec.core.internal.Matrices;
+import io.signcodec.core.internal.form.AllocatedForm;
 import java.util.Objects;
 import org.ejml.data.DMatrixRMaj;
 

@@ -45,32 +45,12 @@ public final class SignCodes {
   /** Writes the code's {@code bits} signs as {@code +1f} / {@code -1f} into {@code dst}. */
   public static void unpack(byte[] src, int srcOff, int bits, float[] dst, int dstOff) {
     for (int j = 0; j < bits; j++) {
-      dst[dstOff + j] = signed(src, srcOff, j, 1f);
+      dst[dstOff + j] = sign(src, srcOff, j);
     }
   }
 
   /** The sign ({@code +1} or {@code -1}) of bit {@code j} of the code at {@code srcOff}. */
   public static int sign(byte[] src, int srcOff, int j) {
     return ((src[srcOff + (j >>> 3)] >>> (j & 7)) & 1) != 0 ? 1 : -1;
-  }
-
-  /**
-   * {@code +magnitude} if bit {@code j} of the code is set, else {@code −magnitude} ({@code
-   * magnitude > 0}), without a branch: code bits are random, and a branch on them mispredicts half
-   * the time.
-   */
-  static float signed(byte[] src, int srcOff, int j, float magnitude) {
-    int clear = ~(src[srcOff + (j >>> 3)] >>> (j & 7)) & 1;
-    return Float.intBitsToFloat(Float.floatToRawIntBits(magnitude) | (clear << 31));
-  }
-
-  /**
-   * {@code +magnitude} where {@code p ≥ 0} (−0 included, as {@link #pack} reads it), else {@code
-   * −magnitude} ({@code magnitude > 0}), without a branch. {@code −0 + 0} is {@code +0}, so adding
-   * zero clears the sign bit of −0 and of nothing else.
-   */
-  static float withSignOf(float p, float magnitude) {
-    return Float.intBitsToFloat(
-        Float.floatToRawIntBits(magnitude) | (Float.floatToRawIntBits(p + 0f) & 0x80000000));
   }
 }

@@ -2,6 +2,7 @@ package io.signcodec.core;
 
 import io.signcodec.core.internal.Checks;
 import io.signcodec.core.internal.Parallel;
+import io.signcodec.core.internal.form.CodebookForm;
 import java.util.Objects;
 
 /**

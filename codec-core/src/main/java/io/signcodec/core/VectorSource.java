@@ -1,6 +1,9 @@
 package io.signcodec.core;
 
+import io.signcodec.core.internal.ArrayVectorSource;
 import io.signcodec.core.internal.Checks;
+import io.signcodec.core.internal.LimitedReader;
+import io.signcodec.core.internal.ReadOnceSource;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.function.LongConsumer;

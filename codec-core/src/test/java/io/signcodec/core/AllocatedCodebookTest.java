@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.signcodec.core.internal.FloatKernels;
+import io.signcodec.core.internal.form.AllocatedForm;
+import io.signcodec.core.internal.form.StructuredTransform;
+import io.signcodec.core.internal.form.TiedLevels;
 import io.signcodec.core.train.CodebookTrainer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -266,7 +270,7 @@ class AllocatedCodebookTest {
       SignEncoder.builder(cb).levelSearch(search).build().encode(x, 0, codes, 0, 300);
       for (int i = 0; i < 300; i++) {
         assertArrayEquals(
-            form.encodeOne(x, i * d, search),
+            encodeOne(form, x, i * d, search),
             java.util.Arrays.copyOfRange(codes, i * k, (i + 1) * k),
             search + ", vector " + i);
       }
@@ -278,10 +282,70 @@ class AllocatedCodebookTest {
     float[] decoded = TestData.decode(cb, random, count);
     for (int i = 0; i < count; i++) {
       assertArrayEquals(
-          form.decodeOne(random, i * k),
+          decodeOne(form, random, i * k),
           java.util.Arrays.copyOfRange(decoded, i * d, (i + 1) * d),
           "code " + i);
     }
+  }
+
+  /**
+   * The code of one vector by the plain rule, one direction at a time: the sign of the projection
+   * for a direction with one bit, the level search for the others; bit k of direction i is code bit
+   * {@code f_k + i}. The reference the tile encoders are tested against, bit for bit.
+   */
+  private static byte[] encodeOne(AllocatedForm form, float[] x, int off, LevelSearch search) {
+    float[] y = form.projections(x, off);
+    int[] stageBits = form.stageBits();
+    byte[] code = new byte[SignCodes.codeBytes(java.util.Arrays.stream(stageBits).sum())];
+    for (int i = 0; i < form.directions(); i++) {
+      TiedLevels levels = form.levels(i);
+      int pattern;
+      if (levels.depth() == 1) {
+        pattern = y[i] >= 0f ? 1 : 0;
+      } else {
+        pattern = search == LevelSearch.GREEDY ? levels.greedy(y[i]) : levels.nearest(y[i]);
+      }
+      for (int k = 0, first = 0; k < levels.depth(); first += stageBits[k], k++) {
+        int bit = first + i;
+        code[bit >>> 3] |= (byte) (((pattern >>> k) & 1) << (bit & 7));
+      }
+    }
+    return code;
+  }
+
+  /**
+   * The vector of one code by the plain rule, {@code μ + Σ_i level_i u_i}, each level {@code Σ_k
+   * ±c_{i,k}} summed in float32 in order k = 0, 1, …: the reference the tile decoders are tested
+   * against, bit for bit.
+   */
+  private static float[] decodeOne(AllocatedForm form, byte[] code, int off) {
+    int[] stageBits = form.stageBits();
+    int m = form.directions();
+    float[] mean = form.mean();
+    int d = mean.length;
+    float[] levels = new float[m];
+    for (int i = 0; i < m; i++) {
+      TiedLevels tied = form.levels(i);
+      float v = 0f;
+      for (int k = 0, first = 0; k < tied.depth(); first += stageBits[k], k++) {
+        int bit = first + i;
+        v += ((code[off + (bit >>> 3)] >>> (bit & 7)) & 1) != 0 ? tied.scale(k) : -tied.scale(k);
+      }
+      levels[i] = v;
+    }
+    if (form.structuredBasis()) {
+      int lanes = StructuredTransform.LANES;
+      float[] w = new float[d * lanes];
+      for (int i = 0; i < m; i++) {
+        w[i * lanes] = levels[i];
+      }
+      float[] out = new float[d];
+      form.transform().reconstructLanes(w, 1, mean, out, 0);
+      return out;
+    }
+    float[][] row = {mean.clone()};
+    FloatKernels.multiplyAdd(levels, 0, m, null, form.rows(), 0, m, 0, d, row, 1);
+    return row[0];
   }
 
   @OnBothBases

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.signcodec.core.internal.form.StructuredForm;
+import io.signcodec.core.internal.form.StructuredTransform;
 import io.signcodec.core.train.CodebookTrainer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

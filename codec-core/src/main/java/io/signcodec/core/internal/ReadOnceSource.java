@@ -1,15 +1,18 @@
-package io.signcodec.core;
+package io.signcodec.core.internal;
+
+import io.signcodec.core.VectorReader;
+import io.signcodec.core.VectorSource;
 
 /**
  * An open reader as a source that can be opened once: {@link VectorSource#readOnce}. The reader is
  * opened by the caller, so that its dimension is known, and handed to the first {@link #open()}.
  */
-final class ReadOnceSource implements VectorSource {
+public final class ReadOnceSource implements VectorSource {
   private final String name;
   private final int dimension;
   private VectorReader reader;
 
-  ReadOnceSource(VectorReader reader, String name) {
+  public ReadOnceSource(VectorReader reader, String name) {
     this.reader = reader;
     this.name = name;
     this.dimension = reader.dimension();

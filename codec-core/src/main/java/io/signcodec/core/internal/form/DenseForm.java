@@ -1,7 +1,8 @@
-package io.signcodec.core;
+package io.signcodec.core.internal.form;
 
+import io.signcodec.core.LevelSearch;
+import io.signcodec.core.SignCodes;
 import io.signcodec.core.internal.FloatKernels;
-import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -13,7 +14,7 @@ import java.util.Arrays;
  * Encoding follows the order of float operations in docs/FORMAT.md §1.1, which the kernels keep
  * whatever their blocking.
  */
-final class DenseForm extends StageLayout implements CodebookForm {
+public final class DenseForm extends StageLayout implements CodebookForm {
   /** Vectors per kernel tile: their projections (tile × n floats) stay in L1/L2. */
   static final int TILE = 32;
 
@@ -21,7 +22,11 @@ final class DenseForm extends StageLayout implements CodebookForm {
   private final float[][] decoderTransposed;
   private final double safeMagnitude;
 
-  private DenseForm(
+  /**
+   * From Bᵀ as d rows of n and Aᵀ as n rows of d, taking ownership of every array: the layouts the
+   * kernels read, as the format's reader builds them.
+   */
+  public DenseForm(
       int[] stageBits, float[] mean, float[][] encoderTransposed, float[][] decoderTransposed) {
     super(stageBits, mean);
     this.encoderTransposed = encoderTransposed;
@@ -46,7 +51,7 @@ final class DenseForm extends StageLayout implements CodebookForm {
   }
 
   /** From row-major B (n×d) and A (d×n), which are not kept. */
-  static DenseForm of(int[] stageBits, float[] mean, float[] encoder, float[] decoder) {
+  public static DenseForm of(int[] stageBits, float[] mean, float[] encoder, float[] decoder) {
     int d = mean.length;
     int n = Arrays.stream(stageBits).sum();
     return new DenseForm(stageBits, mean, transpose(encoder, n, d), transpose(decoder, d, n));
@@ -191,7 +196,7 @@ final class DenseForm extends StageLayout implements CodebookForm {
             float[] p = projections[i];
             float[] neg = negatedSigns[i];
             for (int j = 0; j < n; j++) {
-              neg[j] = -SignCodes.withSignOf(p[first + j], 1f);
+              neg[j] = -Signs.withSignOf(p[first + j], 1f);
             }
           }
           FloatKernels.multiplyAdd(
@@ -219,74 +224,14 @@ final class DenseForm extends StageLayout implements CodebookForm {
         (src, off, signs, at) -> SignCodes.unpack(src, off, bits, signs, at));
   }
 
-  // ------------------------------------------------------------------------------- format
-
-  @Override
-  public int formCode() {
-    return CodebookFormat.FORM_DENSE;
+  /** Bᵀ, d rows of n (not copied). */
+  public float[][] encoderTransposed() {
+    return encoderTransposed;
   }
 
-  @Override
-  public long bodyBytes() {
-    return 4L * stageBits.length + 4L * dimension + 8L * bits * dimension;
-  }
-
-  @Override
-  public void writeBody(FormatWriter out) throws IOException {
-    for (int b : stageBits) {
-      out.putInt(b);
-    }
-    out.putFloats(mean);
-    for (int j = 0; j < bits; j++) { // B row j is column j of Bᵀ
-      for (int t = 0; t < dimension; t++) {
-        out.putFloat(encoderTransposed[t][j]);
-      }
-    }
-    for (int t = 0; t < dimension; t++) { // A row t is column t of Aᵀ
-      for (int j = 0; j < bits; j++) {
-        out.putFloat(decoderTransposed[j][t]);
-      }
-    }
-  }
-
-  /**
-   * Reads the body of a dense codebook whose header {@code in} has read and checked: stage sizes μ,
-   * B, A, the CRC32C; then checks the values in that order (B row by row: finite, then not all
-   * zeros). Memory grows only as bytes arrive: matrices are read in chunks, and laid out for the
-   * kernels only once all of them are there and the checksum holds.
-   */
-  static DenseForm read(FormatReader in, int stages, int dimension, int bits) throws IOException {
-    int d = dimension;
-    long base = in.position();
-    byte[] stageBytes = in.readBytes(4 * stages, "codebook stages");
-    // μ, B and A as one run, so that a short input is reported against all that was expected.
-    long nd = (long) bits * d;
-    FormatReader.Floats values = in.readFloats(d + 2 * nd, "codebook matrices");
-    in.checkCrc("codebook checksum mismatch");
-
-    // In the order of the file.
-    int[] stageBits = CodebookFormat.stageSizes(stageBytes, stages, 2L * d, bits, base, false);
-    base += stageBytes.length;
-    values.checkFinite(0, d, "mean", base);
-    values.checkRows(d, bits, d, "encoder", base + 4L * d);
-    values.checkFinite(d + nd, nd, "decoder", base + 4L * (d + nd));
-    float[] mean = new float[d];
-    for (int t = 0; t < d; t++) {
-      mean[t] = values.get(t);
-    }
-    float[][] bt = new float[d][bits];
-    for (int j = 0; j < bits; j++) {
-      for (int t = 0; t < d; t++) {
-        bt[t][j] = values.get(d + (long) j * d + t);
-      }
-    }
-    float[][] at2 = new float[bits][d];
-    for (int t = 0; t < d; t++) {
-      for (int j = 0; j < bits; j++) {
-        at2[j][t] = values.get(d + nd + (long) t * bits + j);
-      }
-    }
-    return new DenseForm(stageBits, mean, bt, at2);
+  /** Aᵀ, n rows of d (not copied). */
+  public float[][] decoderTransposed() {
+    return decoderTransposed;
   }
 
   @Override

@@ -1,12 +1,13 @@
-package io.signcodec.core;
+package io.signcodec.core.internal;
 
-import io.signcodec.core.internal.Checks;
+import io.signcodec.core.VectorReader;
+import io.signcodec.core.VectorSource;
 
 /**
  * A {@link VectorSource} over vectors already in memory: {@code count} vectors of {@code dimension}
  * floats, row-major from vector {@code first} of {@code vectors} (not copied).
  */
-record ArrayVectorSource(float[] vectors, int first, int count, int dimension)
+public record ArrayVectorSource(float[] vectors, int first, int count, int dimension)
     implements VectorSource {
   @Override
   public VectorReader open() {

@@ -1,7 +1,7 @@
-package io.signcodec.core;
+package io.signcodec.core.internal.form;
 
-import io.signcodec.core.CodebookForm.TileDecoder;
 import io.signcodec.core.internal.FloatKernels;
+import io.signcodec.core.internal.form.CodebookForm.TileDecoder;
 
 /**
  * {@code x̂ = μ + Σ_j w_j a_j} for the forms that keep their decoder as a dense matrix: a tile of

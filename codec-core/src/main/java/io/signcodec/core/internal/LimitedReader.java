@@ -1,12 +1,15 @@
-package io.signcodec.core;
+package io.signcodec.core.internal;
 
+import io.signcodec.core.ForwardingVectorReader;
+import io.signcodec.core.VectorReader;
+import io.signcodec.core.VectorSource;
 import java.io.IOException;
 
 /** The first {@code max} vectors of a reader: {@link VectorSource#limit}. */
-final class LimitedReader extends ForwardingVectorReader {
+public final class LimitedReader extends ForwardingVectorReader {
   private long left;
 
-  LimitedReader(VectorReader reader, long max) {
+  public LimitedReader(VectorReader reader, long max) {
     super(reader);
     this.left = max;
   }

@@ -1,4 +1,4 @@
-package io.signcodec.core;
+package io.signcodec.core.internal.form;
 
 /** The standard normal density and distribution function, for closed-form predictions. */
 final class Gaussian {

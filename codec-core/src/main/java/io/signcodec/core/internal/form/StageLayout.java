@@ -1,4 +1,4 @@
-package io.signcodec.core;
+package io.signcodec.core.internal.form;
 
 import java.util.Arrays;
 
@@ -21,12 +21,12 @@ abstract class StageLayout {
   }
 
   /** n_0..n_{K−1}, the code bits of each stage (not copied). */
-  final int[] stageBits() {
+  public final int[] stageBits() {
     return stageBits;
   }
 
   /** μ, d floats (not copied). */
-  final float[] mean() {
+  public final float[] mean() {
     return mean;
   }
 

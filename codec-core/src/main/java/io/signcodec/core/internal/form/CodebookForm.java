@@ -1,16 +1,16 @@
-package io.signcodec.core;
+package io.signcodec.core.internal.form;
 
-import java.io.IOException;
+import io.signcodec.core.LevelSearch;
 
 /**
  * How a codebook's maps are represented: what {@link Codebook} delegates to, one implementation per
- * form. Each owns the tiles that encode and decode batches, the weights that score codes, its part
- * of the file format and the scratch all of these need; the encoder, decoder and scorer choose
- * nothing themselves.
+ * form. Each owns the tiles that encode and decode batches, the weights that score codes and the
+ * scratch all of these need; the encoder, decoder and scorer choose nothing themselves. The file
+ * format reads and writes each form's body ({@code io.signcodec.core.internal.format}).
  *
  * <p>Immutable. The tile objects it makes are per thread.
  */
-sealed interface CodebookForm permits DenseForm, StructuredForm, AllocatedForm {
+public sealed interface CodebookForm permits DenseForm, StructuredForm, AllocatedForm {
 
   /** Encodes batches of vectors; one per thread, as it owns scratch. */
   interface TileEncoder {
@@ -79,14 +79,11 @@ sealed interface CodebookForm permits DenseForm, StructuredForm, AllocatedForm {
     return a;
   }
 
-  /** The value of the form byte of version 4 (offset 21). */
-  int formCode();
+  /** n_0 … n_{K−1}, the code bits of each stage (the form's own array, not copied). */
+  int[] stageBits();
 
-  /** Bytes of what {@link #writeBody} writes, the final checksum excluded. */
-  long bodyBytes();
-
-  /** Writes the body that follows the header in {@code version} (docs/FORMAT.md §2.2, §2.3). */
-  void writeBody(FormatWriter out) throws IOException;
+  /** μ, d floats (the form's own array, not copied). */
+  float[] mean();
 
   /** Whether both forms hold the same maps, to the bit. */
   boolean sameAs(CodebookForm other);

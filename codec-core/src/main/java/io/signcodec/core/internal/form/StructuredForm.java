@@ -1,6 +1,7 @@
-package io.signcodec.core;
+package io.signcodec.core.internal.form;
 
-import java.io.IOException;
+import io.signcodec.core.LevelSearch;
+import io.signcodec.core.SignCodes;
 import java.util.Arrays;
 
 /**
@@ -9,13 +10,14 @@ import java.util.Arrays;
  * Batches go {@value StructuredTransform#LANES} vectors at a time through {@link
  * StructuredTransform}'s lane-interleaved steps.
  */
-final class StructuredForm extends StageLayout implements CodebookForm {
+public final class StructuredForm extends StageLayout implements CodebookForm {
   private final double[] scales;
   private final long seed;
   private final StructuredTransform transform;
   private final double safeMagnitude;
 
-  StructuredForm(int[] stageBits, float[] mean, double[] scales, long seed) {
+  /** Takes ownership of the arrays. */
+  public StructuredForm(int[] stageBits, float[] mean, double[] scales, long seed) {
     super(stageBits, mean);
     this.scales = scales;
     this.seed = seed;
@@ -44,7 +46,7 @@ final class StructuredForm extends StageLayout implements CodebookForm {
     return safeMagnitude;
   }
 
-  StructuredTransform transform() {
+  public StructuredTransform transform() {
     return transform;
   }
 
@@ -139,87 +141,21 @@ final class StructuredForm extends StageLayout implements CodebookForm {
     return transform.denseDecoder();
   }
 
-  @Override
-  public int formCode() {
-    return CodebookFormat.FORM_STRUCTURED;
+  /** The decoder scale c_k of each stage (not copied). */
+  public double[] scales() {
+    return scales;
   }
 
-  @Override
-  public long bodyBytes() {
-    return 4 + 12L * stageBits.length + 4L * dimension;
-  }
-
-  @Override
-  public void writeBody(FormatWriter out) throws IOException {
-    out.putInt(StructuredTransform.ROUNDS);
-    for (int k = 0; k < stageBits.length; k++) {
-      out.putInt(stageBits[k]).putDouble(scales[k]);
-    }
-    out.putFloats(mean);
-  }
-
-  /**
-   * Reads the body of a structured codebook whose header {@code in} has read and checked: rounds,
-   * (bits, scale) per stage, the mean, the CRC32C; then checks the values in that order.
-   */
-  static StructuredForm read(FormatReader in, int stages, int dimension, long bits, long seed)
-      throws IOException {
-    long base = in.position();
-    byte[] body = in.readBytes(4 + 12 * stages + 4 * dimension, "structured codebook");
-    in.checkCrc("codebook checksum mismatch");
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(body).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-    int rounds = b.getInt(0);
-    if (rounds != StructuredTransform.ROUNDS) {
-      throw new MalformedInputException(
-          "structured codebook has "
-              + rounds
-              + " rounds; this library implements "
-              + StructuredTransform.ROUNDS,
-          base);
-    }
-    int[] stageBits = new int[stages];
-    double[] scales = new double[stages];
-    long sum = 0;
-    for (int i = 0; i < stages; i++) {
-      long n = Integer.toUnsignedLong(b.getInt(4 + 12 * i));
-      double scale = b.getDouble(8 + 12 * i);
-      long at = base + 4 + 12L * i;
-      if (n < 1 || n > dimension) {
-        throw new MalformedInputException(
-            "structured stage " + i + " has " + n + " bits, out of range 1.." + dimension, at);
-      }
-      if (!positiveFiniteFloat(scale)) {
-        throw new MalformedInputException(
-            "structured stage "
-                + i
-                + " has scale "
-                + scale
-                + ", which is "
-                + (float) scale
-                + " in float32 (it must be finite and positive)",
-            at + 4);
-      }
-      stageBits[i] = (int) n;
-      scales[i] = scale;
-      sum += n;
-    }
-    if (sum != bits) {
-      throw new MalformedInputException(
-          "codebook stages hold " + sum + " bits, header says " + bits, base + 4);
-    }
-    float[] mean = new float[dimension];
-    for (int i = 0; i < dimension; i++) {
-      mean[i] = b.getFloat(4 + 12 * stages + 4 * i);
-    }
-    CodebookFormat.checkFinite(mean, "mean", base + 4 + 12L * stages);
-    return new StructuredForm(stageBits, mean, scales, seed);
+  /** The seed the transforms are drawn from. */
+  public long seed() {
+    return seed;
   }
 
   /**
    * Whether a stage's scale, stored in binary64, is finite and positive once rounded to the float32
    * the encoder and decoder use: 1e300 and 1e-50 are not.
    */
-  static boolean positiveFiniteFloat(double scale) {
+  public static boolean positiveFiniteFloat(double scale) {
     float f = (float) scale;
     return f > 0 && f != Float.POSITIVE_INFINITY;
   }

@@ -1,4 +1,4 @@
-package io.signcodec.core;
+package io.signcodec.core.internal.format;
 
 import java.io.IOException;
 import java.io.OutputStream;

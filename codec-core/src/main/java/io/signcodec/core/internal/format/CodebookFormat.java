@@ -1,9 +1,18 @@
-package io.signcodec.core;
+package io.signcodec.core.internal.format;
 
+import static io.signcodec.core.Caps.MAX_DEPTH;
 import static io.signcodec.core.Caps.MAX_DIMENSION;
 import static io.signcodec.core.Caps.MAX_STAGES;
 import static io.signcodec.core.Caps.maxBits;
 
+import io.signcodec.core.CodebookInfo;
+import io.signcodec.core.MalformedInputException;
+import io.signcodec.core.TruncatedInputException;
+import io.signcodec.core.UnsupportedVersionException;
+import io.signcodec.core.internal.form.AllocatedForm;
+import io.signcodec.core.internal.form.CodebookForm;
+import io.signcodec.core.internal.form.DenseForm;
+import io.signcodec.core.internal.form.StructuredForm;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,56 +21,12 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The codebook file format (see {@code docs/FORMAT.md} §2). All integers and floats are
- * little-endian. Every codebook starts with the same 56 bytes; version 4, which the library writes,
- * follows them with a CRC32C of its own, so that a damaged header is reported as such before any
- * size it declares is trusted, and says in a form byte whether matrices (dense), a seed
- * (structured) or bits allocated over a basis follow. Versions 1 (dense, one stage), 2 (dense,
- * stages) and 3 (structured) have no header checksum; they are still read, and a codebook read from
- * one is written back in it, byte for byte, so that its fingerprint and the streams that carry it
- * stay valid.
- *
- * <pre>
- * offset  size  field
- *      0     8  magic "SGNCBOOK"
- *      8     2  format version (1, 2, 3 or 4)
- *     10     2  K, number of stages (v1: reserved, 0)
- *     12     4  d, dimension (1..65536)
- *     16     4  n, code bits (1..maxBits(d, K))
- *     20     1  method (0 trained, 1 isotropic, 2 external)
- *     21     1  v4: form (0 dense, 1 structured, 2 allocated); v1-v3: reserved, 0
- *     22     2  reserved, 0
- *     24     8  seed (int64)
- *     32     8  training vectors (int64, ≥ 0)
- *     40     8  training NMSE (float64, NaN if unknown)
- *     48     8  predicted NMSE (float64, NaN if unknown)
- *     56     4  v4 only: CRC32C of bytes 0..55
- * dense (v1, v2, v4 form 0)
- *            4K  stage sizes n_0..n_{K-1} (v2 and v4 only)
- *            4d  mean μ (float32)
- *           4nd  encoder B, n rows of d (float32)
- *           4dn  decoder A, d rows of n (float32)
- *             4  CRC32C of every byte before it
- * structured (v3, v4 form 1)
- *             4  rounds (3)
- *           12K  per stage: n_k (uint32), c_k (float64)
- *            4d  mean μ (float32)
- *             4  CRC32C of every byte before it
- * allocated (v4 form 2)
- *            4K  stage sizes n_0..n_{K-1}, non-increasing; m = n_0 directions
- *             1  basis (0 dense, 1 structured), then 3 reserved bytes
- *     4md or 4  dense: the m rows u_i (float32); structured: rounds (3)
- *            4n  scales c_{i,k} in code order (float32)
- *            4d  mean μ (float32)
- *             4  CRC32C of every byte before it
- * </pre>
- *
- * <p>The reader checks the fields in the order of the file (docs/FORMAT.md §2.5): each header field
- * as soon as it is read (in version 4, after the header checksum), what sizes the body as soon as
- * it is read, and the rest of the body once the final checksum holds. It reads the body in bounded
- * chunks, so a short input that claims a huge codebook fails without a huge allocation.
+ * Reads and writes codebooks in the format of docs/FORMAT.md §2, which is its specification: the
+ * layout, every check the reader makes and its message. The reader checks the fields in the order
+ * of the file, the header's once its checksum holds, and reads a body in bounded chunks, so that a
+ * short input that claims a huge codebook fails without a huge allocation.
  */
-final class CodebookFormat {
+public final class CodebookFormat {
   /** The first 8 bytes of every codebook. */
   public static final byte[] MAGIC = "SGNCBOOK".getBytes(StandardCharsets.US_ASCII);
 
@@ -88,23 +53,28 @@ final class CodebookFormat {
 
   private CodebookFormat() {}
 
-  static long size(Codebook cb) {
-    return HEADER_BYTES + 4 + cb.form().bodyBytes() + 4;
+  /** What a codebook file holds: the header's information and the maps. */
+  public record Contents(CodebookInfo info, CodebookForm form) {}
+
+  /** Bytes {@link #write} writes for {@code form}. */
+  public static long size(CodebookForm form) {
+    return HEADER_BYTES + 4 + bodyBytes(form) + 4;
   }
 
-  /** Writes {@code cb} to {@code out}. */
-  static void write(Codebook cb, OutputStream out) throws IOException {
+  /** Writes the codebook of {@code info} and {@code form} to {@code out}. */
+  public static void write(CodebookInfo info, CodebookForm form, OutputStream out)
+      throws IOException {
     FormatWriter w = new FormatWriter(out);
-    writeContent(cb, w);
+    writeContent(info, form, w);
     w.putCrc();
     w.finish();
   }
 
   /** The first 8 bytes of the SHA-256 of everything {@link #write} writes before the final CRC. */
-  static long fingerprint(Codebook cb) {
+  public static long fingerprint(CodebookInfo info, CodebookForm form) {
     FormatWriter w = new FormatWriter(null);
     try {
-      writeContent(cb, w);
+      writeContent(info, form, w);
       return w.fingerprint();
     } catch (IOException e) {
       throw new AssertionError("no output, nothing to fail", e);
@@ -112,31 +82,56 @@ final class CodebookFormat {
   }
 
   /** Header, its checksum and the body: every byte but the final CRC. */
-  private static void writeContent(Codebook cb, FormatWriter w) throws IOException {
-    CodebookInfo info = cb.info();
+  private static void writeContent(CodebookInfo info, CodebookForm form, FormatWriter w)
+      throws IOException {
+    int[] stageBits = form.stageBits();
     w.putBytes(MAGIC)
         .putShort(VERSION)
-        .putShort(cb.stageCount())
-        .putInt(cb.dimension())
-        .putInt(cb.bits())
+        .putShort(stageBits.length)
+        .putInt(form.mean().length)
+        .putInt(java.util.Arrays.stream(stageBits).sum())
         .putByte(info.method().code())
-        .putByte(cb.form().formCode())
+        .putByte(formCode(form))
         .putShort(0)
         .putLong(info.seed())
         .putLong(info.trainVectors())
         .putDouble(info.trainNmse())
         .putDouble(info.predictedNmse());
     w.putCrc();
-    cb.form().writeBody(w);
+    if (form instanceof DenseForm dense) {
+      DenseBody.write(dense, w);
+    } else if (form instanceof StructuredForm structured) {
+      StructuredBody.write(structured, w);
+    } else {
+      AllocatedBody.write((AllocatedForm) form, w);
+    }
+  }
+
+  /** The value of the form byte (offset 21). */
+  private static int formCode(CodebookForm form) {
+    if (form instanceof DenseForm) {
+      return FORM_DENSE;
+    }
+    return form instanceof StructuredForm ? FORM_STRUCTURED : FORM_ALLOCATED;
+  }
+
+  private static long bodyBytes(CodebookForm form) {
+    if (form instanceof DenseForm dense) {
+      return DenseBody.bytes(dense);
+    }
+    if (form instanceof StructuredForm structured) {
+      return StructuredBody.bytes(structured);
+    }
+    return AllocatedBody.bytes((AllocatedForm) form);
   }
 
   /**
    * Reads one codebook, checking the header's fields in the order of the file, each as soon as it
    * is read (in version 4, as soon as the header's checksum, which follows them, holds); then the
-   * body ({@link DenseForm#read}, {@link StructuredForm#read}, {@link AllocatedForm#read}).
+   * body ({@link DenseBody#read}, {@link StructuredBody#read}, {@link AllocatedBody#read}).
    * docs/FORMAT.md §2.5 lists the checks and their messages.
    */
-  static Codebook read(InputStream stream) throws IOException {
+  public static Contents read(InputStream stream) throws IOException {
     FormatReader in = new FormatReader(stream);
     byte[] header = new byte[HEADER_BYTES];
     try {
@@ -163,7 +158,7 @@ final class CodebookFormat {
     // The whole header is read and its checksum holds: its fields are checked in file order.
     int stageCount = Short.toUnsignedInt(h.getShort(10));
     boolean allocated = header[21] == FORM_ALLOCATED; // the allocated form's cap is checked with K
-    int maxStages = allocated ? TiedLevels.MAX_DEPTH : MAX_STAGES;
+    int maxStages = allocated ? MAX_DEPTH : MAX_STAGES;
     if (stageCount < 1 || stageCount > maxStages) {
       throw new MalformedInputException(
           "codebook stage count "
@@ -202,15 +197,12 @@ final class CodebookFormat {
     CodebookInfo info =
         new CodebookInfo(method, seed, trainVectors, h.getDouble(40), h.getDouble(48));
     if (form == FORM_ALLOCATED) {
-      AllocatedForm body = AllocatedForm.read(in, k, (int) d, n, seed);
-      return Codebook.ofValidated(body.stageBits(), body.mean(), info, body);
+      return new Contents(info, AllocatedBody.read(in, k, (int) d, n, seed));
     }
     if (form == FORM_STRUCTURED) {
-      StructuredForm body = StructuredForm.read(in, k, (int) d, n, seed);
-      return Codebook.ofValidated(body.stageBits(), body.mean(), info, body);
+      return new Contents(info, StructuredBody.read(in, k, (int) d, n, seed));
     }
-    DenseForm body = DenseForm.read(in, k, (int) d, (int) n);
-    return Codebook.ofValidated(body.stageBits(), body.mean(), info, body);
+    return new Contents(info, DenseBody.read(in, k, (int) d, (int) n));
   }
 
   /** Throws if one of the first {@code len} bytes of {@code header} is not the magic's. */

@@ -1,5 +1,6 @@
-package io.signcodec.core;
+package io.signcodec.core.internal.form;
 
+import io.signcodec.core.Caps;
 import java.util.Arrays;
 
 /**
@@ -16,9 +17,9 @@ import java.util.Arrays;
  *
  * <p>Immutable.
  */
-final class TiedLevels {
-  /** Most bits one direction may have. */
-  static final int MAX_DEPTH = 8;
+public final class TiedLevels {
+  /** Most bits one direction may have: {@link Caps#MAX_DEPTH}. */
+  public static final int MAX_DEPTH = Caps.MAX_DEPTH;
 
   private final float[] scales;
   private final float[] thresholds;
@@ -74,7 +75,7 @@ final class TiedLevels {
    * {@code "its level for pattern 255 is Infinity"}, {@code "its threshold 254 is Infinity"}; null
    * if every one is finite. Finite scales can have an infinite sum.
    */
-  String nonFinite() {
+  public String nonFinite() {
     for (int q = 0; q < 1 << scales.length; q++) {
       float v = level(scales, q);
       if (!Float.isFinite(v)) {
@@ -89,16 +90,16 @@ final class TiedLevels {
     return null;
   }
 
-  int depth() {
+  public int depth() {
     return scales.length;
   }
 
-  float scale(int k) {
+  public float scale(int k) {
     return scales[k];
   }
 
   /** The pattern of the level nearest to {@code y}: a binary search of the thresholds. */
-  int nearest(float y) {
+  public int nearest(float y) {
     return patterns[nearestIndex(y)];
   }
 
@@ -159,7 +160,7 @@ final class TiedLevels {
    * The pattern the greedy encoder picks: bit k is the sign of what bits 0 … k−1 left of {@code y},
    * {@code δ ← δ ∓ c_{i,k}} in float32.
    */
-  int greedy(float y) {
+  public int greedy(float y) {
     float r = y;
     int pattern = 0;
     for (int k = 0; k < scales.length; k++) {

@@ -1,5 +1,8 @@
-package io.signcodec.core;
+package io.signcodec.core.internal.format;
 
+import io.signcodec.core.ChecksumMismatchException;
+import io.signcodec.core.MalformedInputException;
+import io.signcodec.core.TruncatedInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

@@ -1,5 +1,6 @@
-package io.signcodec.core;
+package io.signcodec.core.internal.form;
 
+import io.signcodec.core.SignCodes;
 import io.signcodec.core.internal.FloatKernels;
 import java.util.Random;
 
@@ -26,11 +27,11 @@ import java.util.Random;
  *
  * <p>Immutable; the methods work on arrays the caller owns.
  */
-final class StructuredTransform {
-  static final int ROUNDS = 3;
+public final class StructuredTransform {
+  public static final int ROUNDS = 3;
 
   /** Vectors transformed together by the batch methods. */
-  static final int LANES = FloatKernels.LANES;
+  public static final int LANES = FloatKernels.LANES;
 
   private final int dimension;
   private final int block;
@@ -89,12 +90,12 @@ final class StructuredTransform {
   }
 
   /** w, the width of a Hadamard block: the largest power of two ≤ d. */
-  int block() {
+  public int block() {
     return block;
   }
 
   /** {@code v ← Q_k v}. */
-  void forward(float[] v, int stage) {
+  public void forward(float[] v, int stage) {
     for (float[] s : signs[stage]) {
       for (int j = 0; j < dimension; j++) {
         v[j] *= s[j];
@@ -109,7 +110,7 @@ final class StructuredTransform {
   /**
    * {@code v ← Q_kᵀ v}: the rounds undone in reverse (each step is its own inverse or transpose).
    */
-  void inverse(float[] v, int stage) {
+  public void inverse(float[] v, int stage) {
     float[][] rounds = signs[stage];
     for (int r = rounds.length - 1; r >= 0; r--) {
       if (block < dimension) {
@@ -203,7 +204,7 @@ final class StructuredTransform {
    * lane-interleaved into {@code w} (length {@code d · LANES}): as {@link #forward} computes it, to
    * the bit.
    */
-  void projectLanes(float[] x, int xOff, int count, float[] mean, float[] w) {
+  public void projectLanes(float[] x, int xOff, int count, float[] mean, float[] w) {
     FloatKernels.interleave(x, xOff, count, dimension, mean, signs[0][0], w);
     forwardLanes(w, 0);
   }
@@ -212,7 +213,7 @@ final class StructuredTransform {
    * {@code μ + Q_0ᵀ w} of {@code count ≤ LANES} lane-interleaved vectors, into consecutive vectors
    * of {@code out}; {@code w} is overwritten. As {@link #inverse} then a sum computes it.
    */
-  void reconstructLanes(float[] w, int count, float[] mean, float[] out, int outOff) {
+  public void reconstructLanes(float[] w, int count, float[] mean, float[] out, int outOff) {
     inverseLanes(w, 0);
     FloatKernels.deinterleave(w, count, dimension, mean, out, outOff);
   }
@@ -258,7 +259,7 @@ final class StructuredTransform {
       if (stage < stageBits.length - 1) {
         float c = (float) scales[stage];
         for (int j = 0; j < n * LANES; j++) {
-          u[j] = SignCodes.withSignOf(u[j], c);
+          u[j] = Signs.withSignOf(u[j], c);
         }
         java.util.Arrays.fill(u, n * LANES, dimension * LANES, 0f);
         inverseLanes(u, stage);
@@ -315,7 +316,7 @@ final class StructuredTransform {
    * coded by the next; {@code r} and {@code u} are scratch of length d. One vector at a time: the
    * reference that {@link #encodeLanes} is tested against, bit for bit.
    */
-  void project(float[] x, int xOff, float[] mean, float[] p, float[] r, float[] u) {
+  public void project(float[] x, int xOff, float[] mean, float[] p, float[] r, float[] u) {
     for (int k = 0; k < dimension; k++) {
       r[k] = x[xOff + k] - mean[k];
     }
@@ -329,7 +330,7 @@ final class StructuredTransform {
         float c = (float) scales[stage];
         java.util.Arrays.fill(u, 0f);
         for (int j = 0; j < n; j++) {
-          u[j] = SignCodes.withSignOf(p[first + j], c);
+          u[j] = Signs.withSignOf(p[first + j], c);
         }
         inverse(u, stage);
         for (int k = 0; k < dimension; k++) {
@@ -344,7 +345,7 @@ final class StructuredTransform {
    * {@code out = μ + Σ_k c_k Q_kᵀ [z^(k); 0]} for the code at {@code code[off..]}. One vector at a
    * time: the reference that {@link #reconstructLanes} is tested against, bit for bit.
    */
-  void reconstruct(byte[] code, int off, float[] mean, float[] out, int outOff, float[] u) {
+  public void reconstruct(byte[] code, int off, float[] mean, float[] out, int outOff, float[] u) {
     System.arraycopy(mean, 0, out, outOff, dimension);
     int first = 0;
     for (int stage = 0; stage < stageBits.length; stage++) {
@@ -352,7 +353,7 @@ final class StructuredTransform {
       float c = (float) scales[stage];
       java.util.Arrays.fill(u, 0f);
       for (int j = 0; j < n; j++) {
-        u[j] = SignCodes.signed(code, off, first + j, c);
+        u[j] = Signs.signed(code, off, first + j, c);
       }
       inverse(u, stage);
       for (int k = 0; k < dimension; k++) {

@@ -1,9 +1,8 @@
-package io.signcodec.core;
+package io.signcodec.core.internal.form;
 
+import io.signcodec.core.LevelSearch;
+import io.signcodec.core.SignCodes;
 import io.signcodec.core.internal.FloatKernels;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -21,13 +20,7 @@ import java.util.Arrays;
  * (data-free, O(d log d)). Either way encoding is one projection and a binary search per direction,
  * however many bits a direction has.
  */
-final class AllocatedForm implements CodebookForm {
-  /** Basis byte of the format: m dense rows follow. */
-  static final int BASIS_DENSE = 0;
-
-  /** Basis byte of the format: the transform is drawn from the header's seed. */
-  static final int BASIS_STRUCTURED = 1;
-
+public final class AllocatedForm implements CodebookForm {
   private final int dimension;
   private final float[] mean;
   private final int[] stageBits;
@@ -55,7 +48,12 @@ final class AllocatedForm implements CodebookForm {
   private final long seed;
   private final double safeMagnitude;
 
-  private AllocatedForm(
+  /**
+   * From its parts, taking ownership of every array, as the format's reader builds it: {@code
+   * levels} from {@link #levels}, {@code rows} the m rows of a dense basis (null for a structured
+   * one, drawn from {@code seed}; a dense basis has seed 0).
+   */
+  public AllocatedForm(
       float[] mean,
       int[] stageBits,
       float[] bitScales,
@@ -116,7 +114,8 @@ final class AllocatedForm implements CodebookForm {
   }
 
   /** A dense basis: {@code basis} holds m rows of d (m = stageBits[0]), row-major; copied. */
-  static AllocatedForm dense(float[] mean, int[] stageBits, float[] bitScales, float[] basis) {
+  public static AllocatedForm dense(
+      float[] mean, int[] stageBits, float[] bitScales, float[] basis) {
     int d = mean.length;
     float[][] rows = new float[stageBits[0]][];
     for (int i = 0; i < rows.length; i++) {
@@ -127,7 +126,8 @@ final class AllocatedForm implements CodebookForm {
   }
 
   /** The first m outputs of the randomized Hadamard transform drawn from {@code seed}. */
-  static AllocatedForm structured(float[] mean, int[] stageBits, float[] bitScales, long seed) {
+  public static AllocatedForm structured(
+      float[] mean, int[] stageBits, float[] bitScales, long seed) {
     return new AllocatedForm(
         mean, stageBits, bitScales, levels(stageBits, bitScales), null, seed, true);
   }
@@ -136,7 +136,7 @@ final class AllocatedForm implements CodebookForm {
    * The levels of every direction: direction i has a bit in each stage k with {@code stageBits[k] >
    * i}, bit {@code f_k + i}, whose scale is {@code bitScales[f_k + i]}.
    */
-  static TiedLevels[] levels(int[] stageBits, float[] bitScales) {
+  public static TiedLevels[] levels(int[] stageBits, float[] bitScales) {
     TiedLevels[] levels = new TiedLevels[stageBits[0]];
     for (int i = 0; i < levels.length; i++) {
       int b = 0;
@@ -156,7 +156,7 @@ final class AllocatedForm implements CodebookForm {
    * The first direction whose levels or thresholds are not finite in float32 (its scales are, but
    * their sums may not be), or −1.
    */
-  static int overflowingDirection(TiedLevels[] levels) {
+  public static int overflowingDirection(TiedLevels[] levels) {
     for (int i = 0; i < levels.length; i++) {
       if (levels[i].nonFinite() != null) {
         return i;
@@ -165,30 +165,49 @@ final class AllocatedForm implements CodebookForm {
     return -1;
   }
 
-  boolean structuredBasis() {
+  /** Whether the basis is the structured transform drawn from {@link #seed}. */
+  public boolean structuredBasis() {
     return transform != null;
   }
 
-  int[] stageBits() {
+  @Override
+  public int[] stageBits() {
     return stageBits;
   }
 
-  float[] mean() {
+  @Override
+  public float[] mean() {
     return mean;
   }
 
-  /** Bits of each direction, in direction order (non-increasing). */
-  int[] depths() {
-    return depths.clone();
+  /** m, the number of directions. */
+  public int directions() {
+    return directions;
   }
 
-  /** The scales of direction i, {@code c_{i,0} … c_{i,b_i − 1}}. */
-  float[] scales(int direction) {
-    float[] c = new float[depths[direction]];
-    for (int k = 0; k < c.length; k++) {
-      c[k] = levels[direction].scale(k);
-    }
-    return c;
+  /** The levels of direction i. */
+  public TiedLevels levels(int direction) {
+    return levels[direction];
+  }
+
+  /** The scale {@code c_{i,k}} of every bit, in code order (not copied). */
+  public float[] bitScales() {
+    return bitScales;
+  }
+
+  /** A dense basis's m rows of d (not copied); null for a structured basis. */
+  public float[][] rows() {
+    return rows;
+  }
+
+  /** A structured basis's transform; null for a dense basis. */
+  public StructuredTransform transform() {
+    return transform;
+  }
+
+  /** The seed of a structured basis; 0 for a dense one. */
+  public long seed() {
+    return seed;
   }
 
   /** The m×d basis rows, row-major (computed, for a structured basis). */
@@ -217,7 +236,7 @@ final class AllocatedForm implements CodebookForm {
    * directions leave out, {@code tr Σ − Σ_i u_iᵀ Σ u_i}, plus each direction's quantization error
    * at its variance (exact when the basis is orthonormal).
    */
-  double gaussianSquaredError(double[] covariance) {
+  public double gaussianSquaredError(double[] covariance) {
     float[] basis = basisRows();
     double error = 0;
     for (int t = 0; t < dimension; t++) {
@@ -289,17 +308,6 @@ final class AllocatedForm implements CodebookForm {
     };
   }
 
-  /**
-   * The code of one vector by the plain rule, one direction at a time (the sign for a direction
-   * with one bit, the level search for the others): the reference the tile encoders are tested
-   * against, bit for bit.
-   */
-  byte[] encodeOne(float[] x, int off, LevelSearch search) {
-    byte[] code = new byte[SignCodes.codeBytes(bits)];
-    pack(projections(x, off), 0, 1, search == LevelSearch.GREEDY, code, 0, code.length);
-    return code;
-  }
-
   /** {@code y_0 … y_{m−1}}, one vector's projections on the directions. */
   @Override
   public float[] projections(float[] x, int off) {
@@ -321,31 +329,6 @@ final class AllocatedForm implements CodebookForm {
   @Override
   public double safeMagnitude() {
     return safeMagnitude;
-  }
-
-  /**
-   * The vector of one code by the plain rule, {@code μ + Σ_i level_i u_i} with each level summed by
-   * {@link #level}: the reference the tile decoders are tested against, bit for bit.
-   */
-  float[] decodeOne(byte[] code, int off) {
-    float[] out = new float[dimension];
-    if (transform != null) {
-      float[] w = new float[dimension * StructuredTransform.LANES];
-      for (int i = 0; i < directions; i++) {
-        w[i * StructuredTransform.LANES] = level(code, off, i);
-      }
-      transform.reconstructLanes(w, 1, mean, out, 0);
-    } else {
-      float[][] row = {mean.clone()};
-      float[] levels = new float[directions];
-      for (int i = 0; i < directions; i++) {
-        levels[i] = level(code, off, i);
-      }
-      FloatKernels.multiplyAdd(
-          levels, 0, directions, null, rows, 0, directions, 0, dimension, row, 1);
-      out = row[0];
-    }
-    return out;
   }
 
   /** Codes the projections {@code y[off + i · stride]} of one vector into its code bytes. */
@@ -383,7 +366,7 @@ final class AllocatedForm implements CodebookForm {
   private float level(byte[] src, int off, int i) {
     float v = 0f;
     for (int k = 0; k < depths[i]; k++) {
-      v += SignCodes.signed(src, off, stageStart[k] + i, levels[i].scale(k));
+      v += Signs.signed(src, off, stageStart[k] + i, levels[i].scale(k));
     }
     return v;
   }
@@ -508,139 +491,6 @@ final class AllocatedForm implements CodebookForm {
   @Override
   public float[] denseDecoder() {
     return CodebookForm.scaledTranspose(denseEncoder(), bits, dimension, bitScales);
-  }
-
-  // ------------------------------------------------------------------------------- format
-
-  @Override
-  public int formCode() {
-    return CodebookFormat.FORM_ALLOCATED;
-  }
-
-  @Override
-  public long bodyBytes() {
-    return 4L * stageBits.length
-        + 4
-        + (transform != null ? 4 : 4L * directions * dimension)
-        + 4L * bits
-        + 4L * dimension;
-  }
-
-  @Override
-  public void writeBody(FormatWriter out) throws IOException {
-    for (int b : stageBits) {
-      out.putInt(b);
-    }
-    out.putByte(transform != null ? BASIS_STRUCTURED : BASIS_DENSE).putByte(0).putShort(0);
-    if (transform != null) {
-      out.putInt(StructuredTransform.ROUNDS);
-    } else {
-      for (float[] row : rows) {
-        out.putFloats(row);
-      }
-    }
-    out.putFloats(bitScales);
-    out.putFloats(mean);
-  }
-
-  /**
-   * Reads the body of an allocated codebook whose header {@code in} has read and checked. What
-   * sizes the body is checked as soon as it is read: n_0 (the number of directions), then the basis
-   * byte. The rest is read to the CRC32C, which is checked, and then every field in the order of
-   * the file: the stage sizes, the reserved bytes, the rounds or the basis rows, the scales (then
-   * each direction's levels), the mean.
-   */
-  static AllocatedForm read(FormatReader in, int stages, int dimension, long bits, long seed)
-      throws IOException {
-    long base = in.position();
-    byte[] stageBytes = new byte[4 * stages];
-    in.readFully(stageBytes, 0, 4, "codebook stages");
-    // The basis length follows from n_0: bound it by d now, so that a damaged size cannot claim
-    // a huge basis.
-    long directions =
-        Integer.toUnsignedLong(
-            ByteBuffer.wrap(stageBytes).order(ByteOrder.LITTLE_ENDIAN).getInt(0));
-    if (directions < 1 || directions > dimension) {
-      throw new MalformedInputException(
-          "codebook stage 0 has " + directions + " bits, out of" + " range 1.." + dimension, base);
-    }
-    in.readFully(stageBytes, 4, 4 * (stages - 1), "codebook stages");
-    byte[] basisKind = in.readBytes(4, "codebook basis");
-    boolean structured = basisKind[0] == BASIS_STRUCTURED;
-    if (basisKind[0] != BASIS_DENSE && !structured) {
-      throw new MalformedInputException(
-          "unknown codebook basis " + basisKind[0], base + 4L * stages);
-    }
-    int m = (int) directions;
-    byte[] rounds = structured ? in.readBytes(4, "codebook basis") : new byte[0];
-    FormatReader.Floats basis =
-        structured ? null : in.readFloats((long) m * dimension, "codebook basis");
-    FormatReader.Floats scales = in.readFloats(bits, "codebook scales");
-    FormatReader.Floats mean = in.readFloats(dimension, "codebook mean");
-    in.checkCrc("codebook checksum mismatch");
-
-    int[] stageBits = CodebookFormat.stageSizes(stageBytes, stages, dimension, bits, base, true);
-    if (basisKind[1] != 0 || basisKind[2] != 0 || basisKind[3] != 0) {
-      throw new MalformedInputException(
-          "codebook reserved field is not zero", base + 4L * stages + 1);
-    }
-    long at = base + 4L * stages + 4;
-    if (structured) {
-      int r = ByteBuffer.wrap(rounds).order(ByteOrder.LITTLE_ENDIAN).getInt();
-      if (r != StructuredTransform.ROUNDS) {
-        throw new MalformedInputException(
-            "structured basis has "
-                + r
-                + " rounds; this library"
-                + " implements "
-                + StructuredTransform.ROUNDS,
-            at);
-      }
-      at += 4;
-    } else {
-      basis.checkRows(0, m, dimension, "basis", at);
-      at += 4L * m * dimension;
-    }
-    float[] c = new float[(int) bits];
-    for (int j = 0; j < c.length; j++) {
-      c[j] = scales.get(j);
-      if (!Float.isFinite(c[j])) {
-        throw new MalformedInputException(
-            "codebook scale[" + j + "] is not finite: " + c[j], at + 4L * j);
-      }
-      if (!(c[j] > 0)) {
-        throw new MalformedInputException(
-            "codebook scale[" + j + "] is not positive: " + c[j], at + 4L * j);
-      }
-    }
-    TiedLevels[] levels = levels(stageBits, c);
-    int overflowing = overflowingDirection(levels);
-    if (overflowing >= 0) {
-      // named at the direction's first scale, c_{i,0}: code bit i
-      throw new MalformedInputException(
-          "codebook direction "
-              + overflowing
-              + " overflows"
-              + " float32: "
-              + levels[overflowing].nonFinite(),
-          at + 4L * overflowing);
-    }
-    at += 4 * bits;
-    mean.checkFinite(0, dimension, "mean", at);
-    float[] mu = new float[dimension];
-    for (int t = 0; t < dimension; t++) {
-      mu[t] = mean.get(t);
-    }
-    float[][] rows = null;
-    if (!structured) {
-      rows = new float[m][dimension];
-      for (int i = 0; i < m; i++) {
-        for (int t = 0; t < dimension; t++) {
-          rows[i][t] = basis.get((long) i * dimension + t);
-        }
-      }
-    }
-    return new AllocatedForm(mu, stageBits, c, levels, rows, structured ? seed : 0, structured);
   }
 
   @Override
