@@ -1,17 +1,13 @@
 package io.signcodec.core;
 
-import io.signcodec.core.internal.form.CodebookForm;
 import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * What {@link SignEncoder} and {@link LinearDecoder} share: the codebook, its sizes, whether large
- * batches may be split across the common fork-join pool, and the per-thread tiles of the codebook's
- * form that do the work.
- *
- * @param <T> the tile type: the form's encoder or decoder tile
+ * What {@link SignEncoder} and {@link LinearDecoder} share: the codebook, its sizes, and whether
+ * large batches may be split across the common fork-join pool ({@link Builder#parallel}).
  */
-abstract sealed class BatchCoder<T> permits SignEncoder, LinearDecoder {
+public abstract sealed class BatchCoder permits SignEncoder, LinearDecoder {
   /** Vectors per parallel chunk; below two chunks' worth a batch runs on the calling thread. */
   static final int GRAIN = 128;
 
@@ -24,19 +20,15 @@ abstract sealed class BatchCoder<T> permits SignEncoder, LinearDecoder {
   final int codeBytes;
   final boolean parallel;
 
-  /** The form's tiles, one per thread, as each owns scratch. */
-  final ThreadLocal<T> tiles;
-
-  BatchCoder(Builder<?, ?> options, Function<CodebookForm, T> newTile) {
+  BatchCoder(Builder<?, ?> options) {
     this.codebook = options.codebook;
     this.dimension = codebook.dimension();
     this.bits = codebook.bits();
     this.codeBytes = codebook.codeBytes();
     this.parallel = options.parallel;
-    CodebookForm form = codebook.form();
-    this.tiles = ThreadLocal.withInitial(() -> newTile.apply(form));
   }
 
+  /** The codebook this encodes or decodes with. */
   public Codebook codebook() {
     return codebook;
   }
@@ -62,7 +54,8 @@ abstract sealed class BatchCoder<T> permits SignEncoder, LinearDecoder {
    * @param <B> the builder's own type, which the setters return
    * @param <C> what it builds
    */
-  abstract static class Builder<B extends Builder<B, C>, C> {
+  public abstract static sealed class Builder<B extends Builder<B, C>, C>
+      permits SignEncoder.Builder, LinearDecoder.Builder {
     private final Codebook codebook;
     private final Function<B, C> constructor;
     private boolean parallel = true;

@@ -12,9 +12,14 @@ import java.util.Objects;
  * padding bits of the last byte are ignored (see {@link SignCodes}). Single-code and batch calls
  * give bit-identical floats.
  */
-public final class LinearDecoder extends BatchCoder<CodebookForm.TileDecoder> {
+public final class LinearDecoder extends BatchCoder {
+  /** The form's tiles, one per thread, as each owns scratch. */
+  private final ThreadLocal<CodebookForm.TileDecoder> tiles;
+
   private LinearDecoder(Builder options) {
-    super(options, CodebookForm::newTileDecoder);
+    super(options);
+    CodebookForm form = codebook.form();
+    this.tiles = ThreadLocal.withInitial(form::newTileDecoder);
   }
 
   /** A decoder that uses the common pool for large batches. */

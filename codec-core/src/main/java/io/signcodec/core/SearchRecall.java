@@ -3,6 +3,7 @@ package io.signcodec.core;
 import io.signcodec.core.internal.Checks;
 import io.signcodec.core.internal.FloatKernels;
 import io.signcodec.core.internal.Parallel;
+import io.signcodec.core.internal.TopK;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Objects;
@@ -18,10 +19,9 @@ import java.util.Objects;
  * and {@link #add} accepts batches from a caller that reads them itself (and may have encoded them
  * already). Vectors are gathered into blocks of up to {@value #MAX_BLOCK} (16 MiB of floats at
  * most); for every block and query two top-k lists are updated, the exact one from float32 dot
- * products ({@link FloatKernels#multiplyAdd}, fused multiply-adds in ascending coordinate order)
- * and the one scored on the block's codes. The exact search costs {@code Q × N × d} multiply-adds
- * for Q queries and N database vectors; scoring the codes costs {@code Q × N × ⌈n/8⌉} table
- * look-ups.
+ * products (fused multiply-adds in ascending coordinate order) and the one scored on the block's
+ * codes. The exact search costs {@code Q × N × d} multiply-adds for Q queries and N database
+ * vectors; scoring the codes costs {@code Q × N × ⌈n/8⌉} table look-ups.
  *
  * <p>Ties are broken towards the lower database index (the vector added first), in both lists, and
  * a NaN score (an overflow, {@code +∞ − ∞}) ranks below every other. Queries are split across the
@@ -405,120 +405,5 @@ public final class SearchRecall {
         + ", fewer than k = "
         + k
         + ": recall@k needs at least k";
-  }
-
-  /**
-   * One bounded list of the k best (score, index) pairs per query: a binary heap whose root is the
-   * worst entry, the lowest score and, among equal scores, the highest index.
-   */
-  private static final class TopK {
-    private final int k;
-    private final float[] scores;
-    private final long[] indices;
-    private final int[] sizes;
-
-    TopK(int queries, int k) {
-      this.k = k;
-      this.scores = new float[queries * k];
-      this.indices = new long[queries * k];
-      this.sizes = new int[queries];
-    }
-
-    /** Offers {@code row[0..n)}, the scores of database vectors {@code first, first + 1, …}. */
-    void offer(int query, float[] row, int n, long first) {
-      int base = query * k;
-      int size = sizes[query];
-      for (int i = 0; i < n; i++) {
-        float s = row[i];
-        if (s != s) {
-          s = Float.NEGATIVE_INFINITY;
-        }
-        if (size < k) {
-          siftUp(base, size++, s, first + i);
-        } else if (s > scores[base]) {
-          // Every index in the list is lower than this one, so an equal score never displaces.
-          siftDown(base, size, 0, s, first + i);
-        }
-      }
-      sizes[query] = size;
-    }
-
-    /** Whether (s, i) ranks below (t, j): the heap's order. */
-    private static boolean worse(float s, long i, float t, long j) {
-      return s < t || (s == t && i > j);
-    }
-
-    private void siftUp(int base, int at, float s, long index) {
-      while (at > 0) {
-        int parent = (at - 1) >>> 1;
-        if (!worse(s, index, scores[base + parent], indices[base + parent])) {
-          break;
-        }
-        move(base, parent, at);
-        at = parent;
-      }
-      put(base, at, s, index);
-    }
-
-    private void siftDown(int base, int size, int at, float s, long index) {
-      while (true) {
-        int child = 2 * at + 1;
-        if (child >= size) {
-          break;
-        }
-        if (child + 1 < size
-            && worse(
-                scores[base + child + 1],
-                indices[base + child + 1],
-                scores[base + child],
-                indices[base + child])) {
-          child++;
-        }
-        if (!worse(scores[base + child], indices[base + child], s, index)) {
-          break;
-        }
-        move(base, child, at);
-        at = child;
-      }
-      put(base, at, s, index);
-    }
-
-    /** Moves entry {@code from} to slot {@code to}: a score and its index travel together. */
-    private void move(int base, int from, int to) {
-      put(base, to, scores[base + from], indices[base + from]);
-    }
-
-    private void put(int base, int at, float s, long index) {
-      scores[base + at] = s;
-      indices[base + at] = index;
-    }
-
-    /** The database indices in the query's list, in ascending order. */
-    long[] sortedIndices(int query) {
-      long[] members = Arrays.copyOfRange(indices, query * k, query * k + sizes[query]);
-      Arrays.sort(members);
-      return members;
-    }
-
-    /** The query's list, best first; the heap is left as it is. */
-    long[] bestFirst(int query) {
-      int base = query * k;
-      int size = sizes[query];
-      Integer[] order = new Integer[size];
-      for (int i = 0; i < size; i++) {
-        order[i] = base + i;
-      }
-      Arrays.sort(
-          order,
-          (a, b) ->
-              worse(scores[a], indices[a], scores[b], indices[b])
-                  ? 1
-                  : worse(scores[b], indices[b], scores[a], indices[a]) ? -1 : 0);
-      long[] best = new long[size];
-      for (int i = 0; i < size; i++) {
-        best[i] = indices[order[i]];
-      }
-      return best;
-    }
   }
 }

@@ -20,9 +20,15 @@ import java.util.Objects;
  * {@link VectorChecks#checkEncodable}) throws {@link IllegalArgumentException} naming the vector
  * (its index in the batch) and the component or projection, and leaves the output untouched.
  */
-public final class SignEncoder extends BatchCoder<CodebookForm.TileEncoder> {
+public final class SignEncoder extends BatchCoder {
+  /** The form's tiles, one per thread, as each owns scratch. */
+  private final ThreadLocal<CodebookForm.TileEncoder> tiles;
+
   private SignEncoder(Builder options) {
-    super(options, form -> form.newTileEncoder(options.search));
+    super(options);
+    CodebookForm form = codebook.form();
+    LevelSearch search = options.search;
+    this.tiles = ThreadLocal.withInitial(() -> form.newTileEncoder(search));
   }
 
   /** An encoder that uses the common pool for large batches. */
