@@ -120,12 +120,12 @@ final class Methods {
      * stage up to d bits, stages of d bits above.
      */
     CodebookTrainer stagedTrainer(int bits) {
-      return builder(bits).staged().build();
+      return ascending(builder(bits).staged()).build();
     }
 
     /** One stage whatever the bits (at most 2d): the plain sign autoencoder, a frame above d. */
     CodebookTrainer shallowTrainer(int bits) {
-      return builder(bits).shallow().build();
+      return ascending(builder(bits).shallow()).build();
     }
 
     /** The data-free form as the CLI's {@code train --isotropic} makes it: structured. */
@@ -134,11 +134,15 @@ final class Methods {
     }
 
     private CodebookTrainer.Builder builder(int bits) {
-      return CodebookTrainer.builder()
-          .bits(bits)
-          .seed(seed)
-          .maxSteps(maxSteps)
-          .tolerance(tolerance);
+      return CodebookTrainer.builder().bits(bits).seed(seed);
+    }
+
+    /**
+     * The ascent's settings, for the sign codes only: the trainer refuses them for the allocated
+     * codebooks and the structured data-free form, which run no gradient ascent.
+     */
+    private CodebookTrainer.Builder ascending(CodebookTrainer.Builder sign) {
+      return sign.maxSteps(maxSteps).tolerance(tolerance);
     }
   }
 

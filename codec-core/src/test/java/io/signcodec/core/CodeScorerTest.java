@@ -16,8 +16,7 @@ class CodeScorerTest {
   @CsvSource({"1,1", "13,7", "64,64", "65,130", "100,250"})
   void scoresEqualDecodeThenDot(int d, int n) throws IOException {
     float[] x = TestData.powerLaw(2_000, d, 1, d + n);
-    Codebook cb =
-        CodebookTrainer.builder().bits(n).seed(1).maxSteps(20).build().train(VectorSource.of(x, d));
+    Codebook cb = CodebookTrainer.builder().bits(n).seed(1).build().train(VectorSource.of(x, d));
     check(cb, TestData.powerLaw(300, d, 1, 7), TestData.isotropic(5, d, 8));
   }
 

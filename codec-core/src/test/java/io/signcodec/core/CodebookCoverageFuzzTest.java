@@ -109,8 +109,7 @@ class CodebookCoverageFuzzTest {
     VectorSource data = VectorSource.of(TestData.powerLaw(200, d, 1, 5), d);
     Codebook allocatedIsotropic =
         CodebookTrainer.builder().rate(2).seed(3).structured().build().trainIsotropic(data);
-    Codebook allocatedTrained =
-        CodebookTrainer.builder().rate(1.5).maxSteps(10).seed(3).build().train(data);
+    Codebook allocatedTrained = CodebookTrainer.builder().rate(1.5).seed(3).build().train(data);
     put(seeds, "dense-shallow", shallow);
     put(seeds, "dense-staged", staged);
     put(seeds, "structured-shallow", structuredShallow);

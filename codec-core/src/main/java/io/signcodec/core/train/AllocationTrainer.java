@@ -34,6 +34,10 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
  * optimum: n orthogonal directions, one bit each, decoder ∝ encoderᵀ. The data-free forms skip the
  * data and spread the bits evenly over a random or randomized Hadamard basis, with the unit
  * Gaussian's levels times the data's scale.
+ *
+ * <p>Of the {@link CodebookTrainer}'s options, the trained form takes {@code meanDirectionBits} and
+ * records the seed (it draws nothing at random); the data-free form takes {@code structured} and
+ * the seed of its random basis or transforms. Neither runs a gradient ascent.
  */
 final class AllocationTrainer {
   static final int BINS = 2048;
@@ -48,7 +52,7 @@ final class AllocationTrainer {
    * decides from the data.
    */
   Codebook train(PassRunner runner, int d, int bits, long seed, int meanBits) throws IOException {
-    CovarianceAccumulator moments = CodebookTrainer.moments(runner, d);
+    CovarianceAccumulator moments = Passes.moments(runner, d);
     long count = moments.count();
     double trace = moments.totalVariance();
     double[] mean = moments.mean();
@@ -87,7 +91,7 @@ final class AllocationTrainer {
     }
     ProjectionHistograms projections =
         runner.run(new Passes.Histograms(d, rows, Matrices.toFloat(mean), spread));
-    CodebookTrainer.checkSameVectors(count, projections.count());
+    Passes.checkSameVectors(count, projections.count());
     Fits h = new Fits(projections);
 
     // The fits the allocation will ask for, in parallel: each direction's errors up to one bit

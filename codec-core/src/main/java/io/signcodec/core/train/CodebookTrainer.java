@@ -2,42 +2,44 @@ package io.signcodec.core.train;
 
 import io.signcodec.core.Caps;
 import io.signcodec.core.Codebook;
-import io.signcodec.core.CodebookInfo;
 import io.signcodec.core.VectorSource;
 import io.signcodec.core.internal.Checks;
-import io.signcodec.core.internal.GaussianSignModel;
 import io.signcodec.core.internal.Matrices;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Objects;
-import java.util.Random;
-import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
-import org.ejml.dense.row.CommonOps_MT_DDRM;
-import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
-import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
-import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
-import org.ejml.interfaces.linsol.LinearSolverDense;
 
 /**
- * Trains codebooks from data or from nothing (docs/THEORY.md).
+ * Trains codebooks from data or from nothing (docs/THEORY.md): the options, and the choice of one
+ * of three trainers, each in its own package-private class.
  *
  * <p>By default ({@link #allocates()}), {@link #train} makes the allocated codebook of
  * docs/THEORY.md §7: one pass accumulates μ and Σ, the bits are allocated over Σ's principal
  * directions with tied levels fitted per direction, and (by default, {@link #MEAN_DIRECTION_AUTO})
- * some of them code the mean's direction when the data are far from centred.
+ * some of them code the mean's direction when the data are far from centred ({@code
+ * AllocationTrainer}, which also makes the allocated data-free form).
  *
  * <p>With {@link Builder#shallow()}, {@link Builder#staged()} or {@link Builder#stages} it trains
- * the sign codes of docs/THEORY.md §2–3 instead, in two streaming passes per stage: the first
- * accumulates μ and Σ; then projected gradient ascent (Adam; the step warms up linearly, then
- * decays on a cosine) on the Gaussian surrogate {@code J(U)} from a random start, working on Σ
- * alone; the second pass refits the decoder on the samples. The refit is a ridge regression shrunk
- * toward the Gaussian-optimal decoder {@code A* = C K⁻¹}: {@code A = (Xᵀ Z + λ A*)(Zᵀ Z + λ I)⁻¹},
- * with λ chosen from a grid by the error on every 8th training vector held out. On Gaussian data
- * this picks a large λ (the least-squares decoder would fit noise: about n/N of excess error); on
- * real data it picks what the samples support.
+ * the sign codes of docs/THEORY.md §2–3 instead, in residual stages above one (§5), in two
+ * streaming passes per stage: the first accumulates μ and Σ; then projected gradient ascent (Adam;
+ * the step warms up linearly, then decays on a cosine) on the Gaussian surrogate {@code J(U)} from
+ * a random start, working on Σ alone; the second pass refits the decoder on the samples, by a ridge
+ * regression shrunk toward the Gaussian-optimal decoder {@code A* = C K⁻¹} ({@code
+ * SignCodeTrainer}, with {@code SignAscent}).
  *
- * <p>{@link #trainIsotropic} and {@link #isotropic} give the data-free optimal form: random
- * orthogonal rows for r ≤ 1, a unit-norm tight frame for r > 1, with the weight-tied decoder.
+ * <p>{@link #trainIsotropic} and {@link #isotropic} give the data-free optimal form, fitted to the
+ * data's mean and overall scale or to {@code N(0, I)}: for the allocated codebook the bits spread
+ * evenly over a random basis (§7); for the sign codes (docs/THEORY.md §2) random orthogonal rows
+ * for r ≤ 1, a unit-norm tight frame for r > 1, with the weight-tied decoder ({@code
+ * IsotropicSignForms}); with {@link Builder#structured()} either as randomized fast orthogonal
+ * transforms stored as a seed (§6).
+ *
+ * <p>Each option of the {@link Builder} applies to some of these, as its documentation says; an
+ * option set by the caller that the chosen trainer would ignore is refused, with an {@link
+ * IllegalStateException} naming the option and what it applies to: by {@link Builder#build()} when
+ * the options alone show it (e.g. {@link Builder#maxSteps} for the allocated codebook), else by the
+ * call that would ignore it (e.g. {@link Builder#structured()}, then {@link #train}). Options left
+ * at their defaults are never refused.
  *
  * <p>Every pass over the data is a {@link TrainingPass} whose {@link PassAccumulator}s merge, and
  * the passes are run by a {@link PassRunner}: {@link #train(VectorSource)} runs them in order over
@@ -59,21 +61,15 @@ public final class CodebookTrainer {
    */
   public static final int MEAN_DIRECTION_AUTO = -1;
 
-  /** Eigenvalues below this fraction of the largest are raised to it before whitening. */
-  static final double EIGENVALUE_FLOOR = 1e-6;
-
-  /** One training vector in this many is held out to choose the decoder's shrinkage. */
-  static final int HOLDOUT_EVERY = 8;
-
-  /** Shrinkage strengths tried, as multiples of the number of vectors fitted. */
-  static final double[] SHRINKAGE_GRID = {
-    0, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, Double.POSITIVE_INFINITY
-  };
-
   static final int READ_BATCH = 1024;
 
-  /** Steps over which the ascent's step size grows to its full value. */
-  static final int WARMUP_STEPS = 20;
+  /** What the sign codes are called in messages. */
+  private static final String SIGN_CODES = "the sign codes (shallow(), staged(), stages(...))";
+
+  /** What the listener hears, for its messages. */
+  private static final String LISTENER_HEARS =
+      "it hears the passes of train(VectorSource) and trainIsotropic(VectorSource) and the steps"
+          + " of the gradient ascent";
 
   private final double rate;
   private final int bits;
@@ -83,9 +79,13 @@ public final class CodebookTrainer {
   private final boolean structured;
   private final int meanDirectionBits;
   private final long seed;
-  private final int maxSteps;
-  private final double tolerance;
   private final TrainingListener listener;
+  private final SignAscent ascent;
+  // Which options the caller set: only those are refused where they would be ignored.
+  private final boolean meanDirectionBitsSet;
+  private final boolean maxStepsSet;
+  private final boolean toleranceSet;
+  private final boolean listenerSet;
 
   private CodebookTrainer(Builder b) {
     this.rate = b.rate;
@@ -96,16 +96,24 @@ public final class CodebookTrainer {
     this.meanDirectionBits = b.meanDirectionBits;
     this.structured = b.structured;
     this.seed = b.seed;
-    this.maxSteps = b.maxSteps;
-    this.tolerance = b.tolerance;
     this.listener = b.listener;
+    this.ascent = new SignAscent(b.maxSteps, b.tolerance, b.listener);
+    this.meanDirectionBitsSet = b.meanDirectionBitsSet;
+    this.maxStepsSet = b.maxStepsSet;
+    this.toleranceSet = b.toleranceSet;
+    this.listenerSet = b.listenerSet;
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Options for a {@link CodebookTrainer}. Either a rate or a bit count is required. */
+  /**
+   * Options for a {@link CodebookTrainer}. Either a rate or a bit count is required. Each option
+   * says which trainers it applies to; one set explicitly for a trainer it does not apply to is
+   * refused ({@link IllegalStateException}) by {@link #build()} or by the call that would ignore
+   * it.
+   */
   public static final class Builder {
     private double rate = Double.NaN;
     private int bits;
@@ -118,6 +126,10 @@ public final class CodebookTrainer {
     private int maxSteps = 150;
     private double tolerance = 1e-6;
     private TrainingListener listener = TrainingListener.NONE;
+    private boolean meanDirectionBitsSet;
+    private boolean maxStepsSet;
+    private boolean toleranceSet;
+    private boolean listenerSet;
 
     private Builder() {}
 
@@ -125,7 +137,8 @@ public final class CodebookTrainer {
      * Bits per coordinate, in (0, 8]; the code length is {@code round(rate · d)}, at least 1. The
      * default (allocated) codebook spends them over the principal directions, up to 8 bits on one;
      * the sign codes ({@link #staged()}) split a code above 1 bit per coordinate into stages (see
-     * {@link CodebookTrainer#stageBitsFor}), unless {@link #shallow()} is set.
+     * {@link CodebookTrainer#stageBitsFor}), unless {@link #shallow()} is set. Applies to every
+     * trainer.
      */
     public Builder rate(double rate) {
       if (!(rate > 0) || rate > Caps.MAX_STAGED_RATE) {
@@ -138,7 +151,7 @@ public final class CodebookTrainer {
       return this;
     }
 
-    /** Code length in bits, 1..8d. Overrides {@link #rate}. */
+    /** Code length in bits, 1..8d. Overrides {@link #rate}. Applies to every trainer. */
     public Builder bits(int bits) {
       Checks.checkPositive("bits", bits);
       this.bits = bits;
@@ -150,7 +163,7 @@ public final class CodebookTrainer {
     /**
      * An explicit split of the bit budget into stages, in bits per coordinate each, in (0, 2] (e.g.
      * {@code stages(1, 1, 0.5)} for 2.5 bits per coordinate). Overrides {@link #rate} and {@link
-     * #bits}.
+     * #bits}. Chooses the sign codes: implies {@link #staged()}.
      */
     public Builder stages(double... rates) {
       if (rates.length < 1 || rates.length > Caps.MAX_STAGES) {
@@ -171,7 +184,9 @@ public final class CodebookTrainer {
     /**
      * One stage whatever the rate (at most 2 bits per coordinate): the plain sign autoencoder of
      * docs/THEORY.md §2, its encoder trained by gradient ascent, a tight frame above 1 bit per
-     * coordinate. Instead of the default allocation.
+     * coordinate. Instead of the default allocation: chooses the sign codes, for {@link
+     * CodebookTrainer#train} and the data-free forms alike. Refused by {@link #build()} with a
+     * split into stages.
      */
     public Builder shallow() {
       this.shallow = true;
@@ -181,7 +196,8 @@ public final class CodebookTrainer {
     /**
      * Sign codes in residual stages (docs/THEORY.md §5): one stage up to 1 bit per coordinate, then
      * stages of d bits each coding what the stages before left ({@link #stageBitsFor}). Instead of
-     * the default allocation; {@link #stages} implies it.
+     * the default allocation: chooses the sign codes, for {@link CodebookTrainer#train} and the
+     * data-free forms alike; {@link #stages} implies it.
      */
     public Builder staged() {
       this.staged = true;
@@ -189,13 +205,17 @@ public final class CodebookTrainer {
     }
 
     /**
-     * For the default (allocated) codebooks trained from data: make the direction of the data's
-     * mean the first basis direction and give it at least {@code bits} of the code's bits (0 to 8;
-     * 0: the mean's direction is just another direction of the data). An inner product {@code ⟨q,
-     * x⟩} with a query q near the mean depends on {@code ⟨μ, x − μ⟩} with weight {@code ‖μ‖²}, so
-     * for inner-product search on data that are not centred (images, many embeddings) coding that
-     * one number finely buys recall for a few bits (docs/THEORY.md §7). The default, {@link
-     * #MEAN_DIRECTION_AUTO}, decides from the data.
+     * Make the direction of the data's mean the first basis direction and give it at least {@code
+     * bits} of the code's bits (0 to 8; 0: the mean's direction is just another direction of the
+     * data). An inner product {@code ⟨q, x⟩} with a query q near the mean depends on {@code ⟨μ, x −
+     * μ⟩} with weight {@code ‖μ‖²}, so for inner-product search on data that are not centred
+     * (images, many embeddings) coding that one number finely buys recall for a few bits
+     * (docs/THEORY.md §7). The default, {@link #MEAN_DIRECTION_AUTO}, decides from the data.
+     *
+     * <p>Applies only to the default (allocated) codebook trained from data, {@link
+     * CodebookTrainer#train}: refused by {@link #build()} with the sign codes ({@link #shallow()},
+     * {@link #staged()}, {@link #stages}) or with {@link #structured()}, and by {@link
+     * CodebookTrainer#isotropic} and {@link CodebookTrainer#trainIsotropic}.
      */
     public Builder meanDirectionBits(int bits) {
       if ((bits < 0 || bits > 8) && bits != MEAN_DIRECTION_AUTO) {
@@ -203,37 +223,65 @@ public final class CodebookTrainer {
             "meanDirectionBits must be in 0..8 or " + "MEAN_DIRECTION_AUTO: " + bits);
       }
       this.meanDirectionBits = bits;
+      this.meanDirectionBitsSet = true;
       return this;
     }
 
-    /** Seed of the random start (default 1). */
+    /**
+     * Seed of the random start of the sign codes' gradient ascent (stage k: {@code seed + k}), of
+     * the random rotations of the data-free forms and of their structured transforms (default 1).
+     * Applies to every trainer and is never refused: every codebook records it ({@link
+     * io.signcodec.core.CodebookInfo#seed}), though the allocated codebook trained from data draws
+     * nothing at random and only records it.
+     */
     public Builder seed(long seed) {
       this.seed = seed;
       return this;
     }
 
-    /** Most optimisation steps (default 150). */
+    /**
+     * Most optimisation steps of the gradient ascent (default 150). Applies to the sign codes
+     * ({@link #shallow()}, {@link #staged()}, {@link #stages}): to their training, {@link
+     * CodebookTrainer#train}, and to their dense data-free form, whose ascent finishes the tight
+     * frame of a stage of more than d bits that d does not divide. Refused by {@link #build()} for
+     * the default (allocated) codebook and with {@link #structured()}, which run no ascent, and by
+     * {@link CodebookTrainer#isotropic} and {@link CodebookTrainer#trainIsotropic} when no stage of
+     * the form in that dimension needs the ascent.
+     */
     public Builder maxSteps(int maxSteps) {
       Checks.checkAtLeast("maxSteps", maxSteps, 0);
       this.maxSteps = maxSteps;
+      this.maxStepsSet = true;
       return this;
     }
 
     /**
-     * Stops early once the objective gained less than this fraction over the last 10 steps (default
-     * 1e-6); never during the step size's warm-up (the first 20 steps, or a fifth of {@link
-     * #maxSteps} if fewer).
+     * Stops the gradient ascent early once the objective gained less than this fraction over the
+     * last 10 steps (default 1e-6); never during the step size's warm-up (the first 20 steps, or a
+     * fifth of {@link #maxSteps} if fewer). Applies, and is refused, as {@link #maxSteps}.
      */
     public Builder tolerance(double tolerance) {
       if (!(tolerance >= 0)) {
         throw new IllegalArgumentException("tolerance must be >= 0: " + tolerance);
       }
       this.tolerance = tolerance;
+      this.toleranceSet = true;
       return this;
     }
 
+    /**
+     * Hears the progress ({@link TrainingListener}): the passes that {@link
+     * CodebookTrainer#train(VectorSource)} and {@link CodebookTrainer#trainIsotropic(VectorSource)}
+     * run over their source (a {@link PassRunner} of the caller's reports its own), and the steps
+     * of the gradient ascent of the sign codes (their training, and the dense data-free form where
+     * a stage needs it: see {@link #maxSteps}). Refused by the calls where it would hear nothing:
+     * {@link CodebookTrainer#train(int, PassRunner)} of the default (allocated) codebook, and
+     * {@link CodebookTrainer#isotropic} and {@link CodebookTrainer#trainIsotropic(int, PassRunner)}
+     * when the form runs no ascent.
+     */
     public Builder listener(TrainingListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
+      this.listenerSet = true;
       return this;
     }
 
@@ -241,19 +289,55 @@ public final class CodebookTrainer {
      * Makes the data-free forms ({@link CodebookTrainer#isotropic}, {@link
      * CodebookTrainer#trainIsotropic}) structured: randomized fast orthogonal transforms stored as
      * a seed, O(d log d) to encode and decode (see {@link Codebook#structured}). Every stage must
-     * then code at most d bits. Default off.
+     * then code at most d bits. Default off. Applies only to the data-free forms, allocated or sign
+     * codes: refused by {@link CodebookTrainer#train}, which trains from data.
      */
     public Builder structured() {
       this.structured = true;
       return this;
     }
 
+    /**
+     * The trainer.
+     *
+     * @throws IllegalStateException without a rate, bits or stages; for {@link #shallow()} with a
+     *     split into stages; for an option set that no call of the trainer would use (see each)
+     */
     public CodebookTrainer build() {
       if (bits == 0 && Double.isNaN(rate) && stageRates == null) {
         throw new IllegalStateException("set rate(...), bits(...) or stages(...)");
       }
       if (shallow && ((stageRates != null && stageRates.length > 1) || staged)) {
         throw new IllegalStateException("shallow() and a split into stages contradict");
+      }
+      boolean allocates = !shallow && !staged && stageRates == null;
+      if (meanDirectionBitsSet && !allocates) {
+        throw new IllegalStateException(
+            "meanDirectionBits applies to the default (allocated) codebook trained from data, not"
+                + " to "
+                + SIGN_CODES);
+      }
+      if (meanDirectionBitsSet && structured) {
+        throw new IllegalStateException(
+            "meanDirectionBits applies to the allocated codebook trained from data (train),"
+                + " structured() to the data-free forms (isotropic, trainIsotropic): no call uses"
+                + " both");
+      }
+      String ascentOption = maxStepsSet ? "maxSteps" : toleranceSet ? "tolerance" : null;
+      if (ascentOption != null && allocates) {
+        throw new IllegalStateException(
+            ascentOption
+                + " applies to the gradient ascent of "
+                + SIGN_CODES
+                + ", not to the default (allocated) codebook, which runs none");
+      }
+      if (ascentOption != null && structured) {
+        throw new IllegalStateException(
+            ascentOption
+                + " applies to the gradient ascent of "
+                + SIGN_CODES
+                + " trained from data (train), structured() to the data-free forms (isotropic,"
+                + " trainIsotropic), which then run no ascent: no call uses both");
       }
       return new CodebookTrainer(this);
     }
@@ -270,7 +354,7 @@ public final class CodebookTrainer {
 
   /** The total code length this trainer uses for dimension {@code d}. */
   public int bitsFor(int dimension) {
-    return java.util.Arrays.stream(stageBitsFor(dimension)).sum();
+    return Arrays.stream(stageBitsFor(dimension)).sum();
   }
 
   /**
@@ -297,7 +381,7 @@ public final class CodebookTrainer {
         int full = n / dimension;
         int rest = n % dimension;
         stages = new int[full + (rest > 0 ? 1 : 0)];
-        java.util.Arrays.fill(stages, 0, full, dimension);
+        Arrays.fill(stages, 0, full, dimension);
         if (rest > 0) {
           stages[full] = rest;
         }
@@ -313,7 +397,7 @@ public final class CodebookTrainer {
                 + dimension);
       }
     }
-    long total = java.util.Arrays.stream(stages).asLongStream().sum();
+    long total = Arrays.stream(stages).asLongStream().sum();
     int max = Caps.maxBits(dimension, stages.length);
     if (total > max || stages.length > Caps.MAX_STAGES) {
       throw new IllegalArgumentException(
@@ -331,33 +415,15 @@ public final class CodebookTrainer {
 
   // ---------------------------------------------------------------- trained from data
 
-  /** The first pass: μ and Σ of the training vectors, which must hold two that differ. */
-  static CovarianceAccumulator moments(PassRunner runner, int dimension) throws IOException {
-    CovarianceAccumulator moments = runner.run(new Passes.Moments(dimension));
-    checkTrainable(moments.count(), moments.totalVariance());
-    return moments;
-  }
-
-  private static void checkTrainable(long count, double totalVariance) {
-    if (count < 2) {
-      throw new IllegalArgumentException("training needs at least 2 vectors, got " + count);
-    }
-    if (!(totalVariance > 0)) {
-      throw new IllegalArgumentException("training vectors have no variance: all are equal");
-    }
-  }
-
-  /** Fails if a later pass saw another number of vectors than the first. */
-  static void checkSameVectors(long first, long later) throws IOException {
-    if (later != first) {
-      throw new IOException(
-          "the source yielded " + later + " vectors on a later pass, " + first + " on its first");
-    }
-  }
-
-  /** Trains from {@code source}, reading it two or more times. Needs at least two vectors. */
+  /**
+   * Trains from {@code source}, reading it two or more times. Needs at least two vectors.
+   *
+   * @throws IllegalStateException if {@link Builder#structured()} was set, which applies to the
+   *     data-free forms only
+   */
   public Codebook train(VectorSource source) throws IOException {
-    return train(source.dimension(), PassRunner.sequential(source, listener));
+    checkTrainOptions("train(VectorSource)");
+    return trainFrom(source.dimension(), PassRunner.sequential(source, listener));
   }
 
   /**
@@ -365,8 +431,34 @@ public final class CodebookTrainer {
    * the same codebook as {@link #train(VectorSource)} when the runner feeds the same vectors in one
    * part, for a runner that spreads the passes over a cluster's partitions. Between passes this
    * does the d×d work (eigendecompositions, fits) on the calling thread.
+   *
+   * @throws IllegalStateException if {@link Builder#structured()} was set, or a {@link
+   *     Builder#listener} for the allocated codebook (the runner reports the passes; there is no
+   *     gradient ascent to hear)
    */
   public Codebook train(int dimension, PassRunner runner) throws IOException {
+    checkTrainOptions("train(dimension, runner)");
+    if (listenerSet && allocates()) {
+      throw new IllegalStateException(
+          "listener would hear nothing from train(dimension, runner) of the default (allocated)"
+              + " codebook: the runner reports the passes, and there is no gradient ascent; "
+              + LISTENER_HEARS
+              + " of "
+              + SIGN_CODES);
+    }
+    return trainFrom(dimension, runner);
+  }
+
+  private void checkTrainOptions(String call) {
+    if (structured) {
+      throw new IllegalStateException(
+          "structured() applies to the data-free forms (isotropic, trainIsotropic), not to "
+              + call
+              + ", which trains from data");
+    }
+  }
+
+  private Codebook trainFrom(int dimension, PassRunner runner) throws IOException {
     Checks.checkPositive("dimension", dimension);
     Objects.requireNonNull(runner, "runner");
     int d = dimension;
@@ -374,335 +466,7 @@ public final class CodebookTrainer {
     if (allocates()) {
       return new AllocationTrainer().train(runner, d, bitsFor(d), seed, meanDirectionBits);
     }
-    CovarianceAccumulator moments = moments(runner, d);
-    long count = moments.count();
-    double trace = moments.totalVariance();
-    float[] mean = Matrices.toFloat(moments.mean());
-    Stage first = trainStage(moments, runner, null, stages[0], mean, seed);
-    if (stages.length == 1) {
-      return Codebook.of(
-          d,
-          stages[0],
-          mean,
-          first.encoder,
-          first.decoder,
-          new CodebookInfo(
-              CodebookInfo.Method.TRAINED,
-              seed,
-              count,
-              first.squaredError / (count * trace),
-              first.predictedNmse));
-    }
-    // Each further stage learns from the residuals the stages before it leave (docs/THEORY.md §5).
-    float[] encoder = first.encoder;
-    float[] decoder = first.decoder;
-    Stage last = first;
-    for (int k = 1; k < stages.length; k++) {
-      int[] done = java.util.Arrays.copyOf(stages, k);
-      Codebook partial =
-          Codebook.of(
-              d,
-              done,
-              mean,
-              encoder,
-              decoder,
-              new CodebookInfo(CodebookInfo.Method.TRAINED, seed, count, Double.NaN, Double.NaN));
-      CovarianceAccumulator residualMoments =
-          runner.run(new Passes.Residual<>(partial, new Passes.Moments(d))).inner();
-      checkSameVectors(count, residualMoments.count());
-      last = trainStage(residualMoments, runner, partial, stages[k], new float[d], seed + k);
-      encoder = concatRows(encoder, last.encoder);
-      decoder = concatColumns(decoder, d, last.decoder);
-    }
-    return Codebook.of(
-        d,
-        stages,
-        mean,
-        encoder,
-        decoder,
-        new CodebookInfo(
-            CodebookInfo.Method.TRAINED,
-            seed,
-            count,
-            last.squaredError / (count * trace),
-            Double.NaN));
-  }
-
-  /** One stage's matrices and what its refit measured. */
-  private record Stage(
-      float[] encoder, float[] decoder, double squaredError, double predictedNmse) {}
-
-  /**
-   * Learns one sign stage for the training vectors, or for the residuals {@code partial} leaves on
-   * them if not null (whose moments are given), coded around {@code center}: the encoder by ascent
-   * on Σ, the decoder by the shrunk refit.
-   */
-  private Stage trainStage(
-      CovarianceAccumulator moments,
-      PassRunner runner,
-      Codebook partial,
-      int n,
-      float[] center,
-      long stageSeed)
-      throws IOException {
-    int d = moments.dimension();
-    long count = moments.count();
-    double trace = moments.totalVariance();
-    if (!(trace > 0)) {
-      throw new IllegalArgumentException("nothing left to code: the residual has no variance");
-    }
-    DMatrixRMaj sigma = DMatrixRMaj.wrap(d, d, moments.covariance());
-
-    // Eigenbasis, descending; tiny eigenvalues floored so that whitening stays bounded.
-    EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, true, true);
-    if (!eig.decompose(sigma.copy())) {
-      throw new IllegalStateException("eigendecomposition of the covariance failed");
-    }
-    Integer[] order = new Integer[d];
-    for (int k = 0; k < d; k++) {
-      order[k] = k;
-    }
-    java.util.Arrays.sort(
-        order,
-        (a, b) -> {
-          int c = Double.compare(eig.getEigenvalue(b).real, eig.getEigenvalue(a).real);
-          return c != 0 ? c : Integer.compare(a, b);
-        });
-    double[] lambda = new double[d];
-    DMatrixRMaj v = new DMatrixRMaj(d, d);
-    for (int k = 0; k < d; k++) {
-      lambda[k] = eig.getEigenvalue(order[k]).real;
-      DMatrixRMaj vec = eig.getEigenVector(order[k]);
-      for (int r = 0; r < d; r++) {
-        v.set(r, k, vec.get(r));
-      }
-    }
-    double floor = Math.max(lambda[0], Double.MIN_NORMAL) * EIGENVALUE_FLOOR;
-    for (int k = 0; k < d; k++) {
-      lambda[k] = Math.max(lambda[k], floor);
-    }
-
-    Random random = new Random(stageSeed);
-    DMatrixRMaj u = gaussianUnitRows(n, d, random);
-    u = ascend(u, lambda);
-
-    // Back to data coordinates: b_i = V Λ^{-1/2} ũ_i, rows normalised (only directions matter).
-    for (int i = 0; i < n; i++) {
-      for (int k = 0; k < d; k++) {
-        u.set(i, k, u.get(i, k) / Math.sqrt(lambda[k]));
-      }
-    }
-    DMatrixRMaj b = new DMatrixRMaj(n, d);
-    CommonOps_MT_DDRM.multTransB(u, v, b);
-    normalizeRows(b);
-
-    float[] encoder = Matrices.toFloat(b.data);
-    Codebook provisional =
-        Codebook.of(
-            d,
-            n,
-            center,
-            encoder,
-            new float[d * n],
-            new CodebookInfo(
-                CodebookInfo.Method.TRAINED, stageSeed, count, Double.NaN, Double.NaN));
-    // The decoder is fitted to the float encoder actually used.
-    b = Matrices.toDouble(encoder, n, d);
-    GaussianSignModel model = GaussianSignModel.of(b, sigma);
-    DMatrixRMaj aStar = gaussianDecoder(model);
-
-    Passes.Refit pass = new Passes.Refit(provisional, center, HOLDOUT_EVERY);
-    RefitAccumulator refit =
-        partial == null
-            ? runner.run(pass)
-            : runner.run(new Passes.Residual<>(partial, pass)).inner();
-    checkSameVectors(count, refit.count());
-
-    double alpha = chooseShrinkage(refit, aStar);
-    DMatrixRMaj cross = refit.crossAll();
-    DMatrixRMaj gram = refit.gramAll();
-    DMatrixRMaj a = fitDecoder(cross, gram, count, alpha, aStar);
-    // Σ‖x − c‖² = N (tr Σ + ‖x̄ − c‖²): the error is measured around the stage's centre.
-    double offset = 0;
-    double[] m = moments.mean();
-    for (int k = 0; k < d; k++) {
-      double e = m[k] - center[k];
-      offset += e * e;
-    }
-    double total = count * (trace + offset);
-    double squaredError = total - 2 * dot(a, cross) + quadratic(a, gram);
-    return new Stage(encoder, Matrices.toFloat(a.data), squaredError, model.risk(a, trace) / trace);
-  }
-
-  private static float[] concatRows(float[] top, float[] bottom) {
-    float[] out = java.util.Arrays.copyOf(top, top.length + bottom.length);
-    System.arraycopy(bottom, 0, out, top.length, bottom.length);
-    return out;
-  }
-
-  /** [L | R] for row-major d×nl and d×nr matrices. */
-  private static float[] concatColumns(float[] left, int d, float[] right) {
-    int nl = left.length / d;
-    int nr = right.length / d;
-    float[] out = new float[d * (nl + nr)];
-    for (int k = 0; k < d; k++) {
-      System.arraycopy(left, k * nl, out, k * (nl + nr), nl);
-      System.arraycopy(right, k * nr, out, k * (nl + nr) + nl, nr);
-    }
-    return out;
-  }
-
-  /** Projected Adam ascent on J from {@code u}; returns the best iterate seen. */
-  private DMatrixRMaj ascend(DMatrixRMaj u, double[] lambda) {
-    int n = u.numRows;
-    int d = u.numCols;
-    double trace = 0;
-    for (double l : lambda) {
-      trace += l;
-    }
-    SignObjective objective = new SignObjective(lambda, n);
-    DMatrixRMaj grad = new DMatrixRMaj(n, d);
-    double[] m1 = new double[n * d];
-    double[] m2 = new double[n * d];
-    double beta1 = 0.9;
-    double beta2 = 0.999;
-    // Adam moves each coordinate by about the step size; unit rows have coordinates ~ 1/√d.
-    double step0 = 2 / Math.sqrt(d);
-    // From a random start, full-size Adam steps first scramble the rows (J falls for several
-    // steps): the step grows linearly over the first steps, and no early stop comes before the
-    // warm-up has ended, which would otherwise return the random start.
-    int warmup = Math.max(1, Math.min(WARMUP_STEPS, maxSteps / 5));
-    DMatrixRMaj best = u.copy();
-    double bestJ = Double.NEGATIVE_INFINITY;
-    double[] history = new double[maxSteps + 1];
-    for (int t = 1; t <= maxSteps; t++) {
-      double j = objective.evaluate(u, grad);
-      history[t - 1] = Math.max(j, t > 1 ? history[t - 2] : j);
-      if (j > bestJ) {
-        bestJ = j;
-        best.setTo(u);
-      }
-      listener.step(t, maxSteps, 1 - j / trace);
-      if (t > warmup + 10
-          && history[t - 1] - history[t - 11] <= tolerance * Math.abs(history[t - 1])) {
-        return best;
-      }
-      double[] ud = u.data;
-      double[] gd = grad.data;
-      double lr =
-          step0
-              * (0.1 + 0.45 * (1 + Math.cos(Math.PI * (t - 1) / maxSteps)))
-              * Math.min(1, (double) t / warmup);
-      double c1 = 1 - Math.pow(beta1, t);
-      double c2 = 1 - Math.pow(beta2, t);
-      for (int i = 0; i < n; i++) {
-        int row = i * d;
-        double radial = 0;
-        for (int k = 0; k < d; k++) {
-          radial += gd[row + k] * ud[row + k];
-        }
-        for (int k = 0; k < d; k++) {
-          int ik = row + k;
-          double gk = gd[ik] - radial * ud[ik];
-          m1[ik] = beta1 * m1[ik] + (1 - beta1) * gk;
-          m2[ik] = beta2 * m2[ik] + (1 - beta2) * gk * gk;
-          ud[ik] += lr * (m1[ik] / c1) / (Math.sqrt(m2[ik] / c2) + 1e-12);
-        }
-      }
-      normalizeRows(u);
-    }
-    double j = objective.evaluate(u, null);
-    return j > bestJ ? u : best;
-  }
-
-  private static DMatrixRMaj gaussianDecoder(GaussianSignModel model) {
-    // A* = C K⁻¹, i.e. K A*ᵀ = Cᵀ (K symmetric).
-    DMatrixRMaj k = model.codeCorrelation;
-    DMatrixRMaj ct = new DMatrixRMaj(k.numRows, model.crossCovariance.numRows);
-    CommonOps_DDRM.transpose(model.crossCovariance, ct);
-    DMatrixRMaj x = solveSpd(k.copy(), ct);
-    DMatrixRMaj a = new DMatrixRMaj(x.numCols, x.numRows);
-    CommonOps_DDRM.transpose(x, a);
-    return a;
-  }
-
-  /**
-   * Picks the shrinkage (a multiple of the vectors fitted) whose decoder, fitted without the
-   * held-out vectors, does best on them; infinity stands for A* itself.
-   */
-  private static double chooseShrinkage(RefitAccumulator refit, DMatrixRMaj aStar) {
-    RefitAccumulator.Part train = refit.train();
-    RefitAccumulator.Part holdout = refit.holdout();
-    if (holdout.count == 0 || train.count == 0) {
-      return Double.POSITIVE_INFINITY;
-    }
-    double bestAlpha = Double.POSITIVE_INFINITY;
-    double bestError = Double.POSITIVE_INFINITY;
-    for (double alpha : SHRINKAGE_GRID) {
-      DMatrixRMaj a;
-      try {
-        a = fitDecoder(train.cross, train.gram, train.count, alpha, aStar);
-      } catch (IllegalStateException singular) {
-        continue; // too little data for so weak a ridge
-      }
-      double error = holdout.squaredNorm - 2 * dot(a, holdout.cross) + quadratic(a, holdout.gram);
-      if (error < bestError) {
-        bestError = error;
-        bestAlpha = alpha;
-      }
-    }
-    return bestAlpha;
-  }
-
-  /** {@code (XZ + λ A*)(ZZ + λ I)⁻¹} with {@code λ = alpha · count}. */
-  private static DMatrixRMaj fitDecoder(
-      DMatrixRMaj xz, DMatrixRMaj zz, long count, double alpha, DMatrixRMaj aStar) {
-    if (Double.isInfinite(alpha)) {
-      return aStar;
-    }
-    int n = zz.numRows;
-    double lambda = alpha * count;
-    DMatrixRMaj h = zz.copy();
-    double jitter = 1e-9 * count;
-    for (int i = 0; i < n; i++) {
-      h.add(i, i, lambda + jitter);
-    }
-    DMatrixRMaj r = xz.copy();
-    if (lambda > 0) {
-      CommonOps_DDRM.addEquals(r, lambda, aStar);
-    }
-    DMatrixRMaj rt = new DMatrixRMaj(n, r.numRows);
-    CommonOps_DDRM.transpose(r, rt);
-    DMatrixRMaj x = solveSpd(h, rt);
-    DMatrixRMaj a = new DMatrixRMaj(r.numRows, n);
-    CommonOps_DDRM.transpose(x, a);
-    return a;
-  }
-
-  private static DMatrixRMaj solveSpd(DMatrixRMaj a, DMatrixRMaj rhs) {
-    LinearSolverDense<DMatrixRMaj> solver = LinearSolverFactory_DDRM.chol(a.numRows);
-    if (!solver.setA(a)) {
-      throw new IllegalStateException("matrix is not positive definite");
-    }
-    DMatrixRMaj x = new DMatrixRMaj(rhs.numRows, rhs.numCols);
-    solver.solve(rhs, x);
-    return x;
-  }
-
-  /** {@code ⟨A, M⟩ = Σ A_ij M_ij}. */
-  private static double dot(DMatrixRMaj a, DMatrixRMaj m) {
-    double s = 0;
-    for (int i = 0; i < a.data.length; i++) {
-      s += a.data[i] * m.data[i];
-    }
-    return s;
-  }
-
-  /** {@code ⟨A G, A⟩ = tr(A G Aᵀ)}. */
-  private static double quadratic(DMatrixRMaj a, DMatrixRMaj gram) {
-    DMatrixRMaj ag = new DMatrixRMaj(a.numRows, a.numCols);
-    CommonOps_MT_DDRM.mult(a, gram, ag);
-    return dot(ag, a);
+    return new SignCodeTrainer(ascent).train(runner, d, stages, seed);
   }
 
   // ---------------------------------------------------------------- data-free form
@@ -710,158 +474,116 @@ public final class CodebookTrainer {
   /**
    * The data-free optimal form fitted to {@code source}'s mean and overall scale {@code s = sqrt(tr
    * Σ / d)} only; a second pass measures the training NMSE.
+   *
+   * @throws IllegalStateException if {@link Builder#meanDirectionBits} was set, or {@link
+   *     Builder#maxSteps} or {@link Builder#tolerance} and no stage of the form needs the ascent
    */
   public Codebook trainIsotropic(VectorSource source) throws IOException {
-    return trainIsotropic(source.dimension(), PassRunner.sequential(source, listener));
+    int d = source.dimension();
+    checkIsotropicOptions(d, "trainIsotropic(VectorSource)", null);
+    return trainIsotropicFrom(d, PassRunner.sequential(source, listener));
   }
 
-  /** {@link #trainIsotropic(VectorSource)} over the vectors that {@code runner} passes over. */
+  /**
+   * {@link #trainIsotropic(VectorSource)} over the vectors that {@code runner} passes over.
+   *
+   * @throws IllegalStateException as {@link #trainIsotropic(VectorSource)}, and for a {@link
+   *     Builder#listener} when the form runs no gradient ascent (the runner reports the passes)
+   */
   public Codebook trainIsotropic(int dimension, PassRunner runner) throws IOException {
+    checkIsotropicOptions(
+        dimension, "trainIsotropic(dimension, runner)", "the runner reports the passes");
+    return trainIsotropicFrom(dimension, runner);
+  }
+
+  private Codebook trainIsotropicFrom(int dimension, PassRunner runner) throws IOException {
     Checks.checkPositive("dimension", dimension);
     int d = dimension;
     ScaleAccumulator moments = runner.run(new Passes.Scale(d));
     long count = moments.count();
     double trace = moments.totalVariance();
-    checkTrainable(count, trace);
+    Passes.checkTrainable(count, trace);
     float[] mean = Matrices.toFloat(moments.mean());
     double scale = Math.sqrt(trace / d);
-    Codebook form = isotropic(d, mean, scale, count, Double.NaN);
+    Codebook form = isotropicForm(d, mean, scale, count, Double.NaN);
     DistortionAccumulator measured = runner.run(new Passes.Measure(form));
-    checkSameVectors(count, measured.count());
-    return isotropic(d, mean, scale, count, measured.distortion().nmse());
+    Passes.checkSameVectors(count, measured.count());
+    return isotropicForm(d, mean, scale, count, measured.distortion().nmse());
   }
 
-  /** The data-free optimal form for {@code N(0, I)} in dimension {@code d}: μ = 0, scale 1. */
+  /**
+   * The data-free optimal form for {@code N(0, I)} in dimension {@code d}: μ = 0, scale 1.
+   *
+   * @throws IllegalStateException if {@link Builder#meanDirectionBits} was set, or {@link
+   *     Builder#maxSteps}, {@link Builder#tolerance} or a {@link Builder#listener} and no stage of
+   *     the form needs the gradient ascent
+   */
   public Codebook isotropic(int dimension) {
-    Checks.checkPositive("dimension", dimension);
-    return isotropic(dimension, new float[dimension], 1, 0, Double.NaN);
+    checkIsotropicOptions(dimension, "isotropic(dimension)", "it reads no data");
+    return isotropicForm(dimension, new float[dimension], 1, 0, Double.NaN);
   }
 
-  private Codebook isotropic(
+  /**
+   * Refuses the options a data-free form of dimension d would ignore.
+   *
+   * @param passesUnheard why the listener hears no passes of this call, or null if it does
+   */
+  private void checkIsotropicOptions(int d, String call, String passesUnheard) {
+    Checks.checkPositive("dimension", d);
+    if (meanDirectionBitsSet) {
+      throw new IllegalStateException(
+          "meanDirectionBits applies to the default (allocated) codebook trained from data"
+              + " (train), not to the data-free form of "
+              + call);
+    }
+    boolean ascentOptions = maxStepsSet || toleranceSet;
+    if (!ascentOptions && (passesUnheard == null || !listenerSet)) {
+      return;
+    }
+    // Only the dense data-free sign form can run the ascent (build() refused the rest for them).
+    if (!allocates() && !structured && IsotropicSignForms.ascends(d, stageBitsFor(d))) {
+      return;
+    }
+    String form =
+        allocates()
+            ? "the allocated data-free form runs no gradient ascent"
+            : structured
+                ? "the structured data-free form runs no gradient ascent"
+                : "the data-free sign form runs the gradient ascent only for a stage of more than"
+                    + " d bits that d does not divide (a tight frame), and none of its stages "
+                    + Arrays.toString(stageBitsFor(d))
+                    + " in dimension "
+                    + d
+                    + " is one";
+    if (ascentOptions) {
+      throw new IllegalStateException(
+          (maxStepsSet ? "maxSteps" : "tolerance")
+              + " applies to the gradient ascent of "
+              + SIGN_CODES
+              + ", and "
+              + call
+              + " would ignore it: "
+              + form);
+    }
+    throw new IllegalStateException(
+        "listener would hear nothing from "
+            + call
+            + ": "
+            + passesUnheard
+            + ", and "
+            + form
+            + "; "
+            + LISTENER_HEARS);
+  }
+
+  private Codebook isotropicForm(
       int d, float[] mean, double scale, long trainVectors, double trainNmse) {
     int[] stages = stageBitsFor(d);
     if (allocates()) {
       return AllocationTrainer.isotropic(
           d, bitsFor(d), mean, scale, structured, seed, trainVectors, trainNmse);
     }
-    if (structured) {
-      double[] scales = new double[stages.length];
-      double residual = 1;
-      for (int k = 0; k < stages.length; k++) {
-        if (stages[k] > d) {
-          throw new IllegalStateException(
-              "a structured stage codes at most d = "
-                  + d
-                  + " bits, not "
-                  + stages[k]
-                  + ": use the default split into stages");
-        }
-        scales[k] = Math.sqrt(2 / Math.PI) * scale * Math.sqrt(residual);
-        residual *= io.signcodec.core.Limits.signAutoencoderLimit((double) stages[k] / d);
-      }
-      // Orthonormal rows with the tied decoder reach 1 − 2r/π exactly on N(0, s²I).
-      double predicted =
-          stages.length == 1
-              ? io.signcodec.core.Limits.signAutoencoderLimit((double) stages[0] / d)
-              : Double.NaN;
-      return Codebook.structured(
-          d,
-          stages,
-          mean,
-          scales,
-          new CodebookInfo(
-              CodebookInfo.Method.ISOTROPIC, seed, trainVectors, trainNmse, predicted));
-    }
-    Random random = new Random(seed);
-    if (stages.length == 1) {
-      Stage s = isotropicStage(d, stages[0], scale, random);
-      return Codebook.of(
-          d,
-          stages[0],
-          mean,
-          s.encoder,
-          s.decoder,
-          new CodebookInfo(
-              CodebookInfo.Method.ISOTROPIC, seed, trainVectors, trainNmse, s.predictedNmse));
-    }
-    // Independent rotations per stage; each decoder scaled to the residual the stages before it
-    // leave on Gaussian data (the limit of each stage, multiplied).
-    float[] encoder = new float[0];
-    float[] decoder = null;
-    double residual = 1;
-    for (int bits : stages) {
-      Stage s = isotropicStage(d, bits, scale * Math.sqrt(residual), random);
-      encoder = concatRows(encoder, s.encoder);
-      decoder = decoder == null ? s.decoder : concatColumns(decoder, d, s.decoder);
-      residual *= io.signcodec.core.Limits.signAutoencoderLimit((double) bits / d);
-    }
-    return Codebook.of(
-        d,
-        stages,
-        mean,
-        encoder,
-        decoder,
-        new CodebookInfo(CodebookInfo.Method.ISOTROPIC, seed, trainVectors, trainNmse, Double.NaN));
-  }
-
-  /** One data-free stage: orthogonal rows or a unit-norm tight frame, weight-tied decoder. */
-  private Stage isotropicStage(int d, int n, double scale, Random random) {
-    double r = (double) n / d;
-    DMatrixRMaj b = new DMatrixRMaj(n, d);
-    int row = 0;
-    while (row < n) {
-      int take = Math.min(d, n - row);
-      DMatrixRMaj q = Matrices.randomOrthonormalRows(take, d, random);
-      System.arraycopy(q.data, 0, b.data, row * d, take * d);
-      row += take;
-    }
-    if (n > d && n % d != 0) {
-      // Stacked rotations are a tight frame only when d divides n; otherwise let gradient ascent
-      // on the isotropic objective (whose optimum is a unit-norm tight frame) finish the job.
-      double[] ones = new double[d];
-      java.util.Arrays.fill(ones, 1);
-      b = ascend(b, ones);
-    }
-    normalizeRows(b);
-    double tied = r <= 1 ? Math.sqrt(2 / Math.PI) : Math.sqrt(Math.PI / 2) / (r + Math.PI / 2 - 1);
-    float[] decoder = new float[d * n];
-    for (int i = 0; i < n; i++) {
-      for (int k = 0; k < d; k++) {
-        decoder[k * n + i] = (float) (tied * scale * b.get(i, k));
-      }
-    }
-    float[] encoder = Matrices.toFloat(b.data);
-    DMatrixRMaj identity = CommonOps_DDRM.identity(d);
-    DMatrixRMaj a = Matrices.toDouble(decoder, d, n);
-    CommonOps_DDRM.scale(1 / scale, a);
-    double predicted =
-        GaussianSignModel.of(Matrices.toDouble(encoder, n, d), identity).risk(a, d) / d;
-    return new Stage(encoder, decoder, Double.NaN, predicted);
-  }
-
-  // ---------------------------------------------------------------- helpers
-
-  private static DMatrixRMaj gaussianUnitRows(int n, int d, Random random) {
-    DMatrixRMaj u = new DMatrixRMaj(n, d);
-    for (int i = 0; i < u.data.length; i++) {
-      u.data[i] = random.nextGaussian();
-    }
-    normalizeRows(u);
-    return u;
-  }
-
-  static void normalizeRows(DMatrixRMaj m) {
-    int cols = m.numCols;
-    for (int i = 0; i < m.numRows; i++) {
-      double s = 0;
-      for (int k = 0; k < cols; k++) {
-        double x = m.data[i * cols + k];
-        s += x * x;
-      }
-      double inv = 1 / Math.sqrt(s);
-      for (int k = 0; k < cols; k++) {
-        m.data[i * cols + k] *= inv;
-      }
-    }
+    return new IsotropicSignForms(ascent)
+        .form(d, stages, mean, scale, structured, seed, trainVectors, trainNmse);
   }
 }

@@ -9,7 +9,7 @@ final class DistortionAccumulator implements PassAccumulator<DistortionAccumulat
 
   private final Distortion distortion;
   private final transient Codebook codebook;
-  private transient RoundTrip roundTrip;
+  private transient Reconstruction reconstruction;
 
   DistortionAccumulator(Codebook codebook) {
     this.codebook = codebook;
@@ -22,8 +22,8 @@ final class DistortionAccumulator implements PassAccumulator<DistortionAccumulat
 
   @Override
   public void add(float[] vectors, int offset, int count) {
-    roundTrip = RoundTrip.ensure(roundTrip, codebook, "distortion");
-    distortion.add(vectors, offset, roundTrip.reconstruct(vectors, offset, count), 0, count);
+    reconstruction = Reconstruction.ensure(reconstruction, codebook, "distortion");
+    distortion.add(vectors, offset, reconstruction.reconstruct(vectors, offset, count), 0, count);
   }
 
   @Override

@@ -1,10 +1,39 @@
 package io.signcodec.core.train;
 
 import io.signcodec.core.Codebook;
+import java.io.IOException;
 
-/** The passes a {@link CodebookTrainer} runs over its training vectors. */
+/**
+ * The passes a {@link CodebookTrainer} runs over its training vectors, and the checks of what the
+ * first and the later passes saw, shared by the trainers.
+ */
 final class Passes {
   private Passes() {}
+
+  /** Runs the first pass: μ and Σ of the training vectors, which must hold two that differ. */
+  static CovarianceAccumulator moments(PassRunner runner, int dimension) throws IOException {
+    CovarianceAccumulator moments = runner.run(new Moments(dimension));
+    checkTrainable(moments.count(), moments.totalVariance());
+    return moments;
+  }
+
+  /** Fails unless the first pass saw at least two vectors, not all equal. */
+  static void checkTrainable(long count, double totalVariance) {
+    if (count < 2) {
+      throw new IllegalArgumentException("training needs at least 2 vectors, got " + count);
+    }
+    if (!(totalVariance > 0)) {
+      throw new IllegalArgumentException("training vectors have no variance: all are equal");
+    }
+  }
+
+  /** Fails if a later pass saw another number of vectors than the first. */
+  static void checkSameVectors(long first, long later) throws IOException {
+    if (later != first) {
+      throw new IOException(
+          "the source yielded " + later + " vectors on a later pass, " + first + " on its first");
+    }
+  }
 
   /** μ and Σ. */
   record Moments(int dimension) implements TrainingPass<CovarianceAccumulator> {

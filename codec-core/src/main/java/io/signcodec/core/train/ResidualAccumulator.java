@@ -14,7 +14,7 @@ final class ResidualAccumulator<A extends PassAccumulator<A>>
 
   private final A inner;
   private final transient Codebook partial;
-  private transient RoundTrip roundTrip;
+  private transient Reconstruction reconstruction;
   private transient float[] residuals = new float[0];
 
   ResidualAccumulator(Codebook partial, A inner) {
@@ -28,9 +28,9 @@ final class ResidualAccumulator<A extends PassAccumulator<A>>
 
   @Override
   public void add(float[] vectors, int offset, int count) {
-    roundTrip = RoundTrip.ensure(roundTrip, partial, "residual");
+    reconstruction = Reconstruction.ensure(reconstruction, partial, "residual");
     int d = partial.dimension();
-    float[] decoded = roundTrip.reconstruct(vectors, offset, count);
+    float[] decoded = reconstruction.reconstruct(vectors, offset, count);
     if (residuals.length < count * d) {
       residuals = new float[count * d];
     }

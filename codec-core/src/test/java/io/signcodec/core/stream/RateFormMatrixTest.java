@@ -70,9 +70,7 @@ public class RateFormMatrixTest {
     for (double rate : new double[] {1, 3}) {
       cases.add(
           Arguments.of(
-              "trained",
-              rate,
-              CodebookTrainer.builder().rate(rate).maxSteps(20).seed(3).build().train(train)));
+              "trained", rate, CodebookTrainer.builder().rate(rate).seed(3).build().train(train)));
     }
     return cases.stream();
   }

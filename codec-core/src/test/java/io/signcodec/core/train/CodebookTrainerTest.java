@@ -192,18 +192,13 @@ class CodebookTrainerTest {
   void sameInputAndSeedGiveByteIdenticalCodebooksWhateverTheBatching() throws IOException {
     int d = 48;
     float[] x = TestData.powerLaw(3_000, d, 1, 31);
-    CodebookTrainer trainer = CodebookTrainer.builder().rate(0.75).seed(77).maxSteps(40).build();
+    CodebookTrainer trainer = CodebookTrainer.builder().rate(0.75).seed(77).build();
     Codebook a = trainer.train(VectorSource.of(x, d));
     Codebook b = trainer.train(oddBatches(x, d));
     assertArrayEquals(a.toByteArray(), b.toByteArray());
     assertEquals(a.fingerprint(), b.fingerprint());
     Codebook other =
-        CodebookTrainer.builder()
-            .rate(0.75)
-            .seed(78)
-            .maxSteps(40)
-            .build()
-            .train(VectorSource.of(x, d));
+        CodebookTrainer.builder().rate(0.75).seed(78).build().train(VectorSource.of(x, d));
     assertTrue(a.fingerprint() != other.fingerprint());
     assertArrayEquals(trainer.isotropic(d).toByteArray(), trainer.isotropic(d).toByteArray());
   }
@@ -213,8 +208,7 @@ class CodebookTrainerTest {
     int d = 12;
     float[] x = TestData.powerLaw(2_000, d, 1, 41);
     for (int n = 1; n <= 2 * d; n++) {
-      Codebook cb =
-          CodebookTrainer.builder().bits(n).maxSteps(30).build().train(VectorSource.of(x, d));
+      Codebook cb = CodebookTrainer.builder().bits(n).build().train(VectorSource.of(x, d));
       assertEquals(n, cb.bits());
       double nmse = TestData.nmse(cb, x);
       assertTrue(nmse < 1, n + " bits: NMSE " + nmse);

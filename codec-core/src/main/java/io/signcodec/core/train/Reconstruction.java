@@ -10,27 +10,27 @@ import io.signcodec.core.internal.Checks;
  * keeps: for the accumulators that learn from reconstructions (residuals, distortion). Its codebook
  * is left out when an accumulator is serialized, so it exists only where vectors are added.
  */
-final class RoundTrip {
+final class Reconstruction {
   private final Codebook codebook;
   private final SignEncoder encoder;
   private final LinearDecoder decoder;
   private byte[] codes = new byte[0];
   private float[] decoded = new float[0];
 
-  RoundTrip(Codebook codebook) {
+  Reconstruction(Codebook codebook) {
     this.codebook = codebook;
     this.encoder = SignEncoder.of(codebook);
     this.decoder = LinearDecoder.of(codebook);
   }
 
   /**
-   * {@code current}, or on an accumulator's first batch a round trip of {@code codebook}; an
+   * {@code current}, or on an accumulator's first batch a new one for {@code codebook}; an
    * accumulator that travelled has no codebook (it is transient) and is refused, as it may only be
    * merged.
    *
    * @param accumulator what the accumulator holds, for the message
    */
-  static RoundTrip ensure(RoundTrip current, Codebook codebook, String accumulator) {
+  static Reconstruction ensure(Reconstruction current, Codebook codebook, String accumulator) {
     if (current != null) {
       return current;
     }
@@ -38,7 +38,7 @@ final class RoundTrip {
       throw new IllegalStateException(
           "a " + accumulator + " accumulator that was serialized only " + "merges");
     }
-    return new RoundTrip(codebook);
+    return new Reconstruction(codebook);
   }
 
   /**
