@@ -3,7 +3,7 @@ package io.signcodec.bench;
 import io.signcodec.core.CodeScorer;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.Distortion;
-import io.signcodec.core.Limits;
+import io.signcodec.core.DistortionBounds;
 import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.SignEncoder;
 import io.signcodec.core.VectorSource;
@@ -93,8 +93,8 @@ public final class CoreReport {
           32 / r,
           nmse(trained, test),
           nmse(dataFree, test),
-          Limits.signAutoencoderLimit(r),
-          Limits.shannonBound(r),
+          DistortionBounds.signAutoencoderLimit(r),
+          DistortionBounds.shannonBound(r),
           seconds);
     }
     out.println();
@@ -139,8 +139,8 @@ public final class CoreReport {
           nmse(learned, test),
           nmse(staged.isotropic(d), test),
           nmse(allocated, test),
-          Limits.signAutoencoderLimit(r),
-          Limits.shannonBound(r));
+          DistortionBounds.signAutoencoderLimit(r),
+          DistortionBounds.shannonBound(r));
     }
     out.println();
   }

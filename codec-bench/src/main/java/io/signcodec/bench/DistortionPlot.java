@@ -1,7 +1,7 @@
 package io.signcodec.bench;
 
 import io.signcodec.cli.plot.NmsePlot;
-import io.signcodec.core.Limits;
+import io.signcodec.core.DistortionBounds;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -77,8 +77,9 @@ final class DistortionPlot {
         "sign-AE limit (one stage)",
         Color.BLACK,
         NmsePlot.Style.DASHED,
-        Limits::signAutoencoderLimit);
-    plot.curve("Shannon bound 2^(-2r)", Color.GRAY, NmsePlot.Style.DASHED, Limits::shannonBound);
+        DistortionBounds::signAutoencoderLimit);
+    plot.curve(
+        "Shannon bound 2^(-2r)", Color.GRAY, NmsePlot.Style.DASHED, DistortionBounds::shannonBound);
     try (OutputStream out = Files.newOutputStream(file)) {
       plot.writePng(out);
     }

@@ -1,7 +1,7 @@
 package io.signcodec.bench;
 
 import io.signcodec.core.Distortion;
-import io.signcodec.core.Limits;
+import io.signcodec.core.DistortionBounds;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -408,7 +408,7 @@ public final class DistortionReport {
             row.meanCosine(),
             row.recallAt10(),
             trainSeconds,
-            Limits.signAutoencoderLimit(rate));
+            DistortionBounds.signAutoencoderLimit(rate));
       }
     }
     DistortionResults.Dataset result =

@@ -9,7 +9,7 @@ import io.github.jbellis.jvector.vector.types.VectorTypeSupport;
 import io.signcodec.core.Caps;
 import io.signcodec.core.CodeScorer;
 import io.signcodec.core.Codebook;
-import io.signcodec.core.Limits;
+import io.signcodec.core.DistortionBounds;
 import io.signcodec.core.LinearDecoder;
 import io.signcodec.core.SignEncoder;
 import io.signcodec.core.VectorSource;
@@ -246,7 +246,8 @@ final class Methods {
           settings
               .structuredTrainer(bits)
               .trainIsotropic(VectorSource.of(train.vectors, train.dimension));
-      double predicted = predict ? Limits.predictedNmse(cb, train.covariance) : Double.NaN;
+      double predicted =
+          predict ? DistortionBounds.predictedNmse(cb, train.covariance) : Double.NaN;
       return codec(cb, cb, predicted);
     }
   }

@@ -1,6 +1,6 @@
 package io.signcodec.bench;
 
-import io.signcodec.core.Limits;
+import io.signcodec.core.DistortionBounds;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -167,8 +167,8 @@ final class ReportWriter {
             String.format(
                 Locale.ROOT,
                 " %.4f | %.4f |",
-                Limits.signAutoencoderLimit(rate),
-                Limits.shannonBound(rate)));
+                DistortionBounds.signAutoencoderLimit(rate),
+                DistortionBounds.shannonBound(rate)));
       }
       sb.append('\n');
     }
@@ -288,8 +288,8 @@ final class ReportWriter {
                         Locale.ROOT,
                         "{\"rate\": %s, \"signAutoencoderLimit\": %s, \"shannonBound\": %s}",
                         number(rate),
-                        number(Limits.signAutoencoderLimit(rate)),
-                        number(Limits.shannonBound(rate))));
+                        number(DistortionBounds.signAutoencoderLimit(rate)),
+                        number(DistortionBounds.shannonBound(rate))));
           }
           sb.append("],\n      \"results\": [");
           objects(

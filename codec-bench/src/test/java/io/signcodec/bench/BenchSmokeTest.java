@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.signcodec.core.Limits;
+import io.signcodec.core.DistortionBounds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -69,9 +69,9 @@ class BenchSmokeTest {
                   && !r.method().equals("signcodec-mean8"))
               || r.method().equals("signcodec-shallow");
       if (r.method().startsWith("signcodec") && oneStage) {
-        double limit = Limits.signAutoencoderLimit(r.rate());
+        double limit = DistortionBounds.signAutoencoderLimit(r.rate());
         assertTrue(Math.abs(r.nmse() / limit - 1) < 0.05, r + " vs limit " + limit);
-        assertTrue(r.nmse() > Limits.shannonBound(r.rate()), r.toString());
+        assertTrue(r.nmse() > DistortionBounds.shannonBound(r.rate()), r.toString());
       }
     }
     // stages beat one shallow stage at the same bits (docs/THEORY.md §5), and the default
@@ -88,7 +88,7 @@ class BenchSmokeTest {
     }
     for (DistortionResults.Row r : iso.rows()) {
       if (r.method().startsWith("signcodec") && r.rate() > 1) {
-        assertTrue(r.nmse() > Limits.shannonBound(r.rate()), r.toString());
+        assertTrue(r.nmse() > DistortionBounds.shannonBound(r.rate()), r.toString());
       }
     }
     // on anisotropic data, learning the encoder beats the data-free form at every rate

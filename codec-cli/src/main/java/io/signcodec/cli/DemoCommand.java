@@ -3,7 +3,7 @@ package io.signcodec.cli;
 import io.signcodec.cli.plot.NmsePlot;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.Distortion;
-import io.signcodec.core.Limits;
+import io.signcodec.core.DistortionBounds;
 import io.signcodec.core.VectorSource;
 import io.signcodec.core.train.CodebookTrainer;
 import io.signcodec.core.vectors.VectorFiles;
@@ -136,7 +136,7 @@ final class DemoCommand extends CliCommand {
             codebook.bits(),
             ratio(r),
             String.format(Locale.ROOT, "%.4f", nmse[s][i]),
-            String.format(Locale.ROOT, "%.4f", Limits.signAutoencoderLimit(r)),
+            String.format(Locale.ROOT, "%.4f", DistortionBounds.signAutoencoderLimit(r)),
             String.format(Locale.ROOT, "%.4f", RateDistortion.gaussianNmse(data.variances(), r)),
             String.format(Locale.ROOT, "%.1f", seconds));
         out.flush();
@@ -214,12 +214,12 @@ final class DemoCommand extends CliCommand {
         "one-stage sign-AE limit (isotropic)",
         new Color(0x333333),
         NmsePlot.Style.SOLID,
-        Limits::signAutoencoderLimit);
+        DistortionBounds::signAutoencoderLimit);
     plot.curve(
         "Shannon 2^(-2r) (isotropic)",
         new Color(0x333333),
         NmsePlot.Style.DASHED,
-        Limits::shannonBound);
+        DistortionBounds::shannonBound);
     plot.curve(
         "Shannon, anisotropic k^-1",
         new Color(0xD55E00),

@@ -2,7 +2,7 @@ package io.signcodec.cli;
 
 import io.signcodec.core.Codebook;
 import io.signcodec.core.Distortion;
-import io.signcodec.core.Limits;
+import io.signcodec.core.DistortionBounds;
 import io.signcodec.core.SearchRecall;
 import io.signcodec.core.VectorSource;
 import io.signcodec.core.train.CovarianceAccumulator;
@@ -132,7 +132,7 @@ final class EvalCommand extends CliCommand {
     }
     double predicted =
         moments.totalVariance() > 0
-            ? Limits.predictedNmse(codebook, moments.covariance())
+            ? DistortionBounds.predictedNmse(codebook, moments.covariance())
             : Double.NaN;
     double rate = codebook.rate();
     Json json =
@@ -143,8 +143,8 @@ final class EvalCommand extends CliCommand {
             .put("rate", rate)
             .put("nmse", distortion.nmse())
             .put("predictedNmse", predicted)
-            .put("limit", Limits.signAutoencoderLimit(rate))
-            .put("shannon", Limits.shannonBound(rate))
+            .put("limit", DistortionBounds.signAutoencoderLimit(rate))
+            .put("shannon", DistortionBounds.shannonBound(rate))
             .put("meanCosine", distortion.meanCosine());
     if (recall != null) {
       json.put("k", neighbours).put("queries", recall.queryCount()).put("recall", recall.recall());

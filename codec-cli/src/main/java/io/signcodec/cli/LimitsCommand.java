@@ -1,6 +1,6 @@
 package io.signcodec.cli;
 
-import io.signcodec.core.Limits;
+import io.signcodec.core.DistortionBounds;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -31,8 +31,8 @@ final class LimitsCommand extends CliCommand {
     printJson(
         Json.object()
             .put("rate", rate)
-            .put("limit", Limits.signAutoencoderLimit(rate))
-            .put("shannon", Limits.shannonBound(rate)));
+            .put("limit", DistortionBounds.signAutoencoderLimit(rate))
+            .put("shannon", DistortionBounds.shannonBound(rate)));
     return 0;
   }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.signcodec.cli.plot.NmsePlot;
 import io.signcodec.core.Codebook;
-import io.signcodec.core.Limits;
+import io.signcodec.core.DistortionBounds;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,7 +58,8 @@ class DemoTest {
         assertEquals(32 / r, Double.parseDouble(row[3].replace("x", "")), 0.05);
         double nmse = Double.parseDouble(row[4]);
         assertTrue(nmse > 0 && nmse < 1, Arrays.toString(row));
-        assertEquals(String.format(Locale.ROOT, "%.4f", Limits.signAutoencoderLimit(r)), row[5]);
+        assertEquals(
+            String.format(Locale.ROOT, "%.4f", DistortionBounds.signAutoencoderLimit(r)), row[5]);
         Path cb = out.resolve(DemoCommand.codebookName(dataset, r));
         Codebook codebook = TrainEvalTest.read(cb);
         assertEquals(16, codebook.dimension());
@@ -99,7 +100,7 @@ class DemoTest {
     double[] ones = new double[64];
     Arrays.fill(ones, 2.5);
     for (double r : new double[] {0, 0.125, 0.5, 1, 2}) {
-      assertEquals(Limits.shannonBound(r), RateDistortion.gaussianNmse(ones, r), 1e-9);
+      assertEquals(DistortionBounds.shannonBound(r), RateDistortion.gaussianNmse(ones, r), 1e-9);
     }
     // Two components, variances 4 and 1, 1 bit in all (r = 0.5): θ = 1 gives 1 bit to the first
     // (½ log2 4) and none to the second, so D = (1 + 1) / 5.

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.signcodec.core.Codebook;
 import io.signcodec.core.CodebookInfo;
-import io.signcodec.core.Limits;
+import io.signcodec.core.DistortionBounds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -100,8 +100,8 @@ class TrainEvalTest {
     assertEquals(0.5, num(e, "rate"), 0);
     assertEquals(num(t, "trainNmse"), num(e, "nmse"), 1e-3);
     assertEquals(num(t, "predictedNmse"), num(e, "predictedNmse"), 1e-3);
-    assertEquals(Limits.signAutoencoderLimit(0.5), num(e, "limit"), 0);
-    assertEquals(Limits.shannonBound(0.5), num(e, "shannon"), 0);
+    assertEquals(DistortionBounds.signAutoencoderLimit(0.5), num(e, "limit"), 0);
+    assertEquals(DistortionBounds.shannonBound(0.5), num(e, "shannon"), 0);
     double cos = num(e, "meanCosine");
     assertTrue(cos > 0.5 && cos < 1, "meanCosine " + cos);
     // The anisotropic data are easier than the isotropic limit.

@@ -4,7 +4,7 @@ import static io.signcodec.cli.TrainEvalTest.usageError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.signcodec.core.Limits;
+import io.signcodec.core.DistortionBounds;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -21,8 +21,8 @@ class UsageTest {
       assertEquals(
           java.util.List.of("rate", "limit", "shannon"), java.util.List.copyOf(json.keySet()));
       assertEquals(r, (Double) json.get("rate"), 0.0);
-      assertEquals(Limits.signAutoencoderLimit(r), (Double) json.get("limit"), 0.0);
-      assertEquals(Limits.shannonBound(r), (Double) json.get("shannon"), 0.0);
+      assertEquals(DistortionBounds.signAutoencoderLimit(r), (Double) json.get("limit"), 0.0);
+      assertEquals(DistortionBounds.shannonBound(r), (Double) json.get("shannon"), 0.0);
     }
   }
 

@@ -5,8 +5,9 @@
  * vectors they read ({@link io.signcodec.core.VectorSource}, {@link
  * io.signcodec.core.VectorReader}), the measures of what a codebook loses ({@link
  * io.signcodec.core.Distortion}, {@link io.signcodec.core.SearchRecall}, {@link
- * io.signcodec.core.Limits}), the size caps every reader enforces ({@link io.signcodec.core.Caps})
- * and the exceptions for bad input, each with the byte offset where it was found.
+ * io.signcodec.core.DistortionBounds}), the size caps every reader enforces ({@link
+ * io.signcodec.core.Caps}) and the exceptions for bad input, each with the byte offset where it was
+ * found.
  *
  * <p>Codebooks are trained by {@link io.signcodec.core.train}; codes travel in the container stream
  * of {@link io.signcodec.core.stream}; vectors are read from and written to files by {@link

@@ -42,7 +42,7 @@ class AllocatedCodebookTest {
   @ParameterizedTest(name = "r = {0}")
   @CsvSource({"0.25", "0.5", "1"})
   void upToOneBitPerCoordinateItReachesTheSignAutoencoderLimit(double rate) throws IOException {
-    double limit = Limits.signAutoencoderLimit(rate);
+    double limit = DistortionBounds.signAutoencoderLimit(rate);
     Codebook cb = trained(rate, isoTrain);
     assertTrue(cb.isAllocated());
     double nmse = TestData.nmse(cb, isoTest);
@@ -207,7 +207,7 @@ class AllocatedCodebookTest {
         assertEquals(c * b[i * 64 + k], a[k * 32 + i], 1e-5, "A = sqrt(2/pi) Bᵀ");
       }
     }
-    assertEquals(Limits.signAutoencoderLimit(0.5), cb.info().predictedNmse(), 1e-6);
+    assertEquals(DistortionBounds.signAutoencoderLimit(0.5), cb.info().predictedNmse(), 1e-6);
   }
 
   @OnBothBases

@@ -78,7 +78,7 @@ class ReadmeExampleTest {
     Distortion distortion = new Distortion(d);
     distortion.add(vectors, 0, r.decoded(), 0, vectors.length / d);
     double nmse = distortion.nmse();
-    assertTrue(nmse < Limits.signAutoencoderLimit(1), "trained NMSE " + nmse);
+    assertTrue(nmse < DistortionBounds.signAutoencoderLimit(1), "trained NMSE " + nmse);
     double dot = 0;
     for (int k = 0; k < d; k++) {
       dot += (double) query[k] * r.decoded()[17 * d + k];

@@ -62,7 +62,7 @@ class StructuredCodebookTest {
             CodebookTrainer.builder().rate(rate).staged().seed(7).build().isotropic(d), test);
     assertEquals(dense, fast, 0.01 * dense, "r = " + rate);
     if (rate <= 1) {
-      assertEquals(Limits.signAutoencoderLimit(rate), fast, 0.01 * fast);
+      assertEquals(DistortionBounds.signAutoencoderLimit(rate), fast, 0.01 * fast);
     }
   }
 
@@ -181,7 +181,7 @@ class StructuredCodebookTest {
             .build()
             .trainIsotropic(VectorSource.of(x, d));
     assertTrue(cb.isStructured());
-    assertEquals(Limits.signAutoencoderLimit(1), cb.info().trainNmse(), 0.03);
+    assertEquals(DistortionBounds.signAutoencoderLimit(1), cb.info().trainNmse(), 0.03);
     assertEquals(0.5f, cb.mean()[3], 0.1f);
   }
 

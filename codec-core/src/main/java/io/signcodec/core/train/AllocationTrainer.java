@@ -154,7 +154,7 @@ final class AllocationTrainer {
     CodebookInfo provisional =
         new CodebookInfo(CodebookInfo.Method.TRAINED, seed, count, Double.NaN, Double.NaN);
     Codebook codebook = Codebook.allocated(d, stageBits, mu, scales, basisRows, provisional);
-    double predicted = io.signcodec.core.Limits.predictedNmse(codebook, covariance);
+    double predicted = io.signcodec.core.DistortionBounds.predictedNmse(codebook, covariance);
     // The training error from the histograms, which hold every projection's square: what the
     // fitted levels leave of each direction, plus all of the directions given no bits.
     double squaredError = 0;

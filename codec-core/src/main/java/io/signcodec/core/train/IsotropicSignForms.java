@@ -85,7 +85,7 @@ final class IsotropicSignForms {
       SignStage s = stage(d, bits, scale * Math.sqrt(residual), random);
       encoder = SignStage.concatRows(encoder, s.encoder());
       decoder = decoder == null ? s.decoder() : SignStage.concatColumns(decoder, d, s.decoder());
-      residual *= io.signcodec.core.Limits.signAutoencoderLimit((double) bits / d);
+      residual *= io.signcodec.core.DistortionBounds.signAutoencoderLimit((double) bits / d);
     }
     return Codebook.of(
         d,
@@ -117,12 +117,12 @@ final class IsotropicSignForms {
                 + ": use the default split into stages");
       }
       scales[k] = Math.sqrt(2 / Math.PI) * scale * Math.sqrt(residual);
-      residual *= io.signcodec.core.Limits.signAutoencoderLimit((double) stages[k] / d);
+      residual *= io.signcodec.core.DistortionBounds.signAutoencoderLimit((double) stages[k] / d);
     }
     // Orthonormal rows with the tied decoder reach 1 − 2r/π exactly on N(0, s²I).
     double predicted =
         stages.length == 1
-            ? io.signcodec.core.Limits.signAutoencoderLimit((double) stages[0] / d)
+            ? io.signcodec.core.DistortionBounds.signAutoencoderLimit((double) stages[0] / d)
             : Double.NaN;
     return Codebook.structured(
         d,

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.signcodec.core.Codebook;
 import io.signcodec.core.CodebookInfo;
-import io.signcodec.core.Limits;
+import io.signcodec.core.DistortionBounds;
 import io.signcodec.core.TestData;
 import io.signcodec.core.VectorReader;
 import io.signcodec.core.VectorSource;
@@ -50,7 +50,7 @@ class CodebookTrainerTest {
   @ValueSource(doubles = {0.25, 0.5, 1, 2})
   void trainedCodebookReachesTheLimitOnFreshData(double rate) throws IOException {
     Codebook cb = trained(rate);
-    double limit = Limits.signAutoencoderLimit(rate);
+    double limit = DistortionBounds.signAutoencoderLimit(rate);
     double nmse = TestData.nmse(cb, test);
     assertEquals((int) Math.round(rate * D), cb.bits());
     assertTrue(nmse <= limit * 1.02, "test NMSE " + nmse + " vs limit " + limit);
@@ -69,7 +69,7 @@ class CodebookTrainerTest {
   @ValueSource(doubles = {0.25, 0.5, 1, 1.5, 2})
   void dataFreeFormReachesTheLimit(double rate) {
     Codebook cb = CodebookTrainer.builder().rate(rate).shallow().seed(9).build().isotropic(D);
-    double limit = Limits.signAutoencoderLimit(rate);
+    double limit = DistortionBounds.signAutoencoderLimit(rate);
     double nmse = TestData.nmse(cb, test);
     assertTrue(Math.abs(nmse / limit - 1) <= 0.02, "test NMSE " + nmse + " vs limit " + limit);
     assertEquals(limit, cb.info().predictedNmse(), 0.01 * limit);

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.signcodec.core.Codebook;
 import io.signcodec.core.CodebookInfo;
-import io.signcodec.core.Limits;
+import io.signcodec.core.DistortionBounds;
 import io.signcodec.core.SignCodes;
 import io.signcodec.core.TestData;
 import io.signcodec.core.VectorSource;
@@ -34,14 +34,18 @@ class StagedCodebookTest {
     double nmse = TestData.nmse(cb, test);
     assertTrue(
         nmse <= 0.14,
-        "r = 2 staged NMSE " + nmse + " (shallow limit " + Limits.signAutoencoderLimit(2) + ")");
+        "r = 2 staged NMSE "
+            + nmse
+            + " (shallow limit "
+            + DistortionBounds.signAutoencoderLimit(2)
+            + ")");
     assertEquals(nmse, cb.info().trainNmse(), 0.05 * nmse);
     assertTrue(Double.isNaN(cb.info().predictedNmse()), "no Gaussian prediction for stages");
     double[] identity = new double[D * D];
     for (int k = 0; k < D; k++) {
       identity[k * D + k] = 1;
     }
-    assertTrue(Double.isNaN(Limits.predictedNmse(cb, identity)));
+    assertTrue(Double.isNaN(DistortionBounds.predictedNmse(cb, identity)));
   }
 
   @Test

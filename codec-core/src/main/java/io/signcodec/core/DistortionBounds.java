@@ -7,11 +7,12 @@ import java.util.Objects;
 import org.ejml.data.DMatrixRMaj;
 
 /**
- * Distortion limits (docs/THEORY.md §2) and the Gaussian prediction for a particular codebook.
- * Distortions are NMSE: squared error over the data's total variance.
+ * Bounds on distortion (docs/THEORY.md §2): the sign-autoencoder limit, Shannon's bound, and the
+ * Gaussian prediction for a particular codebook. The size caps are {@link Caps}. Distortions are
+ * NMSE: squared error over the data's total variance.
  */
-public final class Limits {
-  private Limits() {}
+public final class DistortionBounds {
+  private DistortionBounds() {}
 
   /**
    * The best NMSE any sign autoencoder {@code x̂ = A sign(B x)} reaches on isotropic Gaussian data

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class LimitsTest {
+class DistortionBoundsTest {
 
   /** The table of docs/THEORY.md §2. */
   @ParameterizedTest
@@ -24,21 +24,26 @@ class LimitsTest {
     "4, 0.12488, 0.00391"
   })
   void matchTheTheoryTable(double rate, double limit, double shannon) {
-    assertEquals(limit, Limits.signAutoencoderLimit(rate), 5e-6);
-    assertEquals(shannon, Limits.shannonBound(rate), 5e-6);
+    assertEquals(limit, DistortionBounds.signAutoencoderLimit(rate), 5e-6);
+    assertEquals(shannon, DistortionBounds.shannonBound(rate), 5e-6);
   }
 
   @Test
   void limitIsContinuousAtRateOne() {
-    assertEquals(Limits.signAutoencoderLimit(1), Limits.signAutoencoderLimit(1 + 1e-12), 1e-9);
+    assertEquals(
+        DistortionBounds.signAutoencoderLimit(1),
+        DistortionBounds.signAutoencoderLimit(1 + 1e-12),
+        1e-9);
   }
 
   @Test
   void badRatesAreRejected() {
-    assertThrows(IllegalArgumentException.class, () -> Limits.signAutoencoderLimit(-1));
-    assertThrows(IllegalArgumentException.class, () -> Limits.signAutoencoderLimit(Double.NaN));
+    assertThrows(IllegalArgumentException.class, () -> DistortionBounds.signAutoencoderLimit(-1));
     assertThrows(
-        IllegalArgumentException.class, () -> Limits.shannonBound(Double.POSITIVE_INFINITY));
+        IllegalArgumentException.class, () -> DistortionBounds.signAutoencoderLimit(Double.NaN));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> DistortionBounds.shannonBound(Double.POSITIVE_INFINITY));
   }
 
   @Test
@@ -50,7 +55,10 @@ class LimitsTest {
     for (int k = 0; k < d; k++) {
       identity[k * d + k] = 1;
     }
-    assertEquals(Limits.signAutoencoderLimit(1), Limits.predictedNmse(iso, identity), 1e-4);
+    assertEquals(
+        DistortionBounds.signAutoencoderLimit(1),
+        DistortionBounds.predictedNmse(iso, identity),
+        1e-4);
     // The same codebook on anisotropic data: predicted from Σ alone, measured on samples.
     float[] x = TestData.powerLaw(20_000, d, 1, 3);
     io.signcodec.core.train.CovarianceAccumulator acc =
@@ -62,10 +70,12 @@ class LimitsTest {
       mu[k] = (float) mean[k];
     }
     Codebook centred = Codebook.of(d, d, mu, iso.encoder(), iso.decoder(), iso.info());
-    double predicted = Limits.predictedNmse(centred, acc.covariance());
+    double predicted = DistortionBounds.predictedNmse(centred, acc.covariance());
     assertEquals(predicted, TestData.nmse(centred, x), 0.02 * predicted);
     assertThrows(
-        IllegalArgumentException.class, () -> Limits.predictedNmse(iso, new double[d * d]));
-    assertThrows(IllegalArgumentException.class, () -> Limits.predictedNmse(iso, new double[3]));
+        IllegalArgumentException.class,
+        () -> DistortionBounds.predictedNmse(iso, new double[d * d]));
+    assertThrows(
+        IllegalArgumentException.class, () -> DistortionBounds.predictedNmse(iso, new double[3]));
   }
 }
