@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
           + "at rates 0.125 to 2, measures their NMSE on fresh test vectors and prints a table "
           + "next to the sign-autoencoder limit and Shannon's bound.",
       "Writes the codebooks, the test vectors (.fvecs) and the plot nmse-vs-rate.png to DIR. "
-          + "Takes about a minute on 2 cores."
+          + "Takes a few seconds on 2 cores."
     })
 final class DemoCommand extends CliCommand {
   static final double[] RATES = {0.125, 0.25, 0.5, 1, 1.5, 2};
