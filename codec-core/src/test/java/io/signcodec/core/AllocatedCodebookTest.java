@@ -27,6 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Allocated codebooks (docs/THEORY.md §7): the distortions they promise on Gaussian data, the
  * structure they reduce to on isotropic data, one linear decoder, and their file format.
  */
+@org.junit.jupiter.api.Tag("kernels")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AllocatedCodebookTest {
   private static final int D = 256;

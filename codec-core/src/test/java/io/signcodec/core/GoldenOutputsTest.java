@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * golden-outputs.txt}) were written by this test's {@link #main} before a refactoring that must
  * change nothing; a change of any output fails here, with the line that differs.
  */
+@org.junit.jupiter.api.Tag("kernels")
 class GoldenOutputsTest {
   private static final int[] DIMENSIONS = {20, 64, 100};
   private static final int TRAIN = 600;

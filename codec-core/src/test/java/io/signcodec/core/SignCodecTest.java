@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** SignEncoder and LinearDecoder against the definitions, at awkward sizes. */
+@org.junit.jupiter.api.Tag("kernels")
 class SignCodecTest {
   private static final CodebookInfo INFO =
       new CodebookInfo(CodebookInfo.Method.EXTERNAL, 0, 0, Double.NaN, Double.NaN);

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Structured codebooks: randomized fast orthogonal transforms stored as a seed. */
+@org.junit.jupiter.api.Tag("kernels")
 class StructuredCodebookTest {
 
   static Codebook structured(int d, double rate) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code --add-modules jdk.incubator.vector} (see the pom): the vector backend must be there, not
  * skipped.
  */
+@org.junit.jupiter.api.Tag("kernels")
 class KernelBackendTest {
   private static final KernelBackend SCALAR = ScalarBackend.INSTANCE;
   private static final KernelBackend VECTOR = Backends.vector();
@@ -22,7 +23,19 @@ class KernelBackendTest {
   @Test
   void theVectorBackendIsAvailableHere() {
     assertNotNull(VECTOR, "jdk.incubator.vector missing from the test JVM");
-    assertEquals(VECTOR.name(), FloatKernels.backend());
+    boolean scalar = "scalar".equals(System.getProperty(Backends.PROPERTY));
+    assertEquals(scalar ? SCALAR.name() : VECTOR.name(), FloatKernels.backend());
+  }
+
+  /**
+   * The executions of the build that run the kernel tests again at other widths (-XX:MaxVectorSize,
+   * the scalar kernels) name the backend they expect: a JVM that ignored the flag fails here.
+   */
+  @Test
+  void theBackendIsTheOneThisRunAsksFor() {
+    String expected = System.getProperty("signcodec.test.backend");
+    org.junit.jupiter.api.Assumptions.assumeTrue(expected != null, "the default run");
+    assertEquals(expected, FloatKernels.backend());
   }
 
   @ParameterizedTest
