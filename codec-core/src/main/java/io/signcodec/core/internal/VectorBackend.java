@@ -22,13 +22,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorBackend implements KernelBackend {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
   private static final int V = SPECIES.length();
-
-  /**
-   * Whether the lane-interleaved kernels (transposes, sign packing) take whole registers: 4, 8 or
-   * 16 lanes, dividing the 16 of a group; else they run as the scalar backend's.
-   */
-  private static final boolean TRANSPOSES = V >= 4 && V <= FloatKernels.LANES;
-
   private static final VectorSpecies<Integer> INT_SPECIES = IntVector.SPECIES_PREFERRED;
 
   /**
@@ -436,13 +429,13 @@ final class VectorBackend implements KernelBackend {
   private static final VectorMask<Float> HIGH3 = high(1);
 
   private static VectorShuffle<Float> shuffle(int by) {
-    return !TRANSPOSES || Math.abs(by) >= V
+    return V != FloatKernels.LANES
         ? null
         : VectorShuffle.fromOp(SPECIES, k -> Math.floorMod(k - by, V));
   }
 
   private static VectorMask<Float> high(int g) {
-    if (!TRANSPOSES || g >= V) {
+    if (V != FloatKernels.LANES) {
       return null;
     }
     boolean[] bits = new boolean[V];
@@ -450,121 +443,6 @@ final class VectorBackend implements KernelBackend {
       bits[k] = (k & g) != 0;
     }
     return VectorMask.fromArray(SPECIES, bits, 0);
-  }
-
-  /**
-   * The 8×8 transpose of 8 lanes (AVX2) in three steps, rows 4, 2 and 1 apart, as the 16×16 one:
-   * rows {@code (src[srcOff + i · srcStride ..] − shiftIn[in ..]) · scale[in ..]} become rows
-   * {@code dst[dstOff + t · dstStride ..]}, plus {@code shiftOut[out ..]}; a null shift or scale is
-   * left out (ZERO, ONE and NEGATIVE_ZERO change no float).
-   */
-  private static void transpose8(
-      float[] src,
-      int srcOff,
-      int srcStride,
-      float[] shiftIn,
-      float[] scale,
-      int in,
-      float[] shiftOut,
-      int out,
-      float[] dst,
-      int dstOff,
-      int dstStride) {
-    FloatVector m = shiftIn == null ? ZERO : FloatVector.fromArray(SPECIES, shiftIn, in);
-    FloatVector s = scale == null ? ONE : FloatVector.fromArray(SPECIES, scale, in);
-    FloatVector r0 = FloatVector.fromArray(SPECIES, src, srcOff).sub(m).mul(s);
-    FloatVector r1 = FloatVector.fromArray(SPECIES, src, srcOff + srcStride).sub(m).mul(s);
-    FloatVector r2 = FloatVector.fromArray(SPECIES, src, srcOff + 2 * srcStride).sub(m).mul(s);
-    FloatVector r3 = FloatVector.fromArray(SPECIES, src, srcOff + 3 * srcStride).sub(m).mul(s);
-    FloatVector r4 = FloatVector.fromArray(SPECIES, src, srcOff + 4 * srcStride).sub(m).mul(s);
-    FloatVector r5 = FloatVector.fromArray(SPECIES, src, srcOff + 5 * srcStride).sub(m).mul(s);
-    FloatVector r6 = FloatVector.fromArray(SPECIES, src, srcOff + 6 * srcStride).sub(m).mul(s);
-    FloatVector r7 = FloatVector.fromArray(SPECIES, src, srcOff + 7 * srcStride).sub(m).mul(s);
-    // rows 4 apart swap their blocks of 4 lanes
-    FloatVector a0 = r0.blend(r4.rearrange(UP1), HIGH1);
-    FloatVector a4 = r0.rearrange(DOWN1).blend(r4, HIGH1);
-    FloatVector a1 = r1.blend(r5.rearrange(UP1), HIGH1);
-    FloatVector a5 = r1.rearrange(DOWN1).blend(r5, HIGH1);
-    FloatVector a2 = r2.blend(r6.rearrange(UP1), HIGH1);
-    FloatVector a6 = r2.rearrange(DOWN1).blend(r6, HIGH1);
-    FloatVector a3 = r3.blend(r7.rearrange(UP1), HIGH1);
-    FloatVector a7 = r3.rearrange(DOWN1).blend(r7, HIGH1);
-    // rows 2 apart swap their blocks of 2 lanes
-    FloatVector b0 = a0.blend(a2.rearrange(UP2), HIGH2);
-    FloatVector b2 = a0.rearrange(DOWN2).blend(a2, HIGH2);
-    FloatVector b1 = a1.blend(a3.rearrange(UP2), HIGH2);
-    FloatVector b3 = a1.rearrange(DOWN2).blend(a3, HIGH2);
-    FloatVector b4 = a4.blend(a6.rearrange(UP2), HIGH2);
-    FloatVector b6 = a4.rearrange(DOWN2).blend(a6, HIGH2);
-    FloatVector b5 = a5.blend(a7.rearrange(UP2), HIGH2);
-    FloatVector b7 = a5.rearrange(DOWN2).blend(a7, HIGH2);
-    // rows 1 apart swap their single lanes
-    FloatVector o =
-        shiftOut == null ? NEGATIVE_ZERO : FloatVector.fromArray(SPECIES, shiftOut, out);
-    b0.blend(b1.rearrange(UP3), HIGH3).add(o).intoArray(dst, dstOff);
-    b0.rearrange(DOWN3).blend(b1, HIGH3).add(o).intoArray(dst, dstOff + dstStride);
-    b2.blend(b3.rearrange(UP3), HIGH3).add(o).intoArray(dst, dstOff + 2 * dstStride);
-    b2.rearrange(DOWN3).blend(b3, HIGH3).add(o).intoArray(dst, dstOff + 3 * dstStride);
-    b4.blend(b5.rearrange(UP3), HIGH3).add(o).intoArray(dst, dstOff + 4 * dstStride);
-    b4.rearrange(DOWN3).blend(b5, HIGH3).add(o).intoArray(dst, dstOff + 5 * dstStride);
-    b6.blend(b7.rearrange(UP3), HIGH3).add(o).intoArray(dst, dstOff + 6 * dstStride);
-    b6.rearrange(DOWN3).blend(b7, HIGH3).add(o).intoArray(dst, dstOff + 7 * dstStride);
-  }
-
-  /** The 4×4 transpose of 4 lanes (NEON's width) in two steps, as {@link #transpose8}. */
-  private static void transpose4(
-      float[] src,
-      int srcOff,
-      int srcStride,
-      float[] shiftIn,
-      float[] scale,
-      int in,
-      float[] shiftOut,
-      int out,
-      float[] dst,
-      int dstOff,
-      int dstStride) {
-    FloatVector m = shiftIn == null ? ZERO : FloatVector.fromArray(SPECIES, shiftIn, in);
-    FloatVector s = scale == null ? ONE : FloatVector.fromArray(SPECIES, scale, in);
-    FloatVector r0 = FloatVector.fromArray(SPECIES, src, srcOff).sub(m).mul(s);
-    FloatVector r1 = FloatVector.fromArray(SPECIES, src, srcOff + srcStride).sub(m).mul(s);
-    FloatVector r2 = FloatVector.fromArray(SPECIES, src, srcOff + 2 * srcStride).sub(m).mul(s);
-    FloatVector r3 = FloatVector.fromArray(SPECIES, src, srcOff + 3 * srcStride).sub(m).mul(s);
-    // rows 2 apart swap their blocks of 2 lanes
-    FloatVector b0 = r0.blend(r2.rearrange(UP2), HIGH2);
-    FloatVector b2 = r0.rearrange(DOWN2).blend(r2, HIGH2);
-    FloatVector b1 = r1.blend(r3.rearrange(UP2), HIGH2);
-    FloatVector b3 = r1.rearrange(DOWN2).blend(r3, HIGH2);
-    // rows 1 apart swap their single lanes
-    FloatVector o =
-        shiftOut == null ? NEGATIVE_ZERO : FloatVector.fromArray(SPECIES, shiftOut, out);
-    b0.blend(b1.rearrange(UP3), HIGH3).add(o).intoArray(dst, dstOff);
-    b0.rearrange(DOWN3).blend(b1, HIGH3).add(o).intoArray(dst, dstOff + dstStride);
-    b2.blend(b3.rearrange(UP3), HIGH3).add(o).intoArray(dst, dstOff + 2 * dstStride);
-    b2.rearrange(DOWN3).blend(b3, HIGH3).add(o).intoArray(dst, dstOff + 3 * dstStride);
-  }
-
-  /**
-   * One V×V transpose of 4 or 8 lanes: a 16×16 block of the lane-interleaved layout is (16/V)² of
-   * them.
-   */
-  private static void transposeNarrow(
-      float[] src,
-      int srcOff,
-      int srcStride,
-      float[] shiftIn,
-      float[] scale,
-      int in,
-      float[] shiftOut,
-      int out,
-      float[] dst,
-      int dstOff,
-      int dstStride) {
-    if (V == 8) {
-      transpose8(src, srcOff, srcStride, shiftIn, scale, in, shiftOut, out, dst, dstOff, dstStride);
-    } else {
-      transpose4(src, srcOff, srcStride, shiftIn, scale, in, shiftOut, out, dst, dstOff, dstStride);
-    }
   }
 
   /** Per thread: the 16×16 block between the two halves of a transpose. */
@@ -731,33 +609,12 @@ final class VectorBackend implements KernelBackend {
   @Override
   public void interleave(
       float[] x, int xOff, int count, int dimension, float[] shift, float[] scale, float[] w) {
-    if (!TRANSPOSES || count != FloatKernels.LANES) {
+    if (V != FloatKernels.LANES || count != V) {
       ScalarBackend.INSTANCE.interleave(x, xOff, count, dimension, shift, scale, w);
       return;
     }
-    int whole = dimension - dimension % V;
-    if (V < FloatKernels.LANES) {
-      // vectors a … a + V − 1, coordinates k0 … k0 + V − 1: one register transpose each
-      for (int k0 = 0; k0 < whole; k0 += V) {
-        for (int a = 0; a < FloatKernels.LANES; a += V) {
-          transposeNarrow(
-              x,
-              xOff + a * dimension + k0,
-              dimension,
-              shift,
-              scale,
-              k0,
-              null,
-              0,
-              w,
-              k0 * FloatKernels.LANES + a,
-              FloatKernels.LANES);
-        }
-      }
-      ScalarBackend.interleave(x, xOff, count, dimension, shift, scale, w, whole);
-      return;
-    }
     float[] block = BLOCK.get();
+    int whole = dimension - dimension % V;
     for (int k0 = 0; k0 < whole; k0 += V) {
       transposeFirstHalf(x, xOff + k0, dimension, shift, scale, k0, block);
       transposeSecondHalf(block, null, 0, w, k0 * V, V);
@@ -768,32 +625,12 @@ final class VectorBackend implements KernelBackend {
   @Override
   public void deinterleave(
       float[] w, int count, int dimension, float[] shift, float[] out, int outOff) {
-    if (!TRANSPOSES || count != FloatKernels.LANES) {
+    if (V != FloatKernels.LANES || count != V) {
       ScalarBackend.INSTANCE.deinterleave(w, count, dimension, shift, out, outOff);
       return;
     }
-    int whole = dimension - dimension % V;
-    if (V < FloatKernels.LANES) {
-      for (int k0 = 0; k0 < whole; k0 += V) {
-        for (int a = 0; a < FloatKernels.LANES; a += V) {
-          transposeNarrow(
-              w,
-              k0 * FloatKernels.LANES + a,
-              FloatKernels.LANES,
-              null,
-              null,
-              0,
-              shift,
-              k0,
-              out,
-              outOff + a * dimension + k0,
-              dimension);
-        }
-      }
-      ScalarBackend.deinterleave(w, count, dimension, shift, out, outOff, whole);
-      return;
-    }
     float[] block = BLOCK.get();
+    int whole = dimension - dimension % V;
     for (int k0 = 0; k0 < whole; k0 += V) {
       transposeFirstHalf(w, k0 * V, V, null, null, 0, block);
       transposeSecondHalf(block, shift, k0, out, outOff + k0, dimension);
@@ -804,9 +641,8 @@ final class VectorBackend implements KernelBackend {
   private static final IntVector POSITIVE_INFINITY_BITS =
       IntVector.broadcast(INT_SPECIES, Float.floatToRawIntBits(Float.POSITIVE_INFINITY));
 
-  /** Per thread: one packed word per lane of a group, on its way to the codes. */
-  private static final ThreadLocal<int[]> WORDS =
-      ThreadLocal.withInitial(() -> new int[FloatKernels.LANES]);
+  /** Per thread: one packed word per lane, on its way to the codes. */
+  private static final ThreadLocal<int[]> WORDS = ThreadLocal.withInitial(() -> new int[V]);
 
   private static final VarHandle LITTLE_ENDIAN_INT =
       MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
@@ -814,7 +650,7 @@ final class VectorBackend implements KernelBackend {
   @Override
   public void packSigns(
       float[] w, int n, int first, int count, byte[] dst, int dstOff, int codeBytes) {
-    if (!TRANSPOSES || count != FloatKernels.LANES) {
+    if (V != FloatKernels.LANES || count != V) {
       ScalarBackend.INSTANCE.packSigns(w, n, first, count, dst, dstOff, codeBytes);
       return;
     }
@@ -824,23 +660,18 @@ final class VectorBackend implements KernelBackend {
     ScalarBackend.packSigns(w, 0, j, first, count, dst, dstOff, codeBytes);
     int[] words = WORDS.get();
     for (; j + 32 <= n; j += 32) {
-      for (int g = 0; g < FloatKernels.LANES; g += V) { // the lanes g … g + V − 1
-        IntVector negative = IntVector.zero(INT_SPECIES);
-        for (int t = 0; t < 32; t++) {
-          // Bit t clear where w ≥ 0 fails, found in the bits of w + 0 (which turns −0 into +0):
-          // the sign bit is set (w < 0), or the bits exceed +∞'s (NaN, of either sign), which
-          // makes +∞'s bits minus them negative.
-          IntVector bits =
-              FloatVector.fromArray(SPECIES, w, (j + t) * FloatKernels.LANES + g)
-                  .add(0f)
-                  .reinterpretAsInts();
-          IntVector fails = bits.or(POSITIVE_INFINITY_BITS.sub(bits));
-          negative = negative.or(fails.lanewise(VectorOperators.LSHR, 31 - t).and(1 << t));
-        }
-        negative.not().intoArray(words, g);
+      IntVector negative = IntVector.zero(INT_SPECIES);
+      for (int t = 0; t < 32; t++) {
+        // Bit t clear where w ≥ 0 fails, found in the bits of w + 0 (which turns −0 into +0):
+        // the sign bit is set (w < 0), or the bits exceed +∞'s (NaN, of either sign), which
+        // makes +∞'s bits minus them negative.
+        IntVector bits = FloatVector.fromArray(SPECIES, w, (j + t) * V).add(0f).reinterpretAsInts();
+        IntVector fails = bits.or(POSITIVE_INFINITY_BITS.sub(bits));
+        negative = negative.or(fails.lanewise(VectorOperators.LSHR, 31 - t).and(1 << t));
       }
+      negative.not().intoArray(words, 0);
       int at = dstOff + ((first + j) >>> 3);
-      for (int l = 0; l < FloatKernels.LANES; l++, at += codeBytes) {
+      for (int l = 0; l < V; l++, at += codeBytes) {
         LITTLE_ENDIAN_INT.set(dst, at, words[l]);
       }
     }
@@ -857,7 +688,7 @@ final class VectorBackend implements KernelBackend {
       int n,
       float magnitude,
       float[] w) {
-    if (!TRANSPOSES || count != FloatKernels.LANES) {
+    if (V != FloatKernels.LANES || count != V) {
       ScalarBackend.INSTANCE.unpackSigns(src, srcOff, codeBytes, count, first, n, magnitude, w);
       return;
     }
@@ -868,20 +699,18 @@ final class VectorBackend implements KernelBackend {
     IntVector bits = IntVector.broadcast(INT_SPECIES, Float.floatToRawIntBits(magnitude));
     for (; j + 32 <= n; j += 32) {
       int at = srcOff + ((first + j) >>> 3);
-      for (int l = 0; l < FloatKernels.LANES; l++, at += codeBytes) {
+      for (int l = 0; l < V; l++, at += codeBytes) {
         words[l] = (int) LITTLE_ENDIAN_INT.get(src, at);
       }
-      for (int g = 0; g < FloatKernels.LANES; g += V) { // the lanes g … g + V − 1
-        // code bit t clear → sign bit set: shift bit t of the complement up to bit 31
-        IntVector clear = IntVector.fromArray(INT_SPECIES, words, g).not();
-        for (int t = 0; t < 32; t++) {
-          clear
-              .lanewise(VectorOperators.LSHL, 31 - t)
-              .and(0x80000000)
-              .or(bits)
-              .reinterpretAsFloats()
-              .intoArray(w, (j + t) * FloatKernels.LANES + g);
-        }
+      // code bit t clear → sign bit set: shift bit t of the complement up to bit 31
+      IntVector clear = IntVector.fromArray(INT_SPECIES, words, 0).not();
+      for (int t = 0; t < 32; t++) {
+        clear
+            .lanewise(VectorOperators.LSHL, 31 - t)
+            .and(0x80000000)
+            .or(bits)
+            .reinterpretAsFloats()
+            .intoArray(w, (j + t) * V);
       }
     }
     ScalarBackend.unpackSigns(src, srcOff, codeBytes, count, first, j, n, magnitude, w);
