@@ -28,10 +28,11 @@ final class Backends {
         }
         break;
       case "auto":
-        chosen = vector();
-        if (chosen == null) {
-          chosen = ScalarBackend.INSTANCE;
-        }
+        // the vector kernels once they are compiled, the scalar ones until then (WarmingBackend)
+        chosen =
+            ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                ? new WarmingBackend(Backends::vector, WarmingBackend.DELAY_NANOS)
+                : ScalarBackend.INSTANCE;
         break;
       default:
         throw new IllegalArgumentException(

@@ -8,10 +8,11 @@ package io.signcodec.core.internal;
  *
  * <p>The products of encoding and decoding, and the structured steps, go through a backend chosen
  * once, at first use: the Vector API when the JVM was started with {@code --add-modules
- * jdk.incubator.vector} (as Lucene and JVector do), plain Java otherwise. The system property
- * {@code signcodec.kernels} ({@code scalar} or {@code vector}) forces one. Both give bit-identical
- * results. The choice is logged once through {@link System.Logger} at DEBUG, and {@link #backend()}
- * tells.
+ * jdk.incubator.vector} (as Lucene and JVector do), once a background thread has warmed them up
+ * ({@link WarmingBackend}; plain Java until then), plain Java otherwise. The system property {@code
+ * signcodec.kernels} ({@code scalar} or {@code vector}) forces one from the first call. Both give
+ * bit-identical results. The choice is logged once through {@link System.Logger} at DEBUG, and
+ * {@link #backend()} tells.
  *
  * <p>Matrices that are accumulated into or streamed row by row are arrays of rows ({@code
  * float[][]}), and the inner loop indexes both rows with the same {@code j}: that is what lets
