@@ -205,11 +205,6 @@ public final class AllocatedForm implements CodebookForm {
     return transform;
   }
 
-  /** The seed of a structured basis; 0 for a dense one. */
-  public long seed() {
-    return seed;
-  }
-
   /** The m×d basis rows, row-major (computed, for a structured basis). */
   float[] basisRows() {
     float[] b = new float[directions * dimension];

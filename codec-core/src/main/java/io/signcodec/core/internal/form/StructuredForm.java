@@ -146,11 +146,6 @@ public final class StructuredForm extends StageLayout implements CodebookForm {
     return scales;
   }
 
-  /** The seed the transforms are drawn from. */
-  public long seed() {
-    return seed;
-  }
-
   /**
    * Whether a stage's scale, stored in binary64, is finite and positive once rounded to the float32
    * the encoder and decoder use: 1e300 and 1e-50 are not.

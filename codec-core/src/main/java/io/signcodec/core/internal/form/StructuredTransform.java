@@ -90,12 +90,12 @@ public final class StructuredTransform {
   }
 
   /** w, the width of a Hadamard block: the largest power of two ≤ d. */
-  public int block() {
+  int block() {
     return block;
   }
 
   /** {@code v ← Q_k v}. */
-  public void forward(float[] v, int stage) {
+  void forward(float[] v, int stage) {
     for (float[] s : signs[stage]) {
       for (int j = 0; j < dimension; j++) {
         v[j] *= s[j];
@@ -110,7 +110,7 @@ public final class StructuredTransform {
   /**
    * {@code v ← Q_kᵀ v}: the rounds undone in reverse (each step is its own inverse or transpose).
    */
-  public void inverse(float[] v, int stage) {
+  void inverse(float[] v, int stage) {
     float[][] rounds = signs[stage];
     for (int r = rounds.length - 1; r >= 0; r--) {
       if (block < dimension) {
@@ -204,7 +204,7 @@ public final class StructuredTransform {
    * lane-interleaved into {@code w} (length {@code d · LANES}): as {@link #forward} computes it, to
    * the bit.
    */
-  public void projectLanes(float[] x, int xOff, int count, float[] mean, float[] w) {
+  void projectLanes(float[] x, int xOff, int count, float[] mean, float[] w) {
     FloatKernels.interleave(x, xOff, count, dimension, mean, signs[0][0], w);
     forwardLanes(w, 0);
   }
