@@ -22,6 +22,13 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorBackend implements KernelBackend {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
   private static final int V = SPECIES.length();
+
+  /**
+   * Whether the lane-interleaved kernels (transposes, sign packing) take whole registers: 4, 8 or
+   * 16 lanes, dividing the 16 of a group; else they run as the scalar backend's.
+   */
+  private static final boolean TRANSPOSES = V >= 4 && V <= FloatKernels.LANES;
+
   private static final VectorSpecies<Integer> INT_SPECIES = IntVector.SPECIES_PREFERRED;
 
   /**
@@ -289,13 +296,14 @@ final class VectorBackend implements KernelBackend {
         FloatVector b = FloatVector.fromArray(SPECIES, w, hi + q);
         FloatVector sum = a.add(b);
         FloatVector difference = a.sub(b);
-        if (scale != null) {
+        if (scale == null) {
+          sum.intoArray(w, lo + q);
+          difference.intoArray(w, hi + q);
+        } else {
           int run = (lo - from + q) / stride;
-          sum = sum.mul(scale[run]);
-          difference = difference.mul(scale[run + span / stride]);
+          sum.mul(scale[run]).intoArray(w, lo + q);
+          difference.mul(scale[run + span / stride]).intoArray(w, hi + q);
         }
-        sum.intoArray(w, lo + q);
-        difference.intoArray(w, hi + q);
       }
     }
   }
@@ -323,18 +331,19 @@ final class VectorBackend implements KernelBackend {
         FloatVector o1 = s1.add(s3);
         FloatVector o2 = s0.sub(s2);
         FloatVector o3 = s1.sub(s3);
-        if (scale != null) {
+        if (scale == null) {
+          o0.intoArray(w, a0 + q);
+          o1.intoArray(w, b0 + q);
+          o2.intoArray(w, c0 + q);
+          o3.intoArray(w, d0 + q);
+        } else {
           int run = (a0 - from + q) / stride;
           int step = span / stride;
-          o0 = o0.mul(scale[run]);
-          o1 = o1.mul(scale[run + step]);
-          o2 = o2.mul(scale[run + 2 * step]);
-          o3 = o3.mul(scale[run + 3 * step]);
+          o0.mul(FloatVector.broadcast(SPECIES, scale[run])).intoArray(w, a0 + q);
+          o1.mul(FloatVector.broadcast(SPECIES, scale[run + step])).intoArray(w, b0 + q);
+          o2.mul(FloatVector.broadcast(SPECIES, scale[run + 2 * step])).intoArray(w, c0 + q);
+          o3.mul(FloatVector.broadcast(SPECIES, scale[run + 3 * step])).intoArray(w, d0 + q);
         }
-        o0.intoArray(w, a0 + q);
-        o1.intoArray(w, b0 + q);
-        o2.intoArray(w, c0 + q);
-        o3.intoArray(w, d0 + q);
       }
     }
   }
@@ -343,8 +352,23 @@ final class VectorBackend implements KernelBackend {
   public void butterflies8(float[] w, int from, int end, int span, float[] scale, int stride) {
     if (!wholeVectors(span, scale, stride)) {
       ScalarBackend.INSTANCE.butterflies8(w, from, end, span, scale, stride);
-      return;
+    } else if (scale == null) {
+      radix8(w, from, end, span);
+    } else {
+      radix8Scaled(w, from, end, span, scale, stride);
     }
+  }
+
+  /*
+   * The radix-8 butterflies with a scale are the plain ones, then a pass that scales the group
+   * in L1: JDK 17's C2 leaves some vector calls of a larger method as calls that box their
+   * vectors, which ones varying from run to run (measured with JMH -prof gc over forks of one
+   * build: the last product of a method with the butterflies and the products together was not
+   * a SIMD instruction in some forks, 2.3-4.6 KiB allocated per encoded vector).
+   */
+
+  /** {@link #butterflies8} without a scale. */
+  private static void radix8(float[] w, int from, int end, int span) {
     for (int g = from; g < end; g += 8 * span) {
       for (int q = 0; q < span; q += V) {
         int o = g + q;
@@ -383,18 +407,6 @@ final class VectorBackend implements KernelBackend {
         FloatVector o6 = z2.sub(z6);
         FloatVector o3 = z3.add(z7);
         FloatVector o7 = z3.sub(z7);
-        if (scale != null) {
-          int run = (o - from) / stride;
-          int step = span / stride;
-          o0 = o0.mul(scale[run]);
-          o1 = o1.mul(scale[run + step]);
-          o2 = o2.mul(scale[run + 2 * step]);
-          o3 = o3.mul(scale[run + 3 * step]);
-          o4 = o4.mul(scale[run + 4 * step]);
-          o5 = o5.mul(scale[run + 5 * step]);
-          o6 = o6.mul(scale[run + 6 * step]);
-          o7 = o7.mul(scale[run + 7 * step]);
-        }
         o0.intoArray(w, o);
         o1.intoArray(w, o + span);
         o2.intoArray(w, o + 2 * span);
@@ -407,35 +419,61 @@ final class VectorBackend implements KernelBackend {
     }
   }
 
+  /** {@link #butterflies8} with a scale: {@link #radix8}, then {@link #scaleRuns}. */
+  private static void radix8Scaled(
+      float[] w, int from, int end, int span, float[] scale, int stride) {
+    radix8(w, from, end, span);
+    scaleRuns(w, from, end, scale, stride);
+  }
+
+  /** {@code w[e] *= scale[(e − from) / stride]} for {@code from ≤ e < end}; V divides stride. */
+  private static void scaleRuns(float[] w, int from, int end, float[] scale, int stride) {
+    for (int run = from; run < end; run += stride) {
+      FloatVector s = FloatVector.broadcast(SPECIES, scale[(run - from) / stride]);
+      for (int e = run; e < run + stride; e += V) {
+        FloatVector.fromArray(SPECIES, w, e).mul(s).intoArray(w, e);
+      }
+    }
+  }
+
   /*
-   * 16×16 transposes: in four steps, rows 8, 4, 2 and 1 apart exchange blocks of that many
-   * lanes (UPg moves lanes up by g, DOWNg down, HIGHg picks the lanes whose bit g is set).
-   * Single-source rearranges and blends, because JDK 17 compiles those to one instruction each
-   * and a two-source rearrange to a slow path. The steps come in two methods of two, through a
-   * block in L1: one method with all four outgrows C2's inlining budget for its vector calls,
-   * and a vector call that is not inlined is not a SIMD instruction.
+   * Transposes between row-major vectors and the lane-interleaved layout: a tile of 16 rows by V
+   * columns is 16/V register transposes of V×V, each in log2(V) steps in which rows g apart
+   * (g = V/2, …, 2, 1) exchange blocks of g lanes (UPg moves lanes up by g, DOWNg down, HIGHg
+   * picks the lanes whose bit g is set). Single-source rearranges and blends, because JDK 17
+   * compiles those to one instruction each and a two-source rearrange to a slow path.
+   *
+   * Each method does four pairs of rows of one step, through a block in L1. JDK 17's C2 leaves
+   * some vector calls of a larger method as calls that box their vectors, and which ones varies
+   * from run to run (measured with JMH -prof gc, forks of one build: 0 to 22 KiB allocated per
+   * encoded vector with whole 16×16 transposes in two methods). The first step loads the rows
+   * (minus a shift, times a scale), the last one stores them (plus a shift).
    */
-  private static final VectorShuffle<Float> UP0 = shuffle(8);
-  private static final VectorShuffle<Float> DOWN0 = shuffle(-8);
-  private static final VectorMask<Float> HIGH0 = high(8);
-  private static final VectorShuffle<Float> UP1 = shuffle(4);
-  private static final VectorShuffle<Float> DOWN1 = shuffle(-4);
-  private static final VectorMask<Float> HIGH1 = high(4);
+  private static final VectorShuffle<Float> UP1 = shuffle(1);
+  private static final VectorShuffle<Float> DOWN1 = shuffle(-1);
+  private static final VectorMask<Float> HIGH1 = high(1);
   private static final VectorShuffle<Float> UP2 = shuffle(2);
   private static final VectorShuffle<Float> DOWN2 = shuffle(-2);
   private static final VectorMask<Float> HIGH2 = high(2);
-  private static final VectorShuffle<Float> UP3 = shuffle(1);
-  private static final VectorShuffle<Float> DOWN3 = shuffle(-1);
-  private static final VectorMask<Float> HIGH3 = high(1);
+  private static final VectorShuffle<Float> UP4 = shuffle(4);
+  private static final VectorShuffle<Float> DOWN4 = shuffle(-4);
+  private static final VectorMask<Float> HIGH4 = high(4);
+
+  /** The first step's distance, V/2, and its shuffles. */
+  private static final int FIRST = V / 2;
+
+  private static final VectorShuffle<Float> UP_FIRST = shuffle(FIRST);
+  private static final VectorShuffle<Float> DOWN_FIRST = shuffle(-FIRST);
+  private static final VectorMask<Float> HIGH_FIRST = high(FIRST);
 
   private static VectorShuffle<Float> shuffle(int by) {
-    return V != FloatKernels.LANES
+    return !TRANSPOSES || Math.abs(by) >= V
         ? null
         : VectorShuffle.fromOp(SPECIES, k -> Math.floorMod(k - by, V));
   }
 
   private static VectorMask<Float> high(int g) {
-    if (V != FloatKernels.LANES) {
+    if (!TRANSPOSES || g >= V) {
       return null;
     }
     boolean[] bits = new boolean[V];
@@ -445,179 +483,270 @@ final class VectorBackend implements KernelBackend {
     return VectorMask.fromArray(SPECIES, bits, 0);
   }
 
-  /** Per thread: the 16×16 block between the two halves of a transpose. */
-  private static final ThreadLocal<float[]> BLOCK = ThreadLocal.withInitial(() -> new float[V * V]);
+  /** Rows of a tile: one per lane of a group. */
+  private static final int ROWS = FloatKernels.LANES;
+
+  /** Per thread: the tile of 16 rows of V between the steps of a transpose. */
+  private static final ThreadLocal<float[]> BLOCK =
+      ThreadLocal.withInitial(() -> new float[ROWS * V]);
 
   // − (+0), × 1 and + (−0) change no float, −0 included: they stand in for a missing shift or
-  // scale, so that no vector is ever null (C2 keeps a vector that may be null boxed, off the
-  // fast path)
-  private static final FloatVector ZERO = FloatVector.zero(SPECIES);
-  private static final FloatVector ONE = FloatVector.broadcast(SPECIES, 1f);
-  private static final FloatVector NEGATIVE_ZERO = FloatVector.broadcast(SPECIES, -0f);
+  // scale, loaded from these arrays like a real one. A vector that is either a constant or a
+  // load (a merge of two vectors) is boxed by JDK 17's C2; a merge of two arrays is not.
+  private static final float[] ZEROS = new float[V];
+  private static final float[] ONES = filled(1f);
+  private static final float[] NEGATIVE_ZEROS = filled(-0f);
 
-  /**
-   * Rows {@code (src[srcOff + i · srcStride ..] − shift[at ..]) · scale[at ..]}, i < 16, through
-   * the first two steps into {@code block}; a null shift or scale is left out.
-   */
-  private static void transposeFirstHalf(
-      float[] src, int srcOff, int srcStride, float[] shift, float[] scale, int at, float[] block) {
-    FloatVector m = shift == null ? ZERO : FloatVector.fromArray(SPECIES, shift, at);
-    FloatVector s = scale == null ? ONE : FloatVector.fromArray(SPECIES, scale, at);
-    FloatVector r0 = FloatVector.fromArray(SPECIES, src, srcOff).sub(m).mul(s);
-    FloatVector r1 = FloatVector.fromArray(SPECIES, src, srcOff + 1 * srcStride).sub(m).mul(s);
-    FloatVector r2 = FloatVector.fromArray(SPECIES, src, srcOff + 2 * srcStride).sub(m).mul(s);
-    FloatVector r3 = FloatVector.fromArray(SPECIES, src, srcOff + 3 * srcStride).sub(m).mul(s);
-    FloatVector r4 = FloatVector.fromArray(SPECIES, src, srcOff + 4 * srcStride).sub(m).mul(s);
-    FloatVector r5 = FloatVector.fromArray(SPECIES, src, srcOff + 5 * srcStride).sub(m).mul(s);
-    FloatVector r6 = FloatVector.fromArray(SPECIES, src, srcOff + 6 * srcStride).sub(m).mul(s);
-    FloatVector r7 = FloatVector.fromArray(SPECIES, src, srcOff + 7 * srcStride).sub(m).mul(s);
-    FloatVector r8 = FloatVector.fromArray(SPECIES, src, srcOff + 8 * srcStride).sub(m).mul(s);
-    FloatVector r9 = FloatVector.fromArray(SPECIES, src, srcOff + 9 * srcStride).sub(m).mul(s);
-    FloatVector r10 = FloatVector.fromArray(SPECIES, src, srcOff + 10 * srcStride).sub(m).mul(s);
-    FloatVector r11 = FloatVector.fromArray(SPECIES, src, srcOff + 11 * srcStride).sub(m).mul(s);
-    FloatVector r12 = FloatVector.fromArray(SPECIES, src, srcOff + 12 * srcStride).sub(m).mul(s);
-    FloatVector r13 = FloatVector.fromArray(SPECIES, src, srcOff + 13 * srcStride).sub(m).mul(s);
-    FloatVector r14 = FloatVector.fromArray(SPECIES, src, srcOff + 14 * srcStride).sub(m).mul(s);
-    FloatVector r15 = FloatVector.fromArray(SPECIES, src, srcOff + 15 * srcStride).sub(m).mul(s);
-    // rows 8 apart swap their blocks of 8 lanes
-    FloatVector a0 = r0.blend(r8.rearrange(UP0), HIGH0);
-    FloatVector a8 = r0.rearrange(DOWN0).blend(r8, HIGH0);
-    FloatVector a1 = r1.blend(r9.rearrange(UP0), HIGH0);
-    FloatVector a9 = r1.rearrange(DOWN0).blend(r9, HIGH0);
-    FloatVector a2 = r2.blend(r10.rearrange(UP0), HIGH0);
-    FloatVector a10 = r2.rearrange(DOWN0).blend(r10, HIGH0);
-    FloatVector a3 = r3.blend(r11.rearrange(UP0), HIGH0);
-    FloatVector a11 = r3.rearrange(DOWN0).blend(r11, HIGH0);
-    FloatVector a4 = r4.blend(r12.rearrange(UP0), HIGH0);
-    FloatVector a12 = r4.rearrange(DOWN0).blend(r12, HIGH0);
-    FloatVector a5 = r5.blend(r13.rearrange(UP0), HIGH0);
-    FloatVector a13 = r5.rearrange(DOWN0).blend(r13, HIGH0);
-    FloatVector a6 = r6.blend(r14.rearrange(UP0), HIGH0);
-    FloatVector a14 = r6.rearrange(DOWN0).blend(r14, HIGH0);
-    FloatVector a7 = r7.blend(r15.rearrange(UP0), HIGH0);
-    FloatVector a15 = r7.rearrange(DOWN0).blend(r15, HIGH0);
-    // rows 4 apart swap their blocks of 4 lanes
-    FloatVector b0 = a0.blend(a4.rearrange(UP1), HIGH1);
-    FloatVector b4 = a0.rearrange(DOWN1).blend(a4, HIGH1);
-    FloatVector b1 = a1.blend(a5.rearrange(UP1), HIGH1);
-    FloatVector b5 = a1.rearrange(DOWN1).blend(a5, HIGH1);
-    FloatVector b2 = a2.blend(a6.rearrange(UP1), HIGH1);
-    FloatVector b6 = a2.rearrange(DOWN1).blend(a6, HIGH1);
-    FloatVector b3 = a3.blend(a7.rearrange(UP1), HIGH1);
-    FloatVector b7 = a3.rearrange(DOWN1).blend(a7, HIGH1);
-    FloatVector b8 = a8.blend(a12.rearrange(UP1), HIGH1);
-    FloatVector b12 = a8.rearrange(DOWN1).blend(a12, HIGH1);
-    FloatVector b9 = a9.blend(a13.rearrange(UP1), HIGH1);
-    FloatVector b13 = a9.rearrange(DOWN1).blend(a13, HIGH1);
-    FloatVector b10 = a10.blend(a14.rearrange(UP1), HIGH1);
-    FloatVector b14 = a10.rearrange(DOWN1).blend(a14, HIGH1);
-    FloatVector b11 = a11.blend(a15.rearrange(UP1), HIGH1);
-    FloatVector b15 = a11.rearrange(DOWN1).blend(a15, HIGH1);
-    b0.intoArray(block, 0);
-    b1.intoArray(block, 1 * V);
-    b2.intoArray(block, 2 * V);
-    b3.intoArray(block, 3 * V);
-    b4.intoArray(block, 4 * V);
-    b5.intoArray(block, 5 * V);
-    b6.intoArray(block, 6 * V);
-    b7.intoArray(block, 7 * V);
-    b8.intoArray(block, 8 * V);
-    b9.intoArray(block, 9 * V);
-    b10.intoArray(block, 10 * V);
-    b11.intoArray(block, 11 * V);
-    b12.intoArray(block, 12 * V);
-    b13.intoArray(block, 13 * V);
-    b14.intoArray(block, 14 * V);
-    b15.intoArray(block, 15 * V);
+  private static float[] filled(float value) {
+    float[] a = new float[V];
+    java.util.Arrays.fill(a, value);
+    return a;
+  }
+
+  /** Row r of a tile in an array: {@code base + (r / V) · groupStride + (r % V) · rowStride}. */
+  private static int row(int base, int groupStride, int rowStride, int r) {
+    return base + (r / V) * groupStride + (r % V) * rowStride;
+  }
+
+  /** The first row of the p-th pair of rows g apart: {@code (p / g) · 2g + p % g}. */
+  private static int pair(int p, int g) {
+    return (p / g) * 2 * g + p % g;
   }
 
   /**
-   * The last two steps on {@code block}, each row plus {@code shift[at ..]} (if not null) to {@code
-   * dst[dstOff + t · dstStride ..]}.
+   * Pairs {@code p0 … p0 + 3} of the first step: rows {@code (src[row r] − shift[at ..]) · scale[at
+   * ..]} (a null shift or scale left out), rows V/2 apart exchanged, into {@code block}.
    */
-  private static void transposeSecondHalf(
-      float[] block, float[] shift, int at, float[] dst, int dstOff, int dstStride) {
-    FloatVector m = shift == null ? NEGATIVE_ZERO : FloatVector.fromArray(SPECIES, shift, at);
-    FloatVector r0 = FloatVector.fromArray(SPECIES, block, 0);
-    FloatVector r1 = FloatVector.fromArray(SPECIES, block, 1 * V);
-    FloatVector r2 = FloatVector.fromArray(SPECIES, block, 2 * V);
-    FloatVector r3 = FloatVector.fromArray(SPECIES, block, 3 * V);
-    FloatVector r4 = FloatVector.fromArray(SPECIES, block, 4 * V);
-    FloatVector r5 = FloatVector.fromArray(SPECIES, block, 5 * V);
-    FloatVector r6 = FloatVector.fromArray(SPECIES, block, 6 * V);
-    FloatVector r7 = FloatVector.fromArray(SPECIES, block, 7 * V);
-    FloatVector r8 = FloatVector.fromArray(SPECIES, block, 8 * V);
-    FloatVector r9 = FloatVector.fromArray(SPECIES, block, 9 * V);
-    FloatVector r10 = FloatVector.fromArray(SPECIES, block, 10 * V);
-    FloatVector r11 = FloatVector.fromArray(SPECIES, block, 11 * V);
-    FloatVector r12 = FloatVector.fromArray(SPECIES, block, 12 * V);
-    FloatVector r13 = FloatVector.fromArray(SPECIES, block, 13 * V);
-    FloatVector r14 = FloatVector.fromArray(SPECIES, block, 14 * V);
-    FloatVector r15 = FloatVector.fromArray(SPECIES, block, 15 * V);
-    // rows 2 apart swap their blocks of 2 lanes
-    FloatVector c0 = r0.blend(r2.rearrange(UP2), HIGH2);
-    FloatVector c2 = r0.rearrange(DOWN2).blend(r2, HIGH2);
-    FloatVector c1 = r1.blend(r3.rearrange(UP2), HIGH2);
-    FloatVector c3 = r1.rearrange(DOWN2).blend(r3, HIGH2);
-    FloatVector c4 = r4.blend(r6.rearrange(UP2), HIGH2);
-    FloatVector c6 = r4.rearrange(DOWN2).blend(r6, HIGH2);
-    FloatVector c5 = r5.blend(r7.rearrange(UP2), HIGH2);
-    FloatVector c7 = r5.rearrange(DOWN2).blend(r7, HIGH2);
-    FloatVector c8 = r8.blend(r10.rearrange(UP2), HIGH2);
-    FloatVector c10 = r8.rearrange(DOWN2).blend(r10, HIGH2);
-    FloatVector c9 = r9.blend(r11.rearrange(UP2), HIGH2);
-    FloatVector c11 = r9.rearrange(DOWN2).blend(r11, HIGH2);
-    FloatVector c12 = r12.blend(r14.rearrange(UP2), HIGH2);
-    FloatVector c14 = r12.rearrange(DOWN2).blend(r14, HIGH2);
-    FloatVector c13 = r13.blend(r15.rearrange(UP2), HIGH2);
-    FloatVector c15 = r13.rearrange(DOWN2).blend(r15, HIGH2);
-    // rows 1 apart swap their blocks of 1 lanes
-    FloatVector d0 = c0.blend(c1.rearrange(UP3), HIGH3);
-    FloatVector d1 = c0.rearrange(DOWN3).blend(c1, HIGH3);
-    FloatVector d2 = c2.blend(c3.rearrange(UP3), HIGH3);
-    FloatVector d3 = c2.rearrange(DOWN3).blend(c3, HIGH3);
-    FloatVector d4 = c4.blend(c5.rearrange(UP3), HIGH3);
-    FloatVector d5 = c4.rearrange(DOWN3).blend(c5, HIGH3);
-    FloatVector d6 = c6.blend(c7.rearrange(UP3), HIGH3);
-    FloatVector d7 = c6.rearrange(DOWN3).blend(c7, HIGH3);
-    FloatVector d8 = c8.blend(c9.rearrange(UP3), HIGH3);
-    FloatVector d9 = c8.rearrange(DOWN3).blend(c9, HIGH3);
-    FloatVector d10 = c10.blend(c11.rearrange(UP3), HIGH3);
-    FloatVector d11 = c10.rearrange(DOWN3).blend(c11, HIGH3);
-    FloatVector d12 = c12.blend(c13.rearrange(UP3), HIGH3);
-    FloatVector d13 = c12.rearrange(DOWN3).blend(c13, HIGH3);
-    FloatVector d14 = c14.blend(c15.rearrange(UP3), HIGH3);
-    FloatVector d15 = c14.rearrange(DOWN3).blend(c15, HIGH3);
-    d0.add(m).intoArray(dst, dstOff);
-    d1.add(m).intoArray(dst, dstOff + 1 * dstStride);
-    d2.add(m).intoArray(dst, dstOff + 2 * dstStride);
-    d3.add(m).intoArray(dst, dstOff + 3 * dstStride);
-    d4.add(m).intoArray(dst, dstOff + 4 * dstStride);
-    d5.add(m).intoArray(dst, dstOff + 5 * dstStride);
-    d6.add(m).intoArray(dst, dstOff + 6 * dstStride);
-    d7.add(m).intoArray(dst, dstOff + 7 * dstStride);
-    d8.add(m).intoArray(dst, dstOff + 8 * dstStride);
-    d9.add(m).intoArray(dst, dstOff + 9 * dstStride);
-    d10.add(m).intoArray(dst, dstOff + 10 * dstStride);
-    d11.add(m).intoArray(dst, dstOff + 11 * dstStride);
-    d12.add(m).intoArray(dst, dstOff + 12 * dstStride);
-    d13.add(m).intoArray(dst, dstOff + 13 * dstStride);
-    d14.add(m).intoArray(dst, dstOff + 14 * dstStride);
-    d15.add(m).intoArray(dst, dstOff + 15 * dstStride);
+  private static void firstPairs(
+      float[] src,
+      int base,
+      int groupStride,
+      int rowStride,
+      float[] shift,
+      float[] scale,
+      int at,
+      float[] block,
+      int p0) {
+    FloatVector m =
+        FloatVector.fromArray(SPECIES, shift == null ? ZEROS : shift, shift == null ? 0 : at);
+    FloatVector s =
+        FloatVector.fromArray(SPECIES, scale == null ? ONES : scale, scale == null ? 0 : at);
+    int a0 = pair(p0, FIRST);
+    int a1 = pair(p0 + 1, FIRST);
+    int a2 = pair(p0 + 2, FIRST);
+    int a3 = pair(p0 + 3, FIRST);
+    FloatVector x0 =
+        FloatVector.fromArray(SPECIES, src, row(base, groupStride, rowStride, a0)).sub(m).mul(s);
+    FloatVector y0 =
+        FloatVector.fromArray(SPECIES, src, row(base, groupStride, rowStride, a0 + FIRST))
+            .sub(m)
+            .mul(s);
+    FloatVector x1 =
+        FloatVector.fromArray(SPECIES, src, row(base, groupStride, rowStride, a1)).sub(m).mul(s);
+    FloatVector y1 =
+        FloatVector.fromArray(SPECIES, src, row(base, groupStride, rowStride, a1 + FIRST))
+            .sub(m)
+            .mul(s);
+    FloatVector x2 =
+        FloatVector.fromArray(SPECIES, src, row(base, groupStride, rowStride, a2)).sub(m).mul(s);
+    FloatVector y2 =
+        FloatVector.fromArray(SPECIES, src, row(base, groupStride, rowStride, a2 + FIRST))
+            .sub(m)
+            .mul(s);
+    FloatVector x3 =
+        FloatVector.fromArray(SPECIES, src, row(base, groupStride, rowStride, a3)).sub(m).mul(s);
+    FloatVector y3 =
+        FloatVector.fromArray(SPECIES, src, row(base, groupStride, rowStride, a3 + FIRST))
+            .sub(m)
+            .mul(s);
+    FloatVector u0 = x0.blend(y0.rearrange(UP_FIRST), HIGH_FIRST);
+    FloatVector v0 = x0.rearrange(DOWN_FIRST).blend(y0, HIGH_FIRST);
+    FloatVector u1 = x1.blend(y1.rearrange(UP_FIRST), HIGH_FIRST);
+    FloatVector v1 = x1.rearrange(DOWN_FIRST).blend(y1, HIGH_FIRST);
+    FloatVector u2 = x2.blend(y2.rearrange(UP_FIRST), HIGH_FIRST);
+    FloatVector v2 = x2.rearrange(DOWN_FIRST).blend(y2, HIGH_FIRST);
+    FloatVector u3 = x3.blend(y3.rearrange(UP_FIRST), HIGH_FIRST);
+    FloatVector v3 = x3.rearrange(DOWN_FIRST).blend(y3, HIGH_FIRST);
+    u0.intoArray(block, a0 * V);
+    v0.intoArray(block, (a0 + FIRST) * V);
+    u1.intoArray(block, a1 * V);
+    v1.intoArray(block, (a1 + FIRST) * V);
+    u2.intoArray(block, a2 * V);
+    v2.intoArray(block, (a2 + FIRST) * V);
+    u3.intoArray(block, a3 * V);
+    v3.intoArray(block, (a3 + FIRST) * V);
+  }
+
+  /** Pairs {@code p0 … p0 + 3} of the step at distance 4 (16 lanes), in {@code block}. */
+  private static void pairs4(float[] block, int p0) {
+    int a0 = pair(p0, 4);
+    int a1 = pair(p0 + 1, 4);
+    int a2 = pair(p0 + 2, 4);
+    int a3 = pair(p0 + 3, 4);
+    FloatVector x0 = FloatVector.fromArray(SPECIES, block, a0 * V);
+    FloatVector y0 = FloatVector.fromArray(SPECIES, block, (a0 + 4) * V);
+    FloatVector x1 = FloatVector.fromArray(SPECIES, block, a1 * V);
+    FloatVector y1 = FloatVector.fromArray(SPECIES, block, (a1 + 4) * V);
+    FloatVector x2 = FloatVector.fromArray(SPECIES, block, a2 * V);
+    FloatVector y2 = FloatVector.fromArray(SPECIES, block, (a2 + 4) * V);
+    FloatVector x3 = FloatVector.fromArray(SPECIES, block, a3 * V);
+    FloatVector y3 = FloatVector.fromArray(SPECIES, block, (a3 + 4) * V);
+    FloatVector u0 = x0.blend(y0.rearrange(UP4), HIGH4);
+    FloatVector v0 = x0.rearrange(DOWN4).blend(y0, HIGH4);
+    FloatVector u1 = x1.blend(y1.rearrange(UP4), HIGH4);
+    FloatVector v1 = x1.rearrange(DOWN4).blend(y1, HIGH4);
+    FloatVector u2 = x2.blend(y2.rearrange(UP4), HIGH4);
+    FloatVector v2 = x2.rearrange(DOWN4).blend(y2, HIGH4);
+    FloatVector u3 = x3.blend(y3.rearrange(UP4), HIGH4);
+    FloatVector v3 = x3.rearrange(DOWN4).blend(y3, HIGH4);
+    u0.intoArray(block, a0 * V);
+    v0.intoArray(block, (a0 + 4) * V);
+    u1.intoArray(block, a1 * V);
+    v1.intoArray(block, (a1 + 4) * V);
+    u2.intoArray(block, a2 * V);
+    v2.intoArray(block, (a2 + 4) * V);
+    u3.intoArray(block, a3 * V);
+    v3.intoArray(block, (a3 + 4) * V);
+  }
+
+  /** Pairs {@code p0 … p0 + 3} of the step at distance 2 (16 lanes or 8), in {@code block}. */
+  private static void pairs2(float[] block, int p0) {
+    int a0 = pair(p0, 2);
+    int a1 = pair(p0 + 1, 2);
+    int a2 = pair(p0 + 2, 2);
+    int a3 = pair(p0 + 3, 2);
+    FloatVector x0 = FloatVector.fromArray(SPECIES, block, a0 * V);
+    FloatVector y0 = FloatVector.fromArray(SPECIES, block, (a0 + 2) * V);
+    FloatVector x1 = FloatVector.fromArray(SPECIES, block, a1 * V);
+    FloatVector y1 = FloatVector.fromArray(SPECIES, block, (a1 + 2) * V);
+    FloatVector x2 = FloatVector.fromArray(SPECIES, block, a2 * V);
+    FloatVector y2 = FloatVector.fromArray(SPECIES, block, (a2 + 2) * V);
+    FloatVector x3 = FloatVector.fromArray(SPECIES, block, a3 * V);
+    FloatVector y3 = FloatVector.fromArray(SPECIES, block, (a3 + 2) * V);
+    FloatVector u0 = x0.blend(y0.rearrange(UP2), HIGH2);
+    FloatVector v0 = x0.rearrange(DOWN2).blend(y0, HIGH2);
+    FloatVector u1 = x1.blend(y1.rearrange(UP2), HIGH2);
+    FloatVector v1 = x1.rearrange(DOWN2).blend(y1, HIGH2);
+    FloatVector u2 = x2.blend(y2.rearrange(UP2), HIGH2);
+    FloatVector v2 = x2.rearrange(DOWN2).blend(y2, HIGH2);
+    FloatVector u3 = x3.blend(y3.rearrange(UP2), HIGH2);
+    FloatVector v3 = x3.rearrange(DOWN2).blend(y3, HIGH2);
+    u0.intoArray(block, a0 * V);
+    v0.intoArray(block, (a0 + 2) * V);
+    u1.intoArray(block, a1 * V);
+    v1.intoArray(block, (a1 + 2) * V);
+    u2.intoArray(block, a2 * V);
+    v2.intoArray(block, (a2 + 2) * V);
+    u3.intoArray(block, a3 * V);
+    v3.intoArray(block, (a3 + 2) * V);
+  }
+
+  /**
+   * Pairs {@code p0 … p0 + 3} of the last step: rows 1 apart exchange single lanes, each row plus
+   * {@code shift[at ..]} (if not null) to {@code dst[row r]}.
+   */
+  private static void lastPairs(
+      float[] block,
+      float[] shift,
+      int at,
+      float[] dst,
+      int base,
+      int groupStride,
+      int rowStride,
+      int p0) {
+    FloatVector m =
+        FloatVector.fromArray(
+            SPECIES, shift == null ? NEGATIVE_ZEROS : shift, shift == null ? 0 : at);
+    int a0 = 2 * (p0 + 0);
+    int a1 = 2 * (p0 + 1);
+    int a2 = 2 * (p0 + 2);
+    int a3 = 2 * (p0 + 3);
+    FloatVector x0 = FloatVector.fromArray(SPECIES, block, a0 * V);
+    FloatVector y0 = FloatVector.fromArray(SPECIES, block, (a0 + 1) * V);
+    FloatVector x1 = FloatVector.fromArray(SPECIES, block, a1 * V);
+    FloatVector y1 = FloatVector.fromArray(SPECIES, block, (a1 + 1) * V);
+    FloatVector x2 = FloatVector.fromArray(SPECIES, block, a2 * V);
+    FloatVector y2 = FloatVector.fromArray(SPECIES, block, (a2 + 1) * V);
+    FloatVector x3 = FloatVector.fromArray(SPECIES, block, a3 * V);
+    FloatVector y3 = FloatVector.fromArray(SPECIES, block, (a3 + 1) * V);
+    FloatVector u0 = x0.blend(y0.rearrange(UP1), HIGH1).add(m);
+    FloatVector v0 = x0.rearrange(DOWN1).blend(y0, HIGH1).add(m);
+    FloatVector u1 = x1.blend(y1.rearrange(UP1), HIGH1).add(m);
+    FloatVector v1 = x1.rearrange(DOWN1).blend(y1, HIGH1).add(m);
+    FloatVector u2 = x2.blend(y2.rearrange(UP1), HIGH1).add(m);
+    FloatVector v2 = x2.rearrange(DOWN1).blend(y2, HIGH1).add(m);
+    FloatVector u3 = x3.blend(y3.rearrange(UP1), HIGH1).add(m);
+    FloatVector v3 = x3.rearrange(DOWN1).blend(y3, HIGH1).add(m);
+    u0.intoArray(dst, row(base, groupStride, rowStride, a0));
+    v0.intoArray(dst, row(base, groupStride, rowStride, a0 + 1));
+    u1.intoArray(dst, row(base, groupStride, rowStride, a1));
+    v1.intoArray(dst, row(base, groupStride, rowStride, a1 + 1));
+    u2.intoArray(dst, row(base, groupStride, rowStride, a2));
+    v2.intoArray(dst, row(base, groupStride, rowStride, a2 + 1));
+    u3.intoArray(dst, row(base, groupStride, rowStride, a3));
+    v3.intoArray(dst, row(base, groupStride, rowStride, a3 + 1));
+  }
+
+  /**
+   * One tile: rows at {@code src[row r]} (groups {@code srcGroups} apart, rows {@code srcRows}
+   * apart in a group) to {@code dst[row r]} (likewise), transposed in each group of V rows.
+   */
+  private static void transposeTile(
+      float[] src,
+      int srcBase,
+      int srcGroups,
+      int srcRows,
+      float[] shiftIn,
+      float[] scale,
+      int in,
+      float[] shiftOut,
+      int out,
+      float[] dst,
+      int dstBase,
+      int dstGroups,
+      int dstRows,
+      float[] block) {
+    firstPairs(src, srcBase, srcGroups, srcRows, shiftIn, scale, in, block, 0);
+    firstPairs(src, srcBase, srcGroups, srcRows, shiftIn, scale, in, block, 4);
+    if (V == 16) {
+      pairs4(block, 0);
+      pairs4(block, 4);
+    }
+    if (V >= 8) {
+      pairs2(block, 0);
+      pairs2(block, 4);
+    }
+    lastPairs(block, shiftOut, out, dst, dstBase, dstGroups, dstRows, 0);
+    lastPairs(block, shiftOut, out, dst, dstBase, dstGroups, dstRows, 4);
   }
 
   @Override
   public void interleave(
       float[] x, int xOff, int count, int dimension, float[] shift, float[] scale, float[] w) {
-    if (V != FloatKernels.LANES || count != V) {
+    if (!TRANSPOSES || count != ROWS) {
       ScalarBackend.INSTANCE.interleave(x, xOff, count, dimension, shift, scale, w);
       return;
     }
+    // tile k0: row r is vector r's coordinates k0 … k0 + V − 1; out, row a of group G is
+    // coordinate k0 + a of lanes G·V … G·V + V − 1
     float[] block = BLOCK.get();
     int whole = dimension - dimension % V;
     for (int k0 = 0; k0 < whole; k0 += V) {
-      transposeFirstHalf(x, xOff + k0, dimension, shift, scale, k0, block);
-      transposeSecondHalf(block, null, 0, w, k0 * V, V);
+      transposeTile(
+          x,
+          xOff + k0,
+          V * dimension,
+          dimension,
+          shift,
+          scale,
+          k0,
+          null,
+          0,
+          w,
+          k0 * ROWS,
+          V,
+          ROWS,
+          block);
     }
     ScalarBackend.interleave(x, xOff, count, dimension, shift, scale, w, whole);
   }
@@ -625,15 +754,29 @@ final class VectorBackend implements KernelBackend {
   @Override
   public void deinterleave(
       float[] w, int count, int dimension, float[] shift, float[] out, int outOff) {
-    if (V != FloatKernels.LANES || count != V) {
+    if (!TRANSPOSES || count != ROWS) {
       ScalarBackend.INSTANCE.deinterleave(w, count, dimension, shift, out, outOff);
       return;
     }
+    // the inverse of interleave's tiles
     float[] block = BLOCK.get();
     int whole = dimension - dimension % V;
     for (int k0 = 0; k0 < whole; k0 += V) {
-      transposeFirstHalf(w, k0 * V, V, null, null, 0, block);
-      transposeSecondHalf(block, shift, k0, out, outOff + k0, dimension);
+      transposeTile(
+          w,
+          k0 * ROWS,
+          V,
+          ROWS,
+          null,
+          null,
+          0,
+          shift,
+          k0,
+          out,
+          outOff + k0,
+          V * dimension,
+          dimension,
+          block);
     }
     ScalarBackend.deinterleave(w, count, dimension, shift, out, outOff, whole);
   }
@@ -641,8 +784,9 @@ final class VectorBackend implements KernelBackend {
   private static final IntVector POSITIVE_INFINITY_BITS =
       IntVector.broadcast(INT_SPECIES, Float.floatToRawIntBits(Float.POSITIVE_INFINITY));
 
-  /** Per thread: one packed word per lane, on its way to the codes. */
-  private static final ThreadLocal<int[]> WORDS = ThreadLocal.withInitial(() -> new int[V]);
+  /** Per thread: one packed word per lane of a group, on its way to the codes. */
+  private static final ThreadLocal<int[]> WORDS =
+      ThreadLocal.withInitial(() -> new int[FloatKernels.LANES]);
 
   private static final VarHandle LITTLE_ENDIAN_INT =
       MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
@@ -650,7 +794,7 @@ final class VectorBackend implements KernelBackend {
   @Override
   public void packSigns(
       float[] w, int n, int first, int count, byte[] dst, int dstOff, int codeBytes) {
-    if (V != FloatKernels.LANES || count != V) {
+    if (!TRANSPOSES) {
       ScalarBackend.INSTANCE.packSigns(w, n, first, count, dst, dstOff, codeBytes);
       return;
     }
@@ -660,18 +804,23 @@ final class VectorBackend implements KernelBackend {
     ScalarBackend.packSigns(w, 0, j, first, count, dst, dstOff, codeBytes);
     int[] words = WORDS.get();
     for (; j + 32 <= n; j += 32) {
-      IntVector negative = IntVector.zero(INT_SPECIES);
-      for (int t = 0; t < 32; t++) {
-        // Bit t clear where w ≥ 0 fails, found in the bits of w + 0 (which turns −0 into +0):
-        // the sign bit is set (w < 0), or the bits exceed +∞'s (NaN, of either sign), which
-        // makes +∞'s bits minus them negative.
-        IntVector bits = FloatVector.fromArray(SPECIES, w, (j + t) * V).add(0f).reinterpretAsInts();
-        IntVector fails = bits.or(POSITIVE_INFINITY_BITS.sub(bits));
-        negative = negative.or(fails.lanewise(VectorOperators.LSHR, 31 - t).and(1 << t));
+      for (int g = 0; g < FloatKernels.LANES; g += V) { // the lanes g … g + V − 1
+        IntVector negative = IntVector.zero(INT_SPECIES);
+        for (int t = 0; t < 32; t++) {
+          // Bit t clear where w ≥ 0 fails, found in the bits of w + 0 (which turns −0 into +0):
+          // the sign bit is set (w < 0), or the bits exceed +∞'s (NaN, of either sign), which
+          // makes +∞'s bits minus them negative.
+          IntVector bits =
+              FloatVector.fromArray(SPECIES, w, (j + t) * FloatKernels.LANES + g)
+                  .add(0f)
+                  .reinterpretAsInts();
+          IntVector fails = bits.or(POSITIVE_INFINITY_BITS.sub(bits));
+          negative = negative.or(fails.lanewise(VectorOperators.LSHR, 31 - t).and(1 << t));
+        }
+        negative.not().intoArray(words, g);
       }
-      negative.not().intoArray(words, 0);
       int at = dstOff + ((first + j) >>> 3);
-      for (int l = 0; l < V; l++, at += codeBytes) {
+      for (int l = 0; l < count; l++, at += codeBytes) {
         LITTLE_ENDIAN_INT.set(dst, at, words[l]);
       }
     }
@@ -688,7 +837,7 @@ final class VectorBackend implements KernelBackend {
       int n,
       float magnitude,
       float[] w) {
-    if (V != FloatKernels.LANES || count != V) {
+    if (!TRANSPOSES) {
       ScalarBackend.INSTANCE.unpackSigns(src, srcOff, codeBytes, count, first, n, magnitude, w);
       return;
     }
@@ -699,18 +848,20 @@ final class VectorBackend implements KernelBackend {
     IntVector bits = IntVector.broadcast(INT_SPECIES, Float.floatToRawIntBits(magnitude));
     for (; j + 32 <= n; j += 32) {
       int at = srcOff + ((first + j) >>> 3);
-      for (int l = 0; l < V; l++, at += codeBytes) {
-        words[l] = (int) LITTLE_ENDIAN_INT.get(src, at);
+      for (int l = 0; l < FloatKernels.LANES; l++, at += codeBytes) {
+        words[l] = l < count ? (int) LITTLE_ENDIAN_INT.get(src, at) : 0;
       }
-      // code bit t clear → sign bit set: shift bit t of the complement up to bit 31
-      IntVector clear = IntVector.fromArray(INT_SPECIES, words, 0).not();
-      for (int t = 0; t < 32; t++) {
-        clear
-            .lanewise(VectorOperators.LSHL, 31 - t)
-            .and(0x80000000)
-            .or(bits)
-            .reinterpretAsFloats()
-            .intoArray(w, (j + t) * V);
+      for (int g = 0; g < FloatKernels.LANES; g += V) { // the lanes g … g + V − 1
+        // code bit t clear → sign bit set: shift bit t of the complement up to bit 31
+        IntVector clear = IntVector.fromArray(INT_SPECIES, words, g).not();
+        for (int t = 0; t < 32; t++) {
+          clear
+              .lanewise(VectorOperators.LSHL, 31 - t)
+              .and(0x80000000)
+              .or(bits)
+              .reinterpretAsFloats()
+              .intoArray(w, (j + t) * FloatKernels.LANES + g);
+        }
       }
     }
     ScalarBackend.unpackSigns(src, srcOff, codeBytes, count, first, j, n, magnitude, w);
