@@ -34,7 +34,7 @@ public final class CovarianceAccumulator implements PassAccumulator<CovarianceAc
 
   static final int LARGE_BLOCK = 1024;
 
-  /** Vectors per call of the kernel. */
+  /** Vectors per call of the kernel from dimension {@value #LARGE_DIMENSION} on (all below). */
   private static final int SLICE = 128;
 
   /** Rows of the scatter matrix per task. */
@@ -157,8 +157,9 @@ public final class CovarianceAccumulator implements PassAccumulator<CovarianceAc
             }
             // A slice of the block's vectors at a time, whose columns stay in L1 while the rows of
             // the row block go over them; every entry still sums over the vectors in order.
-            for (int k0 = 0; k0 < m; k0 += SLICE) {
-              int k = Math.min(SLICE, m - k0);
+            int slice = d >= LARGE_DIMENSION ? SLICE : m;
+            for (int k0 = 0; k0 < m; k0 += slice) {
+              int k = Math.min(slice, m - k0);
               FloatKernels.multiplyAdd(
                   transposed, i0 * m + k0, m, null, block, k0, k, i0, d, rows, i1 - i0);
             }

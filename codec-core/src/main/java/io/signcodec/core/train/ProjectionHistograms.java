@@ -33,7 +33,11 @@ final class ProjectionHistograms implements PassAccumulator<ProjectionHistograms
 
   private static final int TILE = 32;
 
-  /** Coordinates per call of the kernel: 64 rows of a group's 128 directions are 32 KiB. */
+  /**
+   * Coordinates per call of the kernel from dimension {@value #WIDE} on: 64 rows of a group's 128
+   * directions are 32 KiB, which stay in L1 while the tile's vectors go over them (below, a group's
+   * whole basis fits in L2 and the kernel takes all coordinates at once).
+   */
   static final int SLICE = 64;
 
   private final int dimension;
@@ -45,6 +49,7 @@ final class ProjectionHistograms implements PassAccumulator<ProjectionHistograms
   private long vectors;
 
   private final transient float[][] meanSlices;
+  private final transient int slice;
   private final transient float[][] transposedBasis;
   private transient float[][][] projections;
 
@@ -56,9 +61,10 @@ final class ProjectionHistograms implements PassAccumulator<ProjectionHistograms
     this.dimension = dimension;
     this.directions = spread.length;
     this.spread = spread;
-    this.meanSlices = new float[(dimension + SLICE - 1) / SLICE][];
-    for (int k0 = 0; k0 < dimension; k0 += SLICE) {
-      meanSlices[k0 / SLICE] = Arrays.copyOfRange(mean, k0, Math.min(dimension, k0 + SLICE));
+    this.slice = dimension >= WIDE ? SLICE : dimension;
+    this.meanSlices = new float[(dimension + slice - 1) / slice][];
+    for (int k0 = 0; k0 < dimension; k0 += slice) {
+      meanSlices[k0 / slice] = Arrays.copyOfRange(mean, k0, Math.min(dimension, k0 + slice));
     }
     this.count = new double[directions][AllocationTrainer.BINS];
     this.sum = new double[directions][AllocationTrainer.BINS];
@@ -110,13 +116,13 @@ final class ProjectionHistograms implements PassAccumulator<ProjectionHistograms
               }
               // A slice of the basis at a time, small enough to stay in L1 while every vector of
               // the tile goes over it; each projection still sums over the coordinates in order.
-              for (int k0 = 0; k0 < d; k0 += SLICE) {
-                int k = Math.min(SLICE, d - k0);
+              for (int k0 = 0; k0 < d; k0 += slice) {
+                int k = Math.min(slice, d - k0);
                 FloatKernels.multiplyAdd(
                     batch,
                     offset + t * d + k0,
                     d,
-                    meanSlices[k0 / SLICE],
+                    meanSlices[k0 / slice],
                     transposedBasis,
                     k0,
                     k,

@@ -32,15 +32,18 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
  * hold both to the same eigenvalues, orthonormality and residuals). At d = 3072 (2 cores, shared
  * machine): about 4–5 s for the reduction, 2–3 s for Q and 4–5 s for the eigenvalues and rotations.
  *
- * <p>Below {@value #CROSSOVER} dimensions EJML's decomposition runs as it is (measured on 2 cores,
- * best of several runs: d = 100, EJML 1.8 ms, this class 4.3 ms; d = 128 to 320 a tie within the
- * noise, e.g. 43 against 42 ms at d = 320; d = 384, 73 against 62 ms; d = 512, 181 against 68 ms; d
- * = 768, 543 against 194 ms). The crossover also keeps the pinned golden outputs (d ≤ 100) on
- * EJML's bits.
+ * <p>Below {@value #CROSSOVER} dimensions EJML's decomposition runs as it is. A trainer decomposes
+ * once per run, usually in a fresh JVM, so the crossover is where the first call wins (2 cores,
+ * fresh JVM, one call, shared machine): d = 768, EJML 1.16–1.31 s, this class 1.31–1.47 s (the
+ * tridiagonal reduction runs interpreted until it is compiled); d = 1024, 2.0–2.6 s against 1.7–1.8
+ * s; d = 1536, 6.1–6.4 s against 2.1–3.7 s. Once compiled, this class is ahead from about d = 384
+ * (best of several calls: d = 320, 43 against 42 ms; 384, 73 against 62 ms; 512, 181 against 68 ms;
+ * 768, 543 against 194 ms; d = 100, 1.8 against 4.3 ms). Below the crossover the codebooks keep
+ * their bits, the pinned golden outputs (d ≤ 100) among them.
  */
 final class SymmetricEigen {
   /** Dimensions below this use EJML's decomposition directly. */
-  static final int CROSSOVER = 384;
+  static final int CROSSOVER = 1024;
 
   /** Rotations recorded before they are applied: 24 MiB of them. */
   static final int BATCH = 1 << 20;

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.signcodec.core.TestData;
 import io.signcodec.core.internal.FloatKernels;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CovarianceAccumulatorTest {
 
@@ -107,11 +109,12 @@ class CovarianceAccumulatorTest {
   /**
    * The blocked scatter and the parallel fold give the bits of the original flush, which formed
    * each block's scatter with {@link FloatKernels#addGram} and folded it in row by row: d = 300 has
-   * a partial row block, 1 100 vectors a partial vector block.
+   * a partial row block, 1 100 vectors a partial vector block; d = 1030 takes blocks of 1 024
+   * vectors and the kernel in slices of vectors.
    */
-  @Test
-  void matchesTheGramKernelBitForBit() {
-    int d = 300;
+  @ParameterizedTest
+  @ValueSource(ints = {300, 1030})
+  void matchesTheGramKernelBitForBit(int d) {
     int n = 1_100;
     float[] x = TestData.powerLaw(n, d, 0.5, 9);
     CovarianceAccumulator acc = new CovarianceAccumulator(d);
@@ -119,7 +122,8 @@ class CovarianceAccumulatorTest {
     long count = 0;
     double[] mean = new double[d];
     double[] comoment = new double[d * d];
-    int block = CovarianceAccumulator.BLOCK;
+    int block = acc.blockSize();
+    assertEquals(d >= CovarianceAccumulator.LARGE_DIMENSION ? 1024 : 256, block);
     for (int start = 0; start < n; start += block) {
       int m = Math.min(block, n - start);
       float[][] rows = new float[m][d];
