@@ -9,15 +9,15 @@ import java.util.Arrays;
 import java.util.PriorityQueue;
 import java.util.Random;
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
-import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 
 /**
  * Trains allocated codebooks (docs/THEORY.md §7): bits spread over the principal directions of the
  * data by reverse water-filling, each direction a scalar quantizer of tied levels.
  *
  * <ol>
- *   <li>A pass accumulates μ and Σ; Σ's eigenvectors are the basis, in order of variance.
+ *   <li>A pass accumulates μ and Σ; Σ's eigenvectors are the basis, in order of variance (EJML's
+ *       symmetric QR decomposition below {@value SymmetricEigen#CROSSOVER} dimensions, {@link
+ *       SymmetricEigen}'s blocked, multi-threaded one from there on).
  *   <li>A pass histograms the projection of every vector on each of the first {@code min(d, n)}
  *       directions (2 048 bins over ±8 standard deviations, with each bin's count, sum and sum of
  *       squares, so nothing is rounded to the bin).
@@ -45,6 +45,17 @@ final class AllocationTrainer {
   /** Histograms cover this many standard deviations each side; beyond, the edge bins take it. */
   static final double RANGE = 8;
 
+  /** The dimension from which {@link SymmetricEigen#of} solves in bulk; tests move it. */
+  private final int eigenCrossover;
+
+  AllocationTrainer() {
+    this(SymmetricEigen.CROSSOVER);
+  }
+
+  AllocationTrainer(int eigenCrossover) {
+    this.eigenCrossover = eigenCrossover;
+  }
+
   /**
    * Trains from the vectors {@code runner} passes over; with {@code meanBits > 0} the direction of
    * the mean is the first basis direction and has at least that many bits (the rest of the basis is
@@ -70,8 +81,8 @@ final class AllocationTrainer {
     double[] variance = new double[d];
     double[][] basis =
         forced > 0
-            ? meanFirst(mean, meanNorm, covariance, d, variance)
-            : principalDirections(covariance, d, variance);
+            ? meanFirst(mean, meanNorm, covariance, d, variance, eigenCrossover)
+            : principalDirections(covariance, d, variance, eigenCrossover);
     if (bits > TiedLevelFit.UNIT_GAUSSIAN.length * (long) d) {
       throw new IllegalArgumentException(
           bits
@@ -236,7 +247,12 @@ final class AllocationTrainer {
    * the other directions do not see.
    */
   private static double[][] meanFirst(
-      double[] mean, double norm, double[] covariance, int d, double[] variance) {
+      double[] mean,
+      double norm,
+      double[] covariance,
+      int d,
+      double[] variance,
+      int eigenCrossover) {
     double[] m = new double[d];
     for (int t = 0; t < d; t++) {
       m[t] = mean[t] / norm;
@@ -261,7 +277,7 @@ final class AllocationTrainer {
       }
     }
     double[] restVariance = new double[d];
-    double[][] rest = principalDirections(projected, d, restVariance);
+    double[][] rest = principalDirections(projected, d, restVariance, eigenCrossover);
     int along = 0;
     double best = -1;
     for (int i = 0; i < d; i++) {
@@ -287,39 +303,41 @@ final class AllocationTrainer {
     return basis;
   }
 
-  /** Eigenvectors of Σ as rows, by decreasing eigenvalue, which go into {@code eigenvalues}. */
-  private static double[][] principalDirections(double[] covariance, int d, double[] eigenvalues) {
-    EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, true, true);
-    if (!eig.decompose(DMatrixRMaj.wrap(d, d, covariance.clone()))) {
-      throw new IllegalStateException("eigendecomposition of the covariance failed");
-    }
+  /**
+   * Eigenvectors of Σ as rows, by decreasing eigenvalue, which go into {@code eigenvalues}: EJML's
+   * symmetric QR decomposition, its rotations applied in bulk in large dimensions ({@link
+   * SymmetricEigen}).
+   */
+  static double[][] principalDirections(
+      double[] covariance, int d, double[] eigenvalues, int eigenCrossover) {
+    SymmetricEigen eig = SymmetricEigen.of(covariance, d, eigenCrossover);
     Integer[] order = new Integer[d];
     double[] lambda = new double[d];
     for (int k = 0; k < d; k++) {
       order[k] = k;
-      lambda[k] = eig.getEigenvalue(k).getReal();
+      lambda[k] = eig.values[k];
     }
     Arrays.sort(order, (a, b) -> Double.compare(lambda[b], lambda[a]));
     double[][] rows = new double[d][];
     for (int i = 0; i < d; i++) {
       eigenvalues[i] = lambda[order[i]];
-      DMatrixRMaj v = eig.getEigenVector(order[i]);
+      double[] v = eig.vectors[order[i]];
       double norm = 0;
       for (int t = 0; t < d; t++) {
-        norm += v.data[t] * v.data[t];
+        norm += v[t] * v[t];
       }
       norm = Math.sqrt(norm);
       // A fixed sign (largest entry positive), so that the same data give the same codebook.
       int big = 0;
       for (int t = 1; t < d; t++) {
-        if (Math.abs(v.data[t]) > Math.abs(v.data[big])) {
+        if (Math.abs(v[t]) > Math.abs(v[big])) {
           big = t;
         }
       }
-      double s = (v.data[big] < 0 ? -1 : 1) / norm;
+      double s = (v[big] < 0 ? -1 : 1) / norm;
       rows[i] = new double[d];
       for (int t = 0; t < d; t++) {
-        rows[i][t] = v.data[t] * s;
+        rows[i][t] = v[t] * s;
       }
     }
     return rows;

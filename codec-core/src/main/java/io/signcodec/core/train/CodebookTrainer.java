@@ -430,7 +430,8 @@ public final class CodebookTrainer {
    * Trains from the vectors that {@code runner} passes over (two passes, more for staged codes):
    * the same codebook as {@link #train(VectorSource)} when the runner feeds the same vectors in one
    * part, for a runner that spreads the passes over a cluster's partitions. Between passes this
-   * does the d×d work (eigendecompositions, fits) on the calling thread.
+   * does the d×d work (eigendecompositions, fits) on the calling thread and the common fork-join
+   * pool.
    *
    * @throws IllegalStateException if {@link Builder#structured()} was set, or a {@link
    *     Builder#listener} for the allocated codebook (the runner reports the passes; there is no

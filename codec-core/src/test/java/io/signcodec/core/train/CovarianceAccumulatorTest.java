@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.signcodec.core.TestData;
+import io.signcodec.core.internal.FloatKernels;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CovarianceAccumulatorTest {
 
@@ -101,5 +104,65 @@ class CovarianceAccumulatorTest {
     assertEquals(0, acc.count());
     assertThrows(IllegalArgumentException.class, () -> acc.merge(new CovarianceAccumulator(4)));
     assertThrows(IllegalArgumentException.class, () -> new CovarianceAccumulator(0));
+  }
+
+  /**
+   * The blocked scatter and the parallel fold give the bits of the original flush, which formed
+   * each block's scatter with {@link FloatKernels#addGram} and folded it in row by row: d = 300 has
+   * a partial row block, 1 100 vectors a partial vector block; d = 1030 takes blocks of 1 024
+   * vectors and the kernel in slices of vectors.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {300, 1030})
+  void matchesTheGramKernelBitForBit(int d) {
+    int n = 1_100;
+    float[] x = TestData.powerLaw(n, d, 0.5, 9);
+    CovarianceAccumulator acc = new CovarianceAccumulator(d);
+    acc.add(x, 0, n);
+    long count = 0;
+    double[] mean = new double[d];
+    double[] comoment = new double[d * d];
+    int block = acc.blockSize();
+    assertEquals(d >= CovarianceAccumulator.LARGE_DIMENSION ? 1024 : 256, block);
+    for (int start = 0; start < n; start += block) {
+      int m = Math.min(block, n - start);
+      float[][] rows = new float[m][d];
+      double[] mb = new double[d];
+      for (int i = 0; i < m; i++) {
+        for (int k = 0; k < d; k++) {
+          mb[k] += x[(start + i) * d + k];
+        }
+      }
+      for (int k = 0; k < d; k++) {
+        mb[k] /= m;
+      }
+      for (int i = 0; i < m; i++) {
+        for (int k = 0; k < d; k++) {
+          rows[i][k] = (float) (x[(start + i) * d + k] - mb[k]);
+        }
+      }
+      float[][] scatter = new float[d][d];
+      FloatKernels.addGram(rows, d, m, scatter, false);
+      long total = count + m;
+      double weight = (double) count * m / total;
+      for (int a = 0; a < d; a++) {
+        double da = mb[a] - mean[a];
+        for (int b = 0; b < d; b++) {
+          comoment[a * d + b] += scatter[a][b] + weight * da * (mb[b] - mean[b]);
+        }
+      }
+      for (int a = 0; a < d; a++) {
+        mean[a] += (mb[a] - mean[a]) * m / total;
+      }
+      count = total;
+    }
+    double[] covariance = acc.covariance();
+    for (int i = 0; i < d * d; i++) {
+      assertEquals(
+          Double.doubleToLongBits(comoment[i] / count),
+          Double.doubleToLongBits(covariance[i]),
+          "entry " + i);
+    }
+    assertArrayEquals(mean, acc.mean(), 0);
   }
 }

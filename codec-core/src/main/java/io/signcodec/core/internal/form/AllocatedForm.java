@@ -3,6 +3,7 @@ package io.signcodec.core.internal.form;
 import io.signcodec.core.LevelSearch;
 import io.signcodec.core.SignCodes;
 import io.signcodec.core.internal.FloatKernels;
+import io.signcodec.core.internal.Parallel;
 import java.util.Arrays;
 
 /**
@@ -237,18 +238,74 @@ public final class AllocatedForm implements CodebookForm {
     for (int t = 0; t < dimension; t++) {
       error += covariance[t * dimension + t];
     }
+    double[] variance = new double[directions];
+    int groups = (directions + GROUP - 1) / GROUP;
+    Parallel.forRange(
+        groups,
+        1,
+        (long) directions * dimension * dimension > 1 << 22,
+        (from, to) -> {
+          for (int g = from; g < to; g++) {
+            quadraticForms(
+                covariance, basis, g * GROUP, Math.min(directions, (g + 1) * GROUP), variance);
+          }
+        });
     for (int i = 0; i < directions; i++) {
-      double v = 0;
-      for (int r = 0; r < dimension; r++) {
-        double row = 0;
-        for (int c = 0; c < dimension; c++) {
-          row += covariance[r * dimension + c] * basis[i * dimension + c];
-        }
-        v += basis[i * dimension + r] * row;
-      }
+      double v = variance[i];
       error += levels[i].gaussianError(Math.sqrt(Math.max(v, 0))) - v;
     }
     return error;
+  }
+
+  /** Directions whose quadratic forms are evaluated together, one per SIMD lane. */
+  private static final int GROUP = 256;
+
+  /** Rows of Σ whose products with a group's directions are formed together. */
+  private static final int ROW_TILE = 4;
+
+  /**
+   * {@code u_iᵀ Σ u_i} for the directions {@code [from, to)}, each summed in the order {@code Σ_r
+   * u_{i,r} · (Σ_c Σ_{rc} u_{i,c})}, without fused multiply-adds: the same bits as one direction at
+   * a time, with the directions side by side in the inner loop so that it runs in SIMD lanes and
+   * reads Σ once per group rather than once per direction.
+   */
+  private void quadraticForms(
+      double[] covariance, float[] basis, int from, int to, double[] variance) {
+    int d = dimension;
+    int n = to - from;
+    double[][] columns = new double[d][n];
+    for (int i = 0; i < n; i++) {
+      for (int c = 0; c < d; c++) {
+        columns[c][i] = basis[(from + i) * d + c];
+      }
+    }
+    // Rows of Σ a tile at a time, so that each column of the basis is read once per tile.
+    double[][] rows = new double[ROW_TILE][n];
+    double[] v = new double[n];
+    for (int r0 = 0; r0 < d; r0 += ROW_TILE) {
+      int tile = Math.min(ROW_TILE, d - r0);
+      for (int q = 0; q < tile; q++) {
+        Arrays.fill(rows[q], 0);
+      }
+      for (int c = 0; c < d; c++) {
+        double[] u = columns[c];
+        for (int q = 0; q < tile; q++) {
+          double s = covariance[(r0 + q) * d + c];
+          double[] row = rows[q];
+          for (int i = 0; i < n; i++) {
+            row[i] += s * u[i];
+          }
+        }
+      }
+      for (int q = 0; q < tile; q++) {
+        double[] u = columns[r0 + q];
+        double[] row = rows[q];
+        for (int i = 0; i < n; i++) {
+          v[i] += u[i] * row[i];
+        }
+      }
+    }
+    System.arraycopy(v, 0, variance, from, n);
   }
 
   // ------------------------------------------------------------------------------- encode
