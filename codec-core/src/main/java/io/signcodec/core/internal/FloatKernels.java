@@ -171,6 +171,19 @@ public final class FloatKernels {
   }
 
   /**
+   * One bit of a level search on the {@link #LANES} lanes of one coordinate: {@code dst[dstAt + l]
+   * = first · (−1)^c}, where c counts the {@code flips} that {@code w[at + l]} is at or above
+   * ({@code w ≥ t}; NaN is at or above none). With {@code flips} the thresholds at which bit k of
+   * the nearest level's pattern changes and {@code first = ±1} that bit of the lowest level, this
+   * is bit k of the nearest level as ±1, which {@link #packSigns} packs. {@code dst} may be {@code
+   * w} at the same offset.
+   */
+  public static void levelBits(
+      float[] w, int at, float[] flips, float first, float[] dst, int dstAt) {
+    Backends.ACTIVE.levelBits(w, at, flips, first, dst, dstAt);
+  }
+
+  /**
    * Whether every value of {@code x[off..off+len)} lies within {@code ±bound}, where {@code bound =
    * Float.intBitsToFloat(boundBits)} is finite and not negative; a NaN never does, and nothing does
    * if {@code boundBits} is negative. One pass that both finds non-finite values (with {@code

@@ -60,6 +60,9 @@ interface KernelBackend {
       float magnitude,
       float[] w);
 
+  /** See {@link FloatKernels#levelBits}. */
+  void levelBits(float[] w, int at, float[] flips, float first, float[] dst, int dstAt);
+
   /** Whether {@code x[off..off+len)} holds no NaN and no infinity. */
   boolean allFinite(float[] x, int off, int len);
 

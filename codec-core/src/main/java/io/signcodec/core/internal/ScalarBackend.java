@@ -208,6 +208,18 @@ final class ScalarBackend implements KernelBackend {
   }
 
   @Override
+  public void levelBits(float[] w, int at, float[] flips, float first, float[] dst, int dstAt) {
+    for (int l = 0; l < FloatKernels.LANES; l++) {
+      float y = w[at + l];
+      float s = first;
+      for (float t : flips) {
+        s = y >= t ? -s : s;
+      }
+      dst[dstAt + l] = s;
+    }
+  }
+
+  @Override
   public boolean allFinite(float[] x, int off, int len) {
     // An exponent of all ones (NaN, ±∞) carries into the sign bit; integer ORs vectorise.
     int carry = 0;

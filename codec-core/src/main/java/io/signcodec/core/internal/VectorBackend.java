@@ -868,6 +868,22 @@ final class VectorBackend implements KernelBackend {
   }
 
   @Override
+  public void levelBits(float[] w, int at, float[] flips, float first, float[] dst, int dstAt) {
+    if (!TRANSPOSES) {
+      ScalarBackend.INSTANCE.levelBits(w, at, flips, first, dst, dstAt);
+      return;
+    }
+    for (int l = 0; l < FloatKernels.LANES; l += V) {
+      FloatVector y = FloatVector.fromArray(SPECIES, w, at + l);
+      FloatVector s = FloatVector.broadcast(SPECIES, first);
+      for (float t : flips) {
+        s = s.blend(s.neg(), y.compare(VectorOperators.GE, t));
+      }
+      s.intoArray(dst, dstAt + l);
+    }
+  }
+
+  @Override
   public boolean allFinite(float[] x, int off, int len) {
     // x − x is 0 for finite x and NaN otherwise; NaN survives the sum.
     FloatVector acc = FloatVector.zero(SPECIES);

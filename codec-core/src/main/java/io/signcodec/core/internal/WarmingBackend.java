@@ -142,6 +142,7 @@ final class WarmingBackend implements KernelBackend {
         vector.butterflies(w, 0, w.length, 16 * lanes, null, w.length);
         vector.butterflies4(w, 0, w.length, 4 * lanes, null, w.length);
         vector.butterflies8(w, 0, w.length, lanes, null, w.length);
+        vector.levelBits(w, 0, shift, 1f, w, lanes);
         vector.packSigns(w, d, 0, lanes, codes, 0, d / 8);
         vector.unpackSigns(codes, 0, d / 8, lanes, 0, d, 1f, w);
         vector.deinterleave(w, lanes, d, shift, x, 0);
@@ -234,6 +235,11 @@ final class WarmingBackend implements KernelBackend {
       float magnitude,
       float[] w) {
     current().unpackSigns(src, srcOff, codeBytes, count, first, n, magnitude, w);
+  }
+
+  @Override
+  public void levelBits(float[] w, int at, float[] flips, float first, float[] dst, int dstAt) {
+    current().levelBits(w, at, flips, first, dst, dstAt);
   }
 
   @Override

@@ -256,6 +256,48 @@ class KernelBackendTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 2, 3, 7, 15, 40})
+  void levelBitsFlipOncePerThresholdAtOrBelowEachLane(int flipCount) {
+    Random random = new Random(flipCount);
+    int lanes = FloatKernels.LANES;
+    float[] flips = randomArray(random, flipCount);
+    java.util.Arrays.sort(flips);
+    float[] w = randomArray(random, 3 * lanes);
+    // ties, NaN and both zeros in some lanes
+    if (flipCount > 0) {
+      w[lanes + 1] = flips[flipCount / 2];
+      w[lanes + 2] = Math.nextDown(flips[0]);
+    }
+    w[lanes + 3] = Float.NaN;
+    w[lanes + 4] = -0f;
+    w[lanes + 5] = 0f;
+    for (float first : new float[] {1f, -1f}) {
+      float[] a = new float[4 * lanes];
+      float[] b = new float[4 * lanes];
+      SCALAR.levelBits(w, lanes, flips, first, a, 2 * lanes);
+      VECTOR.levelBits(w, lanes, flips, first, b, 2 * lanes);
+      for (int l = 0; l < lanes; l++) {
+        float y = w[lanes + l];
+        int atOrAbove = 0;
+        for (float t : flips) {
+          atOrAbove += y >= t ? 1 : 0;
+        }
+        float expected = atOrAbove % 2 == 0 ? first : -first;
+        assertEquals(expected, a[2 * lanes + l], "scalar, lane " + l + ", y " + y);
+        assertEquals(expected, b[2 * lanes + l], "vector, lane " + l + ", y " + y);
+      }
+      assertEquals(0f, b[2 * lanes - 1], "before");
+      assertEquals(0f, b[3 * lanes], "after");
+      // in place
+      float[] c = w.clone();
+      VECTOR.levelBits(c, lanes, flips, first, c, lanes);
+      for (int l = 0; l < lanes; l++) {
+        assertEquals(a[2 * lanes + l], c[lanes + l], "in place, lane " + l);
+      }
+    }
+  }
+
   @Test
   void allFiniteFindsEveryNonFiniteValueAnywhere() {
     Random random = new Random(9);

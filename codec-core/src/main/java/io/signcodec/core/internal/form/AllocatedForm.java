@@ -315,23 +315,56 @@ public final class AllocatedForm implements CodebookForm {
     boolean greedy = search == LevelSearch.GREEDY;
     int codeBytes = SignCodes.codeBytes(bits);
     if (transform != null) {
-      float[] w = new float[dimension * StructuredTransform.LANES];
+      int lanes = StructuredTransform.LANES;
+      float[] w = new float[dimension * lanes];
       int deep = stageBits.length > 1 ? stageBits[1] : 0;
+      // The nearest-level search, bit by bit over a group's lanes (FloatKernels.levelBits):
+      // bit k ≥ 1 of deep direction i to planes[k], bit 0 in place of the projection, as ±1.
+      float[][][] flips = new float[deep][][];
+      float[][] lowest = new float[deep][];
+      for (int i = 0; i < deep; i++) {
+        flips[i] = new float[depths[i]][];
+        lowest[i] = new float[depths[i]];
+        for (int k = 0; k < depths[i]; k++) {
+          flips[i][k] = levels[i].flips(k);
+          lowest[i][k] = levels[i].lowestBit(k);
+        }
+      }
+      float[][] planes = new float[stageBits.length][];
+      for (int k = 1; k < stageBits.length; k++) {
+        planes[k] = new float[stageBits[k] * lanes];
+      }
       return (src, srcOff, dst, dstOff, count) -> {
-        for (int v = 0; v < count; v += StructuredTransform.LANES) {
-          int lanes = Math.min(StructuredTransform.LANES, count - v);
-          transform.projectLanes(src, srcOff + v * dimension, lanes, mean, w);
+        for (int v = 0; v < count; v += lanes) {
+          int group = Math.min(lanes, count - v);
+          transform.projectLanes(src, srcOff + v * dimension, group, mean, w);
           int codes = dstOff + v * codeBytes;
-          Arrays.fill(dst, codes, codes + lanes * codeBytes, (byte) 0);
-          // Every direction's stage-0 bit as the sign of its projection, straight from the
-          // lanes, 32 at a time; the directions with more bits then replace theirs.
-          FloatKernels.packSigns(w, directions, 0, lanes, dst, codes, codeBytes);
-          for (int l = 0; l < lanes && deep > 0; l++) {
-            int code = codes + l * codeBytes;
-            for (int i = 0; i < deep; i++) {
-              dst[code + (i >>> 3)] &= (byte) ~(1 << (i & 7));
+          Arrays.fill(dst, codes, codes + group * codeBytes, (byte) 0);
+          if (greedy) {
+            // Every direction's stage-0 bit as the sign of its projection, straight from the
+            // lanes, 32 at a time; the directions with more bits then replace theirs.
+            FloatKernels.packSigns(w, directions, 0, group, dst, codes, codeBytes);
+            for (int l = 0; l < group && deep > 0; l++) {
+              int code = codes + l * codeBytes;
+              for (int i = 0; i < deep; i++) {
+                dst[code + (i >>> 3)] &= (byte) ~(1 << (i & 7));
+              }
+              packDeep(w, l, lanes, true, dst, code, deep);
             }
-            packDeep(w, l, StructuredTransform.LANES, greedy, dst, code, deep);
+            continue;
+          }
+          for (int i = 0; i < deep; i++) {
+            int at = i * lanes;
+            for (int k = depths[i] - 1; k >= 1; k--) {
+              FloatKernels.levelBits(w, at, flips[i][k], lowest[i][k], planes[k], at);
+            }
+            FloatKernels.levelBits(w, at, flips[i][0], lowest[i][0], w, at);
+          }
+          // a direction with one bit keeps its projection, whose sign is its bit
+          FloatKernels.packSigns(w, directions, 0, group, dst, codes, codeBytes);
+          for (int k = 1; k < stageBits.length; k++) {
+            FloatKernels.packSigns(
+                planes[k], stageBits[k], stageStart[k], group, dst, codes, codeBytes);
           }
         }
       };

@@ -104,6 +104,28 @@ public final class TiedLevels {
   }
 
   /**
+   * The thresholds at which bit k of the nearest level's pattern changes, ascending: bit k of
+   * {@link #nearest}{@code (y)} is {@link #lowestBit}{@code (k)} flipped once for every one of them
+   * that y is at or above, since the nearest level's index is the number of thresholds at or below
+   * y.
+   */
+  float[] flips(int k) {
+    int n = 0;
+    float[] f = new float[thresholds.length];
+    for (int j = 0; j < thresholds.length; j++) {
+      if ((((patterns[j] ^ patterns[j + 1]) >>> k) & 1) != 0) {
+        f[n++] = thresholds[j];
+      }
+    }
+    return Arrays.copyOf(f, n);
+  }
+
+  /** Bit k of the lowest level's pattern as ±1: +1 if set. */
+  float lowestBit(int k) {
+    return ((patterns[0] >>> k) & 1) != 0 ? 1f : -1f;
+  }
+
+  /**
    * {@code E[(y − ℓ(y))²]} for {@code y ~ N(0, σ²)} coded by the nearest level: over each interval
    * between thresholds, the Gaussian's mass, first and second moments in closed form.
    */
