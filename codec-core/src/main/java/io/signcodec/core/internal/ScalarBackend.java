@@ -209,13 +209,15 @@ final class ScalarBackend implements KernelBackend {
 
   @Override
   public void levelBits(float[] w, int at, float[] flips, float first, float[] dst, int dstAt) {
+    // the count's parity into the sign bit: no branch on the (random) comparisons
+    int firstBits = Float.floatToRawIntBits(first);
     for (int l = 0; l < FloatKernels.LANES; l++) {
       float y = w[at + l];
-      float s = first;
+      int atOrAbove = 0;
       for (float t : flips) {
-        s = y >= t ? -s : s;
+        atOrAbove += y >= t ? 1 : 0;
       }
-      dst[dstAt + l] = s;
+      dst[dstAt + l] = Float.intBitsToFloat(firstBits ^ (atOrAbove << 31));
     }
   }
 
