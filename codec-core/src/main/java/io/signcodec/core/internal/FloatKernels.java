@@ -33,8 +33,8 @@ public final class FloatKernels {
 
   /**
    * Vectors in a lane-interleaved batch: coordinate k of vector l is at {@code w[k · LANES + l]},
-   * so one coordinate of the whole batch is a run of {@code LANES} floats, a SIMD register on
-   * AVX-512.
+   * so one coordinate of the whole batch is a run of {@code LANES} floats: a SIMD register on
+   * AVX-512, two on AVX2, four on NEON.
    */
   public static final int LANES = 16;
 

@@ -18,14 +18,19 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Per element the operations are the scalar backend's: start from C, {@code fma} each term in
  * ascending order, so results are bit-identical. Columns that do not fill two vectors are done with
  * scalar {@code Math.fma} in the same order.
+ *
+ * <p>The lane-interleaved kernels (transposes, butterflies, sign packing, level bits) take whole
+ * registers at 4, 8 and 16 float lanes. Each method holds a few dozen vector calls at most: JDK
+ * 17's C2 left some calls of larger ones as calls that box their vectors (see the notes at the
+ * butterflies and the transposes).
  */
 final class VectorBackend implements KernelBackend {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
   private static final int V = SPECIES.length();
 
   /**
-   * Whether the lane-interleaved kernels (transposes, sign packing) take whole registers: 4, 8 or
-   * 16 lanes, dividing the 16 of a group; else they run as the scalar backend's.
+   * Whether the lane-interleaved kernels (transposes, sign packing, level bits) take whole
+   * registers: 4, 8 or 16 lanes, dividing the 16 of a group; else they run as the scalar backend's.
    */
   private static final boolean TRANSPOSES = V >= 4 && V <= FloatKernels.LANES;
 
