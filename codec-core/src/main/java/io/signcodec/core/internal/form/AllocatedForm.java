@@ -320,16 +320,6 @@ public final class AllocatedForm implements CodebookForm {
       int deep = stageBits.length > 1 ? stageBits[1] : 0;
       // The nearest-level search, bit by bit over a group's lanes (FloatKernels.levelBits):
       // bit k ≥ 1 of deep direction i to planes[k], bit 0 in place of the projection, as ±1.
-      float[][][] flips = new float[deep][][];
-      float[][] lowest = new float[deep][];
-      for (int i = 0; i < deep; i++) {
-        flips[i] = new float[depths[i]][];
-        lowest[i] = new float[depths[i]];
-        for (int k = 0; k < depths[i]; k++) {
-          flips[i][k] = levels[i].flips(k);
-          lowest[i][k] = levels[i].lowestBit(k);
-        }
-      }
       float[][] planes = new float[stageBits.length][];
       for (int k = 1; k < stageBits.length; k++) {
         planes[k] = new float[stageBits[k] * lanes];
@@ -354,11 +344,12 @@ public final class AllocatedForm implements CodebookForm {
             continue;
           }
           for (int i = 0; i < deep; i++) {
+            TiedLevels level = levels[i];
             int at = i * lanes;
             for (int k = depths[i] - 1; k >= 1; k--) {
-              FloatKernels.levelBits(w, at, flips[i][k], lowest[i][k], planes[k], at);
+              FloatKernels.levelBits(w, at, level.flips(k), level.lowestBit(k), planes[k], at);
             }
-            FloatKernels.levelBits(w, at, flips[i][0], lowest[i][0], w, at);
+            FloatKernels.levelBits(w, at, level.flips(0), level.lowestBit(0), w, at);
           }
           // a direction with one bit keeps its projection, whose sign is its bit
           FloatKernels.packSigns(w, directions, 0, group, dst, codes, codeBytes);

@@ -25,6 +25,7 @@ public final class TiedLevels {
   private final float[] thresholds;
   private final int[] patterns;
   private final float[] sortedLevels;
+  private final float[][] flips;
 
   TiedLevels(float[] scales) {
     int b = scales.length;
@@ -56,6 +57,17 @@ public final class TiedLevels {
       if (j > 0) {
         thresholds[j - 1] = (values[order[j - 1]] + values[order[j]]) * 0.5f;
       }
+    }
+    flips = new float[b][];
+    for (int k = 0; k < b; k++) {
+      int n = 0;
+      float[] f = new float[thresholds.length];
+      for (int j = 0; j < thresholds.length; j++) {
+        if ((((patterns[j] ^ patterns[j + 1]) >>> k) & 1) != 0) {
+          f[n++] = thresholds[j];
+        }
+      }
+      flips[k] = Arrays.copyOf(f, n);
     }
   }
 
@@ -104,20 +116,13 @@ public final class TiedLevels {
   }
 
   /**
-   * The thresholds at which bit k of the nearest level's pattern changes, ascending: bit k of
-   * {@link #nearest}{@code (y)} is {@link #lowestBit}{@code (k)} flipped once for every one of them
-   * that y is at or above, since the nearest level's index is the number of thresholds at or below
-   * y.
+   * The thresholds at which bit k of the nearest level's pattern changes, ascending (not copied):
+   * bit k of {@link #nearest}{@code (y)} is {@link #lowestBit}{@code (k)} flipped once for every
+   * one of them that y is at or above, since the nearest level's index is the number of thresholds
+   * at or below y.
    */
   float[] flips(int k) {
-    int n = 0;
-    float[] f = new float[thresholds.length];
-    for (int j = 0; j < thresholds.length; j++) {
-      if ((((patterns[j] ^ patterns[j + 1]) >>> k) & 1) != 0) {
-        f[n++] = thresholds[j];
-      }
-    }
-    return Arrays.copyOf(f, n);
+    return flips[k];
   }
 
   /** Bit k of the lowest level's pattern as ±1: +1 if set. */
