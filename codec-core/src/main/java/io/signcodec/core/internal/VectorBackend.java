@@ -451,7 +451,9 @@ final class VectorBackend implements KernelBackend {
    * Each method does four pairs of rows of one step, through a block in L1. JDK 17's C2 leaves
    * some vector calls of a larger method as calls that box their vectors, and which ones varies
    * from run to run (measured with JMH -prof gc, forks of one build: 0 to 22 KiB allocated per
-   * encoded vector with whole 16×16 transposes in two methods). The first step loads the rows
+   * encoded vector with whole 16×16 transposes in two methods). The middle steps differ only in
+   * their shuffle and mask, which each reads as a static final constant rather than taking it as a
+   * parameter (a parameter's exact shuffle class is unknown to C2 unless the method is inlined). The first step loads the rows
    * (minus a shift, times a scale), the last one stores them (plus a shift).
    */
   private static final VectorShuffle<Float> UP1 = shuffle(1);
