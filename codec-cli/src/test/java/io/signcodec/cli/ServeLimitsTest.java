@@ -156,7 +156,10 @@ class ServeLimitsTest {
         lines[0].matches(
             "signcodec serve: /127\\.0\\.0\\.1:\\d+: stream header still"
                 + " incomplete \\d+ ms after its first bytes arrived \\(\\d+ bytes of it so far;"
-                + " expected: within 500 ms\\)"),
+                + " expected: within 500 ms"
+                // A loaded machine may pause reading (the event loop lags): that time is
+                // named and not counted.
+                + "(; the \\d+ ms this connection was not being read are not counted)?\\)"),
         lines[0]);
   }
 
