@@ -365,78 +365,108 @@ final class VectorBackend implements KernelBackend {
   }
 
   /*
-   * The radix-8 butterflies with a scale are the plain ones, then a pass that scales the group
-   * in L1: JDK 17's C2 leaves some vector calls of a larger method as calls that box their
-   * vectors, which ones varying from run to run (measured with JMH -prof gc over forks of one
-   * build: the last product of a method with the butterflies and the products together was not
-   * a SIMD instruction in some forks, 2.3-4.6 KiB allocated per encoded vector).
+   * The radix-8 butterflies with a scale are the plain ones on a chunk of each row, then a pass
+   * that scales the chunk while it is in L1: JDK 17's C2 leaves some vector calls of a larger
+   * method as calls that box their vectors (measured with JMH -prof gc over forks of one build:
+   * with the products in the butterflies' method, 2.3-6 KiB allocated per encoded vector, in
+   * some forks or in all of them, depending on how the products were written).
    */
 
   /** {@link #butterflies8} without a scale. */
   private static void radix8(float[] w, int from, int end, int span) {
     for (int g = from; g < end; g += 8 * span) {
-      for (int q = 0; q < span; q += V) {
-        int o = g + q;
-        FloatVector x0 = FloatVector.fromArray(SPECIES, w, o);
-        FloatVector x1 = FloatVector.fromArray(SPECIES, w, o + span);
-        FloatVector x2 = FloatVector.fromArray(SPECIES, w, o + 2 * span);
-        FloatVector x3 = FloatVector.fromArray(SPECIES, w, o + 3 * span);
-        FloatVector x4 = FloatVector.fromArray(SPECIES, w, o + 4 * span);
-        FloatVector x5 = FloatVector.fromArray(SPECIES, w, o + 5 * span);
-        FloatVector x6 = FloatVector.fromArray(SPECIES, w, o + 6 * span);
-        FloatVector x7 = FloatVector.fromArray(SPECIES, w, o + 7 * span);
-        // level span
-        FloatVector y0 = x0.add(x1);
-        FloatVector y1 = x0.sub(x1);
-        FloatVector y2 = x2.add(x3);
-        FloatVector y3 = x2.sub(x3);
-        FloatVector y4 = x4.add(x5);
-        FloatVector y5 = x4.sub(x5);
-        FloatVector y6 = x6.add(x7);
-        FloatVector y7 = x6.sub(x7);
-        // level 2·span
-        FloatVector z0 = y0.add(y2);
-        FloatVector z2 = y0.sub(y2);
-        FloatVector z1 = y1.add(y3);
-        FloatVector z3 = y1.sub(y3);
-        FloatVector z4 = y4.add(y6);
-        FloatVector z6 = y4.sub(y6);
-        FloatVector z5 = y5.add(y7);
-        FloatVector z7 = y5.sub(y7);
-        // level 4·span
-        FloatVector o0 = z0.add(z4);
-        FloatVector o4 = z0.sub(z4);
-        FloatVector o1 = z1.add(z5);
-        FloatVector o5 = z1.sub(z5);
-        FloatVector o2 = z2.add(z6);
-        FloatVector o6 = z2.sub(z6);
-        FloatVector o3 = z3.add(z7);
-        FloatVector o7 = z3.sub(z7);
-        o0.intoArray(w, o);
-        o1.intoArray(w, o + span);
-        o2.intoArray(w, o + 2 * span);
-        o3.intoArray(w, o + 3 * span);
-        o4.intoArray(w, o + 4 * span);
-        o5.intoArray(w, o + 5 * span);
-        o6.intoArray(w, o + 6 * span);
-        o7.intoArray(w, o + 7 * span);
+      radix8(w, g, span, 0, span);
+    }
+  }
+
+  /** The radix-8 butterflies of columns {@code [q0, q1)} of the group at {@code g}. */
+  private static void radix8(float[] w, int g, int span, int q0, int q1) {
+    for (int q = q0; q < q1; q += V) {
+      int o = g + q;
+      FloatVector x0 = FloatVector.fromArray(SPECIES, w, o);
+      FloatVector x1 = FloatVector.fromArray(SPECIES, w, o + span);
+      FloatVector x2 = FloatVector.fromArray(SPECIES, w, o + 2 * span);
+      FloatVector x3 = FloatVector.fromArray(SPECIES, w, o + 3 * span);
+      FloatVector x4 = FloatVector.fromArray(SPECIES, w, o + 4 * span);
+      FloatVector x5 = FloatVector.fromArray(SPECIES, w, o + 5 * span);
+      FloatVector x6 = FloatVector.fromArray(SPECIES, w, o + 6 * span);
+      FloatVector x7 = FloatVector.fromArray(SPECIES, w, o + 7 * span);
+      // level span
+      FloatVector y0 = x0.add(x1);
+      FloatVector y1 = x0.sub(x1);
+      FloatVector y2 = x2.add(x3);
+      FloatVector y3 = x2.sub(x3);
+      FloatVector y4 = x4.add(x5);
+      FloatVector y5 = x4.sub(x5);
+      FloatVector y6 = x6.add(x7);
+      FloatVector y7 = x6.sub(x7);
+      // level 2·span
+      FloatVector z0 = y0.add(y2);
+      FloatVector z2 = y0.sub(y2);
+      FloatVector z1 = y1.add(y3);
+      FloatVector z3 = y1.sub(y3);
+      FloatVector z4 = y4.add(y6);
+      FloatVector z6 = y4.sub(y6);
+      FloatVector z5 = y5.add(y7);
+      FloatVector z7 = y5.sub(y7);
+      // level 4·span
+      FloatVector o0 = z0.add(z4);
+      FloatVector o4 = z0.sub(z4);
+      FloatVector o1 = z1.add(z5);
+      FloatVector o5 = z1.sub(z5);
+      FloatVector o2 = z2.add(z6);
+      FloatVector o6 = z2.sub(z6);
+      FloatVector o3 = z3.add(z7);
+      FloatVector o7 = z3.sub(z7);
+      o0.intoArray(w, o);
+      o1.intoArray(w, o + span);
+      o2.intoArray(w, o + 2 * span);
+      o3.intoArray(w, o + 3 * span);
+      o4.intoArray(w, o + 4 * span);
+      o5.intoArray(w, o + 5 * span);
+      o6.intoArray(w, o + 6 * span);
+      o7.intoArray(w, o + 7 * span);
+    }
+  }
+
+  /** Floats per row of a group that the scaled butterflies do before scaling them. */
+  private static final int SCALED_CHUNK = 256;
+
+  /**
+   * {@link #butterflies8} with a scale: the butterflies of about {@value #SCALED_CHUNK} floats of
+   * each row of a group (whole runs of {@code stride}), then their products.
+   */
+  private static void radix8Scaled(
+      float[] w, int from, int end, int span, float[] scale, int stride) {
+    int chunk = stride * Math.max(1, SCALED_CHUNK / stride);
+    for (int g = from; g < end; g += 8 * span) {
+      for (int q = 0; q < span; q += chunk) {
+        int to = Math.min(span, q + chunk);
+        radix8(w, g, span, q, to);
+        for (int k = 0; k < 8; k++) {
+          int at = g + k * span;
+          scaleRuns(w, at + q, at + to, from, scale, stride);
+        }
       }
     }
   }
 
-  /** {@link #butterflies8} with a scale: {@link #radix8}, then {@link #scaleRuns}. */
-  private static void radix8Scaled(
-      float[] w, int from, int end, int span, float[] scale, int stride) {
-    radix8(w, from, end, span);
-    scaleRuns(w, from, end, scale, stride);
-  }
-
-  /** {@code w[e] *= scale[(e − from) / stride]} for {@code from ≤ e < end}; V divides stride. */
-  private static void scaleRuns(float[] w, int from, int end, float[] scale, int stride) {
-    for (int run = from; run < end; run += stride) {
-      FloatVector s = FloatVector.broadcast(SPECIES, scale[(run - from) / stride]);
-      for (int e = run; e < run + stride; e += V) {
-        FloatVector.fromArray(SPECIES, w, e).mul(s).intoArray(w, e);
+  /**
+   * {@code w[e] *= scale[(e − origin) / stride]} for {@code from ≤ e < end}; V divides stride, and
+   * stride divides {@code from − origin} and {@code end − from}. One loop over the vectors, each
+   * finding its factor: a loop per run of {@code stride} floats (one or two vectors) ran at half
+   * the speed.
+   */
+  private static void scaleRuns(
+      float[] w, int from, int end, int origin, float[] scale, int stride) {
+    if (Integer.bitCount(stride) == 1) {
+      int shift = Integer.numberOfTrailingZeros(stride);
+      for (int e = from; e < end; e += V) {
+        FloatVector.fromArray(SPECIES, w, e).mul(scale[(e - origin) >>> shift]).intoArray(w, e);
+      }
+    } else {
+      for (int e = from; e < end; e += V) {
+        FloatVector.fromArray(SPECIES, w, e).mul(scale[(e - origin) / stride]).intoArray(w, e);
       }
     }
   }
