@@ -358,7 +358,7 @@ final class VectorBackend implements KernelBackend {
     if (!wholeVectors(span, scale, stride)) {
       ScalarBackend.INSTANCE.butterflies8(w, from, end, span, scale, stride);
     } else if (scale == null) {
-      radix8(w, from, end, span);
+      radix8(w, from, end, span, 0, span);
     } else {
       radix8Scaled(w, from, end, span, scale, stride);
     }
@@ -372,60 +372,58 @@ final class VectorBackend implements KernelBackend {
    * some forks or in all of them, depending on how the products were written).
    */
 
-  /** {@link #butterflies8} without a scale. */
-  private static void radix8(float[] w, int from, int end, int span) {
+  /**
+   * {@link #butterflies8} without a scale, on columns {@code [q0, q1)} of each group ({@code 0} and
+   * {@code span}: the whole groups).
+   */
+  private static void radix8(float[] w, int from, int end, int span, int q0, int q1) {
     for (int g = from; g < end; g += 8 * span) {
-      radix8(w, g, span, 0, span);
-    }
-  }
-
-  /** The radix-8 butterflies of columns {@code [q0, q1)} of the group at {@code g}. */
-  private static void radix8(float[] w, int g, int span, int q0, int q1) {
-    for (int q = q0; q < q1; q += V) {
-      int o = g + q;
-      FloatVector x0 = FloatVector.fromArray(SPECIES, w, o);
-      FloatVector x1 = FloatVector.fromArray(SPECIES, w, o + span);
-      FloatVector x2 = FloatVector.fromArray(SPECIES, w, o + 2 * span);
-      FloatVector x3 = FloatVector.fromArray(SPECIES, w, o + 3 * span);
-      FloatVector x4 = FloatVector.fromArray(SPECIES, w, o + 4 * span);
-      FloatVector x5 = FloatVector.fromArray(SPECIES, w, o + 5 * span);
-      FloatVector x6 = FloatVector.fromArray(SPECIES, w, o + 6 * span);
-      FloatVector x7 = FloatVector.fromArray(SPECIES, w, o + 7 * span);
-      // level span
-      FloatVector y0 = x0.add(x1);
-      FloatVector y1 = x0.sub(x1);
-      FloatVector y2 = x2.add(x3);
-      FloatVector y3 = x2.sub(x3);
-      FloatVector y4 = x4.add(x5);
-      FloatVector y5 = x4.sub(x5);
-      FloatVector y6 = x6.add(x7);
-      FloatVector y7 = x6.sub(x7);
-      // level 2·span
-      FloatVector z0 = y0.add(y2);
-      FloatVector z2 = y0.sub(y2);
-      FloatVector z1 = y1.add(y3);
-      FloatVector z3 = y1.sub(y3);
-      FloatVector z4 = y4.add(y6);
-      FloatVector z6 = y4.sub(y6);
-      FloatVector z5 = y5.add(y7);
-      FloatVector z7 = y5.sub(y7);
-      // level 4·span
-      FloatVector o0 = z0.add(z4);
-      FloatVector o4 = z0.sub(z4);
-      FloatVector o1 = z1.add(z5);
-      FloatVector o5 = z1.sub(z5);
-      FloatVector o2 = z2.add(z6);
-      FloatVector o6 = z2.sub(z6);
-      FloatVector o3 = z3.add(z7);
-      FloatVector o7 = z3.sub(z7);
-      o0.intoArray(w, o);
-      o1.intoArray(w, o + span);
-      o2.intoArray(w, o + 2 * span);
-      o3.intoArray(w, o + 3 * span);
-      o4.intoArray(w, o + 4 * span);
-      o5.intoArray(w, o + 5 * span);
-      o6.intoArray(w, o + 6 * span);
-      o7.intoArray(w, o + 7 * span);
+      for (int q = q0; q < q1; q += V) {
+        int o = g + q;
+        FloatVector x0 = FloatVector.fromArray(SPECIES, w, o);
+        FloatVector x1 = FloatVector.fromArray(SPECIES, w, o + span);
+        FloatVector x2 = FloatVector.fromArray(SPECIES, w, o + 2 * span);
+        FloatVector x3 = FloatVector.fromArray(SPECIES, w, o + 3 * span);
+        FloatVector x4 = FloatVector.fromArray(SPECIES, w, o + 4 * span);
+        FloatVector x5 = FloatVector.fromArray(SPECIES, w, o + 5 * span);
+        FloatVector x6 = FloatVector.fromArray(SPECIES, w, o + 6 * span);
+        FloatVector x7 = FloatVector.fromArray(SPECIES, w, o + 7 * span);
+        // level span
+        FloatVector y0 = x0.add(x1);
+        FloatVector y1 = x0.sub(x1);
+        FloatVector y2 = x2.add(x3);
+        FloatVector y3 = x2.sub(x3);
+        FloatVector y4 = x4.add(x5);
+        FloatVector y5 = x4.sub(x5);
+        FloatVector y6 = x6.add(x7);
+        FloatVector y7 = x6.sub(x7);
+        // level 2·span
+        FloatVector z0 = y0.add(y2);
+        FloatVector z2 = y0.sub(y2);
+        FloatVector z1 = y1.add(y3);
+        FloatVector z3 = y1.sub(y3);
+        FloatVector z4 = y4.add(y6);
+        FloatVector z6 = y4.sub(y6);
+        FloatVector z5 = y5.add(y7);
+        FloatVector z7 = y5.sub(y7);
+        // level 4·span
+        FloatVector o0 = z0.add(z4);
+        FloatVector o4 = z0.sub(z4);
+        FloatVector o1 = z1.add(z5);
+        FloatVector o5 = z1.sub(z5);
+        FloatVector o2 = z2.add(z6);
+        FloatVector o6 = z2.sub(z6);
+        FloatVector o3 = z3.add(z7);
+        FloatVector o7 = z3.sub(z7);
+        o0.intoArray(w, o);
+        o1.intoArray(w, o + span);
+        o2.intoArray(w, o + 2 * span);
+        o3.intoArray(w, o + 3 * span);
+        o4.intoArray(w, o + 4 * span);
+        o5.intoArray(w, o + 5 * span);
+        o6.intoArray(w, o + 6 * span);
+        o7.intoArray(w, o + 7 * span);
+      }
     }
   }
 
@@ -442,7 +440,7 @@ final class VectorBackend implements KernelBackend {
     for (int g = from; g < end; g += 8 * span) {
       for (int q = 0; q < span; q += chunk) {
         int to = Math.min(span, q + chunk);
-        radix8(w, g, span, q, to);
+        radix8(w, g, g + 8 * span, span, q, to);
         for (int k = 0; k < 8; k++) {
           int at = g + k * span;
           scaleRuns(w, at + q, at + to, from, scale, stride);
