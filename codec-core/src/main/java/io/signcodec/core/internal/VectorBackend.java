@@ -147,8 +147,8 @@ final class VectorBackend implements KernelBackend {
   /**
    * Columns {@code [j, j + 4V)} of rows {@code r0 … r0 + k − 1} of R, row after row in one array:
    * every block of four rows of a chunk then reads R through one array at offsets that grow with
-   * the row, whose bounds C2 checks once per loop rather than once per load (1.5× the products at 4
-   * lanes, kernel harness), and whose rows it need not load one by one.
+   * the row, rather than through a row array per step, each with its own bounds (1.4–1.5× the
+   * products at 4 lanes in kernel harnesses with R in L2; the same at 8 lanes).
    */
   private static float[] strip(float[][] r, int r0, int k, int j) {
     float[][] holder = STRIP.get();
