@@ -2,6 +2,7 @@ package io.signcodec.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.signcodec.core.Codebook;
 import io.signcodec.core.LinearDecoder;
@@ -295,15 +296,17 @@ class ServeLimitsTest {
         }
         long stalled = TimeUnit.NANOSECONDS.toSeconds(now - lastProgress);
         long total = TimeUnit.NANOSECONDS.toSeconds(now - start);
-        assertTrue(
-            writer.isDone() || (stalled < 20 && total < 240),
-            "after "
-                + seen
-                + " bytes the server has neither read nor closed for "
-                + stalled
-                + " s ("
-                + total
-                + " s in all)");
+        if (!writer.isDone() && (stalled >= 20 || total >= 240)) {
+          fail(
+              "after "
+                  + seen
+                  + " bytes the server has neither read nor closed for "
+                  + stalled
+                  + " s ("
+                  + total
+                  + " s in all); its threads:\n"
+                  + threads());
+        }
       }
       String outcome = writer.get(1, TimeUnit.SECONDS);
       assertTrue(outcome.startsWith("closed after "), outcome);
@@ -312,6 +315,26 @@ class ServeLimitsTest {
     String[] lines = awaitErrLines(server, 1);
     assertEquals(1, lines.length, server.err().toString());
     assertTrue(lines[0].endsWith(": sent nothing for 1 s (--idle-timeout): closed"), lines[0]);
+  }
+
+  /** The stacks of the server's threads (event loops, decoders, the command), for a failure. */
+  private static String threads() {
+    StringBuilder b = new StringBuilder();
+    for (java.util.Map.Entry<Thread, StackTraceElement[]> e :
+        Thread.getAllStackTraces().entrySet()) {
+      String name = e.getKey().getName();
+      if (!name.startsWith("signcodec")
+          && !name.contains("nioEventLoop")
+          && !name.equals("serve")
+          && !name.contains("epoll")) {
+        continue;
+      }
+      b.append(name).append(' ').append(e.getKey().getState()).append('\n');
+      for (StackTraceElement f : e.getValue()) {
+        b.append("    at ").append(f).append('\n');
+      }
+    }
+    return b.toString();
   }
 
   @Test
