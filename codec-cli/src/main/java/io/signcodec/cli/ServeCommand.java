@@ -267,11 +267,9 @@ final class ServeCommand extends CliCommand {
                       @Override
                       protected void initChannel(SocketChannel ch) {
                         // Counted once the event loop has finished the task that closed the
-                        // channel: a
-                        // handler that closes on a failure (SslHandler on a non-TLS record) does so
-                        // before
-                        // the failure reaches exceptionCaught, whose line must be out before serve
-                        // exits.
+                        // channel: a handler that closes on a failure (SslHandler on a non-TLS
+                        // record) does so before the failure reaches exceptionCaught, whose line
+                        // must be out before serve exits.
                         ch.closeFuture()
                             .addListener(
                                 f -> {
@@ -286,8 +284,7 @@ final class ServeCommand extends CliCommand {
                         ClientIdleHandler idle =
                             idleNanos > 0 ? new ClientIdleHandler(idleNanos) : null;
                         if (idle != null) {
-                          // Before the SslHandler, so that TLS handshake bytes count as activity
-                          // too.
+                          // Before the SslHandler: TLS handshake bytes count as activity too.
                           p.addLast(idle);
                         }
                         if (tls != null) {
