@@ -304,7 +304,9 @@ class ServeLimitsTest {
                   + stalled
                   + " s ("
                   + total
-                  + " s in all); its threads:\n"
+                  + " s in all); its output:\n"
+                  + server.err()
+                  + "\nits threads:\n"
                   + threads());
         }
       }
