@@ -40,6 +40,24 @@ public final class TopK {
     sizes[query] = size;
   }
 
+  /** Offers one (score, index) pair, in any order of indices. */
+  public void offer(int query, float score, long index) {
+    int base = query * k;
+    int size = sizes[query];
+    float s = score != score ? Float.NEGATIVE_INFINITY : score;
+    if (size < k) {
+      siftUp(base, size++, s, index);
+    } else if (worse(scores[base], indices[base], s, index)) {
+      siftDown(base, size, 0, s, index);
+    }
+    sizes[query] = size;
+  }
+
+  /** Entries in the query's list. */
+  public int size(int query) {
+    return sizes[query];
+  }
+
   /** Whether (s, i) ranks below (t, j): the heap's order. */
   private static boolean worse(float s, long i, float t, long j) {
     return s < t || (s == t && i > j);
@@ -97,8 +115,30 @@ public final class TopK {
     return members;
   }
 
+  /**
+   * The query's list, best first, into {@code indices[0 ..]} and {@code scores[0 ..]} (a NaN
+   * offered reads as −∞); the heap is left as it is.
+   */
+  public void bestFirst(int query, long[] indicesOut, float[] scoresOut) {
+    Integer[] order = order(query);
+    for (int r = 0; r < order.length; r++) {
+      indicesOut[r] = indices[order[r]];
+      scoresOut[r] = scores[order[r]];
+    }
+  }
+
   /** The query's list, best first; the heap is left as it is. */
   public long[] bestFirst(int query) {
+    Integer[] order = order(query);
+    long[] best = new long[order.length];
+    for (int i = 0; i < order.length; i++) {
+      best[i] = indices[order[i]];
+    }
+    return best;
+  }
+
+  /** Positions of the query's entries in the arrays, best first. */
+  private Integer[] order(int query) {
     int base = query * k;
     int size = sizes[query];
     Integer[] order = new Integer[size];
@@ -111,10 +151,6 @@ public final class TopK {
             worse(scores[a], indices[a], scores[b], indices[b])
                 ? 1
                 : worse(scores[b], indices[b], scores[a], indices[a]) ? -1 : 0);
-    long[] best = new long[size];
-    for (int i = 0; i < size; i++) {
-      best[i] = indices[order[i]];
-    }
-    return best;
+    return order;
   }
 }

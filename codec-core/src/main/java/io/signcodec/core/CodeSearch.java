@@ -1,0 +1,366 @@
+package io.signcodec.core;
+
+import io.signcodec.core.internal.Checks;
+import io.signcodec.core.internal.Parallel;
+import io.signcodec.core.internal.TopK;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Top-k maximum-inner-product search on codes, for a batch of queries: the {@code k} codes whose
+ * reconstructions {@code x̂} have the largest {@code ⟨q, x̂⟩} for each query, scored without
+ * decoding ({@link CodeScorer}'s tables, so every score is bit for bit {@link CodeScorer#prepare
+ * prepare(q)}{@code .score}).
+ *
+ * <p>The codes are streamed: {@link #add} takes them in batches of any size, from an array or a
+ * {@linkplain io.signcodec.core.stream.SignStreamReader#readCodes container stream}, and nothing
+ * but the current block is kept; {@link #search} does it for one array. Ids are the codes'
+ * positions in the order added, from 0. Ranks are by score, ties towards the lower id; a NaN score
+ * ranks below every other.
+ *
+ * <p>Codes are gathered into blocks of at most {@value #MAX_BLOCK} codes (4 MiB at most). Each
+ * block is scored for every query on the common fork-join pool, split by query and, when there are
+ * fewer queries than threads, by ranges of the block; each query's list keeps the k best of the
+ * block. Results do not depend on the number of threads or on the batch sizes.
+ *
+ * <p>Memory, besides the caller's queries (not copied): for every query its decoder weights and its
+ * list, {@link #bytesPerQuery} bytes; the block; and per task one query's tables ({@code ⌈n/8⌉}
+ * KiB) and the block's scores. The tables are rebuilt from the weights for each block and query,
+ * 256 additions per code byte against the block's thousands of look-ups.
+ *
+ * <p>To rank by the exact inner product {@code ⟨q, x⟩} where the float vectors are at hand (codes
+ * in memory, floats on disk), search with {@code k · oversample} and {@link Hits#rescore} each
+ * query's hits.
+ *
+ * <p>Not thread-safe: one thread adds the codes.
+ */
+public final class CodeSearch {
+  /** Bytes of codes scored together, at most. */
+  static final int BLOCK_BYTES = 4 << 20;
+
+  /** Codes per block, at most: fewer when a code is more than {@code BLOCK_BYTES / MAX_BLOCK}. */
+  public static final int MAX_BLOCK = 65_536;
+
+  /** Codes a task scores at least, when a block is split for a few queries. */
+  private static final int MIN_RANGE = 1024;
+
+  private final CodeScorer scorer;
+  private final int dimension;
+  private final int codeBytes;
+  private final int queryCount;
+  private final int k;
+  private final float[] constants;
+  private final double[][] bitWeights;
+  private final TopK lists;
+  private final int block;
+
+  private byte[] blockCodes;
+  private int pending;
+  private long count;
+
+  /**
+   * A search for the {@code k} best codes of each of {@code queries} (row-major, the codebook's
+   * dimension, finite; not copied, and not read after the constructor), before any code is added.
+   *
+   * @throws IllegalArgumentException if there are no queries, their length is not whole vectors, a
+   *     component is not finite, or k is below 1 or the lists would not fit in arrays
+   */
+  public CodeSearch(Codebook codebook, float[] queries, int k) {
+    Objects.requireNonNull(codebook, "codebook");
+    Objects.requireNonNull(queries, "queries");
+    this.dimension = codebook.dimension();
+    this.codeBytes = codebook.codeBytes();
+    if (queries.length == 0) {
+      throw new IllegalArgumentException("queries: none given");
+    }
+    if (queries.length % dimension != 0) {
+      throw new IllegalArgumentException(
+          "queries: "
+              + queries.length
+              + " floats are not whole vectors of the codebook's dimension "
+              + dimension);
+    }
+    this.queryCount = queries.length / dimension;
+    Checks.checkAtLeast("k", k, 1);
+    if ((long) queryCount * k > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(
+          queryCount + " queries × k = " + k + " hits do not fit in one array");
+    }
+    this.k = k;
+    try {
+      Checks.checkFinite(queries, 0, queryCount, dimension);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "queries: " + e.getMessage().replace("vector", "query"), e);
+    }
+    this.scorer = CodeScorer.of(codebook);
+    this.constants = new float[queryCount];
+    this.bitWeights = new double[queryCount][];
+    Parallel.forRange(
+        queryCount,
+        16,
+        true,
+        (from, to) -> {
+          for (int q = from; q < to; q++) {
+            CodeScorer.Weights weights =
+                scorer.weights(Arrays.copyOfRange(queries, q * dimension, (q + 1) * dimension));
+            constants[q] = weights.constant;
+            bitWeights[q] = weights.bitWeights;
+          }
+        });
+    this.block = Math.max(1, Math.min(MAX_BLOCK, BLOCK_BYTES / codeBytes));
+    this.lists = new TopK(queryCount, k);
+  }
+
+  /**
+   * The {@code k} best of the {@code count} codes at {@code codes[offset ..]} for each query: a
+   * search to which those codes are added.
+   *
+   * @throws IllegalArgumentException as the constructor, or if the codes do not fit in the array
+   */
+  public static Hits[] search(
+      Codebook codebook, float[] queries, int k, byte[] codes, int offset, int count) {
+    CodeSearch search = new CodeSearch(codebook, queries, k);
+    search.add(codes, offset, count);
+    return search.hits();
+  }
+
+  /**
+   * What one query costs in memory here, in bytes, besides the query itself: its decoder weights
+   * ({@code 8·n}) and a list of k scores and ids ({@code 12·k}), with array headers.
+   */
+  public static long bytesPerQuery(Codebook codebook, int k) {
+    return 8L * codebook.bits() + 12L * k + 32;
+  }
+
+  /**
+   * Adds the next {@code count} codes, consecutive at {@code codes[offset ..]}: ids {@link
+   * #codesAdded()} onwards.
+   *
+   * @throws IllegalArgumentException if the range does not fit in the array
+   */
+  public void add(byte[] codes, int offset, int count) {
+    Objects.requireNonNull(codes, "codes");
+    Checks.checkRange("codes", codes.length, offset, count, codeBytes);
+    if (blockCodes == null && count > 0) {
+      blockCodes = new byte[block * codeBytes];
+    }
+    for (int done = 0; done < count; ) {
+      int n = Math.min(block - pending, count - done);
+      System.arraycopy(
+          codes, offset + done * codeBytes, blockCodes, pending * codeBytes, n * codeBytes);
+      pending += n;
+      done += n;
+      if (pending == block) {
+        flush();
+      }
+    }
+  }
+
+  /** Scores the block for every query and keeps each query's k best. */
+  private void flush() {
+    int n = pending;
+    if (n == 0) {
+      return;
+    }
+    byte[] codes = blockCodes;
+    long first = count;
+    // A few queries still use every thread: each takes a range of the block.
+    int threads = Parallel.parallelism();
+    int ranges =
+        queryCount >= threads ? 1 : Math.max(1, Math.min(threads / queryCount, n / MIN_RANGE));
+    int span = (n + ranges - 1) / ranges;
+    int tasks = queryCount * ranges;
+    TopK[] partial = ranges > 1 ? new TopK[tasks] : null;
+    Parallel.forRange(
+        tasks,
+        1,
+        true,
+        (from, to) -> {
+          float[] tables = new float[codeBytes * 256];
+          float[] scores = new float[span];
+          for (int t = from; t < to; t++) {
+            int q = t / ranges;
+            int start = (t % ranges) * span;
+            int m = Math.min(span, n - start);
+            scorer.fillTables(bitWeights[q], tables);
+            CodeScorer.scoreAll(
+                constants[q], tables, codeBytes, codes, start * codeBytes, m, scores, 0);
+            if (partial == null) {
+              lists.offer(q, scores, m, first);
+            } else {
+              TopK own = new TopK(1, k);
+              own.offer(0, scores, m, first + start);
+              partial[t] = own;
+            }
+          }
+        });
+    if (partial != null) {
+      // The k best by (score, id) are the same whatever the order the ranges are merged in.
+      long[] ids = new long[k];
+      float[] scores = new float[k];
+      for (int t = 0; t < tasks; t++) {
+        int size = partial[t].size(0);
+        partial[t].bestFirst(0, ids, scores);
+        for (int i = 0; i < size; i++) {
+          lists.offer(t / ranges, scores[i], ids[i]);
+        }
+      }
+    }
+    count += n;
+    pending = 0;
+  }
+
+  /** The codebook whose codes are searched. */
+  public Codebook codebook() {
+    return scorer.codebook();
+  }
+
+  /** Hits kept per query. */
+  public int k() {
+    return k;
+  }
+
+  /** The number of queries. */
+  public int queryCount() {
+    return queryCount;
+  }
+
+  /** Codes added so far. */
+  public long codesAdded() {
+    return count + pending;
+  }
+
+  /**
+   * Query {@code query}'s hits among the codes added so far, best first: k of them, or all the
+   * codes if fewer were added. Adding may go on afterwards.
+   */
+  public Hits hits(int query) {
+    Objects.checkIndex(query, queryCount);
+    flush();
+    return Hits.of(lists, query);
+  }
+
+  /** Every query's {@link #hits(int)}, in query order. */
+  public Hits[] hits() {
+    flush();
+    Hits[] all = new Hits[queryCount];
+    for (int q = 0; q < queryCount; q++) {
+      all[q] = Hits.of(lists, q);
+    }
+    return all;
+  }
+
+  /**
+   * The float vectors behind the codes, by id: what {@link Hits#rescore} reads to rank by the exact
+   * inner product. {@link #of(float[], int)} serves an array; a caller with the vectors on disk
+   * reads each row where it is.
+   */
+  @FunctionalInterface
+  public interface VectorLookup {
+    /**
+     * Copies the vector of {@code id} (the {@code id}-th vector encoded, from 0) into {@code
+     * dst[dstOffset .. dstOffset + d)}.
+     *
+     * @throws IOException if it cannot be read
+     * @throws IllegalArgumentException if there is no vector of that id
+     */
+    void read(long id, float[] dst, int dstOffset) throws IOException;
+
+    /** The rows of {@code vectors} (row-major, {@code dimension} floats each; not copied). */
+    static VectorLookup of(float[] vectors, int dimension) {
+      Objects.requireNonNull(vectors, "vectors");
+      Checks.checkPositive("dimension", dimension);
+      long rows = vectors.length / dimension;
+      return (id, dst, dstOffset) -> {
+        if (id < 0 || id >= rows) {
+          throw new IllegalArgumentException(
+              "no vector of id " + id + " (" + rows + " vectors given)");
+        }
+        System.arraycopy(vectors, (int) id * dimension, dst, dstOffset, dimension);
+      };
+    }
+  }
+
+  /** The result of a search for one query: ids and scores, best first. Immutable. */
+  public static final class Hits {
+    private final long[] ids;
+    private final float[] scores;
+
+    private Hits(long[] ids, float[] scores) {
+      this.ids = ids;
+      this.scores = scores;
+    }
+
+    static Hits of(TopK lists, int query) {
+      int n = lists.size(query);
+      long[] ids = new long[n];
+      float[] scores = new float[n];
+      lists.bestFirst(query, ids, scores);
+      return new Hits(ids, scores);
+    }
+
+    /** The number of hits. */
+    public int size() {
+      return ids.length;
+    }
+
+    /** The id of the hit at {@code rank} (0 is the best). */
+    public long id(int rank) {
+      return ids[Objects.checkIndex(rank, ids.length)];
+    }
+
+    /** The score of the hit at {@code rank}; a NaN score reads as −∞. */
+    public float score(int rank) {
+      return scores[Objects.checkIndex(rank, scores.length)];
+    }
+
+    /** The ids, best first (a copy). */
+    public long[] ids() {
+      return ids.clone();
+    }
+
+    /** The scores, best first (a copy). */
+    public float[] scores() {
+      return scores.clone();
+    }
+
+    /**
+     * The {@code k} of these hits with the largest exact inner product {@code ⟨query, x⟩}, best
+     * first, with those products as scores: float32 fused multiply-adds in ascending coordinate
+     * order, ties towards the lower id. Each hit's vector is read once, through {@code vectors}.
+     *
+     * @throws IllegalArgumentException if k is below 1, or the query is empty or not finite
+     * @throws IOException if a vector cannot be read
+     */
+    public Hits rescore(float[] query, int k, VectorLookup vectors) throws IOException {
+      Objects.requireNonNull(query, "query");
+      Objects.requireNonNull(vectors, "vectors");
+      Checks.checkAtLeast("k", k, 1);
+      Checks.checkPositive("query length", query.length);
+      Checks.checkFinite(query, 0, 1, query.length);
+      int d = query.length;
+      float[] x = new float[d];
+      TopK best = new TopK(1, Math.min(k, Math.max(1, ids.length)));
+      for (long id : ids) {
+        vectors.read(id, x, 0);
+        float s = 0;
+        for (int c = 0; c < d; c++) {
+          s = Math.fma(query[c], x[c], s);
+        }
+        best.offer(0, s, id);
+      }
+      return of(best, 0);
+    }
+
+    @Override
+    public String toString() {
+      StringBuilder s = new StringBuilder("Hits[");
+      for (int r = 0; r < ids.length; r++) {
+        s.append(r == 0 ? "" : ", ").append(ids[r]).append('=').append(scores[r]);
+      }
+      return s.append(']').toString();
+    }
+  }
+}
