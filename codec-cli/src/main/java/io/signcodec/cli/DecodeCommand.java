@@ -1,16 +1,9 @@
 package io.signcodec.cli;
 
 import io.signcodec.core.Codebook;
-import io.signcodec.core.MalformedInputException;
-import io.signcodec.core.stream.CodebookMismatchException;
-import io.signcodec.core.stream.SignStreamReader;
 import io.signcodec.core.stream.StreamFormat;
 import io.signcodec.core.vectors.VectorFiles;
 import io.signcodec.core.vectors.VectorWriter;
-import java.io.BufferedInputStream;
-import java.io.Closeable;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Command;
@@ -86,14 +79,15 @@ final class DecodeCommand extends CliCommand {
       CliFiles.write(
           output,
           stream -> {
-            try (Container container = new Container(codebook);
+            try (ContainerFile container =
+                    new ContainerFile(input, codebookPath, codebook, commandLine());
                 VectorWriter writer =
                     npy
                         ? VectorFiles.npyWriter(stream, d, count)
                         : VectorFiles.fvecsWriter(stream, d)) {
               float[] batch = new float[BATCH * d];
               int n;
-              while ((n = container.read(batch)) >= 0) {
+              while ((n = container.read(batch, BATCH)) >= 0) {
                 writer.write(batch, 0, n);
                 vectors[0] += n;
                 progress.update(npy ? "decode 2/2" : "decode", vectors[0], count, "vectors");
@@ -142,87 +136,16 @@ final class DecodeCommand extends CliCommand {
   /** Counts the codes of the container, checking every block and the end marker. */
   private long countCodes(Codebook codebook, Progress progress) {
     long count = 0;
-    try (Container container = new Container(codebook)) {
+    try (ContainerFile container =
+        new ContainerFile(input, codebookPath, codebook, commandLine())) {
       byte[] codes = new byte[BATCH * codebook.codeBytes()];
       int n;
-      while ((n = container.readCodes(codes)) >= 0) {
+      while ((n = container.readCodes(codes, BATCH)) >= 0) {
         count += n;
         progress.update("decode 1/2", count, 0, "vectors");
       }
       container.checkEnd();
     }
     return count;
-  }
-
-  /** The container file open for reading; every failure is a {@link DataException} about it. */
-  private final class Container implements Closeable {
-    private final InputStream in;
-    private final SignStreamReader reader;
-
-    Container(Codebook codebook) {
-      InputStream stream = null;
-      try {
-        stream =
-            new BufferedInputStream(
-                CliFiles.openInput(input, SignCodecCli.standardInput(commandLine())), 1 << 16);
-        reader = new SignStreamReader(stream, codebook);
-        in = stream;
-      } catch (IOException e) {
-        closeQuietly(stream);
-        if (e instanceof CodebookMismatchException) {
-          throw new DataException(
-              CliFiles.inputName(input),
-              DataException.oneLine(e.getMessage()) + " (--codebook " + codebookPath + ")",
-              e);
-        }
-        throw CliFiles.inputError(input, e);
-      }
-    }
-
-    int read(float[] batch) {
-      try {
-        return reader.read(batch, 0, BATCH);
-      } catch (IOException e) {
-        throw CliFiles.inputError(input, e);
-      }
-    }
-
-    int readCodes(byte[] codes) {
-      try {
-        return reader.readCodes(codes, 0, BATCH);
-      } catch (IOException e) {
-        throw CliFiles.inputError(input, e);
-      }
-    }
-
-    /**
-     * After the end marker: a container file holds nothing else. (The library's reader leaves what
-     * follows unread, for streams inside something bigger; a file given to decode is one.)
-     */
-    void checkEnd() {
-      try {
-        if (in.read() >= 0) {
-          throw new MalformedInputException(
-              "unexpected bytes after the end marker (a container " + "file holds one stream)", -1);
-        }
-      } catch (IOException e) {
-        throw CliFiles.inputError(input, e);
-      }
-    }
-
-    @Override
-    public void close() {
-      closeQuietly(in);
-    }
-  }
-
-  private static void closeQuietly(InputStream in) {
-    if (in != null) {
-      try {
-        in.close();
-      } catch (IOException ignored) {
-        // nothing was written to it; a failure to close changes nothing
-      }
-    }
   }
 }

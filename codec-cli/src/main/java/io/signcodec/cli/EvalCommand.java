@@ -94,7 +94,8 @@ final class EvalCommand extends CliCommand {
             ? null
             : new SearchRecall(
                 codebook,
-                QueryFile.read(queriesPath, queriesKey, codebook, codebookFile.path, neighbours),
+                QueryFile.read(
+                    queriesPath, queriesKey, codebook, codebookFile.path, neighbours, "eval"),
                 neighbours);
 
     int d = codebook.dimension();

@@ -13,10 +13,11 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * The query vectors of {@code eval --queries FILE}, read whole into memory. The format comes from
- * the name as for {@code --input} (.fvecs, .bvecs, .npy, .npz with the array {@code --queries-key}
- * names or its first, optionally compressed); any other name is raw float32 of the codebook's
- * dimension, which the queries must have anyway. A pipe is read once, like any file.
+ * The query vectors of {@code eval --queries FILE} and {@code search --queries FILE}, read whole
+ * into memory. The format comes from the name as for {@code --input} (.fvecs, .bvecs, .npy, .npz
+ * with the array {@code --queries-key} names or its first, optionally compressed); any other name
+ * is raw float32 of the codebook's dimension, which the queries must have anyway. A pipe is read
+ * once, like any file.
  */
 final class QueryFile {
   /** Most queries eval reads. */
@@ -39,13 +40,14 @@ final class QueryFile {
   }
 
   /**
-   * Reads the queries (from the npz array {@code npzKey}, or the first if null), row-major,
-   * checking that they are finite, have the codebook's dimension and are no more than {@link
-   * #maxQueries}.
+   * Reads the queries for {@code command} (from the npz array {@code npzKey}, or the first if
+   * null), row-major, checking that they are finite, have the codebook's dimension and are no more
+   * than {@link #maxQueries}.
    *
    * @throws DataException about the file if it is unreadable, empty, too large or does not match
    */
-  static float[] read(Path path, String npzKey, Codebook codebook, Path codebookPath, int k) {
+  static float[] read(
+      Path path, String npzKey, Codebook codebook, Path codebookPath, int k, String command) {
     String name = CliFiles.inputName(path);
     int d = codebook.dimension();
     int max = maxQueries(codebook, k);
@@ -82,8 +84,9 @@ final class QueryFile {
                 name,
                 "has more than "
                     + max
-                    + " queries, the most eval "
-                    + "holds in memory (at most "
+                    + " queries, the most "
+                    + command
+                    + " holds in memory (at most "
                     + MAX_QUERIES
                     + ", and their vectors and search "
                     + "state within "
@@ -113,7 +116,7 @@ final class QueryFile {
   }
 
   /** A reader over the file: re-openable files through the library, pipes as one stream. */
-  private static VectorReader open(Path path, VectorFormat format, VectorFileOptions options)
+  static VectorReader open(Path path, VectorFormat format, VectorFileOptions options)
       throws IOException {
     if (!CliFiles.readableOnce(path)) {
       return VectorFiles.open(path, options).open();

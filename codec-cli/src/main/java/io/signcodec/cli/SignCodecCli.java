@@ -41,6 +41,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       EncodeCommand.class,
       DecodeCommand.class,
       EvalCommand.class,
+      SearchCommand.class,
       LimitsCommand.class,
       DemoCommand.class,
       ServeCommand.class,

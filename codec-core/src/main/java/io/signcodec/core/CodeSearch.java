@@ -301,6 +301,27 @@ public final class CodeSearch {
       return new Hits(ids, scores);
     }
 
+    /**
+     * The {@code k} best of the pairs ({@code ids[i]}, {@code scores[i]}), best first: by score,
+     * ties towards the lower id, a NaN score below every other. For a caller that scores a list
+     * itself, as a pass over float vectors on disk does to rescore many queries' hits at once.
+     *
+     * @throws IllegalArgumentException if k is below 1 or the arrays differ in length
+     */
+    public static Hits best(long[] ids, float[] scores, int k) {
+      Objects.requireNonNull(ids, "ids");
+      Objects.requireNonNull(scores, "scores");
+      Checks.checkAtLeast("k", k, 1);
+      if (ids.length != scores.length) {
+        throw new IllegalArgumentException(ids.length + " ids but " + scores.length + " scores");
+      }
+      TopK best = new TopK(1, Math.min(k, Math.max(1, ids.length)));
+      for (int i = 0; i < ids.length; i++) {
+        best.offer(0, scores[i], ids[i]);
+      }
+      return of(best, 0);
+    }
+
     /** The number of hits. */
     public int size() {
       return ids.length;
@@ -342,16 +363,24 @@ public final class CodeSearch {
       Checks.checkFinite(query, 0, 1, query.length);
       int d = query.length;
       float[] x = new float[d];
-      TopK best = new TopK(1, Math.min(k, Math.max(1, ids.length)));
-      for (long id : ids) {
-        vectors.read(id, x, 0);
-        float s = 0;
-        for (int c = 0; c < d; c++) {
-          s = Math.fma(query[c], x[c], s);
-        }
-        best.offer(0, s, id);
+      float[] exact = new float[ids.length];
+      for (int i = 0; i < ids.length; i++) {
+        vectors.read(ids[i], x, 0);
+        exact[i] = dot(query, x, 0);
       }
-      return of(best, 0);
+      return best(ids, exact, k);
+    }
+
+    /**
+     * {@code ⟨query, x⟩} for the vector {@code x} at {@code vectors[offset ..]}, as {@link
+     * #rescore} computes it: float32 fused multiply-adds in ascending coordinate order.
+     */
+    public static float dot(float[] query, float[] vectors, int offset) {
+      float s = 0;
+      for (int c = 0; c < query.length; c++) {
+        s = Math.fma(query[c], vectors[offset + c], s);
+      }
+      return s;
     }
 
     @Override

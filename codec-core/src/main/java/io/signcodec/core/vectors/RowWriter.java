@@ -65,10 +65,15 @@ final class RowWriter implements VectorWriter {
    * Version 1.0 unless the header is too long for its 16-bit length field, then 2.0.
    */
   static byte[] npyHeader(String descr, boolean fortranOrder, String shape) {
+    return npyHeaderOfLiteral("'" + descr + "'", fortranOrder, shape);
+  }
+
+  /** As {@link #npyHeader}, the dtype given as the header's literal (quoted, or a field list). */
+  static byte[] npyHeaderOfLiteral(String descr, boolean fortranOrder, String shape) {
     String dict =
-        "{'descr': '"
+        "{'descr': "
             + descr
-            + "', 'fortran_order': "
+            + ", 'fortran_order': "
             + (fortranOrder ? "True" : "False")
             + ", 'shape': "
             + shape

@@ -251,6 +251,29 @@ public final class VectorFiles {
     return RowWriter.npy(Objects.requireNonNull(out, "out"), dimension, count);
   }
 
+  /**
+   * The {@code .npy} preamble (magic, version, header) of a C-order array of {@code shape} whose
+   * NumPy type is {@code descr} as the header writes it: a quoted type string ({@code "'<i8'"}) or
+   * a structured type's field list ({@code "[('id', '<i8'), ('score', '<f4')]"}). The array's bytes
+   * follow it in the file. Version 1.0, or 2.0 if the header is too long for 1.0.
+   *
+   * @throws IllegalArgumentException if a dimension of the shape is negative
+   */
+  public static byte[] npyPreamble(String descr, long... shape) {
+    Objects.requireNonNull(descr, "descr");
+    for (long n : shape) {
+      if (n < 0) {
+        throw new IllegalArgumentException("shape: " + java.util.Arrays.toString(shape));
+      }
+    }
+    String joined =
+        java.util.Arrays.stream(shape)
+            .mapToObj(Long::toString)
+            .collect(java.util.stream.Collectors.joining(", "));
+    return RowWriter.npyHeaderOfLiteral(
+        descr, false, "(" + joined + (shape.length == 1 ? ",)" : ")"));
+  }
+
   /** A float32 {@code .npy} writer creating or replacing {@code path}; see the stream version. */
   public static VectorWriter npyWriter(Path path, int dimension, long count) throws IOException {
     RowWriter.npy(OutputStream.nullOutputStream(), dimension, count); // validate before creating
