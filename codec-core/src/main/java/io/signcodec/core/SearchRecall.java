@@ -31,10 +31,12 @@ import java.util.Objects;
  * <p>Memory, besides the caller's queries (not copied): for every query its decoder weights {@code
  * w = Aᵀ q} and two top-k lists, {@link #bytesPerQuery} bytes; the block, its vectors transposed
  * and their codes; and per worker thread the scores of the block for a tile of up to 32 queries and
- * one query's score tables ({@code ⌈n/8⌉} KiB). The tables are rebuilt from the weights for every
- * block rather than kept: at one bit per coordinate they are 32 times the query's size, and
- * rebuilding them costs 256 additions per code byte against the block's thousands of look-ups. The
- * scores are bit for bit those of {@link CodeScorer#prepare prepare(q)}{@code .scoreAll}.
+ * the score tables of eight queries, interleaved to be scored together as {@link
+ * CodeScorer#prepareAll} scores ({@code 9·⌈n/8⌉} KiB with one query's tables to build them). The
+ * tables are rebuilt from the weights for every block rather than kept: at one bit per coordinate
+ * they are 32 times the query's size, and rebuilding them costs 256 additions per code byte against
+ * the block's thousands of look-ups. The scores are bit for bit those of {@link CodeScorer#prepare
+ * prepare(q)}{@code .scoreAll}.
  *
  * <p>Not thread-safe: one thread adds the batches.
  */
@@ -281,6 +283,8 @@ public final class SearchRecall {
         (fromTile, toTile) -> {
           float[][] scores = new float[tile][n];
           float[] tables = new float[codeBytes * 256];
+          float[] tiled = new float[codeBytes * 256 * CodeScorer.TILE];
+          float[] together = new float[n * CodeScorer.TILE];
           for (int t = fromTile; t < toTile; t++) {
             int q0 = t * tile;
             int m = Math.min(tile, queryCount - q0);
@@ -290,11 +294,17 @@ public final class SearchRecall {
             for (int i = 0; i < m; i++) {
               exact.offer(q0 + i, scores[i], n, first);
             }
-            for (int i = 0; i < m; i++) {
-              int q = q0 + i;
-              scorer.fillTables(bitWeights[q], tables);
-              CodeScorer.scoreAll(constants[q], tables, codeBytes, codes, 0, n, scores[0], 0);
-              onCodes.offer(q, scores[0], n, first);
+            // Eight queries at a time on the codes (CodeScorer.scoreTile), bit for bit as alone.
+            for (int i = 0; i < m; i += CodeScorer.TILE) {
+              int qn = Math.min(CodeScorer.TILE, m - i);
+              scorer.fillTiledTables(bitWeights, q0 + i, qn, tables, tiled);
+              CodeScorer.scoreTile(constants, q0 + i, tiled, codeBytes, codes, 0, n, together);
+              for (int j = 0; j < qn; j++) {
+                for (int v = 0; v < n; v++) {
+                  scores[0][v] = together[v * CodeScorer.TILE + j];
+                }
+                onCodes.offer(q0 + i + j, scores[0], n, first);
+              }
             }
           }
         });

@@ -45,6 +45,48 @@ class CodeScorerTest {
     }
   }
 
+  /**
+   * Queries scored together give each query's own scores, bit for bit, in full and partial tiles.
+   */
+  @ParameterizedTest
+  @CsvSource({"24,48,1", "24,48,8", "16,100,13", "65,130,17"})
+  void queriesScoredTogetherScoreAsEachAlone(int d, int n, int queryCount) throws IOException {
+    Codebook cb =
+        CodebookTrainer.builder()
+            .bits(n)
+            .seed(2)
+            .build()
+            .train(VectorSource.of(TestData.powerLaw(2_000, d, 1, n), d));
+    int count = 600;
+    byte[] codes = TestData.encode(cb, TestData.powerLaw(count, d, 1, 3), count);
+    float[] queries = TestData.powerLaw(queryCount + 1, d, 1, 4);
+    CodeScorer scorer = CodeScorer.of(cb);
+    CodeScorer.Queries all = scorer.prepareAll(queries, d, queryCount);
+    assertEquals(queryCount, all.count());
+    float[][] scores = new float[queryCount][count + 3];
+    // codes 5 .. count - 1 into scores[q][3 ..]
+    all.scoreAll(codes, 5 * cb.codeBytes(), count - 5, scores, 3);
+    float[] alone = new float[count - 5];
+    for (int q = 0; q < queryCount; q++) {
+      scorer
+          .prepare(java.util.Arrays.copyOfRange(queries, (q + 1) * d, (q + 2) * d))
+          .scoreAll(codes, 5 * cb.codeBytes(), count - 5, alone, 0);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(
+          alone, java.util.Arrays.copyOfRange(scores[q], 3, count - 2), "query " + q);
+    }
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> all.scoreAll(codes, 0, count, new float[queryCount - 1][count], 0));
+    assertEquals(
+        "scores: " + (queryCount - 1) + " rows for " + queryCount + " queries", e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> all.scoreAll(codes, 0, count + 1, new float[queryCount][count + 1], 0));
+    assertThrows(
+        IllegalArgumentException.class, () -> scorer.prepareAll(queries, 0, queryCount + 2));
+  }
+
   @Test
   void paddingBitsDoNotCount() {
     Codebook cb = CodebookTrainer.builder().bits(5).build().isotropic(4);

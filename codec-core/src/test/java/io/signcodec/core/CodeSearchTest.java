@@ -61,6 +61,20 @@ class CodeSearchTest {
   }
 
   @Test
+  void aPartialTileOfQueriesScoresAsEachQueryAlone() {
+    // 13 queries: one tile of eight scored together, one of five padded with empty tables.
+    float[] thirteen = Arrays.copyOf(queries, 13 * D);
+    CodeSearch.Hits[] hits = CodeSearch.search(codebook, thirteen, 25, codes, 0, N);
+    for (int q = 0; q < 13; q++) {
+      CodeSearch.Hits alone =
+          CodeSearch.search(
+              codebook, Arrays.copyOfRange(queries, q * D, (q + 1) * D), 25, codes, 0, N)[0];
+      assertArrayEquals(alone.ids(), hits[q].ids(), "query " + q);
+      assertArrayEquals(alone.scores(), hits[q].scores(), "query " + q);
+    }
+  }
+
+  @Test
   void oneQuerySplitAcrossThreadsAndAnyBatchSizesGiveTheSameHits() {
     // One query: the block is split into ranges whose lists are merged; ties among the repeated
     // vectors must still go to the lower id.

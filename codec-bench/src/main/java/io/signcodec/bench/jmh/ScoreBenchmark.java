@@ -14,10 +14,13 @@ import org.openjdk.jmh.annotations.Setup;
  * decodeThenDot}: {@link LinearDecoder#decode} of every code then a dot product, what a caller
  * without a scorer does. Both score codes per second. {@code prepare}: building the query's tables
  * ({@link CodeScorer#prepare}), queries per second, reported apart because it is paid once per
- * query and amortised over the codes it scores.
+ * query and amortised over the codes it scores. {@code onCodesTogether}: {@link
+ * CodeScorer.Queries#scoreAll} of {@value #TOGETHER} queries prepared together, scores (codes ×
+ * queries) per second, to compare with {@code onCodes}' codes per second of one query.
  */
 public class ScoreBenchmark extends ShapeBenchmark {
   static final int CODES = 10_000;
+  static final int TOGETHER = 16;
 
   private float[] query;
   private byte[] codes;
@@ -26,6 +29,8 @@ public class ScoreBenchmark extends ShapeBenchmark {
   private CodeScorer scorer;
   private CodeScorer.Query prepared;
   private LinearDecoder decoder;
+  private CodeScorer.Queries together;
+  private float[][] togetherScores;
 
   @Setup
   public void setup() {
@@ -39,6 +44,16 @@ public class ScoreBenchmark extends ShapeBenchmark {
     scorer = CodeScorer.of(cb);
     prepared = scorer.prepare(query);
     decoder = LinearDecoder.builder(cb).parallel(false).build();
+    float[] queries = java.util.Arrays.copyOf(BenchInputs.gaussianPool(dim, 3), TOGETHER * dim);
+    together = scorer.prepareAll(queries, 0, TOGETHER);
+    togetherScores = new float[TOGETHER][CODES];
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(CODES * TOGETHER)
+  public float[][] onCodesTogether() {
+    together.scoreAll(codes, 0, CODES, togetherScores, 0);
+    return togetherScores;
   }
 
   @Benchmark
