@@ -1,7 +1,10 @@
 package io.signcodec.bench.jmh;
 
 import io.github.jbellis.jvector.graph.ListRandomAccessVectorValues;
+import io.github.jbellis.jvector.graph.similarity.ScoreFunction;
+import io.github.jbellis.jvector.pq.PQVectors;
 import io.github.jbellis.jvector.pq.ProductQuantization;
+import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
 import io.github.jbellis.jvector.vector.VectorizationProvider;
 import io.github.jbellis.jvector.vector.types.ByteSequence;
 import io.github.jbellis.jvector.vector.types.VectorFloat;
@@ -19,7 +22,10 @@ import org.openjdk.jmh.annotations.Setup;
  * subspaces of 256 centroids, trained on 5 000 of the pool's vectors. {@code pqEncode} is {@code
  * ProductQuantization.encodeTo}, {@code pqDecode} is {@code ProductQuantization.decode}, one vector
  * at a time on one thread over the same rotating 64 MiB pool (JVector's input type is one {@code
- * VectorFloat} per vector). Score: vectors per second.
+ * VectorFloat} per vector). Score: vectors per second. {@code pqScore}: asymmetric distance
+ * computation, JVector's {@code PQVectors.precomputedScoreFunctionFor} (a query's partial sums per
+ * subspace and centroid, computed once) then {@code similarityTo} for {@value ScoreBenchmark#CODES}
+ * codes by dot product, as {@code ScoreBenchmark.onCodes} scores signcodec codes: codes per second.
  */
 // One fork with nothing appended: JVector runs without the Vector API module that the base adds.
 @Fork(
@@ -32,6 +38,8 @@ public class PeerBenchmark extends ShapeBenchmark {
   private ByteSequence<?>[] codes;
   private ProductQuantization pq;
   private BenchInputs.PoolCursor cursor;
+  private ScoreFunction.ApproximateScoreFunction adc;
+  private float[] scores;
 
   @Setup
   public void setup() {
@@ -52,6 +60,25 @@ public class PeerBenchmark extends ShapeBenchmark {
       codes[i] = vts.createByteSequence(subspaces);
       pq.encodeTo(vectors.get(i), codes[i]);
     }
+    PQVectors encoded =
+        PQVectors.encodeAndBuild(
+            pq,
+            ScoreBenchmark.CODES,
+            new ListRandomAccessVectorValues(vectors.subList(0, ScoreBenchmark.CODES), dim),
+            java.util.concurrent.ForkJoinPool.commonPool());
+    adc =
+        encoded.precomputedScoreFunctionFor(
+            vectors.get(ScoreBenchmark.CODES), VectorSimilarityFunction.DOT_PRODUCT);
+    scores = new float[ScoreBenchmark.CODES];
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(ScoreBenchmark.CODES)
+  public float[] pqScore() {
+    for (int i = 0; i < ScoreBenchmark.CODES; i++) {
+      scores[i] = adc.similarityTo(i);
+    }
+    return scores;
   }
 
   @Benchmark
