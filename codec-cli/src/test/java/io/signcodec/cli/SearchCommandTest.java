@@ -116,6 +116,34 @@ class SearchCommandTest {
   }
 
   @Test
+  void theContainerMayComeOnStandardInputButTheQueriesMayNot() throws IOException {
+    Cli.Result res =
+        Cli.runWithInput(
+            Files.readAllBytes(container),
+            "search",
+            "--codebook",
+            s(codebookPath),
+            "--codes",
+            "-",
+            "--queries",
+            s(queryFile),
+            "--k",
+            "4",
+            "--out",
+            s(dir.resolve("stdin.jsonl")));
+    assertEquals(0, res.exit(), res::toString);
+    assertSameHits(
+        CodeSearch.search(codebook, queries, 4, codes, 0, COUNT),
+        parse(Files.readString(dir.resolve("stdin.jsonl"))));
+    Cli.Result refused =
+        Cli.run("search", "--codebook", s(codebookPath), "--codes", s(container), "--queries", "-");
+    usageError(
+        refused,
+        "Invalid value for option '--queries': standard input (-) is for --codes; give the "
+            + "vectors as a file");
+  }
+
+  @Test
   void npyOutputIsOneArrayOfRecordsAndJsonLinesGoToANamedFile() throws IOException {
     Path npy = dir.resolve("hits.npy");
     Path jsonl = dir.resolve("hits.jsonl");
