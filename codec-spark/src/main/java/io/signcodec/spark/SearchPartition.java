@@ -12,8 +12,9 @@ import org.apache.spark.sql.RowFactory;
 
 /**
  * One partition's top k of every query: rows (id, code) in, rows (query, id, score) out, at most k
- * per query. Each query is prepared once per partition; each batch of codes is scored against every
- * query in one {@link CodeScorer.Query#scoreAll} call per query.
+ * per query. The queries are prepared once per partition, in groups of {@value #GROUP} scored
+ * together ({@link CodeScorer#prepareAll}: the same scores as one at a time, bit for bit); each
+ * batch of codes is scored against every group in one {@link CodeScorer.Queries#scoreAll} call.
  *
  * <p>The order is {@link Hit#ORDER}'s, the total order the global merge sorts by, so that the k
  * best of the union of the partitions' k best are the k best overall.
@@ -27,6 +28,9 @@ record SearchPartition(
     SparkCodecOptions options)
     implements MapPartitionsFunction<Row, Row> {
 
+  /** Queries scored together: their scores of a batch are held at once. */
+  static final int GROUP = 64;
+
   @Override
   public Iterator<Row> call(Iterator<Row> rows) {
     if (!rows.hasNext()) {
@@ -34,17 +38,25 @@ record SearchPartition(
     }
     CodeScorer scorer = codebook.coders().scorer;
     float[][] q = queries.value();
-    CodeScorer.Query[] prepared = new CodeScorer.Query[q.length];
+    int d = codebook.dimension();
+    CodeScorer.Queries[] groups = new CodeScorer.Queries[(q.length + GROUP - 1) / GROUP];
+    for (int g = 0; g < groups.length; g++) {
+      int count = Math.min(GROUP, q.length - g * GROUP);
+      float[] flat = new float[count * d];
+      for (int i = 0; i < count; i++) {
+        System.arraycopy(q[g * GROUP + i], 0, flat, i * d, d);
+      }
+      groups[g] = scorer.prepareAll(flat, 0, count);
+    }
     List<PriorityQueue<Hit>> best = new ArrayList<>(q.length);
     for (int i = 0; i < q.length; i++) {
-      prepared[i] = scorer.prepare(q[i]);
       // The worst on top; grown as hits come, as k may be far more than a partition holds.
       best.add(new PriorityQueue<>(Math.min(k, 1024) + 1, Hit.ORDER.reversed()));
     }
     RowReader<Row> reader = new RowReader<>(rows, codeColumn, options);
     int batchRows = options.batchRows(codebook.dimension());
     CodeBatch codes = new CodeBatch(codebook.codeBytes(), batchRows);
-    float[] scores = new float[batchRows];
+    float[][] scores = new float[Math.min(GROUP, q.length)][batchRows];
     Object[] ids = new Object[batchRows];
     RowReader.Batch<Row> batch =
         (row, slot) -> {
@@ -61,15 +73,18 @@ record SearchPartition(
         };
     while (reader.hasNext()) {
       int n = reader.fill(batchRows, batch);
-      for (int i = 0; i < q.length; i++) {
-        prepared[i].scoreAll(codes.codes(), 0, n, scores, 0);
-        PriorityQueue<Hit> top = best.get(i);
-        for (int j = 0; j < n; j++) {
-          // Most codes lose to the current k-th: compare before allocating a hit.
-          if (top.size() < k || Hit.compare(scores[j], ids[j], top.peek()) < 0) {
-            top.add(new Hit(scores[j], ids[j]));
-            if (top.size() > k) {
-              top.poll();
+      for (int g = 0; g < groups.length; g++) {
+        groups[g].scoreAll(codes.codes(), 0, n, scores, 0);
+        for (int i = 0; i < groups[g].count(); i++) {
+          float[] row = scores[i];
+          PriorityQueue<Hit> top = best.get(g * GROUP + i);
+          for (int j = 0; j < n; j++) {
+            // Most codes lose to the current k-th: compare before allocating a hit.
+            if (top.size() < k || Hit.compare(row[j], ids[j], top.peek()) < 0) {
+              top.add(new Hit(row[j], ids[j]));
+              if (top.size() > k) {
+                top.poll();
+              }
             }
           }
         }
