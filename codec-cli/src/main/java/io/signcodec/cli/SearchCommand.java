@@ -122,8 +122,15 @@ final class SearchCommand extends CliCommand {
     boolean npy = !CliFiles.isStandardStream(out) && lowerName(out).endsWith(".npy");
     Codebook codebook = codebookFile.read();
     int candidates = hits * factor;
+    // The cap counts 24 bytes per candidate; rescoring holds about twice that per candidate.
     float[] queries =
-        QueryFile.read(queriesPath, queriesKey, codebook, codebookFile.path, candidates, "search");
+        QueryFile.read(
+            queriesPath,
+            queriesKey,
+            codebook,
+            codebookFile.path,
+            rescorePath == null ? candidates : 2 * candidates,
+            "search");
     int d = codebook.dimension();
     int queryCount = queries.length / d;
     long t0 = System.nanoTime();
@@ -223,22 +230,20 @@ final class SearchCommand extends CliCommand {
     for (CodeSearch.Hits h : candidates) {
       pairs += h.size();
     }
-    long[] keys = new long[pairs];
+    // Each pair as id · pairs + its index, one primitive sort (ids < count, so no overflow for
+    // any container a scan can finish: count · pairs < 2^63).
+    long[] order = new long[pairs];
     int[] start = new int[queryCount + 1];
     long[][] ids = new long[queryCount][];
     for (int q = 0, p = 0; q < queryCount; q++) {
       ids[q] = candidates[q].ids();
       start[q] = p;
       for (int s = 0; s < ids[q].length; s++, p++) {
-        keys[p] = ids[q][s];
+        order[p] = Math.multiplyExact(ids[q][s], (long) pairs) + p;
       }
       start[q + 1] = p;
     }
-    Integer[] order = new Integer[pairs];
-    for (int i = 0; i < pairs; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> Long.compare(keys[a], keys[b]));
+    Arrays.sort(order);
     float[] exact = new float[pairs];
     int[] queryOf = new int[pairs];
     float[][] query = new float[queryCount][];
@@ -273,9 +278,9 @@ final class SearchCommand extends CliCommand {
       int n;
       while ((n = reader.read(batch, 0, BATCH)) >= 0) {
         VectorChecks.checkFinite(batch, 0, n, d, row);
-        for (; next < pairs && keys[order[next]] < row + n; next++) {
-          int p = order[next];
-          int at = (int) (keys[p] - row) * d;
+        for (; next < pairs && order[next] / pairs < row + n; next++) {
+          int p = (int) (order[next] % pairs);
+          int at = (int) (order[next] / pairs - row) * d;
           exact[p] = CodeSearch.Hits.dot(query[queryOf[p]], batch, at);
         }
         row += n;
