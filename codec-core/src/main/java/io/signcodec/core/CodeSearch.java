@@ -4,7 +4,6 @@ import io.signcodec.core.internal.Checks;
 import io.signcodec.core.internal.Parallel;
 import io.signcodec.core.internal.TopK;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -49,7 +48,6 @@ public final class CodeSearch {
   private static final int MIN_RANGE = 1024;
 
   private final CodeScorer scorer;
-  private final int dimension;
   private final int codeBytes;
   private final int queryCount;
   private final int k;
@@ -72,46 +70,13 @@ public final class CodeSearch {
   public CodeSearch(Codebook codebook, float[] queries, int k) {
     Objects.requireNonNull(codebook, "codebook");
     Objects.requireNonNull(queries, "queries");
-    this.dimension = codebook.dimension();
     this.codeBytes = codebook.codeBytes();
-    if (queries.length == 0) {
-      throw new IllegalArgumentException("queries: none given");
-    }
-    if (queries.length % dimension != 0) {
-      throw new IllegalArgumentException(
-          "queries: "
-              + queries.length
-              + " floats are not whole vectors of the codebook's dimension "
-              + dimension);
-    }
-    this.queryCount = queries.length / dimension;
-    Checks.checkAtLeast("k", k, 1);
-    if ((long) queryCount * k > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException(
-          queryCount + " queries × k = " + k + " hits do not fit in one array");
-    }
-    this.k = k;
-    try {
-      Checks.checkFinite(queries, 0, queryCount, dimension);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "queries: " + e.getMessage().replace("vector", "query"), e);
-    }
     this.scorer = CodeScorer.of(codebook);
-    this.constants = new float[queryCount];
-    this.bitWeights = new double[queryCount][];
-    Parallel.forRange(
-        queryCount,
-        16,
-        true,
-        (from, to) -> {
-          for (int q = from; q < to; q++) {
-            CodeScorer.Weights weights =
-                scorer.weights(Arrays.copyOfRange(queries, q * dimension, (q + 1) * dimension));
-            constants[q] = weights.constant;
-            bitWeights[q] = weights.bitWeights;
-          }
-        });
+    QueryBatch batch = QueryBatch.of(scorer, queries, k, "hits");
+    this.queryCount = batch.count;
+    this.k = k;
+    this.constants = batch.constants;
+    this.bitWeights = batch.bitWeights;
     this.block = Math.max(1, Math.min(MAX_BLOCK, BLOCK_BYTES / codeBytes));
     this.lists = new TopK(queryCount, k);
   }

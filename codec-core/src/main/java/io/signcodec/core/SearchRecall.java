@@ -5,7 +5,6 @@ import io.signcodec.core.internal.FloatKernels;
 import io.signcodec.core.internal.Parallel;
 import io.signcodec.core.internal.TopK;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -99,45 +98,12 @@ public final class SearchRecall {
     this.queries = Objects.requireNonNull(queries, "queries");
     this.dimension = codebook.dimension();
     this.codeBytes = codebook.codeBytes();
-    if (queries.length == 0) {
-      throw new IllegalArgumentException("queries: none given");
-    }
-    if (queries.length % dimension != 0) {
-      throw new IllegalArgumentException(
-          "queries: "
-              + queries.length
-              + " floats are not whole "
-              + "vectors of the codebook's dimension "
-              + dimension);
-    }
-    this.queryCount = queries.length / dimension;
-    Checks.checkAtLeast("k", k, 1);
-    if ((long) queryCount * k > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException(
-          queryCount + " queries × k = " + k + " neighbours do not fit in one array");
-    }
-    this.k = k;
-    try {
-      Checks.checkFinite(queries, 0, queryCount, dimension);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "queries: " + e.getMessage().replace("vector", "query"), e);
-    }
     this.scorer = CodeScorer.of(codebook);
-    this.constants = new float[queryCount];
-    this.bitWeights = new double[queryCount][];
-    Parallel.forRange(
-        queryCount,
-        16,
-        true,
-        (from, to) -> {
-          for (int q = from; q < to; q++) {
-            CodeScorer.Weights weights =
-                scorer.weights(Arrays.copyOfRange(queries, q * dimension, (q + 1) * dimension));
-            constants[q] = weights.constant;
-            bitWeights[q] = weights.bitWeights;
-          }
-        });
+    QueryBatch batch = QueryBatch.of(scorer, queries, k, "neighbours");
+    this.queryCount = batch.count;
+    this.k = k;
+    this.constants = batch.constants;
+    this.bitWeights = batch.bitWeights;
     // Tiles as large as MAX_TILE share the block's rows best, but a few queries still get one
     // tile per thread; the exact scores do not depend on the tiling.
     this.tile =
