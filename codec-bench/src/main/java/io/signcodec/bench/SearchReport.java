@@ -5,7 +5,6 @@ import io.signcodec.core.Codebook;
 import io.signcodec.core.SignEncoder;
 import io.signcodec.core.VectorSource;
 import io.signcodec.core.train.CodebookTrainer;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -126,7 +125,6 @@ public final class SearchReport {
         double codeSeconds = Linalg.seconds(t1);
         int most = K * OVERSAMPLES[OVERSAMPLES.length - 1];
         CodeSearch.Hits[] candidates = CodeSearch.search(codebook, queries, most, codes, 0, n);
-        CodeSearch.VectorLookup floats = CodeSearch.VectorLookup.of(database, d);
         StringBuilder row =
             new StringBuilder(
                 String.format(
@@ -155,7 +153,7 @@ public final class SearchReport {
           for (int i = 0; i < q; i++) {
             long[] ids = Arrays.copyOf(candidates[i].ids(), K * o);
             float[] query = Arrays.copyOfRange(queries, i * d, (i + 1) * d);
-            rescored[i] = rescore(query, ids, floats);
+            rescored[i] = rescore(query, ids, database);
           }
           double rec = recall(rescored, exact);
           double share = exactShare(rescored, exact);
@@ -192,9 +190,12 @@ public final class SearchReport {
   }
 
   /** The top {@code K} of {@code ids} by the exact inner product with {@code query}. */
-  private static CodeSearch.Hits rescore(float[] query, long[] ids, CodeSearch.VectorLookup floats)
-      throws IOException {
-    return CodeSearch.Hits.best(ids, new float[ids.length], ids.length).rescore(query, K, floats);
+  private static CodeSearch.Hits rescore(float[] query, long[] ids, float[] database) {
+    float[] exact = new float[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      exact[i] = CodeSearch.Hits.dot(query, database, (int) ids[i] * query.length);
+    }
+    return CodeSearch.Hits.best(ids, exact, K);
   }
 
   /** Mean over queries of |hits ∩ exact top K| / K. */

@@ -165,18 +165,7 @@ final class EvalCommand extends CliCommand {
       }
       return DEFAULT_K;
     }
-    if (CliFiles.isStandardStream(queriesPath)) {
-      throw usage(
-          "Invalid value for option '--queries': standard input (-) is for --input; "
-              + "give the queries as a file");
-    }
-    if (input.readableOnce() && CliFiles.sameFile(queriesPath, input.path)) {
-      throw usage(
-          "Invalid value for option '--queries': '"
-              + queriesPath
-              + "' is the pipe "
-              + "given to --input, which can be read only once");
-    }
+    QueryFile.refuseInputStream(this, "--queries", queriesPath, "--input", input.path, "queries");
     int neighbours = k == null ? DEFAULT_K : k;
     if (neighbours < 1 || neighbours > MAX_K) {
       throw usage("Invalid value for option '--k': must be in 1.." + MAX_K + ", was " + neighbours);

@@ -51,28 +51,9 @@ final class QueryFile {
     String name = CliFiles.inputName(path);
     int d = codebook.dimension();
     int max = maxQueries(codebook, k);
-    VectorFormat format =
-        VectorFormat.fromFileName(CliFiles.libraryName(path)).orElse(VectorFormat.RAW_FLOAT32);
-    VectorFileOptions options = VectorFileOptions.defaults().withFormat(format);
-    if (npzKey != null) {
-      options = options.withNpzKey(npzKey);
-    }
-    if (format == VectorFormat.RAW_FLOAT32) {
-      options = options.withDimension(d);
-    }
     float[] queries = new float[Math.min(max, BATCH) * d];
     int count = 0;
-    try (VectorReader reader = open(path, format, options)) {
-      if (reader.dimension() != d) {
-        throw new DataException(
-            name,
-            "queries have dimension "
-                + reader.dimension()
-                + ", but codebook "
-                + codebookPath
-                + " is for dimension "
-                + d);
-      }
+    try (VectorReader reader = open(path, npzKey, "queries", codebook, codebookPath)) {
       while (true) {
         if (count == queries.length / d) {
           if (count == max) {
@@ -115,8 +96,73 @@ final class QueryFile {
     return count * d == queries.length ? queries : Arrays.copyOf(queries, count * d);
   }
 
+  /**
+   * A reader of the vectors in {@code path} (the npz array {@code npzKey}, or the first if null),
+   * in the format its name says, raw float32 of the codebook's dimension if none, which {@code
+   * what} ("queries", "vectors") must have.
+   *
+   * @throws DataException about the file if its vectors have another dimension
+   */
+  static VectorReader open(
+      Path path, String npzKey, String what, Codebook codebook, Path codebookPath)
+      throws IOException {
+    int d = codebook.dimension();
+    VectorFormat format =
+        VectorFormat.fromFileName(CliFiles.libraryName(path)).orElse(VectorFormat.RAW_FLOAT32);
+    VectorFileOptions options = VectorFileOptions.defaults().withFormat(format);
+    if (npzKey != null) {
+      options = options.withNpzKey(npzKey);
+    }
+    if (format == VectorFormat.RAW_FLOAT32) {
+      options = options.withDimension(d);
+    }
+    VectorReader reader = open(path, format, options);
+    if (reader.dimension() != d) {
+      int found = reader.dimension();
+      reader.close();
+      throw new DataException(
+          CliFiles.inputName(path),
+          what
+              + " have dimension "
+              + found
+              + ", but codebook "
+              + codebookPath
+              + " is for dimension "
+              + d);
+    }
+    return reader;
+  }
+
+  /**
+   * A usage error if {@code file}, given to {@code option}, is standard input or the pipe given to
+   * {@code inputOption} as {@code input} (each can be read only once, and is that option's).
+   */
+  static void refuseInputStream(
+      CliCommand command, String option, Path file, String inputOption, Path input, String what) {
+    if (CliFiles.isStandardStream(file)) {
+      throw command.usage(
+          "Invalid value for option '"
+              + option
+              + "': standard input (-) is for "
+              + inputOption
+              + "; give the "
+              + what
+              + " as a file");
+    }
+    if (CliFiles.readableOnce(input) && CliFiles.sameFile(file, input)) {
+      throw command.usage(
+          "Invalid value for option '"
+              + option
+              + "': '"
+              + file
+              + "' is the pipe given to "
+              + inputOption
+              + ", which can be read only once");
+    }
+  }
+
   /** A reader over the file: re-openable files through the library, pipes as one stream. */
-  static VectorReader open(Path path, VectorFormat format, VectorFileOptions options)
+  private static VectorReader open(Path path, VectorFormat format, VectorFileOptions options)
       throws IOException {
     if (!CliFiles.readableOnce(path)) {
       return VectorFiles.open(path, options).open();

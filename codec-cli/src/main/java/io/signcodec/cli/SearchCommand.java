@@ -4,9 +4,7 @@ import io.signcodec.core.CodeSearch;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.VectorChecks;
 import io.signcodec.core.VectorReader;
-import io.signcodec.core.vectors.VectorFileOptions;
 import io.signcodec.core.vectors.VectorFiles;
-import io.signcodec.core.vectors.VectorFormat;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -153,7 +151,7 @@ final class SearchCommand extends CliCommand {
     }
     CodeSearch.Hits[] results = search.hits();
     if (rescorePath != null) {
-      results = rescore(results, queries, d, count, hits);
+      results = rescore(results, queries, codebook, count, hits);
     }
     CodeSearch.Hits[] found = results;
     CliFiles.write(
@@ -198,23 +196,9 @@ final class SearchCommand extends CliCommand {
               + MAX_CANDIDATES
               + " candidates a search keeps per query");
     }
-    for (Path file :
-        rescorePath == null ? new Path[] {queriesPath} : new Path[] {queriesPath, rescorePath}) {
-      String option = file == queriesPath ? "--queries" : "--rescore";
-      if (CliFiles.isStandardStream(file)) {
-        throw usage(
-            "Invalid value for option '"
-                + option
-                + "': standard input (-) is for --codes; give the vectors as a file");
-      }
-      if (CliFiles.readableOnce(codes) && CliFiles.sameFile(file, codes)) {
-        throw usage(
-            "Invalid value for option '"
-                + option
-                + "': '"
-                + file
-                + "' is the pipe given to --codes, which can be read only once");
-      }
+    QueryFile.refuseInputStream(this, "--queries", queriesPath, "--codes", codes, "vectors");
+    if (rescorePath != null) {
+      QueryFile.refuseInputStream(this, "--rescore", rescorePath, "--codes", codes, "vectors");
     }
   }
 
@@ -223,7 +207,8 @@ final class SearchCommand extends CliCommand {
    * once in order: every vector some query holds as a candidate is scored for those queries.
    */
   private CodeSearch.Hits[] rescore(
-      CodeSearch.Hits[] candidates, float[] queries, int d, long count, int hits) {
+      CodeSearch.Hits[] candidates, float[] queries, Codebook codebook, long count, int hits) {
+    int d = codebook.dimension();
     int queryCount = candidates.length;
     // Which (query, slot) pairs want each id: the pairs sorted by id.
     int pairs = 0;
@@ -254,26 +239,10 @@ final class SearchCommand extends CliCommand {
       }
     }
     String name = CliFiles.inputName(rescorePath);
-    VectorFormat format =
-        VectorFormat.fromFileName(CliFiles.libraryName(rescorePath))
-            .orElse(VectorFormat.RAW_FLOAT32);
-    VectorFileOptions options = VectorFileOptions.defaults().withFormat(format);
-    if (format == VectorFormat.RAW_FLOAT32) {
-      options = options.withDimension(d);
-    }
     long row = 0;
     int next = 0;
-    try (VectorReader reader = QueryFile.open(rescorePath, format, options)) {
-      if (reader.dimension() != d) {
-        throw new DataException(
-            name,
-            "vectors have dimension "
-                + reader.dimension()
-                + ", but codebook "
-                + codebookFile.path
-                + " is for dimension "
-                + d);
-      }
+    try (VectorReader reader =
+        QueryFile.open(rescorePath, null, "vectors", codebook, codebookFile.path)) {
       float[] batch = new float[BATCH * d];
       int n;
       while ((n = reader.read(batch, 0, BATCH)) >= 0) {

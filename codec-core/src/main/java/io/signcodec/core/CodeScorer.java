@@ -60,29 +60,23 @@ public final class CodeScorer {
     io.signcodec.core.internal.Checks.checkRange(
         "queries", queries.length, offset, count, dimension);
     io.signcodec.core.internal.Checks.checkFinite(queries, offset, count, dimension);
-    float[] constants = new float[count];
-    double[][] weights = new double[count][];
-    for (int q = 0; q < count; q++) {
-      int at = offset + q * dimension;
-      Weights w = weights(java.util.Arrays.copyOfRange(queries, at, at + dimension));
-      constants[q] = w.constant;
-      weights[q] = w.bitWeights;
-    }
+    QueryBatch batch = QueryBatch.prepare(this, queries, offset, count);
     float[][] tiles = new float[(count + TILE - 1) / TILE][];
     float[] single = new float[codeBytes * 256];
     for (int t = 0; t < tiles.length; t++) {
       tiles[t] = new float[codeBytes * 256 * TILE];
-      fillTiledTables(weights, t * TILE, Math.min(TILE, count - t * TILE), single, tiles[t]);
+      fillTiledTables(
+          batch.bitWeights, t * TILE, Math.min(TILE, count - t * TILE), single, tiles[t]);
     }
-    return new Queries(constants, tiles, codeBytes);
+    return new Queries(batch.constants, tiles, codeBytes);
   }
 
   /**
    * The costly half of {@link #prepare}, one {@code n×d} product: {@code w = Aᵀ q} and the constant
-   * {@code ⟨q, μ⟩ − Σ_j w_j}. {@link SearchRecall} keeps these for many queries and rebuilds the
-   * tables ({@code n/8} KiB each, 32 times the query's size at one bit per coordinate) when it
-   * needs them, with {@link #fillTables} and {@link #scoreAll}, so that its scores are exactly
-   * {@link Query#scoreAll}'s.
+   * {@code ⟨q, μ⟩ − Σ_j w_j}. {@link QueryBatch} keeps these for many queries ({@link CodeSearch},
+   * {@link SearchRecall}, {@link #prepareAll}) and builds the tables ({@code n/8} KiB per query, 32
+   * times the query's size at one bit per coordinate) when it needs them, with {@link #fillTables}
+   * or {@link #fillTiledTables}, so that its scores are exactly {@link Query#scoreAll}'s.
    */
   Weights weights(float[] query) {
     VectorChecks.checkDimension("query", query, dimension);

@@ -51,8 +51,7 @@ public final class CodeSearch {
   private final int codeBytes;
   private final int queryCount;
   private final int k;
-  private final float[] constants;
-  private final double[][] bitWeights;
+  private final QueryBatch batch;
   private final TopK lists;
   private final int block;
 
@@ -72,11 +71,9 @@ public final class CodeSearch {
     Objects.requireNonNull(queries, "queries");
     this.codeBytes = codebook.codeBytes();
     this.scorer = CodeScorer.of(codebook);
-    QueryBatch batch = QueryBatch.of(scorer, queries, k, "hits");
+    this.batch = QueryBatch.of(scorer, queries, k, "hits");
     this.queryCount = batch.count;
     this.k = k;
-    this.constants = batch.constants;
-    this.bitWeights = batch.bitWeights;
     this.block = Math.max(1, Math.min(MAX_BLOCK, BLOCK_BYTES / codeBytes));
     this.lists = new TopK(queryCount, k);
   }
@@ -151,36 +148,18 @@ public final class CodeSearch {
         1,
         true,
         (from, to) -> {
-          float[] tables = new float[codeBytes * 256];
-          float[] tiled = queryCount > 1 ? new float[codeBytes * 256 * tile] : null;
-          float[] scores = new float[span * (queryCount > 1 ? tile : 1)];
-          float[] row = queryCount > 1 ? new float[span] : scores;
+          QueryBatch.Scratch scratch = batch.scratch(span);
           for (int t = from; t < to; t++) {
             int q0 = (t / ranges) * tile;
             int qn = Math.min(tile, queryCount - q0);
             int start = (t % ranges) * span;
             int m = Math.min(span, n - start);
-            TopK into = partial == null ? lists : new TopK(qn, k);
-            int base = partial == null ? q0 : 0;
-            long ids = partial == null ? first : first + start;
-            if (qn == 1) {
-              scorer.fillTables(bitWeights[q0], tables);
-              CodeScorer.scoreAll(
-                  constants[q0], tables, codeBytes, codes, start * codeBytes, m, row, 0);
-              into.offer(base, row, m, ids);
+            if (partial == null) {
+              batch.offer(q0, qn, codes, start * codeBytes, m, lists, q0, first, scratch);
             } else {
-              scorer.fillTiledTables(bitWeights, q0, qn, tables, tiled);
-              CodeScorer.scoreTile(
-                  constants, q0, tiled, codeBytes, codes, start * codeBytes, m, scores);
-              for (int q = 0; q < qn; q++) {
-                for (int i = 0; i < m; i++) {
-                  row[i] = scores[i * tile + q];
-                }
-                into.offer(base + q, row, m, ids);
-              }
-            }
-            if (partial != null) {
-              partial[t] = into;
+              partial[t] = new TopK(qn, k);
+              batch.offer(
+                  q0, qn, codes, start * codeBytes, m, partial[t], 0, first + start, scratch);
             }
           }
         });

@@ -2,20 +2,24 @@ package io.signcodec.core;
 
 import io.signcodec.core.internal.Checks;
 import io.signcodec.core.internal.Parallel;
+import io.signcodec.core.internal.TopK;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The queries of a search on codes ({@link CodeSearch}, {@link SearchRecall}), checked, with each
- * query's constant and decoder weights ({@link CodeScorer#weights}), computed on the fork-join
- * pool.
+ * The queries of a search on codes ({@link CodeSearch}, {@link SearchRecall}, {@link
+ * CodeScorer#prepareAll}): each query's constant and decoder weights ({@link CodeScorer#weights}),
+ * computed on the fork-join pool, and the scoring of a block of codes for up to {@link
+ * CodeScorer#TILE} of them at a time.
  */
 final class QueryBatch {
+  final CodeScorer scorer;
   final int count;
   final float[] constants;
   final double[][] bitWeights;
 
-  private QueryBatch(int count, float[] constants, double[][] bitWeights) {
+  private QueryBatch(CodeScorer scorer, int count, float[] constants, double[][] bitWeights) {
+    this.scorer = scorer;
     this.count = count;
     this.constants = constants;
     this.bitWeights = bitWeights;
@@ -23,7 +27,7 @@ final class QueryBatch {
 
   /**
    * Checks {@code queries} (row-major, the scorer's dimension, finite) and {@code k} lists of them,
-   * whose entries the messages call {@code entries} ("neighbours", "hits").
+   * whose entries the messages call {@code entries} ("neighbours", "hits"), and prepares them.
    *
    * @throws IllegalArgumentException if there are no queries, their length is not whole vectors, a
    *     component is not finite, or k is below 1 or the lists would not fit in arrays
@@ -53,6 +57,12 @@ final class QueryBatch {
       throw new IllegalArgumentException(
           "queries: " + e.getMessage().replace("vector", "query"), e);
     }
+    return prepare(scorer, queries, 0, count);
+  }
+
+  /** The {@code count} queries at {@code queries[offset ..]}, already checked. */
+  static QueryBatch prepare(CodeScorer scorer, float[] queries, int offset, int count) {
+    int dimension = scorer.codebook().dimension();
     float[] constants = new float[count];
     double[][] bitWeights = new double[count][];
     Parallel.forRange(
@@ -61,12 +71,69 @@ final class QueryBatch {
         true,
         (from, to) -> {
           for (int q = from; q < to; q++) {
+            int at = offset + q * dimension;
             CodeScorer.Weights weights =
-                scorer.weights(Arrays.copyOfRange(queries, q * dimension, (q + 1) * dimension));
+                scorer.weights(Arrays.copyOfRange(queries, at, at + dimension));
             constants[q] = weights.constant;
             bitWeights[q] = weights.bitWeights;
           }
         });
-    return new QueryBatch(count, constants, bitWeights);
+    return new QueryBatch(scorer, count, constants, bitWeights);
+  }
+
+  /**
+   * One thread's buffers for {@link #offer}: a query's tables and scores of up to {@code codes}
+   * codes, and for a batch of more than one query a tile's.
+   */
+  Scratch scratch(int codes) {
+    return new Scratch(scorer.codeBytes(), codes, count > 1);
+  }
+
+  static final class Scratch {
+    final float[] tables;
+    final float[] tiled;
+    final float[] scores;
+    final float[] row;
+
+    private Scratch(int codeBytes, int codes, boolean tiles) {
+      this.tables = new float[codeBytes * 256];
+      this.tiled = tiles ? new float[codeBytes * 256 * CodeScorer.TILE] : null;
+      this.scores = tiles ? new float[codes * CodeScorer.TILE] : null;
+      this.row = new float[codes];
+    }
+  }
+
+  /**
+   * Scores the {@code m} codes at {@code codes[offset ..]} for queries {@code q0 .. q0 + qn}
+   * ({@code qn ≤ TILE}) and offers query {@code q0 + i}'s scores to list {@code base + i} of {@code
+   * into}, ids from {@code firstId}. Eight queries are scored together ({@link
+   * CodeScorer#scoreTile}), one alone; the scores are {@link CodeScorer.Query#score}'s either way,
+   * bit for bit.
+   */
+  void offer(
+      int q0,
+      int qn,
+      byte[] codes,
+      int offset,
+      int m,
+      TopK into,
+      int base,
+      long firstId,
+      Scratch s) {
+    int codeBytes = scorer.codeBytes();
+    if (qn == 1) {
+      scorer.fillTables(bitWeights[q0], s.tables);
+      CodeScorer.scoreAll(constants[q0], s.tables, codeBytes, codes, offset, m, s.row, 0);
+      into.offer(base, s.row, m, firstId);
+      return;
+    }
+    scorer.fillTiledTables(bitWeights, q0, qn, s.tables, s.tiled);
+    CodeScorer.scoreTile(constants, q0, s.tiled, codeBytes, codes, offset, m, s.scores);
+    for (int i = 0; i < qn; i++) {
+      for (int c = 0; c < m; c++) {
+        s.row[c] = s.scores[c * CodeScorer.TILE + i];
+      }
+      into.offer(base + i, s.row, m, firstId);
+    }
   }
 }

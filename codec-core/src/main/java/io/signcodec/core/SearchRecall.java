@@ -64,8 +64,7 @@ public final class SearchRecall {
   private final int queryCount;
   private final int k;
   private final int tile;
-  private final float[] constants;
-  private final double[][] bitWeights;
+  private final QueryBatch batch;
   private final TopK exact;
   private final TopK onCodes;
 
@@ -99,11 +98,9 @@ public final class SearchRecall {
     this.dimension = codebook.dimension();
     this.codeBytes = codebook.codeBytes();
     this.scorer = CodeScorer.of(codebook);
-    QueryBatch batch = QueryBatch.of(scorer, queries, k, "neighbours");
+    this.batch = QueryBatch.of(scorer, queries, k, "neighbours");
     this.queryCount = batch.count;
     this.k = k;
-    this.constants = batch.constants;
-    this.bitWeights = batch.bitWeights;
     // Tiles as large as MAX_TILE share the block's rows best, but a few queries still get one
     // tile per thread; the exact scores do not depend on the tiling.
     this.tile =
@@ -248,9 +245,7 @@ public final class SearchRecall {
         true,
         (fromTile, toTile) -> {
           float[][] scores = new float[tile][n];
-          float[] tables = new float[codeBytes * 256];
-          float[] tiled = new float[codeBytes * 256 * CodeScorer.TILE];
-          float[] together = new float[n * CodeScorer.TILE];
+          QueryBatch.Scratch scratch = batch.scratch(n);
           for (int t = fromTile; t < toTile; t++) {
             int q0 = t * tile;
             int m = Math.min(tile, queryCount - q0);
@@ -260,17 +255,10 @@ public final class SearchRecall {
             for (int i = 0; i < m; i++) {
               exact.offer(q0 + i, scores[i], n, first);
             }
-            // Eight queries at a time on the codes (CodeScorer.scoreTile), bit for bit as alone.
+            // Eight queries at a time on the codes, bit for bit as alone.
             for (int i = 0; i < m; i += CodeScorer.TILE) {
               int qn = Math.min(CodeScorer.TILE, m - i);
-              scorer.fillTiledTables(bitWeights, q0 + i, qn, tables, tiled);
-              CodeScorer.scoreTile(constants, q0 + i, tiled, codeBytes, codes, 0, n, together);
-              for (int j = 0; j < qn; j++) {
-                for (int v = 0; v < n; v++) {
-                  scores[0][v] = together[v * CodeScorer.TILE + j];
-                }
-                onCodes.offer(q0 + i + j, scores[0], n, first);
-              }
+              batch.offer(q0 + i, qn, codes, 0, n, onCodes, q0 + i, first, scratch);
             }
           }
         });
