@@ -190,5 +190,10 @@ class CodeSearchTest {
             IllegalArgumentException.class,
             () -> CodeSearch.VectorLookup.of(database, D).read(N, new float[D], 0));
     assertEquals("no vector of id 5000 (5000 vectors given)", e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> CodeSearch.Hits.best(new long[3], new float[2], 1));
+    assertEquals("3 ids but 2 scores", e.getMessage());
   }
 }

@@ -23,6 +23,37 @@ import org.junit.jupiter.api.io.TempDir;
 class VectorFilesTest {
 
   @Test
+  void npyPreambleIsTheHeaderNumPyWritesAndItsReaderReads() throws IOException {
+    byte[] one = VectorFiles.npyPreamble("'<f4'", 3);
+    String header =
+        new String(one, 10, one.length - 10, java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertEquals(0, one.length % 64);
+    assertEquals("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", header.strip());
+    // A 2-D float32 preamble and its rows read back as vectors.
+    float[] x = {1, 2, 3, 4, 5, 6};
+    java.nio.ByteBuffer body =
+        java.nio.ByteBuffer.allocate(24).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    for (float v : x) {
+      body.putFloat(v);
+    }
+    ByteArrayOutputStream file = new ByteArrayOutputStream();
+    file.write(VectorFiles.npyPreamble("'<f4'", 2, 3));
+    file.write(body.array());
+    try (VectorReader r =
+        VectorFiles.reader(
+            new ByteArrayInputStream(file.toByteArray()),
+            VectorFormat.NPY,
+            VectorFileOptions.defaults())) {
+      float[] back = new float[6];
+      assertEquals(2, r.read(back, 0, 2));
+      assertArrayEquals(x, back);
+    }
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> VectorFiles.npyPreamble("'<f4'", 2, -1));
+    assertEquals("shape: [2, -1]", e.getMessage());
+  }
+
+  @Test
   void formatIsTakenFromTheNameWithoutItsCompressionSuffix() {
     assertEquals(Optional.of(VectorFormat.FVECS), VectorFormat.fromFileName("sift.fvecs"));
     assertEquals(Optional.of(VectorFormat.FVECS), VectorFormat.fromFileName("SIFT.FVECS.GZ"));
