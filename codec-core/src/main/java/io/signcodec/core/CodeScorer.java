@@ -1,5 +1,7 @@
 package io.signcodec.core;
 
+import io.signcodec.core.internal.form.AllocatedForm;
+import io.signcodec.core.internal.form.GainLevels;
 import java.util.Objects;
 
 /**
@@ -12,19 +14,25 @@ import java.util.Objects;
  * table look-ups instead of the {@code n·d} multiply-adds of decoding. Works for multi-stage
  * codebooks too, whose decoder is the same single linear map.
  *
+ * <p>A code with a per-vector gain ({@link Codebook#gainBits()}) decodes as {@code μ + ŝ A z}: its
+ * score is {@code ⟨q, μ⟩ + ŝ (Σ_j w_j z_j)}, the sum from the tables (the gain's bits weigh nothing
+ * there) and {@code ŝ} the level the code's gain bits index, one more look-up per code.
+ *
  * <p>Thread-safe; so is every {@link Query} it prepares.
  */
 public final class CodeScorer {
   private final Codebook codebook;
   private final int dimension;
-  private final int bits;
   private final int codeBytes;
+
+  /** The codes' per-vector gain, or null. */
+  private final GainLevels gain;
 
   private CodeScorer(Codebook codebook) {
     this.codebook = codebook;
     this.dimension = codebook.dimension();
-    this.bits = codebook.bits();
     this.codeBytes = codebook.codeBytes();
+    this.gain = codebook.form() instanceof AllocatedForm a && a.gain() != null ? a.gain() : null;
   }
 
   public static CodeScorer of(Codebook codebook) {
@@ -40,7 +48,7 @@ public final class CodeScorer {
     Weights weights = weights(query);
     float[] tables = new float[codeBytes * 256];
     fillTables(weights.bitWeights, tables);
-    return new Query(weights.constant, tables, codeBytes);
+    return new Query(weights.constant, weights.base, gain, tables, codeBytes);
   }
 
   /**
@@ -68,15 +76,16 @@ public final class CodeScorer {
       fillTiledTables(
           batch.bitWeights, t * TILE, Math.min(TILE, count - t * TILE), single, tiles[t]);
     }
-    return new Queries(batch.constants, tiles, codeBytes);
+    return new Queries(batch.constants, batch.bases, gain, tiles, codeBytes);
   }
 
   /**
    * The costly half of {@link #prepare}, one {@code n×d} product: {@code w = Aᵀ q} and the constant
-   * {@code ⟨q, μ⟩ − Σ_j w_j}. {@link QueryBatch} keeps these for many queries ({@link CodeSearch},
-   * {@link SearchRecall}, {@link #prepareAll}) and builds the tables ({@code n/8} KiB per query, 32
-   * times the query's size at one bit per coordinate) when it needs them, with {@link #fillTables}
-   * or {@link #fillTiledTables}, so that its scores are exactly {@link Query#scoreAll}'s.
+   * {@code ⟨q, μ⟩ − Σ_j w_j} (with a gain, {@code −Σ_j w_j} and the base {@code ⟨q, μ⟩} apart).
+   * {@link QueryBatch} keeps these for many queries ({@link CodeSearch}, {@link SearchRecall},
+   * {@link #prepareAll}) and builds the tables ({@code n/8} KiB per query, 32 times the query's
+   * size at one bit per coordinate) when it needs them, with {@link #fillTables} or {@link
+   * #fillTiledTables}, so that its scores are exactly {@link Query#scoreAll}'s.
    */
   Weights weights(float[] query) {
     VectorChecks.checkDimension("query", query, dimension);
@@ -87,21 +96,48 @@ public final class CodeScorer {
       constant += (double) query[k] * mean[k];
     }
     double[] w = codebook.form().decoderWeights(query);
-    for (double wj : w) {
-      constant -= wj;
+    if (gain == null) {
+      for (double wj : w) {
+        constant -= wj;
+      }
+      return new Weights((float) constant, 0f, w);
     }
-    return new Weights((float) constant, w);
+    double sum = 0;
+    for (double wj : w) {
+      sum -= wj;
+    }
+    return new Weights((float) sum, (float) constant, w);
   }
 
   /** What {@link #weights} computes for one query. */
   static final class Weights {
     final float constant;
+
+    /** {@code ⟨q, μ⟩} for codes with a gain, which the constant then leaves out; else 0. */
+    final float base;
+
     final double[] bitWeights;
 
-    Weights(float constant, double[] bitWeights) {
+    Weights(float constant, float base, double[] bitWeights) {
       this.constant = constant;
+      this.base = base;
       this.bitWeights = bitWeights;
     }
+  }
+
+  /** The codes' per-vector gain, or null. */
+  GainLevels gain() {
+    return gain;
+  }
+
+  /**
+   * A score from its table sum {@code sum} ({@link #score}'s, or {@link #scoreTile}'s): itself for
+   * codes without a gain ({@code gain} null), else {@code base + ŝ · sum} with {@code ŝ} the gain
+   * of the code at {@code codes[offset ..]}. Every path of every scorer finishes a score with this,
+   * so their scores are the same floats.
+   */
+  static float finish(GainLevels gain, float base, float sum, byte[] codes, int offset) {
+    return gain == null ? sum : base + gain.gain(codes, offset) * sum;
   }
 
   /** Bytes per code: the number of 256-entry tables a query needs. */
@@ -116,7 +152,8 @@ public final class CodeScorer {
   void fillTables(double[] w, float[] tables) {
     for (int b = 0; b < codeBytes; b++) {
       int base = b * 256;
-      int width = Math.min(8, bits - 8 * b);
+      // the weights cover the directions' bits; a gain's bits after them weigh nothing
+      int width = Math.min(8, w.length - 8 * b);
       tables[base] = 0;
       for (int v = 1; v < 256; v++) {
         // Entry v extends entry v without its lowest set bit.
@@ -136,9 +173,14 @@ public final class CodeScorer {
     return s;
   }
 
-  /** {@link #score} of {@code count} consecutive codes into {@code scores[scoresOffset..]}. */
+  /**
+   * {@link #score} of {@code count} consecutive codes into {@code scores[scoresOffset..]}, each
+   * {@link #finish finished} with {@code gain} and {@code base}.
+   */
   static void scoreAll(
       float constant,
+      float base,
+      GainLevels gain,
       float[] tables,
       int codeBytes,
       byte[] codes,
@@ -147,7 +189,9 @@ public final class CodeScorer {
       float[] scores,
       int scoresOffset) {
     for (int i = 0; i < count; i++) {
-      scores[scoresOffset + i] = score(constant, tables, codeBytes, codes, offset + i * codeBytes);
+      int at = offset + i * codeBytes;
+      scores[scoresOffset + i] =
+          finish(gain, base, score(constant, tables, codeBytes, codes, at), codes, at);
     }
   }
 
@@ -176,10 +220,11 @@ public final class CodeScorer {
   /**
    * The scores of {@code count} consecutive codes for the {@link #TILE} queries whose tables {@code
    * tiled} interleaves ({@link #fillTiledTables}) and whose constants are {@code constants[from
-   * ..]} (0 past its end): code i's score for query t at {@code scores[i·TILE + t]}. Each is summed
-   * as {@link #score} sums it, so bit for bit the same; the eight sums run side by side, and one
-   * cache line of the interleaved tables serves all eight look-ups of a code byte (about 1.5-1.7
-   * times as fast per score as one query at a time, measured at 48 to 392 code bytes).
+   * ..]} (0 past its end): code i's table sum for query t at {@code scores[i·TILE + t]}, still to
+   * be {@link #finish finished}. Each is summed as {@link #score} sums it, so bit for bit the same;
+   * the eight sums run side by side, and one cache line of the interleaved tables serves all eight
+   * look-ups of a code byte (about 1.5-1.7 times as fast per score as one query at a time, measured
+   * at 48 to 392 code bytes).
    */
   static void scoreTile(
       float[] constants,
@@ -241,11 +286,16 @@ public final class CodeScorer {
     private static final int CHUNK = 256;
 
     private final float[] constants;
+    private final float[] bases;
+    private final GainLevels gain;
     private final float[][] tiles;
     private final int codeBytes;
 
-    private Queries(float[] constants, float[][] tiles, int codeBytes) {
+    private Queries(
+        float[] constants, float[] bases, GainLevels gain, float[][] tiles, int codeBytes) {
       this.constants = constants;
+      this.bases = bases;
+      this.gain = gain;
       this.tiles = tiles;
       this.codeBytes = codeBytes;
     }
@@ -277,12 +327,14 @@ public final class CodeScorer {
         int qn = Math.min(TILE, constants.length - q0);
         for (int from = 0; from < count; from += CHUNK) {
           int m = Math.min(CHUNK, count - from);
-          scoreTile(
-              constants, q0, tiles[t], codeBytes, codes, offset + from * codeBytes, m, buffer);
+          int at = offset + from * codeBytes;
+          scoreTile(constants, q0, tiles[t], codeBytes, codes, at, m, buffer);
           for (int q = 0; q < qn; q++) {
             float[] row = scores[q0 + q];
+            float base = bases[q0 + q];
             for (int i = 0; i < m; i++) {
-              row[scoresOffset + from + i] = buffer[i * TILE + q];
+              row[scoresOffset + from + i] =
+                  finish(gain, base, buffer[i * TILE + q], codes, at + i * codeBytes);
             }
           }
         }
@@ -293,11 +345,15 @@ public final class CodeScorer {
   /** A prepared query: scores codes of its codebook. Immutable. */
   public static final class Query {
     private final float constant;
+    private final float base;
+    private final GainLevels gain;
     private final float[] tables;
     private final int codeBytes;
 
-    private Query(float constant, float[] tables, int codeBytes) {
+    private Query(float constant, float base, GainLevels gain, float[] tables, int codeBytes) {
       this.constant = constant;
+      this.base = base;
+      this.gain = gain;
       this.tables = tables;
       this.codeBytes = codeBytes;
     }
@@ -305,14 +361,16 @@ public final class CodeScorer {
     /** {@code ⟨q, x̂⟩} for the code at {@code codes[offset..]}. */
     public float score(byte[] codes, int offset) {
       io.signcodec.core.internal.Checks.checkRange("codes", codes.length, offset, 1, codeBytes);
-      return CodeScorer.score(constant, tables, codeBytes, codes, offset);
+      return finish(
+          gain, base, CodeScorer.score(constant, tables, codeBytes, codes, offset), codes, offset);
     }
 
     /** Scores {@code count} consecutive codes into {@code scores[scoresOffset..]}. */
     public void scoreAll(byte[] codes, int offset, int count, float[] scores, int scoresOffset) {
       io.signcodec.core.internal.Checks.checkRange("codes", codes.length, offset, count, codeBytes);
       io.signcodec.core.internal.Checks.checkRange("scores", scores.length, scoresOffset, count, 1);
-      CodeScorer.scoreAll(constant, tables, codeBytes, codes, offset, count, scores, scoresOffset);
+      CodeScorer.scoreAll(
+          constant, base, gain, tables, codeBytes, codes, offset, count, scores, scoresOffset);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.signcodec.core;
 import io.signcodec.core.internal.form.AllocatedForm;
 import io.signcodec.core.internal.form.CodebookForm;
 import io.signcodec.core.internal.form.DenseForm;
+import io.signcodec.core.internal.form.GainLevels;
 import io.signcodec.core.internal.form.StructuredForm;
 import io.signcodec.core.internal.form.TiedLevels;
 import io.signcodec.core.internal.format.CodebookFormat;
@@ -23,9 +24,11 @@ import java.util.Objects;
  *
  * <p>Its maps come in one of three forms: dense float32 matrices ({@link #of}), randomized fast
  * orthogonal transforms stored as a seed ({@link #structured}, {@link #isStructured()}), or tied
- * bits allocated over the directions of one basis ({@link #allocated}, {@link #isAllocated()}). The
- * {@link #fingerprint() fingerprint} identifies the exact serialized content, so streams written
- * with one codebook can refuse to be decoded with another.
+ * bits allocated over the directions of one basis ({@link #allocated}, {@link #isAllocated()}). An
+ * allocated codebook's codes may end with a per-vector gain ({@link #gainBits()}): {@code x̂ = μ +
+ * ŝ A z}, {@code ŝ} the level the gain's bits index. The {@link #fingerprint() fingerprint}
+ * identifies the exact serialized content, so streams written with one codebook can refuse to be
+ * decoded with another.
  *
  * <p>Obtain one from {@link io.signcodec.core.train.CodebookTrainer}, from {@link #read}, or from
  * {@link #of} with matrices of your own.
@@ -48,7 +51,9 @@ public final class Codebook implements java.io.Serializable {
   private Codebook(int[] stageBits, float[] mean, CodebookInfo info, CodebookForm form) {
     this.dimension = mean.length;
     this.stageBits = stageBits;
-    this.bits = Arrays.stream(stageBits).sum();
+    this.bits =
+        Arrays.stream(stageBits).sum()
+            + (form instanceof AllocatedForm a && a.gain() != null ? a.gain().bits() : 0);
     this.mean = mean;
     this.info = info;
     this.form = form;
@@ -162,6 +167,29 @@ public final class Codebook implements java.io.Serializable {
       float[] scales,
       float[] basis,
       CodebookInfo info) {
+    return allocated(dimension, stageBits, mean, scales, basis, null, info);
+  }
+
+  /**
+   * An allocated codebook whose codes end with a per-vector gain (docs/THEORY.md §7, per-vector
+   * gain): {@code g} more bits after the directions' index one of {@code 2^g} levels {@code ŝ}, and
+   * {@code x̂ = μ + ŝ Σ_i u_i Σ_k c_{i,k} z_{i,k}}. The encoder codes the directions as without a
+   * gain, then picks the level nearest to the least-squares gain of the vector's projections on its
+   * levels. The code has {@code Σ stageBits + g} bits.
+   *
+   * @param gain the levels, strictly increasing, finite and positive, a power of two of them from 2
+   *     to 256 (g = 1 to 8 bits); or null for no gain, as {@link #allocated(int, int[], float[],
+   *     float[], float[], CodebookInfo)}
+   * @see #allocated(int, int[], float[], float[], float[], CodebookInfo)
+   */
+  public static Codebook allocated(
+      int dimension,
+      int[] stageBits,
+      float[] mean,
+      float[] scales,
+      float[] basis,
+      float[] gain,
+      CodebookInfo info) {
     Objects.requireNonNull(stageBits, "stageBits");
     Objects.requireNonNull(info, "info");
     int bits = checkStages(dimension, stageBits);
@@ -192,17 +220,41 @@ public final class Codebook implements java.io.Serializable {
       throw new IllegalArgumentException(
           "direction " + overflowing + " overflows float32: " + levels[overflowing].nonFinite());
     }
+    if (gain != null) {
+      String problem = GainLevels.problem(gain);
+      if (problem != null) {
+        throw new IllegalArgumentException(problem);
+      }
+      int g = Integer.numberOfTrailingZeros(gain.length);
+      int max = Caps.maxBits(dimension, stageBits.length);
+      if (bits + g > max) {
+        throw new IllegalArgumentException(
+            "bits must be in 1.."
+                + max
+                + " for dimension "
+                + dimension
+                + ": "
+                + bits
+                + " of directions and "
+                + g
+                + " of gain");
+      }
+    }
     float[] mu = mean.clone();
     if (basis == null) {
       return new Codebook(
-          stages, mu, info, AllocatedForm.structured(mu, stages, scales.clone(), info.seed()));
+          stages,
+          mu,
+          info,
+          AllocatedForm.structured(mu, stages, scales.clone(), info.seed(), gain));
     }
     checkArray("basis", basis, (long) stages[0] * dimension);
     String zeroRow = zeroRow(basis, stages[0], dimension);
     if (zeroRow != null) {
       throw new IllegalArgumentException(zeroRow.replace("encoder", "basis"));
     }
-    return new Codebook(stages, mu, info, AllocatedForm.dense(mu, stages, scales.clone(), basis));
+    return new Codebook(
+        stages, mu, info, AllocatedForm.dense(mu, stages, scales.clone(), basis, gain));
   }
 
   /**
@@ -305,7 +357,23 @@ public final class Codebook implements java.io.Serializable {
     return stageBits.length;
   }
 
-  /** Bits of each stage, in coding order; they sum to {@link #bits()}. */
+  /**
+   * The bits of an allocated codebook's per-vector gain, the code's last ({@link #allocated(int,
+   * int[], float[], float[], float[], float[], CodebookInfo)}); 0 if its codes have none.
+   */
+  public int gainBits() {
+    return form instanceof AllocatedForm a && a.gain() != null ? a.gain().bits() : 0;
+  }
+
+  /** The levels of the per-vector gain, ascending (a copy); null if the codes have none. */
+  public float[] gainLevels() {
+    return form instanceof AllocatedForm a && a.gain() != null ? a.gain().levels() : null;
+  }
+
+  /**
+   * Bits of each stage, in coding order; they sum to {@link #bits()}, less the {@link #gainBits()}
+   * that follow them.
+   */
   public int[] stageBits() {
     return stageBits.clone();
   }
@@ -320,12 +388,19 @@ public final class Codebook implements java.io.Serializable {
     return mean.clone();
   }
 
-  /** The encoder B, n×d row-major, as a new array (computed, for a structured codebook). */
+  /**
+   * The encoder B, n×d row-major, as a new array (computed, for a structured codebook); the rows of
+   * the gain's bits, if the codes have a gain, are zero.
+   */
   public float[] encoder() {
     return form.denseEncoder();
   }
 
-  /** The decoder A, d×n row-major, as a new array (computed, for a structured codebook). */
+  /**
+   * The decoder A, d×n row-major, as a new array (computed, for a structured codebook). With a
+   * per-vector gain ({@link #gainBits()} above 0) the gain's columns are zero and a code decodes as
+   * {@code μ + ŝ A z}, {@code ŝ} the level its gain bits index.
+   */
   public float[] decoder() {
     return form.denseDecoder();
   }

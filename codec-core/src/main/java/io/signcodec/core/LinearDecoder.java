@@ -6,7 +6,8 @@ import io.signcodec.core.internal.form.CodebookForm;
 import java.util.Objects;
 
 /**
- * Decodes packed sign codes with a {@link Codebook}: {@code x̂ = μ + A z}, one linear map.
+ * Decodes packed sign codes with a {@link Codebook}: {@code x̂ = μ + A z}, one linear map; for
+ * codes with a per-vector gain ({@link Codebook#gainBits()}), {@code x̂ = μ + ŝ A z}.
  *
  * <p>Thread-safe and allocation-free per vector, like {@link SignEncoder}. Every code decodes: the
  * padding bits of the last byte are ignored (see {@link SignCodes}). Single-code and batch calls

@@ -3,6 +3,7 @@ package io.signcodec.core;
 import io.signcodec.core.internal.Checks;
 import io.signcodec.core.internal.Parallel;
 import io.signcodec.core.internal.TopK;
+import io.signcodec.core.internal.form.GainLevels;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -16,12 +17,15 @@ final class QueryBatch {
   final CodeScorer scorer;
   final int count;
   final float[] constants;
+  final float[] bases;
   final double[][] bitWeights;
 
-  private QueryBatch(CodeScorer scorer, int count, float[] constants, double[][] bitWeights) {
+  private QueryBatch(
+      CodeScorer scorer, int count, float[] constants, float[] bases, double[][] bitWeights) {
     this.scorer = scorer;
     this.count = count;
     this.constants = constants;
+    this.bases = bases;
     this.bitWeights = bitWeights;
   }
 
@@ -64,6 +68,7 @@ final class QueryBatch {
   static QueryBatch prepare(CodeScorer scorer, float[] queries, int offset, int count) {
     int dimension = scorer.codebook().dimension();
     float[] constants = new float[count];
+    float[] bases = new float[count];
     double[][] bitWeights = new double[count][];
     Parallel.forRange(
         count,
@@ -75,10 +80,11 @@ final class QueryBatch {
             CodeScorer.Weights weights =
                 scorer.weights(Arrays.copyOfRange(queries, at, at + dimension));
             constants[q] = weights.constant;
+            bases[q] = weights.base;
             bitWeights[q] = weights.bitWeights;
           }
         });
-    return new QueryBatch(scorer, count, constants, bitWeights);
+    return new QueryBatch(scorer, count, constants, bases, bitWeights);
   }
 
   /**
@@ -121,17 +127,22 @@ final class QueryBatch {
       long firstId,
       Scratch s) {
     int codeBytes = scorer.codeBytes();
+    GainLevels gain = scorer.gain();
     if (qn == 1) {
       scorer.fillTables(bitWeights[q0], s.tables);
-      CodeScorer.scoreAll(constants[q0], s.tables, codeBytes, codes, offset, m, s.row, 0);
+      CodeScorer.scoreAll(
+          constants[q0], bases[q0], gain, s.tables, codeBytes, codes, offset, m, s.row, 0);
       into.offer(base, s.row, m, firstId);
       return;
     }
     scorer.fillTiledTables(bitWeights, q0, qn, s.tables, s.tiled);
     CodeScorer.scoreTile(constants, q0, s.tiled, codeBytes, codes, offset, m, s.scores);
     for (int i = 0; i < qn; i++) {
+      float b = bases[q0 + i];
       for (int c = 0; c < m; c++) {
-        s.row[c] = s.scores[c * CodeScorer.TILE + i];
+        s.row[c] =
+            CodeScorer.finish(
+                gain, b, s.scores[c * CodeScorer.TILE + i], codes, offset + c * codeBytes);
       }
       into.offer(base + i, s.row, m, firstId);
     }

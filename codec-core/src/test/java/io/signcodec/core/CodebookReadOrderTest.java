@@ -99,15 +99,15 @@ class CodebookReadOrderTest {
   @Test
   void theVersionIsCheckedAsSoonAsItIsRead() {
     byte[] ten = Arrays.copyOf(CodebookFormatTest.golden().toByteArray(), 10);
-    ten[8] = 5;
+    ten[8] = 6;
     assertInstanceOf(UnsupportedVersionException.class, refusal(ten));
     assertRefused(
-        "unsupported codebook format version 5 (this library reads versions up to 4)"
+        "unsupported codebook format version 6 (this library reads versions up to 5)"
             + " (at byte offset 8)",
         ten);
     ten[8] = 0;
     assertRefused(
-        "unsupported codebook format version 0 (this library reads versions up to 4)"
+        "unsupported codebook format version 0 (this library reads versions up to 5)"
             + " (at byte offset 8)",
         ten);
     ten[8] = 3;

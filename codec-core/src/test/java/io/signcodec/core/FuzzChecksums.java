@@ -25,16 +25,16 @@ public final class FuzzChecksums {
   }
 
   /**
-   * A copy of {@code input} read as one codebook: the header checksum of version 4 (bytes 56..59)
-   * and the trailing checksum (the last 4 bytes, over all before them) rewritten; null if the input
-   * is too short to have both.
+   * A copy of {@code input} read as one codebook: the header checksum of versions 4 and 5 (bytes
+   * 56..59) and the trailing checksum (the last 4 bytes, over all before them) rewritten; null if
+   * the input is too short to have both.
    */
   public static byte[] codebook(byte[] input) {
     if (input.length < 64) {
       return null;
     }
     byte[] b = input.clone();
-    if (b[8] == 4 && b[9] == 0) {
+    if ((b[8] == 4 || b[8] == 5) && b[9] == 0) {
       putCrc(b, 56, 0);
     }
     putCrc(b, b.length - 4, 0);

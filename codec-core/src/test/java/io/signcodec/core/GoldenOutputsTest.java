@@ -34,16 +34,16 @@ class GoldenOutputsTest {
   /** Each case: a name and how to make its codebook from a source in dimension d. */
   private static Map<String, Function<Integer, Codebook>> cases() {
     Map<String, Function<Integer, Codebook>> c = new LinkedHashMap<>();
-    c.put("allocated-r0.5", d -> train(CodebookTrainer.builder().rate(0.5).seed(3), d));
-    c.put("allocated-r1", d -> train(CodebookTrainer.builder().rate(1).seed(3), d));
-    c.put("allocated-r2", d -> train(CodebookTrainer.builder().rate(2).seed(3), d));
-    c.put("allocated-r4", d -> train(CodebookTrainer.builder().rate(4).seed(3), d));
-    c.put(
-        "allocated-mean8",
-        d -> train(CodebookTrainer.builder().rate(1).meanDirectionBits(8).seed(3), d));
-    c.put(
-        "allocated-mean0",
-        d -> train(CodebookTrainer.builder().rate(1).meanDirectionBits(0).seed(3), d));
+    // Without a gain: the outputs of before the gain existed, pinned as they were.
+    c.put("allocated-r0.5", d -> train(allocated(0.5).gainBits(0), d));
+    c.put("allocated-r1", d -> train(allocated(1).gainBits(0), d));
+    c.put("allocated-r2", d -> train(allocated(2).gainBits(0), d));
+    c.put("allocated-r4", d -> train(allocated(4).gainBits(0), d));
+    c.put("allocated-mean8", d -> train(allocated(1).meanDirectionBits(8).gainBits(0), d));
+    c.put("allocated-mean0", d -> train(allocated(1).meanDirectionBits(0).gainBits(0), d));
+    c.put("allocated-gain4-r1", d -> train(allocated(1).gainBits(4), d));
+    c.put("allocated-gain3-r2.5", d -> train(allocated(2.5).gainBits(3), d));
+    c.put("allocated-auto-r1", d -> train(allocated(1), d));
     c.put("shallow-r1", d -> train(CodebookTrainer.builder().shallow().rate(1).maxSteps(30), d));
     c.put(
         "shallow-r1.5", d -> train(CodebookTrainer.builder().shallow().rate(1.5).maxSteps(30), d));
@@ -78,6 +78,10 @@ class GoldenOutputsTest {
           }
         });
     return c;
+  }
+
+  private static CodebookTrainer.Builder allocated(double rate) {
+    return CodebookTrainer.builder().rate(rate).seed(3);
   }
 
   private static Codebook train(CodebookTrainer.Builder builder, int d) {

@@ -25,10 +25,15 @@ import org.ejml.data.DMatrixRMaj;
  *       data; the n bits go one at a time to the direction whose error that bit lowers most (the
  *       greedy rule is optimal when each direction's error falls by less with each further bit, as
  *       a Gaussian's does).
+ *   <li>With a per-vector gain of g bits, the same for n − g bits, then a pass that reconstructs
+ *       every vector with those directions and fits the gain's levels to the least-squares gains
+ *       ({@link GainAccumulator}); to decide on the gain ({@link CodebookTrainer#GAIN_AUTO}, g =
+ *       4), a last pass measures recall@10 of both codebooks ({@link GainRecallAccumulator}).
  * </ol>
  *
- * <p>The training NMSE comes from the histograms (they hold every projection's square), so there is
- * no third pass; the fits run in parallel over directions, the projections over ranges of them.
+ * <p>The training NMSE comes from the histograms (they hold every projection's square), less what
+ * the gain's levels take off it (from the gain pass's bins), so no pass measures it; the fits run
+ * in parallel over directions, the projections over ranges of them.
  *
  * <p>On isotropic data this gives every direction the same bits, and at r ≤ 1 it is the paper's
  * optimum: n orthogonal directions, one bit each, decoder ∝ encoderᵀ. The data-free forms skip the
@@ -36,8 +41,9 @@ import org.ejml.data.DMatrixRMaj;
  * Gaussian's levels times the data's scale.
  *
  * <p>Of the {@link CodebookTrainer}'s options, the trained form takes {@code meanDirectionBits} and
- * records the seed (it draws nothing at random); the data-free form takes {@code structured} and
- * the seed of its random basis or transforms. Neither runs a gradient ascent.
+ * {@code gainBits} and records the seed (it draws nothing at random); the data-free form takes
+ * {@code structured} and the seed of its random basis or transforms. Neither runs a gradient
+ * ascent.
  */
 final class AllocationTrainer {
   static final int BINS = 2048;
@@ -62,7 +68,8 @@ final class AllocationTrainer {
    * the principal directions of Σ projected off it); {@link CodebookTrainer#MEAN_DIRECTION_AUTO}
    * decides from the data.
    */
-  Codebook train(PassRunner runner, int d, int bits, long seed, int meanBits) throws IOException {
+  Codebook train(PassRunner runner, int d, int bits, long seed, int meanBits, int gainBits)
+      throws IOException {
     CovarianceAccumulator moments = Passes.moments(runner, d);
     long count = moments.count();
     double trace = moments.totalVariance();
@@ -121,7 +128,106 @@ final class AllocationTrainer {
             }
           }
         });
-    int[] depth = allocate(h, bits, candidates, forced);
+    Allocation plain =
+        allocation(h, allocate(h, bits, candidates, forced), candidates, basis, rows, mean, d);
+    plain.measure(h, candidates, variance, count, d);
+    CodebookInfo provisional =
+        new CodebookInfo(CodebookInfo.Method.TRAINED, seed, count, Double.NaN, Double.NaN);
+    int g = gainBits == CodebookTrainer.GAIN_AUTO ? CodebookTrainer.AUTO_GAIN_BITS : gainBits;
+    Allocation chosen = plain;
+    float[] gain = null;
+    if (g > 0 && bits - g >= 1) {
+      Allocation fewer =
+          allocation(
+              h,
+              allocate(h, bits - g, candidates, Math.min(forced, bits - g)),
+              candidates,
+              basis,
+              rows,
+              mean,
+              d);
+      fewer.measure(h, candidates, variance, count, d);
+      GainAccumulator gains = runner.run(new Passes.Gain(fewer.codebook(d, null, provisional)));
+      Passes.checkSameVectors(count, gains.count());
+      GainAccumulator.Fit fit = gains.fit(g);
+      double withGain = fewer.squaredError - fit.reduction();
+      // At equal bits per vector: the gain's bits against as many more for the directions, by
+      // recall@10 on the training vectors (one more pass), which the gain must lift by more
+      // than noise and by more than its cost in squared error is worth.
+      boolean pays = true;
+      if (gainBits == CodebookTrainer.GAIN_AUTO) {
+        GainRecallAccumulator recall =
+            runner.run(
+                new Passes.GainRecall(
+                    plain.codebook(d, null, provisional),
+                    fewer.codebook(d, fit.levels(), provisional),
+                    gains.sample()));
+        Passes.checkSameVectors(count, recall.count());
+        double lift = recall.recall(1) - recall.recall(0);
+        double cost = withGain / plain.squaredError - 1;
+        pays =
+            lift > CodebookTrainer.AUTO_GAIN_RECALL_MARGIN
+                && cost <= lift / CodebookTrainer.AUTO_GAIN_RECALL_PER_ERROR;
+      }
+      if (pays) {
+        chosen = fewer;
+        chosen.squaredError = withGain;
+        gain = fit.levels();
+      }
+    }
+    double predicted =
+        io.signcodec.core.DistortionBounds.predictedNmse(
+            chosen.codebook(d, gain, provisional), covariance);
+    return chosen.codebook(
+        d,
+        gain,
+        new CodebookInfo(
+            CodebookInfo.Method.TRAINED,
+            seed,
+            count,
+            chosen.squaredError / (count * trace),
+            predicted));
+  }
+
+  /**
+   * The parts of an allocated codebook for one allocation of the bits, and its training squared
+   * error from the histograms (which hold every projection's square).
+   */
+  private static final class Allocation {
+    final int[] stageBits;
+    final float[] scales;
+    final float[] basisRows;
+    final float[] mu;
+    final int[] depth;
+    double squaredError;
+
+    Allocation(int[] stageBits, float[] scales, float[] basisRows, float[] mu, int[] depth) {
+      this.stageBits = stageBits;
+      this.scales = scales;
+      this.basisRows = basisRows;
+      this.mu = mu;
+      this.depth = depth;
+    }
+
+    /**
+     * Sets the training error: what the fitted levels leave of each direction, plus all of the
+     * directions given no bits (a gain's reduction is subtracted by the caller).
+     */
+    void measure(Fits h, int candidates, double[] variance, long count, int d) {
+      squaredError = 0;
+      for (int i = 0; i < d; i++) {
+        squaredError += i < candidates ? h.error(i, depth[i]) : count * Math.max(variance[i], 0);
+      }
+    }
+
+    Codebook codebook(int d, float[] gain, CodebookInfo info) {
+      return Codebook.allocated(d, stageBits, mu, scales, basisRows, gain, info);
+    }
+  }
+
+  /** The codebook's parts for {@code depth}, the bits of each candidate direction. */
+  private static Allocation allocation(
+      Fits h, int[] depth, int candidates, double[][] basis, float[] rows, double[] mean, int d) {
     // Directions with bits, deepest first (then by variance): the stage-major code order.
     Integer[] order = new Integer[candidates];
     for (int i = 0; i < candidates; i++) {
@@ -142,6 +248,7 @@ final class AllocationTrainer {
         stageBits[k]++;
       }
     }
+    int bits = Arrays.stream(stageBits).sum();
     double[] shifted = mean.clone();
     float[] scales = new float[bits];
     float[] basisRows = new float[directions * d];
@@ -161,25 +268,7 @@ final class AllocationTrainer {
       }
       System.arraycopy(rows, dir * d, basisRows, i * d, d);
     }
-    float[] mu = Matrices.toFloat(shifted);
-    CodebookInfo provisional =
-        new CodebookInfo(CodebookInfo.Method.TRAINED, seed, count, Double.NaN, Double.NaN);
-    Codebook codebook = Codebook.allocated(d, stageBits, mu, scales, basisRows, provisional);
-    double predicted = io.signcodec.core.DistortionBounds.predictedNmse(codebook, covariance);
-    // The training error from the histograms, which hold every projection's square: what the
-    // fitted levels leave of each direction, plus all of the directions given no bits.
-    double squaredError = 0;
-    for (int i = 0; i < d; i++) {
-      squaredError += i < candidates ? h.error(i, depth[i]) : count * Math.max(variance[i], 0);
-    }
-    return Codebook.allocated(
-        d,
-        stageBits,
-        mu,
-        scales,
-        basisRows,
-        new CodebookInfo(
-            CodebookInfo.Method.TRAINED, seed, count, squaredError / (count * trace), predicted));
+    return new Allocation(stageBits, scales, basisRows, Matrices.toFloat(shifted), depth);
   }
 
   /** The data-free form: n bits spread evenly over a random (or structured) basis. */

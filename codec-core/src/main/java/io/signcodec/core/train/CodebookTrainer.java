@@ -61,6 +61,36 @@ public final class CodebookTrainer {
    */
   public static final int MEAN_DIRECTION_AUTO = -1;
 
+  /**
+   * {@link Builder#gainBits} decided from the data (the default). The trainer fits both codebooks
+   * of the same code length, one with {@value #AUTO_GAIN_BITS} bits of per-vector gain and one that
+   * gives those bits to the directions, and measures recall@10 of each on the training vectors (the
+   * first 100 are the queries, the first 50 000 of each part of a distributed runner the database,
+   * ranked by the scores of each codebook's codes against the exact inner products). It keeps the
+   * gain if that lifts recall@10 by more than {@value #AUTO_GAIN_RECALL_MARGIN}, and by at least
+   * {@value #AUTO_GAIN_RECALL_PER_ERROR} times the share by which it raises the training error:
+   * 0.05 of recall for 1 % of error. The gain mends the norms of the vectors whose projections the
+   * levels clip or shrink, which decides the top of an inner-product ranking more than it moves the
+   * squared error (docs/THEORY.md §7, per-vector gain). Measured: on sentence embeddings and images
+   * it lifts recall by 0.02 to 0.09 for at most 1 % of error, or lowers both; where the directions
+   * need the bits more it costs recall; on Gaussian data it buys 0.03 at most, for 1 to 2 % of
+   * error, which the rule refuses. Two more passes over the data: the reconstructions whose gains
+   * the levels are fitted to, and the recall.
+   */
+  public static final int GAIN_AUTO = -1;
+
+  /** The bits of gain {@link #GAIN_AUTO} tries (measured in BENCHMARKS.md: more pay no more). */
+  static final int AUTO_GAIN_BITS = 4;
+
+  /** The recall@10 that {@link #GAIN_AUTO} asks the gain to add, beyond noise. */
+  static final double AUTO_GAIN_RECALL_MARGIN = 0.005;
+
+  /**
+   * The recall@10 that {@link #GAIN_AUTO} asks of the gain per unit of relative rise in the
+   * training error.
+   */
+  static final double AUTO_GAIN_RECALL_PER_ERROR = 5;
+
   static final int READ_BATCH = 1024;
 
   /** What the sign codes are called in messages. */
@@ -78,11 +108,13 @@ public final class CodebookTrainer {
   private final boolean staged;
   private final boolean structured;
   private final int meanDirectionBits;
+  private final int gainBits;
   private final long seed;
   private final TrainingListener listener;
   private final SignAscent ascent;
   // Which options the caller set: only those are refused where they would be ignored.
   private final boolean meanDirectionBitsSet;
+  private final boolean gainBitsSet;
   private final boolean maxStepsSet;
   private final boolean toleranceSet;
   private final boolean listenerSet;
@@ -94,11 +126,13 @@ public final class CodebookTrainer {
     this.shallow = b.shallow;
     this.staged = b.staged || b.stageRates != null;
     this.meanDirectionBits = b.meanDirectionBits;
+    this.gainBits = b.gainBits;
     this.structured = b.structured;
     this.seed = b.seed;
     this.listener = b.listener;
     this.ascent = new SignAscent(b.maxSteps, b.tolerance, b.listener);
     this.meanDirectionBitsSet = b.meanDirectionBitsSet;
+    this.gainBitsSet = b.gainBitsSet;
     this.maxStepsSet = b.maxStepsSet;
     this.toleranceSet = b.toleranceSet;
     this.listenerSet = b.listenerSet;
@@ -122,11 +156,13 @@ public final class CodebookTrainer {
     private boolean staged;
     private boolean structured;
     private int meanDirectionBits = MEAN_DIRECTION_AUTO;
+    private int gainBits = GAIN_AUTO;
     private long seed = 1;
     private int maxSteps = 150;
     private double tolerance = 1e-6;
     private TrainingListener listener = TrainingListener.NONE;
     private boolean meanDirectionBitsSet;
+    private boolean gainBitsSet;
     private boolean maxStepsSet;
     private boolean toleranceSet;
     private boolean listenerSet;
@@ -228,6 +264,27 @@ public final class CodebookTrainer {
     }
 
     /**
+     * End every code with {@code bits} of per-vector gain (0 to 8; 0: none), taken from the
+     * directions' bits, so the code length stays what {@link #rate} or {@link #bits(int)} says: a
+     * vector decodes as {@code x̂ = μ + ŝ Σ_i u_i ℓ_i}, with {@code ŝ} one of {@code 2^bits} levels
+     * fitted to the data (docs/THEORY.md §7, per-vector gain). Where vectors' norms vary more than
+     * the directions' levels follow (images, sentence embeddings) the gain lifts recall at equal
+     * bits; on data whose norms concentrate (Gaussian) it only takes bits away. The default, {@link
+     * #GAIN_AUTO}, decides from the data.
+     *
+     * <p>Applies only to the default (allocated) codebook trained from data, {@link
+     * CodebookTrainer#train}: refused as {@link #meanDirectionBits} is.
+     */
+    public Builder gainBits(int bits) {
+      if ((bits < 0 || bits > 8) && bits != GAIN_AUTO) {
+        throw new IllegalArgumentException("gainBits must be in 0..8 or GAIN_AUTO: " + bits);
+      }
+      this.gainBits = bits;
+      this.gainBitsSet = true;
+      return this;
+    }
+
+    /**
      * Seed of the random start of the sign codes' gradient ascent (stage k: {@code seed + k}), of
      * the random rotations of the data-free forms and of their structured transforms (default 1).
      * Applies to every trainer and is never refused: every codebook records it ({@link
@@ -311,15 +368,19 @@ public final class CodebookTrainer {
         throw new IllegalStateException("shallow() and a split into stages contradict");
       }
       boolean allocates = !shallow && !staged && stageRates == null;
-      if (meanDirectionBitsSet && !allocates) {
+      String allocatedOption =
+          meanDirectionBitsSet ? "meanDirectionBits" : gainBitsSet ? "gainBits" : null;
+      if (allocatedOption != null && !allocates) {
         throw new IllegalStateException(
-            "meanDirectionBits applies to the default (allocated) codebook trained from data, not"
+            allocatedOption
+                + " applies to the default (allocated) codebook trained from data, not"
                 + " to "
                 + SIGN_CODES);
       }
-      if (meanDirectionBitsSet && structured) {
+      if (allocatedOption != null && structured) {
         throw new IllegalStateException(
-            "meanDirectionBits applies to the allocated codebook trained from data (train),"
+            allocatedOption
+                + " applies to the allocated codebook trained from data (train),"
                 + " structured() to the data-free forms (isotropic, trainIsotropic): no call uses"
                 + " both");
       }
@@ -465,7 +526,12 @@ public final class CodebookTrainer {
     int d = dimension;
     int[] stages = stageBitsFor(d);
     if (allocates()) {
-      return new AllocationTrainer().train(runner, d, bitsFor(d), seed, meanDirectionBits);
+      int n = bitsFor(d);
+      if (gainBits > 0 && gainBits >= n) {
+        throw new IllegalArgumentException(
+            "gainBits " + gainBits + " leaves none of the " + n + " bits for the directions");
+      }
+      return new AllocationTrainer().train(runner, d, n, seed, meanDirectionBits, gainBits);
     }
     return new SignCodeTrainer(ascent).train(runner, d, stages, seed);
   }
@@ -476,8 +542,9 @@ public final class CodebookTrainer {
    * The data-free optimal form fitted to {@code source}'s mean and overall scale {@code s = sqrt(tr
    * Σ / d)} only; a second pass measures the training NMSE.
    *
-   * @throws IllegalStateException if {@link Builder#meanDirectionBits} was set, or {@link
-   *     Builder#maxSteps} or {@link Builder#tolerance} and no stage of the form needs the ascent
+   * @throws IllegalStateException if {@link Builder#meanDirectionBits} or {@link Builder#gainBits}
+   *     was set, or {@link Builder#maxSteps} or {@link Builder#tolerance} and no stage of the form
+   *     needs the ascent
    */
   public Codebook trainIsotropic(VectorSource source) throws IOException {
     int d = source.dimension();
@@ -515,9 +582,9 @@ public final class CodebookTrainer {
   /**
    * The data-free optimal form for {@code N(0, I)} in dimension {@code d}: μ = 0, scale 1.
    *
-   * @throws IllegalStateException if {@link Builder#meanDirectionBits} was set, or {@link
-   *     Builder#maxSteps}, {@link Builder#tolerance} or a {@link Builder#listener} and no stage of
-   *     the form needs the gradient ascent
+   * @throws IllegalStateException if {@link Builder#meanDirectionBits} or {@link Builder#gainBits}
+   *     was set, or {@link Builder#maxSteps}, {@link Builder#tolerance} or a {@link
+   *     Builder#listener} and no stage of the form needs the gradient ascent
    */
   public Codebook isotropic(int dimension) {
     checkIsotropicOptions(dimension, "isotropic(dimension)", "it reads no data");
@@ -531,9 +598,10 @@ public final class CodebookTrainer {
    */
   private void checkIsotropicOptions(int d, String call, String passesUnheard) {
     Checks.checkPositive("dimension", d);
-    if (meanDirectionBitsSet) {
+    if (meanDirectionBitsSet || gainBitsSet) {
       throw new IllegalStateException(
-          "meanDirectionBits applies to the default (allocated) codebook trained from data"
+          (meanDirectionBitsSet ? "meanDirectionBits" : "gainBits")
+              + " applies to the default (allocated) codebook trained from data"
               + " (train), not to the data-free form of "
               + call);
     }

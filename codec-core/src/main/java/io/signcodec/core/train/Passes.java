@@ -112,6 +112,43 @@ final class Passes {
     }
   }
 
+  /** The least-squares gains of the vectors' reconstructions by {@code codebook}. */
+  record Gain(Codebook codebook) implements TrainingPass<GainAccumulator> {
+    @Override
+    public int dimension() {
+      return codebook.dimension();
+    }
+
+    @Override
+    public TrainingListener.Pass kind() {
+      return TrainingListener.Pass.REFIT;
+    }
+
+    @Override
+    public GainAccumulator newAccumulator() {
+      return new GainAccumulator(codebook);
+    }
+  }
+
+  /** Recall@10 of two codebooks' codes for {@code queries} over the vectors. */
+  record GainRecall(Codebook first, Codebook second, float[] queries)
+      implements TrainingPass<GainRecallAccumulator> {
+    @Override
+    public int dimension() {
+      return first.dimension();
+    }
+
+    @Override
+    public TrainingListener.Pass kind() {
+      return TrainingListener.Pass.REFIT;
+    }
+
+    @Override
+    public GainRecallAccumulator newAccumulator() {
+      return new GainRecallAccumulator(first, second, queries);
+    }
+  }
+
   /** {@code inner}, run on the residuals that {@code partial} leaves. */
   record Residual<A extends PassAccumulator<A>>(Codebook partial, TrainingPass<A> inner)
       implements TrainingPass<ResidualAccumulator<A>> {

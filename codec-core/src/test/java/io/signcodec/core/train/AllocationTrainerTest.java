@@ -14,7 +14,7 @@ class AllocationTrainerTest {
 
   private static Codebook train(float[] x, int d, int meanBits, int crossover) throws IOException {
     PassRunner runner = PassRunner.sequential(VectorSource.of(x, d), TrainingListener.NONE);
-    return new AllocationTrainer(crossover).train(runner, d, d, 1, meanBits);
+    return new AllocationTrainer(crossover).train(runner, d, d, 1, meanBits, 0);
   }
 
   @ParameterizedTest

@@ -86,11 +86,13 @@ class PassRunnerTest {
 
   static Stream<Arguments> trainers() {
     return Stream.of(
-        Arguments.of("allocated r=1", CodebookTrainer.builder().rate(1).build(), 2),
-        Arguments.of("allocated r=2.5", CodebookTrainer.builder().rate(2.5).build(), 2),
+        // moments, histograms, then GAIN_AUTO's two: the gain's fit and the recall
+        Arguments.of("allocated r=1", CodebookTrainer.builder().rate(1).build(), 4),
+        Arguments.of("allocated r=2.5", CodebookTrainer.builder().rate(2.5).build(), 4),
+        Arguments.of("allocated gain 3", CodebookTrainer.builder().rate(1).gainBits(3).build(), 3),
         Arguments.of(
-            "allocated mean 8",
-            CodebookTrainer.builder().rate(0.5).meanDirectionBits(8).build(),
+            "allocated mean 8, no gain",
+            CodebookTrainer.builder().rate(0.5).meanDirectionBits(8).gainBits(0).build(),
             2),
         Arguments.of(
             "shallow r=0.5", CodebookTrainer.builder().rate(0.5).shallow().maxSteps(30).build(), 2),

@@ -20,6 +20,9 @@ import java.util.Arrays;
  * eigenvectors) or the first m outputs of one randomized Hadamard transform drawn from the seed
  * (data-free, O(d log d)). Either way encoding is one projection and a binary search per direction,
  * however many bits a direction has.
+ *
+ * <p>The code may end with g bits of a per-vector gain ({@link GainLevels}): then {@code x̂ = μ + ŝ
+ * Σ_i u_i Σ_k c_{i,k} z_{i,k}}, with {@code ŝ} the level the gain bits index.
  */
 public final class AllocatedForm implements CodebookForm {
   private final int dimension;
@@ -49,10 +52,17 @@ public final class AllocatedForm implements CodebookForm {
   private final long seed;
   private final double safeMagnitude;
 
+  /** The per-vector gain, in the code's last bits; null if the code has none. */
+  private final GainLevels gain;
+
+  /** Bits per code: the directions' and the gain's. */
+  private final int codeBits;
+
   /**
    * From its parts, taking ownership of every array, as the format's reader builds it: {@code
    * levels} from {@link #levels}, {@code rows} the m rows of a dense basis (null for a structured
-   * one, drawn from {@code seed}; a dense basis has seed 0).
+   * one, drawn from {@code seed}; a dense basis has seed 0), {@code gain} the levels of a
+   * per-vector gain or null.
    */
   public AllocatedForm(
       float[] mean,
@@ -61,13 +71,16 @@ public final class AllocatedForm implements CodebookForm {
       TiedLevels[] levels,
       float[][] rows,
       long seed,
-      boolean structured) {
+      boolean structured,
+      float[] gain) {
     this.dimension = mean.length;
     this.mean = mean;
     this.stageBits = stageBits;
     this.directions = stageBits[0];
     this.bits = Arrays.stream(stageBits).sum();
     this.bitScales = bitScales;
+    this.gain = gain == null ? null : new GainLevels(gain, bits);
+    this.codeBits = bits + (gain == null ? 0 : this.gain.bits());
     this.stageStart = new int[stageBits.length];
     for (int k = 1; k < stageBits.length; k++) {
       stageStart[k] = stageStart[k - 1] + stageBits[k - 1];
@@ -102,35 +115,35 @@ public final class AllocatedForm implements CodebookForm {
       }
       this.transform = null;
       // |y_i| ≤ ‖u_i‖₁ ‖x − μ‖∞, as for one dense stage
-      double gain = 0;
+      double spread = 0;
       for (float[] row : rows) {
         double norm = 0;
         for (float v : row) {
           norm += Math.abs(v);
         }
-        gain = Math.max(gain, norm);
+        spread = Math.max(spread, norm);
       }
-      this.safeMagnitude = CodebookForm.safeMagnitude(gain, 0, mean);
+      this.safeMagnitude = CodebookForm.safeMagnitude(spread, 0, mean);
     }
   }
 
   /** A dense basis: {@code basis} holds m rows of d (m = stageBits[0]), row-major; copied. */
   public static AllocatedForm dense(
-      float[] mean, int[] stageBits, float[] bitScales, float[] basis) {
+      float[] mean, int[] stageBits, float[] bitScales, float[] basis, float[] gain) {
     int d = mean.length;
     float[][] rows = new float[stageBits[0]][];
     for (int i = 0; i < rows.length; i++) {
       rows[i] = Arrays.copyOfRange(basis, i * d, (i + 1) * d);
     }
     return new AllocatedForm(
-        mean, stageBits, bitScales, levels(stageBits, bitScales), rows, 0, false);
+        mean, stageBits, bitScales, levels(stageBits, bitScales), rows, 0, false, gain);
   }
 
   /** The first m outputs of the randomized Hadamard transform drawn from {@code seed}. */
   public static AllocatedForm structured(
-      float[] mean, int[] stageBits, float[] bitScales, long seed) {
+      float[] mean, int[] stageBits, float[] bitScales, long seed, float[] gain) {
     return new AllocatedForm(
-        mean, stageBits, bitScales, levels(stageBits, bitScales), null, seed, true);
+        mean, stageBits, bitScales, levels(stageBits, bitScales), null, seed, true, gain);
   }
 
   /**
@@ -179,6 +192,16 @@ public final class AllocatedForm implements CodebookForm {
   @Override
   public float[] mean() {
     return mean;
+  }
+
+  /** The per-vector gain, or null if the code has none. */
+  public GainLevels gain() {
+    return gain;
+  }
+
+  /** Bits per code, the gain's included. */
+  public int codeBits() {
+    return codeBits;
   }
 
   /** m, the number of directions. */
@@ -313,10 +336,12 @@ public final class AllocatedForm implements CodebookForm {
   @Override
   public TileEncoder newTileEncoder(LevelSearch search) {
     boolean greedy = search == LevelSearch.GREEDY;
-    int codeBytes = SignCodes.codeBytes(bits);
+    int codeBytes = SignCodes.codeBytes(codeBits);
     if (transform != null) {
       int lanes = StructuredTransform.LANES;
       float[] w = new float[dimension * lanes];
+      // the projections, kept for the gain: the level search overwrites w
+      float[] y = gain == null ? null : new float[directions * lanes];
       int deep = stageBits.length > 1 ? stageBits[1] : 0;
       // The nearest-level search, bit by bit over a group's lanes (FloatKernels.levelBits):
       // bit k ≥ 1 of deep direction i to planes[k], bit 0 in place of the projection, as ±1.
@@ -330,6 +355,9 @@ public final class AllocatedForm implements CodebookForm {
           transform.projectLanes(src, srcOff + v * dimension, group, mean, w);
           int codes = dstOff + v * codeBytes;
           Arrays.fill(dst, codes, codes + group * codeBytes, (byte) 0);
+          if (y != null) {
+            System.arraycopy(w, 0, y, 0, y.length);
+          }
           if (greedy) {
             // Every direction's stage-0 bit as the sign of its projection, straight from the
             // lanes, 32 at a time; the directions with more bits then replace theirs.
@@ -341,6 +369,7 @@ public final class AllocatedForm implements CodebookForm {
               }
               packDeep(w, l, lanes, true, dst, code, deep);
             }
+            packGains(y, lanes, group, dst, codes, codeBytes);
             continue;
           }
           for (int i = 0; i < deep; i++) {
@@ -357,6 +386,7 @@ public final class AllocatedForm implements CodebookForm {
             FloatKernels.packSigns(
                 planes[k], stageBits[k], stageStart[k], group, dst, codes, codeBytes);
           }
+          packGains(y, lanes, group, dst, codes, codeBytes);
         }
       };
     }
@@ -378,7 +408,11 @@ public final class AllocatedForm implements CodebookForm {
             projections,
             m);
         for (int i = 0; i < m; i++) {
-          pack(projections[i], 0, 1, greedy, dst, dstOff + (t + i) * codeBytes, codeBytes);
+          int code = dstOff + (t + i) * codeBytes;
+          pack(projections[i], 0, 1, greedy, dst, code, codeBytes);
+          if (gain != null) {
+            packGain(projections[i], 0, 1, dst, code);
+          }
         }
       }
     };
@@ -438,6 +472,36 @@ public final class AllocatedForm implements CodebookForm {
     }
   }
 
+  /**
+   * Writes the gain of each of the {@code group} codes from {@code dst[codes ..]}, whose direction
+   * bits are written, from the projections {@code y[i · lanes + l]} of lane l; nothing if the code
+   * has no gain ({@code y} null).
+   */
+  private void packGains(float[] y, int lanes, int group, byte[] dst, int codes, int codeBytes) {
+    if (y == null) {
+      return;
+    }
+    for (int l = 0; l < group; l++) {
+      packGain(y, l, lanes, dst, codes + l * codeBytes);
+    }
+  }
+
+  /**
+   * Writes the gain of the code at {@code dst[code ..]}, whose direction bits are written: the
+   * level nearest to the least-squares gain of the projections {@code y[off + i · stride]} on the
+   * levels the code holds ({@link GainLevels}).
+   */
+  private void packGain(float[] y, int off, int stride, byte[] dst, int code) {
+    double num = 0;
+    double den = 0;
+    for (int i = 0; i < directions; i++) {
+      double l = level(dst, code, i);
+      num += l * y[off + i * stride];
+      den += l * l;
+    }
+    gain.write(dst, code, gain.nearest(num, den));
+  }
+
   /** The level of direction i that the code at {@code src[off..]} holds. */
   private float level(byte[] src, int off, int i) {
     float v = 0f;
@@ -451,7 +515,7 @@ public final class AllocatedForm implements CodebookForm {
 
   @Override
   public TileDecoder newTileDecoder() {
-    int codeBytes = SignCodes.codeBytes(bits);
+    int codeBytes = SignCodes.codeBytes(codeBits);
     if (transform != null) {
       return new LaneDecoder(codeBytes);
     }
@@ -461,8 +525,11 @@ public final class AllocatedForm implements CodebookForm {
         directions,
         codeBytes,
         (src, off, levels, at) -> {
+          // the level times the code's gain, if it has one
+          float s = gain == null ? 1f : gain.gain(src, off);
           for (int i = 0; i < directions; i++) {
-            levels[at + i] = level(src, off, i);
+            float l = level(src, off, i);
+            levels[at + i] = gain == null ? l : s * l;
           }
         });
   }
@@ -471,7 +538,8 @@ public final class AllocatedForm implements CodebookForm {
    * The structured decoder, {@value StructuredTransform#LANES} codes at a time: each level of a
    * group is summed in its lanes, depth after depth — the signs of a depth's bits unpacked for all
    * lanes at once, times each direction's scale at that depth — in the order {@link #level} sums
-   * it, so the levels are the same floats; then one inverse transform of the lanes.
+   * it, so the levels are the same floats; times the code's gain, if it has one; then one inverse
+   * transform of the lanes.
    */
   private final class LaneDecoder implements TileDecoder {
     private static final int LANES = StructuredTransform.LANES;
@@ -521,6 +589,14 @@ public final class AllocatedForm implements CodebookForm {
             }
           }
         }
+        if (gain != null) {
+          for (int l = 0; l < lanes; l++) {
+            float s = gain.gain(src, off + l * codeBytes);
+            for (int i = 0; i < directions; i++) {
+              w[i * LANES + l] *= s;
+            }
+          }
+        }
         transform.reconstructLanes(w, lanes, mean, dst, dstOff + v * dimension);
       }
     }
@@ -552,21 +628,28 @@ public final class AllocatedForm implements CodebookForm {
     return w;
   }
 
-  /** Row {@code f_k + i} is {@code u_i}, the direction bit (i, k) quantizes. */
+  /**
+   * Row {@code f_k + i} is {@code u_i}, the direction bit (i, k) quantizes; the gain's rows, if the
+   * code has a gain, are zero.
+   */
   @Override
   public float[] denseEncoder() {
     float[] basis = basisRows();
-    float[] b = new float[bits * dimension];
+    float[] b = new float[codeBits * dimension];
     for (int j = 0; j < bits; j++) {
       System.arraycopy(basis, bitDirection[j] * dimension, b, j * dimension, dimension);
     }
     return b;
   }
 
-  /** Column {@code f_k + i} is {@code c_{i,k} u_i}: {@code x̂ = μ + A z} exactly. */
+  /**
+   * Column {@code f_k + i} is {@code c_{i,k} u_i}: {@code x̂ = μ + A z} exactly, or with a gain
+   * {@code x̂ = μ + ŝ A z}, the gain's columns zero.
+   */
   @Override
   public float[] denseDecoder() {
-    return CodebookForm.scaledTranspose(denseEncoder(), bits, dimension, bitScales);
+    return CodebookForm.scaledTranspose(
+        denseEncoder(), codeBits, dimension, Arrays.copyOf(bitScales, codeBits));
   }
 
   @Override
@@ -578,6 +661,7 @@ public final class AllocatedForm implements CodebookForm {
     return Arrays.equals(stageBits, o.stageBits)
         && Arrays.equals(mean, o.mean)
         && Arrays.equals(bitScales, o.bitScales)
+        && (gain == null ? o.gain == null : gain.sameAs(o.gain))
         && (transform != null) == (o.transform != null)
         && (transform != null ? seed == o.seed : Arrays.deepEquals(rows, o.rows));
   }

@@ -2,6 +2,7 @@ package io.signcodec.core.internal.format;
 
 import io.signcodec.core.MalformedInputException;
 import io.signcodec.core.internal.form.AllocatedForm;
+import io.signcodec.core.internal.form.GainLevels;
 import io.signcodec.core.internal.form.StructuredTransform;
 import io.signcodec.core.internal.form.TiedLevels;
 import java.io.IOException;
@@ -9,8 +10,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The body of an allocated codebook, form 2 (docs/FORMAT.md §2.4): stage sizes, the basis byte, the
- * basis rows or the rounds, the scales in code order, μ.
+ * The body of an allocated codebook, form 2 (docs/FORMAT.md §2.4): stage sizes, the basis byte and
+ * (version 5) the gain's bits, the basis rows or the rounds, the scales in code order, (version 5)
+ * the gain's levels, μ.
  */
 final class AllocatedBody {
   /** Basis byte: m dense rows follow. */
@@ -26,10 +28,12 @@ final class AllocatedBody {
     long dimension = form.mean().length;
     long directions = form.directions();
     long bits = form.bitScales().length;
+    long gain = form.gain() == null ? 0 : 1L << form.gain().bits();
     return 4L * form.stageBits().length
         + 4
         + (form.structuredBasis() ? 4 : 4L * directions * dimension)
         + 4L * bits
+        + 4L * gain
         + 4L * dimension;
   }
 
@@ -39,7 +43,10 @@ final class AllocatedBody {
     for (int b : stageBits) {
       out.putInt(b);
     }
-    out.putByte(structured ? BASIS_STRUCTURED : BASIS_DENSE).putByte(0).putShort(0);
+    GainLevels gain = form.gain();
+    out.putByte(structured ? BASIS_STRUCTURED : BASIS_DENSE)
+        .putByte(gain == null ? 0 : gain.bits())
+        .putShort(0);
     if (structured) {
       out.putInt(StructuredTransform.ROUNDS);
     } else {
@@ -48,6 +55,9 @@ final class AllocatedBody {
       }
     }
     out.putFloats(form.bitScales());
+    if (gain != null) {
+      out.putFloats(gain.levels());
+    }
     out.putFloats(form.mean());
   }
 
@@ -55,10 +65,13 @@ final class AllocatedBody {
    * Reads the body of an allocated codebook whose header {@code in} has read and checked. What
    * sizes the body is checked as soon as it is read: n_0 (the number of directions), then the basis
    * byte. The rest is read to the CRC32C, which is checked, and then every field in the order of
-   * the file: the stage sizes, the reserved bytes, the rounds or the basis rows, the scales (then
-   * each direction's levels), the mean.
+   * the file: the stage sizes, the gain's bits and the reserved bytes, the rounds or the basis
+   * rows, the scales (then each direction's levels), the gain's levels, the mean. In version 4 the
+   * byte of the gain's bits is reserved (zero); in version 5 it is 1 to {@value
+   * GainLevels#MAX_BITS}, and the stages hold the header's bits less the gain's.
    */
-  static AllocatedForm read(FormatReader in, int stages, int dimension, long bits, long seed)
+  static AllocatedForm read(
+      FormatReader in, int stages, int dimension, long bits, long seed, int version)
       throws IOException {
     long base = in.position();
     byte[] stageBytes = new byte[4 * stages];
@@ -79,18 +92,34 @@ final class AllocatedBody {
       throw new MalformedInputException(
           "unknown codebook basis " + basisKind[0], base + 4L * stages);
     }
+    // Version 5: the gain's bits size the body, so they are checked now; in version 4 the byte is
+    // reserved, and checked with the others once the checksum holds.
+    boolean gained = version == CodebookFormat.VERSION_GAIN;
+    int gainBits = gained ? basisKind[1] : 0;
+    if (gained && (gainBits < 1 || gainBits > GainLevels.MAX_BITS || gainBits >= bits)) {
+      throw new MalformedInputException(
+          "codebook gain has "
+              + gainBits
+              + " bits, out of range 1.."
+              + Math.min(GainLevels.MAX_BITS, bits - 1),
+          base + 4L * stages + 1);
+    }
     int m = (int) directions;
     byte[] rounds = structured ? in.readBytes(4, "codebook basis") : new byte[0];
     FormatReader.Floats basis =
         structured ? null : in.readFloats((long) m * dimension, "codebook basis");
-    FormatReader.Floats scales = in.readFloats(bits, "codebook scales");
+    long directionBits = bits - gainBits;
+    FormatReader.Floats scales = in.readFloats(directionBits, "codebook scales");
+    FormatReader.Floats gainLevels =
+        gainBits > 0 ? in.readFloats(1L << gainBits, "codebook gain") : null;
     FormatReader.Floats mean = in.readFloats(dimension, "codebook mean");
     in.checkCrc("codebook checksum mismatch");
 
-    int[] stageBits = CodebookFormat.stageSizes(stageBytes, stages, dimension, bits, base, true);
-    if (basisKind[1] != 0 || basisKind[2] != 0 || basisKind[3] != 0) {
+    int[] stageBits =
+        CodebookFormat.stageSizes(stageBytes, stages, dimension, directionBits, base, true);
+    if ((!gained && basisKind[1] != 0) || basisKind[2] != 0 || basisKind[3] != 0) {
       throw new MalformedInputException(
-          "codebook reserved field is not zero", base + 4L * stages + 1);
+          "codebook reserved field is not zero", base + 4L * stages + (gained ? 2 : 1));
     }
     long at = base + 4L * stages + 4;
     if (structured) {
@@ -109,7 +138,7 @@ final class AllocatedBody {
       basis.checkRows(0, m, dimension, "basis", at);
       at += 4L * m * dimension;
     }
-    float[] c = new float[(int) bits];
+    float[] c = new float[(int) directionBits];
     for (int j = 0; j < c.length; j++) {
       c[j] = scales.get(j);
       if (!Float.isFinite(c[j])) {
@@ -133,7 +162,19 @@ final class AllocatedBody {
               + levels[overflowing].nonFinite(),
           at + 4L * overflowing);
     }
-    at += 4 * bits;
+    at += 4 * directionBits;
+    float[] gain = null;
+    if (gainLevels != null) {
+      gain = new float[1 << gainBits];
+      for (int j = 0; j < gain.length; j++) {
+        gain[j] = gainLevels.get(j);
+      }
+      String problem = GainLevels.problem(gain);
+      if (problem != null) {
+        throw new MalformedInputException("codebook " + problem, at + 4L * firstBad(gain));
+      }
+      at += 4L * gain.length;
+    }
     mean.checkFinite(0, dimension, "mean", at);
     float[] mu = new float[dimension];
     for (int t = 0; t < dimension; t++) {
@@ -148,6 +189,17 @@ final class AllocatedBody {
         }
       }
     }
-    return new AllocatedForm(mu, stageBits, c, levels, rows, structured ? seed : 0, structured);
+    return new AllocatedForm(
+        mu, stageBits, c, levels, rows, structured ? seed : 0, structured, gain);
+  }
+
+  /** The index of the first gain level that is not finite, positive and above the one before. */
+  private static int firstBad(float[] gain) {
+    for (int j = 0; j < gain.length; j++) {
+      if (!Float.isFinite(gain[j]) || !(gain[j] > 0) || (j > 0 && !(gain[j] > gain[j - 1]))) {
+        return j;
+      }
+    }
+    return 0;
   }
 }

@@ -36,6 +36,13 @@ public final class CodebookFormat {
    */
   public static final int VERSION = 4;
 
+  /**
+   * The format version of an allocated codebook whose codes carry a per-vector gain: version 4 with
+   * the gain's bits in a byte that version 4 reserves, and its levels after the scales. Codebooks
+   * without a gain are written as version 4, byte for byte as before, so their fingerprints stay.
+   */
+  public static final int VERSION_GAIN = 5;
+
   /** The oldest format version a signcodec release wrote. */
   static final int FIRST_RELEASED_VERSION = 4;
 
@@ -85,11 +92,14 @@ public final class CodebookFormat {
   private static void writeContent(CodebookInfo info, CodebookForm form, FormatWriter w)
       throws IOException {
     int[] stageBits = form.stageBits();
+    boolean gain = form instanceof AllocatedForm a && a.gain() != null;
     w.putBytes(MAGIC)
-        .putShort(VERSION)
+        .putShort(gain ? VERSION_GAIN : VERSION)
         .putShort(stageBits.length)
         .putInt(form.mean().length)
-        .putInt(java.util.Arrays.stream(stageBits).sum())
+        .putInt(
+            java.util.Arrays.stream(stageBits).sum()
+                + (gain ? ((AllocatedForm) form).gain().bits() : 0))
         .putByte(info.method().code())
         .putByte(formCode(form))
         .putShort(0)
@@ -144,14 +154,14 @@ public final class CodebookFormat {
     ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
     in.readFully(header, 8, 2, "codebook format version");
     int version = Short.toUnsignedInt(h.getShort(8));
-    if (version != VERSION) {
+    if (version != VERSION && version != VERSION_GAIN) {
       throw version >= 1 && version < FIRST_RELEASED_VERSION
           ? new UnsupportedVersionException(
               "codebook format",
               version,
               "a development version that no release reads; train the codebook again",
               8)
-          : new UnsupportedVersionException("codebook format", version, VERSION, 8);
+          : new UnsupportedVersionException("codebook format", version, VERSION_GAIN, 8);
     }
     in.readFully(header, 10, HEADER_BYTES - 10, "codebook header");
     in.checkCrc("corrupt codebook header");
@@ -188,6 +198,10 @@ public final class CodebookFormat {
     if (form != FORM_DENSE && form != FORM_STRUCTURED && form != FORM_ALLOCATED) {
       throw new MalformedInputException("unknown codebook form " + header[21], 21);
     }
+    if (version == VERSION_GAIN && form != FORM_ALLOCATED) {
+      throw new MalformedInputException(
+          "codebook form " + form + " in format version 5, which only allocated codebooks use", 21);
+    }
     checkReserved(header, 22, 24);
     long seed = h.getLong(24);
     long trainVectors = h.getLong(32);
@@ -197,7 +211,7 @@ public final class CodebookFormat {
     CodebookInfo info =
         new CodebookInfo(method, seed, trainVectors, h.getDouble(40), h.getDouble(48));
     if (form == FORM_ALLOCATED) {
-      return new Contents(info, AllocatedBody.read(in, k, (int) d, n, seed));
+      return new Contents(info, AllocatedBody.read(in, k, (int) d, n, seed, version));
     }
     if (form == FORM_STRUCTURED) {
       return new Contents(info, StructuredBody.read(in, k, (int) d, n, seed));
