@@ -14,11 +14,11 @@ import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
- * A study for a per-vector gain term, not a feature: NMSE and recall@10 of the default codebook at
- * n bits against n − g bits plus a g-bit gain per vector, {@code x̂' = μ + ŝ (x̂ − μ)} with {@code
- * s = ⟨x − μ, x̂ − μ⟩ / ‖x̂ − μ‖²} quantized log-uniformly between its 0.5 and 99.5 percentiles
- * over the training sample. Recall@10: float32 inner products of 1 000 queries with the decoded
- * database against the originals'.
+ * The per-vector gain at equal bits (docs/THEORY.md §7, per-vector gain): NMSE and recall@10 of the
+ * default codebook at n bits trained with {@code gainBits(0)}, with {@code gainBits(4)} (4 of the n
+ * bits for the gain) and with {@code GAIN_AUTO} (the trainer decides; the line says what it chose).
+ * Recall@10: float32 inner products of 1 000 queries with the decoded database against the
+ * originals'. The codebooks are trained on the first 20 000 database vectors.
  *
  * <p>Run: {@code java -Xmx8g -cp codec-bench/target/benchmarks.jar io.signcodec.bench.GainStudy
  * fashion-mnist 2 4} or {@code ... GainStudy minilm 0.5 1 2} (MiniLM from the search report's
@@ -54,10 +54,11 @@ public final class GainStudy {
     for (int r = 1; r < a.length; r++) {
       double rate = Double.parseDouble(a[r]);
       int bits = (int) Math.round(rate * d);
-      for (int g : new int[] {0, 4, 6, 8}) {
+      for (int g : new int[] {0, 4, CodebookTrainer.GAIN_AUTO}) {
         Codebook cb =
             CodebookTrainer.builder()
-                .bits(bits - g)
+                .bits(bits)
+                .gainBits(g)
                 .seed(1)
                 .build()
                 .train(VectorSource.of(Arrays.copyOf(db, Math.min(n, 20000) * d), d));
@@ -65,33 +66,6 @@ public final class GainStudy {
         SignEncoder.of(cb).encode(db, 0, codes, 0, n);
         float[] dec = new float[n * d];
         LinearDecoder.of(cb).decode(codes, 0, dec, 0, n);
-        float[] mu = cb.mean();
-        double[] s = new double[n];
-        for (int i = 0; i < n; i++) {
-          double num = 0, den = 0;
-          for (int k = 0; k < d; k++) {
-            double e = dec[i * d + k] - mu[k];
-            num += (db[i * d + k] - mu[k]) * e;
-            den += e * e;
-          }
-          s[i] = den > 0 ? num / den : 1;
-        }
-        if (g > 0) {
-          // log-uniform levels between the 0.5 and 99.5 percentiles of the first 20 000 (the
-          // training sample)
-          double[] ls = new double[Math.min(n, 20000)];
-          for (int i = 0; i < ls.length; i++) ls[i] = Math.log(Math.max(1e-6, s[i]));
-          Arrays.sort(ls);
-          double lo = ls[(int) (0.005 * ls.length)], hi = ls[(int) (0.995 * ls.length)];
-          int L = 1 << g;
-          for (int i = 0; i < n; i++) {
-            double t = (Math.log(Math.max(1e-6, s[i])) - lo) / (hi - lo) * (L - 1);
-            long lvl = Math.max(0, Math.min(L - 1, Math.round(t)));
-            double sq = Math.exp(lo + lvl * (hi - lo) / (L - 1));
-            for (int k = 0; k < d; k++)
-              dec[i * d + k] = (float) (mu[k] + sq * (dec[i * d + k] - mu[k]));
-          }
-        }
         double err = 0, var = 0;
         double[] mean = new double[d];
         for (int i = 0; i < n; i++) for (int k = 0; k < d; k++) mean[k] += db[i * d + k] / n;
@@ -109,8 +83,14 @@ public final class GainStudy {
           for (int j = 0; j < K; j++) if (t.contains(got[q * K + j])) hit++;
         }
         System.out.printf(
-            "%s r=%s gainBits=%d directionBits=%d: NMSE %.5f recall@10 %.4f%n",
-            which, rate, g, bits - g, err / var, hit / (double) (Q * K));
+            "%s r=%s option=%d gainBits=%d trainNmse %.5f: NMSE %.5f recall@10 %.4f%n",
+            which,
+            rate,
+            g,
+            cb.gainBits(),
+            cb.info().trainNmse(),
+            err / var,
+            hit / (double) (Q * K));
       }
     }
   }

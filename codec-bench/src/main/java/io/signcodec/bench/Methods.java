@@ -99,20 +99,34 @@ final class Methods {
     static final TrainerSettings DEFAULTS = new TrainerSettings(150, 1e-6, 1);
 
     /**
-     * The library's default, bits allocated over principal directions with tied levels, without the
-     * mean's direction (which the default codes first on data far from centred: the next method),
-     * so that the two columns compare the allocation with and without it.
+     * The library's default allocation, bits over principal directions with tied levels, without
+     * the mean's direction (which the default codes first on data far from centred: the next
+     * method) and without a per-vector gain, so that the columns compare the allocation with and
+     * without each.
      */
     CodebookTrainer trainer(int bits) {
-      return builder(bits).meanDirectionBits(0).build();
+      return builder(bits).meanDirectionBits(0).gainBits(0).build();
     }
 
     /**
      * The allocation with the mean's direction coded first, with 8 of the bits: the per-vector term
-     * for inner-product search on data that are not centred.
+     * for inner-product search on data that are not centred. No gain.
      */
     CodebookTrainer meanDirectionTrainer(int bits) {
-      return builder(bits).meanDirectionBits(Math.min(8, bits)).build();
+      return builder(bits).meanDirectionBits(Math.min(8, bits)).gainBits(0).build();
+    }
+
+    /**
+     * The allocation with 4 of the bits for a per-vector gain (at most half of them), the mean's
+     * direction as the default decides.
+     */
+    CodebookTrainer gainTrainer(int bits) {
+      return builder(bits).gainBits(Math.min(4, bits / 2)).build();
+    }
+
+    /** The library's defaults: the mean's direction and the gain as the trainer decides. */
+    CodebookTrainer defaultTrainer(int bits) {
+      return builder(bits).build();
     }
 
     /**
@@ -154,6 +168,16 @@ final class Methods {
             "signcodec-mean8",
             "signcodec trained, mean direction 8 bits",
             settings::meanDirectionTrainer,
+            false),
+        new SigncodecTrainer(
+            "signcodec-gain4",
+            "signcodec trained, gain 4 bits (mean direction: default)",
+            settings::gainTrainer,
+            false),
+        new SigncodecTrainer(
+            "signcodec-default",
+            "signcodec trained, the library's defaults (gain: auto)",
+            settings::defaultTrainer,
             false),
         new SigncodecTrainer(
             "signcodec-staged", "signcodec sign code, staged", settings::stagedTrainer, false),

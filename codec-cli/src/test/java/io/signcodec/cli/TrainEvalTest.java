@@ -60,6 +60,7 @@ class TrainEvalTest {
             "dim",
             "bits",
             "rate",
+            "gainBits",
             "trainVectors",
             "trainNmse",
             "predictedNmse",
@@ -67,6 +68,7 @@ class TrainEvalTest {
             "fingerprint"),
         List.copyOf(t.keySet()));
     Codebook codebook = read(cb);
+    assertEquals(codebook.gainBits(), num(t, "gainBits"), 0);
     assertEquals(D, num(t, "dim"), 0);
     assertEquals(8, num(t, "bits"), 0);
     assertEquals(0.5, num(t, "rate"), 0);
@@ -261,6 +263,46 @@ class TrainEvalTest {
         Cli.run("train", "--input", s(fvecs), "--out", s(cb), "--rate", "1", "--fast"),
         "Unknown option: '--fast'");
     assertFalse(Files.exists(cb));
+  }
+
+  /**
+   * {@code --gain-bits G} ends each code with G of its bits for the per-vector gain, which the
+   * codebook and the output report; anything but 0 to 8 or auto, or with a codebook other than the
+   * default, is a usage error.
+   */
+  @Test
+  void gainBitsAreTakenFromTheCode() throws IOException {
+    Path gained = dir.resolve("gain3.sgncb");
+    Cli.Result train = Cli.train(fvecs, gained, "--rate", "2", "--gain-bits", "3");
+    assertEquals(3, num(train.json(), "gainBits"), 0);
+    assertEquals(32, num(train.json(), "bits"), 0);
+    Codebook codebook = read(gained);
+    assertEquals(3, codebook.gainBits());
+    assertEquals(32, codebook.bits());
+    Path none = dir.resolve("gain0.sgncb");
+    assertEquals(
+        0, num(Cli.train(fvecs, none, "--rate", "2", "--gain-bits", "0").json(), "gainBits"), 0);
+    assertEquals(0, read(none).gainBits());
+    Path x = dir.resolve("x.sgncb");
+    for (String bad : new String[] {"9", "-1", "four"}) {
+      usageError(
+          Cli.run("train", "--input", s(fvecs), "--out", s(x), "--rate", "2", "--gain-bits", bad),
+          "Invalid value for option '--gain-bits': must be 0 to 8 or auto, was " + bad);
+    }
+    usageError(
+        Cli.run(
+            "train",
+            "--input",
+            s(fvecs),
+            "--out",
+            s(x),
+            "--rate",
+            "1",
+            "--isotropic",
+            "--gain-bits",
+            "4"),
+        "--gain-bits applies to the default codebooks only");
+    assertFalse(Files.exists(x));
   }
 
   @Test
