@@ -1,0 +1,279 @@
+package io.signcodec.lucene;
+
+import io.signcodec.core.Codebook;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.lucene.codecs.CodecUtil;
+import org.apache.lucene.codecs.KnnVectorsReader;
+import org.apache.lucene.codecs.hnsw.FlatVectorsReader;
+import org.apache.lucene.codecs.hnsw.FlatVectorsScorer;
+import org.apache.lucene.index.ByteVectorValues;
+import org.apache.lucene.index.CorruptIndexException;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.FieldInfos;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.IndexFileNames;
+import org.apache.lucene.index.SegmentReadState;
+import org.apache.lucene.index.VectorEncoding;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.store.ChecksumIndexInput;
+import org.apache.lucene.store.IndexInput;
+import org.apache.lucene.util.IOUtils;
+import org.apache.lucene.util.RamUsageEstimator;
+import org.apache.lucene.util.hnsw.RandomVectorScorer;
+
+/**
+ * Reads what {@link SignFlatVectorsWriter} wrote: each float field's codebook from the metadata,
+ * its codes from the data file, its raw vectors from the delegate.
+ */
+final class SignFlatVectorsReader extends FlatVectorsReader {
+  private static final long SHALLOW_SIZE =
+      RamUsageEstimator.shallowSizeOfInstance(SignFlatVectorsReader.class);
+
+  private final FlatVectorsReader rawDelegate;
+  private final Map<String, FieldEntry> fields = new HashMap<>();
+  private final IndexInput data;
+
+  /** One float field's codes: where they are and what codebook made them. */
+  private record FieldEntry(
+      VectorSimilarityFunction similarity,
+      int dimension,
+      int count,
+      long offset,
+      long length,
+      Codebook codebook) {}
+
+  SignFlatVectorsReader(SegmentReadState state, FlatVectorsReader rawDelegate) throws IOException {
+    this.rawDelegate = rawDelegate;
+    IndexInput d = null;
+    try {
+      int version = readMetadata(state);
+      d =
+          state.directory.openInput(
+              IndexFileNames.segmentFileName(
+                  state.segmentInfo.name,
+                  state.segmentSuffix,
+                  SigncodecFlatVectorsFormat.DATA_EXTENSION),
+              state.context);
+      int dataVersion =
+          CodecUtil.checkIndexHeader(
+              d,
+              SigncodecFlatVectorsFormat.DATA_CODEC_NAME,
+              SigncodecFlatVectorsFormat.VERSION_START,
+              SigncodecFlatVectorsFormat.VERSION_CURRENT,
+              state.segmentInfo.getId(),
+              state.segmentSuffix);
+      if (dataVersion != version) {
+        throw new CorruptIndexException(
+            "format versions mismatch: meta=" + version + ", data=" + dataVersion, d);
+      }
+      CodecUtil.retrieveChecksum(d);
+      for (FieldEntry e : fields.values()) {
+        if (e.offset + e.length > d.length() - CodecUtil.footerLength()) {
+          throw new CorruptIndexException(
+              "codes at " + e.offset + ".." + (e.offset + e.length) + " run past the data", d);
+        }
+      }
+    } catch (Throwable t) {
+      IOUtils.closeWhileSuppressingExceptions(t, d, rawDelegate);
+      throw t;
+    }
+    this.data = d;
+  }
+
+  private int readMetadata(SegmentReadState state) throws IOException {
+    String name =
+        IndexFileNames.segmentFileName(
+            state.segmentInfo.name, state.segmentSuffix, SigncodecFlatVectorsFormat.META_EXTENSION);
+    int version = -1;
+    try (ChecksumIndexInput meta = state.directory.openChecksumInput(name)) {
+      Throwable priorE = null;
+      try {
+        version =
+            CodecUtil.checkIndexHeader(
+                meta,
+                SigncodecFlatVectorsFormat.META_CODEC_NAME,
+                SigncodecFlatVectorsFormat.VERSION_START,
+                SigncodecFlatVectorsFormat.VERSION_CURRENT,
+                state.segmentInfo.getId(),
+                state.segmentSuffix);
+        readFields(meta, state.fieldInfos);
+      } catch (Throwable t) {
+        priorE = t;
+      } finally {
+        CodecUtil.checkFooter(meta, priorE);
+      }
+    }
+    return version;
+  }
+
+  private void readFields(ChecksumIndexInput meta, FieldInfos infos) throws IOException {
+    for (int number = meta.readInt(); number != -1; number = meta.readInt()) {
+      FieldInfo info = infos.fieldInfo(number);
+      if (info == null) {
+        throw new CorruptIndexException("invalid field number: " + number, meta);
+      }
+      int similarityOrd = meta.readInt();
+      VectorSimilarityFunction[] similarities = VectorSimilarityFunction.values();
+      if (similarityOrd < 0 || similarityOrd >= similarities.length) {
+        throw new CorruptIndexException(
+            "field \"" + info.name + "\": invalid similarity " + similarityOrd, meta);
+      }
+      VectorSimilarityFunction similarity = similarities[similarityOrd];
+      int dimension = meta.readVInt();
+      int count = meta.readVInt();
+      long offset = meta.readVLong();
+      long length = meta.readVLong();
+      int codebookLength = meta.readVInt();
+      if (codebookLength < 0 || codebookLength > meta.length() - meta.getFilePointer()) {
+        throw new CorruptIndexException(
+            "field \"" + info.name + "\": codebook length " + codebookLength, meta);
+      }
+      byte[] bytes = new byte[codebookLength];
+      meta.readBytes(bytes, 0, bytes.length);
+      long fingerprint = meta.readLong();
+      if (similarity != info.getVectorSimilarityFunction()
+          || dimension != info.getVectorDimension()
+          || info.getVectorEncoding() != VectorEncoding.FLOAT32) {
+        throw new CorruptIndexException(
+            "field \""
+                + info.name
+                + "\": codes of "
+                + similarity
+                + ", dimension "
+                + dimension
+                + " for a field of "
+                + info.getVectorSimilarityFunction()
+                + ", dimension "
+                + info.getVectorDimension()
+                + ", "
+                + info.getVectorEncoding(),
+            meta);
+      }
+      Codebook codebook;
+      try {
+        codebook = Codebook.read(new ByteArrayInputStream(bytes));
+      } catch (IOException | RuntimeException e) {
+        throw new CorruptIndexException(
+            "field \"" + info.name + "\": unreadable codebook: " + e.getMessage(), meta, e);
+      }
+      if (codebook.fingerprint() != fingerprint || codebook.dimension() != dimension) {
+        throw new CorruptIndexException(
+            "field \""
+                + info.name
+                + "\": codebook "
+                + codebook.fingerprintHex()
+                + " of dimension "
+                + codebook.dimension()
+                + " recorded as "
+                + Long.toHexString(fingerprint)
+                + " of dimension "
+                + dimension,
+            meta);
+      }
+      long expected = (long) count * Similarities.bytesPerVector(codebook, similarity);
+      if (length != expected) {
+        throw new CorruptIndexException(
+            "field \""
+                + info.name
+                + "\": "
+                + length
+                + " bytes of codes for "
+                + count
+                + " vectors, expected "
+                + expected,
+            meta);
+      }
+      if (fields.put(
+              info.name, new FieldEntry(similarity, dimension, count, offset, length, codebook))
+          != null) {
+        throw new CorruptIndexException("duplicate field: " + info.name, meta);
+      }
+    }
+  }
+
+  /** The codebook of a float field of this segment, or null if the field has no codes. */
+  Codebook codebook(String field) {
+    FieldEntry e = fields.get(field);
+    return e == null ? null : e.codebook;
+  }
+
+  @Override
+  public FlatVectorsScorer getFlatVectorScorer(String field) {
+    return SignVectorScorer.INSTANCE;
+  }
+
+  @Override
+  public RandomVectorScorer getRandomVectorScorer(String field, float[] target) throws IOException {
+    FieldEntry e = fields.get(field);
+    if (e == null) {
+      return rawDelegate.getRandomVectorScorer(field, target);
+    }
+    return SignVectorScorer.INSTANCE.getRandomVectorScorer(
+        e.similarity, getFloatVectorValues(field), target);
+  }
+
+  @Override
+  public RandomVectorScorer getRandomVectorScorer(String field, byte[] target) throws IOException {
+    return rawDelegate.getRandomVectorScorer(field, target);
+  }
+
+  @Override
+  public void checkIntegrity() throws IOException {
+    rawDelegate.checkIntegrity();
+    CodecUtil.checksumEntireFile(data);
+  }
+
+  @Override
+  public FloatVectorValues getFloatVectorValues(String field) throws IOException {
+    FloatVectorValues raw = rawDelegate.getFloatVectorValues(field);
+    FieldEntry e = fields.get(field);
+    if (e == null || raw == null) {
+      return raw;
+    }
+    if (raw.size() != e.count) {
+      throw new CorruptIndexException(
+          "field \"" + field + "\": " + e.count + " codes for " + raw.size() + " raw vectors",
+          data);
+    }
+    return new SignFloatVectorValues(
+        raw, e.codebook, e.similarity, data.slice("codes " + field, e.offset, e.length));
+  }
+
+  @Override
+  public ByteVectorValues getByteVectorValues(String field) throws IOException {
+    return rawDelegate.getByteVectorValues(field);
+  }
+
+  @Override
+  public int getVectorCount(FieldInfo fieldInfo) throws IOException {
+    return rawDelegate.getVectorCount(fieldInfo);
+  }
+
+  @Override
+  public Map<String, Long> getOffHeapByteSize(FieldInfo fieldInfo) {
+    Map<String, Long> raw = rawDelegate.getOffHeapByteSize(fieldInfo);
+    FieldEntry e = fields.get(fieldInfo.name);
+    if (e == null) {
+      return raw;
+    }
+    return KnnVectorsReader.mergeOffHeapByteSizeMaps(
+        raw, Map.of(SigncodecFlatVectorsFormat.DATA_EXTENSION, e.length));
+  }
+
+  @Override
+  public long ramBytesUsed() {
+    long codebooks = 0;
+    for (FieldEntry e : fields.values()) {
+      codebooks += e.codebook.serializedSize();
+    }
+    return SHALLOW_SIZE + codebooks + rawDelegate.ramBytesUsed();
+  }
+
+  @Override
+  public void close() throws IOException {
+    IOUtils.close(data, rawDelegate);
+  }
+}
