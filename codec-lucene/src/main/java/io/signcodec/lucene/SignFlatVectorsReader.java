@@ -18,8 +18,11 @@ import org.apache.lucene.index.IndexFileNames;
 import org.apache.lucene.index.SegmentReadState;
 import org.apache.lucene.index.VectorEncoding;
 import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.AcceptDocs;
+import org.apache.lucene.search.KnnCollector;
 import org.apache.lucene.store.ChecksumIndexInput;
 import org.apache.lucene.store.IndexInput;
+import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.IOUtils;
 import org.apache.lucene.util.RamUsageEstimator;
 import org.apache.lucene.util.hnsw.RandomVectorScorer;
@@ -218,6 +221,33 @@ final class SignFlatVectorsReader extends FlatVectorsReader {
   @Override
   public RandomVectorScorer getRandomVectorScorer(String field, byte[] target) throws IOException {
     return rawDelegate.getRandomVectorScorer(field, target);
+  }
+
+  /** Scores every accepted vector: the flat format used alone, without a graph. */
+  @Override
+  public void search(String field, float[] target, KnnCollector collector, AcceptDocs acceptDocs)
+      throws IOException {
+    exhaustive(getRandomVectorScorer(field, target), collector, acceptDocs);
+  }
+
+  @Override
+  public void search(String field, byte[] target, KnnCollector collector, AcceptDocs acceptDocs)
+      throws IOException {
+    exhaustive(getRandomVectorScorer(field, target), collector, acceptDocs);
+  }
+
+  private static void exhaustive(
+      RandomVectorScorer scorer, KnnCollector collector, AcceptDocs acceptDocs) throws IOException {
+    if (scorer == null) {
+      return;
+    }
+    Bits accepted = scorer.getAcceptOrds(acceptDocs == null ? null : acceptDocs.bits());
+    for (int ord = 0; ord < scorer.maxOrd() && !collector.earlyTerminated(); ord++) {
+      if (accepted == null || accepted.get(ord)) {
+        collector.incVisitedCount(1);
+        collector.collect(scorer.ordToDoc(ord), scorer.score(ord));
+      }
+    }
   }
 
   @Override
