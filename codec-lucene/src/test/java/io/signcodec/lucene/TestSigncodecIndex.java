@@ -44,11 +44,12 @@ public class TestSigncodecIndex extends LuceneTestCase {
 
   /**
    * Recall@10 against exact search, on one force-merged segment, with and without rescoring the top
-   * 5·k by the raw vectors. The floors are the values measured with these seeds (printed by the
-   * assertion message), rounded down by 0.05.
+   * 5·k by the raw vectors. The floors are the values measured with these seeds (docs/LUCENE.md,
+   * and the assertion message), less about 0.05.
    */
   public void testRecallAboveFloor() throws IOException {
     Codebook trained = Vectors.train(Arrays.copyOfRange(DOCS, 0, 500), 2, 7);
+    assertEquals(16, trained.codeBytes()); // 2 bits × 64 coordinates, as docs/LUCENE.md says
     // measured 0.605 / 0.99
     assertRecall(TestSigncodecFormats.hnsw(trained), 0.55, 0.94);
     // measured 0.435 / 0.8425: the data-free form assumes centred data, these have a mean
