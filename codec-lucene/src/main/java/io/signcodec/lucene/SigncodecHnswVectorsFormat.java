@@ -31,9 +31,9 @@ import org.apache.lucene.index.SegmentWriteState;
  *       ‖x̂‖² is stored (4 bytes per vector).
  * </ul>
  *
- * <p>A segment's graph is built on the raw vectors when it is flushed and on the codes (decoded on
- * one side, exact {@code ⟨x̂_i, x̂_j⟩}) when segments merge. Registered as {@value #NAME}; the
- * no-argument constructor, which the SPI uses, is {@code builder().build()}.
+ * <p>Graphs are built on the raw vectors the format keeps, when a segment is flushed and when
+ * segments merge, with Lucene's float scorer; searches score the codes. Registered as {@value
+ * #NAME}; the no-argument constructor, which the SPI uses, is {@code builder().build()}.
  */
 public final class SigncodecHnswVectorsFormat extends KnnVectorsFormat {
   /** The SPI name, written into every segment; it never changes. */
