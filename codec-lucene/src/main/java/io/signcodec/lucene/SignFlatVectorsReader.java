@@ -39,14 +39,20 @@ final class SignFlatVectorsReader extends FlatVectorsReader {
   private final Map<String, FieldEntry> fields = new HashMap<>();
   private final IndexInput data;
 
-  /** One float field's codes: where they are and what codebook made them. */
+  /**
+   * One float field's codes: where they are, what codebook made them, whether the raw vectors are
+   * kept and, if not, where the documents of the ordinals are (length 0: every document).
+   */
   private record FieldEntry(
       VectorSimilarityFunction similarity,
       int dimension,
       int count,
       long offset,
       long length,
-      Codebook codebook) {}
+      Codebook codebook,
+      boolean raw,
+      long docsOffset,
+      long docsLength) {}
 
   SignFlatVectorsReader(SegmentReadState state, FlatVectorsReader rawDelegate) throws IOException {
     this.rawDelegate = rawDelegate;
@@ -73,10 +79,20 @@ final class SignFlatVectorsReader extends FlatVectorsReader {
             "format versions mismatch: meta=" + version + ", data=" + dataVersion, d);
       }
       CodecUtil.retrieveChecksum(d);
+      long end = d.length() - CodecUtil.footerLength();
       for (FieldEntry e : fields.values()) {
-        if (e.offset + e.length > d.length() - CodecUtil.footerLength()) {
+        if (e.offset < 0 || e.offset + e.length > end) {
           throw new CorruptIndexException(
               "codes at " + e.offset + ".." + (e.offset + e.length) + " run past the data", d);
+        }
+        if (e.docsOffset < 0 || e.docsOffset + e.docsLength > end) {
+          throw new CorruptIndexException(
+              "documents at "
+                  + e.docsOffset
+                  + ".."
+                  + (e.docsOffset + e.docsLength)
+                  + " run past the data",
+              d);
         }
       }
     } catch (Throwable t) {
@@ -102,7 +118,7 @@ final class SignFlatVectorsReader extends FlatVectorsReader {
                 SigncodecFlatVectorsFormat.VERSION_CURRENT,
                 state.segmentInfo.getId(),
                 state.segmentSuffix);
-        readFields(meta, state.fieldInfos);
+        readFields(meta, state.fieldInfos, state.segmentInfo.maxDoc());
       } catch (Throwable t) {
         priorE = t;
       } finally {
@@ -112,7 +128,8 @@ final class SignFlatVectorsReader extends FlatVectorsReader {
     return version;
   }
 
-  private void readFields(ChecksumIndexInput meta, FieldInfos infos) throws IOException {
+  private void readFields(ChecksumIndexInput meta, FieldInfos infos, int maxDoc)
+      throws IOException {
     for (int number = meta.readInt(); number != -1; number = meta.readInt()) {
       FieldInfo info = infos.fieldInfo(number);
       if (info == null) {
@@ -137,6 +154,33 @@ final class SignFlatVectorsReader extends FlatVectorsReader {
       byte[] bytes = new byte[codebookLength];
       meta.readBytes(bytes, 0, bytes.length);
       long fingerprint = meta.readLong();
+      byte rawFlag = meta.readByte();
+      if (rawFlag != 0 && rawFlag != 1) {
+        throw new CorruptIndexException(
+            "field \"" + info.name + "\": invalid raw-vectors flag " + rawFlag, meta);
+      }
+      boolean raw = rawFlag == 1;
+      long docsOffset = 0;
+      long docsLength = 0;
+      if (!raw) {
+        docsOffset = meta.readVLong();
+        docsLength = meta.readVLong();
+        long expectedDocs = count == maxDoc ? 0 : (long) count * Integer.BYTES;
+        if (docsLength != expectedDocs) {
+          throw new CorruptIndexException(
+              "field \""
+                  + info.name
+                  + "\": "
+                  + docsLength
+                  + " bytes of documents for "
+                  + count
+                  + " vectors in "
+                  + maxDoc
+                  + " documents, expected "
+                  + expectedDocs,
+              meta);
+        }
+      }
       if (similarity != info.getVectorSimilarityFunction()
           || dimension != info.getVectorDimension()
           || info.getVectorEncoding() != VectorEncoding.FLOAT32) {
@@ -190,7 +234,17 @@ final class SignFlatVectorsReader extends FlatVectorsReader {
             meta);
       }
       if (fields.put(
-              info.name, new FieldEntry(similarity, dimension, count, offset, length, codebook))
+              info.name,
+              new FieldEntry(
+                  similarity,
+                  dimension,
+                  count,
+                  offset,
+                  length,
+                  codebook,
+                  raw,
+                  docsOffset,
+                  docsLength))
           != null) {
         throw new CorruptIndexException("duplicate field: " + info.name, meta);
       }
@@ -258,8 +312,14 @@ final class SignFlatVectorsReader extends FlatVectorsReader {
 
   @Override
   public FloatVectorValues getFloatVectorValues(String field) throws IOException {
-    FloatVectorValues raw = rawDelegate.getFloatVectorValues(field);
     FieldEntry e = fields.get(field);
+    if (e != null && !e.raw) {
+      IndexInput codes = data.slice("codes " + field, e.offset, e.length);
+      IndexInput docs =
+          e.docsLength == 0 ? null : data.slice("docs " + field, e.docsOffset, e.docsLength);
+      return new SignFloatVectorValues(e.codebook, e.similarity, e.count, codes, docs);
+    }
+    FloatVectorValues raw = rawDelegate.getFloatVectorValues(field);
     if (e == null || raw == null) {
       return raw;
     }
@@ -279,13 +339,17 @@ final class SignFlatVectorsReader extends FlatVectorsReader {
 
   @Override
   public int getVectorCount(FieldInfo fieldInfo) throws IOException {
-    return rawDelegate.getVectorCount(fieldInfo);
+    FieldEntry e = fields.get(fieldInfo.name);
+    return e != null ? e.count : rawDelegate.getVectorCount(fieldInfo);
   }
 
   @Override
   public Map<String, Long> getOffHeapByteSize(FieldInfo fieldInfo) {
-    Map<String, Long> raw = rawDelegate.getOffHeapByteSize(fieldInfo);
     FieldEntry e = fields.get(fieldInfo.name);
+    if (e != null && !e.raw) {
+      return Map.of(SigncodecFlatVectorsFormat.DATA_EXTENSION, e.length + e.docsLength);
+    }
+    Map<String, Long> raw = rawDelegate.getOffHeapByteSize(fieldInfo);
     if (e == null) {
       return raw;
     }

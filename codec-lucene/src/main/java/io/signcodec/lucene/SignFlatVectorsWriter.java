@@ -19,7 +19,9 @@ import org.apache.lucene.index.MergeState;
 import org.apache.lucene.index.SegmentWriteState;
 import org.apache.lucene.index.Sorter;
 import org.apache.lucene.index.VectorEncoding;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.store.IndexOutput;
+import org.apache.lucene.util.ArrayUtil;
 import org.apache.lucene.util.IOUtils;
 import org.apache.lucene.util.RamUsageEstimator;
 
@@ -34,18 +36,26 @@ final class SignFlatVectorsWriter extends FlatVectorsWriter {
 
   private final SegmentWriteState state;
   private final CodebookChoice codebooks;
+  private final boolean keepRaw;
   private final FlatVectorsWriter rawDelegate;
   private final List<FieldWriter> fields = new ArrayList<>();
   private final IndexOutput meta;
   private final IndexOutput data;
   private boolean finished;
 
+  /**
+   * @param keepRaw whether float vectors go to the raw delegate too; byte vectors always do
+   */
   SignFlatVectorsWriter(
-      SegmentWriteState state, CodebookChoice codebooks, FlatVectorsWriter rawDelegate)
+      SegmentWriteState state,
+      CodebookChoice codebooks,
+      boolean keepRaw,
+      FlatVectorsWriter rawDelegate)
       throws IOException {
     super(SignVectorScorer.INSTANCE);
     this.state = state;
     this.codebooks = codebooks;
+    this.keepRaw = keepRaw;
     this.rawDelegate = rawDelegate;
     IndexOutput m = null;
     IndexOutput d = null;
@@ -106,20 +116,23 @@ final class SignFlatVectorsWriter extends FlatVectorsWriter {
           new Similarities.FieldCoder(
               field.codebook, field.fieldInfo.getVectorSimilarityFunction());
       long offset = data.alignFilePointer(Float.BYTES);
+      DocsWithFieldSet docs = field.getDocsWithFieldSet();
       if (sortMap == null) {
         for (float[] v : vectors) {
           writeCode(coder, v);
         }
       } else {
         // new ordinal -> old ordinal, as the raw delegate sorts its vectors
-        int[] ordMap = new int[field.getDocsWithFieldSet().cardinality()];
-        KnnVectorsWriter.mapOldOrdToNewOrd(
-            field.getDocsWithFieldSet(), sortMap, null, ordMap, new DocsWithFieldSet());
+        int[] ordMap = new int[docs.cardinality()];
+        DocsWithFieldSet sorted = new DocsWithFieldSet();
+        KnnVectorsWriter.mapOldOrdToNewOrd(docs, sortMap, null, ordMap, sorted);
         for (int oldOrd : ordMap) {
           writeCode(coder, vectors.get(oldOrd));
         }
+        docs = sorted;
       }
-      writeMeta(field.fieldInfo, field.codebook, vectors.size(), offset);
+      long codesLength = data.getFilePointer() - offset;
+      writeMeta(field.fieldInfo, field.codebook, vectors.size(), offset, codesLength, docs, maxDoc);
       field.finish();
     }
   }
@@ -132,9 +145,29 @@ final class SignFlatVectorsWriter extends FlatVectorsWriter {
     }
   }
 
-  private void writeMeta(FieldInfo field, Codebook codebook, int count, long offset)
+  /**
+   * Writes a field's entry; without raw vectors, first the documents of its ordinals to the data
+   * file unless every document has a vector.
+   */
+  private void writeMeta(
+      FieldInfo field,
+      Codebook codebook,
+      int count,
+      long offset,
+      long length,
+      DocsWithFieldSet docs,
+      int maxDoc)
       throws IOException {
-    long length = data.getFilePointer() - offset;
+    long docsOffset = 0;
+    long docsLength = 0;
+    if (!keepRaw && count != maxDoc) {
+      docsOffset = data.alignFilePointer(Integer.BYTES);
+      DocIdSetIterator it = docs.iterator();
+      for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+        data.writeInt(doc);
+      }
+      docsLength = data.getFilePointer() - docsOffset;
+    }
     meta.writeInt(field.number);
     meta.writeInt(field.getVectorSimilarityFunction().ordinal());
     meta.writeVInt(field.getVectorDimension());
@@ -145,13 +178,18 @@ final class SignFlatVectorsWriter extends FlatVectorsWriter {
     meta.writeVInt(bytes.length);
     meta.writeBytes(bytes, bytes.length);
     meta.writeLong(codebook.fingerprint());
+    meta.writeByte((byte) (keepRaw ? 1 : 0));
+    if (!keepRaw) {
+      meta.writeVLong(docsOffset);
+      meta.writeVLong(docsLength);
+    }
   }
 
   @Override
   public void mergeOneFlatVectorField(FieldInfo fieldInfo, MergeState mergeState)
       throws IOException {
-    rawDelegate.mergeOneFlatVectorField(fieldInfo, mergeState);
     if (fieldInfo.getVectorEncoding() != VectorEncoding.FLOAT32) {
+      rawDelegate.mergeOneFlatVectorField(fieldInfo, mergeState);
       return;
     }
     Codebook codebook = codebooks.forField(fieldInfo);
@@ -167,13 +205,35 @@ final class SignFlatVectorsWriter extends FlatVectorsWriter {
       }
       FloatVectorValues values = reader.getFloatVectorValues(fieldInfo.name);
       if (values != null) {
-        subs.add(new MergeSub(mergeState.docMaps[i], values, codebook));
+        MergeSub sub = new MergeSub(mergeState.docMaps[i], values, codebook);
+        if (sub.sameCodebook == null
+            && values instanceof SignFloatVectorValues sign
+            && sign.raw == null) {
+          throw new IllegalStateException(
+              "cannot merge field \""
+                  + fieldInfo.name
+                  + "\" into segment "
+                  + mergeState.segmentInfo.name
+                  + ": a segment written with codebook "
+                  + sign.codebook.fingerprintHex()
+                  + " kept no raw vectors to re-encode for the writing format's codebook "
+                  + codebook.fingerprintHex()
+                  + "; merge with a format of codebook "
+                  + sign.codebook.fingerprintHex()
+                  + ", or keep raw vectors");
+        }
+        subs.add(sub);
       }
+    }
+    if (keepRaw) {
+      rawDelegate.mergeOneFlatVectorField(fieldInfo, mergeState);
     }
     DocIDMerger<MergeSub> merger = DocIDMerger.of(subs, mergeState.needsIndexSort);
     long offset = data.alignFilePointer(Float.BYTES);
     int count = 0;
+    DocsWithFieldSet docs = new DocsWithFieldSet();
     for (MergeSub sub = merger.next(); sub != null; sub = merger.next()) {
+      docs.add(sub.mappedDocID);
       int ord = sub.iterator.index();
       if (sub.sameCodebook != null) {
         // the same codebook: the code (and its norm) is copied as it is
@@ -186,7 +246,8 @@ final class SignFlatVectorsWriter extends FlatVectorsWriter {
       }
       count++;
     }
-    writeMeta(fieldInfo, codebook, count, offset);
+    long length = data.getFilePointer() - offset;
+    writeMeta(fieldInfo, codebook, count, offset, length, docs, mergeState.segmentInfo.maxDoc());
   }
 
   /** One segment's vectors of a merged field, with its codes when they are of the codebook. */
@@ -229,7 +290,8 @@ final class SignFlatVectorsWriter extends FlatVectorsWriter {
   public long ramBytesUsed() {
     long total = SHALLOW_RAM_BYTES_USED + rawDelegate.ramBytesUsed();
     for (FieldWriter field : fields) {
-      total += FieldWriter.SHALLOW_SIZE;
+      // with raw vectors kept, the delegate counts them
+      total += keepRaw ? FieldWriter.SHALLOW_SIZE : field.ramBytesUsed();
     }
     return total;
   }
@@ -239,39 +301,66 @@ final class SignFlatVectorsWriter extends FlatVectorsWriter {
     IOUtils.close(meta, data, rawDelegate);
   }
 
-  /** A float field: the raw delegate holds the vectors until the flush codes them. */
+  /**
+   * A float field: the raw delegate holds the vectors until the flush codes them, or, when raw
+   * vectors are not kept, this writer does.
+   */
   private static final class FieldWriter extends FlatFieldVectorsWriter<float[]> {
     static final long SHALLOW_SIZE = RamUsageEstimator.shallowSizeOfInstance(FieldWriter.class);
 
     final FieldInfo fieldInfo;
     final Codebook codebook;
     private final FlatFieldVectorsWriter<float[]> raw;
+    private final List<float[]> vectors;
+    private final DocsWithFieldSet docs;
+    private int lastDoc = -1;
     private boolean finished;
 
+    /**
+     * @param raw the raw delegate's writer, or null to hold the vectors here
+     */
     FieldWriter(FieldInfo fieldInfo, Codebook codebook, FlatFieldVectorsWriter<float[]> raw) {
       this.fieldInfo = fieldInfo;
       this.codebook = codebook;
       this.raw = raw;
+      this.vectors = raw == null ? new ArrayList<>() : null;
+      this.docs = raw == null ? new DocsWithFieldSet() : null;
     }
 
     @Override
     public void addValue(int docID, float[] vectorValue) throws IOException {
-      raw.addValue(docID, vectorValue);
+      if (raw != null) {
+        raw.addValue(docID, vectorValue);
+        return;
+      }
+      if (finished) {
+        throw new IllegalStateException("already finished, cannot add more values");
+      }
+      if (docID == lastDoc) {
+        throw new IllegalArgumentException(
+            "VectorValuesField \""
+                + fieldInfo.name
+                + "\" appears more than once in this document (only one value is allowed per field)");
+      }
+      assert docID > lastDoc;
+      vectors.add(copyValue(vectorValue));
+      docs.add(docID);
+      lastDoc = docID;
     }
 
     @Override
     public float[] copyValue(float[] vectorValue) {
-      throw new UnsupportedOperationException();
+      return ArrayUtil.copyOfSubArray(vectorValue, 0, vectorValue.length);
     }
 
     @Override
     public List<float[]> getVectors() {
-      return raw.getVectors();
+      return raw != null ? raw.getVectors() : vectors;
     }
 
     @Override
     public DocsWithFieldSet getDocsWithFieldSet() {
-      return raw.getDocsWithFieldSet();
+      return raw != null ? raw.getDocsWithFieldSet() : docs;
     }
 
     @Override
@@ -279,18 +368,25 @@ final class SignFlatVectorsWriter extends FlatVectorsWriter {
       if (finished) {
         return;
       }
-      assert raw.isFinished();
+      assert raw == null || raw.isFinished();
       finished = true;
     }
 
     @Override
     public boolean isFinished() {
-      return finished && raw.isFinished();
+      return finished && (raw == null || raw.isFinished());
     }
 
     @Override
     public long ramBytesUsed() {
-      return SHALLOW_SIZE + raw.ramBytesUsed();
+      if (raw != null) {
+        return SHALLOW_SIZE + raw.ramBytesUsed();
+      }
+      return SHALLOW_SIZE
+          + docs.ramBytesUsed()
+          + (long) vectors.size()
+              * (RamUsageEstimator.NUM_BYTES_OBJECT_REF + RamUsageEstimator.NUM_BYTES_ARRAY_HEADER)
+          + (long) vectors.size() * fieldInfo.getVectorDimension() * Float.BYTES;
     }
   }
 }

@@ -2,8 +2,11 @@ package io.signcodec.lucene;
 
 import io.signcodec.core.CodeScorer;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.lucene.codecs.hnsw.FlatVectorScorerUtil;
 import org.apache.lucene.codecs.hnsw.FlatVectorsScorer;
+import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.util.VectorUtil;
@@ -13,10 +16,12 @@ import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
 /**
  * Scores float queries against codes with {@link CodeScorer}. Graphs are built on the raw vectors,
  * at flush and at merge alike: the supplier of vector-against-vector scores is Lucene's own float
- * scorer over the raw vectors the format keeps. (Scoring code against code, by decoding one side
- * and preparing it as a query, gave a graph of the same recall but merged 5 to 6 times slower: a
- * query is prepared per scoring node, and the graph builder changes node for every few scores.)
- * Values that carry no codes (byte vectors, other formats) go to Lucene's float scorer too.
+ * scorer over the raw vectors the format keeps, or, when it keeps only codes, over their
+ * reconstructions, decoded onto the heap for the merge (4·d bytes per vector while it runs).
+ * (Scoring code against code, by decoding one side and preparing it as a query, gave a graph of the
+ * same recall but merged 5 to 6 times slower: a query is prepared per scoring node, and the graph
+ * builder changes node for every few scores.) Values that carry no codes (byte vectors, other
+ * formats) go to Lucene's float scorer too.
  */
 final class SignVectorScorer implements FlatVectorsScorer {
   static final SignVectorScorer INSTANCE =
@@ -32,7 +37,16 @@ final class SignVectorScorer implements FlatVectorsScorer {
   public RandomVectorScorerSupplier getRandomVectorScorerSupplier(
       VectorSimilarityFunction similarity, KnnVectorValues values) throws IOException {
     if (values instanceof SignFloatVectorValues sign) {
-      return rawScorer.getRandomVectorScorerSupplier(similarity, sign.raw);
+      if (sign.raw != null) {
+        return rawScorer.getRandomVectorScorerSupplier(similarity, sign.raw);
+      }
+      // Codes alone: the graph is built on the reconstructions, decoded once onto the heap.
+      List<float[]> decoded = new ArrayList<>(sign.size());
+      for (int ord = 0; ord < sign.size(); ord++) {
+        decoded.add(sign.vectorValue(ord).clone());
+      }
+      return rawScorer.getRandomVectorScorerSupplier(
+          similarity, FloatVectorValues.fromFloats(decoded, sign.dimension()));
     }
     return rawScorer.getRandomVectorScorerSupplier(similarity, values);
   }

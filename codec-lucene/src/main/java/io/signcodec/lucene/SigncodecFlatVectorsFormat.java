@@ -21,12 +21,14 @@ import org.apache.lucene.index.SegmentWriteState;
  * <ul>
  *   <li>{@code .vmsc}, metadata: per float field its number, similarity, dimension, vector count,
  *       the codes' offset and length in {@code .vsc}, the codebook ({@link Codebook#toByteArray()})
- *       and its fingerprint; −1 ends the list.
+ *       and its fingerprint, whether the raw vectors are kept and, if not, the offset and length of
+ *       the documents' list; −1 ends the list.
  *   <li>{@code .vsc}, codes: per field, in the raw vectors' ordinal order, each vector's {@link
- *       Codebook#codeBytes()} bytes, followed for COSINE and EUCLIDEAN by ‖x̂‖² as a float.
- *   <li>the raw vectors, in {@link Lucene99FlatVectorsFormat}'s files: for rescoring, for {@link
- *       org.apache.lucene.index.FloatVectorValues#vectorValue}, and for re-encoding when segments
- *       of another codebook merge.
+ *       Codebook#codeBytes()} bytes, followed for COSINE and EUCLIDEAN by ‖x̂‖² as a float; without
+ *       raw vectors, then the document of each ordinal (an int each) unless every document has one.
+ *   <li>the raw vectors (unless not kept) and byte vectors, in {@link Lucene99FlatVectorsFormat}'s
+ *       files: for rescoring, for {@link org.apache.lucene.index.FloatVectorValues#vectorValue},
+ *       and for re-encoding when segments of another codebook merge.
  * </ul>
  *
  * <p>The codebook is the caller's ({@link #SigncodecFlatVectorsFormat(Codebook)}) or the data-free
@@ -61,23 +63,36 @@ public final class SigncodecFlatVectorsFormat extends FlatVectorsFormat {
       new Lucene99FlatVectorsFormat(FlatVectorScorerUtil.getLucene99FlatVectorsScorer());
 
   private final CodebookChoice codebooks;
+  private final boolean keepRawVectors;
 
   /** Writes with the data-free form at {@value #DEFAULT_RATE} bit per coordinate. */
   public SigncodecFlatVectorsFormat() {
-    this(CodebookChoice.dataFree(DEFAULT_RATE, DEFAULT_SEED));
+    this(CodebookChoice.dataFree(DEFAULT_RATE, DEFAULT_SEED), true);
   }
 
   /**
    * Writes every float field with {@code codebook}, whose dimension must be the field's (a field of
-   * another dimension is refused when it is added).
+   * another dimension is refused when it is added), keeping the raw vectors.
    */
   public SigncodecFlatVectorsFormat(Codebook codebook) {
-    this(CodebookChoice.given(codebook));
+    this(codebook, true);
   }
 
-  SigncodecFlatVectorsFormat(CodebookChoice codebooks) {
+  /**
+   * As {@link #SigncodecFlatVectorsFormat(Codebook)}, keeping the raw float vectors or not. Without
+   * them a segment stores only the codes (and their documents where not every document has a
+   * vector): {@link org.apache.lucene.index.FloatVectorValues#vectorValue} gives the reconstruction
+   * x̂, nothing can be rescored, and a merge of segments of another codebook fails, naming both
+   * codebooks' fingerprints, since nothing is left to re-encode.
+   */
+  public SigncodecFlatVectorsFormat(Codebook codebook, boolean keepRawVectors) {
+    this(CodebookChoice.given(codebook), keepRawVectors);
+  }
+
+  SigncodecFlatVectorsFormat(CodebookChoice codebooks, boolean keepRawVectors) {
     super(NAME);
     this.codebooks = codebooks;
+    this.keepRawVectors = keepRawVectors;
   }
 
   /**
@@ -89,12 +104,22 @@ public final class SigncodecFlatVectorsFormat extends FlatVectorsFormat {
    * @throws IllegalArgumentException if the rate is not positive or the trainer refuses it
    */
   public static SigncodecFlatVectorsFormat dataFree(double rate, long seed) {
-    return new SigncodecFlatVectorsFormat(CodebookChoice.dataFree(rate, seed));
+    return dataFree(rate, seed, true);
+  }
+
+  /**
+   * {@link #dataFree(double, long)}, keeping the raw float vectors or not (see {@link
+   * #SigncodecFlatVectorsFormat(Codebook, boolean)}).
+   */
+  public static SigncodecFlatVectorsFormat dataFree(
+      double rate, long seed, boolean keepRawVectors) {
+    return new SigncodecFlatVectorsFormat(CodebookChoice.dataFree(rate, seed), keepRawVectors);
   }
 
   @Override
   public FlatVectorsWriter fieldsWriter(SegmentWriteState state) throws IOException {
-    return new SignFlatVectorsWriter(state, codebooks, RAW_FORMAT.fieldsWriter(state));
+    return new SignFlatVectorsWriter(
+        state, codebooks, keepRawVectors, RAW_FORMAT.fieldsWriter(state));
   }
 
   @Override
@@ -109,6 +134,13 @@ public final class SigncodecFlatVectorsFormat extends FlatVectorsFormat {
 
   @Override
   public String toString() {
-    return NAME + "(" + codebooks + ", rawVectorFormat=" + RAW_FORMAT + ")";
+    return NAME
+        + "("
+        + codebooks
+        + ", keepRawVectors="
+        + keepRawVectors
+        + ", rawVectorFormat="
+        + RAW_FORMAT
+        + ")";
   }
 }

@@ -58,7 +58,8 @@ public final class SigncodecHnswVectorsFormat extends KnnVectorsFormat {
                 ? b.codebooks
                 : CodebookChoice.dataFree(
                     SigncodecFlatVectorsFormat.DEFAULT_RATE,
-                    SigncodecFlatVectorsFormat.DEFAULT_SEED));
+                    SigncodecFlatVectorsFormat.DEFAULT_SEED),
+            b.keepRawVectors);
   }
 
   /** Options, each with Lucene's default or the data-free default codebook. */
@@ -71,8 +72,20 @@ public final class SigncodecHnswVectorsFormat extends KnnVectorsFormat {
     private CodebookChoice codebooks;
     private int maxConn = Lucene99HnswVectorsFormat.DEFAULT_MAX_CONN;
     private int beamWidth = Lucene99HnswVectorsFormat.DEFAULT_BEAM_WIDTH;
+    private boolean keepRawVectors = true;
 
     private Builder() {}
+
+    /**
+     * Whether segments keep the raw float vectors beside the codes (default true): for rescoring,
+     * for {@code vectorValue}, and to re-encode segments of another codebook when they merge.
+     * Without them see {@link SigncodecFlatVectorsFormat#SigncodecFlatVectorsFormat(Codebook,
+     * boolean)}; graphs are then built at merge on the reconstructions.
+     */
+    public Builder keepRawVectors(boolean keepRawVectors) {
+      this.keepRawVectors = keepRawVectors;
+      return this;
+    }
 
     /** Writes every float field with {@code codebook}, of the fields' dimension. */
     public Builder codebook(Codebook codebook) {
