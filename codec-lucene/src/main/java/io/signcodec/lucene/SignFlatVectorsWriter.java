@@ -96,13 +96,19 @@ final class SignFlatVectorsWriter extends FlatVectorsWriter {
 
   @Override
   public FlatFieldVectorsWriter<?> addField(FieldInfo fieldInfo) throws IOException {
-    FlatFieldVectorsWriter<?> raw = rawDelegate.addField(fieldInfo);
     if (fieldInfo.getVectorEncoding() != VectorEncoding.FLOAT32) {
-      return raw; // byte vectors stay unquantized, as in Lucene's quantized formats
+      // byte vectors stay unquantized, as in Lucene's quantized formats
+      return rawDelegate.addField(fieldInfo);
     }
     Codebook codebook = codebooks.forField(fieldInfo);
-    @SuppressWarnings("unchecked")
-    FieldWriter field = new FieldWriter(fieldInfo, codebook, (FlatFieldVectorsWriter<float[]>) raw);
+    FlatFieldVectorsWriter<float[]> raw = null;
+    if (keepRaw) {
+      @SuppressWarnings("unchecked")
+      FlatFieldVectorsWriter<float[]> r =
+          (FlatFieldVectorsWriter<float[]>) rawDelegate.addField(fieldInfo);
+      raw = r;
+    }
+    FieldWriter field = new FieldWriter(fieldInfo, codebook, raw);
     fields.add(field);
     return field;
   }

@@ -37,11 +37,11 @@ import org.apache.lucene.util.quantization.QuantizedByteVectorValues.ScalarEncod
 
 /**
  * A first comparison with Lucene's own formats, until codec-bench's LuceneReport (issue 25) exists:
- * the first N vectors of a file are indexed (one segment after force-merge, maxConn 16, beamWidth
- * 100, one merge thread), the next Q are the queries, DOT_PRODUCT on unit vectors. Per format:
- * recall@10 against exact search, the same with the top 5k rescored by the raw vectors, queries per
- * second on one thread (k = 10, no rescoring), build time, and bytes per vector of the quantized
- * data file (float32: the raw one).
+ * the first N vectors of a file (.fvecs, .npy, or Fashion-MNIST's idx3-ubyte.gz) are indexed (one
+ * segment after force-merge, maxConn 16, beamWidth 100, one merge thread), the next Q are the
+ * queries, DOT_PRODUCT on unit vectors. Per format: recall@10 against exact search, the same with
+ * the top 5k rescored by the raw vectors, queries per second on one thread (k = 10, no rescoring),
+ * build time, and bytes per vector of the quantized data file (float32: the raw one).
  *
  * <pre>
  * java -cp &lt;test classpath&gt; io.signcodec.lucene.LuceneComparison FILE.fvecs N Q WORKDIR
@@ -57,10 +57,18 @@ public final class LuceneComparison {
     int n = Integer.parseInt(args[1]);
     int q = Integer.parseInt(args[2]);
     Path work = Path.of(args[3]);
-    LoadedVectors all = VectorFiles.readAll(file, n + q);
-    int d = all.dimension();
-    float[][] docs = rows(all.vectors(), d, 0, n);
-    float[][] queries = rows(all.vectors(), d, n, q);
+    float[] flat;
+    int d;
+    if (file.toString().endsWith("idx3-ubyte.gz")) {
+      flat = readIdxImages(file, n + q);
+      d = 784;
+    } else {
+      LoadedVectors all = VectorFiles.readAll(file, n + q);
+      flat = all.vectors();
+      d = all.dimension();
+    }
+    float[][] docs = rows(flat, d, 0, n);
+    float[][] queries = rows(flat, d, n, q);
     for (float[][] set : List.of(docs, queries)) {
       for (float[] v : set) {
         org.apache.lucene.util.VectorUtil.l2normalize(v);
@@ -144,6 +152,27 @@ public final class LuceneComparison {
         }
       }
       deleteRecursively(dirPath);
+    }
+  }
+
+  /** The first {@code max} images of an idx3-ubyte.gz file (Fashion-MNIST), pixels / 255. */
+  private static float[] readIdxImages(Path file, int max) throws IOException {
+    try (java.io.DataInputStream in =
+        new java.io.DataInputStream(
+            new java.io.BufferedInputStream(
+                new java.util.zip.GZIPInputStream(Files.newInputStream(file), 1 << 16)))) {
+      if (in.readInt() != 2051) {
+        throw new IOException(file + ": not an idx3-ubyte image file");
+      }
+      int count = Math.min(in.readInt(), max);
+      int d = in.readInt() * in.readInt();
+      byte[] pixels = new byte[count * d];
+      in.readFully(pixels);
+      float[] x = new float[pixels.length];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (pixels[i] & 0xff) / 255f;
+      }
+      return x;
     }
   }
 

@@ -19,6 +19,7 @@ import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.SerialMergeScheduler;
+import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
@@ -48,7 +49,8 @@ public class TestSigncodecCodesOnly extends LuceneTestCase {
   public void testIndexDeleteMergeReopen() throws IOException {
     Codebook codebook = Vectors.train(DOCS, 2, 4);
     try (Directory dir = new ByteBuffersDirectory()) {
-      try (IndexWriter w = new IndexWriter(dir, Vectors.config(codesOnly(codebook)))) {
+      try (IndexWriter w =
+          new IndexWriter(dir, Vectors.config(codesOnly(codebook)).setUseCompoundFile(false))) {
         for (int i = 0; i < DOCS.length; i++) {
           Document doc = new Document();
           doc.add(new NumericDocValuesField("id", i));
@@ -64,12 +66,18 @@ public class TestSigncodecCodesOnly extends LuceneTestCase {
           w.deleteDocuments(NumericDocValuesField.newSlowExactQuery("id", i));
         }
       }
+      assertNoRawVectors(dir); // the flushed segments
+      TieredMergePolicy noCompoundFiles = new TieredMergePolicy();
+      noCompoundFiles.setNoCFSRatio(0);
       try (IndexWriter w =
           new IndexWriter(
               dir,
-              new IndexWriterConfig().setCodec(SigncodecCodecs.withFormat(codesOnly(codebook))))) {
+              new IndexWriterConfig()
+                  .setCodec(SigncodecCodecs.withFormat(codesOnly(codebook)))
+                  .setMergePolicy(noCompoundFiles))) {
         w.forceMerge(1);
       }
+      assertNoRawVectors(dir);
       try (DirectoryReader reader = Vectors.open(dir)) {
         assertEquals(1, reader.leaves().size());
         LeafReader leaf = reader.leaves().get(0).reader();
@@ -116,6 +124,18 @@ public class TestSigncodecCodesOnly extends LuceneTestCase {
         assertEquals(5, idsAgain.longValue());
       }
     }
+  }
+
+  /** Lucene99FlatVectorsFormat's raw vector files hold no vectors, only headers and footers. */
+  private static void assertNoRawVectors(Directory dir) throws IOException {
+    int files = 0;
+    for (String file : dir.listAll()) {
+      if (file.endsWith(".vec")) {
+        assertTrue(file + ": " + dir.fileLength(file), dir.fileLength(file) < 200);
+        files++;
+      }
+    }
+    assertTrue("no .vec file", files > 0);
   }
 
   /** Segments without raw vectors cannot merge into another codebook: both fingerprints named. */
