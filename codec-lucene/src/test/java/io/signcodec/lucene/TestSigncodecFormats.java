@@ -253,6 +253,26 @@ public class TestSigncodecFormats extends LuceneTestCase {
     }
   }
 
+  /** Fields up to the maximum dimension, 4096, index and search with the default format. */
+  public void testLargeDimensions() throws IOException {
+    for (int d : new int[] {1000, SigncodecFlatVectorsFormat.MAX_DIMENSIONS}) {
+      float[][] docs = Vectors.anisotropic(80 + d, 20, d, true);
+      try (Directory dir = new ByteBuffersDirectory()) {
+        try (IndexWriter w =
+            new IndexWriter(dir, Vectors.config(new SigncodecHnswVectorsFormat()))) {
+          Vectors.index(w, docs, VectorSimilarityFunction.DOT_PRODUCT, docs.length);
+        }
+        try (DirectoryReader reader = Vectors.open(dir)) {
+          assertEquals(d, Vectors.codes(reader).codebook.dimension());
+          TopDocs top =
+              new IndexSearcher(reader)
+                  .search(new KnnFloatVectorQuery(Vectors.FIELD, docs[3], 1), 1);
+          assertEquals("d = " + d, 3, top.scoreDocs[0].doc);
+        }
+      }
+    }
+  }
+
   static SigncodecHnswVectorsFormat hnsw(Codebook codebook) {
     return SigncodecHnswVectorsFormat.builder().codebook(codebook).build();
   }
