@@ -273,6 +273,18 @@ public class TestSigncodecFormats extends LuceneTestCase {
     }
   }
 
+  /** Both formats are found by their SPI names, which segments record. */
+  public void testSpiNames() {
+    assertTrue(
+        org.apache.lucene.codecs.KnnVectorsFormat.forName("SigncodecHnsw")
+            instanceof SigncodecHnswVectorsFormat);
+    assertTrue(
+        org.apache.lucene.codecs.KnnVectorsFormat.forName("SigncodecFlat")
+            instanceof SigncodecFlatVectorsFormat);
+    assertEquals("SigncodecHnsw", SigncodecHnswVectorsFormat.NAME);
+    assertEquals("SigncodecFlat", SigncodecFlatVectorsFormat.NAME);
+  }
+
   static SigncodecHnswVectorsFormat hnsw(Codebook codebook) {
     return SigncodecHnswVectorsFormat.builder().codebook(codebook).build();
   }
