@@ -49,18 +49,6 @@ final class CodebookChoice {
     return choice;
   }
 
-  boolean isDataFree() {
-    return given == null;
-  }
-
-  double rate() {
-    return rate;
-  }
-
-  long seed() {
-    return seed;
-  }
-
   /**
    * The codebook for a float field, refusing one whose dimension the given codebook does not have.
    */

@@ -251,12 +251,6 @@ final class SignFlatVectorsReader extends FlatVectorsReader {
     }
   }
 
-  /** The codebook of a float field of this segment, or null if the field has no codes. */
-  Codebook codebook(String field) {
-    FieldEntry e = fields.get(field);
-    return e == null ? null : e.codebook;
-  }
-
   @Override
   public FlatVectorsScorer getFlatVectorScorer(String field) {
     return SignVectorScorer.INSTANCE;

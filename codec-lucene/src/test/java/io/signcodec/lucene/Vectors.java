@@ -4,8 +4,6 @@ import io.signcodec.core.Codebook;
 import io.signcodec.core.VectorSource;
 import io.signcodec.core.train.CodebookTrainer;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.document.Document;
@@ -96,9 +94,5 @@ final class Vectors {
   /** Opens {@code dir} with no codec configured: the formats are found through the SPI. */
   static DirectoryReader open(Directory dir) throws IOException {
     return DirectoryReader.open(dir);
-  }
-
-  static List<float[]> rows(float[][] vectors) {
-    return new ArrayList<>(List.of(vectors));
   }
 }
