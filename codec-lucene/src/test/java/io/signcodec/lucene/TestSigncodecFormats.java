@@ -32,40 +32,48 @@ public class TestSigncodecFormats extends LuceneTestCase {
   /**
    * Every similarity scores a document as Lucene's formula on the query and the document's
    * reconstruction x̂ (COSINE: of the normalized vector), and the flat format's exhaustive search
-   * returns the top k by that score.
+   * returns the top k by that score; with codes that carry a per-vector gain too.
    */
   public void testScoresAreLuceneFormulasOnTheReconstruction() throws IOException {
-    for (VectorSimilarityFunction similarity : VectorSimilarityFunction.values()) {
-      boolean unit = similarity == VectorSimilarityFunction.DOT_PRODUCT;
-      float[][] docs = Vectors.anisotropic(11, 300, D, unit);
-      float[][] queries = Vectors.anisotropic(12, 5, D, unit);
-      Codebook codebook = Vectors.train(docs, 2, 3);
-      try (Directory dir = new ByteBuffersDirectory()) {
-        try (IndexWriter w =
-            new IndexWriter(dir, Vectors.config(new SigncodecFlatVectorsFormat(codebook)))) {
-          Vectors.index(w, docs, similarity, docs.length);
-        }
-        try (DirectoryReader reader = Vectors.open(dir)) {
-          IndexSearcher searcher = new IndexSearcher(reader);
-          for (float[] q : queries) {
-            float[] expected = new float[docs.length];
-            for (int i = 0; i < docs.length; i++) {
-              expected[i] = similarity.compare(q, reconstruction(codebook, docs[i], similarity));
-            }
-            int k = 20;
-            TopDocs top = searcher.search(new KnnFloatVectorQuery(Vectors.FIELD, q, k), k);
-            assertEquals(similarity.toString(), k, top.scoreDocs.length);
-            float[] sorted = expected.clone();
-            Arrays.sort(sorted);
-            float kth = sorted[sorted.length - k];
-            for (ScoreDoc hit : top.scoreDocs) {
-              assertEquals(
-                  similarity + " doc " + hit.doc,
-                  expected[hit.doc],
-                  hit.score,
-                  1e-5f * Math.max(1, Math.abs(expected[hit.doc])));
-              assertTrue(similarity + ": not a top-k score", hit.score >= kth - 1e-5f);
-            }
+    for (int gainBits : new int[] {0, 3}) {
+      for (VectorSimilarityFunction similarity : VectorSimilarityFunction.values()) {
+        assertScoresAreLuceneFormulas(similarity, gainBits);
+      }
+    }
+  }
+
+  private void assertScoresAreLuceneFormulas(VectorSimilarityFunction similarity, int gainBits)
+      throws IOException {
+    boolean unit = similarity == VectorSimilarityFunction.DOT_PRODUCT;
+    float[][] docs = Vectors.anisotropic(11, 300, D, unit);
+    float[][] queries = Vectors.anisotropic(12, 5, D, unit);
+    Codebook codebook = Vectors.train(docs, 2, 3, gainBits);
+    assertEquals(gainBits, codebook.gainBits());
+    try (Directory dir = new ByteBuffersDirectory()) {
+      try (IndexWriter w =
+          new IndexWriter(dir, Vectors.config(new SigncodecFlatVectorsFormat(codebook)))) {
+        Vectors.index(w, docs, similarity, docs.length);
+      }
+      try (DirectoryReader reader = Vectors.open(dir)) {
+        IndexSearcher searcher = new IndexSearcher(reader);
+        for (float[] q : queries) {
+          float[] expected = new float[docs.length];
+          for (int i = 0; i < docs.length; i++) {
+            expected[i] = similarity.compare(q, reconstruction(codebook, docs[i], similarity));
+          }
+          int k = 20;
+          TopDocs top = searcher.search(new KnnFloatVectorQuery(Vectors.FIELD, q, k), k);
+          assertEquals(similarity.toString(), k, top.scoreDocs.length);
+          float[] sorted = expected.clone();
+          Arrays.sort(sorted);
+          float kth = sorted[sorted.length - k];
+          for (ScoreDoc hit : top.scoreDocs) {
+            assertEquals(
+                similarity + " doc " + hit.doc,
+                expected[hit.doc],
+                hit.score,
+                1e-5f * Math.max(1, Math.abs(expected[hit.doc])));
+            assertTrue(similarity + ": not a top-k score", hit.score >= kth - 1e-5f);
           }
         }
       }

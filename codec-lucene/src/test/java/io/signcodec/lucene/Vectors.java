@@ -60,6 +60,16 @@ final class Vectors {
         .train(VectorSource.of(flat(sample), sample[0].length));
   }
 
+  /** As {@link #train(float[][], double, long)}, with {@code gainBits} of per-vector gain. */
+  static Codebook train(float[][] sample, double rate, long seed, int gainBits) throws IOException {
+    return CodebookTrainer.builder()
+        .rate(rate)
+        .seed(seed)
+        .gainBits(gainBits)
+        .build()
+        .train(VectorSource.of(flat(sample), sample[0].length));
+  }
+
   static IndexWriterConfig config(KnnVectorsFormat format) {
     return new IndexWriterConfig()
         .setCodec(SigncodecCodecs.withFormat(format))
