@@ -109,19 +109,34 @@ class CodebookCoverageFuzzTest {
     VectorSource data = VectorSource.of(TestData.powerLaw(200, d, 1, 5), d);
     Codebook allocatedIsotropic =
         CodebookTrainer.builder().rate(2).seed(3).structured().build().trainIsotropic(data);
-    Codebook allocatedTrained = CodebookTrainer.builder().rate(1.5).seed(3).build().train(data);
+    Codebook allocatedTrained =
+        CodebookTrainer.builder().rate(1.5).seed(3).gainBits(0).build().train(data);
+    Codebook allocatedGain =
+        CodebookTrainer.builder().rate(1.5).seed(3).gainBits(2).build().train(data);
+    Codebook allocatedStructuredGain =
+        Codebook.allocated(
+            d,
+            allocatedIsotropic.stageBits(),
+            allocatedIsotropic.mean(),
+            ((io.signcodec.core.internal.form.AllocatedForm) allocatedIsotropic.form()).bitScales(),
+            null,
+            new float[] {0.75f, 0.9f, 1f, 1.1f, 1.25f, 1.5f, 1.75f, 2f},
+            allocatedIsotropic.info());
     put(seeds, "dense-shallow", shallow);
     put(seeds, "dense-staged", staged);
     put(seeds, "structured-shallow", structuredShallow);
     put(seeds, "structured-staged", structuredStaged);
     put(seeds, "allocated-isotropic", allocatedIsotropic);
     put(seeds, "allocated-trained", allocatedTrained);
+    put(seeds, "allocated-gain", allocatedGain);
+    put(seeds, "allocated-structured-gain", allocatedStructuredGain);
     return seeds;
   }
 
-  /** {@code cb}'s bytes, named by its form. */
+  /** {@code cb}'s bytes, named by its format version and form. */
   private static void put(Map<String, byte[]> seeds, String name, Codebook cb) {
-    seeds.put(name + "-v4-form" + cb.toByteArray()[21], cb.toByteArray());
+    byte[] bytes = cb.toByteArray();
+    seeds.put(name + "-v" + bytes[8] + "-form" + bytes[21], bytes);
   }
 
   private static byte[] resource(String name) throws IOException {
