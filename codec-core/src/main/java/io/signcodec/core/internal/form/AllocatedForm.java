@@ -602,7 +602,11 @@ public final class AllocatedForm implements CodebookForm {
     }
   }
 
-  /** {@code w_{(i,k)} = c_{i,k} (u_i · q)}. */
+  /**
+   * {@code w_{(i,k)} = c_{i,k} (u_i · q)}, the projections {@code u_i · q} in float32: the
+   * transform's for a structured basis, the tile encoder's kernel for a dense one (m·d
+   * multiply-adds in SIMD lanes: the costly part of preparing a query).
+   */
   @Override
   public double[] decoderWeights(float[] query) {
     double[] along = new double[directions];
@@ -613,12 +617,12 @@ public final class AllocatedForm implements CodebookForm {
         along[i] = t[i];
       }
     } else {
+      // u_i · q as the encoder projects, with the kernel of the tile encoder (float32)
+      float[][] p = new float[1][directions];
+      FloatKernels.multiplyAdd(
+          query, 0, dimension, null, rowsTransposed, 0, dimension, 0, directions, p, 1);
       for (int i = 0; i < directions; i++) {
-        double s = 0;
-        for (int k = 0; k < dimension; k++) {
-          s += (double) rows[i][k] * query[k];
-        }
-        along[i] = s;
+        along[i] = p[0][i];
       }
     }
     double[] w = new double[bits];

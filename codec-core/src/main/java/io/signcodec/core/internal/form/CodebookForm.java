@@ -56,7 +56,11 @@ public sealed interface CodebookForm permits DenseForm, StructuredForm, Allocate
 
   TileDecoder newTileDecoder();
 
-  /** {@code w = Aᵀ q} in double precision: the weight of each code bit in {@code ⟨q, A z⟩}. */
+  /**
+   * {@code w = Aᵀ q}: the weight of each code bit in {@code ⟨q, A z⟩}, in double precision (an
+   * allocated codebook with a dense basis forms its projections {@code u_i · q} in float32, with
+   * the encoder's kernel, and scales them in double).
+   */
   double[] decoderWeights(float[] query);
 
   /** The encoder B, n×d row-major, as a new array. */
