@@ -33,9 +33,9 @@ import java.util.Set;
  * MiniLM only from its cache; about 6 minutes here), {@code --tiny} (the CI smoke size: small
  * Gaussian data only), {@code --out DIR} (default {@code codec-bench/target/bench}), {@code --cache
  * DIR} (default {@code codec-bench/target}), {@code --datasets id,id} (a subset of gauss-iso-256,
- * gauss-iso-1024, gauss-powerlaw-256, fashion-mnist, minilm-europarl), {@code --rates r,r}, {@code
- * --fashion-mnist DIR}, {@code --fashion-mnist-train N} (default 20 000 of the 60 000), {@code
- * --no-minilm}.
+ * gauss-iso-1024, gauss-powerlaw-256, fashion-mnist, minilm-europarl), {@code --methods id,id}
+ * (e.g. signcodec-default,jvector-pq), {@code --rates r,r}, {@code --fashion-mnist DIR}, {@code
+ * --fashion-mnist-train N} (default 20 000 of the 60 000), {@code --no-minilm}.
  */
 public final class DistortionReport {
   static final double[] RATES = {0.125, 0.25, 0.5, 1, 1.5, 2, 3, 4};
@@ -75,6 +75,10 @@ public final class DistortionReport {
     Path cache;
     Path fashionMnist = BenchDatasets.FASHION_MNIST;
     Set<String> only = null;
+
+    /** The methods to run, by id ({@code --methods}); null for all. */
+    Set<String> methods = null;
+
     boolean miniLm = true;
     int fashionTrain = 0;
     double[] rates = RATES;
@@ -105,6 +109,7 @@ public final class DistortionReport {
           case "--no-minilm" -> o.miniLm = false;
           case "--fashion-mnist-train" -> o.fashionTrain = Integer.parseInt(args[++i]);
           case "--datasets" -> o.only = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
+          case "--methods" -> o.methods = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
           case "--rates" ->
               o.rates =
                   Arrays.stream(args[++i].split(",")).mapToDouble(Double::parseDouble).toArray();
@@ -114,7 +119,7 @@ public final class DistortionReport {
                       + args[i]
                       + " (known: --quick --tiny --out DIR --cache DIR --fashion-mnist DIR"
                       + " --fashion-mnist-train N --no-minilm"
-                      + " --datasets id,id --rates r,r)");
+                      + " --datasets id,id --methods id,id --rates r,r)");
         }
       }
       return o;
@@ -370,6 +375,9 @@ public final class DistortionReport {
     for (double rate : o.rates) {
       int bits = (int) Math.max(1, Math.round(rate * d));
       for (Methods.Method m : Methods.all(o.trainer, data.gaussianPrediction())) {
+        if (o.methods != null && !o.methods.contains(m.id())) {
+          continue;
+        }
         int used = m.bitsUsed(d, bits);
         if (used == 0) {
           continue;

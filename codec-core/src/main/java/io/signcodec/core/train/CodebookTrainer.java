@@ -65,7 +65,7 @@ public final class CodebookTrainer {
    * {@link Builder#gainBits} decided from the data (the default). The trainer fits both codebooks
    * of the same code length, one with {@value #AUTO_GAIN_BITS} bits of per-vector gain and one that
    * gives those bits to the directions, and measures recall@10 of each on the training vectors (the
-   * first 100 are the queries, the first 50 000 of each part of a distributed runner the database,
+   * first 400 are the queries, the first 50 000 of each part of a distributed runner the database,
    * ranked by the scores of each codebook's codes against the exact inner products). It keeps the
    * gain if that lifts recall@10 by more than {@value #AUTO_GAIN_RECALL_MARGIN}, and by at least
    * {@value #AUTO_GAIN_RECALL_PER_ERROR} times the share by which it raises the training error:
