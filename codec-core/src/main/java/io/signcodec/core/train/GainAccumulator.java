@@ -26,8 +26,9 @@ final class GainAccumulator implements PassAccumulator<GainAccumulator> {
   static final double RANGE = Math.log(64);
 
   /**
-   * Vectors kept for {@link #sample}: the recall's queries. 400 queries (4 000 neighbours) tell a
-   * lift of 0.005 from noise on Fashion-MNIST, where 100 did not (docs/THEORY.md §7).
+   * Vectors kept for {@link #sample}: the recall's queries, 400 (4 000 neighbours), enough to
+   * measure lifts of a few hundredths; a lift near the margin stays within the noise
+   * (docs/THEORY.md §7).
    */
   static final int SAMPLE = 400;
 
