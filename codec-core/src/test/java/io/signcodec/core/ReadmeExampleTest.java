@@ -37,8 +37,9 @@ class ReadmeExampleTest {
   private static Results example(float[] vectors, int d, float[] queryVector, Path file)
       throws IOException {
     // README:body
-    // Train: two passes over the source (mean and covariance, then each direction's levels). A
-    // VectorSource may stream from files far larger than memory: VectorFiles.open(path).
+    // Train: four passes over the source (mean and covariance, each direction's levels, then
+    // the per-vector gain and the recall check that decides it). A VectorSource may stream from
+    // files far larger than memory: VectorFiles.open(path).
     Codebook codebook =
         CodebookTrainer.builder().rate(1.0).seed(42).build().train(VectorSource.of(vectors, d));
 
