@@ -63,8 +63,6 @@ final class GainRecallAccumulator implements PassAccumulator<GainRecallAccumulat
     final SignEncoder[] encoders;
     final CodeScorer.Queries[] prepared;
     final float[][] transposed;
-    byte[][] codes = new byte[2][0];
-    float[][][] rows = new float[RANKINGS][0][];
 
     Scoring(Codebook first, Codebook second, float[] queries, int queryCount, int d) {
       this.encoders = new SignEncoder[] {SignEncoder.of(first), SignEncoder.of(second)};

@@ -63,15 +63,28 @@ public final class GainLevels {
     if (count < 2 || count > 1 << MAX_BITS || Integer.bitCount(count) != 1) {
       return "gain levels number " + count + ", not a power of two from 2 to " + (1 << MAX_BITS);
     }
-    for (int i = 0; i < count; i++) {
-      if (!Float.isFinite(levels[i]) || !(levels[i] > 0)) {
-        return "gain level " + i + " is not finite and positive: " + levels[i];
-      }
-      if (i > 0 && !(levels[i] > levels[i - 1])) {
-        return "gain level " + i + " (" + levels[i] + ") is not above the one before it";
+    int i = firstBadLevel(levels);
+    if (i < 0) {
+      return null;
+    }
+    return !Float.isFinite(levels[i]) || !(levels[i] > 0)
+        ? "gain level " + i + " is not finite and positive: " + levels[i]
+        : "gain level " + i + " (" + levels[i] + ") is not above the one before it";
+  }
+
+  /**
+   * The index of the first level that is not finite, positive and above the one before it, or −1 if
+   * every level is.
+   */
+  public static int firstBadLevel(float[] levels) {
+    for (int i = 0; i < levels.length; i++) {
+      if (!Float.isFinite(levels[i])
+          || !(levels[i] > 0)
+          || (i > 0 && !(levels[i] > levels[i - 1]))) {
+        return i;
       }
     }
-    return null;
+    return -1;
   }
 
   /** g, the bits a code spends on its gain. */

@@ -171,7 +171,8 @@ final class AllocatedBody {
       }
       String problem = GainLevels.problem(gain);
       if (problem != null) {
-        throw new MalformedInputException("codebook " + problem, at + 4L * firstBad(gain));
+        int bad = Math.max(0, GainLevels.firstBadLevel(gain)); // 0: the count is at fault
+        throw new MalformedInputException("codebook " + problem, at + 4L * bad);
       }
       at += 4L * gain.length;
     }
@@ -191,15 +192,5 @@ final class AllocatedBody {
     }
     return new AllocatedForm(
         mu, stageBits, c, levels, rows, structured ? seed : 0, structured, gain);
-  }
-
-  /** The index of the first gain level that is not finite, positive and above the one before. */
-  private static int firstBad(float[] gain) {
-    for (int j = 0; j < gain.length; j++) {
-      if (!Float.isFinite(gain[j]) || !(gain[j] > 0) || (j > 0 && !(gain[j] > gain[j - 1]))) {
-        return j;
-      }
-    }
-    return 0;
   }
 }
