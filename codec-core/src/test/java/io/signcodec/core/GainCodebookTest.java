@@ -325,4 +325,35 @@ class GainCodebookTest {
         CodebookTrainer.builder().bits(wide).build().train(VectorSource.of(gaussian, wide));
     assertEquals(0, flat.gainBits(), "norms concentrate");
   }
+
+  /**
+   * A container stream of codes with a gain reads back as the decoder decodes them, at every rate
+   * where the gain's bits fall at a different place in the last byte, on both bases.
+   */
+  @ParameterizedTest(name = "structured = {0}, r = {1}")
+  @CsvSource({"false, 0.5", "true, 0.5", "false, 1.3", "true, 1", "false, 2.5", "true, 4"})
+  void aStreamOfGainCodesReadsBack(boolean structured, double rate) throws IOException {
+    int d = 20;
+    int count = 75;
+    float[] x = spreadNorms(count, d, 71);
+    Codebook cb = withGain(plain(structured, rate, x, d));
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (io.signcodec.core.stream.SignStreamWriter w =
+        new io.signcodec.core.stream.SignStreamWriter(bytes, cb, 16)) {
+      w.write(x, 0, count);
+    }
+    float[] read = new float[count * d];
+    try (io.signcodec.core.stream.SignStreamReader r =
+        new io.signcodec.core.stream.SignStreamReader(
+            new ByteArrayInputStream(bytes.toByteArray()), cb)) {
+      int n = 0;
+      while (n < count) {
+        int got = r.read(read, n * d, count - n);
+        assertTrue(got > 0, "ended after " + n);
+        n += got;
+      }
+      assertTrue(r.read(new float[d], 0, 1) <= 0);
+    }
+    assertArrayEquals(TestData.decode(cb, TestData.encode(cb, x, count), count), read);
+  }
 }
