@@ -63,6 +63,9 @@ interface KernelBackend {
   /** See {@link FloatKernels#levelBits}. */
   void levelBits(float[] w, int at, float[] flips, float first, float[] dst, int dstAt);
 
+  /** See {@link FloatKernels#planeDot}. */
+  long planeDot(long[] planes, long[] shifts, int stride, byte[] codes, int off, int len);
+
   /** Whether {@code x[off..off+len)} holds no NaN and no infinity. */
   boolean allFinite(float[] x, int off, int len);
 

@@ -245,6 +245,22 @@ final class ScalarBackend implements KernelBackend {
   }
 
   @Override
+  public long planeDot(long[] planes, long[] shifts, int stride, byte[] codes, int off, int len) {
+    long dot = 0;
+    int words = (len + 7) >>> 3;
+    for (int k = 0; k < words; k++) {
+      long c = FloatKernels.codeWord(codes, off, len, k);
+      long s = 0;
+      for (int b = 0; b < FloatKernels.PLANES - 1; b++) {
+        s += (long) Long.bitCount(planes[b * stride + k] & c) << b;
+      }
+      s -= (long) Long.bitCount(planes[(FloatKernels.PLANES - 1) * stride + k] & c) << 7;
+      dot += s << shifts[k];
+    }
+    return dot;
+  }
+
+  @Override
   public String name() {
     return "scalar";
   }

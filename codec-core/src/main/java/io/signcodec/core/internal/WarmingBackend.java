@@ -131,6 +131,11 @@ final class WarmingBackend implements KernelBackend {
     float[][] rowsL = new float[lanes][d];
     float[] w = new float[d * lanes];
     byte[] codes = new byte[lanes * (d / 8)];
+    long[] planes = new long[FloatKernels.PLANES * 8];
+    long[] shifts = new long[8];
+    for (int i = 0; i < planes.length; i++) {
+      planes[i] = random.nextLong();
+    }
     long fastest = Long.MAX_VALUE;
     int round = 0;
     while (round < MAX_ROUNDS) {
@@ -148,6 +153,7 @@ final class WarmingBackend implements KernelBackend {
         vector.deinterleave(w, lanes, d, shift, x, 0);
         vector.allFinite(x, 0, x.length);
         vector.allWithin(x, 0, x.length, 0x7f000000);
+        vector.planeDot(planes, shifts, 8, codes, 0, 61);
       }
       long t = System.nanoTime() - t0;
       round++;
@@ -240,6 +246,11 @@ final class WarmingBackend implements KernelBackend {
   @Override
   public void levelBits(float[] w, int at, float[] flips, float first, float[] dst, int dstAt) {
     current().levelBits(w, at, flips, first, dst, dstAt);
+  }
+
+  @Override
+  public long planeDot(long[] planes, long[] shifts, int stride, byte[] codes, int off, int len) {
+    return current().planeDot(planes, shifts, stride, codes, off, len);
   }
 
   @Override

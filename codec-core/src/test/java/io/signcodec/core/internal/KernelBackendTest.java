@@ -420,6 +420,56 @@ class KernelBackendTest {
     return b;
   }
 
+  /**
+   * The plane counts agree on both backends and with their definition, weight by weight, at every
+   * code length from 1 to 200 bytes (whole registers, a masked last one, a code that ends the
+   * array), with shifts up to {@link QueryPlanes#SHIFT_RANGE}.
+   */
+  @Test
+  void planeCountsAgreeWithTheirDefinition() {
+    Random random = new Random(11);
+    for (int len = 1; len <= 200; len++) {
+      int words = (len + 7) / 8;
+      int stride = (words + 7) / 8 * 8;
+      long[] planes = new long[FloatKernels.PLANES * stride];
+      long[] shifts = new long[stride];
+      for (int i = 0; i < planes.length; i++) {
+        planes[i] = random.nextLong();
+      }
+      for (int k = 0; k < stride; k++) {
+        shifts[k] = random.nextInt(QueryPlanes.SHIFT_RANGE + 1);
+      }
+      int off = random.nextInt(5);
+      byte[] codes = new byte[off + len];
+      random.nextBytes(codes);
+      long expected = 0;
+      for (int j = 0; j < 8 * len; j++) {
+        if ((codes[off + j / 8] >>> (j % 8) & 1) == 0) {
+          continue;
+        }
+        int k = j / 64;
+        long bit = 1L << (j % 64);
+        long weight = 0;
+        for (int b = 0; b < 8; b++) {
+          weight += (planes[b * stride + k] & bit) != 0 ? 1L << b : 0;
+        }
+        weight -= (planes[8 * stride + k] & bit) != 0 ? 128 : 0;
+        expected += weight << shifts[k];
+      }
+      assertEquals(expected, SCALAR.planeDot(planes, shifts, stride, codes, off, len), "scalar");
+      assertEquals(
+          expected, VECTOR.planeDot(planes, shifts, stride, codes, off, len), "len " + len);
+    }
+  }
+
+  /** From JDK 19 on, the vector backend counts bits on vectors rather than the scalar way. */
+  @Test
+  void vectorPlaneCountsRunFromJdk19() throws ReflectiveOperationException {
+    java.lang.reflect.Field f = VectorBackend.class.getDeclaredField("BIT_COUNT");
+    f.setAccessible(true);
+    assertEquals(Runtime.version().feature() >= 19, f.get(null) != null);
+  }
+
   /** Two (radix 4) or three (radix 8) Walsh–Hadamard levels at once on {@code backend}. */
   private static void butterflies(
       KernelBackend backend,
