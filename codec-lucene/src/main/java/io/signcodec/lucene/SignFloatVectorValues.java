@@ -156,15 +156,31 @@ final class SignFloatVectorValues extends FloatVectorValues {
     return docs == null ? createDenseIterator() : createSparseIterator();
   }
 
-  /** With raw vectors, their exact scorer; without, the scorer of the codes. */
+  /** With raw vectors, their exact scorer; without, the quantized scorer of the codes. */
   @Override
   public VectorScorer scorer(float[] target) throws IOException {
     if (raw != null) {
       return raw.scorer(target);
     }
     SignFloatVectorValues values = copy();
-    RandomVectorScorer scorer =
-        SignVectorScorer.INSTANCE.getRandomVectorScorer(similarity, values, target);
+    return codeScorer(
+        values, SignVectorScorer.INSTANCE.getRandomVectorScorer(similarity, values, target));
+  }
+
+  /**
+   * With raw vectors, their exact scorer; without, the codes' scores from {@code ⟨q, x̂⟩} exact to
+   * float rounding (not quantized): the best a rescoring can read.
+   */
+  @Override
+  public VectorScorer rescorer(float[] target) throws IOException {
+    if (raw != null) {
+      return raw.rescorer(target);
+    }
+    SignFloatVectorValues values = copy();
+    return codeScorer(values, SignVectorScorer.exactScorer(values, target));
+  }
+
+  private static VectorScorer codeScorer(SignFloatVectorValues values, RandomVectorScorer scorer) {
     DocIndexIterator iterator = values.iterator();
     return new VectorScorer() {
       @Override
@@ -177,10 +193,5 @@ final class SignFloatVectorValues extends FloatVectorValues {
         return iterator;
       }
     };
-  }
-
-  @Override
-  public VectorScorer rescorer(float[] target) throws IOException {
-    return raw != null ? raw.rescorer(target) : scorer(target);
   }
 }

@@ -14,8 +14,11 @@ import org.apache.lucene.util.hnsw.RandomVectorScorer;
 import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
 
 /**
- * Scores float queries against codes with {@link CodeScorer}. Graphs are built on the raw vectors,
- * at flush and at merge alike: the supplier of vector-against-vector scores is Lucene's own float
+ * Scores float queries against codes with {@link CodeScorer}: searches with its quantized queries
+ * ({@link CodeScorer#prepareQuantized}: bit weights rounded to 8 bits, scored by population counts,
+ * within {@link CodeScorer.QuantizedQuery#maxError} of {@code ⟨q, x̂⟩}), rescoring without raw
+ * vectors with its exact tables ({@link #exactScorer}). Graphs are built on the raw vectors, at
+ * flush and at merge alike: the supplier of vector-against-vector scores is Lucene's own float
  * scorer over the raw vectors the format keeps, or, when it keeps only codes, over their
  * reconstructions, decoded onto the heap for the merge (4·d bytes per vector while it runs).
  * (Scoring code against code, by decoding one side and preparing it as a query, gave a graph of the
@@ -57,7 +60,7 @@ final class SignVectorScorer implements FlatVectorsScorer {
       throws IOException {
     if (values instanceof SignFloatVectorValues sign) {
       FlatVectorsScorer.checkDimensions(target.length, values.dimension());
-      return new QueryScorer(sign, target);
+      return new QueryScorer(sign, target, false);
     }
     return rawScorer.getRandomVectorScorer(similarity, values, target);
   }
@@ -69,38 +72,51 @@ final class SignVectorScorer implements FlatVectorsScorer {
     return rawScorer.getRandomVectorScorer(similarity, values, target);
   }
 
+  /**
+   * A scorer of {@code target} against the codes of {@code values} from {@code ⟨q, x̂⟩} exact to
+   * float rounding ({@link CodeScorer#prepare}'s tables): what rescoring reads when a segment keeps
+   * no raw vectors.
+   */
+  static RandomVectorScorer exactScorer(SignFloatVectorValues values, float[] target) {
+    FlatVectorsScorer.checkDimensions(target.length, values.dimension());
+    return new QueryScorer(values, target, true);
+  }
+
   @Override
   public String toString() {
     return "SignVectorScorer(rawScorer=" + rawScorer + ")";
   }
 
-  /** A prepared float query over the codes. */
+  /** A prepared float query over the codes: quantized, or with exact tables. */
   private static final class QueryScorer extends RandomVectorScorer.AbstractRandomVectorScorer {
     private final SignFloatVectorValues values;
-    private final CodeScorer.Query query;
+    private final CodeScorer.QuantizedQuery quantized;
+    private final CodeScorer.Query exact;
     private final float queryNorm2;
 
-    QueryScorer(SignFloatVectorValues values, float[] target) {
+    QueryScorer(SignFloatVectorValues values, float[] target, boolean exact) {
       super(values);
       this.values = values;
       float[] q = target;
       if (values.similarity == VectorSimilarityFunction.COSINE) {
         q = VectorUtil.l2normalize(target.clone(), false);
       }
-      this.query = CodeScorer.of(values.codebook).prepare(q);
+      CodeScorer scorer = CodeScorer.of(values.codebook);
+      this.quantized = exact ? null : scorer.prepareQuantized(q);
+      this.exact = exact ? scorer.prepare(q) : null;
       this.queryNorm2 = Similarities.norm2(q);
     }
 
     @Override
     public float score(int ord) throws IOException {
-      return SignVectorScorer.score(values, query, queryNorm2, ord);
+      byte[] code = values.codeValue(ord);
+      float dot = quantized != null ? quantized.score(code, 0) : exact.score(code, 0);
+      return SignVectorScorer.score(values, dot, queryNorm2, ord);
     }
   }
 
-  private static float score(
-      SignFloatVectorValues values, CodeScorer.Query query, float queryNorm2, int ord)
+  private static float score(SignFloatVectorValues values, float dot, float queryNorm2, int ord)
       throws IOException {
-    float dot = query.score(values.codeValue(ord), 0);
     return switch (values.similarity) {
       case DOT_PRODUCT, MAXIMUM_INNER_PRODUCT ->
           Similarities.score(values.similarity, dot, queryNorm2, Float.NaN);

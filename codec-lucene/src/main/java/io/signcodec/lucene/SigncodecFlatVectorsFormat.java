@@ -12,9 +12,11 @@ import org.apache.lucene.index.SegmentWriteState;
 
 /**
  * A flat vector format that stores each float vector as a signcodec code beside the raw vector, and
- * scores queries on the codes ({@code ⟨q, x̂⟩} exactly, by {@link io.signcodec.core.CodeScorer}).
- * Used alone, a search scans every code; {@link SigncodecHnswVectorsFormat} builds Lucene's HNSW
- * graph over it. Byte vectors are stored raw, unquantized.
+ * scores queries on the codes ({@code ⟨q, x̂⟩} by {@link io.signcodec.core.CodeScorer}'s quantized
+ * queries, within {@link io.signcodec.core.CodeScorer.QuantizedQuery#maxError}; rescoring without
+ * raw vectors reads its exact tables). Used alone, a search scans every code; {@link
+ * SigncodecHnswVectorsFormat} builds Lucene's HNSW graph over it. Byte vectors are stored raw,
+ * unquantized.
  *
  * <p>Files, per segment (each with Lucene's index header and checksum footer):
  *

@@ -10,7 +10,8 @@ import org.apache.lucene.util.VectorUtil;
  * What each similarity function does on codes, and the coding of one field's vectors.
  *
  * <p>Every score starts from {@code ⟨q, x̂⟩}, which {@link io.signcodec.core.CodeScorer} computes
- * exactly on the code; Lucene's own formulas then turn it into a score:
+ * on the code (a search's within {@link io.signcodec.core.CodeScorer.QuantizedQuery#maxError}, a
+ * rescoring's exactly); Lucene's own formulas then turn it into a score:
  *
  * <ul>
  *   <li>DOT_PRODUCT: {@code max((1 + ⟨q, x̂⟩) / 2, 0)}.

@@ -31,8 +31,10 @@ public class TestSigncodecFormats extends LuceneTestCase {
 
   /**
    * Every similarity scores a document as Lucene's formula on the query and the document's
-   * reconstruction x̂ (COSINE: of the normalized vector), and the flat format's exhaustive search
-   * returns the top k by that score; with codes that carry a per-vector gain too.
+   * reconstruction x̂ (COSINE: of the normalized vector), from an inner product within the
+   * quantized query's bound of {@code ⟨q, x̂⟩}; the flat format's exhaustive search returns the top
+   * k by that score; rescoring without raw vectors gives the formula itself. With codes that carry
+   * a per-vector gain too.
    */
   public void testScoresAreLuceneFormulasOnTheReconstruction() throws IOException {
     for (int gainBits : new int[] {0, 3}) {
@@ -49,31 +51,69 @@ public class TestSigncodecFormats extends LuceneTestCase {
     float[][] queries = Vectors.anisotropic(12, 5, D, unit);
     Codebook codebook = Vectors.train(docs, 2, 3, gainBits);
     assertEquals(gainBits, codebook.gainBits());
-    try (Directory dir = new ByteBuffersDirectory()) {
-      try (IndexWriter w =
-          new IndexWriter(dir, Vectors.config(new SigncodecFlatVectorsFormat(codebook)))) {
-        Vectors.index(w, docs, similarity, docs.length);
-      }
-      try (DirectoryReader reader = Vectors.open(dir)) {
-        IndexSearcher searcher = new IndexSearcher(reader);
-        for (float[] q : queries) {
-          float[] expected = new float[docs.length];
-          for (int i = 0; i < docs.length; i++) {
-            expected[i] = similarity.compare(q, reconstruction(codebook, docs[i], similarity));
-          }
-          int k = 20;
-          TopDocs top = searcher.search(new KnnFloatVectorQuery(Vectors.FIELD, q, k), k);
-          assertEquals(similarity.toString(), k, top.scoreDocs.length);
-          float[] sorted = expected.clone();
-          Arrays.sort(sorted);
-          float kth = sorted[sorted.length - k];
-          for (ScoreDoc hit : top.scoreDocs) {
-            assertEquals(
-                similarity + " doc " + hit.doc,
-                expected[hit.doc],
-                hit.score,
-                1e-5f * Math.max(1, Math.abs(expected[hit.doc])));
-            assertTrue(similarity + ": not a top-k score", hit.score >= kth - 1e-5f);
+    float[][] reconstructions = new float[docs.length][];
+    for (int i = 0; i < docs.length; i++) {
+      reconstructions[i] = reconstruction(codebook, docs[i], similarity);
+    }
+    for (boolean keepRaw : new boolean[] {true, false}) {
+      try (Directory dir = new ByteBuffersDirectory()) {
+        try (IndexWriter w =
+            new IndexWriter(
+                dir, Vectors.config(new SigncodecFlatVectorsFormat(codebook, keepRaw)))) {
+          Vectors.index(w, docs, similarity, docs.length);
+        }
+        try (DirectoryReader reader = Vectors.open(dir)) {
+          IndexSearcher searcher = new IndexSearcher(reader);
+          for (float[] q : queries) {
+            float[] query = q;
+            if (similarity == VectorSimilarityFunction.COSINE) {
+              query = VectorUtil.l2normalize(q.clone(), false);
+            }
+            double bound =
+                io.signcodec.core.CodeScorer.of(codebook).prepareQuantized(query).maxError();
+            float queryNorm2 = Similarities.norm2(query);
+            float[] expected = new float[docs.length];
+            float[] low = new float[docs.length];
+            float[] high = new float[docs.length];
+            for (int i = 0; i < docs.length; i++) {
+              float[] x = reconstructions[i];
+              expected[i] = similarity.compare(q, x);
+              float dot = VectorUtil.dotProduct(query, x);
+              float norm2 = Similarities.norm2(x);
+              float slack = (float) bound + 1e-5f * Math.max(1, Math.abs(dot));
+              low[i] = Similarities.score(similarity, dot - slack, queryNorm2, norm2);
+              high[i] = Similarities.score(similarity, dot + slack, queryNorm2, norm2);
+            }
+            int k = 20;
+            TopDocs top = searcher.search(new KnnFloatVectorQuery(Vectors.FIELD, q, k), k);
+            assertEquals(similarity.toString(), k, top.scoreDocs.length);
+            float[] sorted = low.clone();
+            Arrays.sort(sorted);
+            float kth = sorted[sorted.length - k];
+            for (ScoreDoc hit : top.scoreDocs) {
+              String what = similarity + " gain " + gainBits + " doc " + hit.doc;
+              assertTrue(
+                  what + ": " + hit.score + " below " + low[hit.doc],
+                  hit.score >= low[hit.doc] - 1e-6f);
+              assertTrue(
+                  what + ": " + hit.score + " above " + high[hit.doc],
+                  hit.score <= high[hit.doc] + 1e-6f);
+              assertTrue(what + ": not a top-k score", high[hit.doc] >= kth - 1e-6f);
+            }
+            if (!keepRaw) {
+              org.apache.lucene.search.VectorScorer rescorer =
+                  reader.leaves().get(0).reader().getFloatVectorValues(Vectors.FIELD).rescorer(q);
+              org.apache.lucene.search.DocIdSetIterator it = rescorer.iterator();
+              for (int doc = it.nextDoc();
+                  doc != org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS;
+                  doc = it.nextDoc()) {
+                assertEquals(
+                    similarity + " rescored doc " + doc,
+                    expected[doc],
+                    rescorer.score(),
+                    1e-5f * Math.max(1, Math.abs(expected[doc])));
+              }
+            }
           }
         }
       }
