@@ -19,7 +19,10 @@ import java.util.Set;
  * dataset and rate: recall@10 of the codes alone and after rescoring {@code 10 × oversample}
  * candidates with the floats, the share of queries whose rescored top 10 is the exact top 10 in
  * order, and queries per second of the search on codes beside the exact scan (all cores, one run).
- * Prints Markdown, then one JSON line per row.
+ * Then the quantized first pass ({@code CodeSearch} with an oversample): for oversamples of {@link
+ * #FAST_OVERSAMPLES}, the share of queries whose hits are the table scan's (ids in order), and its
+ * queries per second at {@link CodeSearch#DEFAULT_OVERSAMPLE}. Prints Markdown, then one JSON line
+ * per row.
  *
  * <p>The database is each dataset's train split (the default codebook trained on its first 20 000
  * vectors, as a user trains on a sample), the queries the first 1 000 of its test split.
@@ -35,6 +38,7 @@ public final class SearchReport {
   static final int TRAIN = 20_000;
   static final double[] RATES = {0.5, 1, 2, 4};
   static final int[] OVERSAMPLES = {2, 5, 10, 20};
+  static final int[] FAST_OVERSAMPLES = {1, 2, 4, 8};
 
   private SearchReport() {}
 
@@ -96,6 +100,13 @@ public final class SearchReport {
     }
     header.append(" queries/s, codes | queries/s, exact floats | ratio |");
     rule.append("---|---|---|");
+    for (int o : FAST_OVERSAMPLES) {
+      header.append(" quantized ").append(o).append("x = table scan |");
+      rule.append("---|");
+    }
+    header.append(" queries/s, quantized ").append(CodeSearch.DEFAULT_OVERSAMPLE).append("x |");
+    header.append(" quantized / table scan |");
+    rule.append("---|---|");
     out.println(header);
     out.println(rule);
     List<String> json = new ArrayList<>();
@@ -172,9 +183,29 @@ public final class SearchReport {
         line.append(
             String.format(
                 Locale.ROOT,
-                ", \"queriesPerSecond\":%.1f, \"exactQueriesPerSecond\":%.1f}",
+                ", \"queriesPerSecond\":%.1f, \"exactQueriesPerSecond\":%.1f",
                 q / codeSeconds,
                 q / exactSeconds));
+        double fastSeconds = Double.NaN;
+        for (int o : FAST_OVERSAMPLES) {
+          if (o == CodeSearch.DEFAULT_OVERSAMPLE) { // warm, then time
+            CodeSearch.search(
+                codebook, Arrays.copyOf(queries, Math.max(8, q / 4) * d), K, o, codes, 0, n);
+          }
+          long t2 = System.nanoTime();
+          CodeSearch.Hits[] fast = CodeSearch.search(codebook, queries, K, o, codes, 0, n);
+          if (o == CodeSearch.DEFAULT_OVERSAMPLE) {
+            fastSeconds = Linalg.seconds(t2);
+          }
+          double same = sameHits(fast, hits);
+          row.append(String.format(Locale.ROOT, " %.3f |", same));
+          line.append(String.format(Locale.ROOT, ", \"sameAsTables%dx\":%.4f", o, same));
+        }
+        row.append(
+            String.format(
+                Locale.ROOT, " %.0f | %.2fx |", q / fastSeconds, codeSeconds / fastSeconds));
+        line.append(
+            String.format(Locale.ROOT, ", \"quantizedQueriesPerSecond\":%.1f}", q / fastSeconds));
         out.println(row);
         json.add(line.toString());
       }
@@ -211,6 +242,15 @@ public final class SearchReport {
       }
     }
     return (double) found / ((long) hits.length * K);
+  }
+
+  /** Share of queries whose hits are {@code reference}'s, ids in order. */
+  private static double sameHits(CodeSearch.Hits[] hits, CodeSearch.Hits[] reference) {
+    int same = 0;
+    for (int i = 0; i < hits.length; i++) {
+      same += Arrays.equals(hits[i].ids(), reference[i].ids()) ? 1 : 0;
+    }
+    return (double) same / hits.length;
   }
 
   /** Share of queries whose top K is the exact top K, in order. */

@@ -52,27 +52,38 @@ public final class CodeScorer {
   }
 
   /**
-   * Prepares {@code query} (the codebook's dimension, finite) for quantized scoring: each bit
-   * weight {@code w_j} of {@code Σ_j w_j z_j} rounded to 8 bits on a step of its own 64-bit word (a
-   * power-of-two fraction of the query's), held as bit planes, so that a code scores with nine
-   * 64-bit ANDs and population counts per 64 code bits instead of eight table look-ups, and the
-   * query needs no tables (its preparation costs the {@code n×d} product and one pass over the n
-   * weights). Scores differ from {@link Query#score}'s by at most {@link QuantizedQuery#maxError},
-   * and in practice by far less: the roundings are independent, of either sign. A first pass for a
-   * search whose candidates the exact scores then rank, or a graph search (HNSW) that tolerates
-   * scores this close.
+   * Prepares {@code query} (the codebook's dimension, finite) for quantized scoring: the {@value
+   * io.signcodec.core.internal.QueryPlanes#HEAD_BYTES} code bytes with the largest weights read
+   * from exact tables, and every other bit weight {@code w_j} of {@code Σ_j w_j z_j} rounded to 8
+   * bits on a step of its own 64-bit word (a power-of-two fraction of the query's), held as bit
+   * planes, so that those bytes score with eight 64-bit ANDs and population counts per 64 code bits
+   * instead of eight table look-ups, and the query needs no more than the head bytes' tables (its
+   * preparation costs the {@code n×d} product and one pass over the n weights). Scores differ from
+   * {@link Query#score}'s by at most {@link QuantizedQuery#maxError}, and in practice by far less:
+   * the roundings are independent, of either sign. A first pass for a search whose candidates the
+   * exact scores then rank ({@link CodeSearch#CodeSearch(Codebook, float[], int, int)}), or a graph
+   * search (HNSW) that tolerates scores this close. Codes of at most that many bytes score exactly,
+   * to float rounding.
    *
    * <p>The counts are whole numbers, so a code's score is the same float on every JVM and CPU: with
    * the Vector API ({@code --add-modules jdk.incubator.vector}) on JDK 19 or later they run on
-   * {@code LongVector}s, else on {@link Long#bitCount}.
+   * {@code LongVector}s, else on {@link Long#bitCount}. They pay where the CPU counts bits in
+   * vectors ({@code vpopcntq}, AVX-512): measured at d = 768, 2.1 (r = 1) and 4.1 (r = 2) times the
+   * codes per second of {@link Query#scoreAll}; with AVX2's emulated count, or on JDK 17, they
+   * score fewer (BENCHMARKS.md, "Search on codes").
    */
   public QuantizedQuery prepareQuantized(float[] query) {
     Weights weights = weights(query);
+    return quantized(weights.constant, weights.base, weights.bitWeights);
+  }
+
+  /** The quantized query of {@link #weights}' results. */
+  QuantizedQuery quantized(float constant, float base, double[] bitWeights) {
     return new QuantizedQuery(
-        weights.constant,
-        weights.base,
+        constant,
+        base,
         gain,
-        io.signcodec.core.internal.QueryPlanes.of(weights.bitWeights, codeBytes),
+        io.signcodec.core.internal.QueryPlanes.of(bitWeights, codeBytes),
         codeBytes);
   }
 
@@ -205,6 +216,35 @@ public final class CodeScorer {
       int top = 31 - Integer.numberOfLeadingZeros(v);
       sums[v] = sums[v & ~(1 << top)] + (top < width ? (float) (2 * w[from + top]) : 0f);
     }
+  }
+
+  /**
+   * {@link #score}'s sum without the tables: each code byte's entry computed as {@link #fillTables}
+   * computes it (its two nibbles' float sums, each from bit 0 up, then added) and added in the same
+   * order, so the same float bit for bit. For a few codes of a query, about {@code n} operations
+   * each against the {@code 256·⌈n/8⌉} of building the tables.
+   */
+  static float exactSum(double[] w, float constant, byte[] codes, int offset, int codeBytes) {
+    float s = constant;
+    for (int b = 0; b < codeBytes; b++) {
+      int v = codes[offset + b] & 0xFF;
+      int width = Math.max(0, Math.min(8, w.length - 8 * b));
+      float low = nibbleSum(w, 8 * b, Math.min(4, width), v & 15);
+      float high = nibbleSum(w, 8 * b + 4, Math.max(0, width - 4), v >>> 4);
+      s += low + high;
+    }
+    return s;
+  }
+
+  /** Entry {@code v} of {@link #nibbleSums}' table, computed alone. */
+  private static float nibbleSum(double[] w, int from, int width, int v) {
+    float sum = 0f;
+    for (int bit = 0; bit < 4; bit++) {
+      if ((v >>> bit & 1) != 0) {
+        sum += bit < width ? (float) (2 * w[from + bit]) : 0f;
+      }
+    }
+    return sum;
   }
 
   /** {@code ⟨q, x̂⟩} of the code at {@code codes[offset..]}, from a query's constant and tables. */
@@ -465,8 +505,9 @@ public final class CodeScorer {
       }
     }
 
-    private float estimate(byte[] codes, int offset) {
-      float sum = (float) (constant + planes.unit() * planes.dot(codes, offset));
+    /** {@link #score} without the range check. */
+    float estimate(byte[] codes, int offset) {
+      float sum = (float) (constant + planes.sum(codes, offset));
       return finish(gain, base, sum, codes, offset);
     }
 

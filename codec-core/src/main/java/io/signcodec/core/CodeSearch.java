@@ -29,11 +29,21 @@ import java.util.Objects;
  * list, {@link #bytesPerQuery} bytes; the block; and per task the tables of one tile ({@code
  * 9·⌈n/8⌉} KiB: eight queries' interleaved, and one query's to build them) and the block's scores
  * for the tile. The tables are rebuilt from the weights for each block and tile, 256 additions per
- * code byte and query against the block's thousands of look-ups.
+ * code byte and query against the block's thousands of look-ups. With an oversample (below), no
+ * tables: per query its bit planes, and per task a range's estimates and candidates.
+ *
+ * <p>With an oversample o ({@link #CodeSearch(Codebook, float[], int, int)}), a first pass scores
+ * each block with every query's {@linkplain CodeScorer#prepareQuantized quantized query}
+ * (population counts over bit planes, no tables), keeps the {@code k·o} best codes by that estimate
+ * in each range of {@value #QUANTIZED_RANGE} codes of a block, and scores those exactly (from the
+ * weights, without tables): the scores kept are still bit for bit {@link CodeScorer.Query#score}'s,
+ * and the hits are the exact scan's unless one of its top k ranked below {@code k·o} in its range
+ * by the estimate. With {@link #DEFAULT_OVERSAMPLE} that happened for fewer than 1 % of the queries
+ * measured (BENCHMARKS.md, "Search on codes").
  *
  * <p>To rank by the exact inner product {@code ⟨q, x⟩} where the float vectors are at hand (codes
- * in memory, floats on disk), search with {@code k · oversample} and {@link Hits#rescore} each
- * query's hits.
+ * in memory, floats on disk), search for more than k hits and {@link Hits#rescore} each query's
+ * hits.
  *
  * <p>Not thread-safe: one thread adds the codes.
  */
@@ -43,6 +53,18 @@ public final class CodeSearch {
 
   /** Codes per block, at most: fewer when a code is more than {@code BLOCK_BYTES / MAX_BLOCK}. */
   public static final int MAX_BLOCK = 65_536;
+
+  /**
+   * The oversample of the quantized first pass that the measurements support: its hits equal the
+   * exact scan's for at least 99 % of the queries on every dataset and rate of the search report.
+   */
+  public static final int DEFAULT_OVERSAMPLE = 4;
+
+  /**
+   * Codes of a block whose {@code k·oversample} best by the quantized scores are kept together: the
+   * first pass's unit, fixed so that the hits do not depend on the number of threads.
+   */
+  static final int QUANTIZED_RANGE = 16_384;
 
   /** Codes a task scores at least, when a block is split for a few queries. */
   private static final int MIN_RANGE = 1024;
@@ -54,6 +76,11 @@ public final class CodeSearch {
   private final QueryBatch batch;
   private final TopK lists;
   private final int block;
+
+  /** Each query's quantized query, or null for the exact scan. */
+  private final CodeScorer.QuantizedQuery[] quantized;
+
+  private final int candidates;
 
   private byte[] blockCodes;
   private int pending;
@@ -67,8 +94,25 @@ public final class CodeSearch {
    *     component is not finite, or k is below 1 or the lists would not fit in arrays
    */
   public CodeSearch(Codebook codebook, float[] queries, int k) {
+    this(codebook, queries, k, 0, false);
+  }
+
+  /**
+   * As {@link #CodeSearch(Codebook, float[], int)}, with a quantized first pass that keeps {@code
+   * k·oversample} candidates per block for the exact scores to rank (see the class comment).
+   *
+   * @throws IllegalArgumentException as the other constructor, or if oversample is below 1
+   */
+  public CodeSearch(Codebook codebook, float[] queries, int k, int oversample) {
+    this(codebook, queries, k, oversample, true);
+  }
+
+  private CodeSearch(Codebook codebook, float[] queries, int k, int oversample, boolean quantize) {
     Objects.requireNonNull(codebook, "codebook");
     Objects.requireNonNull(queries, "queries");
+    if (quantize) {
+      Checks.checkAtLeast("oversample", oversample, 1);
+    }
     this.codeBytes = codebook.codeBytes();
     this.scorer = CodeScorer.of(codebook);
     this.batch = QueryBatch.of(scorer, queries, k, "hits");
@@ -76,6 +120,8 @@ public final class CodeSearch {
     this.k = k;
     this.block = Math.max(1, Math.min(MAX_BLOCK, BLOCK_BYTES / codeBytes));
     this.lists = new TopK(queryCount, k);
+    this.quantized = quantize ? batch.quantized() : null;
+    this.candidates = (int) Math.min(block, (long) k * oversample);
   }
 
   /**
@@ -92,11 +138,32 @@ public final class CodeSearch {
   }
 
   /**
+   * As {@link #search(Codebook, float[], int, byte[], int, int)}, with a quantized first pass of
+   * {@code oversample} ({@link #CodeSearch(Codebook, float[], int, int)}).
+   *
+   * @throws IllegalArgumentException as that constructor, or if the codes do not fit in the array
+   */
+  public static Hits[] search(
+      Codebook codebook,
+      float[] queries,
+      int k,
+      int oversample,
+      byte[] codes,
+      int offset,
+      int count) {
+    CodeSearch search = new CodeSearch(codebook, queries, k, oversample);
+    search.add(codes, offset, count);
+    return search.hits();
+  }
+
+  /**
    * What one query costs in memory here, in bytes, besides the query itself: its decoder weights
-   * ({@code 8·n}) and a list of k scores and ids ({@code 12·k}), with array headers.
+   * ({@code 8·n}), with an oversample its bit planes (ten longs per 64 code bits, rounded up to
+   * eight), and a list of k scores and ids ({@code 12·k}), with array headers.
    */
   public static long bytesPerQuery(Codebook codebook, int k) {
-    return 8L * codebook.bits() + 12L * k + 32;
+    long words = ((codebook.codeBytes() + 7L) / 8 + 7) / 8 * 8;
+    return 8L * codebook.bits() + 80L * words + 12L * k + 96;
   }
 
   /**
@@ -139,8 +206,13 @@ public final class CodeSearch {
     int tiles = (queryCount + tile - 1) / tile;
     // A few tiles still use every thread: each takes a range of the block.
     int threads = Parallel.parallelism();
-    int ranges = tiles >= threads ? 1 : Math.max(1, Math.min(threads / tiles, n / MIN_RANGE));
-    int span = (n + ranges - 1) / ranges;
+    // With a quantized first pass, candidates are kept per range: ranges of a fixed size, whatever
+    // the number of threads.
+    int ranges =
+        quantized != null
+            ? (n + QUANTIZED_RANGE - 1) / QUANTIZED_RANGE
+            : tiles >= threads ? 1 : Math.max(1, Math.min(threads / tiles, n / MIN_RANGE));
+    int span = quantized != null ? QUANTIZED_RANGE : (n + ranges - 1) / ranges;
     int tasks = tiles * ranges;
     TopK[] partial = ranges > 1 ? new TopK[tasks] : null;
     Parallel.forRange(
@@ -148,18 +220,35 @@ public final class CodeSearch {
         1,
         true,
         (from, to) -> {
-          QueryBatch.Scratch scratch = batch.scratch(span);
+          QueryBatch.Scratch scratch = batch.scratch(span, quantized != null);
           for (int t = from; t < to; t++) {
             int q0 = (t / ranges) * tile;
             int qn = Math.min(tile, queryCount - q0);
             int start = (t % ranges) * span;
             int m = Math.min(span, n - start);
-            if (partial == null) {
-              batch.offer(q0, qn, codes, start * codeBytes, m, lists, q0, first, scratch);
+            TopK into = lists;
+            int base = q0;
+            if (partial != null) {
+              into = partial[t] = new TopK(qn, k);
+              base = 0;
+            }
+            long firstId = first + start; // start is 0 without ranges
+            if (quantized == null) {
+              batch.offer(q0, qn, codes, start * codeBytes, m, into, base, firstId, scratch);
             } else {
-              partial[t] = new TopK(qn, k);
-              batch.offer(
-                  q0, qn, codes, start * codeBytes, m, partial[t], 0, first + start, scratch);
+              for (int i = 0; i < qn; i++) {
+                batch.offerQuantized(
+                    q0 + i,
+                    quantized[q0 + i],
+                    candidates,
+                    codes,
+                    start * codeBytes,
+                    m,
+                    into,
+                    base + i,
+                    firstId,
+                    scratch);
+              }
             }
           }
         });

@@ -88,11 +88,66 @@ final class QueryBatch {
   }
 
   /**
+   * Each query's {@link CodeScorer.QuantizedQuery}, built on the fork-join pool: for {@link
+   * #offerQuantized}.
+   */
+  CodeScorer.QuantizedQuery[] quantized() {
+    CodeScorer.QuantizedQuery[] out = new CodeScorer.QuantizedQuery[count];
+    Parallel.forRange(
+        count,
+        16,
+        true,
+        (from, to) -> {
+          for (int q = from; q < to; q++) {
+            out[q] = scorer.quantized(constants[q], bases[q], bitWeights[q]);
+          }
+        });
+    return out;
+  }
+
+  /**
+   * Scores the {@code m} codes at {@code codes[offset ..]} for query {@code q} with its quantized
+   * query, keeps the {@code candidates} best of them by that score, and offers those, scored
+   * exactly ({@link CodeScorer.Query#score}'s floats, from the weights without tables), to list
+   * {@code base} of {@code into}, ids from {@code firstId}.
+   */
+  void offerQuantized(
+      int q,
+      CodeScorer.QuantizedQuery quantized,
+      int candidates,
+      byte[] codes,
+      int offset,
+      int m,
+      TopK into,
+      int base,
+      long firstId,
+      Scratch s) {
+    int codeBytes = scorer.codeBytes();
+    for (int c = 0; c < m; c++) {
+      s.row[c] = quantized.estimate(codes, offset + c * codeBytes);
+    }
+    TopK best = new TopK(1, Math.max(1, Math.min(candidates, m)));
+    best.offer(0, s.row, m, 0);
+    long[] local = best.sortedIndices(0);
+    GainLevels gain = scorer.gain();
+    for (long id : local) {
+      int at = offset + (int) id * codeBytes;
+      float sum = CodeScorer.exactSum(bitWeights[q], constants[q], codes, at, codeBytes);
+      into.offer(base, CodeScorer.finish(gain, bases[q], sum, codes, at), firstId + id);
+    }
+  }
+
+  /**
    * One thread's buffers for {@link #offer}: a query's tables and scores of up to {@code codes}
    * codes, and for a batch of more than one query a tile's.
    */
   Scratch scratch(int codes) {
-    return new Scratch(scorer.codeBytes(), codes, count > 1);
+    return scratch(codes, false);
+  }
+
+  /** As {@link #scratch(int)}; for {@link #offerQuantized} alone, only the scores, if quantized. */
+  Scratch scratch(int codes, boolean quantized) {
+    return new Scratch(scorer.codeBytes(), codes, !quantized && count > 1, !quantized);
   }
 
   static final class Scratch {
@@ -101,8 +156,8 @@ final class QueryBatch {
     final float[] scores;
     final float[] row;
 
-    private Scratch(int codeBytes, int codes, boolean tiles) {
-      this.tables = new float[codeBytes * 256];
+    private Scratch(int codeBytes, int codes, boolean tiles, boolean tables) {
+      this.tables = tables ? new float[codeBytes * 256] : null;
       this.tiled = tiles ? new float[codeBytes * 256 * CodeScorer.TILE] : null;
       this.scores = tiles ? new float[codes * CodeScorer.TILE] : null;
       this.row = new float[codes];

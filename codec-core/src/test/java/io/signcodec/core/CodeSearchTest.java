@@ -164,6 +164,126 @@ class CodeSearchTest {
     assertTrue(exactByCodes < 10, exactByCodes + " of 40");
   }
 
+  /**
+   * The quantized first pass keeps the exact scores bit for bit, finds the full scan's hits for all
+   * but at most 1 of 40 queries at the default oversample (here: every query), and with an
+   * oversample that keeps every code, all of them.
+   */
+  @Test
+  void aQuantizedFirstPassFindsTheExactScansHits() {
+    CodeSearch.Hits[] exact = CodeSearch.search(codebook, queries, 10, codes, 0, N);
+    CodeSearch.Hits[] fast =
+        CodeSearch.search(codebook, queries, 10, CodeSearch.DEFAULT_OVERSAMPLE, codes, 0, N);
+    CodeSearch.Hits[] all = CodeSearch.search(codebook, queries, 10, N, codes, 0, N);
+    int same = 0;
+    for (int q = 0; q < 40; q++) {
+      CodeScorer.Query prepared =
+          CodeScorer.of(codebook).prepare(Arrays.copyOfRange(queries, q * D, (q + 1) * D));
+      for (int r = 0; r < fast[q].size(); r++) {
+        float score = prepared.score(codes, (int) fast[q].id(r) * codebook.codeBytes());
+        assertEquals(score, fast[q].score(r), 0f, "query " + q + " rank " + r);
+      }
+      same += Arrays.equals(exact[q].ids(), fast[q].ids()) ? 1 : 0;
+      assertArrayEquals(exact[q].ids(), all[q].ids(), "query " + q);
+      assertArrayEquals(exact[q].scores(), all[q].scores(), "query " + q);
+    }
+    assertTrue(same >= 39, same + " of 40 queries");
+  }
+
+  /**
+   * An oversample of 1 keeps only k candidates per range of the first pass: its hits do not depend
+   * on the batch sizes the codes come in, and (8-bit weights ranking these 24-bit codes well) are
+   * the exact scan's for nearly every query.
+   */
+  @Test
+  void anOversampleOfOneGivesTheSameHitsForAnyBatches() throws IOException {
+    Codebook one =
+        CodebookTrainer.builder()
+            .rate(1)
+            .seed(5)
+            .build()
+            .train(VectorSource.of(TestData.powerLaw(3_000, D, 1, 21), D));
+    int count = 40_000; // three ranges of the first pass
+    float[] x = TestData.powerLaw(count, D, 1, 31);
+    byte[] c = new byte[count * one.codeBytes()];
+    SignEncoder.of(one).encode(x, 0, c, 0, count);
+    CodeSearch.Hits[] exact = CodeSearch.search(one, queries, 10, c, 0, count);
+    CodeSearch.Hits[] fast = CodeSearch.search(one, queries, 10, 1, c, 0, count);
+    int same = 0;
+    for (int q = 0; q < 40; q++) {
+      same += Arrays.equals(exact[q].ids(), fast[q].ids()) ? 1 : 0;
+    }
+    assertTrue(same >= 36, same + " of 40");
+    CodeSearch batched = new CodeSearch(one, queries, 10, 1);
+    int[] sizes = {1, 7, 20_001, 64, 3};
+    int at = 0;
+    for (int i = 0; at < count; i++) {
+      int n = Math.min(sizes[i % sizes.length], count - at);
+      batched.add(c, at * one.codeBytes(), n);
+      at += n;
+    }
+    for (int q = 0; q < 40; q++) {
+      assertArrayEquals(fast[q].ids(), batched.hits(q).ids(), "query " + q);
+    }
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> new CodeSearch(one, queries, 10, 0));
+    assertEquals("oversample must be >= 1: 0", e.getMessage());
+  }
+
+  /**
+   * Codes longer than the quantized query's exact head bytes (here 32 bytes): at the default
+   * oversample the first pass still finds the exact scan's hits for at least 39 of 40 queries, and
+   * its scores are the exact ones.
+   */
+  @Test
+  void theDefaultOversampleFindsTheExactHitsOnLongCodes() throws IOException {
+    int d = 128;
+    Codebook wide =
+        CodebookTrainer.builder()
+            .rate(2)
+            .seed(8)
+            .build()
+            .train(VectorSource.of(TestData.powerLaw(4_000, d, 1, 41), d));
+    assertTrue(wide.codeBytes() > io.signcodec.core.internal.QueryPlanes.HEAD_BYTES);
+    int count = 20_000;
+    byte[] c = new byte[count * wide.codeBytes()];
+    SignEncoder.of(wide).encode(TestData.powerLaw(count, d, 1, 42), 0, c, 0, count);
+    float[] qs = TestData.powerLaw(40, d, 1, 43);
+    CodeSearch.Hits[] exact = CodeSearch.search(wide, qs, 10, c, 0, count);
+    CodeSearch.Hits[] fast =
+        CodeSearch.search(wide, qs, 10, CodeSearch.DEFAULT_OVERSAMPLE, c, 0, count);
+    int same = 0;
+    for (int q = 0; q < 40; q++) {
+      same += Arrays.equals(exact[q].ids(), fast[q].ids()) ? 1 : 0;
+      CodeScorer.Query prepared =
+          CodeScorer.of(wide).prepare(Arrays.copyOfRange(qs, q * d, (q + 1) * d));
+      for (int r = 0; r < fast[q].size(); r++) {
+        assertEquals(
+            prepared.score(c, (int) fast[q].id(r) * wide.codeBytes()), fast[q].score(r), 0f);
+      }
+    }
+    assertTrue(same >= 39, same + " of 40 queries");
+  }
+
+  /** Each code's exact sum without tables is the tables' float, bit for bit. */
+  @Test
+  void theExactSumWithoutTablesIsTheTablesFloat() {
+    CodeScorer scorer = CodeScorer.of(codebook);
+    for (int q = 0; q < 5; q++) {
+      float[] query = Arrays.copyOfRange(queries, q * D, (q + 1) * D);
+      CodeScorer.Weights w = scorer.weights(query);
+      float[] tables = new float[codebook.codeBytes() * 256];
+      scorer.fillTables(w.bitWeights, tables);
+      for (int v = 0; v < 200; v++) {
+        int at = v * codebook.codeBytes();
+        assertEquals(
+            CodeScorer.score(w.constant, tables, codebook.codeBytes(), codes, at),
+            CodeScorer.exactSum(w.bitWeights, w.constant, codes, at, codebook.codeBytes()),
+            0f);
+      }
+    }
+  }
+
   @Test
   void badArgumentsAreRefusedWithTheirNames() {
     IllegalArgumentException e =

@@ -16,7 +16,9 @@ import org.openjdk.jmh.annotations.Setup;
  * ({@link CodeScorer#prepare}), queries per second, reported apart because it is paid once per
  * query and amortised over the codes it scores. {@code onCodesTogether}: {@link
  * CodeScorer.Queries#scoreAll} of {@value #TOGETHER} queries prepared together, scores (codes ×
- * queries) per second, to compare with {@code onCodes}' codes per second of one query.
+ * queries) per second, to compare with {@code onCodes}' codes per second of one query. {@code
+ * onCodesQuantized}: {@link CodeScorer.QuantizedQuery#scoreAll} (8-bit bit planes, population
+ * counts), codes per second; {@code prepareQuantized} its preparation, queries per second.
  */
 public class ScoreBenchmark extends ShapeBenchmark {
   static final int CODES = 10_000;
@@ -28,6 +30,7 @@ public class ScoreBenchmark extends ShapeBenchmark {
   private float[] scores;
   private CodeScorer scorer;
   private CodeScorer.Query prepared;
+  private CodeScorer.QuantizedQuery quantized;
   private LinearDecoder decoder;
   private CodeScorer.Queries together;
   private float[][] togetherScores;
@@ -43,6 +46,7 @@ public class ScoreBenchmark extends ShapeBenchmark {
     scores = new float[CODES];
     scorer = CodeScorer.of(cb);
     prepared = scorer.prepare(query);
+    quantized = scorer.prepareQuantized(query);
     decoder = LinearDecoder.builder(cb).parallel(false).build();
     float[] queries = java.util.Arrays.copyOf(BenchInputs.gaussianPool(dim, 3), TOGETHER * dim);
     together = scorer.prepareAll(queries, 0, TOGETHER);
@@ -65,6 +69,13 @@ public class ScoreBenchmark extends ShapeBenchmark {
 
   @Benchmark
   @OperationsPerInvocation(CODES)
+  public float[] onCodesQuantized() {
+    quantized.scoreAll(codes, 0, CODES, scores, 0);
+    return scores;
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(CODES)
   public float[] decodeThenDot() {
     decoder.decode(codes, 0, decoded, 0, CODES);
     for (int v = 0; v < CODES; v++) {
@@ -81,5 +92,10 @@ public class ScoreBenchmark extends ShapeBenchmark {
   @Benchmark
   public CodeScorer.Query prepare() {
     return scorer.prepare(query);
+  }
+
+  @Benchmark
+  public CodeScorer.QuantizedQuery prepareQuantized() {
+    return scorer.prepareQuantized(query);
   }
 }

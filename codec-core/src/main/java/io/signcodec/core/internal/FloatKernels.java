@@ -194,8 +194,8 @@ public final class FloatKernels {
     return Backends.ACTIVE.allWithin(x, off, len, boundBits);
   }
 
-  /** The planes of {@link #planeDot}: eight of weight bits, then one of the bits that count. */
-  public static final int PLANES = 9;
+  /** The planes of {@link #planeDot}: the eight bits of 8-bit two's complement weights. */
+  public static final int PLANES = 8;
 
   /** Longs per plane of {@link #planeDot} are a multiple of this, so whole registers fit. */
   public static final int PLANE_STRIDE_STEP = 8;
@@ -206,12 +206,16 @@ public final class FloatKernels {
 
   /**
    * The inner product of a code with 8-bit weights held as bit planes, in whole numbers: over the
-   * code's 64-bit words {@code c_k} (little-endian from {@code codes[off ..]}, the bytes past
-   * {@code len} read as 0), {@code Σ_k (Σ_{b<8} 2^b·popcount(P_b[k] & c_k) − 2^7·popcount(P_8[k] &
-   * c_k)) << shifts[k]}, with plane b at {@code planes[b·stride ..]}. For weights {@code u_j} in
-   * [−127, 127] whose offsets {@code u_j + 128} have their bits in planes 0 to 7, and plane 8 the
-   * bits that carry a weight, the word's term is {@code Σ u_j} over the bits j set in {@code c_k}.
-   * Both backends count the same whole numbers, so the result is the same on every JVM and CPU.
+   * code's 64-bit words {@code c_k}, {@code k < ⌈len/8⌉} (little-endian from {@code codes[off
+   * ..]}), {@code Σ_k (Σ_{b<7} 2^b·popcount(P_b[k] & c_k) − 2^7·popcount(P_7[k] & c_k)) <<
+   * shifts[k]}, with plane b at {@code planes[b·stride ..]}. For weights {@code u_j} in [−128, 127]
+   * whose 8-bit two's complements have their bits in planes 0 to 7, the word's term is {@code Σ
+   * u_j} over the bits j set in {@code c_k}. Both backends count the same whole numbers, so the
+   * result is the same on every JVM and CPU.
+   *
+   * <p>The planes must hold no bit at or past bit {@code 8·len}: the words are read whole where the
+   * array has the bytes (those past the code, the next code's, then weigh nothing), and as far as
+   * the array goes at its end.
    *
    * @param stride longs per plane, a multiple of {@link #PLANE_STRIDE_STEP} and at least {@code
    *     ⌈len/8⌉}; {@code shifts} has as many
@@ -221,15 +225,17 @@ public final class FloatKernels {
     return Backends.ACTIVE.planeDot(planes, shifts, stride, codes, off, len);
   }
 
-  /** Word k of the code at {@code codes[off .. off + len)}, little-endian, 0 past its end. */
-  static long codeWord(byte[] codes, int off, int len, int k) {
-    int at = 8 * k;
-    if (at + 8 <= len) {
-      return (long) LONGS.get(codes, off + at);
+  /**
+   * The little-endian word at {@code codes[at ..]}: whole where the array has its eight bytes, else
+   * the bytes up to the array's end.
+   */
+  static long codeWord(byte[] codes, int at) {
+    if (at + 8 <= codes.length) {
+      return (long) LONGS.get(codes, at);
     }
     long c = 0;
-    for (int i = at; i < len; i++) {
-      c |= (codes[off + i] & 0xFFL) << (8 * (i - at));
+    for (int i = at; i < codes.length; i++) {
+      c |= (codes[i] & 0xFFL) << (8 * (i - at));
     }
     return c;
   }

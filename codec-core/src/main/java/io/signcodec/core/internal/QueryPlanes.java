@@ -9,20 +9,35 @@ package io.signcodec.core.internal;
  * over a clear one). Each 64-bit word k of the code gets a step {@code Δ_k = Δ·2^−s_k}: {@code Δ =
  * max_j |v_j| / 127} for the whole query, and {@code s_k ≤} {@link #SHIFT_RANGE} the most halvings
  * that keep the word's largest {@code |v_j|} within {@code 127 Δ_k}. Weights become {@code u_j =
- * round(v_j / Δ_k)} in [−127, 127], whose offsets {@code u_j + 128} go to planes 0 to 7 and whose
- * presence goes to plane 8. A power-of-two step per word keeps the sum a whole number, {@code Σ_k
- * (Σ_{j set} u_j) << (SHIFT_RANGE − s_k)}, counted exactly on every backend, and still gives each
- * word nearly 8 bits of its own range: the principal directions' bits and the last ones' differ in
- * weight by orders of magnitude. Then {@code Σ_{j set} v_j = unit · dot ± maxError}, {@code unit =
- * Δ·2^−SHIFT_RANGE}, where {@link #maxError} {@code = Σ_j Δ_{k(j)}/2} bounds the rounding of every
- * weight at once (typical errors are far smaller: they are independent, of either sign).
+ * round(v_j / Δ_k)} in [−127, 127], whose 8-bit two's complements go to planes 0 to 7 (the sign's
+ * plane counts −128). A power-of-two step per word keeps the sum a whole number, {@code Σ_k (Σ_{j
+ * set} u_j) << (SHIFT_RANGE − s_k)}, counted exactly on every backend, and still gives each word
+ * nearly 8 bits of its own range: the principal directions' bits and the last ones' differ in
+ * weight by orders of magnitude.
  *
- * <p>Costs: preparing, a pass over the n weights; scoring, nine 64-bit ANDs and population counts
- * per 64 code bits (against eight table look-ups).
+ * <p>A word's step is its largest weight's, and in the stage-major layout each stage's first bytes
+ * hold the principal directions' bits, whose weights fall by a factor of 100 or more within the
+ * word (Fashion-MNIST, d = 784: 0.19 down to 0.0012), which would round the rest of the word to a
+ * few levels: the exact top 10 kept only 8 of its codes in the quantized top 10. So the {@link
+ * #HEAD_BYTES} code bytes with the largest weights are left out of the planes and read from exact
+ * tables of 256 sums each, as {@code CodeScorer.Query} reads every byte (9.9 of 10 kept, there).
+ * Then {@code Σ_{j set} v_j = }{@link #sum}{@code ± maxError}, where {@link #maxError} {@code = Σ_j
+ * Δ_{k(j)}/2} over the planes' weights bounds the rounding of every weight at once (typical errors
+ * are far smaller: they are independent, of either sign).
+ *
+ * <p>Costs: preparing, a pass over the n weights and the head bytes' tables; scoring, eight 64-bit
+ * ANDs and population counts per 64 code bits (against eight table look-ups) and a look-up per head
+ * byte.
  */
 public final class QueryPlanes {
   /** The most halvings of the query's step for a word: weights below {@code 2^−24} of it vanish. */
   public static final int SHIFT_RANGE = 24;
+
+  /**
+   * Code bytes read from exact tables rather than counted in the planes: those of the largest
+   * weights.
+   */
+  public static final int HEAD_BYTES = 16;
 
   private final long[] planes;
   private final long[] shifts;
@@ -31,14 +46,28 @@ public final class QueryPlanes {
   private final double unit;
   private final double maxError;
 
+  /** The head bytes, ascending, and their tables: entry v of head h at {@code 256·h + v}. */
+  private final int[] heads;
+
+  private final float[] headTables;
+
   private QueryPlanes(
-      long[] planes, long[] shifts, int stride, int codeBytes, double unit, double maxError) {
+      long[] planes,
+      long[] shifts,
+      int stride,
+      int codeBytes,
+      double unit,
+      double maxError,
+      int[] heads,
+      float[] headTables) {
     this.planes = planes;
     this.shifts = shifts;
     this.stride = stride;
     this.codeBytes = codeBytes;
     this.unit = unit;
     this.maxError = maxError;
+    this.heads = heads;
+    this.headTables = headTables;
   }
 
   /**
@@ -55,20 +84,42 @@ public final class QueryPlanes {
     int words = (codeBytes + 7) >>> 3;
     int step = FloatKernels.PLANE_STRIDE_STEP;
     int stride = (words + step - 1) / step * step;
+    for (int j = 0; j < n; j++) {
+      if (!Double.isFinite(w[j])) {
+        throw new IllegalArgumentException("bit weight " + j + " is not finite: " + w[j]);
+      }
+    }
+    int[] heads = heads(w, codeBytes);
+    boolean[] head = new boolean[codeBytes];
+    for (int h : heads) {
+      head[h] = true;
+    }
+    float[] headTables = new float[256 * heads.length];
+    double[] low = new double[16];
+    double[] high = new double[16];
+    for (int h = 0; h < heads.length; h++) {
+      int from = 8 * heads[h];
+      for (int v = 1; v < 16; v++) { // each sum extends that of v without its highest bit
+        int top = 31 - Integer.numberOfLeadingZeros(v);
+        low[v] = low[v & ~(1 << top)] + (from + top < n ? 2 * w[from + top] : 0);
+        high[v] = high[v & ~(1 << top)] + (from + 4 + top < n ? 2 * w[from + 4 + top] : 0);
+      }
+      for (int v = 0; v < 256; v++) {
+        headTables[256 * h + v] = (float) (low[v & 15] + high[v >>> 4]);
+      }
+    }
     double[] largest = new double[words];
     double top = 0;
     for (int j = 0; j < n; j++) {
-      double a = Math.abs(2 * w[j]);
-      largest[j >>> 6] = Math.max(largest[j >>> 6], a);
-      top = Math.max(top, a);
+      if (!head[j >>> 3]) {
+        largest[j >>> 6] = Math.max(largest[j >>> 6], Math.abs(2 * w[j]));
+        top = Math.max(top, Math.abs(2 * w[j]));
+      }
     }
     long[] planes = new long[FloatKernels.PLANES * stride];
     long[] shifts = new long[stride];
-    if (top == 0 || !Double.isFinite(top)) {
-      if (!(top == 0)) {
-        throw new IllegalArgumentException("bit weights are not finite");
-      }
-      return new QueryPlanes(planes, shifts, stride, codeBytes, 0, 0);
+    if (top == 0) {
+      return new QueryPlanes(planes, shifts, stride, codeBytes, 0, 0, heads, headTables);
     }
     double delta = top / 127;
     double maxError = 0;
@@ -81,20 +132,52 @@ public final class QueryPlanes {
       double wordStep = Math.scalb(delta, -s);
       int end = Math.min(n, 64 * k + 64);
       for (int j = 64 * k; j < end; j++) {
+        if (head[j >>> 3]) {
+          continue;
+        }
         long u = Math.round(2 * w[j] / wordStep);
-        int offset = (int) Math.max(-127, Math.min(127, u)) + 128;
+        int bits = (int) Math.max(-127, Math.min(127, u)) & 0xFF; // two's complement
         long bit = 1L << (j & 63);
-        for (int b = 0; b < FloatKernels.PLANES - 1; b++) {
-          if ((offset >>> b & 1) != 0) {
+        for (int b = 0; b < FloatKernels.PLANES; b++) {
+          if ((bits >>> b & 1) != 0) {
             planes[b * stride + k] |= bit;
           }
         }
-        planes[(FloatKernels.PLANES - 1) * stride + k] |= bit;
+        maxError += wordStep / 2;
       }
-      maxError += Math.max(0, end - 64 * k) * wordStep / 2;
     }
     return new QueryPlanes(
-        planes, shifts, stride, codeBytes, Math.scalb(delta, -SHIFT_RANGE), maxError);
+        planes,
+        shifts,
+        stride,
+        codeBytes,
+        Math.scalb(delta, -SHIFT_RANGE),
+        maxError,
+        heads,
+        headTables);
+  }
+
+  /**
+   * The {@link #HEAD_BYTES} code bytes (all, if there are no more) whose largest weight {@code
+   * |w_j|} is largest, ties to the lower byte, in ascending order.
+   */
+  private static int[] heads(double[] w, int codeBytes) {
+    int count = Math.min(HEAD_BYTES, codeBytes);
+    double[] size = new double[codeBytes];
+    for (int j = 0; j < w.length; j++) {
+      size[j >>> 3] = Math.max(size[j >>> 3], Math.abs(w[j]));
+    }
+    Integer[] order = new Integer[codeBytes];
+    for (int b = 0; b < codeBytes; b++) {
+      order[b] = b;
+    }
+    java.util.Arrays.sort(order, (a, b) -> Double.compare(size[b], size[a]));
+    int[] heads = new int[count];
+    for (int h = 0; h < count; h++) {
+      heads[h] = order[h];
+    }
+    java.util.Arrays.sort(heads);
+    return heads;
   }
 
   /** The whole-number inner product with the code at {@code codes[offset ..]}; no range check. */
@@ -102,12 +185,42 @@ public final class QueryPlanes {
     return FloatKernels.planeDot(planes, shifts, stride, codes, offset, codeBytes);
   }
 
-  /** What one count of {@link #dot} weighs: {@code Σ_{j set} 2 w_j ≈ unit · dot}. */
+  /**
+   * {@code Σ_{j set} 2 w_j} for the code at {@code codes[offset ..]} to within {@link #maxError}:
+   * the planes' count times its unit, plus the head bytes' entries (head h into the h mod 4-th of
+   * four sums, added in pairs), in this order.
+   */
+  public double sum(byte[] codes, int offset) {
+    // four sums side by side, head h into sum h mod 4: one chain of dependent additions would
+    // cost its latency per head
+    double e0 = 0;
+    double e1 = 0;
+    double e2 = 0;
+    double e3 = 0;
+    int h = 0;
+    for (; h + 4 <= heads.length; h += 4) {
+      e0 += headTables[(h << 8) | (codes[offset + heads[h]] & 0xFF)];
+      e1 += headTables[((h + 1) << 8) | (codes[offset + heads[h + 1]] & 0xFF)];
+      e2 += headTables[((h + 2) << 8) | (codes[offset + heads[h + 2]] & 0xFF)];
+      e3 += headTables[((h + 3) << 8) | (codes[offset + heads[h + 3]] & 0xFF)];
+    }
+    for (; h < heads.length; h++) {
+      e0 += headTables[(h << 8) | (codes[offset + heads[h]] & 0xFF)];
+    }
+    return unit * dot(codes, offset) + ((e0 + e1) + (e2 + e3));
+  }
+
+  /** What one count of {@link #dot} weighs. */
   public double unit() {
     return unit;
   }
 
-  /** A bound on {@code |Σ_{j set} 2 w_j − unit · dot|} for every code. */
+  /** The number of head bytes, read from exact tables. */
+  public int heads() {
+    return heads.length;
+  }
+
+  /** A bound on {@code |Σ_{j set} 2 w_j − }{@link #sum}{@code |} for every code. */
   public double maxError() {
     return maxError;
   }

@@ -249,7 +249,7 @@ final class ScalarBackend implements KernelBackend {
     long dot = 0;
     int words = (len + 7) >>> 3;
     for (int k = 0; k < words; k++) {
-      long c = FloatKernels.codeWord(codes, off, len, k);
+      long c = FloatKernels.codeWord(codes, off + 8 * k);
       long s = 0;
       for (int b = 0; b < FloatKernels.PLANES - 1; b++) {
         s += (long) Long.bitCount(planes[b * stride + k] & c) << b;

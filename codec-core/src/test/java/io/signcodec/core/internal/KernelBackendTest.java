@@ -422,8 +422,9 @@ class KernelBackendTest {
 
   /**
    * The plane counts agree on both backends and with their definition, weight by weight, at every
-   * code length from 1 to 200 bytes (whole registers, a masked last one, a code that ends the
-   * array), with shifts up to {@link QueryPlanes#SHIFT_RANGE}.
+   * code length from 1 to 200 bytes, with shifts up to {@link QueryPlanes#SHIFT_RANGE}: whether the
+   * array ends with the code (a masked last register, a partial last word) or goes on with bytes
+   * that, the planes holding no bits there, weigh nothing.
    */
   @Test
   void planeCountsAgreeWithTheirDefinition() {
@@ -433,14 +434,18 @@ class KernelBackendTest {
       int stride = (words + 7) / 8 * 8;
       long[] planes = new long[FloatKernels.PLANES * stride];
       long[] shifts = new long[stride];
-      for (int i = 0; i < planes.length; i++) {
-        planes[i] = random.nextLong();
+      for (int b = 0; b < FloatKernels.PLANES; b++) {
+        for (int k = 0; k < words; k++) {
+          long bits = random.nextLong();
+          int past = 8 * len - 64 * k; // the planes' bits stop at the code's last bit
+          planes[b * stride + k] = past >= 64 ? bits : bits & ((1L << past) - 1);
+        }
       }
       for (int k = 0; k < stride; k++) {
         shifts[k] = random.nextInt(QueryPlanes.SHIFT_RANGE + 1);
       }
       int off = random.nextInt(5);
-      byte[] codes = new byte[off + len];
+      byte[] codes = new byte[off + len + (len % 2 == 0 ? 0 : random.nextInt(70))];
       random.nextBytes(codes);
       long expected = 0;
       for (int j = 0; j < 8 * len; j++) {
@@ -450,10 +455,10 @@ class KernelBackendTest {
         int k = j / 64;
         long bit = 1L << (j % 64);
         long weight = 0;
-        for (int b = 0; b < 8; b++) {
+        for (int b = 0; b < 7; b++) {
           weight += (planes[b * stride + k] & bit) != 0 ? 1L << b : 0;
         }
-        weight -= (planes[8 * stride + k] & bit) != 0 ? 128 : 0;
+        weight -= (planes[7 * stride + k] & bit) != 0 ? 128 : 0;
         expected += weight << shifts[k];
       }
       assertEquals(expected, SCALAR.planeDot(planes, shifts, stride, codes, off, len), "scalar");
