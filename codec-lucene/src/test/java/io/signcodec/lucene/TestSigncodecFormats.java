@@ -47,10 +47,14 @@ public class TestSigncodecFormats extends LuceneTestCase {
   private void assertScoresAreLuceneFormulas(VectorSimilarityFunction similarity, int gainBits)
       throws IOException {
     boolean unit = similarity == VectorSimilarityFunction.DOT_PRODUCT;
-    float[][] docs = Vectors.anisotropic(11, 300, D, unit);
-    float[][] queries = Vectors.anisotropic(12, 5, D, unit);
+    // 24-byte codes: more than the quantized query's exact head bytes, so that some are rounded
+    int d = 96;
+    float[][] docs = Vectors.anisotropic(11, 300, d, unit);
+    float[][] queries = Vectors.anisotropic(12, 5, d, unit);
     Codebook codebook = Vectors.train(docs, 2, 3, gainBits);
     assertEquals(gainBits, codebook.gainBits());
+    assertTrue(
+        io.signcodec.core.CodeScorer.of(codebook).prepareQuantized(queries[0]).maxError() > 0);
     float[][] reconstructions = new float[docs.length][];
     for (int i = 0; i < docs.length; i++) {
       reconstructions[i] = reconstruction(codebook, docs[i], similarity);
