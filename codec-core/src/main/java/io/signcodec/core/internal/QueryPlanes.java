@@ -130,21 +130,41 @@ public final class QueryPlanes {
       }
       shifts[k] = SHIFT_RANGE - s;
       double wordStep = Math.scalb(delta, -s);
+      double perStep = 1 / wordStep;
       int end = Math.min(n, 64 * k + 64);
+      long p0 = 0;
+      long p1 = 0;
+      long p2 = 0;
+      long p3 = 0;
+      long p4 = 0;
+      long p5 = 0;
+      long p6 = 0;
+      long p7 = 0;
       for (int j = 64 * k; j < end; j++) {
         if (head[j >>> 3]) {
           continue;
         }
-        long u = Math.round(2 * w[j] / wordStep);
-        int bits = (int) Math.max(-127, Math.min(127, u)) & 0xFF; // two's complement
-        long bit = 1L << (j & 63);
-        for (int b = 0; b < FloatKernels.PLANES; b++) {
-          if ((bits >>> b & 1) != 0) {
-            planes[b * stride + k] |= bit;
-          }
-        }
+        long u = Math.round(2 * w[j] * perStep);
+        long bits = Math.max(-127, Math.min(127, u)) & 0xFF; // two's complement
+        int at = j & 63;
+        p0 |= (bits & 1) << at;
+        p1 |= (bits >>> 1 & 1) << at;
+        p2 |= (bits >>> 2 & 1) << at;
+        p3 |= (bits >>> 3 & 1) << at;
+        p4 |= (bits >>> 4 & 1) << at;
+        p5 |= (bits >>> 5 & 1) << at;
+        p6 |= (bits >>> 6 & 1) << at;
+        p7 |= (bits >>> 7 & 1) << at;
         maxError += wordStep / 2;
       }
+      planes[k] = p0;
+      planes[stride + k] = p1;
+      planes[2 * stride + k] = p2;
+      planes[3 * stride + k] = p3;
+      planes[4 * stride + k] = p4;
+      planes[5 * stride + k] = p5;
+      planes[6 * stride + k] = p6;
+      planes[7 * stride + k] = p7;
     }
     return new QueryPlanes(
         planes,
@@ -167,14 +187,20 @@ public final class QueryPlanes {
     for (int j = 0; j < w.length; j++) {
       size[j >>> 3] = Math.max(size[j >>> 3], Math.abs(w[j]));
     }
-    Integer[] order = new Integer[codeBytes];
-    for (int b = 0; b < codeBytes; b++) {
-      order[b] = b;
-    }
-    java.util.Arrays.sort(order, (a, b) -> Double.compare(size[b], size[a]));
+    // the largest sizes by insertion into a list of count, largest first; ties to the lower byte
     int[] heads = new int[count];
-    for (int h = 0; h < count; h++) {
-      heads[h] = order[h];
+    int held = 0;
+    for (int b = 0; b < codeBytes; b++) {
+      if (held == count && size[b] <= size[heads[count - 1]]) {
+        continue;
+      }
+      int at = Math.min(held, count - 1);
+      while (at > 0 && size[heads[at - 1]] < size[b]) {
+        heads[at] = heads[at - 1];
+        at--;
+      }
+      heads[at] = b;
+      held = Math.min(count, held + 1);
     }
     java.util.Arrays.sort(heads);
     return heads;
