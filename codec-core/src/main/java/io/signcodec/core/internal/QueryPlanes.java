@@ -16,11 +16,10 @@ package io.signcodec.core.internal;
  * weight by orders of magnitude.
  *
  * <p>A word's step is its largest weight's, and in the stage-major layout each stage's first bytes
- * hold the principal directions' bits, whose weights fall by a factor of 100 or more within the
- * word (Fashion-MNIST, d = 784: 0.19 down to 0.0012), which would round the rest of the word to a
- * few levels: the exact top 10 kept only 8 of its codes in the quantized top 10. So the {@link
- * #HEAD_BYTES} code bytes with the largest weights are left out of the planes and read from exact
- * tables of 256 sums each, as {@code CodeScorer.Query} reads every byte (9.9 of 10 kept, there).
+ * hold the principal directions' bits, whose weights can fall by a factor of 100 or more within the
+ * word (Fashion-MNIST), which would round the rest of the word to a few levels and rank codes
+ * visibly worse. So the {@link #HEAD_BYTES} code bytes with the largest weights are left out of the
+ * planes and read from exact tables of 256 sums each, as {@code CodeScorer.Query} reads every byte.
  * Then {@code Σ_{j set} v_j = }{@link #sum}{@code ± maxError}, where {@link #maxError} {@code = Σ_j
  * Δ_{k(j)}/2} over the planes' weights bounds the rounding of every weight at once (typical errors
  * are far smaller: they are independent, of either sign).
