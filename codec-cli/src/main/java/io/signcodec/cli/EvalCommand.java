@@ -29,7 +29,11 @@ import picocli.CommandLine.Option;
       "With --queries, the object ends with \"k\":..., \"queries\":..., \"recall\":...: "
           + "recall@k of inner-product search on the codes, the mean over queries of the "
           + "fraction of the k vectors of the file with the largest <q, x> that the k largest "
-          + "<q, x^> (scored on the codes) include. The exact search costs queries x vectors x "
+          + "<q, x^> (scored on the codes) include; recallQuantized: the same for the search "
+          + "whose first pass scores the codes with quantized queries (8-bit bit planes) and "
+          + "ranks the best "
+          + io.signcodec.core.CodeSearch.DEFAULT_OVERSAMPLE
+          + "k of each block by their exact scores. The exact search costs queries x vectors x "
           + "dim multiply-adds. The queries are read into memory: at most "
           + QueryFile.MAX_QUERIES
           + ", within "
@@ -148,7 +152,10 @@ final class EvalCommand extends CliCommand {
             .put("shannon", DistortionBounds.shannonBound(rate))
             .put("meanCosine", distortion.meanCosine());
     if (recall != null) {
-      json.put("k", neighbours).put("queries", recall.queryCount()).put("recall", recall.recall());
+      json.put("k", neighbours)
+          .put("queries", recall.queryCount())
+          .put("recall", recall.recall())
+          .put("recallQuantized", recall.quantizedRecall());
     }
     printJson(json);
     return 0;

@@ -74,13 +74,15 @@ class EvalRecallTest {
             "meanCosine",
             "k",
             "queries",
-            "recall"),
+            "recall",
+            "recallQuantized"),
         List.copyOf(json.keySet()));
     assertEquals(10, num(json, "k"), 0);
     assertEquals(QUERIES, num(json, "queries"), 0);
     double recall = num(json, "recall");
-    assertEquals(
-        SearchRecall.measure(codebook, queries, 10, VectorSource.of(data, D)).recall(), recall, 0);
+    SearchRecall measured = SearchRecall.measure(codebook, queries, 10, VectorSource.of(data, D));
+    assertEquals(measured.recall(), recall, 0);
+    assertEquals(measured.quantizedRecall(), num(json, "recallQuantized"), 0);
     // Neither perfect nor chance (10 / 2 000) at one bit per coordinate.
     assertTrue(recall > 0.2 && recall < 1, res::toString);
     // The recall adds to the NMSE measurement; it does not change it.

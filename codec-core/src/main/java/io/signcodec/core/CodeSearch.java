@@ -104,7 +104,8 @@ public final class CodeSearch {
 
   /**
    * As {@link #CodeSearch(Codebook, float[], int)}, with a quantized first pass that keeps {@code
-   * k·oversample} candidates per block for the exact scores to rank (see the class comment).
+   * k·oversample} candidates per {@value #QUANTIZED_RANGE} codes for the exact scores to rank (see
+   * the class comment).
    *
    * @throws IllegalArgumentException as the other constructor, or if oversample is below 1
    */
@@ -163,12 +164,15 @@ public final class CodeSearch {
 
   /**
    * What one query costs in memory here, in bytes, besides the query itself: its decoder weights
-   * ({@code 8·n}), with an oversample its bit planes (ten longs per 64 code bits, rounded up to
-   * eight), and a list of k scores and ids ({@code 12·k}), with array headers.
+   * ({@code 8·n}), for a search with an oversample its quantized query (nine longs per 64 code
+   * bits, rounded up to eight, and a KiB of exact table per head byte, at most {@value
+   * io.signcodec.core.internal.QueryPlanes#HEAD_BYTES}), and a list of k scores and ids ({@code
+   * 12·k}), with array headers.
    */
   public static long bytesPerQuery(Codebook codebook, int k) {
     long words = ((codebook.codeBytes() + 7L) / 8 + 7) / 8 * 8;
-    return 8L * codebook.bits() + 80L * words + 12L * k + 96;
+    long heads = Math.min(io.signcodec.core.internal.QueryPlanes.HEAD_BYTES, codebook.codeBytes());
+    return 8L * codebook.bits() + 72L * words + 1024L * heads + 4L * heads + 12L * k + 160;
   }
 
   /**

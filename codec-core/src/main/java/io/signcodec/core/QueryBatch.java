@@ -105,6 +105,11 @@ final class QueryBatch {
     return out;
   }
 
+  /** Query {@code q}'s {@link CodeScorer.QuantizedQuery}. */
+  CodeScorer.QuantizedQuery quantized(int q) {
+    return scorer.quantized(constants[q], bases[q], bitWeights[q]);
+  }
+
   /**
    * Scores the {@code m} codes at {@code codes[offset ..]} for query {@code q} with its quantized
    * query, keeps the {@code candidates} best of them by that score, and offers those, scored

@@ -22,6 +22,13 @@ import java.util.Objects;
  * codes. The exact search costs {@code Q × N × d} multiply-adds for Q queries and N database
  * vectors; scoring the codes costs {@code Q × N × ⌈n/8⌉} table look-ups.
  *
+ * <p>A third list per query is the search with a quantized first pass ({@link
+ * CodeSearch#CodeSearch(Codebook, float[], int, int)} at {@link CodeSearch#DEFAULT_OVERSAMPLE}):
+ * each block's {@code k·oversample} best codes by the query's {@linkplain
+ * CodeScorer#prepareQuantized quantized} score, ranked by the exact score on the codes; {@link
+ * #quantizedRecall} is its recall, {@link #quantizedSameAsCodes} how often it returns the codes'
+ * list itself. The quantized queries are rebuilt for every block, as the tables are.
+ *
  * <p>Ties are broken towards the lower database index (the vector added first), in both lists, and
  * a NaN score (an overflow, {@code +∞ − ∞}) ranks below every other. Queries are split across the
  * common fork-join pool, each query's lists updated by one thread, so results are the same on any
@@ -67,6 +74,7 @@ public final class SearchRecall {
   private final QueryBatch batch;
   private final TopK exact;
   private final TopK onCodes;
+  private final TopK quantized;
 
   /** Vectors per block. */
   private final int block;
@@ -110,6 +118,7 @@ public final class SearchRecall {
     this.block = Math.max(MIN_BLOCK, Math.min(MAX_BLOCK, BLOCK_FLOATS / dimension));
     this.exact = new TopK(queryCount, k);
     this.onCodes = new TopK(queryCount, k);
+    this.quantized = new TopK(queryCount, k);
   }
 
   /**
@@ -149,11 +158,11 @@ public final class SearchRecall {
 
   /**
    * What one query costs in memory here, in bytes, besides the query itself: its decoder weights
-   * ({@code 8·n}) and two lists of k scores and database indices ({@code 24·k}), with array
+   * ({@code 8·n}) and three lists of k scores and database indices ({@code 36·k}), with array
    * headers.
    */
   public static long bytesPerQuery(Codebook codebook, int k) {
-    return 8L * codebook.bits() + 24L * k + 32;
+    return 8L * codebook.bits() + 36L * k + 48;
   }
 
   /**
@@ -260,6 +269,19 @@ public final class SearchRecall {
               int qn = Math.min(CodeScorer.TILE, m - i);
               batch.offer(q0 + i, qn, codes, 0, n, onCodes, q0 + i, first, scratch);
             }
+            for (int q = q0; q < q0 + m; q++) {
+              batch.offerQuantized(
+                  q,
+                  batch.quantized(q),
+                  k * CodeSearch.DEFAULT_OVERSAMPLE,
+                  codes,
+                  0,
+                  n,
+                  quantized,
+                  q,
+                  first,
+                  scratch);
+            }
           }
         });
     count += n;
@@ -336,9 +358,52 @@ public final class SearchRecall {
     return onCodes.bestFirst(query);
   }
 
+  /**
+   * Recall@k of the search with a quantized first pass (see the class comment): the mean over
+   * queries of the fraction of the exact k nearest neighbours it returns.
+   *
+   * @throws IllegalStateException if fewer than k database vectors were added
+   */
+  public double quantizedRecall() {
+    flush();
+    requireK();
+    long hits = 0;
+    for (int q = 0; q < queryCount; q++) {
+      hits += hits(exact, quantized, q);
+    }
+    return (double) hits / ((long) queryCount * k);
+  }
+
+  /**
+   * The fraction of queries for which the search with a quantized first pass returns the same k
+   * codes, in the same order, as the search on the codes' exact scores.
+   *
+   * @throws IllegalStateException if fewer than k database vectors were added
+   */
+  public double quantizedSameAsCodes() {
+    flush();
+    requireK();
+    int same = 0;
+    for (int q = 0; q < queryCount; q++) {
+      same += java.util.Arrays.equals(onCodes.bestFirst(q), quantized.bestFirst(q)) ? 1 : 0;
+    }
+    return (double) same / queryCount;
+  }
+
+  /** As {@link #codeTopK}, from the search with a quantized first pass. */
+  public long[] quantizedTopK(int query) {
+    Objects.checkIndex(query, queryCount);
+    flush();
+    return quantized.bestFirst(query);
+  }
+
   private int hits(int query) {
+    return hits(exact, onCodes, query);
+  }
+
+  private static int hits(TopK exact, TopK found, int query) {
     long[] a = exact.sortedIndices(query);
-    long[] b = onCodes.sortedIndices(query);
+    long[] b = found.sortedIndices(query);
     int hits = 0;
     for (int i = 0, j = 0; i < a.length && j < b.length; ) {
       if (a[i] == b[j]) {
