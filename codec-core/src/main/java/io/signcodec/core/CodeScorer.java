@@ -68,9 +68,9 @@ public final class CodeScorer {
    * <p>The counts are whole numbers, so a code's score is the same float on every JVM and CPU: with
    * the Vector API ({@code --add-modules jdk.incubator.vector}) on JDK 19 or later they run on
    * {@code LongVector}s, else on {@link Long#bitCount}. They pay where the CPU counts bits in
-   * vectors ({@code vpopcntq}, AVX-512): measured at d = 768, 1.2 (r = 1) and 2.5 (r = 2) times the
-   * codes per second of {@link Query#scoreAll}; with AVX2's emulated count, or on JDK 17, they
-   * score fewer, 0.3 to 0.8 times (BENCHMARKS.md, "Quantized queries").
+   * vectors ({@code vpopcntq}, AVX-512): measured at d = 768, 1.2 to 1.3 (r = 1) and 2.5 to 3.1 (r
+   * = 2) times the codes per second of {@link Query#scoreAll}; with AVX2's emulated count, or on
+   * JDK 17, they score fewer, 0.3 to 0.8 times (BENCHMARKS.md, "Quantized queries").
    */
   public QuantizedQuery prepareQuantized(float[] query) {
     Weights weights = weights(query);
