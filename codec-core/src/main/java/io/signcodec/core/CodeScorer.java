@@ -500,13 +500,18 @@ public final class CodeScorer {
     public void scoreAll(byte[] codes, int offset, int count, float[] scores, int scoresOffset) {
       io.signcodec.core.internal.Checks.checkRange("codes", codes.length, offset, count, codeBytes);
       io.signcodec.core.internal.Checks.checkRange("scores", scores.length, scoresOffset, count, 1);
+      estimateAll(codes, offset, count, scores, scoresOffset);
+    }
+
+    /** {@link #scoreAll} without the range checks. */
+    void estimateAll(byte[] codes, int offset, int count, float[] scores, int scoresOffset) {
       for (int i = 0; i < count; i++) {
         scores[scoresOffset + i] = estimate(codes, offset + i * codeBytes);
       }
     }
 
     /** {@link #score} without the range check. */
-    float estimate(byte[] codes, int offset) {
+    private float estimate(byte[] codes, int offset) {
       float sum = (float) (constant + planes.sum(codes, offset));
       return finish(gain, base, sum, codes, offset);
     }

@@ -99,7 +99,7 @@ final class QueryBatch {
         true,
         (from, to) -> {
           for (int q = from; q < to; q++) {
-            out[q] = scorer.quantized(constants[q], bases[q], bitWeights[q]);
+            out[q] = quantized(q);
           }
         });
     return out;
@@ -128,9 +128,7 @@ final class QueryBatch {
       long firstId,
       Scratch s) {
     int codeBytes = scorer.codeBytes();
-    for (int c = 0; c < m; c++) {
-      s.row[c] = quantized.estimate(codes, offset + c * codeBytes);
-    }
+    quantized.estimateAll(codes, offset, m, s.row, 0);
     TopK best = new TopK(1, Math.max(1, Math.min(candidates, m)));
     best.offer(0, s.row, m, 0);
     long[] local = best.sortedIndices(0);

@@ -122,7 +122,7 @@ final class VectorBackend implements KernelBackend {
       float[][] c,
       int c0) {
     if (rowsInChunk < 4) {
-      narrow(p[0], rowsInChunk, r, r0, k, from, to, c, c0);
+      block(p[0], rowsInChunk, r, r0, k, from, to, c, c0);
       return;
     }
     int wide = from + (to - from) / (4 * V) * (4 * V);
@@ -286,9 +286,45 @@ final class VectorBackend implements KernelBackend {
         a31.intoArray(c3, j + V);
       }
     } else {
+      // Fewer than four rows (one query's projections, a chunk's last rows): per row, eight
+      // vectors of columns at a time first, so that eight chains of fused multiply-adds run side
+      // by side over the whole summation (two chains alone ran a single query at d = 784 at about
+      // a quarter of this speed), then two at a time. Each element is still fma-accumulated in
+      // ascending order.
+      int wider = from + (to - from) / (8 * V) * (8 * V);
       for (int q = 0; q < rows; q++) {
         float[] ci = c[i0 + q];
-        for (int j = from; j < wide; j += 2 * V) {
+        for (int j = from; j < wider; j += 8 * V) {
+          FloatVector a0 = FloatVector.fromArray(SPECIES, ci, j);
+          FloatVector a1 = FloatVector.fromArray(SPECIES, ci, j + V);
+          FloatVector a2 = FloatVector.fromArray(SPECIES, ci, j + 2 * V);
+          FloatVector a3 = FloatVector.fromArray(SPECIES, ci, j + 3 * V);
+          FloatVector a4 = FloatVector.fromArray(SPECIES, ci, j + 4 * V);
+          FloatVector a5 = FloatVector.fromArray(SPECIES, ci, j + 5 * V);
+          FloatVector a6 = FloatVector.fromArray(SPECIES, ci, j + 6 * V);
+          FloatVector a7 = FloatVector.fromArray(SPECIES, ci, j + 7 * V);
+          for (int t = 0; t < k; t++) {
+            float[] row = r[r0 + t];
+            FloatVector s = FloatVector.broadcast(SPECIES, p[4 * t + q]);
+            a0 = s.fma(FloatVector.fromArray(SPECIES, row, j), a0);
+            a1 = s.fma(FloatVector.fromArray(SPECIES, row, j + V), a1);
+            a2 = s.fma(FloatVector.fromArray(SPECIES, row, j + 2 * V), a2);
+            a3 = s.fma(FloatVector.fromArray(SPECIES, row, j + 3 * V), a3);
+            a4 = s.fma(FloatVector.fromArray(SPECIES, row, j + 4 * V), a4);
+            a5 = s.fma(FloatVector.fromArray(SPECIES, row, j + 5 * V), a5);
+            a6 = s.fma(FloatVector.fromArray(SPECIES, row, j + 6 * V), a6);
+            a7 = s.fma(FloatVector.fromArray(SPECIES, row, j + 7 * V), a7);
+          }
+          a0.intoArray(ci, j);
+          a1.intoArray(ci, j + V);
+          a2.intoArray(ci, j + 2 * V);
+          a3.intoArray(ci, j + 3 * V);
+          a4.intoArray(ci, j + 4 * V);
+          a5.intoArray(ci, j + 5 * V);
+          a6.intoArray(ci, j + 6 * V);
+          a7.intoArray(ci, j + 7 * V);
+        }
+        for (int j = wider; j < wide; j += 2 * V) {
           FloatVector a0 = FloatVector.fromArray(SPECIES, ci, j);
           FloatVector a1 = FloatVector.fromArray(SPECIES, ci, j + V);
           for (int t = 0; t < k; t++) {
@@ -309,54 +345,6 @@ final class VectorBackend implements KernelBackend {
           FloatKernels.fmaRow(p[4 * t + q], row, c[i0 + q], wide, to);
         }
       }
-    }
-  }
-
-  /**
-   * Rows {@code c[i0 .. i0 + rows)}, fewer than four (one query's projections, a chunk's last
-   * rows), over columns {@code [from, to)}: per row, eight vectors of columns at a time, so that
-   * eight chains of fused multiply-adds run side by side over the whole summation (one row through
-   * {@link #block} keeps two: at d = 784, about a quarter of this speed), then {@link #block} for
-   * the rest. Each element is still fma-accumulated in ascending order, as everywhere.
-   */
-  private static void narrow(
-      float[] p, int rows, float[][] r, int r0, int k, int from, int to, float[][] c, int i0) {
-    int wide = from + (to - from) / (8 * V) * (8 * V);
-    for (int q = 0; q < rows; q++) {
-      float[] ci = c[i0 + q];
-      for (int j = from; j < wide; j += 8 * V) {
-        FloatVector a0 = FloatVector.fromArray(SPECIES, ci, j);
-        FloatVector a1 = FloatVector.fromArray(SPECIES, ci, j + V);
-        FloatVector a2 = FloatVector.fromArray(SPECIES, ci, j + 2 * V);
-        FloatVector a3 = FloatVector.fromArray(SPECIES, ci, j + 3 * V);
-        FloatVector a4 = FloatVector.fromArray(SPECIES, ci, j + 4 * V);
-        FloatVector a5 = FloatVector.fromArray(SPECIES, ci, j + 5 * V);
-        FloatVector a6 = FloatVector.fromArray(SPECIES, ci, j + 6 * V);
-        FloatVector a7 = FloatVector.fromArray(SPECIES, ci, j + 7 * V);
-        for (int t = 0; t < k; t++) {
-          float[] row = r[r0 + t];
-          FloatVector s = FloatVector.broadcast(SPECIES, p[4 * t + q]);
-          a0 = s.fma(FloatVector.fromArray(SPECIES, row, j), a0);
-          a1 = s.fma(FloatVector.fromArray(SPECIES, row, j + V), a1);
-          a2 = s.fma(FloatVector.fromArray(SPECIES, row, j + 2 * V), a2);
-          a3 = s.fma(FloatVector.fromArray(SPECIES, row, j + 3 * V), a3);
-          a4 = s.fma(FloatVector.fromArray(SPECIES, row, j + 4 * V), a4);
-          a5 = s.fma(FloatVector.fromArray(SPECIES, row, j + 5 * V), a5);
-          a6 = s.fma(FloatVector.fromArray(SPECIES, row, j + 6 * V), a6);
-          a7 = s.fma(FloatVector.fromArray(SPECIES, row, j + 7 * V), a7);
-        }
-        a0.intoArray(ci, j);
-        a1.intoArray(ci, j + V);
-        a2.intoArray(ci, j + 2 * V);
-        a3.intoArray(ci, j + 3 * V);
-        a4.intoArray(ci, j + 4 * V);
-        a5.intoArray(ci, j + 5 * V);
-        a6.intoArray(ci, j + 6 * V);
-        a7.intoArray(ci, j + 7 * V);
-      }
-    }
-    if (wide < to) {
-      block(p, rows, r, r0, k, wide, to, c, i0);
     }
   }
 
