@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
           + "recall@k of inner-product search on the codes, the mean over queries of the "
           + "fraction of the k vectors of the file with the largest <q, x> that the k largest "
           + "<q, x^> (scored on the codes) include; recallQuantized: the same for the search "
-          + "whose first pass scores the codes with quantized queries (8-bit bit planes) and "
+          + "whose first pass scores the codes with quantized queries (8-bit nibble tables) and "
           + "ranks the best "
           + io.signcodec.core.CodeSearch.DEFAULT_OVERSAMPLE
           + "k of each block by their exact scores. The exact search costs queries x vectors x "

@@ -61,9 +61,8 @@ public final class CodeScorer {
    * preparation costs the {@code n×d} product and one pass over the n weights). Scores differ from
    * {@link Query#score}'s by at most {@link QuantizedQuery#maxError}, and in practice by far less:
    * the roundings are independent, of either sign. A first pass for a search whose candidates the
-   * exact scores then rank ({@link CodeSearch#CodeSearch(Codebook, float[], int, int)}), or a graph
-   * search (HNSW) that tolerates scores this close. Codes of at most that many bytes score exactly,
-   * to float rounding.
+   * exact scores then rank, or a graph search (HNSW) that tolerates scores this close. Codes of at
+   * most that many bytes score exactly, to float rounding.
    *
    * <p>The counts are whole numbers, so a code's score is the same float on every JVM and CPU: with
    * the Vector API ({@code --add-modules jdk.incubator.vector}) on JDK 19 or later they run on
@@ -71,6 +70,12 @@ public final class CodeScorer {
    * vectors ({@code vpopcntq}, AVX-512): measured at d = 768, 1.2 to 1.3 (r = 1) and 2.5 to 3.1 (r
    * = 2) times the codes per second of {@link Query#scoreAll}; with AVX2's emulated count, or on
    * JDK 17, they score fewer, 0.3 to 0.8 times (BENCHMARKS.md, "Quantized queries").
+   *
+   * <p>The query also holds 8-bit tables of 16 entries per code nibble (32 bytes per code byte) for
+   * {@linkplain PackedCodes packed codes}, whose scan ({@link QuantizedQuery#scoreAll(PackedCodes,
+   * int, int, float[], int)}) looks up 32 codes' nibbles at once in registers: the fastest way to
+   * score many codes for one query, PACKED_PLACEHOLDER, and the first pass of {@link
+   * CodeSearch#CodeSearch(Codebook, float[], int, int)}.
    */
   public QuantizedQuery prepareQuantized(float[] query) {
     Weights weights = weights(query);
@@ -79,12 +84,7 @@ public final class CodeScorer {
 
   /** The quantized query of {@link #weights}' results. */
   QuantizedQuery quantized(float constant, float base, double[] bitWeights) {
-    return new QuantizedQuery(
-        constant,
-        base,
-        gain,
-        io.signcodec.core.internal.QueryPlanes.of(bitWeights, codeBytes),
-        codeBytes);
+    return new QuantizedQuery(constant, base, gain, bitWeights, codebook);
   }
 
   /**
@@ -459,27 +459,29 @@ public final class CodeScorer {
 
   /**
    * A query prepared for quantized scoring ({@link #prepareQuantized}): scores codes of its
-   * codebook to within {@link #maxError} of {@link Query#score}. Immutable.
+   * codebook to within {@link #maxError} of {@link Query#score}, and packed codes to within {@link
+   * #packedMaxError}. Immutable.
    */
   public static final class QuantizedQuery {
     private final float constant;
     private final float base;
     private final GainLevels gain;
     private final io.signcodec.core.internal.QueryPlanes planes;
+    private final io.signcodec.core.internal.NibbleTables nibbles;
+    private final Codebook codebook;
     private final int codeBytes;
     private final double maxError;
+    private final double packedMaxError;
 
     private QuantizedQuery(
-        float constant,
-        float base,
-        GainLevels gain,
-        io.signcodec.core.internal.QueryPlanes planes,
-        int codeBytes) {
+        float constant, float base, GainLevels gain, double[] bitWeights, Codebook codebook) {
       this.constant = constant;
       this.base = base;
       this.gain = gain;
-      this.planes = planes;
-      this.codeBytes = codeBytes;
+      this.codebook = codebook;
+      this.codeBytes = codebook.codeBytes();
+      this.planes = io.signcodec.core.internal.QueryPlanes.of(bitWeights, codeBytes);
+      this.nibbles = io.signcodec.core.internal.NibbleTables.of(bitWeights, codeBytes);
       double largestGain = 1;
       if (gain != null) {
         largestGain = 0;
@@ -488,6 +490,7 @@ public final class CodeScorer {
         }
       }
       this.maxError = planes.maxError() * largestGain;
+      this.packedMaxError = nibbles.maxError() * largestGain;
     }
 
     /** The estimate of {@code ⟨q, x̂⟩} for the code at {@code codes[offset..]}. */
@@ -517,12 +520,109 @@ public final class CodeScorer {
     }
 
     /**
+     * Scores the {@code count} packed codes from index {@code from} into {@code
+     * scores[scoresOffset..]}: the estimates of {@code ⟨q, x̂⟩} from 8-bit tables of 16 entries per
+     * code nibble, looked up for 32 codes at a time in registers. Not the same floats as {@link
+     * #score}'s (the weights are rounded otherwise): within {@link #packedMaxError} of {@link
+     * Query#score}.
+     *
+     * @throws IllegalArgumentException if the codes are of another codebook (fingerprints differ),
+     *     or either range does not fit
+     */
+    public void scoreAll(PackedCodes codes, int from, int count, float[] scores, int scoresOffset) {
+      Objects.requireNonNull(codes, "codes");
+      if (codes.codebook().fingerprint() != codebook.fingerprint()) {
+        throw new IllegalArgumentException(
+            "packed codes of codebook "
+                + codes.codebook().fingerprintHex()
+                + ", query of codebook "
+                + codebook.fingerprintHex());
+      }
+      io.signcodec.core.internal.Checks.checkRange("codes", codes.size(), from, count, 1);
+      io.signcodec.core.internal.Checks.checkRange("scores", scores.length, scoresOffset, count, 1);
+      int block = PackedCodes.BLOCK;
+      int[] sums = new int[Math.min(count + 2 * block, PACKED_CHUNK)];
+      for (int done = 0; done < count; ) {
+        int first = from + done;
+        int firstBlock = first / block;
+        int blocks =
+            Math.min(sums.length / block, (first + count - done - 1) / block - firstBlock + 1);
+        int n = Math.min(count - done, blocks * block - first % block);
+        estimatePacked(
+            codes.packed(), firstBlock, first % block, n, sums, scores, scoresOffset + done);
+        done += n;
+      }
+    }
+
+    /** Sums held at once by {@link #scoreAll(PackedCodes, int, int, float[], int)}. */
+    private static final int PACKED_CHUNK = 32 * 1024;
+
+    /**
+     * Scores {@code count} packed codes from column {@code skip} of block {@code firstBlock} of
+     * {@code packed} into {@code scores[scoresOffset ..]}, no range check; {@code sums} holds the
+     * blocks' sums.
+     */
+    void estimatePacked(
+        byte[] packed,
+        int firstBlock,
+        int skip,
+        int count,
+        int[] sums,
+        float[] scores,
+        int scoresOffset) {
+      int block = PackedCodes.BLOCK;
+      int blocks = (skip + count + block - 1) / block;
+      nibbles.scan(packed, firstBlock * block * codeBytes, blocks, sums, 0);
+      for (int i = 0; i < count; i++) {
+        int c = skip + i;
+        float sum = (float) (constant + nibbles.estimate(sums[c]));
+        scores[scoresOffset + i] =
+            gain == null
+                ? sum
+                : base
+                    + gain.level(
+                            gain.read(
+                                packed,
+                                (firstBlock + c / block) * block * codeBytes + c % block,
+                                block))
+                        * sum;
+      }
+    }
+
+    /**
+     * Values that order the {@code count} packed codes from block {@code firstBlock} of {@code
+     * packed} as their estimates do ({@link #estimatePacked}), into {@code out[0 ..]}: without a
+     * gain the sums themselves (below 2^24, exact as floats; the estimate grows with them), with
+     * one the estimates.
+     */
+    void rankPacked(byte[] packed, int firstBlock, int count, int[] sums, float[] out) {
+      if (gain != null) {
+        estimatePacked(packed, firstBlock, 0, count, sums, out, 0);
+        return;
+      }
+      int block = PackedCodes.BLOCK;
+      nibbles.scan(packed, firstBlock * block * codeBytes, (count + block - 1) / block, sums, 0);
+      for (int i = 0; i < count; i++) {
+        out[i] = sums[i];
+      }
+    }
+
+    /**
      * A bound on {@code |score − }{@link Query#score}{@code |} for every code, up to the rounding
      * of two float sums: the roundings of all the code's weights at their largest, added up (with a
      * gain, times its largest level).
      */
     public double maxError() {
       return maxError;
+    }
+
+    /**
+     * As {@link #maxError}, for the scores of packed codes ({@link #scoreAll(PackedCodes, int, int,
+     * float[], int)}): half a table step per code nibble (with a gain, times its largest level),
+     * the step {@code 1/255} of the widest nibble's span of sums.
+     */
+    public double packedMaxError() {
+      return packedMaxError;
     }
   }
 }

@@ -30,19 +30,20 @@ import java.util.Objects;
  * 9·⌈n/8⌉} KiB: eight queries' interleaved, and one query's to build them) and the block's scores
  * for the tile. The tables are rebuilt from the weights for each block and tile, 256 additions per
  * code byte and query against the block's thousands of look-ups. With an oversample (below), no
- * tables: per query its bit planes, and per task a range's estimates and candidates.
+ * tables: per query its quantized query, the block again packed, and per task a range's sums,
+ * estimates and candidates.
  *
- * <p>With an oversample o ({@link #CodeSearch(Codebook, float[], int, int)}), a first pass scores
- * each block with every query's {@linkplain CodeScorer#prepareQuantized quantized query}
- * (population counts over bit planes, no tables), keeps the {@code k·o} best codes by that estimate
- * in each range of {@value #QUANTIZED_RANGE} codes of a block, and scores those exactly (from the
- * weights, without tables): the scores kept are still bit for bit {@link CodeScorer.Query#score}'s,
- * and the hits are the exact scan's unless one of its top k ranked below {@code k·o} in its range
- * by the estimate, which happened for none of the queries measured (BENCHMARKS.md, "Search on
- * codes"). The first pass scores one query at a time, so it beats the exact scan, which shares each
- * code's look-ups among eight queries, only where codes are long and the CPU counts bits in
- * vectors: measured with AVX-512, 1.1 to 1.5 times the exact scan's queries per second at r = 4,
- * 0.2 to 0.9 times at r ≤ 1.
+ * <p>With an oversample o ({@link #CodeSearch(Codebook, float[], int, int)}), each block is first
+ * {@linkplain PackedCodes packed} (blocks of 32 codes, byte-major: one more copy of the block), and
+ * a first pass scores it with every query's {@linkplain CodeScorer#prepareQuantized quantized
+ * query} by its 8-bit nibble tables, 32 codes' nibbles looked up at once in registers ({@link
+ * CodeScorer.QuantizedQuery#scoreAll(PackedCodes, int, int, float[], int)}); it keeps the {@code
+ * k·o} best codes by that estimate in each range of {@value #QUANTIZED_RANGE} codes of a block, and
+ * scores those exactly (from the weights, without tables): the scores kept are still bit for bit
+ * {@link CodeScorer.Query#score}'s, and the hits are the exact scan's unless one of its top k
+ * ranked below {@code k·o} in its range by the estimate. In the search report that happened for at
+ * most 0.9 % of the queries at an oversample of 2 and for none from 8 on (BENCHMARKS.md, "Search on
+ * codes"), where the first pass ran at RATIO_PLACEHOLDER the exact scan's queries per second.
  *
  * <p>To rank by the exact inner product {@code ⟨q, x⟩} where the float vectors are at hand (codes
  * in memory, floats on disk), search for more than k hits and {@link Hits#rescore} each query's
@@ -60,10 +61,11 @@ public final class CodeSearch {
   /**
    * The oversample of the quantized first pass that the measurements support: in the search report
    * (Gaussian, Fashion-MNIST and MiniLM data, r = 0.5 to 4, 1 000 queries each) its hits equalled
-   * the exact scan's for every query from an oversample of 1 on; 2 keeps a margin for other data at
-   * the cost of k more exact scores per {@value #QUANTIZED_RANGE} codes.
+   * the exact scan's for 99.1 to 100 % of the queries at an oversample of 2, at least 99.9 % at 4
+   * and all at 8; the exact scores of the 4k candidates per {@value #QUANTIZED_RANGE} codes cost a
+   * few per cent of the pass.
    */
-  public static final int DEFAULT_OVERSAMPLE = 2;
+  public static final int DEFAULT_OVERSAMPLE = 4;
 
   /**
    * Codes of a block whose {@code k·oversample} best by the quantized scores are kept together: the
@@ -88,6 +90,10 @@ public final class CodeSearch {
   private final int candidates;
 
   private byte[] blockCodes;
+
+  /** With an oversample, the block's codes packed for the first pass; else null. */
+  private byte[] blockPacked;
+
   private int pending;
   private long count;
 
@@ -165,14 +171,20 @@ public final class CodeSearch {
   /**
    * What one query costs in memory here, in bytes, besides the query itself: its decoder weights
    * ({@code 8·n}), for a search with an oversample its quantized query (nine longs per 64 code
-   * bits, rounded up to eight, and a KiB of exact table per head byte, at most {@value
-   * io.signcodec.core.internal.QueryPlanes#HEAD_BYTES}), and a list of k scores and ids ({@code
-   * 12·k}), with array headers.
+   * bits, rounded up to eight, a KiB of exact table per head byte, at most {@value
+   * io.signcodec.core.internal.QueryPlanes#HEAD_BYTES}, and 32 bytes of nibble tables per code
+   * byte), and a list of k scores and ids ({@code 12·k}), with array headers.
    */
   public static long bytesPerQuery(Codebook codebook, int k) {
     long words = ((codebook.codeBytes() + 7L) / 8 + 7) / 8 * 8;
     long heads = Math.min(io.signcodec.core.internal.QueryPlanes.HEAD_BYTES, codebook.codeBytes());
-    return 8L * codebook.bits() + 72L * words + 1024L * heads + 4L * heads + 12L * k + 160;
+    return 8L * codebook.bits()
+        + 72L * words
+        + 1024L * heads
+        + 4L * heads
+        + 32L * codebook.codeBytes()
+        + 12L * k
+        + 176;
   }
 
   /**
@@ -222,6 +234,7 @@ public final class CodeSearch {
             ? (n + QUANTIZED_RANGE - 1) / QUANTIZED_RANGE
             : tiles >= threads ? 1 : Math.max(1, Math.min(threads / tiles, n / MIN_RANGE));
     int span = quantized != null ? QUANTIZED_RANGE : (n + ranges - 1) / ranges;
+    byte[] packed = quantized != null ? pack(codes, n, ranges) : null;
     int tasks = tiles * ranges;
     TopK[] partial = ranges > 1 ? new TopK[tasks] : null;
     Parallel.forRange(
@@ -251,7 +264,8 @@ public final class CodeSearch {
                     quantized[q0 + i],
                     candidates,
                     codes,
-                    start * codeBytes,
+                    packed,
+                    start,
                     m,
                     into,
                     base + i,
@@ -278,6 +292,29 @@ public final class CodeSearch {
     }
     count += n;
     pending = 0;
+  }
+
+  /**
+   * The block's n codes packed ({@link PackedCodes#pack}) into the reused {@link #blockPacked}, a
+   * range of {@value #QUANTIZED_RANGE} codes per task.
+   */
+  private byte[] pack(byte[] codes, int n, int ranges) {
+    if (blockPacked == null) {
+      blockPacked = new byte[(int) PackedCodes.packedBytes(block, codeBytes)];
+    }
+    byte[] packed = blockPacked;
+    Parallel.forRange(
+        ranges,
+        1,
+        true,
+        (from, to) -> {
+          for (int r = from; r < to; r++) {
+            int start = r * QUANTIZED_RANGE;
+            int m = Math.min(QUANTIZED_RANGE, n - start);
+            PackedCodes.pack(codes, start * codeBytes, m, codeBytes, packed, start * codeBytes);
+          }
+        });
+    return packed;
   }
 
   /** The codebook whose codes are searched. */

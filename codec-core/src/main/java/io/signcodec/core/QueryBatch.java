@@ -111,16 +111,18 @@ final class QueryBatch {
   }
 
   /**
-   * Scores the {@code m} codes at {@code codes[offset ..]} for query {@code q} with its quantized
-   * query, keeps the {@code candidates} best of them by that score, and offers those, scored
-   * exactly ({@link CodeScorer.Query#score}'s floats, from the weights without tables), to list
-   * {@code base} of {@code into}, ids from {@code firstId}.
+   * Scores the {@code m} codes from index {@code offset} of a block ({@code codes}, and the same
+   * packed, {@link PackedCodes#pack}; offset a multiple of {@link PackedCodes#BLOCK}) for query
+   * {@code q} with its quantized query's nibble tables, keeps the {@code candidates} best of them
+   * by that score, and offers those, scored exactly ({@link CodeScorer.Query#score}'s floats, from
+   * the weights without tables), to list {@code base} of {@code into}, ids from {@code firstId}.
    */
   void offerQuantized(
       int q,
       CodeScorer.QuantizedQuery quantized,
       int candidates,
       byte[] codes,
+      byte[] packed,
       int offset,
       int m,
       TopK into,
@@ -128,13 +130,13 @@ final class QueryBatch {
       long firstId,
       Scratch s) {
     int codeBytes = scorer.codeBytes();
-    quantized.estimateAll(codes, offset, m, s.row, 0);
+    quantized.rankPacked(packed, offset / PackedCodes.BLOCK, m, s.sums(m), s.row);
     TopK best = new TopK(1, Math.max(1, Math.min(candidates, m)));
     best.offer(0, s.row, m, 0);
     long[] local = best.sortedIndices(0);
     GainLevels gain = scorer.gain();
     for (long id : local) {
-      int at = offset + (int) id * codeBytes;
+      int at = (offset + (int) id) * codeBytes;
       float sum = CodeScorer.exactSum(bitWeights[q], constants[q], codes, at, codeBytes);
       into.offer(base, CodeScorer.finish(gain, bases[q], sum, codes, at), firstId + id);
     }
@@ -159,8 +161,20 @@ final class QueryBatch {
     final float[] scores;
     final float[] row;
 
+    /** A range's whole-number sums, for {@link #offerQuantized}: allocated on first use. */
+    private int[] sums;
+
+    int[] sums(int codes) {
+      int blocks = (codes + PackedCodes.BLOCK - 1) / PackedCodes.BLOCK;
+      if (sums == null || sums.length < blocks * PackedCodes.BLOCK) {
+        sums = new int[blocks * PackedCodes.BLOCK];
+      }
+      return sums;
+    }
+
     private Scratch(int codeBytes, int codes, boolean tiles, boolean tables) {
       this.tables = tables ? new float[codeBytes * 256] : null;
+
       this.tiled = tiles ? new float[codeBytes * 256 * CodeScorer.TILE] : null;
       this.scores = tiles ? new float[codes * CodeScorer.TILE] : null;
       this.row = new float[codes];

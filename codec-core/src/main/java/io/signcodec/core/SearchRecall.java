@@ -246,6 +246,8 @@ public final class SearchRecall {
     }
     float[][] columns = transposed;
     byte[] codes = blockCodes;
+    byte[] packed = new byte[(int) PackedCodes.packedBytes(n, scorer.codeBytes())];
+    PackedCodes.pack(codes, 0, n, scorer.codeBytes(), packed, 0);
     long first = count;
     int tiles = (queryCount + tile - 1) / tile;
     Parallel.forRange(
@@ -275,6 +277,7 @@ public final class SearchRecall {
                   batch.quantized(q),
                   k * CodeSearch.DEFAULT_OVERSAMPLE,
                   codes,
+                  packed,
                   0,
                   n,
                   quantized,

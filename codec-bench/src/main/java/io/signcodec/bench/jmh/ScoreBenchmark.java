@@ -3,6 +3,7 @@ package io.signcodec.bench.jmh;
 import io.signcodec.core.CodeScorer;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.LinearDecoder;
+import io.signcodec.core.PackedCodes;
 import io.signcodec.core.SignEncoder;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
@@ -18,7 +19,10 @@ import org.openjdk.jmh.annotations.Setup;
  * CodeScorer.Queries#scoreAll} of {@value #TOGETHER} queries prepared together, scores (codes ×
  * queries) per second, to compare with {@code onCodes}' codes per second of one query. {@code
  * onCodesQuantized}: {@link CodeScorer.QuantizedQuery#scoreAll} (8-bit bit planes, population
- * counts), codes per second; {@code prepareQuantized} its preparation, queries per second.
+ * counts), codes per second; {@code onCodesPacked}: the same query's {@link
+ * CodeScorer.QuantizedQuery#scoreAll(PackedCodes, int, int, float[], int)} over the codes packed
+ * once ({@link PackedCodes}, 8-bit nibble tables looked up by register shuffles), codes per second;
+ * {@code prepareQuantized} its preparation, queries per second.
  */
 public class ScoreBenchmark extends ShapeBenchmark {
   static final int CODES = 10_000;
@@ -31,6 +35,7 @@ public class ScoreBenchmark extends ShapeBenchmark {
   private CodeScorer scorer;
   private CodeScorer.Query prepared;
   private CodeScorer.QuantizedQuery quantized;
+  private PackedCodes packed;
   private LinearDecoder decoder;
   private CodeScorer.Queries together;
   private float[][] togetherScores;
@@ -47,6 +52,7 @@ public class ScoreBenchmark extends ShapeBenchmark {
     scorer = CodeScorer.of(cb);
     prepared = scorer.prepare(query);
     quantized = scorer.prepareQuantized(query);
+    packed = PackedCodes.of(cb, codes, 0, CODES);
     decoder = LinearDecoder.builder(cb).parallel(false).build();
     float[] queries = java.util.Arrays.copyOf(BenchInputs.gaussianPool(dim, 3), TOGETHER * dim);
     together = scorer.prepareAll(queries, 0, TOGETHER);
@@ -71,6 +77,13 @@ public class ScoreBenchmark extends ShapeBenchmark {
   @OperationsPerInvocation(CODES)
   public float[] onCodesQuantized() {
     quantized.scoreAll(codes, 0, CODES, scores, 0);
+    return scores;
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(CODES)
+  public float[] onCodesPacked() {
+    quantized.scoreAll(packed, 0, CODES, scores, 0);
     return scores;
   }
 

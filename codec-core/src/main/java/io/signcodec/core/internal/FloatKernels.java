@@ -200,6 +200,25 @@ public final class FloatKernels {
   /** Longs per plane of {@link #planeDot} are a multiple of this, so whole registers fit. */
   public static final int PLANE_STRIDE_STEP = 8;
 
+  /** Codes per block of {@link #nibbleScan}'s layout. */
+  public static final int NIBBLE_BLOCK = 32;
+
+  /**
+   * Sums of 8-bit table entries over codes packed in blocks ({@code PackedCodes}' layout): block i
+   * at {@code packed[off + i·32·codeBytes ..]} holds 32 codes, byte p of code c at {@code 32 p +
+   * c}. Writes {@code sums[sumsOff + 32 i + c] = Σ_p T[32 p + (x & 15)] + T[32 p + 16 + (x >>> 4)]}
+   * for {@code x} that byte, the entries {@code T = tables} read as unsigned: per code byte a
+   * 16-entry table for its low nibble and one for its high nibble. Whole numbers, the same on every
+   * backend; the vector backend looks the 32 codes' nibbles up in registers (a byte shuffle, {@code
+   * pshufb}) rather than one by one.
+   *
+   * @param tables {@code 32·codeBytes} entries
+   */
+  public static void nibbleScan(
+      byte[] packed, int off, int blocks, int codeBytes, byte[] tables, int[] sums, int sumsOff) {
+    Backends.ACTIVE.nibbleScan(packed, off, blocks, codeBytes, tables, sums, sumsOff);
+  }
+
   private static final java.lang.invoke.VarHandle LONGS =
       java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
           long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);

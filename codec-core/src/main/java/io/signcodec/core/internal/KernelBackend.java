@@ -66,6 +66,10 @@ interface KernelBackend {
   /** See {@link FloatKernels#planeDot}. */
   long planeDot(long[] planes, long[] shifts, int stride, byte[] codes, int off, int len);
 
+  /** See {@link FloatKernels#nibbleScan}. */
+  void nibbleScan(
+      byte[] packed, int off, int blocks, int codeBytes, byte[] tables, int[] sums, int sumsOff);
+
   /** Whether {@code x[off..off+len)} holds no NaN and no infinity. */
   boolean allFinite(float[] x, int off, int len);
 

@@ -261,6 +261,25 @@ final class ScalarBackend implements KernelBackend {
   }
 
   @Override
+  public void nibbleScan(
+      byte[] packed, int off, int blocks, int codeBytes, byte[] tables, int[] sums, int sumsOff) {
+    int block = FloatKernels.NIBBLE_BLOCK;
+    for (int i = 0; i < blocks; i++) {
+      int base = off + i * block * codeBytes;
+      int out = sumsOff + i * block;
+      java.util.Arrays.fill(sums, out, out + block, 0);
+      for (int p = 0; p < codeBytes; p++) {
+        int row = base + block * p;
+        int t = 32 * p;
+        for (int c = 0; c < block; c++) {
+          int x = packed[row + c];
+          sums[out + c] += (tables[t + (x & 15)] & 0xFF) + (tables[t + 16 + (x >>> 4 & 15)] & 0xFF);
+        }
+      }
+    }
+  }
+
+  @Override
   public String name() {
     return "scalar";
   }

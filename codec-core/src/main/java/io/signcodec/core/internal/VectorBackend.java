@@ -7,6 +7,7 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
@@ -1086,6 +1087,97 @@ final class VectorBackend implements KernelBackend {
 
   private static LongVector count(long[] planes, int at, LongVector c) {
     return LongVector.fromArray(LONG_SPECIES, planes, at).and(c).lanewise(BIT_COUNT);
+  }
+
+  /**
+   * Whether {@link #nibbleScan} can use 128-bit registers (16 byte lanes, one {@code pshufb}
+   * table): the platform's vectors are at least that wide.
+   */
+  private static final boolean NIBBLES = ByteVector.SPECIES_PREFERRED.vectorBitSize() >= 128;
+
+  private static final VectorSpecies<Byte> BYTES_128 = ByteVector.SPECIES_128;
+  private static final VectorSpecies<Short> SHORTS_128 = ShortVector.SPECIES_128;
+
+  /**
+   * Code bytes summed in 16-bit lanes before they are added to the sums: two entries of at most 255
+   * per code byte, so at most {@code 128·510 < 2^16}.
+   */
+  private static final int NIBBLE_RUN = 128;
+
+  /**
+   * As the scalar backend's: per block, per code byte, the 32 codes' low and high nibbles looked up
+   * in their 16-entry tables in registers ({@code selectFrom}, a byte shuffle), 16 codes per
+   * register, each entry added to a 16-bit lane (even and odd codes apart). Each block is its own
+   * call: inlined into one method with the loop over blocks, C2 left the vectors boxed.
+   */
+  @Override
+  public void nibbleScan(
+      byte[] packed, int off, int blocks, int codeBytes, byte[] tables, int[] sums, int sumsOff) {
+    if (!NIBBLES) {
+      ScalarBackend.INSTANCE.nibbleScan(packed, off, blocks, codeBytes, tables, sums, sumsOff);
+      return;
+    }
+    int block = FloatKernels.NIBBLE_BLOCK;
+    short[] lanes = new short[block];
+    for (int i = 0; i < blocks; i++) {
+      int base = off + i * block * codeBytes;
+      int out = sumsOff + i * block;
+      java.util.Arrays.fill(sums, out, out + block, 0);
+      for (int from = 0; from < codeBytes; from += NIBBLE_RUN) {
+        nibbleRun(packed, base, from, Math.min(codeBytes, from + NIBBLE_RUN), tables, lanes);
+        addLanes(lanes, sums, out);
+      }
+    }
+  }
+
+  /** Adds the 16-bit lanes of {@link #nibbleRun} (even codes, odd codes, per half) to the sums. */
+  private static void addLanes(short[] lanes, int[] sums, int out) {
+    for (int j = 0; j < 8; j++) {
+      sums[out + 2 * j] += lanes[j] & 0xFFFF;
+      sums[out + 2 * j + 1] += lanes[8 + j] & 0xFFFF;
+      sums[out + 16 + 2 * j] += lanes[16 + j] & 0xFFFF;
+      sums[out + 17 + 2 * j] += lanes[24 + j] & 0xFFFF;
+    }
+  }
+
+  /**
+   * Code bytes {@code [from, to)} of the block at {@code packed[base ..]}: the lanes' sums into
+   * {@code lanes}, codes 0, 2, .., 14 at 0, codes 1, 3, .., 15 at 8, then codes 16 to 31 likewise.
+   */
+  private static void nibbleRun(
+      byte[] packed, int base, int from, int to, byte[] tables, short[] lanes) {
+    ShortVector even0 = ShortVector.zero(SHORTS_128);
+    ShortVector odd0 = even0;
+    ShortVector even1 = even0;
+    ShortVector odd1 = even0;
+    for (int p = from; p < to; p++) {
+      ByteVector low = ByteVector.fromArray(BYTES_128, tables, 32 * p);
+      ByteVector high = ByteVector.fromArray(BYTES_128, tables, 32 * p + 16);
+      ByteVector x0 = ByteVector.fromArray(BYTES_128, packed, base + 32 * p);
+      ByteVector x1 = ByteVector.fromArray(BYTES_128, packed, base + 32 * p + 16);
+      ShortVector a0 = x0.and((byte) 15).selectFrom(low).reinterpretAsShorts();
+      ShortVector b0 = highNibbles(x0).selectFrom(high).reinterpretAsShorts();
+      ShortVector a1 = x1.and((byte) 15).selectFrom(low).reinterpretAsShorts();
+      ShortVector b1 = highNibbles(x1).selectFrom(high).reinterpretAsShorts();
+      even0 = even0.add(a0.and((short) 0xFF)).add(b0.and((short) 0xFF));
+      odd0 =
+          odd0.add(a0.lanewise(VectorOperators.LSHR, 8)).add(b0.lanewise(VectorOperators.LSHR, 8));
+      even1 = even1.add(a1.and((short) 0xFF)).add(b1.and((short) 0xFF));
+      odd1 =
+          odd1.add(a1.lanewise(VectorOperators.LSHR, 8)).add(b1.lanewise(VectorOperators.LSHR, 8));
+    }
+    even0.intoArray(lanes, 0);
+    odd0.intoArray(lanes, 8);
+    even1.intoArray(lanes, 16);
+    odd1.intoArray(lanes, 24);
+  }
+
+  /** Each byte's high nibble, shifted in 16-bit lanes (x86 has no byte shift) and masked. */
+  private static ByteVector highNibbles(ByteVector x) {
+    return x.reinterpretAsShorts()
+        .lanewise(VectorOperators.LSHR, 4)
+        .reinterpretAsBytes()
+        .and((byte) 15);
   }
 
   @Override

@@ -136,6 +136,11 @@ final class WarmingBackend implements KernelBackend {
     for (int i = 0; i < planes.length; i++) {
       planes[i] = random.nextLong();
     }
+    byte[] packed = new byte[2 * FloatKernels.NIBBLE_BLOCK * 24];
+    random.nextBytes(packed);
+    byte[] nibbleTables = new byte[32 * 24];
+    random.nextBytes(nibbleTables);
+    int[] sums = new int[2 * FloatKernels.NIBBLE_BLOCK];
     long fastest = Long.MAX_VALUE;
     int round = 0;
     while (round < MAX_ROUNDS) {
@@ -154,6 +159,7 @@ final class WarmingBackend implements KernelBackend {
         vector.allFinite(x, 0, x.length);
         vector.allWithin(x, 0, x.length, 0x7f000000);
         vector.planeDot(planes, shifts, 8, codes, 0, 61);
+        vector.nibbleScan(packed, 0, 2, 24, nibbleTables, sums, 0);
       }
       long t = System.nanoTime() - t0;
       round++;
@@ -251,6 +257,12 @@ final class WarmingBackend implements KernelBackend {
   @Override
   public long planeDot(long[] planes, long[] shifts, int stride, byte[] codes, int off, int len) {
     return current().planeDot(planes, shifts, stride, codes, off, len);
+  }
+
+  @Override
+  public void nibbleScan(
+      byte[] packed, int off, int blocks, int codeBytes, byte[] tables, int[] sums, int sumsOff) {
+    current().nibbleScan(packed, off, blocks, codeBytes, tables, sums, sumsOff);
   }
 
   @Override

@@ -124,9 +124,18 @@ public final class GainLevels {
 
   /** The gain index the code at {@code code[off ..]} holds. */
   public int read(byte[] code, int off) {
-    int v = (code[off + firstByte] & 0xFF) >>> shift;
+    return read(code, off, 1);
+  }
+
+  /**
+   * The gain index of a code whose byte b is at {@code code[off + b·stride]} (a packed block's
+   * column: stride 32).
+   */
+  public int read(byte[] code, int off, int stride) {
+    int at = off + firstByte * stride;
+    int v = (code[at] & 0xFF) >>> shift;
     if (twoBytes) {
-      v |= (code[off + firstByte + 1] & 0xFF) << (8 - shift);
+      v |= (code[at + stride] & 0xFF) << (8 - shift);
     }
     return v & ((1 << bits) - 1);
   }
