@@ -219,32 +219,35 @@ public final class CodeScorer {
   }
 
   /**
-   * {@link #score}'s sum without the tables: each code byte's entry computed as {@link #fillTables}
-   * computes it (its two nibbles' float sums, each from bit 0 up, then added) and added in the same
-   * order, so the same float bit for bit. For a few codes of a query, about {@code n} operations
-   * each against the {@code 256·⌈n/8⌉} of building the tables.
+   * Fills {@code dst[0 .. 32·codeBytes)} with each code byte's two nibble tables as {@link
+   * #fillTables} computes them: {@code dst[32 b + v]} the low nibble's sum for value v, {@code
+   * dst[32 b + 16 + v]} the high nibble's. 32 partial sums per code byte, against the 256 entries
+   * of a full table.
    */
-  static float exactSum(double[] w, float constant, byte[] codes, int offset, int codeBytes) {
+  void fillNibbleTables(double[] w, float[] dst) {
+    float[] low = new float[16];
+    float[] high = new float[16];
+    for (int b = 0; b < codeBytes; b++) {
+      int width = Math.max(0, Math.min(8, w.length - 8 * b));
+      nibbleSums(w, 8 * b, Math.min(4, width), low);
+      nibbleSums(w, 8 * b + 4, Math.max(0, width - 4), high);
+      System.arraycopy(low, 0, dst, 32 * b, 16);
+      System.arraycopy(high, 0, dst, 32 * b + 16, 16);
+    }
+  }
+
+  /**
+   * {@link #score}'s sum from {@link #fillNibbleTables}' tables: each code byte's entry the sum of
+   * its two nibbles' entries, added in the same order, so the same float bit for bit; two look-ups
+   * per code byte.
+   */
+  static float exactSum(float[] nibbles, float constant, byte[] codes, int offset, int codeBytes) {
     float s = constant;
     for (int b = 0; b < codeBytes; b++) {
       int v = codes[offset + b] & 0xFF;
-      int width = Math.max(0, Math.min(8, w.length - 8 * b));
-      float low = nibbleSum(w, 8 * b, Math.min(4, width), v & 15);
-      float high = nibbleSum(w, 8 * b + 4, Math.max(0, width - 4), v >>> 4);
-      s += low + high;
+      s += nibbles[32 * b + (v & 15)] + nibbles[32 * b + 16 + (v >>> 4)];
     }
     return s;
-  }
-
-  /** Entry {@code v} of {@link #nibbleSums}' table, computed alone. */
-  private static float nibbleSum(double[] w, int from, int width, int v) {
-    float sum = 0f;
-    for (int bit = 0; bit < 4; bit++) {
-      if ((v >>> bit & 1) != 0) {
-        sum += bit < width ? (float) (2 * w[from + bit]) : 0f;
-      }
-    }
-    return sum;
   }
 
   /** {@code ⟨q, x̂⟩} of the code at {@code codes[offset..]}, from a query's constant and tables. */

@@ -135,9 +135,11 @@ final class QueryBatch {
     best.offer(0, s.row, m, 0);
     long[] local = best.sortedIndices(0);
     GainLevels gain = scorer.gain();
+    float[] nibbles = s.nibbles(codeBytes);
+    scorer.fillNibbleTables(bitWeights[q], nibbles);
     for (long id : local) {
       int at = (offset + (int) id) * codeBytes;
-      float sum = CodeScorer.exactSum(bitWeights[q], constants[q], codes, at, codeBytes);
+      float sum = CodeScorer.exactSum(nibbles, constants[q], codes, at, codeBytes);
       into.offer(base, CodeScorer.finish(gain, bases[q], sum, codes, at), firstId + id);
     }
   }
@@ -163,6 +165,18 @@ final class QueryBatch {
 
     /** A range's whole-number sums, for {@link #offerQuantized}: allocated on first use. */
     private int[] sums;
+
+    /**
+     * A query's exact nibble tables ({@link CodeScorer#fillNibbleTables}): allocated on first use.
+     */
+    private float[] nibbles;
+
+    float[] nibbles(int codeBytes) {
+      if (nibbles == null) {
+        nibbles = new float[32 * codeBytes];
+      }
+      return nibbles;
+    }
 
     int[] sums(int codes) {
       int blocks = (codes + PackedCodes.BLOCK - 1) / PackedCodes.BLOCK;

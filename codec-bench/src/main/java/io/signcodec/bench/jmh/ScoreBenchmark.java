@@ -22,7 +22,8 @@ import org.openjdk.jmh.annotations.Setup;
  * counts), codes per second; {@code onCodesPacked}: the same query's {@link
  * CodeScorer.QuantizedQuery#scoreAll(PackedCodes, int, int, float[], int)} over the codes packed
  * once ({@link PackedCodes}, 8-bit nibble tables looked up by register shuffles), codes per second;
- * {@code prepareQuantized} its preparation, queries per second.
+ * {@code pack}: {@link PackedCodes#of}, codes per second; {@code prepareQuantized} the quantized
+ * query's preparation, queries per second.
  */
 public class ScoreBenchmark extends ShapeBenchmark {
   static final int CODES = 10_000;
@@ -85,6 +86,12 @@ public class ScoreBenchmark extends ShapeBenchmark {
   public float[] onCodesPacked() {
     quantized.scoreAll(packed, 0, CODES, scores, 0);
     return scores;
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(CODES)
+  public PackedCodes pack() {
+    return PackedCodes.of(packed.codebook(), codes, 0, CODES);
   }
 
   @Benchmark
