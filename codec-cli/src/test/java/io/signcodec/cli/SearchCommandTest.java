@@ -115,6 +115,26 @@ class SearchCommandTest {
         summary);
   }
 
+  /**
+   * With a first pass, the hits are the library's search with that oversample; an oversample that
+   * keeps every code of the 16 384 gives the exact scan's hits.
+   */
+  @Test
+  void aFirstPassGivesTheLibrarysQuantizedSearch() {
+    Cli.Result res = search("--k", "7", "--first-pass", "2");
+    assertEquals(0, res.exit(), res::toString);
+    assertSameHits(
+        CodeSearch.search(codebook, queries, 7, 2, codes, 0, COUNT), parse(new String(res.data())));
+    assertTrue(res.err().contains("\"rescored\":false, \"firstPass\":2, "), res.err());
+    Cli.Result all = search("--k", "7", "--first-pass", "3000");
+    assertEquals(0, all.exit(), all::toString);
+    assertSameHits(
+        CodeSearch.search(codebook, queries, 7, codes, 0, COUNT), parse(new String(all.data())));
+    usageError(
+        search("--first-pass", "0"),
+        "Invalid value for option '--first-pass': must be >= 1, was 0");
+  }
+
   @Test
   void theContainerMayComeOnStandardInputButTheQueriesMayNot() throws IOException {
     Cli.Result res =

@@ -39,11 +39,14 @@ import java.util.Objects;
  * query} by its 8-bit nibble tables, 32 codes' nibbles looked up at once in registers ({@link
  * CodeScorer.QuantizedQuery#scoreAll(PackedCodes, int, int, float[], int)}); it keeps the {@code
  * k·o} best codes by that estimate in each range of {@value #QUANTIZED_RANGE} codes of a block, and
- * scores those exactly (from the weights, without tables): the scores kept are still bit for bit
- * {@link CodeScorer.Query#score}'s, and the hits are the exact scan's unless one of its top k
- * ranked below {@code k·o} in its range by the estimate. In the search report that happened for at
- * most 0.9 % of the queries at an oversample of 2 and for none from 8 on (BENCHMARKS.md, "Search on
- * codes"), where the first pass ran at RATIO_PLACEHOLDER the exact scan's queries per second.
+ * scores those exactly (from the query's 16-entry float tables per code nibble, without the full
+ * tables): the scores kept are still bit for bit {@link CodeScorer.Query#score}'s, and the hits are
+ * the exact scan's unless one of its top k ranked below {@code k·o} in its range by the estimate.
+ * In the search report that happened for at most 0.9 % of the queries at an oversample of 2, 0.1 %
+ * at 4 and none at 8 (BENCHMARKS.md, "Search on codes"), where the first pass ran at 1.3 to 3.3
+ * times the exact scan's queries per second from r = 1 on (0.9 to 1.6 times at r = 0.5), with the
+ * Vector API; without it, the packed scan runs at half the tables' speed and the exact scan is the
+ * faster.
  *
  * <p>To rank by the exact inner product {@code ⟨q, x⟩} where the float vectors are at hand (codes
  * in memory, floats on disk), search for more than k hits and {@link Hits#rescore} each query's
