@@ -25,9 +25,11 @@ import java.util.Objects;
  * <p>A third list per query is the search with a quantized first pass ({@link
  * CodeSearch#CodeSearch(Codebook, float[], int, int)} at {@link CodeSearch#DEFAULT_OVERSAMPLE}):
  * each block's {@code k·oversample} best codes by the query's {@linkplain
- * CodeScorer#prepareQuantized quantized} score, ranked by the exact score on the codes; {@link
- * #quantizedRecall} is its recall, {@link #quantizedSameAsCodes} how often it returns the codes'
- * list itself. The quantized queries are rebuilt for every block, as the tables are.
+ * CodeScorer#prepareQuantized quantized} score (its nibble tables over the block {@linkplain
+ * PackedCodes packed}; a block holds at most as many codes as the search's ranges), ranked by the
+ * exact score on the codes; {@link #quantizedRecall} is its recall, {@link #quantizedSameAsCodes}
+ * how often it returns the codes' list itself. The quantized queries are rebuilt for every block,
+ * as the tables are.
  *
  * <p>Ties are broken towards the lower database index (the vector added first), in both lists, and
  * a NaN score (an overflow, {@code +∞ − ∞}) ranks below every other. Queries are split across the
