@@ -57,12 +57,13 @@ public final class CodeScorer {
    * from exact tables, and every other bit weight {@code w_j} of {@code Σ_j w_j z_j} rounded to 8
    * bits on a step of its own 64-bit word (a power-of-two fraction of the query's), held as bit
    * planes, so that those bytes score with eight 64-bit ANDs and population counts per 64 code bits
-   * instead of eight table look-ups, and the query needs no more than the head bytes' tables (its
-   * preparation costs the {@code n×d} product and one pass over the n weights). Scores differ from
-   * {@link Query#score}'s by at most {@link QuantizedQuery#maxError}, and in practice by far less:
-   * the roundings are independent, of either sign. A first pass for a search whose candidates the
-   * exact scores then rank, or a graph search (HNSW) that tolerates scores this close. Codes of at
-   * most that many bytes score exactly, to float rounding.
+   * instead of eight table look-ups, and the query needs no more than the head bytes' tables
+   * (preparing costs the {@code n×d} product; the planes are built on the first score, one pass
+   * over the n weights). Scores differ from {@link Query#score}'s by at most {@link
+   * QuantizedQuery#maxError}, and in practice by far less: the roundings are independent, of either
+   * sign. A first pass for a search whose candidates the exact scores then rank, or a graph search
+   * (HNSW) that tolerates scores this close. Codes of at most that many bytes score exactly, to
+   * float rounding.
    *
    * <p>The counts are whole numbers, so a code's score is the same float on every JVM and CPU: with
    * the Vector API ({@code --add-modules jdk.incubator.vector}) on JDK 19 or later they run on
@@ -71,13 +72,13 @@ public final class CodeScorer {
    * = 2) times the codes per second of {@link Query#scoreAll}; with AVX2's emulated count, or on
    * JDK 17, they score fewer, 0.3 to 0.8 times (BENCHMARKS.md, "Quantized queries").
    *
-   * <p>The query also holds 8-bit tables of 16 entries per code nibble (32 bytes per code byte) for
-   * {@linkplain PackedCodes packed codes}, whose scan ({@link QuantizedQuery#scoreAll(PackedCodes,
-   * int, int, float[], int)}) looks up 32 codes' nibbles at once in registers: the fastest way to
-   * score many codes for one query: at d = 768, 4.6 to 6.8 times the codes per second of {@link
-   * Query#scoreAll} with the Vector API on JDK 25 (AVX-512 and AVX2), 3.7 to 4.4 times on JDK 17,
-   * half as many without the Vector API (BENCHMARKS.md, "Packed codes"); and the first pass of
-   * {@link CodeSearch#CodeSearch(Codebook, float[], int, int)}.
+   * <p>For {@linkplain PackedCodes packed codes} the query builds, on their first use, 8-bit tables
+   * of 16 entries per code nibble (32 bytes per code byte), whose scan ({@link
+   * QuantizedQuery#scoreAll(PackedCodes, int, int, float[], int)}) looks up 32 codes' nibbles at
+   * once in registers: the fastest way to score many codes for one query: at d = 768, 4.6 to 6.8
+   * times the codes per second of {@link Query#scoreAll} with the Vector API on JDK 25 (AVX-512 and
+   * AVX2), 3.7 to 4.4 times on JDK 17, half as many without the Vector API (BENCHMARKS.md, "Packed
+   * codes"); and the first pass of {@link CodeSearch#CodeSearch(Codebook, float[], int, int)}.
    */
   public QuantizedQuery prepareQuantized(float[] query) {
     Weights weights = weights(query);
@@ -471,37 +472,60 @@ public final class CodeScorer {
     private final float constant;
     private final float base;
     private final GainLevels gain;
-    private final io.signcodec.core.internal.QueryPlanes planes;
-    private final io.signcodec.core.internal.NibbleTables nibbles;
+    private final double[] bitWeights;
     private final Codebook codebook;
     private final int codeBytes;
-    private final double maxError;
-    private final double packedMaxError;
+    private final double largestGain;
+
+    /**
+     * The bit planes and the nibble tables, each built on its first use: a graph search uses only
+     * the planes, a scan of packed codes only the tables. Both immutable (final fields), so a race
+     * that builds one twice publishes equal objects.
+     */
+    private volatile io.signcodec.core.internal.QueryPlanes planes;
+
+    private volatile io.signcodec.core.internal.NibbleTables nibbles;
 
     private QuantizedQuery(
         float constant, float base, GainLevels gain, double[] bitWeights, Codebook codebook) {
       this.constant = constant;
       this.base = base;
       this.gain = gain;
+      this.bitWeights = bitWeights;
       this.codebook = codebook;
       this.codeBytes = codebook.codeBytes();
-      this.planes = io.signcodec.core.internal.QueryPlanes.of(bitWeights, codeBytes);
-      this.nibbles = io.signcodec.core.internal.NibbleTables.of(bitWeights, codeBytes);
-      double largestGain = 1;
+      double largest = 1;
       if (gain != null) {
-        largestGain = 0;
+        largest = 0;
         for (float level : gain.levels()) {
-          largestGain = Math.max(largestGain, Math.abs(level));
+          largest = Math.max(largest, Math.abs(level));
         }
       }
-      this.maxError = planes.maxError() * largestGain;
-      this.packedMaxError = nibbles.maxError() * largestGain;
+      this.largestGain = largest;
+    }
+
+    private io.signcodec.core.internal.QueryPlanes planes() {
+      io.signcodec.core.internal.QueryPlanes p = planes;
+      if (p == null) {
+        p = io.signcodec.core.internal.QueryPlanes.of(bitWeights, codeBytes);
+        planes = p;
+      }
+      return p;
+    }
+
+    private io.signcodec.core.internal.NibbleTables nibbles() {
+      io.signcodec.core.internal.NibbleTables t = nibbles;
+      if (t == null) {
+        t = io.signcodec.core.internal.NibbleTables.of(bitWeights, codeBytes);
+        nibbles = t;
+      }
+      return t;
     }
 
     /** The estimate of {@code ⟨q, x̂⟩} for the code at {@code codes[offset..]}. */
     public float score(byte[] codes, int offset) {
       io.signcodec.core.internal.Checks.checkRange("codes", codes.length, offset, 1, codeBytes);
-      return estimate(codes, offset);
+      return estimate(planes(), codes, offset);
     }
 
     /** Scores {@code count} consecutive codes into {@code scores[scoresOffset..]}. */
@@ -513,13 +537,15 @@ public final class CodeScorer {
 
     /** {@link #scoreAll} without the range checks. */
     void estimateAll(byte[] codes, int offset, int count, float[] scores, int scoresOffset) {
+      io.signcodec.core.internal.QueryPlanes p = planes();
       for (int i = 0; i < count; i++) {
-        scores[scoresOffset + i] = estimate(codes, offset + i * codeBytes);
+        scores[scoresOffset + i] = estimate(p, codes, offset + i * codeBytes);
       }
     }
 
     /** {@link #score} without the range check. */
-    private float estimate(byte[] codes, int offset) {
+    private float estimate(
+        io.signcodec.core.internal.QueryPlanes planes, byte[] codes, int offset) {
       float sum = (float) (constant + planes.sum(codes, offset));
       return finish(gain, base, sum, codes, offset);
     }
@@ -577,10 +603,11 @@ public final class CodeScorer {
         int scoresOffset) {
       int block = PackedCodes.BLOCK;
       int blocks = (skip + count + block - 1) / block;
-      nibbles.scan(packed, firstBlock * block * codeBytes, blocks, sums, 0);
+      io.signcodec.core.internal.NibbleTables tables = nibbles();
+      tables.scan(packed, firstBlock * block * codeBytes, blocks, sums, 0);
       for (int i = 0; i < count; i++) {
         int c = skip + i;
-        float sum = (float) (constant + nibbles.estimate(sums[c]));
+        float sum = (float) (constant + tables.estimate(sums[c]));
         scores[scoresOffset + i] =
             gain == null
                 ? sum
@@ -606,7 +633,7 @@ public final class CodeScorer {
         return;
       }
       int block = PackedCodes.BLOCK;
-      nibbles.scan(packed, firstBlock * block * codeBytes, (count + block - 1) / block, sums, 0);
+      nibbles().scan(packed, firstBlock * block * codeBytes, (count + block - 1) / block, sums, 0);
       for (int i = 0; i < count; i++) {
         out[i] = sums[i];
       }
@@ -618,7 +645,7 @@ public final class CodeScorer {
      * gain, times its largest level).
      */
     public double maxError() {
-      return maxError;
+      return planes().maxError() * largestGain;
     }
 
     /**
@@ -627,7 +654,7 @@ public final class CodeScorer {
      * the step {@code 1/255} of the widest nibble's span of sums.
      */
     public double packedMaxError() {
-      return packedMaxError;
+      return nibbles().maxError() * largestGain;
     }
   }
 }
