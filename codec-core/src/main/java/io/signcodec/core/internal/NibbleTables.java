@@ -19,6 +19,9 @@ package io.signcodec.core.internal;
  * either sign, so their sum is typically {@code Δ·√(codeBytes/6)}.
  */
 public final class NibbleTables {
+  /** The highest set bit of each nibble value (0 for 0). */
+  private static final int[] TOP_BIT = {0, 0, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3};
+
   private final byte[] tables;
   private final int codeBytes;
   private final double step;
@@ -45,27 +48,27 @@ public final class NibbleTables {
       throw new IllegalArgumentException(n + " weights for " + codeBytes + " code bytes");
     }
     int nibbles = 2 * codeBytes;
-    double[] exact = new double[16 * nibbles];
+    // each nibble's four weights, its least sum and its span
+    double[] v = new double[4 * nibbles];
     double[] low = new double[nibbles];
     double widest = 0;
     for (int t = 0; t < nibbles; t++) {
       double span = 0;
-      for (int x = 1; x < 16; x++) { // each sum extends that of x without its highest bit
-        int top = 31 - Integer.numberOfLeadingZeros(x);
-        int j = 4 * t + top;
-        double v = j < n ? 2 * w[j] : 0;
-        if (!Double.isFinite(v)) {
-          throw new IllegalArgumentException("bit weight " + j + " is not finite: " + w[j]);
-        }
-        exact[16 * t + x] = exact[16 * t + (x & ~(1 << top))] + v;
-      }
       for (int bit = 0; bit < 4; bit++) {
         int j = 4 * t + bit;
-        double v = j < n ? 2 * w[j] : 0;
-        low[t] += Math.min(v, 0);
-        span += Math.abs(v);
+        double x = j < n ? 2 * w[j] : 0;
+        v[4 * t + bit] = x;
+        low[t] += Math.min(x, 0);
+        span += Math.abs(x);
       }
-      widest = Math.max(widest, span);
+      widest = Math.max(widest, span); // NaN and infinities carry through: checked once, below
+    }
+    if (!Double.isFinite(widest)) {
+      for (int j = 0; j < n; j++) {
+        if (!Double.isFinite(2 * w[j])) {
+          throw new IllegalArgumentException("bit weight " + j + " is not finite: " + w[j]);
+        }
+      }
     }
     byte[] tables = new byte[16 * nibbles];
     double offset = 0;
@@ -78,15 +81,20 @@ public final class NibbleTables {
     double step = widest / 255;
     double perStep = 1 / step;
     double maxError = 0;
+    double[] exact = new double[16];
     for (int t = 0; t < nibbles; t++) {
-      // nibble t's table: byte t/2's low half at 32·(t/2), its high half 16 further
+      // nibble t's table (byte t/2's low half at 32·(t/2), its high half 16 further): each sum
+      // extends that of x without its highest bit, from the least sum up
+      exact[0] = -low[t];
+      for (int x = 1; x < 16; x++) {
+        exact[x] = exact[x & ~(1 << TOP_BIT[x])] + v[4 * t + TOP_BIT[x]];
+      }
       double least = Double.POSITIVE_INFINITY;
       double most = Double.NEGATIVE_INFINITY;
       for (int x = 0; x < 16; x++) {
-        double exactEntry = exact[16 * t + x] - low[t];
-        long e = Math.max(0, Math.min(255, Math.round(exactEntry * perStep)));
+        long e = Math.max(0, Math.min(255, (long) Math.rint(exact[x] * perStep)));
         tables[16 * t + x] = (byte) e;
-        double residual = exactEntry - step * e;
+        double residual = exact[x] - step * e;
         least = Math.min(least, residual);
         most = Math.max(most, residual);
       }

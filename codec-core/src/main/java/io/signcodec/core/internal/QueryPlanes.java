@@ -103,8 +103,12 @@ public final class QueryPlanes {
         low[v] = low[v & ~(1 << top)] + (from + top < n ? 2 * w[from + top] : 0);
         high[v] = high[v & ~(1 << top)] + (from + 4 + top < n ? 2 * w[from + 4 + top] : 0);
       }
-      for (int v = 0; v < 256; v++) {
-        headTables[256 * h + v] = (float) (low[v & 15] + high[v >>> 4]);
+      for (int hi = 0; hi < 16; hi++) { // 16 contiguous entries per high nibble: vectorized
+        int at = 256 * h + 16 * hi;
+        double add = high[hi];
+        for (int lo = 0; lo < 16; lo++) {
+          headTables[at + lo] = (float) (low[lo] + add);
+        }
       }
     }
     double[] largest = new double[words];
@@ -130,40 +134,27 @@ public final class QueryPlanes {
       shifts[k] = SHIFT_RANGE - s;
       double wordStep = Math.scalb(delta, -s);
       double perStep = 1 / wordStep;
-      int end = Math.min(n, 64 * k + 64);
-      long p0 = 0;
-      long p1 = 0;
-      long p2 = 0;
-      long p3 = 0;
-      long p4 = 0;
-      long p5 = 0;
-      long p6 = 0;
-      long p7 = 0;
-      for (int j = 64 * k; j < end; j++) {
-        if (head[j >>> 3]) {
+      // eight weights at a time: their bytes in a long, transposed so that byte b holds bit b of
+      // each, which is plane b's byte of the word
+      for (int g = 0; g < 8; g++) {
+        int at = 8 * k + g; // the code byte
+        if (at >= codeBytes || head[at]) {
           continue;
         }
-        long u = Math.round(2 * w[j] * perStep);
-        long bits = Math.max(-127, Math.min(127, u)) & 0xFF; // two's complement
-        int at = j & 63;
-        p0 |= (bits & 1) << at;
-        p1 |= (bits >>> 1 & 1) << at;
-        p2 |= (bits >>> 2 & 1) << at;
-        p3 |= (bits >>> 3 & 1) << at;
-        p4 |= (bits >>> 4 & 1) << at;
-        p5 |= (bits >>> 5 & 1) << at;
-        p6 |= (bits >>> 6 & 1) << at;
-        p7 |= (bits >>> 7 & 1) << at;
-        maxError += wordStep / 2;
+        long rows = 0;
+        for (int i = 0; i < 8; i++) {
+          int j = 8 * at + i;
+          if (j < n) {
+            long u = (long) Math.rint(2 * w[j] * perStep);
+            rows |= (Math.max(-127, Math.min(127, u)) & 0xFF) << (8 * i); // two's complement
+            maxError += wordStep / 2;
+          }
+        }
+        long columns = transpose8(rows);
+        for (int plane = 0; plane < FloatKernels.PLANES; plane++) {
+          planes[plane * stride + k] |= (columns >>> (8 * plane) & 0xFF) << (8 * g);
+        }
       }
-      planes[k] = p0;
-      planes[stride + k] = p1;
-      planes[2 * stride + k] = p2;
-      planes[3 * stride + k] = p3;
-      planes[4 * stride + k] = p4;
-      planes[5 * stride + k] = p5;
-      planes[6 * stride + k] = p6;
-      planes[7 * stride + k] = p7;
     }
     return new QueryPlanes(
         planes,
@@ -174,6 +165,19 @@ public final class QueryPlanes {
         maxError,
         heads,
         headTables);
+  }
+
+  /**
+   * The 8×8 bit matrix whose byte r holds row r, transposed: bit c of byte r moves to bit r of byte
+   * c (three exchanges of off-diagonal blocks).
+   */
+  static long transpose8(long x) {
+    long t = (x ^ (x >>> 7)) & 0x00AA00AA00AA00AAL;
+    x = x ^ t ^ (t << 7);
+    t = (x ^ (x >>> 14)) & 0x0000CCCC0000CCCCL;
+    x = x ^ t ^ (t << 14);
+    t = (x ^ (x >>> 28)) & 0x00000000F0F0F0F0L;
+    return x ^ t ^ (t << 28);
   }
 
   /**
