@@ -173,21 +173,11 @@ public final class CodeSearch {
 
   /**
    * What one query costs in memory here, in bytes, besides the query itself: its decoder weights
-   * ({@code 8·n}), for a search with an oversample its quantized query (nine longs per 64 code
-   * bits, rounded up to eight, a KiB of exact table per head byte, at most {@value
-   * io.signcodec.core.internal.QueryPlanes#HEAD_BYTES}, and 32 bytes of nibble tables per code
-   * byte), and a list of k scores and ids ({@code 12·k}), with array headers.
+   * ({@code 8·n}), for a search with an oversample its quantized query's nibble tables (32 bytes
+   * per code byte), and a list of k scores and ids ({@code 12·k}), with array headers.
    */
   public static long bytesPerQuery(Codebook codebook, int k) {
-    long words = ((codebook.codeBytes() + 7L) / 8 + 7) / 8 * 8;
-    long heads = Math.min(io.signcodec.core.internal.QueryPlanes.HEAD_BYTES, codebook.codeBytes());
-    return 8L * codebook.bits()
-        + 72L * words
-        + 1024L * heads
-        + 4L * heads
-        + 32L * codebook.codeBytes()
-        + 12L * k
-        + 176;
+    return 8L * codebook.bits() + 32L * codebook.codeBytes() + 12L * k + 176;
   }
 
   /**

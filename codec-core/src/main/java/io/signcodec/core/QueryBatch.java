@@ -115,7 +115,8 @@ final class QueryBatch {
    * packed, {@link PackedCodes#pack}; offset a multiple of {@link PackedCodes#BLOCK}) for query
    * {@code q} with its quantized query's nibble tables, keeps the {@code candidates} best of them
    * by that score, and offers those, scored exactly ({@link CodeScorer.Query#score}'s floats, from
-   * the weights without tables), to list {@code base} of {@code into}, ids from {@code firstId}.
+   * the query's exact nibble tables, {@link CodeScorer#fillNibbleTables}), to list {@code base} of
+   * {@code into}, ids from {@code firstId}.
    */
   void offerQuantized(
       int q,
@@ -188,7 +189,6 @@ final class QueryBatch {
 
     private Scratch(int codeBytes, int codes, boolean tiles, boolean tables) {
       this.tables = tables ? new float[codeBytes * 256] : null;
-
       this.tiled = tiles ? new float[codeBytes * 256 * CodeScorer.TILE] : null;
       this.scores = tiles ? new float[codes * CodeScorer.TILE] : null;
       this.row = new float[codes];
