@@ -1107,8 +1107,10 @@ final class VectorBackend implements KernelBackend {
   /**
    * As the scalar backend's: per block, per code byte, the 32 codes' low and high nibbles looked up
    * in their 16-entry tables in registers ({@code selectFrom}, a byte shuffle), 16 codes per
-   * register, each entry added to a 16-bit lane (even and odd codes apart). Each block is its own
-   * call: inlined into one method with the loop over blocks, C2 left the vectors boxed.
+   * register; the looked-up bytes are added as whole 16-bit lanes (an even code's entry plus 256
+   * times the odd code's) and, shifted down, as the odd codes' alone, and the even codes' sums are
+   * the difference (about a fifth faster than masking both apart). Each block is its own call:
+   * inlined into one method with the loop over blocks, C2 left the vectors boxed.
    */
   @Override
   public void nibbleScan(
@@ -1146,10 +1148,10 @@ final class VectorBackend implements KernelBackend {
    */
   private static void nibbleRun(
       byte[] packed, int base, int from, int to, byte[] tables, short[] lanes) {
-    ShortVector even0 = ShortVector.zero(SHORTS_128);
-    ShortVector odd0 = even0;
-    ShortVector even1 = even0;
-    ShortVector odd1 = even0;
+    ShortVector both0 = ShortVector.zero(SHORTS_128);
+    ShortVector odd0 = both0;
+    ShortVector both1 = both0;
+    ShortVector odd1 = both0;
     for (int p = from; p < to; p++) {
       ByteVector low = ByteVector.fromArray(BYTES_128, tables, 32 * p);
       ByteVector high = ByteVector.fromArray(BYTES_128, tables, 32 * p + 16);
@@ -1159,16 +1161,18 @@ final class VectorBackend implements KernelBackend {
       ShortVector b0 = highNibbles(x0).selectFrom(high).reinterpretAsShorts();
       ShortVector a1 = x1.and((byte) 15).selectFrom(low).reinterpretAsShorts();
       ShortVector b1 = highNibbles(x1).selectFrom(high).reinterpretAsShorts();
-      even0 = even0.add(a0.and((short) 0xFF)).add(b0.and((short) 0xFF));
+      // whole 16-bit lanes (an even code's entry + 256 × the odd code's), and the odd codes' apart
+      both0 = both0.add(a0).add(b0);
       odd0 =
           odd0.add(a0.lanewise(VectorOperators.LSHR, 8)).add(b0.lanewise(VectorOperators.LSHR, 8));
-      even1 = even1.add(a1.and((short) 0xFF)).add(b1.and((short) 0xFF));
+      both1 = both1.add(a1).add(b1);
       odd1 =
           odd1.add(a1.lanewise(VectorOperators.LSHR, 8)).add(b1.lanewise(VectorOperators.LSHR, 8));
     }
-    even0.intoArray(lanes, 0);
+    // modulo 2^16, both − 256 × odd is the even codes' sum, itself below 2^16
+    both0.sub(odd0.lanewise(VectorOperators.LSHL, 8)).intoArray(lanes, 0);
     odd0.intoArray(lanes, 8);
-    even1.intoArray(lanes, 16);
+    both1.sub(odd1.lanewise(VectorOperators.LSHL, 8)).intoArray(lanes, 16);
     odd1.intoArray(lanes, 24);
   }
 
