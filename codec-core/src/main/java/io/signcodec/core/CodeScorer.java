@@ -75,9 +75,9 @@ public final class CodeScorer {
    * <p>For {@linkplain PackedCodes packed codes} the query builds, on their first use, 8-bit tables
    * of 16 entries per code nibble (32 bytes per code byte), whose scan ({@link
    * QuantizedQuery#scoreAll(PackedCodes, int, int, float[], int)}) looks up 32 codes' nibbles at
-   * once in registers: the fastest way to score many codes for one query: at d = 768, 4.6 to 6.8
+   * once in registers: the fastest way to score many codes for one query: at d = 768, 4.6 to 7.2
    * times the codes per second of {@link Query#scoreAll} with the Vector API on JDK 25 (AVX-512 and
-   * AVX2), 3.7 to 4.4 times on JDK 17, half as many without the Vector API (BENCHMARKS.md, "Packed
+   * AVX2), 2.9 to 4.4 times on JDK 17, half as many without the Vector API (BENCHMARKS.md, "Packed
    * codes"); and the first pass of {@link CodeSearch#CodeSearch(Codebook, float[], int, int)}.
    */
   public QuantizedQuery prepareQuantized(float[] query) {
