@@ -532,11 +532,6 @@ public final class CodeScorer {
     public void scoreAll(byte[] codes, int offset, int count, float[] scores, int scoresOffset) {
       io.signcodec.core.internal.Checks.checkRange("codes", codes.length, offset, count, codeBytes);
       io.signcodec.core.internal.Checks.checkRange("scores", scores.length, scoresOffset, count, 1);
-      estimateAll(codes, offset, count, scores, scoresOffset);
-    }
-
-    /** {@link #scoreAll} without the range checks. */
-    void estimateAll(byte[] codes, int offset, int count, float[] scores, int scoresOffset) {
       io.signcodec.core.internal.QueryPlanes p = planes();
       for (int i = 0; i < count; i++) {
         scores[scoresOffset + i] = estimate(p, codes, offset + i * codeBytes);

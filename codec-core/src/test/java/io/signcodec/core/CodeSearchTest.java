@@ -192,8 +192,8 @@ class CodeSearchTest {
 
   /**
    * An oversample of 1 keeps only k candidates per range of the first pass: its hits do not depend
-   * on the batch sizes the codes come in, and (8-bit weights ranking these 24-bit codes well) are
-   * the exact scan's for nearly every query.
+   * on the batch sizes the codes come in, and (8-bit nibble tables ranking these 24-bit codes well)
+   * are the exact scan's for nearly every query.
    */
   @Test
   void anOversampleOfOneGivesTheSameHitsForAnyBatches() throws IOException {
@@ -231,9 +231,9 @@ class CodeSearchTest {
   }
 
   /**
-   * Codes longer than the quantized query's exact head bytes (here 32 bytes): at the default
-   * oversample the first pass still finds the exact scan's hits for at least 39 of 40 queries, and
-   * its scores are the exact ones.
+   * Longer codes (here 32 bytes: 64 rounded nibble tables, more than the bit planes' exact head
+   * bytes too): at the default oversample the first pass still finds the exact scan's hits for at
+   * least 39 of 40 queries, and its scores are the exact ones.
    */
   @Test
   void theDefaultOversampleFindsTheExactHitsOnLongCodes() throws IOException {

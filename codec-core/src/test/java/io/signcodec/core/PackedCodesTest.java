@@ -20,25 +20,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 @org.junit.jupiter.api.Tag("kernels")
 class PackedCodesTest {
 
-  private static Codebook codebook(String form, int d, double rate, float[] x) throws IOException {
-    CodebookTrainer.Builder b = CodebookTrainer.builder().rate(rate).seed(5);
-    VectorSource source = VectorSource.of(x, d);
-    switch (form) {
-      case "plain":
-        return b.gainBits(0).build().train(source);
-      case "gain":
-        return b.gainBits(4).build().train(source);
-      case "structured":
-        return b.structured().build().trainIsotropic(source);
-      case "signs":
-        return b.shallow().build().train(source);
-      case "isotropic":
-        return b.build().isotropic(d);
-      default:
-        throw new AssertionError(form);
-    }
-  }
-
   /**
    * Every form of codebook, codes of 3 to 200 bytes (past 128, the 16-bit sums are emptied
    * mid-block): each packed score lies within {@link CodeScorer.QuantizedQuery#packedMaxError} of
@@ -60,7 +41,7 @@ class PackedCodesTest {
     "isotropic,24,1"
   })
   void scoresWithinTheBoundOfTheExactOnes(String form, int d, double rate) throws IOException {
-    Codebook cb = codebook(form, d, rate, TestData.powerLaw(3_000, d, 1, d));
+    Codebook cb = QuantizedQueryTest.codebook(form, d, rate, TestData.powerLaw(3_000, d, 1, d));
     int count = 403; // a partial last block
     byte[] codes = TestData.encode(cb, TestData.powerLaw(count, d, 1, 7), count);
     PackedCodes packed = PackedCodes.of(cb, codes, 0, count);
@@ -106,62 +87,22 @@ class PackedCodesTest {
   @ParameterizedTest
   @CsvSource({"256,1", "128,2", "96,4"})
   void ranksCodesAsTheExactScoresDo(int d, double rate) throws IOException {
-    Codebook cb =
-        CodebookTrainer.builder()
-            .rate(rate)
-            .seed(6)
-            .build()
-            .train(VectorSource.of(TestData.powerLaw(5_000, d, 1, 9), d));
-    int count = 3_000;
-    byte[] codes = TestData.encode(cb, TestData.powerLaw(count, d, 1, 10), count);
-    PackedCodes packed = PackedCodes.of(cb, codes, 0, count);
-    int queries = 40;
-    float[] qs = TestData.powerLaw(queries, d, 1, 11);
-    CodeScorer scorer = CodeScorer.of(cb);
-    float[] exact = new float[count];
-    float[] quantized = new float[count];
-    int found = 0;
-    for (int q = 0; q < queries; q++) {
-      float[] query = Arrays.copyOfRange(qs, q * d, (q + 1) * d);
-      scorer.prepare(query).scoreAll(codes, 0, count, exact, 0);
-      scorer.prepareQuantized(query).scoreAll(packed, 0, count, quantized, 0);
-      int[] best = top(exact, 10);
-      int[] candidates = top(quantized, 40);
-      int[] bestQuantized = Arrays.copyOf(candidates, 10);
-      for (int id : best) {
-        assertTrue(contains(candidates, id), "query " + q + ": code " + id + " past rank 40");
-        found += contains(bestQuantized, id) ? 1 : 0;
-      }
-    }
-    assertTrue(found >= 9.3 * queries, "found " + found + " of " + 10 * queries);
-  }
-
-  private static int[] top(float[] scores, int k) {
-    Integer[] ids = new Integer[scores.length];
-    for (int i = 0; i < ids.length; i++) {
-      ids[i] = i;
-    }
-    Arrays.sort(ids, (a, b) -> Float.compare(scores[b], scores[a]));
-    int[] out = new int[k];
-    for (int i = 0; i < k; i++) {
-      out[i] = ids[i];
-    }
-    return out;
-  }
-
-  private static boolean contains(int[] ids, int id) {
-    for (int i : ids) {
-      if (i == id) {
-        return true;
-      }
-    }
-    return false;
+    int found =
+        QuantizedQueryTest.exactTop10Found(
+            d,
+            rate,
+            (scorer, query, codes, count, out) ->
+                scorer
+                    .prepareQuantized(query)
+                    .scoreAll(
+                        PackedCodes.of(scorer.codebook(), codes, 0, count), 0, count, out, 0));
+    assertTrue(found >= 9.3 * 40, "found " + found + " of " + 10 * 40);
   }
 
   @Test
   void packedCodesGiveBackTheirCodes() throws IOException {
     int d = 40;
-    Codebook cb = codebook("gain", d, 2, TestData.powerLaw(1_000, d, 1, 3));
+    Codebook cb = QuantizedQueryTest.codebook("gain", d, 2, TestData.powerLaw(1_000, d, 1, 3));
     int count = 70;
     byte[] codes = TestData.encode(cb, TestData.powerLaw(count, d, 1, 4), count);
     byte[] withOffset = new byte[3 + codes.length];
@@ -183,7 +124,7 @@ class PackedCodesTest {
   @Test
   void aZeroQueryScoresTheConstant() throws IOException {
     int d = 16;
-    Codebook cb = codebook("plain", d, 1, TestData.powerLaw(500, d, 1, 3));
+    Codebook cb = QuantizedQueryTest.codebook("plain", d, 1, TestData.powerLaw(500, d, 1, 3));
     byte[] codes = TestData.encode(cb, TestData.powerLaw(3, d, 1, 4), 3);
     CodeScorer.QuantizedQuery q = CodeScorer.of(cb).prepareQuantized(new float[d]);
     assertEquals(0, q.packedMaxError());

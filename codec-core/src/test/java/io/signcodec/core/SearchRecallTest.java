@@ -103,9 +103,9 @@ class SearchRecallTest {
   }
 
   /**
-   * The search with a quantized first pass: on short codes (all exact head bytes) its lists are the
-   * codes' lists; on 32-byte codes its recall is within 0.01 of theirs and it returns their very
-   * list for at least 95 % of the queries.
+   * The search with a quantized first pass: on short codes (few nibbles to round, and the exact
+   * scores rank its candidates) its lists are the codes' lists; on 32-byte codes its recall is
+   * within 0.01 of theirs and it returns their very list for at least 95 % of the queries.
    */
   @Test
   void theQuantizedFirstPassFindsTheCodesLists() throws IOException {
