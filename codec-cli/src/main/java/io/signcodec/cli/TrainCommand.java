@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
     description = {
       "Trains a codebook from a vector file and writes it to --out. Prints one JSON object "
           + "(on standard error with --out -):",
-      "{\"dim\":..., \"bits\":..., \"rate\":..., \"gainBits\":..., \"trainVectors\":..., "
+      "{\"dim\":..., \"bits\":..., \"rate\":..., \"gainBits\":..., \"jointGain\":..., "
+          + "\"trainVectors\":..., "
           + "\"trainNmse\":..., "
           + "\"predictedNmse\":..., \"seconds\":..., \"fingerprint\":\"...\"}"
     })
@@ -119,8 +120,18 @@ final class TrainCommand extends CliCommand {
       description =
           "Bits (0 to 8) of each code for a per-vector gain, taken from the directions' bits; "
               + "'auto' (the default): 4 where they lift recall@10 on the training vectors more "
-              + "than 4 more bits for the directions would. Default codebooks only.")
+              + "than 4 more bits for the directions would, searched after the directions or "
+              + "jointly with them, whichever lifts it more. Default codebooks only.")
   String gainBits;
+
+  @Option(
+      names = "--joint-gain",
+      order = 13,
+      description =
+          "With --gain-bits G: the encoder searches the gain jointly with the directions' levels "
+              + "(levels fitted to vectors scaled to a common norm; format version 6) instead of "
+              + "after them. 'auto' tries both.")
+  boolean jointGain;
 
   @Override
   public Integer call() {
@@ -160,8 +171,11 @@ final class TrainCommand extends CliCommand {
       builder.meanDirectionBits(mean);
     }
     int gain = autoOrBits(gainBits, "--gain-bits");
+    if (jointGain && (gain == CodebookTrainer.GAIN_AUTO || gain == 0)) {
+      throw usage("--joint-gain needs --gain-bits from 1 to 8, not " + gainBits);
+    }
     if (gain != CodebookTrainer.GAIN_AUTO) {
-      builder.gainBits(gain);
+      builder.gainBits(gain, jointGain);
     }
     if (shallow) {
       builder.shallow();
@@ -200,6 +214,7 @@ final class TrainCommand extends CliCommand {
             .put("bits", codebook.bits())
             .put("rate", codebook.rate())
             .put("gainBits", codebook.gainBits())
+            .put("jointGain", codebook.gainSearchedJointly())
             .put("trainVectors", codebook.info().trainVectors())
             .put("trainNmse", codebook.info().trainNmse())
             .put("predictedNmse", codebook.info().predictedNmse())

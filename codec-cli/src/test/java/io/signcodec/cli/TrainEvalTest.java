@@ -61,6 +61,7 @@ class TrainEvalTest {
             "bits",
             "rate",
             "gainBits",
+            "jointGain",
             "trainVectors",
             "trainNmse",
             "predictedNmse",
@@ -69,6 +70,7 @@ class TrainEvalTest {
         List.copyOf(t.keySet()));
     Codebook codebook = read(cb);
     assertEquals(codebook.gainBits(), num(t, "gainBits"), 0);
+    assertEquals(codebook.gainSearchedJointly(), t.get("jointGain"));
     assertEquals(D, num(t, "dim"), 0);
     assertEquals(8, num(t, "bits"), 0);
     assertEquals(0.5, num(t, "rate"), 0);
@@ -279,6 +281,28 @@ class TrainEvalTest {
     Codebook codebook = read(gained);
     assertEquals(3, codebook.gainBits());
     assertEquals(32, codebook.bits());
+    assertEquals(false, train.json().get("jointGain"));
+    assertFalse(codebook.gainSearchedJointly());
+    Path joint = dir.resolve("joint3.sgncb");
+    Cli.Result jointly = Cli.train(fvecs, joint, "--rate", "2", "--gain-bits", "3", "--joint-gain");
+    assertEquals(true, jointly.json().get("jointGain"));
+    assertTrue(read(joint).gainSearchedJointly());
+    assertEquals(32, read(joint).bits());
+    for (String noGain : new String[] {"0", "auto"}) {
+      usageError(
+          Cli.run(
+              "train",
+              "--input",
+              s(fvecs),
+              "--out",
+              s(dir.resolve("j.sgncb")),
+              "--rate",
+              "2",
+              "--gain-bits",
+              noGain,
+              "--joint-gain"),
+          "--joint-gain needs --gain-bits from 1 to 8, not " + noGain);
+    }
     Path none = dir.resolve("gain0.sgncb");
     assertEquals(
         0, num(Cli.train(fvecs, none, "--rate", "2", "--gain-bits", "0").json(), "gainBits"), 0);

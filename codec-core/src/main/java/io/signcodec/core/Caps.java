@@ -21,9 +21,16 @@ public final class Caps {
 
   /**
    * Most bits of one direction of an allocated codebook ({@link Codebook#allocated}), and so most
-   * stages of one: its stage k holds bit k of the directions that have one.
+   * stages of one: its stage k holds bit k of the directions that have one. Above {@value
+   * #MAX_PLAIN_DEPTH} only with a gain searched jointly with the directions (format version 6).
    */
-  public static final int MAX_DEPTH = 8;
+  public static final int MAX_DEPTH = 16;
+
+  /**
+   * Most bits of one direction of an allocated codebook without a jointly searched gain (format
+   * versions 4 and 5).
+   */
+  public static final int MAX_PLAIN_DEPTH = 8;
 
   /** Most bits per coordinate of a multi-stage codebook (a single stage has at most 2). */
   public static final int MAX_STAGED_RATE = 8;

@@ -152,7 +152,7 @@ public final class Codebook implements java.io.Serializable {
    * stageBits} is non-increasing, {@code m = stageBits[0]} and direction i has as many bits as
    * there are stages with more than i.
    *
-   * @param stageBits non-increasing, each 1..d, at most {@value Caps#MAX_DEPTH} stages
+   * @param stageBits non-increasing, each 1..d, at most {@value Caps#MAX_PLAIN_DEPTH} stages
    * @param scales {@code c_{i,k}} of every bit in code order (bit {@code f_k + i} of stage k),
    *     finite and positive, and such that every level and threshold of a direction is finite in
    *     float32
@@ -190,12 +190,44 @@ public final class Codebook implements java.io.Serializable {
       float[] basis,
       float[] gain,
       CodebookInfo info) {
+    return allocated(dimension, stageBits, mean, scales, basis, gain, false, info);
+  }
+
+  /**
+   * An allocated codebook whose per-vector gain the encoder searches jointly with the directions'
+   * levels if {@code jointGain} (docs/THEORY.md §7, docs/FORMAT.md §2.4, version 6): for each gain
+   * level {@code s_j} it codes every {@code y_i / s_j} by its nearest level and keeps the level
+   * whose codes leave the least squared error, so the levels are those of the vectors scaled to a
+   * common norm. Such a codebook may give a direction up to {@value Caps#MAX_DEPTH} bits; others at
+   * most {@value Caps#MAX_PLAIN_DEPTH}. Decoding is the same either way.
+   *
+   * @param jointGain the encoder's rule for the gain; needs {@code gain}
+   * @see #allocated(int, int[], float[], float[], float[], float[], CodebookInfo)
+   */
+  public static Codebook allocated(
+      int dimension,
+      int[] stageBits,
+      float[] mean,
+      float[] scales,
+      float[] basis,
+      float[] gain,
+      boolean jointGain,
+      CodebookInfo info) {
     Objects.requireNonNull(stageBits, "stageBits");
     Objects.requireNonNull(info, "info");
     int bits = checkStages(dimension, stageBits);
-    if (stageBits.length > Caps.MAX_DEPTH) {
+    if (jointGain && gain == null) {
+      throw new IllegalArgumentException("a jointly searched gain needs gain levels");
+    }
+    int maxDepth = jointGain ? Caps.MAX_DEPTH : Caps.MAX_PLAIN_DEPTH;
+    if (stageBits.length > maxDepth) {
       throw new IllegalArgumentException(
-          "an allocated codebook has at most " + Caps.MAX_DEPTH + " stages: " + stageBits.length);
+          "an allocated codebook has at most "
+              + maxDepth
+              + " stages"
+              + (jointGain ? "" : " without a jointly searched gain")
+              + ": "
+              + stageBits.length);
     }
     for (int k = 0; k < stageBits.length; k++) {
       if (stageBits[k] > dimension || (k > 0 && stageBits[k] > stageBits[k - 1])) {
@@ -246,7 +278,7 @@ public final class Codebook implements java.io.Serializable {
           stages,
           mu,
           info,
-          AllocatedForm.structured(mu, stages, scales.clone(), info.seed(), gain));
+          AllocatedForm.structured(mu, stages, scales.clone(), info.seed(), gain, jointGain));
     }
     checkArray("basis", basis, (long) stages[0] * dimension);
     String zeroRow = zeroRow(basis, stages[0], dimension);
@@ -254,7 +286,7 @@ public final class Codebook implements java.io.Serializable {
       throw new IllegalArgumentException(zeroRow.replace("encoder", "basis"));
     }
     return new Codebook(
-        stages, mu, info, AllocatedForm.dense(mu, stages, scales.clone(), basis, gain));
+        stages, mu, info, AllocatedForm.dense(mu, stages, scales.clone(), basis, gain, jointGain));
   }
 
   /**
@@ -363,6 +395,16 @@ public final class Codebook implements java.io.Serializable {
    */
   public int gainBits() {
     return form instanceof AllocatedForm a && a.gain() != null ? a.gain().bits() : 0;
+  }
+
+  /**
+   * Whether the encoder searches the per-vector gain jointly with the directions' levels ({@link
+   * #allocated(int, int[], float[], float[], float[], float[], boolean, CodebookInfo)}); false if
+   * the codes have no gain or take the level nearest to the least-squares gain after the
+   * directions.
+   */
+  public boolean gainSearchedJointly() {
+    return form instanceof AllocatedForm a && a.gain() != null && a.gain().joint();
   }
 
   /** The levels of the per-vector gain, ascending (a copy); null if the codes have none. */

@@ -85,7 +85,13 @@ class AllocatedCodebookTest {
   @ParameterizedTest(name = "r = {0}")
   @CsvSource({"0.5, 0.28", "1, 0.165", "2, 0.056", "4, 0.0055"})
   void onAnisotropicDataTheBitsGoWhereTheVarianceIs(double rate, double target) throws IOException {
-    Codebook cb = trained(rate, powTrain);
+    Codebook cb =
+        CodebookTrainer.builder()
+            .rate(rate)
+            .seed(5)
+            .gainBits(0)
+            .build()
+            .train(VectorSource.of(powTrain, D));
     double nmse = TestData.nmse(cb, powTest);
     assertTrue(nmse <= target, "NMSE " + nmse + " > " + target);
     int[] stages = cb.stageBits();
@@ -489,7 +495,9 @@ class AllocatedCodebookTest {
       throws IOException {
     CodebookTrainer.Builder b = CodebookTrainer.builder().rate(rate).seed(seed);
     VectorSource source = VectorSource.of(x, d);
-    return structured ? b.structured().build().trainIsotropic(source) : b.build().train(source);
+    return structured
+        ? b.structured().build().trainIsotropic(source)
+        : b.gainBits(0).build().train(source);
   }
 
   /** A test run with a dense (trained) basis, then with a structured (data-free) one. */

@@ -130,6 +130,41 @@ class CodebookCoverageFuzzTest {
     put(seeds, "allocated-trained", allocatedTrained);
     put(seeds, "allocated-gain", allocatedGain);
     put(seeds, "allocated-structured-gain", allocatedStructuredGain);
+    // a jointly searched gain, and with it a first direction of 12 bits (version 6)
+    put(
+        seeds,
+        "allocated-joint-gain",
+        CodebookTrainer.builder().rate(1.5).seed(3).gainBits(2, true).build().train(data));
+    int[] stages = allocatedTrained.stageBits();
+    int[] deep = java.util.Arrays.copyOf(stages, 12);
+    float[] scales =
+        ((io.signcodec.core.internal.form.AllocatedForm) allocatedTrained.form()).bitScales();
+    float[] deeper = java.util.Arrays.copyOf(scales, scales.length + 12 - stages.length);
+    for (int k = stages.length; k < 12; k++) {
+      deep[k] = 1;
+      deeper[scales.length + k - stages.length] = (float) Math.scalb(scales[0], -k);
+    }
+    float[] rows = new float[stages[0] * d];
+    for (int i = 0; i < stages[0]; i++) {
+      System.arraycopy(
+          ((io.signcodec.core.internal.form.AllocatedForm) allocatedTrained.form()).rows()[i],
+          0,
+          rows,
+          i * d,
+          d);
+    }
+    put(
+        seeds,
+        "allocated-deep-joint-gain",
+        Codebook.allocated(
+            d,
+            deep,
+            allocatedTrained.mean(),
+            deeper,
+            rows,
+            new float[] {0.7f, 0.85f, 1f, 1.2f},
+            true,
+            allocatedTrained.info()));
     return seeds;
   }
 

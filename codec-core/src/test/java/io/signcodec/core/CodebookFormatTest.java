@@ -245,7 +245,7 @@ class CodebookFormatTest {
             UnsupportedVersionException.class, () -> Codebook.read(new ByteArrayInputStream(v9)));
     assertEquals(9, version.version());
     assertEquals(
-        "unsupported codebook format version 9 (this library reads versions up to 5)"
+        "unsupported codebook format version 9 (this library reads versions up to 6)"
             + " (at byte offset 8)",
         version.getMessage());
 

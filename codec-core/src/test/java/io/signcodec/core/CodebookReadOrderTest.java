@@ -99,15 +99,15 @@ class CodebookReadOrderTest {
   @Test
   void theVersionIsCheckedAsSoonAsItIsRead() {
     byte[] ten = Arrays.copyOf(CodebookFormatTest.golden().toByteArray(), 10);
-    ten[8] = 6;
+    ten[8] = 7;
     assertInstanceOf(UnsupportedVersionException.class, refusal(ten));
     assertRefused(
-        "unsupported codebook format version 6 (this library reads versions up to 5)"
+        "unsupported codebook format version 7 (this library reads versions up to 6)"
             + " (at byte offset 8)",
         ten);
     ten[8] = 0;
     assertRefused(
-        "unsupported codebook format version 0 (this library reads versions up to 5)"
+        "unsupported codebook format version 0 (this library reads versions up to 6)"
             + " (at byte offset 8)",
         ten);
     ten[8] = 3;
@@ -152,7 +152,8 @@ class CodebookReadOrderTest {
         "negative training vector count -1 (at byte offset 32)", dense(b -> b.putLong(32, -1)));
     // The allocated form's cap on K is K's: checked before d, n and the method.
     assertRefused(
-        "codebook stage count 9 out of range 1..8 for the allocated form" + " (at byte offset 10)",
+        "codebook stage count 9 out of range 1..8 for the allocated form in format version 4"
+            + " (at byte offset 10)",
         dense(b -> b.putShort(10, (short) 9).put(21, (byte) 2).putInt(12, 0).put(20, (byte) 9)));
   }
 

@@ -25,7 +25,7 @@ public final class FuzzChecksums {
   }
 
   /**
-   * A copy of {@code input} read as one codebook: the header checksum of versions 4 and 5 (bytes
+   * A copy of {@code input} read as one codebook: the header checksum of versions 4 to 6 (bytes
    * 56..59) and the trailing checksum (the last 4 bytes, over all before them) rewritten; null if
    * the input is too short to have both.
    */
@@ -34,7 +34,7 @@ public final class FuzzChecksums {
       return null;
     }
     byte[] b = input.clone();
-    if ((b[8] == 4 || b[8] == 5) && b[9] == 0) {
+    if (b[8] >= 4 && b[8] <= 6 && b[9] == 0) {
       putCrc(b, 56, 0);
     }
     putCrc(b, b.length - 4, 0);

@@ -43,6 +43,7 @@ class GoldenOutputsTest {
     c.put("allocated-mean0", d -> train(allocated(1).meanDirectionBits(0).gainBits(0), d));
     c.put("allocated-gain4-r1", d -> train(allocated(1).gainBits(4), d));
     c.put("allocated-gain3-r2.5", d -> train(allocated(2.5).gainBits(3), d));
+    c.put("allocated-joint4-r2", d -> train(allocated(2).gainBits(4, true), d));
     c.put("allocated-auto-r1", d -> train(allocated(1), d));
     c.put("shallow-r1", d -> train(CodebookTrainer.builder().shallow().rate(1).maxSteps(30), d));
     c.put(

@@ -1,5 +1,6 @@
 package io.signcodec.core.train;
 
+import io.signcodec.core.Caps;
 import io.signcodec.core.Codebook;
 import io.signcodec.core.CodebookInfo;
 import io.signcodec.core.internal.Matrices;
@@ -70,6 +71,17 @@ final class AllocationTrainer {
    */
   Codebook train(PassRunner runner, int d, int bits, long seed, int meanBits, int gainBits)
       throws IOException {
+    return train(runner, d, bits, seed, meanBits, gainBits, false);
+  }
+
+  /**
+   * As {@link #train(PassRunner, int, int, long, int, int)}; a fixed gain ({@code gainBits > 0}) is
+   * searched jointly with the directions if {@code joint}. {@link CodebookTrainer#GAIN_AUTO} tries
+   * no gain, a gain after the directions and a joint one.
+   */
+  Codebook train(
+      PassRunner runner, int d, int bits, long seed, int meanBits, int gainBits, boolean joint)
+      throws IOException {
     CovarianceAccumulator moments = Passes.moments(runner, d);
     long count = moments.count();
     double trace = moments.totalVariance();
@@ -133,47 +145,80 @@ final class AllocationTrainer {
     plain.measure(h, candidates, variance, count, d);
     CodebookInfo provisional =
         new CodebookInfo(CodebookInfo.Method.TRAINED, seed, count, Double.NaN, Double.NaN);
-    int g = gainBits == CodebookTrainer.GAIN_AUTO ? CodebookTrainer.AUTO_GAIN_BITS : gainBits;
+    boolean auto = gainBits == CodebookTrainer.GAIN_AUTO;
+    int g = auto ? CodebookTrainer.AUTO_GAIN_BITS : gainBits;
     Allocation chosen = plain;
     float[] gain = null;
     if (g > 0 && bits - g >= 1) {
-      Allocation fewer =
-          allocation(
-              h,
-              allocate(h, bits - g, candidates, Math.min(forced, bits - g)),
-              candidates,
-              basis,
-              rows,
-              mean,
-              d);
-      fewer.measure(h, candidates, variance, count, d);
-      GainAccumulator gains = runner.run(new Passes.Gain(fewer.codebook(d, null, provisional)));
-      Passes.checkSameVectors(count, gains.count());
-      GainAccumulator.Fit fit = gains.fit(g);
-      double withGain = fewer.squaredError - fit.reduction();
-      // At equal bits per vector: the gain's bits against as many more for the directions, by
-      // recall@10 on the training vectors (one more pass), which the gain must lift by more
-      // than noise and by more than its cost in squared error is worth.
-      boolean pays = true;
-      if (gainBits == CodebookTrainer.GAIN_AUTO) {
+      Allocation fewer = null;
+      GainAccumulator gains = null;
+      GainAccumulator.Fit fit = null;
+      if (auto || !joint) {
+        fewer =
+            allocation(
+                h,
+                allocate(h, bits - g, candidates, Math.min(forced, bits - g)),
+                candidates,
+                basis,
+                rows,
+                mean,
+                d);
+        fewer.measure(h, candidates, variance, count, d);
+        gains = runner.run(new Passes.Gain(fewer.codebook(d, null, provisional)));
+        Passes.checkSameVectors(count, gains.count());
+        fit = gains.fit(g);
+        fewer.squaredError -= fit.reduction();
+        fewer.gain = fit.levels();
+      }
+      Allocation together = null;
+      if (auto || joint) {
+        together =
+            jointAllocation(
+                runner,
+                h,
+                bits,
+                g,
+                candidates,
+                Math.min(forced, bits - g),
+                basis,
+                rows,
+                mean,
+                variance,
+                meanNorm,
+                trace,
+                count,
+                d,
+                provisional);
+      }
+      if (auto) {
+        // At equal bits per vector: no gain, the gain after the directions and the gain searched
+        // with them, by recall@10 on the training vectors (one more pass); a gain must lift recall
+        // by more than noise and by more than its cost in squared error is worth.
+        Allocation[] options = {plain, fewer, together};
         GainRecallAccumulator recall =
             runner.run(
                 new Passes.GainRecall(
+                    gains.sample(),
                     plain.codebook(d, null, provisional),
-                    fewer.codebook(d, fit.levels(), provisional),
-                    gains.sample()));
+                    fewer.codebook(d, fewer.gain, provisional),
+                    together.codebook(d, together.gain, provisional)));
         Passes.checkSameVectors(count, recall.count());
-        double lift = recall.recall(1) - recall.recall(0);
-        double cost = withGain / plain.squaredError - 1;
-        pays =
-            lift > CodebookTrainer.AUTO_GAIN_RECALL_MARGIN
-                && cost <= lift / CodebookTrainer.AUTO_GAIN_RECALL_PER_ERROR;
+        double best = recall.recall(0);
+        for (int o = 1; o < options.length; o++) {
+          double r = recall.recall(o);
+          double lift = r - recall.recall(0);
+          double cost = options[o].squaredError / plain.squaredError - 1;
+          if (lift > CodebookTrainer.AUTO_GAIN_RECALL_MARGIN
+              && cost <= lift / CodebookTrainer.AUTO_GAIN_RECALL_PER_ERROR
+              && r > best) {
+            best = r;
+            chosen = options[o];
+          }
+        }
+      } else {
+        chosen = joint ? together : fewer;
       }
-      if (pays) {
-        chosen = fewer;
-        chosen.squaredError = withGain;
-        gain = fit.levels();
-      }
+      gain = chosen.gain;
     }
     double predicted =
         io.signcodec.core.DistortionBounds.predictedNmse(
@@ -201,6 +246,11 @@ final class AllocationTrainer {
     final int[] depth;
     double squaredError;
 
+    /** The gain's levels, if this allocation has a gain; searched jointly if {@link #joint}. */
+    float[] gain;
+
+    boolean joint;
+
     Allocation(int[] stageBits, float[] scales, float[] basisRows, float[] mu, int[] depth) {
       this.stageBits = stageBits;
       this.scales = scales;
@@ -221,13 +271,31 @@ final class AllocationTrainer {
     }
 
     Codebook codebook(int d, float[] gain, CodebookInfo info) {
-      return Codebook.allocated(d, stageBits, mu, scales, basisRows, gain, info);
+      return Codebook.allocated(
+          d, stageBits, mu, scales, basisRows, gain, joint && gain != null, info);
     }
   }
 
   /** The codebook's parts for {@code depth}, the bits of each candidate direction. */
   private static Allocation allocation(
       Fits h, int[] depth, int candidates, double[][] basis, float[] rows, double[] mean, int d) {
+    return allocation(h, depth, candidates, basis, rows, mean, d, false);
+  }
+
+  /**
+   * As {@link #allocation(Fits, int[], int, double[][], float[], double[], int)}; with {@code
+   * uniformFirst} the first direction's levels are evenly spaced over the range of its histogram
+   * ({@link Fits#range}) rather than fitted, whatever its depth.
+   */
+  private static Allocation allocation(
+      Fits h,
+      int[] depth,
+      int candidates,
+      double[][] basis,
+      float[] rows,
+      double[] mean,
+      int d,
+      boolean uniformFirst) {
     // Directions with bits, deepest first (then by variance): the stage-major code order.
     Integer[] order = new Integer[candidates];
     for (int i = 0; i < candidates; i++) {
@@ -258,7 +326,8 @@ final class AllocationTrainer {
     }
     for (int i = 0; i < directions; i++) {
       int dir = order[i];
-      TiedLevelFit.Fit fit = h.fit(dir, depth[dir]);
+      TiedLevelFit.Fit fit =
+          uniformFirst && dir == 0 ? h.uniform(0, depth[0]) : h.fit(dir, depth[dir]);
       for (int k = 0; k < depth[dir]; k++) {
         scales[stageStart[k] + i] = positive(fit.scales()[k]);
       }
@@ -269,6 +338,97 @@ final class AllocationTrainer {
       System.arraycopy(rows, dir * d, basisRows, i * d, d);
     }
     return new Allocation(stageBits, scales, basisRows, Matrices.toFloat(shifted), depth);
+  }
+
+  /**
+   * The allocation with a gain of {@code g} bits searched jointly with the directions
+   * (docs/THEORY.md §7): the gain's levels fitted to the vectors' {@link NormScale scales} (one
+   * pass), the directions' levels to their projections divided by the level nearest to the scale
+   * (one pass), so that they code vectors brought to a common norm, and the error measured by
+   * encoding (one pass). The bits go to the directions as the plain histograms {@code h} allocate
+   * {@code bits − g}; with a mean direction ({@code forced > 0}) that direction is coded on evenly
+   * spaced levels and given more bits while one more lowers its error, weighed by what an error
+   * along it costs every inner product with a query near the mean ({@code (λ_0 + ‖μ‖²) / λ_0}), by
+   * more than the last bit the others got lowers theirs; up to {@value Caps#MAX_DEPTH}.
+   */
+  private static Allocation jointAllocation(
+      PassRunner runner,
+      Fits h,
+      int bits,
+      int g,
+      int candidates,
+      int forced,
+      double[][] basis,
+      float[] rows,
+      double[] mean,
+      double[] variance,
+      double meanNorm,
+      double trace,
+      long count,
+      int d,
+      CodebookInfo provisional)
+      throws IOException {
+    int budget = bits - g;
+    int[] depth = allocate(h, budget, candidates, forced);
+    boolean first = forced > 0;
+    if (first && variance[0] > 0) {
+      // the last bit's worth among the others
+      double last = Double.POSITIVE_INFINITY;
+      for (int i = 1; i < candidates; i++) {
+        if (depth[i] > 0) {
+          last = Math.min(last, h.error(i, depth[i] - 1) - h.error(i, depth[i]));
+        }
+      }
+      double[] r = h.range(0);
+      double span = r[1] - r[0];
+      double weight = (variance[0] + meanNorm * meanNorm) / variance[0];
+      int deep = depth[0];
+      while (deep < Caps.MAX_DEPTH && deep < budget) {
+        double now = 1.0 / (((1L << deep) - 1) * (double) ((1L << deep) - 1));
+        double next = 1.0 / (((1L << deep + 1) - 1) * (double) ((1L << deep + 1) - 1));
+        if (!(weight * count * span * span / 12 * (now - next) > last)) {
+          break;
+        }
+        deep++;
+      }
+      if (deep > depth[0]) {
+        depth = allocate(h, budget, candidates, deep);
+      }
+    }
+    // μ moved along each direction by its levels' offset, as the plain allocation does: the
+    // projections the gain divides are then centred as the encoder sees them.
+    Allocation raw = allocation(h, depth, candidates, basis, rows, mean, d, first);
+    double[] shifted = new double[d];
+    for (int t = 0; t < d; t++) {
+      shifted[t] = raw.mu[t];
+    }
+    float[] mu = Matrices.toFloat(mean);
+    NormScale norms =
+        new NormScale(
+            mu,
+            first ? Arrays.copyOfRange(rows, 0, d) : null,
+            Math.max(trace - (first ? variance[0] : 0), Double.MIN_NORMAL));
+    GainAccumulator scales = runner.run(new Passes.Norms(d, norms));
+    Passes.checkSameVectors(count, scales.count());
+    float[] gain = scales.fit(g).levels();
+    double[] spread = new double[candidates];
+    for (int i = 0; i < candidates; i++) {
+      spread[i] = Math.sqrt(Math.max(variance[i], 0));
+    }
+    ProjectionHistograms normalized =
+        runner.run(
+            new Passes.NormalizedHistograms(
+                d, rows, Matrices.toFloat(shifted), spread, norms, gain));
+    Passes.checkSameVectors(count, normalized.count());
+    Allocation joint =
+        allocation(new Fits(normalized), depth, candidates, basis, rows, shifted, d, first);
+    joint.gain = gain;
+    joint.joint = true;
+    DistortionAccumulator measured =
+        runner.run(new Passes.Measure(joint.codebook(d, gain, provisional)));
+    Passes.checkSameVectors(count, measured.count());
+    joint.squaredError = measured.distortion().squaredError();
+    return joint;
   }
 
   /** The data-free form: n bits spread evenly over a random (or structured) basis. */
@@ -482,6 +642,41 @@ final class AllocationTrainer {
     TiedLevelFit.Fit fit(int direction, int b) {
       error(direction, b);
       return fits[direction][b];
+    }
+
+    /**
+     * The lowest and the highest projection on a direction, as far as its histogram tells: the mean
+     * of its first and of its last bin that hold any; {0, 0} if none does.
+     */
+    double[] range(int direction) {
+      double[] c = h.count[direction];
+      int lo = 0;
+      while (lo < BINS && c[lo] == 0) {
+        lo++;
+      }
+      if (lo == BINS) {
+        return new double[2];
+      }
+      int hi = BINS - 1;
+      while (c[hi] == 0) {
+        hi--;
+      }
+      return new double[] {h.sum[direction][lo] / c[lo], h.sum[direction][hi] / c[hi]};
+    }
+
+    /**
+     * Levels evenly spaced over the direction's {@link #range}, {@code 2^b} of them: {@code c_k =
+     * step · 2^{b−2−k}} with {@code step = (hi − lo) / (2^b − 1)}, offset {@code (lo + hi) / 2} (a
+     * tiny step if the range is empty); the error is not computed.
+     */
+    TiedLevelFit.Fit uniform(int direction, int b) {
+      double[] r = range(direction);
+      double step = Math.max(r[1] - r[0], 1e-30) / ((1L << b) - 1);
+      double[] scales = new double[b];
+      for (int k = 0; k < b; k++) {
+        scales[k] = step * Math.pow(2, b - 2 - k);
+      }
+      return new TiedLevelFit.Fit((r[0] + r[1]) / 2, scales, Double.NaN);
     }
   }
 

@@ -109,6 +109,7 @@ public final class CodebookTrainer {
   private final boolean structured;
   private final int meanDirectionBits;
   private final int gainBits;
+  private final boolean jointGain;
   private final long seed;
   private final TrainingListener listener;
   private final SignAscent ascent;
@@ -127,6 +128,7 @@ public final class CodebookTrainer {
     this.staged = b.staged || b.stageRates != null;
     this.meanDirectionBits = b.meanDirectionBits;
     this.gainBits = b.gainBits;
+    this.jointGain = b.jointGain;
     this.structured = b.structured;
     this.seed = b.seed;
     this.listener = b.listener;
@@ -157,6 +159,7 @@ public final class CodebookTrainer {
     private boolean structured;
     private int meanDirectionBits = MEAN_DIRECTION_AUTO;
     private int gainBits = GAIN_AUTO;
+    private boolean jointGain;
     private long seed = 1;
     private int maxSteps = 150;
     private double tolerance = 1e-6;
@@ -276,10 +279,22 @@ public final class CodebookTrainer {
      * CodebookTrainer#train}: refused as {@link #meanDirectionBits} is.
      */
     public Builder gainBits(int bits) {
+      return gainBits(bits, false);
+    }
+
+    /**
+     * As {@link #gainBits(int)}; with {@code joint} the encoder searches the gain jointly with the
+     * directions' levels ({@link io.signcodec.core.Codebook#gainSearchedJointly()}): the levels are
+     * then fitted to vectors scaled to a common norm, and the mean direction, if any, is coded on
+     * evenly spaced levels with as many bits (up to {@value io.signcodec.core.Caps#MAX_DEPTH}) as
+     * its weight in inner products asks. {@link #GAIN_AUTO} tries both rules.
+     */
+    public Builder gainBits(int bits, boolean joint) {
       if ((bits < 0 || bits > 8) && bits != GAIN_AUTO) {
         throw new IllegalArgumentException("gainBits must be in 0..8 or GAIN_AUTO: " + bits);
       }
       this.gainBits = bits;
+      this.jointGain = joint;
       this.gainBitsSet = true;
       return this;
     }
@@ -531,7 +546,8 @@ public final class CodebookTrainer {
         throw new IllegalArgumentException(
             "gainBits " + gainBits + " leaves none of the " + n + " bits for the directions");
       }
-      return new AllocationTrainer().train(runner, d, n, seed, meanDirectionBits, gainBits);
+      return new AllocationTrainer()
+          .train(runner, d, n, seed, meanDirectionBits, gainBits, jointGain);
     }
     return new SignCodeTrainer(ascent).train(runner, d, stages, seed);
   }

@@ -10,7 +10,8 @@ import java.util.Arrays;
  * gathered in a histogram over {@code ln s} whose bins keep {@code Σ w}, {@code Σ w s} and {@code Σ
  * w s²}, so that nothing is rounded to the bin: a gain level {@code ŝ} given to a bin lowers the
  * squared error of its vectors by {@code Σ w ((1 − s)² − (ŝ − s)²)}, exactly. A vector with {@code
- * ‖x̂ − μ‖ = 0} has weight 0.
+ * ‖x̂ − μ‖ = 0} has weight 0. For a gain searched jointly with the directions it gathers instead
+ * each vector's {@link NormScale scale}, with weight 1, to fit the levels to.
  *
  * <p>It also keeps the first vectors it sees, at most {@link #SAMPLE} and {@link #SAMPLE_FLOATS}
  * floats: the queries with which {@link GainRecallAccumulator} measures what the gain buys in
@@ -46,11 +47,27 @@ final class GainAccumulator implements PassAccumulator<GainAccumulator> {
   private float[] sample;
   private int sampled;
 
+  /** The vectors' scales, instead of their least-squares gains, if not null. */
+  private final NormScale norms;
+
   GainAccumulator(Codebook codebook) {
     this.codebook = codebook;
     this.dimension = codebook.dimension();
     this.mean = codebook.mean();
     this.sample = new float[0];
+    this.norms = null;
+  }
+
+  /**
+   * Collects each vector's {@link NormScale scale}, each weighing one, for the levels of a gain
+   * searched jointly with the directions; {@link #reduction} then means nothing.
+   */
+  GainAccumulator(int dimension, NormScale norms) {
+    this.codebook = null;
+    this.dimension = dimension;
+    this.mean = norms.mean();
+    this.sample = new float[0];
+    this.norms = norms;
   }
 
   private int sampleCapacity() {
@@ -72,6 +89,18 @@ final class GainAccumulator implements PassAccumulator<GainAccumulator> {
 
   @Override
   public void add(float[] vectors, int offset, int count) {
+    if (norms != null) {
+      keep(vectors, offset, count);
+      for (int v = 0; v < count; v++) {
+        double s = norms.of(vectors, offset + v * dimension);
+        int bin = bin(s);
+        weight[bin] += 1;
+        weighted[bin] += s;
+        squares[bin] += s * s;
+      }
+      this.count += count;
+      return;
+    }
     reconstruction = Reconstruction.ensure(reconstruction, codebook, "gain");
     keep(vectors, offset, count);
     float[] decoded = reconstruction.reconstruct(vectors, offset, count);

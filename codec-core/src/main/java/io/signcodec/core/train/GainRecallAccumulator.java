@@ -7,13 +7,13 @@ import io.signcodec.core.internal.FloatKernels;
 import java.util.Arrays;
 
 /**
- * Recall@{@value #K} of two codebooks of the same code length on the training vectors, for {@link
+ * Recall@{@value #K} of codebooks of the same code length on the training vectors, for {@link
  * CodebookTrainer#GAIN_AUTO}: a few of the vectors are the queries, the vectors of the pass the
- * database, and for each query three lists of the {@value #K} best are kept — by the exact inner
- * product {@code ⟨q, x⟩} (float32), by the scores of the first codebook's codes and by those of the
- * second's ({@link CodeScorer}). A database vector equal to the query, bit for bit, is left out of
- * its lists. Only the first {@link #DATABASE} vectors of each part are scored, so that the pass
- * costs a bounded time; the others are only counted.
+ * database, and for each query a list of the {@value #K} best is kept by the exact inner product
+ * {@code ⟨q, x⟩} (float32) and one by the scores of each codebook's codes ({@link CodeScorer}). A
+ * database vector equal to the query, bit for bit, is left out of its lists. Only the first {@link
+ * #DATABASE} vectors of each part are scored, so that the pass costs a bounded time; the others are
+ * only counted.
  *
  * <p>Parts merge as if the other's vectors followed these: its ids are shifted by this part's
  * count, and the lists keep the {@value #K} best of both, ties to the lower id.
@@ -27,14 +27,13 @@ final class GainRecallAccumulator implements PassAccumulator<GainRecallAccumulat
   /** The vectors scored per part. */
   static final int DATABASE = 50_000;
 
-  /** The three rankings: exact, the first codebook's, the second's. */
-  private static final int RANKINGS = 3;
+  /** The rankings: exact, then each codebook's. */
+  private final int rankings;
 
   private final int dimension;
   private final float[] queries;
   private final int queryCount;
-  private final transient Codebook first;
-  private final transient Codebook second;
+  private final transient Codebook[] codebooks;
   private transient Scoring scoring;
 
   /** {@code scores[ranking][q][r]} and {@code ids[ranking][q][r]}, best first; ids −1 if empty. */
@@ -44,13 +43,18 @@ final class GainRecallAccumulator implements PassAccumulator<GainRecallAccumulat
   private long count;
 
   GainRecallAccumulator(Codebook first, Codebook second, float[] queries) {
-    this.dimension = first.dimension();
-    this.first = first;
-    this.second = second;
+    this(queries, first, second);
+  }
+
+  /** Recall of each of {@code codebooks} (of one dimension) for {@code queries}. */
+  GainRecallAccumulator(float[] queries, Codebook... codebooks) {
+    this.dimension = codebooks[0].dimension();
+    this.codebooks = codebooks.clone();
+    this.rankings = 1 + codebooks.length;
     this.queries = queries;
     this.queryCount = queries.length / dimension;
-    this.scores = new float[RANKINGS][queryCount][K];
-    this.ids = new long[RANKINGS][queryCount][K];
+    this.scores = new float[rankings][queryCount][K];
+    this.ids = new long[rankings][queryCount][K];
     for (long[][] r : ids) {
       for (long[] q : r) {
         Arrays.fill(q, -1);
@@ -64,13 +68,13 @@ final class GainRecallAccumulator implements PassAccumulator<GainRecallAccumulat
     final CodeScorer.Queries[] prepared;
     final float[][] transposed;
 
-    Scoring(Codebook first, Codebook second, float[] queries, int queryCount, int d) {
-      this.encoders = new SignEncoder[] {SignEncoder.of(first), SignEncoder.of(second)};
-      this.prepared =
-          new CodeScorer.Queries[] {
-            CodeScorer.of(first).prepareAll(queries, 0, queryCount),
-            CodeScorer.of(second).prepareAll(queries, 0, queryCount)
-          };
+    Scoring(Codebook[] codebooks, float[] queries, int queryCount, int d) {
+      this.encoders = new SignEncoder[codebooks.length];
+      this.prepared = new CodeScorer.Queries[codebooks.length];
+      for (int c = 0; c < codebooks.length; c++) {
+        encoders[c] = SignEncoder.of(codebooks[c]);
+        prepared[c] = CodeScorer.of(codebooks[c]).prepareAll(queries, 0, queryCount);
+      }
       this.transposed = new float[d][queryCount];
       for (int q = 0; q < queryCount; q++) {
         for (int t = 0; t < d; t++) {
@@ -85,11 +89,11 @@ final class GainRecallAccumulator implements PassAccumulator<GainRecallAccumulat
     int scored = (int) Math.max(0, Math.min(count, DATABASE - this.count));
     if (scored > 0 && queryCount > 0) {
       if (scoring == null) {
-        if (first == null) {
+        if (codebooks == null) {
           throw new IllegalStateException(
               "a gain recall accumulator that was serialized only merges");
         }
-        scoring = new Scoring(first, second, queries, queryCount, dimension);
+        scoring = new Scoring(codebooks, queries, queryCount, dimension);
       }
       score(vectors, offset, scored);
     }
@@ -101,8 +105,9 @@ final class GainRecallAccumulator implements PassAccumulator<GainRecallAccumulat
     float[][] exact = new float[m][queryCount];
     FloatKernels.multiplyAdd(
         vectors, offset, dimension, null, s.transposed, 0, dimension, 0, queryCount, exact, m);
-    float[][][] coded = new float[2][queryCount][m];
-    for (int c = 0; c < 2; c++) {
+    int n = rankings - 1;
+    float[][][] coded = new float[n][queryCount][m];
+    for (int c = 0; c < n; c++) {
       int bytes = s.encoders[c].codeBytes();
       byte[] codes = new byte[m * bytes];
       s.encoders[c].encode(vectors, offset, codes, 0, m);
@@ -112,9 +117,11 @@ final class GainRecallAccumulator implements PassAccumulator<GainRecallAccumulat
       for (int v = 0; v < m; v++) {
         long id = count + v;
         float e = exact[v][q];
-        float a = coded[0][q][v];
-        float b = coded[1][q][v];
-        if (!(enters(0, q, e, id) || enters(1, q, a, id) || enters(2, q, b, id))
+        boolean enters = enters(0, q, e, id);
+        for (int c = 0; c < n && !enters; c++) {
+          enters = enters(1 + c, q, coded[c][q][v], id);
+        }
+        if (!enters
             || Arrays.equals(
                 vectors,
                 offset + v * dimension,
@@ -125,8 +132,9 @@ final class GainRecallAccumulator implements PassAccumulator<GainRecallAccumulat
           continue; // in no list, or the query itself
         }
         offer(0, q, e, id);
-        offer(1, q, a, id);
-        offer(2, q, b, id);
+        for (int c = 0; c < n; c++) {
+          offer(1 + c, q, coded[c][q][v], id);
+        }
       }
     }
   }
@@ -160,7 +168,7 @@ final class GainRecallAccumulator implements PassAccumulator<GainRecallAccumulat
 
   @Override
   public void merge(GainRecallAccumulator other) {
-    for (int r = 0; r < RANKINGS; r++) {
+    for (int r = 0; r < rankings; r++) {
       for (int q = 0; q < queryCount; q++) {
         for (int i = 0; i < K && other.ids[r][q][i] >= 0; i++) {
           offer(r, q, other.scores[r][q][i], count + other.ids[r][q][i]);
@@ -176,8 +184,8 @@ final class GainRecallAccumulator implements PassAccumulator<GainRecallAccumulat
   }
 
   /**
-   * Recall@{@value #K} of the first codebook's ranking ({@code which} 0) or the second's (1)
-   * against the exact one, over all queries; NaN if there were no queries.
+   * Recall@{@value #K} of codebook {@code which}'s ranking (0 the first) against the exact one,
+   * over all queries; NaN if there were no queries.
    */
   double recall(int which) {
     long hits = 0;

@@ -80,6 +80,40 @@ final class Passes {
     }
   }
 
+  /**
+   * Each vector's {@link NormScale scale}, for the levels of a gain searched jointly with the
+   * directions.
+   */
+  record Norms(int dimension, NormScale norms) implements TrainingPass<GainAccumulator> {
+    @Override
+    public TrainingListener.Pass kind() {
+      return TrainingListener.Pass.REFIT;
+    }
+
+    @Override
+    public GainAccumulator newAccumulator() {
+      return new GainAccumulator(dimension, norms);
+    }
+  }
+
+  /**
+   * Histograms of the projections on {@code basis} (m×d), each divided by the gain level nearest to
+   * the vector's {@link NormScale scale} ({@code norms} and {@code gain} not null).
+   */
+  record NormalizedHistograms(
+      int dimension, float[] basis, float[] mean, double[] spread, NormScale norms, float[] gain)
+      implements TrainingPass<ProjectionHistograms> {
+    @Override
+    public TrainingListener.Pass kind() {
+      return TrainingListener.Pass.REFIT;
+    }
+
+    @Override
+    public ProjectionHistograms newAccumulator() {
+      return new ProjectionHistograms(dimension, basis, mean, spread, norms, gain);
+    }
+  }
+
   /** Histograms of the projections on {@code basis} (m×d), for the level fits. */
   record Histograms(int dimension, float[] basis, float[] mean, double[] spread)
       implements TrainingPass<ProjectionHistograms> {
@@ -130,12 +164,12 @@ final class Passes {
     }
   }
 
-  /** Recall@10 of two codebooks' codes for {@code queries} over the vectors. */
-  record GainRecall(Codebook first, Codebook second, float[] queries)
+  /** Recall@10 of codebooks' codes for {@code queries} over the vectors. */
+  record GainRecall(float[] queries, Codebook... codebooks)
       implements TrainingPass<GainRecallAccumulator> {
     @Override
     public int dimension() {
-      return first.dimension();
+      return codebooks[0].dimension();
     }
 
     @Override
@@ -145,7 +179,7 @@ final class Passes {
 
     @Override
     public GainRecallAccumulator newAccumulator() {
-      return new GainRecallAccumulator(first, second, queries);
+      return new GainRecallAccumulator(queries, codebooks);
     }
   }
 

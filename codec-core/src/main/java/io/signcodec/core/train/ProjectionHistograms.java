@@ -3,6 +3,7 @@ package io.signcodec.core.train;
 import io.signcodec.core.internal.Checks;
 import io.signcodec.core.internal.FloatKernels;
 import io.signcodec.core.internal.Parallel;
+import io.signcodec.core.internal.form.GainLevels;
 import java.util.Arrays;
 
 /**
@@ -53,11 +54,32 @@ final class ProjectionHistograms implements PassAccumulator<ProjectionHistograms
   private final transient float[][] transposedBasis;
   private transient float[][][] projections;
 
+  /** With {@link #normalized}: the scale of each vector and the gain's levels; else null. */
+  private final transient NormScale norms;
+
+  private final transient GainLevels gains;
+
+  /** The projections divided by the level nearest to the vector's scale. */
+  private final boolean normalized;
+
   /**
    * @param basis the directions, m×d row-major
    * @param spread each direction's standard deviation, which sets its bins
    */
   ProjectionHistograms(int dimension, float[] basis, float[] mean, double[] spread) {
+    this(dimension, basis, mean, spread, null, null);
+  }
+
+  /**
+   * Histograms of the projections of each vector divided by the gain level nearest to its {@link
+   * NormScale scale} (levels {@code gain}, ascending), for a gain searched jointly with the
+   * directions; plain projections if {@code norms} is null.
+   */
+  ProjectionHistograms(
+      int dimension, float[] basis, float[] mean, double[] spread, NormScale norms, float[] gain) {
+    this.norms = norms;
+    this.gains = norms == null ? null : new GainLevels(gain, 0);
+    this.normalized = norms != null;
     this.dimension = dimension;
     this.directions = spread.length;
     this.spread = spread;
@@ -99,6 +121,17 @@ final class ProjectionHistograms implements PassAccumulator<ProjectionHistograms
       projections = new float[groups][TILE][directions];
     }
     vectors += count;
+    float[] divisors = null;
+    if (normalized) {
+      if (norms == null) {
+        throw new IllegalStateException("histograms that were serialized only merge");
+      }
+      divisors = new float[count];
+      for (int v = 0; v < count; v++) {
+        divisors[v] = gains.level(gains.nearest(norms.of(batch, offset + v * d)));
+      }
+    }
+    float[] divide = divisors;
     // Each group of directions has its own histograms and tile: threads write disjoint outputs.
     Parallel.forRange(
         groups,
@@ -133,8 +166,14 @@ final class ProjectionHistograms implements PassAccumulator<ProjectionHistograms
               }
               // Direction by direction, so that one direction's bins stay in cache.
               for (int i = from; i < to; i++) {
-                for (int v = 0; v < n; v++) {
-                  bin(i, p[v][i]);
+                if (divide == null) {
+                  for (int v = 0; v < n; v++) {
+                    bin(i, p[v][i]);
+                  }
+                } else {
+                  for (int v = 0; v < n; v++) {
+                    bin(i, p[v][i] / divide[t + v]);
+                  }
                 }
               }
             }

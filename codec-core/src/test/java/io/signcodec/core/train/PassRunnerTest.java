@@ -87,8 +87,8 @@ class PassRunnerTest {
   static Stream<Arguments> trainers() {
     return Stream.of(
         // moments, histograms, then GAIN_AUTO's two: the gain's fit and the recall
-        Arguments.of("allocated r=1", CodebookTrainer.builder().rate(1).build(), 4),
-        Arguments.of("allocated r=2.5", CodebookTrainer.builder().rate(2.5).build(), 4),
+        Arguments.of("allocated r=1", CodebookTrainer.builder().rate(1).build(), 7),
+        Arguments.of("allocated r=2.5", CodebookTrainer.builder().rate(2.5).build(), 7),
         Arguments.of("allocated gain 3", CodebookTrainer.builder().rate(1).gainBits(3).build(), 3),
         Arguments.of(
             "allocated mean 8, no gain",

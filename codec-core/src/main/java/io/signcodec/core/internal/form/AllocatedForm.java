@@ -73,13 +73,31 @@ public final class AllocatedForm implements CodebookForm {
       long seed,
       boolean structured,
       float[] gain) {
+    this(mean, stageBits, bitScales, levels, rows, seed, structured, gain, false);
+  }
+
+  /**
+   * As {@link #AllocatedForm(float[], int[], float[], TiedLevels[], float[][], long, boolean,
+   * float[])}, the gain searched jointly with the directions if {@code jointGain} ({@link
+   * GainLevels#joint}).
+   */
+  public AllocatedForm(
+      float[] mean,
+      int[] stageBits,
+      float[] bitScales,
+      TiedLevels[] levels,
+      float[][] rows,
+      long seed,
+      boolean structured,
+      float[] gain,
+      boolean jointGain) {
     this.dimension = mean.length;
     this.mean = mean;
     this.stageBits = stageBits;
     this.directions = stageBits[0];
     this.bits = Arrays.stream(stageBits).sum();
     this.bitScales = bitScales;
-    this.gain = gain == null ? null : new GainLevels(gain, bits);
+    this.gain = gain == null ? null : new GainLevels(gain, bits, jointGain);
     this.codeBits = bits + (gain == null ? 0 : this.gain.bits());
     this.stageStart = new int[stageBits.length];
     for (int k = 1; k < stageBits.length; k++) {
@@ -130,20 +148,41 @@ public final class AllocatedForm implements CodebookForm {
   /** A dense basis: {@code basis} holds m rows of d (m = stageBits[0]), row-major; copied. */
   public static AllocatedForm dense(
       float[] mean, int[] stageBits, float[] bitScales, float[] basis, float[] gain) {
+    return dense(mean, stageBits, bitScales, basis, gain, false);
+  }
+
+  /**
+   * As {@link #dense(float[], int[], float[], float[], float[])}, a joint gain if {@code joint}.
+   */
+  public static AllocatedForm dense(
+      float[] mean,
+      int[] stageBits,
+      float[] bitScales,
+      float[] basis,
+      float[] gain,
+      boolean joint) {
     int d = mean.length;
     float[][] rows = new float[stageBits[0]][];
     for (int i = 0; i < rows.length; i++) {
       rows[i] = Arrays.copyOfRange(basis, i * d, (i + 1) * d);
     }
     return new AllocatedForm(
-        mean, stageBits, bitScales, levels(stageBits, bitScales), rows, 0, false, gain);
+        mean, stageBits, bitScales, levels(stageBits, bitScales), rows, 0, false, gain, joint);
   }
 
   /** The first m outputs of the randomized Hadamard transform drawn from {@code seed}. */
   public static AllocatedForm structured(
       float[] mean, int[] stageBits, float[] bitScales, long seed, float[] gain) {
+    return structured(mean, stageBits, bitScales, seed, gain, false);
+  }
+
+  /**
+   * As {@link #structured(float[], int[], float[], long, float[])}, a joint gain if {@code joint}.
+   */
+  public static AllocatedForm structured(
+      float[] mean, int[] stageBits, float[] bitScales, long seed, float[] gain, boolean joint) {
     return new AllocatedForm(
-        mean, stageBits, bitScales, levels(stageBits, bitScales), null, seed, true, gain);
+        mean, stageBits, bitScales, levels(stageBits, bitScales), null, seed, true, gain, joint);
   }
 
   /**
@@ -358,6 +397,12 @@ public final class AllocatedForm implements CodebookForm {
           if (y != null) {
             System.arraycopy(w, 0, y, 0, y.length);
           }
+          if (gain != null && gain.joint()) {
+            for (int l = 0; l < group; l++) {
+              packJoint(y, l, lanes, greedy, dst, codes + l * codeBytes);
+            }
+            continue;
+          }
           if (greedy) {
             // Every direction's stage-0 bit as the sign of its projection, straight from the
             // lanes, 32 at a time; the directions with more bits then replace theirs.
@@ -409,6 +454,10 @@ public final class AllocatedForm implements CodebookForm {
             m);
         for (int i = 0; i < m; i++) {
           int code = dstOff + (t + i) * codeBytes;
+          if (gain != null && gain.joint()) {
+            packJoint(projections[i], 0, 1, greedy, dst, code);
+            continue;
+          }
           pack(projections[i], 0, 1, greedy, dst, code, codeBytes);
           if (gain != null) {
             packGain(projections[i], 0, 1, dst, code);
@@ -500,6 +549,52 @@ public final class AllocatedForm implements CodebookForm {
       den += l * l;
     }
     gain.write(dst, code, gain.nearest(num, den));
+  }
+
+  /**
+   * Codes one vector whose gain is searched jointly ({@link GainLevels#joint}) into the code at
+   * {@code dst[code ..]}: for each gain level {@code s_j}, each direction's {@code v = fl(y_i /
+   * s_j)} is coded by its level search and the squared error {@code Σ_i (y_i − s_j ℓ_i)²} summed in
+   * binary64 in order of i; the level with the least error (the lowest of equals) and its
+   * directions' bits are written. For an orthonormal basis this is the pair of level and bits that
+   * codes {@code x − μ} best along the directions, since for a fixed {@code s_j} the nearest level
+   * of each {@code y_i / s_j} minimises its term.
+   */
+  private void packJoint(float[] y, int off, int stride, boolean greedy, byte[] dst, int code) {
+    int codeBytes = SignCodes.codeBytes(codeBits);
+    Arrays.fill(dst, code, code + codeBytes, (byte) 0);
+    int count = 1 << gain.bits();
+    double best = Double.POSITIVE_INFINITY;
+    int chosen = 0;
+    for (int j = 0; j < count; j++) {
+      float s = gain.level(j);
+      double ds = s;
+      double error = 0;
+      for (int i = 0; i < directions && error < best; i++) {
+        float p = y[off + i * stride];
+        float v = p / s;
+        TiedLevels level = levels[i];
+        float l =
+            greedy ? level.levelOf(level.greedy(v)) : level.sortedLevel(level.nearestSorted(v));
+        double e = p - ds * l;
+        error += e * e;
+      }
+      if (error < best) {
+        best = error;
+        chosen = j;
+      }
+    }
+    float s = gain.level(chosen);
+    for (int i = 0; i < directions; i++) {
+      float v = y[off + i * stride] / s;
+      TiedLevels level = levels[i];
+      int pattern = greedy ? level.greedy(v) : level.sortedPattern(level.nearestSorted(v));
+      for (int k = 0; k < depths[i]; k++) {
+        int bit = stageStart[k] + i;
+        dst[code + (bit >>> 3)] |= (byte) (((pattern >>> k) & 1) << (bit & 7));
+      }
+    }
+    gain.write(dst, code, chosen);
   }
 
   /** The level of direction i that the code at {@code src[off..]} holds. */

@@ -26,6 +26,9 @@ public final class GainLevels {
   private final double[] thresholds;
   private final int bits;
 
+  /** Whether the encoder searches the gain jointly with the directions' levels. */
+  private final boolean joint;
+
   /** The first gain bit of a code: the number of direction bits. */
   private final int position;
 
@@ -38,6 +41,16 @@ public final class GainLevels {
    * positive: checked by {@link #problem}), their index at code bit {@code position}; copied.
    */
   public GainLevels(float[] levels, int position) {
+    this(levels, position, false);
+  }
+
+  /**
+   * As {@link #GainLevels(float[], int)}, with the encoder's rule: {@code joint} for the level and
+   * direction bits that together code the vector best (format version 6), else the directions first
+   * and then the level nearest to their least-squares gain (version 5).
+   */
+  public GainLevels(float[] levels, int position, boolean joint) {
+    this.joint = joint;
     String problem = problem(levels);
     if (problem != null) {
       throw new IllegalArgumentException(problem);
@@ -85,6 +98,15 @@ public final class GainLevels {
       }
     }
     return -1;
+  }
+
+  /**
+   * Whether the encoder searches the gain jointly with the directions' levels (format version 6):
+   * for every level {@code s_j} it codes each direction's {@code y_i / s_j} by its nearest level
+   * and keeps the level j with the least {@code Σ_i (y_i − s_j ℓ_i)²}.
+   */
+  public boolean joint() {
+    return joint;
   }
 
   /** g, the bits a code spends on its gain. */
@@ -153,8 +175,11 @@ public final class GainLevels {
     }
   }
 
-  /** Whether both hold the same levels at the same position. */
+  /** Whether both hold the same levels at the same position, searched by the same rule. */
   public boolean sameAs(GainLevels other) {
-    return other != null && position == other.position && Arrays.equals(levels, other.levels);
+    return other != null
+        && position == other.position
+        && joint == other.joint
+        && Arrays.equals(levels, other.levels);
   }
 }

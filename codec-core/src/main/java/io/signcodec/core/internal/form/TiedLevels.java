@@ -116,6 +116,29 @@ public final class TiedLevels {
   }
 
   /**
+   * The index, in ascending order of value, of the level nearest to {@code y}: the number of
+   * thresholds at or below it.
+   */
+  int nearestSorted(float y) {
+    return nearestIndex(y);
+  }
+
+  /** The level of index {@code j} in ascending order of value. */
+  float sortedLevel(int j) {
+    return sortedLevels[j];
+  }
+
+  /** The pattern of the level of index {@code j} in ascending order of value. */
+  int sortedPattern(int j) {
+    return patterns[j];
+  }
+
+  /** The level of {@code pattern}, {@code Σ_k ±c_{i,k}} in float32 in order k = 0, 1, …. */
+  float levelOf(int pattern) {
+    return level(scales, pattern);
+  }
+
+  /**
    * The thresholds at which bit k of the nearest level's pattern changes, ascending (not copied):
    * bit k of {@link #nearest}{@code (y)} is {@link #lowestBit}{@code (k)} flipped once for every
    * one of them that y is at or above, since the nearest level's index is the number of thresholds

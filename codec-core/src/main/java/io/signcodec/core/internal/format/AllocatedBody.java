@@ -11,8 +11,9 @@ import java.nio.ByteOrder;
 
 /**
  * The body of an allocated codebook, form 2 (docs/FORMAT.md §2.4): stage sizes, the basis byte and
- * (version 5) the gain's bits, the basis rows or the rounds, the scales in code order, (version 5)
- * the gain's levels, μ.
+ * (versions 5 and 6) the gain's bits, the basis rows or the rounds, the scales in code order,
+ * (versions 5 and 6) the gain's levels, μ. Version 6 is version 5 whose gain the encoder searches
+ * jointly with the directions.
  */
 final class AllocatedBody {
   /** Basis byte: m dense rows follow. */
@@ -67,7 +68,7 @@ final class AllocatedBody {
    * byte. The rest is read to the CRC32C, which is checked, and then every field in the order of
    * the file: the stage sizes, the gain's bits and the reserved bytes, the rounds or the basis
    * rows, the scales (then each direction's levels), the gain's levels, the mean. In version 4 the
-   * byte of the gain's bits is reserved (zero); in version 5 it is 1 to {@value
+   * byte of the gain's bits is reserved (zero); in versions 5 and 6 it is 1 to {@value
    * GainLevels#MAX_BITS}, and the stages hold the header's bits less the gain's.
    */
   static AllocatedForm read(
@@ -94,7 +95,8 @@ final class AllocatedBody {
     }
     // Version 5: the gain's bits size the body, so they are checked now; in version 4 the byte is
     // reserved, and checked with the others once the checksum holds.
-    boolean gained = version == CodebookFormat.VERSION_GAIN;
+    boolean joint = version == CodebookFormat.VERSION_JOINT_GAIN;
+    boolean gained = version == CodebookFormat.VERSION_GAIN || joint;
     int gainBits = gained ? basisKind[1] : 0;
     if (gained && (gainBits < 1 || gainBits > GainLevels.MAX_BITS || gainBits >= bits)) {
       throw new MalformedInputException(
@@ -191,6 +193,6 @@ final class AllocatedBody {
       }
     }
     return new AllocatedForm(
-        mu, stageBits, c, levels, rows, structured ? seed : 0, structured, gain);
+        mu, stageBits, c, levels, rows, structured ? seed : 0, structured, gain, joint);
   }
 }

@@ -2,6 +2,7 @@ package io.signcodec.core.internal.format;
 
 import static io.signcodec.core.Caps.MAX_DEPTH;
 import static io.signcodec.core.Caps.MAX_DIMENSION;
+import static io.signcodec.core.Caps.MAX_PLAIN_DEPTH;
 import static io.signcodec.core.Caps.MAX_STAGES;
 import static io.signcodec.core.Caps.maxBits;
 
@@ -42,6 +43,13 @@ public final class CodebookFormat {
    * without a gain are written as version 4, byte for byte as before, so their fingerprints stay.
    */
   public static final int VERSION_GAIN = 5;
+
+  /**
+   * The format version of an allocated codebook whose gain the encoder searches jointly with the
+   * directions' levels: version 5's layout, that encoder rule, and up to {@value
+   * io.signcodec.core.Caps#MAX_DEPTH} stages.
+   */
+  public static final int VERSION_JOINT_GAIN = 6;
 
   /** The oldest format version a signcodec release wrote. */
   static final int FIRST_RELEASED_VERSION = 4;
@@ -93,8 +101,9 @@ public final class CodebookFormat {
       throws IOException {
     int[] stageBits = form.stageBits();
     boolean gain = form instanceof AllocatedForm a && a.gain() != null;
+    boolean joint = gain && ((AllocatedForm) form).gain().joint();
     w.putBytes(MAGIC)
-        .putShort(gain ? VERSION_GAIN : VERSION)
+        .putShort(joint ? VERSION_JOINT_GAIN : gain ? VERSION_GAIN : VERSION)
         .putShort(stageBits.length)
         .putInt(form.mean().length)
         .putInt(
@@ -154,28 +163,29 @@ public final class CodebookFormat {
     ByteBuffer h = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
     in.readFully(header, 8, 2, "codebook format version");
     int version = Short.toUnsignedInt(h.getShort(8));
-    if (version != VERSION && version != VERSION_GAIN) {
+    if (version != VERSION && version != VERSION_GAIN && version != VERSION_JOINT_GAIN) {
       throw version >= 1 && version < FIRST_RELEASED_VERSION
           ? new UnsupportedVersionException(
               "codebook format",
               version,
               "a development version that no release reads; train the codebook again",
               8)
-          : new UnsupportedVersionException("codebook format", version, VERSION_GAIN, 8);
+          : new UnsupportedVersionException("codebook format", version, VERSION_JOINT_GAIN, 8);
     }
     in.readFully(header, 10, HEADER_BYTES - 10, "codebook header");
     in.checkCrc("corrupt codebook header");
     // The whole header is read and its checksum holds: its fields are checked in file order.
     int stageCount = Short.toUnsignedInt(h.getShort(10));
     boolean allocated = header[21] == FORM_ALLOCATED; // the allocated form's cap is checked with K
-    int maxStages = allocated ? MAX_DEPTH : MAX_STAGES;
+    int maxStages =
+        allocated ? (version == VERSION_JOINT_GAIN ? MAX_DEPTH : MAX_PLAIN_DEPTH) : MAX_STAGES;
     if (stageCount < 1 || stageCount > maxStages) {
       throw new MalformedInputException(
           "codebook stage count "
               + stageCount
               + " out of range 1.."
               + maxStages
-              + (allocated ? " for the allocated form" : ""),
+              + (allocated ? " for the allocated form in format version " + version : ""),
           10);
     }
     int k = stageCount;
@@ -198,9 +208,14 @@ public final class CodebookFormat {
     if (form != FORM_DENSE && form != FORM_STRUCTURED && form != FORM_ALLOCATED) {
       throw new MalformedInputException("unknown codebook form " + header[21], 21);
     }
-    if (version == VERSION_GAIN && form != FORM_ALLOCATED) {
+    if (version != VERSION && form != FORM_ALLOCATED) {
       throw new MalformedInputException(
-          "codebook form " + form + " in format version 5, which only allocated codebooks use", 21);
+          "codebook form "
+              + form
+              + " in format version "
+              + version
+              + ", which only allocated codebooks use",
+          21);
     }
     checkReserved(header, 22, 24);
     long seed = h.getLong(24);
