@@ -124,6 +124,14 @@ final class Methods {
       return builder(bits).gainBits(Math.min(4, bits / 2)).build();
     }
 
+    /**
+     * As {@link #gainTrainer}, the gain searched jointly with the directions (format version 6):
+     * levels fitted to vectors scaled to a common norm, the mean direction on evenly spaced levels.
+     */
+    CodebookTrainer jointGainTrainer(int bits) {
+      return builder(bits).gainBits(Math.min(4, bits / 2), true).build();
+    }
+
     /** The library's defaults: the mean's direction and the gain as the trainer decides. */
     CodebookTrainer defaultTrainer(int bits) {
       return builder(bits).build();
@@ -173,6 +181,11 @@ final class Methods {
             "signcodec-gain4",
             "signcodec trained, gain 4 bits (mean direction: default)",
             settings::gainTrainer,
+            false),
+        new SigncodecTrainer(
+            "signcodec-joint4",
+            "signcodec trained, gain 4 bits searched jointly (mean direction: default)",
+            settings::jointGainTrainer,
             false),
         new SigncodecTrainer(
             "signcodec-default",
