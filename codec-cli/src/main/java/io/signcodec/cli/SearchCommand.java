@@ -109,7 +109,7 @@ final class SearchCommand extends CliCommand {
               + "every 16384 (k the candidates: --k, times --oversample with --rescore); "
               + "default: every code exactly. "
               + CodeSearch.DEFAULT_OVERSAMPLE
-              + " gave the exact scan's hits for at least 99.9% of the queries measured.")
+              + " gave the exact scan's hits for every query measured.")
   Integer firstPass;
 
   @Option(

@@ -42,9 +42,9 @@ import java.util.Objects;
  * scores those exactly (from the query's 16-entry float tables per code nibble, without the full
  * tables): the scores kept are still bit for bit {@link CodeScorer.Query#score}'s, and the hits are
  * the exact scan's unless one of its top k ranked below {@code k·o} in its range by the estimate.
- * In the search report that happened for at most 0.9 % of the queries at an oversample of 2, 0.1 %
- * at 4 and none at 8 (BENCHMARKS.md, "Search on codes"), where the first pass ran at 1.3 to 3.3
- * times the exact scan's queries per second from r = 1 on (0.9 to 1.6 times at r = 0.5), with the
+ * In the search report that happened for at most 4.1 % of the queries at an oversample of 2, 0.9 %
+ * at 4 and none at 8 (BENCHMARKS.md, "Search on codes"), where the first pass ran at 1.4 to 4.3
+ * times the exact scan's queries per second from r = 1 on (1.0 to 1.6 times at r = 0.5), with the
  * Vector API; without it, the packed scan runs at half the tables' speed and the exact scan is the
  * faster.
  *
@@ -64,11 +64,13 @@ public final class CodeSearch {
   /**
    * The oversample of the quantized first pass that the measurements support: in the search report
    * (Gaussian, Fashion-MNIST and MiniLM data, r = 0.5 to 4, 1 000 queries each) its hits equalled
-   * the exact scan's for 99.1 to 100 % of the queries at an oversample of 2, at least 99.9 % at 4
-   * and all at 8; the exact scores of the 4k candidates per {@value #QUANTIZED_RANGE} codes cost a
-   * few per cent of the pass.
+   * the exact scan's for every query at an oversample of 8, and for 99.1 to 100 % at 4
+   * (Fashion-MNIST, whose codebooks search their gain jointly with the directions and code the mean
+   * direction on up to 16 bits, which widens the query's table step, is the lowest); the exact
+   * scores of the 8k candidates per {@value #QUANTIZED_RANGE} codes cost a few per cent of the
+   * pass.
    */
-  public static final int DEFAULT_OVERSAMPLE = 4;
+  public static final int DEFAULT_OVERSAMPLE = 8;
 
   /**
    * Codes of a block whose {@code k·oversample} best by the quantized scores are kept together: the

@@ -28,8 +28,11 @@ import org.ejml.data.DMatrixRMaj;
  *       a Gaussian's does).
  *   <li>With a per-vector gain of g bits, the same for n − g bits, then a pass that reconstructs
  *       every vector with those directions and fits the gain's levels to the least-squares gains
- *       ({@link GainAccumulator}); to decide on the gain ({@link CodebookTrainer#GAIN_AUTO}, g =
- *       4), a last pass measures recall@10 of both codebooks ({@link GainRecallAccumulator}).
+ *       ({@link GainAccumulator}). A gain searched jointly with the directions takes three passes
+ *       of its own ({@link #jointAllocation}): the vectors' {@link NormScale scales}, the
+ *       projections divided by their gain level, and the error. To decide ({@link
+ *       CodebookTrainer#GAIN_AUTO}, g = 4), a last pass measures recall@10 of the three codebooks
+ *       ({@link GainRecallAccumulator}).
  * </ol>
  *
  * <p>The training NMSE comes from the histograms (they hold every projection's square), less what

@@ -62,20 +62,23 @@ public final class CodebookTrainer {
   public static final int MEAN_DIRECTION_AUTO = -1;
 
   /**
-   * {@link Builder#gainBits} decided from the data (the default). The trainer fits both codebooks
-   * of the same code length, one with {@value #AUTO_GAIN_BITS} bits of per-vector gain and one that
-   * gives those bits to the directions, and measures recall@10 of each on the training vectors (the
-   * first 400 are the queries, the first 50 000 of each part of a distributed runner the database,
-   * ranked by the scores of each codebook's codes against the exact inner products). It keeps the
-   * gain if that lifts recall@10 by more than {@value #AUTO_GAIN_RECALL_MARGIN}, and by at least
-   * {@value #AUTO_GAIN_RECALL_PER_ERROR} times the share by which it raises the training error:
-   * 0.05 of recall for 1 % of error. The gain mends the norms of the vectors whose projections the
-   * levels clip or shrink, which decides the top of an inner-product ranking more than it moves the
-   * squared error (docs/THEORY.md §7, per-vector gain). Measured: on sentence embeddings and images
-   * it lifts recall by 0.02 to 0.09 for at most 1 % of error, or lowers both; where the directions
-   * need the bits more it costs recall; on Gaussian data it buys 0.03 at most, for 1 to 2 % of
-   * error, which the rule refuses. Two more passes over the data: the reconstructions whose gains
-   * the levels are fitted to, and the recall.
+   * {@link Builder#gainBits} decided from the data (the default). The trainer fits three codebooks
+   * of the same code length: one that gives every bit to the directions, one with {@value
+   * #AUTO_GAIN_BITS} bits of per-vector gain picked after the directions, and one with as many
+   * searched jointly with them ({@link Builder#gainBits(int, boolean)}); and measures recall@10 of
+   * each on the training vectors (the first 400 are the queries, the first 50 000 of each part of a
+   * distributed runner the database, ranked by the scores of each codebook's codes against the
+   * exact inner products). It keeps the gain that lifts recall@10 most among those that lift it by
+   * more than {@value #AUTO_GAIN_RECALL_MARGIN}, and by at least {@value
+   * #AUTO_GAIN_RECALL_PER_ERROR} times the share by which they raise the training error: 0.05 of
+   * recall for 1 % of error. The gain mends the norms of the vectors whose projections the levels
+   * clip or shrink, which decides the top of an inner-product ranking more than it moves the
+   * squared error (docs/THEORY.md §7, per-vector gain); searched jointly, it also fits the levels
+   * to vectors scaled to a common norm. Measured (BENCHMARKS.md): on sentence embeddings the gain
+   * after the directions lifts recall by 0.04 to 0.07 and wins; on images the joint gain lifts it
+   * by up to 0.05 and lowers the error by up to 38 %; on isotropic Gaussian data at r ≤ 1 neither
+   * pays. Five more passes over the data: the reconstructions whose gains the levels are fitted to;
+   * the scales, the scaled projections and the error of the joint codebook; the recall.
    */
   public static final int GAIN_AUTO = -1;
 

@@ -22,7 +22,10 @@ import java.util.Arrays;
  * however many bits a direction has.
  *
  * <p>The code may end with g bits of a per-vector gain ({@link GainLevels}): then {@code x̂ = μ + ŝ
- * Σ_i u_i Σ_k c_{i,k} z_{i,k}}, with {@code ŝ} the level the gain bits index.
+ * Σ_i u_i Σ_k c_{i,k} z_{i,k}}, with {@code ŝ} the level the gain bits index, picked after the
+ * directions or, for a gain searched jointly, with them: each level's codes of {@code y_i / ŝ} are
+ * tried and the best kept. Such a codebook may give a direction up to {@value
+ * io.signcodec.core.Caps#MAX_DEPTH} bits.
  */
 public final class AllocatedForm implements CodebookForm {
   private final int dimension;

@@ -14,7 +14,8 @@ import java.util.Arrays;
  * + Σ (y_i − ŝ ℓ_i)²}, and {@code Σ (y_i − ŝ ℓ_i)² = Σ (y_i − s ℓ_i)² + (ŝ − s)² Σ ℓ_i²}: the
  * nearest level in plain distance is the best, which the thresholds (midpoints in double precision)
  * find. A vector whose levels are all zero has no least-squares gain and takes the level nearest to
- * 1.
+ * 1. A gain searched jointly ({@link #joint}, format version 6) is chosen with the directions'
+ * levels instead ({@link AllocatedForm}).
  *
  * <p>Immutable.
  */
