@@ -62,6 +62,12 @@ public final class AllocatedForm implements CodebookForm {
   private final int codeBits;
 
   /**
+   * {@code Σ c²} over the directions' bits: the mean square of a code's levels when its bits are
+   * equally likely, against which a joint gain's search guesses its first level.
+   */
+  private final double levelEnergy;
+
+  /**
    * From its parts, taking ownership of every array, as the format's reader builds it: {@code
    * levels} from {@link #levels}, {@code rows} the m rows of a dense basis (null for a structured
    * one, drawn from {@code seed}; a dense basis has seed 0), {@code gain} the levels of a
@@ -102,6 +108,11 @@ public final class AllocatedForm implements CodebookForm {
     this.bitScales = bitScales;
     this.gain = gain == null ? null : new GainLevels(gain, bits, jointGain);
     this.codeBits = bits + (gain == null ? 0 : this.gain.bits());
+    double energy = 0;
+    for (float c : bitScales) {
+      energy += (double) c * c;
+    }
+    this.levelEnergy = energy > 0 ? energy : 1;
     this.stageStart = new int[stageBits.length];
     for (int k = 1; k < stageBits.length; k++) {
       stageStart[k] = stageStart[k - 1] + stageBits[k - 1];
@@ -567,13 +578,26 @@ public final class AllocatedForm implements CodebookForm {
     int codeBytes = SignCodes.codeBytes(codeBits);
     Arrays.fill(dst, code, code + codeBytes, (byte) 0);
     int count = 1 << gain.bits();
+    // The levels are tried outward from the one the vector's norm suggests, so that the best is
+    // usually found first and the others stop early; every level is still tried, so the order
+    // changes only the time taken.
+    double energy = 0;
+    for (int i = 0; i < directions; i++) {
+      double p = y[off + i * stride];
+      energy += p * p;
+    }
+    int first = gain.nearest(Math.sqrt(energy / levelEnergy));
     double best = Double.POSITIVE_INFINITY;
-    int chosen = 0;
-    for (int j = 0; j < count; j++) {
+    int chosen = count;
+    for (int t = 0; t < count; t++) {
+      // first, first − 1, first + 1, first − 2, … within [0, count)
+      int j = outward(first, t, count);
       float s = gain.level(j);
       double ds = s;
       double error = 0;
-      for (int i = 0; i < directions && error < best; i++) {
+      int i = 0;
+      // a partial sum only grows: past the best, or at it with a higher level, j cannot win
+      for (; i < directions && (error < best || (error == best && j < chosen)); i++) {
         float p = y[off + i * stride];
         float v = p / s;
         TiedLevels level = levels[i];
@@ -582,7 +606,7 @@ public final class AllocatedForm implements CodebookForm {
         double e = p - ds * l;
         error += e * e;
       }
-      if (error < best) {
+      if (i == directions && (error < best || (error == best && j < chosen))) {
         best = error;
         chosen = j;
       }
@@ -598,6 +622,22 @@ public final class AllocatedForm implements CodebookForm {
       }
     }
     gain.write(dst, code, chosen);
+  }
+
+  /**
+   * The t-th of the indices {@code [0, count)} in order of distance from {@code first}, the lower
+   * of two at the same distance first.
+   */
+  static int outward(int first, int t, int count) {
+    int below = first;
+    int above = count - 1 - first;
+    int near = Math.min(below, above);
+    if (t <= 2 * near) {
+      return t == 0 ? first : (t % 2 == 1 ? first - (t + 1) / 2 : first + t / 2);
+    }
+    // past the nearer end, the rest of the longer side in order
+    int beyond = t - 2 * near;
+    return below > above ? first - near - beyond : first + near + beyond;
   }
 
   /** The level of direction i that the code at {@code src[off..]} holds. */
