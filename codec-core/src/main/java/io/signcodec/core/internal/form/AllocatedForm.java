@@ -578,39 +578,8 @@ public final class AllocatedForm implements CodebookForm {
     int codeBytes = SignCodes.codeBytes(codeBits);
     Arrays.fill(dst, code, code + codeBytes, (byte) 0);
     int count = 1 << gain.bits();
-    // The levels are tried outward from the one the vector's norm suggests, so that the best is
-    // usually found first and the others stop early; every level is still tried, so the order
-    // changes only the time taken.
-    double energy = 0;
-    for (int i = 0; i < directions; i++) {
-      double p = y[off + i * stride];
-      energy += p * p;
-    }
-    int first = gain.nearest(Math.sqrt(energy / levelEnergy));
-    double best = Double.POSITIVE_INFINITY;
-    int chosen = count;
-    for (int t = 0; t < count; t++) {
-      // first, first − 1, first + 1, first − 2, … within [0, count)
-      int j = outward(first, t, count);
-      float s = gain.level(j);
-      double ds = s;
-      double error = 0;
-      int i = 0;
-      // a partial sum only grows: past the best, or at it with a higher level, j cannot win
-      for (; i < directions && (error < best || (error == best && j < chosen)); i++) {
-        float p = y[off + i * stride];
-        float v = p / s;
-        TiedLevels level = levels[i];
-        float l =
-            greedy ? level.levelOf(level.greedy(v)) : level.sortedLevel(level.nearestSorted(v));
-        double e = p - ds * l;
-        error += e * e;
-      }
-      if (i == directions && (error < best || (error == best && j < chosen))) {
-        best = error;
-        chosen = j;
-      }
-    }
+    int chosen =
+        greedy ? searchGreedy(y, off, stride, count) : searchNearest(y, off, stride, count);
     float s = gain.level(chosen);
     for (int i = 0; i < directions; i++) {
       float v = y[off + i * stride] / s;
@@ -622,6 +591,83 @@ public final class AllocatedForm implements CodebookForm {
       }
     }
     gain.write(dst, code, chosen);
+  }
+
+  /**
+   * The joint gain's level for the nearest-level search: each direction's index among its sorted
+   * levels moves one way as the gain level rises ({@code y_i / s_j} falls for {@code y_i > 0} and
+   * rises for {@code y_i < 0}, and the index is the number of thresholds at or below it), so it is
+   * found once by a binary search and then walked across the gain levels, and every level's error
+   * is summed in order of i: the same sums as one search per level.
+   */
+  private int searchNearest(float[] y, int off, int stride, int count) {
+    double[] errors = new double[count];
+    for (int i = 0; i < directions; i++) {
+      float p = y[off + i * stride];
+      TiedLevels level = levels[i];
+      int last = level.thresholdCount();
+      int index = level.nearestSorted(p / gain.level(0));
+      for (int j = 0; j < count; j++) {
+        float s = gain.level(j);
+        float v = p / s;
+        if (j > 0) {
+          if (p > 0f) {
+            while (index > 0 && v < level.threshold(index - 1)) {
+              index--;
+            }
+          } else {
+            while (index < last && v >= level.threshold(index)) {
+              index++;
+            }
+          }
+        }
+        double e = p - (double) s * level.sortedLevel(index);
+        errors[j] += e * e;
+      }
+    }
+    int chosen = 0;
+    for (int j = 1; j < count; j++) {
+      if (errors[j] < errors[chosen]) {
+        chosen = j;
+      }
+    }
+    return chosen;
+  }
+
+  /**
+   * The joint gain's level for the greedy level search: the levels tried outward from the one the
+   * vector's norm suggests, so that the best is usually found first, each stopping as soon as its
+   * partial error passes the best (or reaches it, for a higher level). Every level is tried: the
+   * order changes only the time taken.
+   */
+  private int searchGreedy(float[] y, int off, int stride, int count) {
+    double energy = 0;
+    for (int i = 0; i < directions; i++) {
+      double p = y[off + i * stride];
+      energy += p * p;
+    }
+    int first = gain.nearest(Math.sqrt(energy / levelEnergy));
+    double best = Double.POSITIVE_INFINITY;
+    int chosen = count;
+    for (int t = 0; t < count; t++) {
+      int j = outward(first, t, count);
+      float s = gain.level(j);
+      double ds = s;
+      double error = 0;
+      int i = 0;
+      // a partial sum only grows: past the best, or at it with a higher level, j cannot win
+      for (; i < directions && (error < best || (error == best && j < chosen)); i++) {
+        float p = y[off + i * stride];
+        TiedLevels level = levels[i];
+        double e = p - ds * level.levelOf(level.greedy(p / s));
+        error += e * e;
+      }
+      if (i == directions && (error < best || (error == best && j < chosen))) {
+        best = error;
+        chosen = j;
+      }
+    }
+    return chosen;
   }
 
   /**

@@ -123,6 +123,16 @@ public final class TiedLevels {
     return nearestIndex(y);
   }
 
+  /** The number of thresholds: one less than the levels. */
+  int thresholdCount() {
+    return thresholds.length;
+  }
+
+  /** Threshold j, between the levels of indices j and j + 1 in ascending order of value. */
+  float threshold(int j) {
+    return thresholds[j];
+  }
+
   /** The level of index {@code j} in ascending order of value. */
   float sortedLevel(int j) {
     return sortedLevels[j];
