@@ -178,6 +178,59 @@ class JointGainCodebookTest {
   }
 
   /**
+   * With the greedy level search the joint rule is the same, each level's bits being the greedy
+   * ones of {@code y_i / s_j}: every code is the best of the levels, decodes as the fixed-level
+   * codebook's greedy codes, and a batch codes as one vector at a time.
+   */
+  @ParameterizedTest(name = "structured = {0}, r = {1}")
+  @CsvSource({"false, 1.5", "true, 2"})
+  void theGreedySearchKeepsTheBestLevel(boolean structured, double rate) throws IOException {
+    int d = 32;
+    int count = 200;
+    float[] x = spreadNorms(count, d, 13);
+    Codebook plain = plain(structured, rate, x, d);
+    float[] scales = ((AllocatedForm) plain.form()).bitScales();
+    Codebook cb = joint(plain, plain.stageBits(), scales, GAIN);
+    float[] decoded = TestData.decode(cb, greedy(cb, x, count), count);
+    float[][] decodedBy = new float[GAIN.length][];
+    for (int l = 0; l < GAIN.length; l++) {
+      Codebook fixed = joint(plain, plain.stageBits(), scales, new float[] {GAIN[l], 1e6f});
+      decodedBy[l] = TestData.decode(fixed, greedy(fixed, x, count), count);
+    }
+    int seen = 0;
+    for (int v = 0; v < count; v++) {
+      double mine = squaredError(x, v, decoded, d);
+      int same = -1;
+      for (int l = 0; l < GAIN.length; l++) {
+        double other = squaredError(x, v, decodedBy[l], d);
+        assertTrue(mine <= other * (1 + 1e-4) + 1e-9, "vector " + v + ", level " + l);
+        if (same < 0
+            && Arrays.equals(
+                Arrays.copyOfRange(decoded, v * d, (v + 1) * d),
+                Arrays.copyOfRange(decodedBy[l], v * d, (v + 1) * d))) {
+          same = l;
+        }
+      }
+      assertTrue(same >= 0, "vector " + v + " decodes as no level's greedy codes");
+      seen |= 1 << same;
+    }
+    assertTrue(Integer.bitCount(seen) >= 5, "levels used: " + Integer.toBinaryString(seen));
+    byte[] together = greedy(cb, x, count);
+    for (int v = 0; v < count; v++) {
+      assertArrayEquals(
+          Arrays.copyOfRange(together, v * cb.codeBytes(), (v + 1) * cb.codeBytes()),
+          greedy(cb, Arrays.copyOfRange(x, v * d, (v + 1) * d), 1),
+          "vector " + v);
+    }
+  }
+
+  private static byte[] greedy(Codebook cb, float[] x, int count) {
+    byte[] codes = new byte[count * cb.codeBytes()];
+    SignEncoder.builder(cb).levelSearch(LevelSearch.GREEDY).build().encode(x, 0, codes, 0, count);
+    return codes;
+  }
+
+  /**
    * A joint gain is written as version 6 and read back equal, with its codes; a direction may have
    * up to 16 bits there and at most 8 in versions 4 and 5, which the reader checks at the stage
    * count and the builder refuses.
