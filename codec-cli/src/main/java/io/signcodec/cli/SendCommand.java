@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -121,6 +122,9 @@ final class SendCommand extends CliCommand {
     AckChecker acks = new AckChecker();
     AtomicLong wireBytes = new AtomicLong();
     String[] failure = {null};
+    // Kept here, not looked up in the pipeline later: a failed handshake removes the handler
+    // from the pipeline, possibly before this thread asks for its handshake future.
+    AtomicReference<SslHandler> sslHandler = new AtomicReference<>();
     EventLoopGroup group = new NioEventLoopGroup(1);
     try {
       Channel ch;
@@ -134,7 +138,9 @@ final class SendCommand extends CliCommand {
                       @Override
                       protected void initChannel(SocketChannel c) {
                         if (tls != null) {
-                          c.pipeline().addLast(tls.newHandler(c.alloc(), host, port));
+                          SslHandler ssl = tls.newHandler(c.alloc(), host, port);
+                          sslHandler.set(ssl);
+                          c.pipeline().addLast(ssl);
                         }
                         c.pipeline()
                             .addLast(
@@ -165,7 +171,7 @@ final class SendCommand extends CliCommand {
       }
       if (tls != null) {
         try {
-          ch.pipeline().get(SslHandler.class).handshakeFuture().sync();
+          sslHandler.get().handshakeFuture().sync();
         } catch (Exception e) {
           ch.close();
           throw new DataException(

@@ -31,7 +31,7 @@ class GainCodebookTest {
   }
 
   /** Power-law vectors each scaled by {@code exp(σ N(0, 1))}. */
-  private static float[] spreadNorms(int count, int d, long seed, double sigma) {
+  static float[] spreadNorms(int count, int d, long seed, double sigma) {
     float[] x = TestData.powerLaw(count, d, 1, seed);
     Random random = new Random(seed + 1);
     for (int v = 0; v < count; v++) {
@@ -64,8 +64,7 @@ class GainCodebookTest {
         plain.info());
   }
 
-  private static Codebook plain(boolean structured, double rate, float[] x, int d)
-      throws IOException {
+  static Codebook plain(boolean structured, double rate, float[] x, int d) throws IOException {
     CodebookTrainer.Builder b = CodebookTrainer.builder().rate(rate).seed(3);
     VectorSource source = VectorSource.of(x, d);
     return structured

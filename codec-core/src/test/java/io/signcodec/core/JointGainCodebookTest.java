@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.signcodec.core.internal.form.AllocatedForm;
-import io.signcodec.core.train.CodebookTrainer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -25,24 +23,24 @@ class JointGainCodebookTest {
 
   /** Power-law vectors each scaled by {@code exp(0.5 N(0, 1))}. */
   private static float[] spreadNorms(int count, int d, long seed) {
-    float[] x = TestData.powerLaw(count, d, 1, seed);
-    Random random = new Random(seed + 1);
-    for (int v = 0; v < count; v++) {
-      float f = (float) Math.exp(0.5 * random.nextGaussian());
-      for (int t = 0; t < d; t++) {
-        x[v * d + t] *= f;
-      }
-    }
-    return x;
+    return GainCodebookTest.spreadNorms(count, d, seed, 0.5);
   }
 
   private static Codebook plain(boolean structured, double rate, float[] x, int d)
       throws IOException {
-    CodebookTrainer.Builder b = CodebookTrainer.builder().rate(rate).seed(3);
-    VectorSource source = VectorSource.of(x, d);
-    return structured
-        ? b.structured().build().trainIsotropic(source)
-        : b.gainBits(0).build().train(source);
+    return GainCodebookTest.plain(structured, rate, x, d);
+  }
+
+  /** {@code plain}'s parts with {@link #GAIN}, picked after the directions (version 5). */
+  private static Codebook after(Codebook plain) {
+    return Codebook.allocated(
+        plain.dimension(),
+        plain.stageBits(),
+        plain.mean(),
+        ((AllocatedForm) plain.form()).bitScales(),
+        basis(plain),
+        GAIN,
+        plain.info());
   }
 
   private static float[] basis(Codebook plain) {
@@ -146,15 +144,7 @@ class JointGainCodebookTest {
       }
     }
     assertEquals((1 << GAIN.length) - 1, seen, "levels used: " + Integer.toBinaryString(seen));
-    Codebook after =
-        Codebook.allocated(
-            d,
-            plain.stageBits(),
-            plain.mean(),
-            ((AllocatedForm) plain.form()).bitScales(),
-            basis(plain),
-            GAIN,
-            plain.info());
+    Codebook after = after(plain);
     if (extra == 0) {
       float[] afterDecoded = TestData.decode(after, TestData.encode(after, x, count), count);
       double afterTotal = 0;
@@ -253,15 +243,7 @@ class JointGainCodebookTest {
 
     Codebook shallowJoint =
         joint(plain, plain.stageBits(), ((AllocatedForm) plain.form()).bitScales(), GAIN);
-    Codebook shallowAfter =
-        Codebook.allocated(
-            d,
-            plain.stageBits(),
-            plain.mean(),
-            ((AllocatedForm) plain.form()).bitScales(),
-            basis(plain),
-            GAIN,
-            plain.info());
+    Codebook shallowAfter = after(plain);
     assertEquals(6, shallowJoint.toByteArray()[8]);
     assertEquals(5, shallowAfter.toByteArray()[8]);
     assertTrue(shallowJoint.fingerprint() != shallowAfter.fingerprint());
