@@ -83,12 +83,19 @@ public final class QueryPlanes {
     int words = (codeBytes + 7) >>> 3;
     int step = FloatKernels.PLANE_STRIDE_STEP;
     int stride = (words + step - 1) / step * step;
-    for (int j = 0; j < n; j++) {
-      if (!Double.isFinite(w[j])) {
-        throw new IllegalArgumentException("bit weight " + j + " is not finite: " + w[j]);
+    // each code byte's largest |w_j|, in one pass that also finds a weight that is not finite
+    double[] size = new double[codeBytes];
+    for (int b = 0, end = (n + 7) >>> 3; b < end; b++) {
+      size[b] = magnitude(w, 8 * b, Math.min(n, 8 * b + 8));
+      if (size[b] > Double.MAX_VALUE || size[b] != size[b]) {
+        for (int j = 8 * b; ; j++) {
+          if (!Double.isFinite(w[j])) {
+            throw new IllegalArgumentException("bit weight " + j + " is not finite: " + w[j]);
+          }
+        }
       }
     }
-    int[] heads = heads(w, codeBytes);
+    int[] heads = heads(size);
     boolean[] head = new boolean[codeBytes];
     for (int h : heads) {
       head[h] = true;
@@ -111,12 +118,13 @@ public final class QueryPlanes {
         }
       }
     }
+    // the largest |2 w_j| of each word and of the query, head bytes left out
     double[] largest = new double[words];
     double top = 0;
-    for (int j = 0; j < n; j++) {
-      if (!head[j >>> 3]) {
-        largest[j >>> 6] = Math.max(largest[j >>> 6], Math.abs(2 * w[j]));
-        top = Math.max(top, Math.abs(2 * w[j]));
+    for (int b = 0; b < codeBytes; b++) {
+      if (!head[b]) {
+        largest[b >>> 3] = Math.max(largest[b >>> 3], 2 * size[b]);
+        top = Math.max(top, 2 * size[b]);
       }
     }
     long[] planes = new long[FloatKernels.PLANES * stride];
@@ -126,6 +134,7 @@ public final class QueryPlanes {
     }
     double delta = top / 127;
     double maxError = 0;
+    long[] word = new long[FloatKernels.PLANES];
     for (int k = 0; k < words; k++) {
       int s = 0;
       while (s < SHIFT_RANGE && largest[k] <= Math.scalb(top, -(s + 1))) {
@@ -134,6 +143,7 @@ public final class QueryPlanes {
       shifts[k] = SHIFT_RANGE - s;
       double wordStep = Math.scalb(delta, -s);
       double perStep = 1 / wordStep;
+      java.util.Arrays.fill(word, 0);
       // eight weights at a time: their bytes in a long, transposed so that byte b holds bit b of
       // each, which is plane b's byte of the word
       for (int g = 0; g < 8; g++) {
@@ -142,18 +152,26 @@ public final class QueryPlanes {
           continue;
         }
         long rows = 0;
-        for (int i = 0; i < 8; i++) {
-          int j = 8 * at + i;
-          if (j < n) {
-            long u = (long) Math.rint(2 * w[j] * perStep);
-            rows |= (Math.max(-127, Math.min(127, u)) & 0xFF) << (8 * i); // two's complement
-            maxError += wordStep / 2;
+        int weights = Math.min(8, n - 8 * at);
+        if (weights == 8) {
+          for (int i = 0; i < 8; i++) {
+            rows |= weightByte(2 * w[8 * at + i] * perStep) << (8 * i);
           }
+        } else {
+          for (int i = 0; i < weights; i++) {
+            rows |= weightByte(2 * w[8 * at + i] * perStep) << (8 * i);
+          }
+        }
+        if (weights > 0) {
+          maxError += weights * (wordStep / 2);
         }
         long columns = transpose8(rows);
         for (int plane = 0; plane < FloatKernels.PLANES; plane++) {
-          planes[plane * stride + k] |= (columns >>> (8 * plane) & 0xFF) << (8 * g);
+          word[plane] |= (columns >>> (8 * plane) & 0xFF) << (8 * g);
         }
+      }
+      for (int plane = 0; plane < FloatKernels.PLANES; plane++) {
+        planes[plane * stride + k] = word[plane];
       }
     }
     return new QueryPlanes(
@@ -165,6 +183,28 @@ public final class QueryPlanes {
         maxError,
         heads,
         headTables);
+  }
+
+  /**
+   * The 8-bit two's complement of {@code x} rounded to the nearest whole number, ties to even
+   * ({@link Math#rint}), within [−127, 127].
+   */
+  private static long weightByte(double x) {
+    return Math.max(-127, Math.min(127, (long) Math.rint(x))) & 0xFF;
+  }
+
+  /**
+   * The largest {@code |w_j|}, {@code from ≤ j < to}, 0 if there are none, and infinite or NaN if
+   * one is: the largest of their magnitudes' bits, which order as the magnitudes do (long
+   * comparisons, without branches, where {@code Math.max} on doubles costs blends for NaN and
+   * signed zeros).
+   */
+  private static double magnitude(double[] w, int from, int to) {
+    long m = 0;
+    for (int j = from; j < to; j++) {
+      m = Math.max(m, Double.doubleToRawLongBits(w[j]) & Long.MAX_VALUE);
+    }
+    return Double.longBitsToDouble(m);
   }
 
   /**
@@ -181,15 +221,12 @@ public final class QueryPlanes {
   }
 
   /**
-   * The {@link #HEAD_BYTES} code bytes (all, if there are no more) whose largest weight {@code
-   * |w_j|} is largest, ties to the lower byte, in ascending order.
+   * The {@link #HEAD_BYTES} code bytes (all, if there are no more) whose {@code size}, their
+   * largest weight {@code |w_j|}, is largest, ties to the lower byte, in ascending order.
    */
-  private static int[] heads(double[] w, int codeBytes) {
+  private static int[] heads(double[] size) {
+    int codeBytes = size.length;
     int count = Math.min(HEAD_BYTES, codeBytes);
-    double[] size = new double[codeBytes];
-    for (int j = 0; j < w.length; j++) {
-      size[j >>> 3] = Math.max(size[j >>> 3], Math.abs(w[j]));
-    }
     // the largest sizes by insertion into a list of count, largest first; ties to the lower byte
     int[] heads = new int[count];
     int held = 0;
