@@ -30,6 +30,9 @@ interface KernelBackend {
    */
   void multiplyAdd(float[][] l, float[][] r, int r0, int k, int from, int to, float[][] c, int m);
 
+  /** See {@link FloatKernels#project}. */
+  void project(float[] x, int off, float[] shift, float[] panels, int k, int columns, float[] out);
+
   /** See {@link FloatKernels#butterflies}. */
   void butterflies(float[] w, int from, int end, int span, float[] scale, int stride);
 

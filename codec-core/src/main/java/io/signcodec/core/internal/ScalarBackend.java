@@ -44,6 +44,24 @@ final class ScalarBackend implements KernelBackend {
   }
 
   @Override
+  public void project(
+      float[] x, int off, float[] shift, float[] panels, int k, int columns, float[] out) {
+    int width = FloatKernels.PANEL;
+    float[] acc = new float[width];
+    for (int p = 0; p * width < columns; p++) {
+      java.util.Arrays.fill(acc, 0f);
+      for (int t = 0; t < k; t++) {
+        float s = shift == null ? x[off + t] : x[off + t] - shift[t];
+        int row = (p * k + t) * width;
+        for (int c = 0; c < width; c++) {
+          acc[c] = Math.fma(s, panels[row + c], acc[c]);
+        }
+      }
+      System.arraycopy(acc, 0, out, p * width, Math.min(width, columns - p * width));
+    }
+  }
+
+  @Override
   public void butterflies(float[] w, int from, int end, int span, float[] scale, int stride) {
     for (int lo = from; lo < end; lo += 2 * span) {
       int hi = lo + span;

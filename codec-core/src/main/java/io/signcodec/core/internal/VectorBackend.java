@@ -357,6 +357,62 @@ final class VectorBackend implements KernelBackend {
     return span % V == 0 && (scale == null || stride % V == 0);
   }
 
+  /**
+   * Eight vectors of a panel's columns at a time, eight chains of fused multiply-adds side by side
+   * over the whole summation, the rows of the panel read in turn.
+   */
+  @Override
+  public void project(
+      float[] x, int off, float[] shift, float[] panels, int k, int columns, float[] out) {
+    int width = FloatKernels.PANEL;
+    if (width % (8 * V) != 0) {
+      ScalarBackend.INSTANCE.project(x, off, shift, panels, k, columns, out);
+      return;
+    }
+    for (int p = 0; p * width < columns; p++) {
+      for (int j = 0; j < width && p * width + j < columns; j += 8 * V) {
+        FloatVector a0 = FloatVector.zero(SPECIES);
+        FloatVector a1 = a0;
+        FloatVector a2 = a0;
+        FloatVector a3 = a0;
+        FloatVector a4 = a0;
+        FloatVector a5 = a0;
+        FloatVector a6 = a0;
+        FloatVector a7 = a0;
+        for (int t = 0, at = p * k * width + j; t < k; t++, at += width) {
+          FloatVector s =
+              FloatVector.broadcast(SPECIES, shift == null ? x[off + t] : x[off + t] - shift[t]);
+          a0 = s.fma(FloatVector.fromArray(SPECIES, panels, at), a0);
+          a1 = s.fma(FloatVector.fromArray(SPECIES, panels, at + V), a1);
+          a2 = s.fma(FloatVector.fromArray(SPECIES, panels, at + 2 * V), a2);
+          a3 = s.fma(FloatVector.fromArray(SPECIES, panels, at + 3 * V), a3);
+          a4 = s.fma(FloatVector.fromArray(SPECIES, panels, at + 4 * V), a4);
+          a5 = s.fma(FloatVector.fromArray(SPECIES, panels, at + 5 * V), a5);
+          a6 = s.fma(FloatVector.fromArray(SPECIES, panels, at + 6 * V), a6);
+          a7 = s.fma(FloatVector.fromArray(SPECIES, panels, at + 7 * V), a7);
+        }
+        int o = p * width + j;
+        store(a0, out, o, columns);
+        store(a1, out, o + V, columns);
+        store(a2, out, o + 2 * V, columns);
+        store(a3, out, o + 3 * V, columns);
+        store(a4, out, o + 4 * V, columns);
+        store(a5, out, o + 5 * V, columns);
+        store(a6, out, o + 6 * V, columns);
+        store(a7, out, o + 7 * V, columns);
+      }
+    }
+  }
+
+  /** {@code a}'s lanes into {@code out[at ..]}, those at or past {@code end} left out. */
+  private static void store(FloatVector a, float[] out, int at, int end) {
+    if (at + V <= end) {
+      a.intoArray(out, at);
+    } else if (at < end) {
+      a.intoArray(out, at, SPECIES.indexInRange(at, end));
+    }
+  }
+
   @Override
   public void butterflies(float[] w, int from, int end, int span, float[] scale, int stride) {
     if (!wholeVectors(span, scale, stride)) {

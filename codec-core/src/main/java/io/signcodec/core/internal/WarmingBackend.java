@@ -127,6 +127,7 @@ final class WarmingBackend implements KernelBackend {
         row[j] = (float) random.nextGaussian();
       }
     }
+    float[] panels = FloatKernels.panels(r, d, d);
     float[][] c = new float[lanes][d];
     float[][] rowsL = new float[lanes][d];
     float[] w = new float[d * lanes];
@@ -148,6 +149,7 @@ final class WarmingBackend implements KernelBackend {
       for (int i = 0; i < ROUND_CALLS; i++) {
         vector.multiplyAdd(x, 0, d, shift, r, 0, d, 0, d, c, lanes);
         vector.multiplyAdd(rowsL, r, 0, d, 0, d, c, lanes);
+        vector.project(x, 0, shift, panels, d, d, c[0]);
         vector.interleave(x, 0, lanes, d, shift, null, w);
         vector.butterflies(w, 0, w.length, 16 * lanes, null, w.length);
         vector.butterflies4(w, 0, w.length, 4 * lanes, null, w.length);
@@ -201,6 +203,12 @@ final class WarmingBackend implements KernelBackend {
   public void multiplyAdd(
       float[][] l, float[][] r, int r0, int k, int from, int to, float[][] c, int m) {
     current().multiplyAdd(l, r, r0, k, from, to, c, m);
+  }
+
+  @Override
+  public void project(
+      float[] x, int off, float[] shift, float[] panels, int k, int columns, float[] out) {
+    current().project(x, off, shift, panels, k, columns, out);
   }
 
   @Override

@@ -70,6 +70,40 @@ class KernelBackendTest {
     }
   }
 
+  /**
+   * One vector's product from the panels is, on both backends, the floats of the row product into a
+   * cleared row, at widths that fill no panel, one, and a panel and a part of a vector.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 5, 16, 127, 128, 129, 300, 735})
+  void projectionsFromPanelsAreTheRowProductsFloats(int columns) {
+    Random random = new Random(columns);
+    for (int k : new int[] {1, 9, 784}) {
+      float[][] r = randomRows(random, k, columns);
+      float[] panels = FloatKernels.panels(r, k, columns);
+      assertEquals(
+          (columns + FloatKernels.PANEL - 1) / FloatKernels.PANEL * k * FloatKernels.PANEL,
+          panels.length);
+      for (float[] shift : new float[][] {null, randomArray(random, k)}) {
+        float[] x = randomArray(random, 3 + k);
+        float[][] expected = new float[1][columns];
+        SCALAR.multiplyAdd(x, 3, k, shift, r, 0, k, 0, columns, expected, 1);
+        for (KernelBackend backend : new KernelBackend[] {SCALAR, VECTOR}) {
+          float[] out = new float[columns + 4];
+          java.util.Arrays.fill(out, 7f);
+          backend.project(x, 3, shift, panels, k, columns, out);
+          String where = backend.name() + ", k=" + k + (shift == null ? "" : ", shifted");
+          assertArrayEquals(expected[0], java.util.Arrays.copyOf(out, columns), where);
+          // nothing written past the columns
+          assertArrayEquals(
+              new float[] {7f, 7f, 7f, 7f},
+              java.util.Arrays.copyOfRange(out, columns, columns + 4),
+              where);
+        }
+      }
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {1, 3, 8, 16, 20, 32, 64, 512, 768})
   void butterfliesAgreeBitForBitAndFusedLevelsEqualSingleLevels(int span) {

@@ -49,6 +49,13 @@ public final class AllocatedForm implements CodebookForm {
 
   private final float[][] rowsTransposed;
 
+  /**
+   * The transpose in {@link FloatKernels#panels}' layout, for one vector's projections (a query's,
+   * {@link #decoderWeights}): built on first use, another {@code 4·d·m} bytes. Its floats are a
+   * function of the rows, so a race that builds it twice publishes equal arrays.
+   */
+  private volatile float[] panels;
+
   /** Structured basis: one stage of d outputs, of which the first m are the directions. */
   private final StructuredTransform transform;
 
@@ -499,6 +506,16 @@ public final class AllocatedForm implements CodebookForm {
     return p[0];
   }
 
+  /** {@link #panels}, built on first use. */
+  private float[] panels() {
+    float[] p = panels;
+    if (p == null) {
+      p = FloatKernels.panels(rowsTransposed, dimension, directions);
+      panels = p;
+    }
+    return p;
+  }
+
   @Override
   public double safeMagnitude() {
     return safeMagnitude;
@@ -801,12 +818,11 @@ public final class AllocatedForm implements CodebookForm {
         along[i] = t[i];
       }
     } else {
-      // u_i · q as the encoder projects, with the kernel of the tile encoder (float32)
-      float[][] p = new float[1][directions];
-      FloatKernels.multiplyAdd(
-          query, 0, dimension, null, rowsTransposed, 0, dimension, 0, directions, p, 1);
+      // u_i · q as the encoder projects (the same float32 sums as its tile kernel)
+      float[] p = new float[directions];
+      FloatKernels.project(query, 0, null, panels(), dimension, directions, p);
       for (int i = 0; i < directions; i++) {
-        along[i] = p[0][i];
+        along[i] = p[i];
       }
     }
     double[] w = new double[bits];
