@@ -47,6 +47,7 @@ class QuantizedQueryTest {
     "plain,96,2",
     "plain,65,4",
     "plain,200,1",
+    "plain,640,2",
     "gain,160,1",
     "gain,65,3",
     "structured,256,1",
@@ -57,6 +58,11 @@ class QuantizedQueryTest {
   })
   void scoresWithinTheBoundOfTheExactOnes(String form, int d, double rate) throws IOException {
     Codebook cb = codebook(form, d, rate, TestData.powerLaw(3_000, d, 1, d));
+    // the planes' projections read bfloat16 directions past 1 MiB of float ones, exact ones below
+    assertEquals(
+        d == 640,
+        cb.form().approximationError() > 0,
+        form + " " + d + ": bound " + cb.form().approximationError());
     int count = 400;
     byte[] codes = TestData.encode(cb, TestData.powerLaw(count, d, 1, 7), count);
     float[] queries = TestData.powerLaw(6, d, 1, 8);

@@ -33,6 +33,9 @@ interface KernelBackend {
   /** See {@link FloatKernels#project}. */
   void project(float[] x, int off, float[] shift, float[] panels, int k, int columns, float[] out);
 
+  /** See {@link FloatKernels#projectHalf}. */
+  void projectHalf(float[] x, int off, int[] panels, int k, int columns, float[] out);
+
   /** See {@link FloatKernels#butterflies}. */
   void butterflies(float[] w, int from, int end, int span, float[] scale, int stride);
 

@@ -62,6 +62,26 @@ final class ScalarBackend implements KernelBackend {
   }
 
   @Override
+  public void projectHalf(float[] x, int off, int[] panels, int k, int columns, float[] out) {
+    int width = FloatKernels.PANEL;
+    float[] acc = new float[width];
+    for (int p = 0; p * width < columns; p++) {
+      java.util.Arrays.fill(acc, 0f);
+      for (int t = 0; t < k; t++) {
+        float s = x[off + t];
+        int row = (p * k + t) * (width / 2);
+        for (int i = 0; i < width / 2; i++) {
+          int v = panels[row + i];
+          int c = 32 * (i >>> 4) + (i & 15);
+          acc[c] = Math.fma(s, Float.intBitsToFloat(v << 16), acc[c]);
+          acc[c + 16] = Math.fma(s, Float.intBitsToFloat(v & 0xFFFF0000), acc[c + 16]);
+        }
+      }
+      System.arraycopy(acc, 0, out, p * width, Math.min(width, columns - p * width));
+    }
+  }
+
+  @Override
   public void butterflies(float[] w, int from, int end, int span, float[] scale, int stride) {
     for (int lo = from; lo < end; lo += 2 * span) {
       int hi = lo + span;

@@ -128,6 +128,7 @@ final class WarmingBackend implements KernelBackend {
       }
     }
     float[] panels = FloatKernels.panels(r, d, d);
+    int[] halfPanels = FloatKernels.halfPanels(r, d, d);
     float[][] c = new float[lanes][d];
     float[][] rowsL = new float[lanes][d];
     float[] w = new float[d * lanes];
@@ -150,6 +151,7 @@ final class WarmingBackend implements KernelBackend {
         vector.multiplyAdd(x, 0, d, shift, r, 0, d, 0, d, c, lanes);
         vector.multiplyAdd(rowsL, r, 0, d, 0, d, c, lanes);
         vector.project(x, 0, shift, panels, d, d, c[0]);
+        vector.projectHalf(x, 0, halfPanels, d, d, c[0]);
         vector.interleave(x, 0, lanes, d, shift, null, w);
         vector.butterflies(w, 0, w.length, 16 * lanes, null, w.length);
         vector.butterflies4(w, 0, w.length, 4 * lanes, null, w.length);
@@ -209,6 +211,11 @@ final class WarmingBackend implements KernelBackend {
   public void project(
       float[] x, int off, float[] shift, float[] panels, int k, int columns, float[] out) {
     current().project(x, off, shift, panels, k, columns, out);
+  }
+
+  @Override
+  public void projectHalf(float[] x, int off, int[] panels, int k, int columns, float[] out) {
+    current().projectHalf(x, off, panels, k, columns, out);
   }
 
   @Override

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -102,6 +103,53 @@ class KernelBackendTest {
         }
       }
     }
+  }
+
+  /**
+   * The bfloat16 panels' product is, on both backends, the row product over the entries rounded to
+   * bfloat16, and each entry is within 2^−8 of its float.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 5, 16, 17, 31, 33, 127, 128, 129, 300, 735})
+  void projectionsFromHalfPanelsAreTheRoundedRowProductsFloats(int columns) {
+    Random random = new Random(columns);
+    for (int k : new int[] {1, 9, 784}) {
+      float[][] r = randomRows(random, k, columns);
+      float[][] rounded = new float[k][columns];
+      for (int t = 0; t < k; t++) {
+        for (int j = 0; j < columns; j++) {
+          rounded[t][j] = Float.intBitsToFloat(FloatKernels.bfloat16(r[t][j]) << 16);
+          assertTrue(Math.abs(rounded[t][j] - r[t][j]) <= 0x1p-8 * Math.abs(r[t][j]));
+        }
+      }
+      int[] panels = FloatKernels.halfPanels(r, k, columns);
+      float[] x = randomArray(random, 3 + k);
+      float[][] expected = new float[1][columns];
+      SCALAR.multiplyAdd(x, 3, k, null, rounded, 0, k, 0, columns, expected, 1);
+      for (KernelBackend backend : new KernelBackend[] {SCALAR, VECTOR}) {
+        float[] out = new float[columns + 4];
+        java.util.Arrays.fill(out, 7f);
+        backend.projectHalf(x, 3, panels, k, columns, out);
+        String where = backend.name() + ", k=" + k;
+        assertArrayEquals(expected[0], java.util.Arrays.copyOf(out, columns), where);
+        assertArrayEquals(
+            new float[] {7f, 7f, 7f, 7f},
+            java.util.Arrays.copyOfRange(out, columns, columns + 4),
+            where);
+      }
+    }
+  }
+
+  @Test
+  void bfloat16RoundsToTheNearestTiesToEven() {
+    assertEquals(0x3F80, FloatKernels.bfloat16(1f));
+    // 1 + 2^-8 lies halfway between 1 and 1 + 2^-7: to the even, 1
+    assertEquals(0x3F80, FloatKernels.bfloat16(1f + 0x1p-8f));
+    // 1 + 3·2^-8 lies halfway between 1 + 2^-7 and 1 + 2^-6: to the even, 1 + 2^-6
+    assertEquals(0x3F82, FloatKernels.bfloat16(1f + 0x3p-8f));
+    assertEquals(0x3F81, FloatKernels.bfloat16(1f + 0x1p-8f + 0x1p-20f));
+    assertEquals(0xBF80, FloatKernels.bfloat16(-1f));
+    assertEquals(0, FloatKernels.bfloat16(0f));
   }
 
   @ParameterizedTest

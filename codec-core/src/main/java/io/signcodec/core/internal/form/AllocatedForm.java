@@ -56,6 +56,26 @@ public final class AllocatedForm implements CodebookForm {
    */
   private volatile float[] panels;
 
+  /**
+   * The transpose rounded to bfloat16 in {@link FloatKernels#halfPanels}' layout, for {@link
+   * #approximateWeights}: built on first use, another {@code 2·d·m} bytes.
+   */
+  private volatile int[] halfPanels;
+
+  /**
+   * {@link #approximationError}: {@code 2^−8 Σ_i ‖u_i‖ Σ_{bits j of i} |c_j|} where {@link
+   * #approximateWeights} reads bfloat16 directions, else 0.
+   */
+  private final double halfError;
+
+  /**
+   * The float directions' bytes ({@code 4·d·m}) above which {@link #approximateWeights} reads them
+   * rounded to bfloat16: where they no longer fit in a core's cache (1 MiB on this project's AMD
+   * machines) and a query's projections wait on memory; below, the exact projections cost as
+   * little.
+   */
+  public static final long HALF_PROJECTION_BYTES = 1L << 20;
+
   /** Structured basis: one stage of d outputs, of which the first m are the directions. */
   private final StructuredTransform transform;
 
@@ -164,6 +184,27 @@ public final class AllocatedForm implements CodebookForm {
       }
       this.safeMagnitude = CodebookForm.safeMagnitude(spread, 0, mean);
     }
+    this.halfError =
+        structured || 4L * dimension * directions <= HALF_PROJECTION_BYTES
+            ? 0
+            : halfError(rows, bitScales, bitDirection, bits, directions);
+  }
+
+  private static double halfError(
+      float[][] rows, float[] bitScales, int[] bitDirection, int bits, int directions) {
+    double[] scales = new double[directions];
+    for (int j = 0; j < bits; j++) {
+      scales[bitDirection[j]] += Math.abs(bitScales[j]);
+    }
+    double sum = 0;
+    for (int i = 0; i < directions; i++) {
+      double norm = 0;
+      for (float v : rows[i]) {
+        norm += (double) v * v;
+      }
+      sum += Math.sqrt(norm) * scales[i];
+    }
+    return 0x1p-8 * sum;
   }
 
   /** A dense basis: {@code basis} holds m rows of d (m = stageBits[0]), row-major; copied. */
@@ -506,6 +547,16 @@ public final class AllocatedForm implements CodebookForm {
     return p[0];
   }
 
+  /** {@link #halfPanels}, built on first use. */
+  private int[] halfPanels() {
+    int[] p = halfPanels;
+    if (p == null) {
+      p = FloatKernels.halfPanels(rowsTransposed, dimension, directions);
+      halfPanels = p;
+    }
+    return p;
+  }
+
   /** {@link #panels}, built on first use. */
   private float[] panels() {
     float[] p = panels;
@@ -805,29 +856,50 @@ public final class AllocatedForm implements CodebookForm {
 
   /**
    * {@code w_{(i,k)} = c_{i,k} (u_i · q)}, the projections {@code u_i · q} in float32: the
-   * transform's for a structured basis, the tile encoder's kernel for a dense one (m·d
-   * multiply-adds in SIMD lanes: the costly part of preparing a query).
+   * transform's for a structured basis; for a dense one the tile encoder's sums, from {@link
+   * #panels} ({@link FloatKernels#project}: m·d multiply-adds in SIMD lanes, the costly part of
+   * preparing a query).
    */
   @Override
   public double[] decoderWeights(float[] query) {
-    double[] along = new double[directions];
+    float[] along;
     if (transform != null) {
-      float[] t = query.clone();
-      transform.forward(t, 0);
-      for (int i = 0; i < directions; i++) {
-        along[i] = t[i];
-      }
+      along = query.clone();
+      transform.forward(along, 0);
     } else {
       // u_i · q as the encoder projects (the same float32 sums as its tile kernel)
-      float[] p = new float[directions];
-      FloatKernels.project(query, 0, null, panels(), dimension, directions, p);
-      for (int i = 0; i < directions; i++) {
-        along[i] = p[i];
-      }
+      along = new float[directions];
+      FloatKernels.project(query, 0, null, panels(), dimension, directions, along);
     }
+    return weights(along);
+  }
+
+  /**
+   * With a dense basis of more than {@link #HALF_PROJECTION_BYTES}, the projections {@code u_i · q}
+   * from the directions rounded to bfloat16 ({@link FloatKernels#projectHalf}): half the bytes to
+   * read, each projection within {@code 2^−8 Σ_k |q_k u_ik| ≤ 2^−8 ‖q‖ ‖u_i‖} of the exact one (up
+   * to float rounding); else the exact weights.
+   */
+  @Override
+  public double[] approximateWeights(float[] query) {
+    if (halfError == 0) {
+      return decoderWeights(query);
+    }
+    float[] along = new float[directions];
+    FloatKernels.projectHalf(query, 0, halfPanels(), dimension, directions, along);
+    return weights(along);
+  }
+
+  @Override
+  public double approximationError() {
+    return halfError;
+  }
+
+  /** {@code w_j = c_j · along[i(j)]}, in double. */
+  private double[] weights(float[] along) {
     double[] w = new double[bits];
     for (int j = 0; j < bits; j++) {
-      w[j] = bitScales[j] * along[bitDirection[j]];
+      w[j] = bitScales[j] * (double) along[bitDirection[j]];
     }
     return w;
   }

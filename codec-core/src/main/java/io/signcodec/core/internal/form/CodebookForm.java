@@ -63,6 +63,21 @@ public sealed interface CodebookForm permits DenseForm, StructuredForm, Allocate
    */
   double[] decoderWeights(float[] query);
 
+  /**
+   * {@link #decoderWeights} from a cheaper projection, for quantized queries: for every code, the
+   * scores {@code Σ_j w_j s_j} ({@code s_j = ±1}) of these weights and of {@link #decoderWeights}'
+   * differ by at most {@code ‖q‖ ·} {@link #approximationError}, up to float rounding. By default
+   * the exact weights.
+   */
+  default double[] approximateWeights(float[] query) {
+    return decoderWeights(query);
+  }
+
+  /** The bound of {@link #approximateWeights} per unit of {@code ‖q‖}; 0 by default. */
+  default double approximationError() {
+    return 0;
+  }
+
   /** The encoder B, n×d row-major, as a new array. */
   float[] denseEncoder();
 
