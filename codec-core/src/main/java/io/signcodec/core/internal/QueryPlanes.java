@@ -136,10 +136,7 @@ public final class QueryPlanes {
     double maxError = 0;
     long[] word = new long[FloatKernels.PLANES];
     for (int k = 0; k < words; k++) {
-      int s = 0;
-      while (s < SHIFT_RANGE && largest[k] <= Math.scalb(top, -(s + 1))) {
-        s++;
-      }
+      int s = halvings(largest[k], top);
       shifts[k] = SHIFT_RANGE - s;
       double wordStep = Math.scalb(delta, -s);
       double perStep = 1 / wordStep;
@@ -183,6 +180,27 @@ public final class QueryPlanes {
         maxError,
         heads,
         headTables);
+  }
+
+  /**
+   * The most halvings {@code s ≤} {@link #SHIFT_RANGE} with {@code largest ≤ top·2^−s}, for {@code
+   * 0 ≤ largest ≤ top}, {@code top} positive: from the exponents and one comparison (subnormal
+   * values by the loop of halvings), rather than up to 24 calls of {@code Math.scalb} per word.
+   */
+  static int halvings(double largest, double top) {
+    if (largest < Double.MIN_NORMAL || top < Double.MIN_NORMAL) {
+      int s = 0;
+      while (s < SHIFT_RANGE && largest <= Math.scalb(top, -(s + 1))) {
+        s++;
+      }
+      return s;
+    }
+    int e = Math.getExponent(top) - Math.getExponent(largest); // top < 2^(e+1) largest
+    if (e > SHIFT_RANGE) {
+      return SHIFT_RANGE;
+    }
+    // s = e if largest·2^e ≤ top (exact: a power of two, no overflow as e ≤ 24), else e − 1
+    return Math.min(SHIFT_RANGE, Math.scalb(largest, e) <= top ? e : e - 1);
   }
 
   /**

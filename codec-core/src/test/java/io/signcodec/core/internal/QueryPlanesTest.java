@@ -88,6 +88,35 @@ class QueryPlanesTest {
     }
   }
 
+  /** The halvings from the exponents are the loop's, at and around every power of two. */
+  @org.junit.jupiter.api.Test
+  void halvingsAreTheMostThatKeepTheLargestWithinTheStep() {
+    Random random = new Random(9);
+    for (int t = 0; t < 20_000; t++) {
+      double top = Math.scalb(1 + random.nextDouble(), random.nextInt(200) - 100);
+      double largest;
+      switch (t % 4) {
+        case 0:
+          largest = top * random.nextDouble();
+          break;
+        case 1: // exactly a power of two below top
+          largest = Math.scalb(top, -random.nextInt(30));
+          break;
+        case 2: // just above one
+          largest = Math.nextUp(Math.scalb(top, -random.nextInt(30)));
+          break;
+        default: // tiny, subnormal or zero
+          largest = random.nextBoolean() ? 0 : Math.scalb(top, -random.nextInt(1100));
+      }
+      largest = Math.min(largest, top);
+      int s = 0;
+      while (s < QueryPlanes.SHIFT_RANGE && largest <= Math.scalb(top, -(s + 1))) {
+        s++;
+      }
+      assertEquals(s, QueryPlanes.halvings(largest, top), largest + " of " + top);
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {0, 7, 8, 130, 3135})
   void aWeightThatIsNotFiniteIsRefusedByIndex(int j) {
