@@ -59,16 +59,18 @@ public final class CodeScorer {
    * planes, so that those bytes score with eight 64-bit ANDs and population counts per 64 code bits
    * instead of eight table look-ups, and the query needs no more than the head bytes' tables (the
    * planes are built on the first score: the {@code m×d} product of the projections, and one pass
-   * over the n weights). For an allocated codebook with a dense basis whose float directions pass 1
-   * MiB ({@code 4·d·m} bytes), the planes' projections read the directions rounded to bfloat16 (8
-   * significant bits: each projection within {@code 2^−8 ‖q‖ ‖u_i‖}), half the bytes, which the
-   * product waits on there (d = 784, 735 directions: 13.5 µs against 35); recall@10 of the
-   * quantized scores on Fashion-MNIST, every code scored, did not change (0.947 at r = 4; 0.914
-   * against 0.910 at r = 2). Packed codes' tables use the exact projections. Scores differ from
-   * {@link Query#score}'s by at most {@link QuantizedQuery#maxError}, and in practice by far less:
-   * the roundings are independent, of either sign. A first pass for a search whose candidates the
-   * exact scores then rank, or a graph search (HNSW) that tolerates scores this close. Codes of at
-   * most that many bytes, with exact projections, score exactly, to float rounding.
+   * over the n weights). For an allocated codebook with a dense basis and codes of more than
+   * {@value io.signcodec.core.internal.QueryPlanes#HEAD_BYTES} bytes, the planes' projections read
+   * the directions rounded to bfloat16 (8 significant bits: each projection within {@code 2^−8 ‖q‖
+   * ‖u_i‖}, the order of the planes' own rounding), half the bytes, which the product waits on (d =
+   * 784, 735 directions: 13.5 µs against 35; in Lucene's HNSW at d = 384, 5 to 9 % more queries per
+   * second); recall@10 of the quantized scores on Fashion-MNIST, every code scored, did not change
+   * (0.947 at r = 4; 0.914 against 0.910 at r = 2), nor, within 0.006, that of a graph search on
+   * MiniLM. Packed codes' tables use the exact projections. Scores differ from {@link
+   * Query#score}'s by at most {@link QuantizedQuery#maxError}, and in practice by far less: the
+   * roundings are independent, of either sign. A first pass for a search whose candidates the exact
+   * scores then rank, or a graph search (HNSW) that tolerates scores this close. Codes of at most
+   * that many bytes, with exact projections, score exactly, to float rounding.
    *
    * <p>The counts are whole numbers, so a code's score is the same float on every JVM and CPU: with
    * the Vector API ({@code --add-modules jdk.incubator.vector}) on JDK 19 or later they run on
@@ -152,17 +154,33 @@ public final class CodeScorer {
         approximate
             ? codebook.form().approximateWeights(query)
             : codebook.form().decoderWeights(query);
+    double sum = -sum(w);
     if (gain == null) {
-      for (double wj : w) {
-        constant -= wj;
-      }
-      return new Weights((float) constant, 0f, w);
-    }
-    double sum = 0;
-    for (double wj : w) {
-      sum -= wj;
+      return new Weights((float) (constant + sum), 0f, w);
     }
     return new Weights((float) sum, (float) constant, w);
+  }
+
+  /**
+   * {@code Σ w_j} in four interleaved sums, added in pairs: one chain of dependent additions would
+   * wait on each one's latency.
+   */
+  private static double sum(double[] w) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int j = 0;
+    for (; j + 4 <= w.length; j += 4) {
+      s0 += w[j];
+      s1 += w[j + 1];
+      s2 += w[j + 2];
+      s3 += w[j + 3];
+    }
+    for (; j < w.length; j++) {
+      s0 += w[j];
+    }
+    return (s0 + s1) + (s2 + s3);
   }
 
   /** What {@link #weights} computes for one query. */
@@ -501,9 +519,9 @@ public final class CodeScorer {
      * What the planes score with and what the nibble tables scan with, each built on its first use:
      * a graph search uses only the planes, a scan of packed codes only the tables. Prepared from a
      * query, the planes' weights come from the cheaper projection ({@code
-     * CodebookForm.approximateWeights}: half the bytes to read where the basis is dense) and the
-     * tables' from the exact one. Both immutable (final fields), so a race that builds one twice
-     * publishes equal objects.
+     * CodebookForm.approximateWeights}: half the bytes to read where the basis is dense), unless
+     * the code is short enough to be read from exact tables alone, and the tables' from the exact
+     * one. Both immutable (final fields), so a race that builds one twice publishes equal objects.
      */
     private volatile Planes planes;
 
@@ -561,6 +579,9 @@ public final class CodeScorer {
       if (p == null) {
         if (query == null) {
           p = new Planes(given, codeBytes, 0);
+        } else if (codeBytes <= io.signcodec.core.internal.QueryPlanes.HEAD_BYTES) {
+          // every byte read from exact tables: no planes for the cheaper projection to serve
+          p = new Planes(scorer.weights(query), codeBytes, 0);
         } else {
           double norm = 0;
           for (float v : query) {

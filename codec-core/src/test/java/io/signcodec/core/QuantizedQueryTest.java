@@ -58,9 +58,9 @@ class QuantizedQueryTest {
   })
   void scoresWithinTheBoundOfTheExactOnes(String form, int d, double rate) throws IOException {
     Codebook cb = codebook(form, d, rate, TestData.powerLaw(3_000, d, 1, d));
-    // the planes' projections read bfloat16 directions past 1 MiB of float ones, exact ones below
+    // the planes' projections read bfloat16 directions where the basis is dense
     assertEquals(
-        d == 640,
+        !form.equals("structured") && !form.equals("signs"),
         cb.form().approximationError() > 0,
         form + " " + d + ": bound " + cb.form().approximationError());
     int count = 400;

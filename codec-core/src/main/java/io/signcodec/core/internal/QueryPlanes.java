@@ -103,18 +103,27 @@ public final class QueryPlanes {
     float[] headTables = new float[256 * heads.length];
     double[] low = new double[16];
     double[] high = new double[16];
+    float[] lowSums = new float[16];
     for (int h = 0; h < heads.length; h++) {
       int from = 8 * heads[h];
-      for (int v = 1; v < 16; v++) { // each sum extends that of v without its highest bit
-        int top = 31 - Integer.numberOfLeadingZeros(v);
-        low[v] = low[v & ~(1 << top)] + (from + top < n ? 2 * w[from + top] : 0);
-        high[v] = high[v & ~(1 << top)] + (from + 4 + top < n ? 2 * w[from + 4 + top] : 0);
+      for (int t = 0; t < 4; t++) { // the sums with bit t as highest: those below, plus its weight
+        double lowWeight = from + t < n ? 2 * w[from + t] : 0;
+        double highWeight = from + 4 + t < n ? 2 * w[from + 4 + t] : 0;
+        for (int v = 0, half = 1 << t; v < half; v++) {
+          low[half + v] = low[v] + lowWeight;
+          high[half + v] = high[v] + highWeight;
+        }
       }
-      for (int hi = 0; hi < 16; hi++) { // 16 contiguous entries per high nibble: vectorized
+      for (int v = 0; v < 16; v++) {
+        lowSums[v] = (float) low[v];
+      }
+      // entry lo + 16 hi: the nibbles' sums rounded to float, then added in float (within 1.5
+      // ulps of the exact sum), 16 contiguous entries per high nibble, one vector addition
+      for (int hi = 0; hi < 16; hi++) {
         int at = 256 * h + 16 * hi;
-        double add = high[hi];
+        float add = (float) high[hi];
         for (int lo = 0; lo < 16; lo++) {
-          headTables[at + lo] = (float) (low[lo] + add);
+          headTables[at + lo] = lowSums[lo] + add;
         }
       }
     }
@@ -134,12 +143,21 @@ public final class QueryPlanes {
     }
     double delta = top / 127;
     double maxError = 0;
-    long[] word = new long[FloatKernels.PLANES];
+    // every weight's byte first, word by word on the word's step, in loops without branches (the
+    // head bytes' too, left out below): a fifth less time than rounding them in the loop below
+    byte[] rounded = new byte[64 * words];
+    double[] steps = new double[words];
     for (int k = 0; k < words; k++) {
       int s = halvings(largest[k], top);
       shifts[k] = SHIFT_RANGE - s;
-      double wordStep = Math.scalb(delta, -s);
-      double perStep = 1 / wordStep;
+      steps[k] = Math.scalb(delta, -s);
+      double perStep = 2 / steps[k];
+      for (int j = 64 * k, end = Math.min(n, 64 * k + 64); j < end; j++) {
+        rounded[j] = weightByte(w[j] * perStep);
+      }
+    }
+    long[] word = new long[FloatKernels.PLANES];
+    for (int k = 0; k < words; k++) {
       java.util.Arrays.fill(word, 0);
       // eight weights at a time: their bytes in a long, transposed so that byte b holds bit b of
       // each, which is plane b's byte of the word
@@ -148,21 +166,11 @@ public final class QueryPlanes {
         if (at >= codeBytes || head[at]) {
           continue;
         }
-        long rows = 0;
         int weights = Math.min(8, n - 8 * at);
-        if (weights == 8) {
-          for (int i = 0; i < 8; i++) {
-            rows |= weightByte(2 * w[8 * at + i] * perStep) << (8 * i);
-          }
-        } else {
-          for (int i = 0; i < weights; i++) {
-            rows |= weightByte(2 * w[8 * at + i] * perStep) << (8 * i);
-          }
-        }
         if (weights > 0) {
-          maxError += weights * (wordStep / 2);
+          maxError += weights * (steps[k] / 2);
         }
-        long columns = transpose8(rows);
+        long columns = transpose8((long) LITTLE_ENDIAN_LONGS.get(rounded, 8 * at));
         for (int plane = 0; plane < FloatKernels.PLANES; plane++) {
           word[plane] |= (columns >>> (8 * plane) & 0xFF) << (8 * g);
         }
@@ -204,12 +212,16 @@ public final class QueryPlanes {
   }
 
   /**
-   * The 8-bit two's complement of {@code x} rounded to the nearest whole number, ties to even
-   * ({@link Math#rint}), within [−127, 127].
+   * {@code x} rounded to the nearest whole number, ties to even ({@link Math#rint}), within [−127,
+   * 127] (clamped before rounding, which gives the same).
    */
-  private static long weightByte(double x) {
-    return Math.max(-127, Math.min(127, (long) Math.rint(x))) & 0xFF;
+  private static byte weightByte(double x) {
+    return (byte) (int) Math.rint(Math.max(-127.0, Math.min(127.0, x)));
   }
+
+  private static final java.lang.invoke.VarHandle LITTLE_ENDIAN_LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+          long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
   /**
    * The largest {@code |w_j|}, {@code from ≤ j < to}, 0 if there are none, and infinite or NaN if
