@@ -8,6 +8,7 @@ import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.VectorScorer;
 import org.apache.lucene.store.IndexInput;
+import org.apache.lucene.util.BitUtil;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.hnsw.RandomVectorScorer;
 
@@ -32,6 +33,7 @@ final class SignFloatVectorValues extends FloatVectorValues {
   private final int bytesPerVector;
   private final boolean norms;
   private final byte[] code;
+  private byte[] batch = new byte[0];
   private LinearDecoder decoder;
   private float[] decoded;
 
@@ -81,6 +83,44 @@ final class SignFloatVectorValues extends FloatVectorValues {
     codes.seek((long) ord * bytesPerVector);
     codes.readBytes(code, 0, code.length);
     return code;
+  }
+
+  /** Bytes of one ordinal's record in the codes file: its code, then ‖x̂‖² if stored. */
+  int recordBytes() {
+    return bytesPerVector;
+  }
+
+  /**
+   * The records ({@link #recordBytes} each: code, then ‖x̂‖² if stored) of {@code ords[0 ..
+   * count)}, record i at {@code i·recordBytes()} of a buffer this instance reuses. All are read
+   * before any is scored, so that their cache misses overlap rather than wait on each other's
+   * scoring.
+   */
+  byte[] records(int[] ords, int count) throws IOException {
+    int need = count * bytesPerVector;
+    if (batch.length < need) {
+      batch = new byte[Math.max(need, 2 * batch.length)];
+    }
+    for (int i = 0; i < count; i++) {
+      codes.seek((long) ords[i] * bytesPerVector);
+      codes.readBytes(batch, i * bytesPerVector, bytesPerVector);
+    }
+    return batch;
+  }
+
+  /** The record of {@code ord}, at the start of the buffer {@link #records} reuses. */
+  byte[] record(int ord) throws IOException {
+    if (batch.length < bytesPerVector) {
+      batch = new byte[bytesPerVector];
+    }
+    codes.seek((long) ord * bytesPerVector);
+    codes.readBytes(batch, 0, bytesPerVector);
+    return batch;
+  }
+
+  /** ‖x̂‖² from the record at {@code records[offset ..]}, for the similarities that store it. */
+  float recordNorm2(byte[] records, int offset) {
+    return Float.intBitsToFloat((int) BitUtil.VH_LE_INT.get(records, offset + code.length));
   }
 
   /** ‖x̂‖² of {@code ord}, for the similarities that store it. */
