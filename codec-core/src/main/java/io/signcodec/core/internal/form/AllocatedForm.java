@@ -890,7 +890,7 @@ public final class AllocatedForm implements CodebookForm {
 
   /**
    * {@code w_j = c_j · along[i(j)]}, in double: stage by stage, bit {@code f_k + i} of direction i,
-   * so each stage is one contiguous (vectorized) product rather than a gather per bit.
+   * so each stage is one contiguous product rather than a gather per bit.
    */
   private double[] weights(float[] along) {
     double[] w = new double[bits];
