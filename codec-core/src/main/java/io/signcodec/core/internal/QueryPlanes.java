@@ -117,8 +117,9 @@ public final class QueryPlanes {
       for (int v = 0; v < 16; v++) {
         lowSums[v] = (float) low[v];
       }
-      // entry lo + 16 hi: the nibbles' sums rounded to float, then added in float (within 1.5
-      // ulps of the exact sum), 16 contiguous entries per high nibble, one vector addition
+      // entry lo + 16 hi: the nibbles' sums rounded to float, then added in float (three float
+      // roundings where there was one, each of at most 2^−24 of a half or of the entry), 16
+      // contiguous entries per high nibble
       for (int hi = 0; hi < 16; hi++) {
         int at = 256 * h + 16 * hi;
         float add = (float) high[hi];
