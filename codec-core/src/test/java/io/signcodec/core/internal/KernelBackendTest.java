@@ -93,13 +93,8 @@ class KernelBackendTest {
           float[] out = new float[columns + 4];
           java.util.Arrays.fill(out, 7f);
           backend.project(x, 3, shift, panels, k, columns, out);
-          String where = backend.name() + ", k=" + k + (shift == null ? "" : ", shifted");
-          assertArrayEquals(expected[0], java.util.Arrays.copyOf(out, columns), where);
-          // nothing written past the columns
-          assertArrayEquals(
-              new float[] {7f, 7f, 7f, 7f},
-              java.util.Arrays.copyOfRange(out, columns, columns + 4),
-              where);
+          assertProjection(
+              expected[0], out, backend.name() + ", k=" + k + (shift == null ? "" : ", shifted"));
         }
       }
     }
@@ -130,14 +125,22 @@ class KernelBackendTest {
         float[] out = new float[columns + 4];
         java.util.Arrays.fill(out, 7f);
         backend.projectHalf(x, 3, panels, k, columns, out);
-        String where = backend.name() + ", k=" + k;
-        assertArrayEquals(expected[0], java.util.Arrays.copyOf(out, columns), where);
-        assertArrayEquals(
-            new float[] {7f, 7f, 7f, 7f},
-            java.util.Arrays.copyOfRange(out, columns, columns + 4),
-            where);
+        assertProjection(expected[0], out, backend.name() + ", k=" + k);
       }
     }
+  }
+
+  /**
+   * {@code out} holds {@code expected} in its first columns and, past them, the four 7s it was
+   * filled with: nothing written past the columns.
+   */
+  private static void assertProjection(float[] expected, float[] out, String where) {
+    int columns = expected.length;
+    assertArrayEquals(expected, java.util.Arrays.copyOf(out, columns), where);
+    assertArrayEquals(
+        new float[] {7f, 7f, 7f, 7f},
+        java.util.Arrays.copyOfRange(out, columns, columns + 4),
+        where);
   }
 
   @Test
