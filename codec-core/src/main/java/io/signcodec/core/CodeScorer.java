@@ -45,6 +45,8 @@ public final class CodeScorer {
 
   /** Prepares {@code query} (the codebook's dimension, finite) for scoring many codes. */
   public Query prepare(float[] query) {
+    VectorChecks.checkDimension("query", query, dimension);
+    io.signcodec.core.internal.Checks.checkFinite(query, 0, 1, dimension);
     Weights weights = weights(query);
     float[] tables = new float[codeBytes * 256];
     fillTables(weights.bitWeights, tables);
@@ -132,7 +134,8 @@ public final class CodeScorer {
    * {@link QueryBatch} keeps these for many queries ({@link CodeSearch}, {@link SearchRecall},
    * {@link #prepareAll}) and builds the tables ({@code n/8} KiB per query, 32 times the query's
    * size at one bit per coordinate) when it needs them, with {@link #fillTables} or {@link
-   * #fillTiledTables}, so that its scores are exactly {@link Query#scoreAll}'s.
+   * #fillTiledTables}, so that its scores are exactly {@link Query#scoreAll}'s. The query is of the
+   * codebook's dimension and finite: its callers check it once, where it comes in.
    */
   Weights weights(float[] query) {
     return weights(query, false);
@@ -143,8 +146,6 @@ public final class CodeScorer {
    * ({@code CodebookForm.approximateWeights}), for a quantized query's planes.
    */
   Weights weights(float[] query, boolean approximate) {
-    VectorChecks.checkDimension("query", query, dimension);
-    io.signcodec.core.internal.Checks.checkFinite(query, 0, 1, dimension);
     float[] mean = codebook.meanArray();
     double constant = 0;
     for (int k = 0; k < dimension; k++) {
